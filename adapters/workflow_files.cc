@@ -1,0 +1,101 @@
+#include "adapters/workflow_files.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace osic {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> read_text_file(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = "cannot read '" + path + "': it is a folder";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return text.str();
+}
+
+namespace {
+
+std::vector<std::string> files_in(const std::string& dir, std::vector<std::string>& io_errors) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const fs::path& p = entry.path();
+    std::string ext = p.extension().string();
+    if (!entry.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
+    if (p.stem() == "calendar") continue;  // the office calendar, not a workflow
+    out.push_back(p.string());
+  }
+  if (ec) io_errors.push_back("cannot read folder '" + dir + "': " + ec.message());
+  else if (out.empty()) io_errors.push_back("no workflow files (*.yaml) in '" + dir + "'");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<const Definition>> WorkflowSet::definitions() const {
+  std::vector<std::shared_ptr<const Definition>> out;
+  for (const auto& f : files) {
+    if (f.result.definition) out.push_back(f.result.definition);
+  }
+  return out;
+}
+
+WorkflowSet load_workflows(const std::vector<std::string>& paths) {
+  WorkflowSet set;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      auto found = files_in(path, set.io_errors);
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
+    }
+  }
+  std::map<std::string, std::string> seen;  // workflow name -> file
+  for (const auto& path : files) {
+    std::string error;
+    auto text = read_text_file(path, error);
+    if (!text) {
+      set.io_errors.push_back(error);
+      continue;
+    }
+    WorkflowFile file{path, std::move(*text), {}};
+    file.result = load_definition(file.source, path);
+    set.diagnostics.insert(set.diagnostics.end(), file.result.diagnostics.begin(),
+                           file.result.diagnostics.end());
+    if (const auto& def = file.result.definition) {
+      auto [it, fresh] = seen.emplace(def->name, path);
+      if (!fresh) {
+        set.diagnostics.push_back({Diagnostic::Severity::kError, path, def->name_pos.line,
+                                   def->name_pos.column,
+                                   "workflow '" + def->name + "' is also defined in " + it->second});
+        file.result.definition.reset();
+      }
+    }
+    set.files.push_back(std::move(file));
+  }
+  return set;
+}
+
+}  // namespace osic

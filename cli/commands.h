@@ -1,0 +1,13 @@
+// The subcommands of `osic`. Each registers itself on the CLI11 app and returns the
+// process exit code through `exit_code` when it runs: 0 done, 1 the input has problems,
+// 2 bad arguments or unreadable files.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace osic::cli {
+
+void add_validate(CLI::App& app, int& exit_code);
+void add_graph(CLI::App& app, int& exit_code);
+
+}  // namespace osic::cli

@@ -1,0 +1,33 @@
+#include "engine/calendar.h"
+
+namespace osic {
+
+Date Calendar::add_business_days(Date from, int n) const {
+  Date d = from;
+  // A calendar with no working day at all would loop forever; ten years is the bound.
+  for (int seen = 0, guard = 0; seen < n && guard < 3660 * n; ++guard) {
+    d.days += 1;
+    if (is_working_day(d)) ++seen;
+  }
+  return d;
+}
+
+Timestamp Calendar::deadline(Timestamp start, int amount, bool business_days) const {
+  Date first = date_of(start);
+  Date last = business_days ? add_business_days(first, amount) : Date{first.days + amount};
+  return start_of_day(Date{last.days + 1});
+}
+
+bool WeekendCalendar::is_working_day(Date date) const {
+  return !weekend_.count(std::chrono::weekday{date.sys()}.iso_encoding());
+}
+
+Date WeekendCalendar::date_of(Timestamp t) const {
+  return Date::from_sys(std::chrono::floor<std::chrono::days>(t));
+}
+
+Timestamp WeekendCalendar::start_of_day(Date date) const {
+  return std::chrono::time_point_cast<std::chrono::seconds>(date.sys());
+}
+
+}  // namespace osic

@@ -1,0 +1,44 @@
+// Working days and local dates. The engine asks a Calendar; the timers issue brings
+// configurable calendars (time zones, holidays); here a weekend-only one in UTC.
+#pragma once
+
+#include <chrono>
+#include <set>
+
+#include "engine/value.h"
+
+namespace osic {
+
+using Timestamp = std::chrono::sys_seconds;
+
+class Calendar {
+ public:
+  virtual ~Calendar() = default;
+  virtual bool is_working_day(Date date) const = 0;
+  // The local calendar date at an instant, and the instant a local date begins.
+  virtual Date date_of(Timestamp t) const = 0;
+  virtual Timestamp start_of_day(Date date) const = 0;
+
+  // The n-th working day strictly after `from` (n >= 1).
+  Date add_business_days(Date from, int n) const;
+  // When a deadline of `amount` days (or working days) started at `start` runs out:
+  // at the end of the last counted day. Days are whole days, never 24-hour blocks, and
+  // the day of `start` itself is not counted, so a deadline started on a weekend or
+  // holiday counts from the next working day.
+  Timestamp deadline(Timestamp start, int amount, bool business_days) const;
+};
+
+// Weekend days only, in UTC. Default weekend: Saturday and Sunday.
+class WeekendCalendar : public Calendar {
+ public:
+  explicit WeekendCalendar(std::set<unsigned> weekend_iso_days = {6, 7})
+      : weekend_(std::move(weekend_iso_days)) {}
+  bool is_working_day(Date date) const override;
+  Date date_of(Timestamp t) const override;
+  Timestamp start_of_day(Date date) const override;
+
+ private:
+  std::set<unsigned> weekend_;  // ISO weekday numbers: Monday 1 .. Sunday 7
+};
+
+}  // namespace osic

@@ -1,0 +1,107 @@
+// What the engine reads and writes for one case: its state, the actor, and the outcome
+// of a decision. Plain data; the store persists it, the engine never does.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/calendar.h"
+#include "engine/definition.h"
+#include "engine/value.h"
+
+namespace osic {
+
+inline constexpr std::string_view kSystemUser = "system";
+
+struct Actor {
+  std::string user;
+  std::vector<std::string> roles;
+  bool has_role(std::string_view role) const;
+  bool is_system() const { return user == kSystemUser && roles.empty(); }
+  static Actor system() { return Actor{std::string(kSystemUser), {}}; }
+};
+
+// One sign-off in the current round of an approval step.
+struct Vote {
+  std::string user;
+  std::string role;  // the signer slot it filled (approvals) or the role it acted in
+  bool approve = true;
+  Timestamp at;
+  std::string comment;
+  bool operator==(const Vote&) const = default;
+};
+
+struct CaseState {
+  std::string state;
+  Data data;
+  int64_t version = 0;
+  std::string requester;
+  std::vector<Vote> votes;  // the current round; cleared when the case enters a state
+  Timestamp entered_at;     // when the case entered its current state
+};
+
+struct FieldChange {
+  std::string field;
+  Value before;
+  Value after;
+};
+
+// One line of the append-only history.
+struct HistoryEntry {
+  Timestamp at;
+  std::string actor;
+  std::string action;
+  std::string from;  // empty when the case starts
+  std::string to;
+  std::string comment;
+  std::vector<FieldChange> changes;
+  std::string timer;  // the timer that acted, for system entries
+};
+
+// A timer to keep pending for the case. The key is unique within the case, so a new
+// schedule under the same key replaces the old one.
+struct TimerSchedule {
+  std::string key;  // "<state>/deadline" or "<state>/timer/<name>"
+  Timestamp due;
+  std::string action;  // system action it fires; empty when it only notifies
+};
+
+struct Notification {
+  std::vector<Recipient> to;
+  std::string template_name;
+  std::string reason;  // "on_enter", "deadline", or the timer's key
+};
+
+struct Outcome {
+  CaseState next;  // version is the old one + 1
+  HistoryEntry entry;
+  std::optional<Vote> vote;
+  bool entered_state = false;       // the case (re-)entered a state: drop all its old timers
+  std::vector<std::string> cancel;  // keys of timers to drop (when it did not)
+  std::vector<TimerSchedule> schedule;
+  std::vector<Notification> notifications;
+};
+
+enum class RefusalCode {
+  kUnknownAction,         // no state of the workflow has it
+  kNotAvailable,          // not in this state, or the case is closed
+  kRoleNotAllowed,        // the actor lacks the roles
+  kSystemOnly,            // only the engine takes it
+  kRequiredFieldMissing,  // `requires` or `required: true` unmet
+  kCommentRequired,
+  kGuardFailed,
+  kDataInvalid,           // unknown field, wrong type, a field the action may not change
+  kAlreadyVoted,
+  kRequesterMayNotApprove,
+};
+std::string_view refusal_code_name(RefusalCode code);
+
+struct Refusal {
+  RefusalCode code;
+  std::string message;                // a sentence a person can act on
+  std::vector<std::string> subjects;  // the fields, roles or condition concerned
+};
+
+}  // namespace osic

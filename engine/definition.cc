@@ -1,0 +1,63 @@
+#include "engine/definition.h"
+
+#include <algorithm>
+
+namespace osic {
+
+std::string_view field_type_name(FieldType type) {
+  switch (type) {
+    case FieldType::kString: return "string";
+    case FieldType::kNumber: return "number";
+    case FieldType::kDate: return "date";
+    case FieldType::kEnum: return "enum";
+    case FieldType::kBool: return "bool";
+  }
+  return "?";
+}
+
+Type value_type_of(FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+    case FieldType::kEnum: return Type::kString;
+    case FieldType::kNumber: return Type::kNumber;
+    case FieldType::kDate: return Type::kDate;
+    case FieldType::kBool: return Type::kBool;
+  }
+  return Type::kUnset;
+}
+
+std::string Recipient::to_string() const {
+  switch (kind) {
+    case Kind::kRole: return name;
+    case Kind::kRequester: return "requester";
+    case Kind::kUser: return "user:" + name;
+  }
+  return name;
+}
+
+const ActionDef* StateDef::find_action(std::string_view action) const {
+  for (const auto& a : actions) {
+    if (a.name == action) return &a;
+  }
+  return nullptr;
+}
+
+const FieldDef* Definition::find_field(std::string_view field) const {
+  for (const auto& f : fields) {
+    if (f.name == field) return &f;
+  }
+  return nullptr;
+}
+
+const StateDef* Definition::find_state(std::string_view state) const {
+  for (const auto& s : states) {
+    if (s.name == state) return &s;
+  }
+  return nullptr;
+}
+
+bool Definition::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+}  // namespace osic

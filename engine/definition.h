@@ -1,0 +1,154 @@
+// A loaded, validated workflow definition. Built only by load_definition(); immutable
+// afterwards, so one Definition is shared by every case and thread that uses it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/expr.h"
+#include "engine/value.h"
+
+namespace osic {
+
+// 1-based line and column in the definition's source file.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+enum class FieldType { kString, kNumber, kDate, kEnum, kBool };
+std::string_view field_type_name(FieldType type);
+Type value_type_of(FieldType type);
+
+struct FieldDef {
+  std::string name;
+  FieldType type = FieldType::kString;
+  bool required = false;  // must be given when a case starts, and may not be cleared
+  std::optional<Value> default_value;
+  std::string label;
+  std::vector<std::string> values;  // enum values
+  SourcePos pos;
+};
+
+// Who a notification goes to: every user with a role, the case's requester, or one user.
+struct Recipient {
+  enum class Kind { kRole, kRequester, kUser };
+  Kind kind = Kind::kRole;
+  std::string name;  // role or user name; empty for the requester
+  bool operator==(const Recipient&) const = default;
+  std::string to_string() const;
+};
+
+struct NotifyDef {
+  std::vector<Recipient> to;
+  std::string template_name;
+  SourcePos pos;
+};
+
+// One branch of an action's routing; the last branch has no condition.
+struct RouteDef {
+  std::optional<Expr> when;
+  std::string to;
+  SourcePos pos;
+};
+
+struct FieldAssignment {
+  std::string field;
+  Expr value;
+  SourcePos pos;
+};
+
+struct ActionDef {
+  std::string name;
+  std::string title;
+  std::vector<RouteDef> routes;  // empty: the case stays in its state
+  std::vector<std::string> roles;
+  std::vector<std::string> requires_fields;
+  std::optional<std::vector<std::string>> edits;  // fields the actor may change; all if absent
+  std::vector<FieldAssignment> sets;             // computed after the actor's changes
+  std::optional<Expr> guard;
+  bool comment_required = false;
+  bool system = false;  // fired only by the engine's timers, never by a person
+  SourcePos pos;
+};
+
+enum class ApprovalPolicy { kAll, kAny, kQuorum };
+
+// A step that needs sign-offs. Each entry of `signers` is one slot, filled by a distinct
+// user holding that role; `all` needs every slot, `any` one, `quorum` N of them.
+// One rejection decides.
+struct ApprovalDef {
+  std::vector<std::string> signers;
+  ApprovalPolicy policy = ApprovalPolicy::kAll;
+  int quorum = 0;
+  std::string approved;
+  std::string rejected;
+  bool allow_requester = false;
+  bool reject_comment_required = false;
+  SourcePos pos, approved_pos, rejected_pos;
+
+  int needed() const {
+    switch (policy) {
+      case ApprovalPolicy::kAll: return static_cast<int>(signers.size());
+      case ApprovalPolicy::kAny: return 1;
+      case ApprovalPolicy::kQuorum: return quorum;
+    }
+    return 0;
+  }
+};
+
+struct DeadlineDef {
+  int amount = 0;
+  bool business_days = false;
+  std::optional<NotifyDef> notify;
+  std::string action;  // optional system action fired when the deadline passes
+  SourcePos pos;
+};
+
+struct TimerDef {
+  std::string name;  // "expires_on - 90 days" unless named
+  Expr at;
+  std::optional<NotifyDef> notify;
+  std::string action;  // system action to fire; empty when the timer only notifies
+  SourcePos pos;
+};
+
+struct StateDef {
+  std::string name;
+  std::string title;
+  bool final = false;
+  std::vector<ActionDef> actions;
+  std::optional<ApprovalDef> approval;
+  std::vector<NotifyDef> on_enter;
+  std::optional<DeadlineDef> deadline;
+  std::vector<TimerDef> timers;
+  SourcePos pos;
+
+  const ActionDef* find_action(std::string_view name) const;
+};
+
+struct Definition {
+  std::string path;
+  std::string name;
+  SourcePos name_pos;
+  std::string title;
+  std::string description;
+  std::vector<std::string> roles;
+  std::vector<std::string> start_roles;  // who may start a case; anyone if empty
+  std::vector<FieldDef> fields;
+  std::string initial;
+  SourcePos initial_pos;
+  std::vector<StateDef> states;
+
+  const FieldDef* find_field(std::string_view name) const;
+  const StateDef* find_state(std::string_view name) const;
+  bool has_role(std::string_view role) const;
+};
+
+// The names approval steps reserve for their sign-off actions.
+inline constexpr std::string_view kApproveAction = "approve";
+inline constexpr std::string_view kRejectAction = "reject";
+
+}  // namespace osic

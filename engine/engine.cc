@@ -1,0 +1,305 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+
+#include "engine/suggest.h"
+
+namespace osic {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// A blank string is as good as missing for a field a step requires.
+bool is_filled(const Value& v) {
+  return v.is_set() && !(v.type() == Type::kString && v.as_string().empty());
+}
+
+Refusal refuse(RefusalCode code, std::string message, std::vector<std::string> subjects = {}) {
+  return Refusal{code, std::move(message), std::move(subjects)};
+}
+
+std::optional<Refusal> check_input(const Definition& def, const Data& input,
+                                   const ActionDef* action) {
+  for (const auto& [name, value] : input) {
+    const FieldDef* f = def.find_field(name);
+    if (!f) {
+      std::vector<std::string> names;
+      for (const auto& x : def.fields) names.push_back(x.name);
+      return refuse(RefusalCode::kDataInvalid, "unknown field '" + name + "'" + did_you_mean(name, names),
+                    {name});
+    }
+    if (action && action->edits && !contains(*action->edits, name)) {
+      return refuse(RefusalCode::kDataInvalid, "action '" + action->name + "' may not change '" +
+                                                   name + "'; it may change: " + join(*action->edits),
+                    {name});
+    }
+    if (!value.is_set()) {
+      if (f->required) {
+        return refuse(RefusalCode::kDataInvalid, "'" + name + "' is required and cannot be cleared", {name});
+      }
+      continue;
+    }
+    if (value.type() != value_type_of(f->type)) {
+      return refuse(RefusalCode::kDataInvalid,
+                    "'" + name + "' must be a " + std::string(field_type_name(f->type)) + ", not a " +
+                        std::string(type_name(value.type())),
+                    {name});
+    }
+    if (f->type == FieldType::kEnum && !contains(f->values, value.as_string())) {
+      return refuse(RefusalCode::kDataInvalid, "'" + value.as_string() + "' is not one of the values of '" +
+                                                   name + "': " + join(f->values),
+                    {name});
+    }
+  }
+  return std::nullopt;
+}
+
+void apply(const Data& input, Data& data, std::vector<FieldChange>& changes) {
+  for (const auto& [name, value] : input) {
+    auto it = data.find(name);
+    Value before = it == data.end() ? Value() : it->second;
+    if (before == value) continue;
+    if (value.is_set()) {
+      data.insert_or_assign(name, value);
+    } else if (it != data.end()) {
+      data.erase(it);
+    }
+    changes.push_back({name, std::move(before), value});
+  }
+}
+
+std::vector<std::string> missing_fields(const std::vector<std::string>& wanted, const Data& data) {
+  std::vector<std::string> missing;
+  for (const auto& f : wanted) {
+    auto it = data.find(f);
+    if (it == data.end() || !is_filled(it->second)) missing.push_back(f);
+  }
+  return missing;
+}
+
+}  // namespace
+
+std::string_view refusal_code_name(RefusalCode code) {
+  switch (code) {
+    case RefusalCode::kUnknownAction: return "unknown_action";
+    case RefusalCode::kNotAvailable: return "not_available";
+    case RefusalCode::kRoleNotAllowed: return "role_not_allowed";
+    case RefusalCode::kSystemOnly: return "system_only";
+    case RefusalCode::kRequiredFieldMissing: return "required_field_missing";
+    case RefusalCode::kCommentRequired: return "comment_required";
+    case RefusalCode::kGuardFailed: return "guard_failed";
+    case RefusalCode::kDataInvalid: return "data_invalid";
+    case RefusalCode::kAlreadyVoted: return "already_voted";
+    case RefusalCode::kRequesterMayNotApprove: return "requester_may_not_approve";
+  }
+  return "refused";
+}
+
+bool Actor::has_role(std::string_view role) const { return contains(roles, role); }
+
+Engine::Engine(std::shared_ptr<const Definition> definition, const Calendar& calendar)
+    : def_(std::move(definition)), calendar_(calendar) {}
+
+Decision Engine::start(const Actor& actor, const Data& data, Timestamp now) const {
+  const Definition& def = *def_;
+  if (!def.start_roles.empty() &&
+      std::none_of(def.start_roles.begin(), def.start_roles.end(),
+                   [&](const std::string& r) { return actor.has_role(r); })) {
+    return refuse(RefusalCode::kRoleNotAllowed,
+                  "starting a " + def.name + " case needs one of the roles: " + join(def.start_roles),
+                  def.start_roles);
+  }
+  if (auto bad = check_input(def, data, nullptr)) return *bad;
+
+  Outcome out;
+  CaseState& c = out.next;
+  for (const auto& f : def.fields) {
+    if (f.default_value) c.data.emplace(f.name, *f.default_value);
+  }
+  std::vector<FieldChange> changes;
+  apply(data, c.data, changes);
+  std::vector<std::string> required;
+  for (const auto& f : def.fields) {
+    if (f.required) required.push_back(f.name);
+  }
+  auto missing = missing_fields(required, c.data);
+  if (!missing.empty()) {
+    return refuse(RefusalCode::kRequiredFieldMissing, "required fields missing: " + join(missing), missing);
+  }
+  c.version = 1;
+  c.requester = actor.user;
+  // The history records every initial value, defaults included.
+  changes.clear();
+  for (const auto& [name, value] : c.data) changes.push_back({name, Value(), value});
+  out.entry = HistoryEntry{now, actor.user, "start", "", def.initial, "", std::move(changes), ""};
+  enter(out, *def.find_state(def.initial), now);
+  return out;
+}
+
+Decision Engine::act(const CaseState& c, const Actor& actor, std::string_view action,
+                     const ActionInput& input, Timestamp now) const {
+  const Definition& def = *def_;
+  const StateDef* s = def.find_state(c.state);
+  if (!s) return refuse(RefusalCode::kNotAvailable, "the case is in unknown state '" + c.state + "'");
+  if (s->final) {
+    return refuse(RefusalCode::kNotAvailable,
+                  "the case is closed: '" + c.state + "' is a final state", {std::string(action)});
+  }
+  if (s->approval && (action == kApproveAction || action == kRejectAction)) {
+    return approve_or_reject(c, *s, actor, action == kApproveAction, input, now);
+  }
+  const ActionDef* a = s->find_action(action);
+  if (!a) {
+    bool elsewhere = false;
+    for (const auto& other : def.states) {
+      elsewhere = elsewhere || other.find_action(action) ||
+                  (other.approval && (action == kApproveAction || action == kRejectAction));
+    }
+    if (elsewhere) {
+      return refuse(RefusalCode::kNotAvailable, "action '" + std::string(action) +
+                                                    "' is not available in state '" + c.state + "'",
+                    {std::string(action)});
+    }
+    return refuse(RefusalCode::kUnknownAction,
+                  "workflow '" + def.name + "' has no action '" + std::string(action) + "'",
+                  {std::string(action)});
+  }
+  if (a->system != actor.is_system()) {
+    if (a->system) {
+      return refuse(RefusalCode::kSystemOnly, "'" + a->name + "' is taken by the engine only", {a->name});
+    }
+    return refuse(RefusalCode::kRoleNotAllowed, "the engine takes system actions only");
+  }
+  if (!a->system && std::none_of(a->roles.begin(), a->roles.end(),
+                                 [&](const std::string& r) { return actor.has_role(r); })) {
+    return refuse(RefusalCode::kRoleNotAllowed,
+                  "'" + a->name + "' needs one of the roles: " + join(a->roles), a->roles);
+  }
+  if (auto bad = check_input(def, input.data, a)) return *bad;
+
+  Outcome out;
+  out.next = c;
+  CaseState& n = out.next;
+  std::vector<FieldChange> changes;
+  apply(input.data, n.data, changes);
+  EvalContext ctx{n.data, calendar_.date_of(now)};
+  for (const auto& set : a->sets) {
+    EvalResult r = set.value.evaluate(ctx);
+    if (!r.ok()) {
+      return refuse(RefusalCode::kDataInvalid, "cannot compute '" + set.field + "': " + r.error, {set.field});
+    }
+    Data one{{set.field, r.value}};
+    apply(one, n.data, changes);
+  }
+  if (a->comment_required && input.comment.empty()) {
+    return refuse(RefusalCode::kCommentRequired, "'" + a->name + "' needs a comment", {"comment"});
+  }
+  auto missing = missing_fields(a->requires_fields, n.data);
+  if (!missing.empty()) {
+    return refuse(RefusalCode::kRequiredFieldMissing,
+                  "'" + a->name + "' needs these fields: " + join(missing), missing);
+  }
+  if (a->guard) {
+    if (auto failed = a->guard->first_failing_condition(ctx)) {
+      return refuse(RefusalCode::kGuardFailed, "condition not met: " + *failed, {*failed});
+    }
+  }
+  const StateDef* target = nullptr;
+  for (const auto& route : a->routes) {
+    if (route.when) {
+      EvalResult r = route.when->evaluate(ctx);
+      if (!r.ok()) {
+        return refuse(RefusalCode::kGuardFailed, "cannot decide '" + route.when->text() + "': " + r.error,
+                      {route.when->text()});
+      }
+      if (!(r.value.is_set() && r.value.as_bool())) continue;
+    }
+    target = def.find_state(route.to);
+    break;
+  }
+
+  n.version = c.version + 1;
+  out.entry = HistoryEntry{now, actor.user, a->name, c.state, target ? target->name : c.state,
+                           input.comment, std::move(changes), ""};
+  if (target) {
+    enter(out, *target, now);
+  } else {
+    recompute_timers(out, *s, out.entry.changes);
+  }
+  return out;
+}
+
+Decision Engine::fire_timer(const CaseState& c, std::string_view key, Timestamp now) const {
+  const StateDef* s = def_->find_state(c.state);
+  auto slash = key.find('/');
+  if (!s || slash == std::string_view::npos || key.substr(0, slash) != c.state) {
+    return refuse(RefusalCode::kNotAvailable,
+                  "timer '" + std::string(key) + "' belongs to a state the case has left");
+  }
+  const NotifyDef* notify = nullptr;
+  std::string action;
+  std::string_view rest = key.substr(slash + 1);
+  if (rest == "deadline" && s->deadline) {
+    notify = s->deadline->notify ? &*s->deadline->notify : nullptr;
+    action = s->deadline->action;
+  } else {
+    for (const auto& t : s->timers) {
+      if (rest.substr(0, 6) == "timer/" && rest.substr(6) == t.name) {
+        notify = t.notify ? &*t.notify : nullptr;
+        action = t.action;
+      }
+    }
+    if (!notify && action.empty()) {
+      return refuse(RefusalCode::kNotAvailable, "state '" + c.state + "' has no timer '" + std::string(key) + "'");
+    }
+  }
+  Outcome out;
+  if (!action.empty()) {
+    Decision d = act(c, Actor::system(), action, {}, now);
+    if (auto* refusal = std::get_if<Refusal>(&d)) return *refusal;
+    out = std::get<Outcome>(std::move(d));
+  } else {
+    out.next = c;
+    out.next.version = c.version + 1;
+    out.entry = HistoryEntry{now, std::string(kSystemUser), "notify", c.state, c.state, "", {}, ""};
+  }
+  out.entry.timer = std::string(key);
+  if (notify) {
+    out.notifications.insert(out.notifications.begin(),
+                             Notification{notify->to, notify->template_name, std::string(key)});
+  }
+  return out;
+}
+
+std::vector<AvailableAction> Engine::available_actions(const CaseState& c, const Actor& actor) const {
+  std::vector<AvailableAction> out;
+  const StateDef* s = def_->find_state(c.state);
+  if (!s || s->final) return out;
+  for (const auto& a : s->actions) {
+    if (a.system) continue;
+    if (std::any_of(a.roles.begin(), a.roles.end(), [&](const std::string& r) { return actor.has_role(r); })) {
+      out.push_back({a.name, a.title, a.requires_fields, a.comment_required});
+    }
+  }
+  if (s->approval) {
+    for (bool approve : {true, false}) {
+      Decision d = approve_or_reject(c, *s, actor, approve, {{}, "x"}, c.entered_at);
+      if (std::holds_alternative<Outcome>(d)) {
+        out.push_back({std::string(approve ? kApproveAction : kRejectAction), "", {},
+                       !approve && s->approval->reject_comment_required});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace osic

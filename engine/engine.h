@@ -1,0 +1,78 @@
+// The state machine. Given a definition, a case, an actor, an action with its input and
+// the current time, decides: an Outcome (new state and data, the history entry, timers
+// to schedule and cancel, notifications to queue) or a Refusal naming the reason.
+// Pure: no I/O, no clock, no randomness. An Engine is immutable and may be shared by
+// any number of threads.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "engine/calendar.h"
+#include "engine/case.h"
+#include "engine/definition.h"
+
+namespace osic {
+
+using Decision = std::variant<Outcome, Refusal>;
+
+struct ActionInput {
+  Data data;  // changes; an unset Value clears a field
+  std::string comment;
+};
+
+struct AvailableAction {
+  std::string name;
+  std::string title;
+  std::vector<std::string> requires_fields;
+  bool comment_required = false;
+};
+
+struct ApprovalStatus {
+  ApprovalPolicy policy = ApprovalPolicy::kAll;
+  int needed = 0;
+  std::vector<Vote> signed_by;          // approvals so far
+  std::vector<std::string> outstanding;  // roles of the slots still open
+};
+
+class Engine {
+ public:
+  // `calendar` must outlive the engine.
+  Engine(std::shared_ptr<const Definition> definition, const Calendar& calendar);
+
+  const Definition& definition() const { return *def_; }
+  const std::shared_ptr<const Definition>& definition_ptr() const { return def_; }
+
+  // A new case in the initial state, with defaults filled and required fields checked.
+  Decision start(const Actor& actor, const Data& data, Timestamp now) const;
+
+  Decision act(const CaseState& c, const Actor& actor, std::string_view action,
+               const ActionInput& input, Timestamp now) const;
+
+  // Fires the pending timer `key`: its notifications and, if it has one, its system
+  // action, as the actor `system`. Refused when the case has left the timer's state.
+  Decision fire_timer(const CaseState& c, std::string_view key, Timestamp now) const;
+
+  std::vector<AvailableAction> available_actions(const CaseState& c, const Actor& actor) const;
+
+  // The approval round of the case's current state; nullopt when it is not an approval step.
+  std::optional<ApprovalStatus> approval_status(const CaseState& c) const;
+
+  // The timers a case in `c.state` should have pending, computed from its data and
+  // c.entered_at. Used on entering a state, and by stores that rebuild timers.
+  std::vector<TimerSchedule> timers_for(const CaseState& c) const;
+
+ private:
+  Decision approve_or_reject(const CaseState& c, const StateDef& s, const Actor& actor,
+                             bool approve, const ActionInput& input, Timestamp now) const;
+  void enter(Outcome& out, const StateDef& target, Timestamp now) const;
+  void recompute_timers(Outcome& out, const StateDef& s, const std::vector<FieldChange>& changes) const;
+  std::optional<TimerSchedule> schedule_of(const StateDef& s, const TimerDef& t, const CaseState& c) const;
+
+  std::shared_ptr<const Definition> def_;
+  const Calendar& calendar_;
+};
+
+}  // namespace osic

@@ -1,0 +1,32 @@
+// The parsed form of an expression; private to expr_*.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/value.h"
+
+namespace osic {
+
+enum class Op {
+  kLiteral, kField, kToday, kList,
+  kNeg, kNot, kUnit,
+  kAdd, kSub, kMul, kDiv,
+  kEq, kNe, kLt, kLe, kGt, kGe,
+  kAnd, kOr, kIn, kNotIn, kIsSet, kIsNotSet,
+};
+
+enum class Unit { kDays, kWeeks, kMonths, kYears };
+
+struct ExprNode {
+  Op op = Op::kLiteral;
+  Type type = Type::kUnset;
+  size_t begin = 0, end = 0;  // source span, for messages
+  Value literal;              // kLiteral
+  std::string field;          // kField
+  Unit unit = Unit::kDays;    // kUnit
+  std::vector<std::unique_ptr<ExprNode>> kids;
+};
+
+}  // namespace osic

@@ -1,0 +1,322 @@
+// Walks every shipped workflow from its initial state to each of its final states, as
+// the office would: the right people, the right data, timers firing on their dates.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "engine/engine.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using test::at;
+using test::day;
+using test::user;
+
+std::map<std::string, std::set<std::string>>& reached() {
+  static std::map<std::string, std::set<std::string>> r;
+  return r;
+}
+
+class Walk {
+ public:
+  explicit Walk(const std::string& workflow)
+      : engine_(test::must_load(test::read_workflow(workflow + ".yaml")), calendar_), name_(workflow) {}
+
+  Walk& start(const Actor& actor, Data data, const char* when = "2027-01-04T09:00:00Z") {
+    now_ = at(when);
+    c_ = test::ok(engine_.start(actor, data, now_)).next;
+    pending_ = engine_.timers_for(c_);
+    return *this;
+  }
+
+  Walk& act(const Actor& actor, const std::string& action, Data data = {}, std::string comment = "") {
+    now_ += std::chrono::hours(1);
+    Decision d = engine_.act(c_, actor, action, {std::move(data), std::move(comment)}, now_);
+    if (auto* r = std::get_if<Refusal>(&d)) {
+      ADD_FAILURE() << name_ << ": " << action << " in " << c_.state << " refused: " << r->message;
+      return *this;
+    }
+    apply(std::get<Outcome>(d));
+    return *this;
+  }
+
+  // Fires every pending timer due by `when`, in due order, as the scheduler would.
+  Walk& advance_to(const char* when) {
+    now_ = at(when);
+    while (true) {
+      auto next = std::min_element(pending_.begin(), pending_.end(),
+                                   [](const auto& a, const auto& b) { return a.due < b.due; });
+      if (next == pending_.end() || next->due > now_) break;
+      std::string key = next->key;
+      pending_.erase(next);
+      Outcome out = test::ok(engine_.fire_timer(c_, key, now_));
+      fired_.push_back(key);
+      for (const auto& n : out.notifications) sent_.push_back(n.template_name);
+      apply(out);
+    }
+    return *this;
+  }
+
+  const std::string& state() const { return c_.state; }
+  const CaseState& kase() const { return c_; }
+  const std::vector<std::string>& fired() const { return fired_; }
+  const std::vector<std::string>& sent() const { return sent_; }
+
+  void ends_in(const std::string& final_state) {
+    EXPECT_EQ(c_.state, final_state);
+    EXPECT_TRUE(engine_.definition().find_state(c_.state)->final);
+    reached()[name_].insert(c_.state);
+  }
+
+ private:
+  void apply(const Outcome& out) {
+    if (out.entered_state) pending_.clear();
+    for (const auto& key : out.cancel) {
+      std::erase_if(pending_, [&](const TimerSchedule& t) { return t.key == key; });
+    }
+    pending_.insert(pending_.end(), out.schedule.begin(), out.schedule.end());
+    c_ = out.next;
+  }
+
+  WeekendCalendar calendar_;
+  Engine engine_;
+  std::string name_;
+  CaseState c_;
+  Timestamp now_;
+  std::vector<TimerSchedule> pending_;
+  std::vector<std::string> fired_;
+  std::vector<std::string> sent_;
+};
+
+const Actor kStaff = user("sara", {"staff"});
+const Actor kHead = user("hamid", {"osic_head"});
+const Actor kLegal = user("leila", {"legal"});
+const Actor kFinance = user("farhad", {"finance"});
+const Actor kDean = user("dina", {"dean"});
+const Actor kVp = user("vahid", {"vp_international"});
+
+Walk agreement_to_signature(double budget) {
+  Walk w("agreement");
+  w.start(kStaff, {{"partner", Value("Sorbonne")}, {"country", Value("FR")}, {"budget", Value(budget)}})
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve");
+  if (budget > 0) w.act(kFinance, "approve");
+  w.act(kDean, "approve").act(kVp, "approve");
+  return w;
+}
+
+TEST(Agreement, WithoutBudgetSkipsFinanceAndExpiresWithRemindersOnTheirDates) {
+  Walk w = agreement_to_signature(0);
+  ASSERT_EQ(w.state(), "signature");
+  w.act(kStaff, "record_signature",
+        {{"signed_on", Value(day("2027-02-01"))}, {"expires_on", Value(day("2030-02-01"))}});
+  ASSERT_EQ(w.state(), "active");
+  w.advance_to("2029-11-02T23:00:00Z");  // D - 91 days: nothing yet
+  EXPECT_TRUE(w.fired().empty());
+  w.advance_to("2029-11-03T00:00:00Z");  // D - 90
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"renewal_reminder"});
+  w.advance_to("2029-11-03T12:00:00Z");  // again: nothing more
+  EXPECT_EQ(w.sent().size(), 1u);
+  w.advance_to("2030-01-02T00:00:00Z");  // D - 30
+  EXPECT_EQ(w.sent().size(), 2u);
+  w.advance_to("2030-02-01T00:00:00Z");
+  EXPECT_EQ(w.fired().back(), "active/timer/expires_on");
+  w.ends_in("expired");
+}
+
+TEST(Agreement, WithBudgetGoesThroughFinance) {
+  Walk w = agreement_to_signature(25'000'000);
+  EXPECT_EQ(w.state(), "signature");
+}
+
+TEST(Agreement, RenewalReturnsToTheDeanAndTheVp) {
+  Walk w = agreement_to_signature(0);
+  w.act(kStaff, "record_signature",
+        {{"signed_on", Value(day("2027-02-01"))}, {"expires_on", Value(day("2028-02-01"))}})
+      .act(kStaff, "start_renewal")
+      .act(kStaff, "submit");
+  EXPECT_EQ(w.state(), "dean_approval");
+  w.act(kDean, "approve").act(kVp, "approve");
+  EXPECT_EQ(w.state(), "signature");
+}
+
+TEST(Agreement, ReturnedThenRejected) {
+  Walk w("agreement");
+  w.start(kStaff, {{"partner", Value("MIT")}, {"country", Value("US")}})
+      .act(kStaff, "submit")
+      .act(kHead, "return", {}, "add the annex")
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "request_changes", {}, "clause 4")
+      .act(kStaff, "submit")
+      .act(kHead, "reject", {}, "no partner interest");
+  w.ends_in("rejected");
+}
+
+TEST(Agreement, OneSignerRejectionDecides) {
+  Walk w("agreement");
+  w.start(kStaff, {{"partner", Value("ETH")}, {"country", Value("CH")}})
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve")
+      .act(kDean, "approve")
+      .act(kVp, "reject", {}, "not now");
+  w.ends_in("rejected");
+}
+
+const Actor kFaculty = user("fatemeh", {"faculty"});
+const Actor kDeptHead = user("david", {"department_head"});
+const Actor kVpResearch = user("reza", {"vp_research"});
+
+Walk approved_trip(double budget) {
+  Walk w("conference_travel");
+  w.start(kFaculty, {{"conference", Value("IUPAP General Assembly")},
+                     {"country", Value("JP")},
+                     {"starts_on", Value(day("2027-05-10"))},
+                     {"ends_on", Value(day("2027-05-14"))},
+                     {"budget", Value(budget)}})
+      .act(kFaculty, "submit")
+      .act(kDeptHead, "approve")
+      .act(kStaff, "approve");
+  return w;
+}
+
+TEST(ConferenceTravel, SmallBudgetIsApprovedByOsicAndClosedWithAReport) {
+  Walk w = approved_trip(80'000'000);
+  ASSERT_EQ(w.state(), "approved");
+  w.act(kFaculty, "record_return", {{"return_on", Value(day("2027-05-16"))}});
+  ASSERT_EQ(w.state(), "traveled");
+  w.advance_to("2027-05-26T00:00:00Z");
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"report_reminder"});
+  w.act(kFaculty, "submit_report", {{"report", Value("Presented our paper.")}});
+  w.ends_in("closed");
+}
+
+TEST(ConferenceTravel, LargeBudgetNeedsTheVpForResearch) {
+  Walk w = approved_trip(900'000'000);
+  ASSERT_EQ(w.state(), "vp_research_approval");
+  w.act(kVpResearch, "approve");
+  EXPECT_EQ(w.state(), "approved");
+  w.act(kFaculty, "cancel", {}, "visa refused");
+  w.ends_in("cancelled");
+}
+
+TEST(ConferenceTravel, DatesMustMakeSenseAndRejectionEndsIt) {
+  Walk w("conference_travel");
+  w.start(kFaculty, {{"conference", Value("ICM")}, {"country", Value("DE")},
+                     {"starts_on", Value(day("2027-05-10"))}, {"ends_on", Value(day("2027-05-01"))}});
+  WeekendCalendar cal;
+  Engine engine(test::must_load(test::read_workflow("conference_travel.yaml")), cal);
+  Refusal r = test::refused(engine.act(w.kase(), kFaculty, "submit", {}, at("2027-01-05")));
+  EXPECT_EQ(r.code, RefusalCode::kGuardFailed);
+  EXPECT_EQ(r.message, "condition not met: ends_on >= starts_on");
+  w.act(kFaculty, "submit", {{"ends_on", Value(day("2027-05-12"))}})
+      .act(kDeptHead, "reject", {}, "teaching duties");
+  w.ends_in("rejected");
+}
+
+const Actor kProtocol = user("parisa", {"protocol"});
+
+TEST(VisitingScholar, FromProposalToClosed) {
+  Walk w("visiting_scholar");
+  w.start(kFaculty, {{"scholar_name", Value("Prof. Ana Silva")},
+                     {"home_institution", Value("Universidade de Lisboa")},
+                     {"country", Value("PT")},
+                     {"arrives_on", Value(day("2027-04-01"))},
+                     {"departs_on", Value(day("2027-04-20"))}})
+      .act(kFaculty, "submit")
+      .act(kStaff, "accept")
+      .act(kProtocol, "clear")
+      .act(kDean, "approve");
+  ASSERT_EQ(w.state(), "invitation_sent");
+  w.advance_to("2027-04-01T00:00:00Z");
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"arrival_reminder"});
+  w.act(kStaff, "record_arrival").act(kFaculty, "close", {{"report", Value("Two seminars given.")}});
+  w.ends_in("closed");
+}
+
+TEST(VisitingScholar, ProtocolRefusalAndCancellation) {
+  Walk refused_visit("visiting_scholar");
+  refused_visit
+      .start(kStaff, {{"scholar_name", Value("Dr. X")}, {"home_institution", Value("Y")},
+                      {"country", Value("Z")}, {"arrives_on", Value(day("2027-04-01"))},
+                      {"departs_on", Value(day("2027-04-02"))}})
+      .act(kStaff, "submit")
+      .act(kStaff, "accept")
+      .act(kProtocol, "refuse", {}, "clearance denied");
+  refused_visit.ends_in("rejected");
+
+  Walk cancelled("visiting_scholar");
+  cancelled
+      .start(kStaff, {{"scholar_name", Value("Dr. X")}, {"home_institution", Value("Y")},
+                      {"country", Value("Z")}, {"arrives_on", Value(day("2027-04-01"))},
+                      {"departs_on", Value(day("2027-04-02"))}})
+      .act(kStaff, "submit")
+      .act(kStaff, "accept")
+      .act(kProtocol, "clear")
+      .act(kDean, "approve")
+      .act(kStaff, "cancel", {}, "visa not issued");
+  cancelled.ends_in("cancelled");
+}
+
+const Actor kCouncil1 = user("c1", {"council"});
+const Actor kCouncil2 = user("c2", {"council"});
+
+Walk active_membership() {
+  Walk w("membership");
+  w.start(kStaff, {{"organization", Value("International Mathematical Union")},
+                   {"annual_fee", Value(1200)},
+                   {"renewal_due_on", Value(day("2027-06-30"))}})
+      .act(kStaff, "submit")
+      .act(kCouncil1, "approve")
+      .act(kCouncil2, "approve");
+  return w;
+}
+
+TEST(Membership, RenewMovesTheDueDateAndItsReminderThenItLapsesUnpaid) {
+  Walk w = active_membership();
+  ASSERT_EQ(w.state(), "active");
+  w.advance_to("2027-05-31T00:00:00Z");  // 30 days before the due date
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"renewal_reminder"});
+  w.act(kFinance, "renew", {{"receipt", Value("R-2027-114")}});
+  EXPECT_EQ(w.state(), "active");
+  EXPECT_EQ(w.kase().data.at("renewal_due_on"), Value(day("2028-06-30")));
+  EXPECT_EQ(w.kase().data.at("last_paid_on"), Value(day("2027-05-31")));
+  w.advance_to("2027-07-01T00:00:00Z");  // the old lapse date passes harmlessly
+  EXPECT_EQ(w.state(), "active");
+  EXPECT_EQ(w.sent().size(), 1u);
+  w.advance_to("2028-05-31T00:00:00Z");  // the moved reminder
+  EXPECT_EQ(w.sent().size(), 2u);
+  w.advance_to("2028-07-01T00:00:00Z");  // unpaid: lapses the day after it was due
+  w.ends_in("lapsed");
+}
+
+TEST(Membership, CouncilRejectionAndCancellation) {
+  Walk rejected("membership");
+  rejected
+      .start(kStaff, {{"organization", Value("IUGG")}, {"renewal_due_on", Value(day("2027-06-30"))}})
+      .act(kStaff, "submit")
+      .act(kCouncil1, "reject", {}, "overlaps with IMU");
+  rejected.ends_in("rejected");
+  Walk cancelled = active_membership();
+  cancelled.act(kStaff, "cancel", {}, "no longer relevant");
+  cancelled.ends_in("cancelled");
+}
+
+// Runs last (gtest keeps file order): every final state of every workflow was walked to.
+TEST(ShippedWorkflows, EveryFinalStateIsReached) {
+  if (reached().empty()) GTEST_SKIP() << "the walks above did not run (filtered out)";
+  for (const char* name : {"agreement", "conference_travel", "visiting_scholar", "membership"}) {
+    auto def = test::must_load(test::read_workflow(std::string(name) + ".yaml"));
+    for (const auto& s : def->states) {
+      if (s.final) EXPECT_TRUE(reached()[name].count(s.name)) << name << " never reached " << s.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace osic
