@@ -9,28 +9,35 @@ namespace osic {
 
 namespace {
 
-// Roles of the slots not yet filled by an approval, in the order of `signers`.
-std::vector<std::string> open_slots(const ApprovalDef& ap, const std::vector<Vote>& votes) {
-  std::vector<std::string> open = ap.signers;
+// Which slots of `signers` approvals have filled; counted by index, without copying.
+std::vector<bool> filled_slots(const ApprovalDef& ap, const std::vector<Vote>& votes) {
+  std::vector<bool> filled(ap.signers.size(), false);
   for (const auto& v : votes) {
     if (!v.approve) continue;
-    auto it = std::find(open.begin(), open.end(), v.role);
-    if (it != open.end()) open.erase(it);
+    for (size_t i = 0; i < ap.signers.size(); ++i) {
+      if (!filled[i] && ap.signers[i] == v.role) {
+        filled[i] = true;
+        break;
+      }
+    }
   }
-  return open;
+  return filled;
 }
 
 }  // namespace
 
-Decision Engine::approve_or_reject(const CaseState& c, const StateDef& s, const Actor& actor,
-                                   bool approve, const ActionInput& input, Timestamp now) const {
-  const ApprovalDef& ap = *s.approval;
-  const std::string action(approve ? kApproveAction : kRejectAction);
-  bool is_signer = std::any_of(ap.signers.begin(), ap.signers.end(),
-                               [&](const std::string& r) { return actor.has_role(r); });
-  if (!is_signer) {
-    std::vector<std::string> roles = ap.signers;
-    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef& ap,
+                                          const Actor& actor, bool approve,
+                                          const ActionInput& input, std::string& slot) const {
+  const std::string* any_role = nullptr;
+  for (const auto& r : ap.signers) {
+    if (!any_role && actor.has_role(r)) any_role = &r;
+  }
+  if (!any_role) {
+    std::vector<std::string> roles;
+    for (const auto& r : ap.signers) {
+      if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
+    }
     std::string list;
     for (const auto& r : roles) list += (list.empty() ? "" : ", ") + r;
     return Refusal{RefusalCode::kRoleNotAllowed, "signing needs one of the roles: " + list, roles};
@@ -50,28 +57,38 @@ Decision Engine::approve_or_reject(const CaseState& c, const StateDef& s, const 
   if (!input.data.empty()) {
     return Refusal{RefusalCode::kDataInvalid, "signing does not change the case's data", {}};
   }
-  std::vector<std::string> open = open_slots(ap, c.votes);
-  auto slot = std::find_if(open.begin(), open.end(), [&](const std::string& r) { return actor.has_role(r); });
-  if (approve && slot == open.end()) {
+  std::vector<bool> filled = filled_slots(ap, c.votes);
+  const std::string* open = nullptr;
+  for (size_t i = 0; i < ap.signers.size() && !open; ++i) {
+    if (!filled[i] && actor.has_role(ap.signers[i])) open = &ap.signers[i];
+  }
+  if (approve && !open) {
     return Refusal{RefusalCode::kNotAvailable, "every signature your roles can give is already in",
-                   {action}};
+                   {std::string(kApproveAction)}};
   }
   if (!approve && ap.reject_comment_required && input.comment.empty()) {
     return Refusal{RefusalCode::kCommentRequired, "a rejection needs a comment", {"comment"}};
   }
+  slot = open ? *open : *any_role;
+  return std::nullopt;
+}
 
+Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor& actor,
+                                   bool approve, const ActionInput& input, Timestamp now) const {
+  const ApprovalDef& ap = *s.approval;
   Vote vote;
+  if (auto refusal = check_vote(c, ap, actor, approve, input, vote.role)) return *refusal;
   vote.user = actor.user;
-  vote.role = slot != open.end() ? *slot : *std::find_if(ap.signers.begin(), ap.signers.end(), [&](const std::string& r) { return actor.has_role(r); });
   vote.approve = approve;
   vote.at = now;
   vote.comment = input.comment;
 
   Outcome out;
-  out.next = c;
-  out.next.version = c.version + 1;
+  std::string from = c.state;
+  out.next = std::move(c);
+  out.next.version += 1;
   out.next.votes.push_back(vote);
-  out.vote = vote;
+  out.vote = std::move(vote);
   int approvals = static_cast<int>(std::count_if(out.next.votes.begin(), out.next.votes.end(),
                                                  [](const Vote& v) { return v.approve; }));
   const StateDef* target = nullptr;
@@ -80,8 +97,8 @@ Decision Engine::approve_or_reject(const CaseState& c, const StateDef& s, const 
   } else if (approvals >= ap.needed()) {
     target = def_->find_state(ap.approved);
   }
-  out.entry = HistoryEntry{now, actor.user, action, c.state, target ? target->name : c.state,
-                           input.comment, {}, ""};
+  out.entry = HistoryEntry{now, actor.user, std::string(approve ? kApproveAction : kRejectAction),
+                           from, target ? target->name : from, input.comment, {}, ""};
   if (target) enter(out, *target, now);
   return out;
 }
@@ -96,7 +113,10 @@ std::optional<ApprovalStatus> Engine::approval_status(const CaseState& c) const 
     if (v.approve) status.signed_by.push_back(v);
   }
   if (static_cast<int>(status.signed_by.size()) < status.needed) {
-    status.outstanding = open_slots(*s->approval, c.votes);
+    std::vector<bool> filled = filled_slots(*s->approval, c.votes);
+    for (size_t i = 0; i < filled.size(); ++i) {
+      if (!filled[i]) status.outstanding.push_back(s->approval->signers[i]);
+    }
   }
   return status;
 }

@@ -68,10 +68,11 @@ struct TimerSchedule {
   std::string action;  // system action it fires; empty when it only notifies
 };
 
+// Recipients and template live in the Definition, which outlives every Outcome made
+// from it (the Engine holds it), so a notification points at them instead of copying.
 struct Notification {
-  std::vector<Recipient> to;
-  std::string template_name;
-  std::string reason;  // "on_enter", "deadline", or the timer's key
+  const NotifyDef* notify = nullptr;
+  std::string reason;  // "on_enter", or the key of the timer that sent it
 };
 
 struct Outcome {

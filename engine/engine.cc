@@ -145,7 +145,7 @@ Decision Engine::start(const Actor& actor, const Data& data, Timestamp now) cons
   return out;
 }
 
-Decision Engine::act(const CaseState& c, const Actor& actor, std::string_view action,
+Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
                      const ActionInput& input, Timestamp now) const {
   const Definition& def = *def_;
   const StateDef* s = def.find_state(c.state);
@@ -155,7 +155,7 @@ Decision Engine::act(const CaseState& c, const Actor& actor, std::string_view ac
                   "the case is closed: '" + c.state + "' is a final state", {std::string(action)});
   }
   if (s->approval && (action == kApproveAction || action == kRejectAction)) {
-    return approve_or_reject(c, *s, actor, action == kApproveAction, input, now);
+    return approve_or_reject(std::move(c), *s, actor, action == kApproveAction, input, now);
   }
   const ActionDef* a = s->find_action(action);
   if (!a) {
@@ -187,7 +187,8 @@ Decision Engine::act(const CaseState& c, const Actor& actor, std::string_view ac
   if (auto bad = check_input(def, input.data, a)) return *bad;
 
   Outcome out;
-  out.next = c;
+  std::string from = c.state;
+  out.next = std::move(c);
   CaseState& n = out.next;
   std::vector<FieldChange> changes;
   apply(input.data, n.data, changes);
@@ -227,8 +228,8 @@ Decision Engine::act(const CaseState& c, const Actor& actor, std::string_view ac
     break;
   }
 
-  n.version = c.version + 1;
-  out.entry = HistoryEntry{now, actor.user, a->name, c.state, target ? target->name : c.state,
+  n.version += 1;
+  out.entry = HistoryEntry{now, actor.user, a->name, from, target ? target->name : from,
                            input.comment, std::move(changes), ""};
   if (target) {
     enter(out, *target, now);
@@ -274,8 +275,7 @@ Decision Engine::fire_timer(const CaseState& c, std::string_view key, Timestamp 
   }
   out.entry.timer = std::string(key);
   if (notify) {
-    out.notifications.insert(out.notifications.begin(),
-                             Notification{notify->to, notify->template_name, std::string(key)});
+    out.notifications.insert(out.notifications.begin(), Notification{notify, std::string(key)});
   }
   return out;
 }
@@ -291,9 +291,9 @@ std::vector<AvailableAction> Engine::available_actions(const CaseState& c, const
     }
   }
   if (s->approval) {
+    std::string slot;
     for (bool approve : {true, false}) {
-      Decision d = approve_or_reject(c, *s, actor, approve, {{}, "x"}, c.entered_at);
-      if (std::holds_alternative<Outcome>(d)) {
+      if (!check_vote(c, *s->approval, actor, approve, {{}, "comment"}, slot)) {
         out.push_back({std::string(approve ? kApproveAction : kRejectAction), "", {},
                        !approve && s->approval->reject_comment_required});
       }

@@ -49,6 +49,11 @@ class Engine {
   Decision start(const Actor& actor, const Data& data, Timestamp now) const;
 
   Decision act(const CaseState& c, const Actor& actor, std::string_view action,
+               const ActionInput& input, Timestamp now) const {
+    return act(CaseState(c), actor, action, input, now);
+  }
+  // The same, for a caller that gives up its copy of the case: nothing is copied.
+  Decision act(CaseState&& c, const Actor& actor, std::string_view action,
                const ActionInput& input, Timestamp now) const;
 
   // Fires the pending timer `key`: its notifications and, if it has one, its system
@@ -65,8 +70,12 @@ class Engine {
   std::vector<TimerSchedule> timers_for(const CaseState& c) const;
 
  private:
-  Decision approve_or_reject(const CaseState& c, const StateDef& s, const Actor& actor,
-                             bool approve, const ActionInput& input, Timestamp now) const;
+  // Checks whether `actor` may approve (or reject) now; on success fills `slot` with the
+  // role the vote counts for.
+  std::optional<Refusal> check_vote(const CaseState& c, const ApprovalDef& ap, const Actor& actor,
+                                    bool approve, const ActionInput& input, std::string& slot) const;
+  Decision approve_or_reject(CaseState&& c, const StateDef& s, const Actor& actor, bool approve,
+                             const ActionInput& input, Timestamp now) const;
   void enter(Outcome& out, const StateDef& target, Timestamp now) const;
   void recompute_timers(Outcome& out, const StateDef& s, const std::vector<FieldChange>& changes) const;
   std::optional<TimerSchedule> schedule_of(const StateDef& s, const TimerDef& t, const CaseState& c) const;

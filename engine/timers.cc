@@ -42,7 +42,7 @@ void Engine::enter(Outcome& out, const StateDef& target, Timestamp now) const {
   out.next.votes.clear();
   out.cancel.clear();
   out.schedule = timers_for(out.next);
-  for (const auto& n : target.on_enter) out.notifications.push_back({n.to, n.template_name, "on_enter"});
+  for (const auto& n : target.on_enter) out.notifications.push_back({&n, "on_enter"});
 }
 
 void Engine::recompute_timers(Outcome& out, const StateDef& s,

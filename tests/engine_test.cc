@@ -167,7 +167,7 @@ TEST_F(EngineTest, ActionsBuildTheHistoryEntryAndBumpTheVersion) {
   EXPECT_FALSE(out.entry.changes[0].before.is_set());
   EXPECT_EQ(out.entry.changes[0].after, Value(test::day("2027-06-30")));
   ASSERT_EQ(out.notifications.size(), 1u);
-  EXPECT_EQ(out.notifications[0].template_name, "task");
+  EXPECT_EQ(out.notifications[0].notify->template_name, "task");
 }
 
 TEST_F(EngineTest, RoutesByTheFirstMatchingCondition) {
@@ -218,13 +218,13 @@ TEST_F(EngineTest, TimersFireTheirNotificationsAndSystemActions) {
   EXPECT_EQ(remind.entry.actor, "system");
   EXPECT_EQ(remind.entry.timer, "review/timer/remind");
   ASSERT_EQ(remind.notifications.size(), 1u);
-  EXPECT_EQ(remind.notifications[0].template_name, "remind");
+  EXPECT_EQ(remind.notifications[0].notify->template_name, "remind");
   Outcome end = ok(engine_.fire_timer(c, "review/timer/end", at("2027-06-30")));
   EXPECT_EQ(end.next.state, "expired");
   EXPECT_EQ(end.entry.action, "expire");
   EXPECT_EQ(end.entry.actor, "system");
   Outcome late = ok(engine_.fire_timer(c, "review/deadline", at("2027-01-07")));
-  EXPECT_EQ(late.notifications[0].template_name, "late");
+  EXPECT_EQ(late.notifications[0].notify->template_name, "late");
   // A timer of a state the case has left never fires.
   c.state = "sign";
   EXPECT_EQ(refused(engine_.fire_timer(c, "review/timer/end", at("2027-06-30"))).code,
@@ -254,7 +254,7 @@ TEST_F(EngineTest, AllPolicyNeedsEverySignerAndOneRejectionDecides) {
   EXPECT_TRUE(done.next.votes.empty());
   Outcome rejected = ok(engine_.act(first.next, vp, "reject", {{}, "no budget"}, at("2027-01-07")));
   EXPECT_EQ(rejected.next.state, "rejected");
-  EXPECT_EQ(rejected.notifications[0].to[0].kind, Recipient::Kind::kRequester);
+  EXPECT_EQ(rejected.notifications[0].notify->to[0].kind, Recipient::Kind::kRequester);
 }
 
 TEST_F(EngineTest, QuorumCountsDistinctSignersAndTheRequesterMayNotSign) {

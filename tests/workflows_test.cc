@@ -54,7 +54,7 @@ class Walk {
       pending_.erase(next);
       Outcome out = test::ok(engine_.fire_timer(c_, key, now_));
       fired_.push_back(key);
-      for (const auto& n : out.notifications) sent_.push_back(n.template_name);
+      for (const auto& n : out.notifications) sent_.push_back(n.notify->template_name);
       apply(out);
     }
     return *this;
