@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   osic::cli::add_validate(app, exit_code);
   osic::cli::add_graph(app, exit_code);
+  osic::cli::add_user(app, exit_code);
+  osic::cli::add_case(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,62 @@
+#include "adapters/case_json.h"
+
+#include "adapters/json_codec.h"
+
+namespace osic {
+
+using nlohmann::json;
+
+json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer) {
+  json out = {{"id", c.id},
+              {"workflow", c.workflow},
+              {"workflow_version", c.workflow_version},
+              {"title", c.title},
+              {"state", c.state.state},
+              {"data", data_to_json(c.state.data)},
+              {"version", c.state.version},
+              {"created_by", c.state.requester},
+              {"created_at", format_timestamp(c.created_at)},
+              {"updated_at", format_timestamp(c.updated_at)}};
+  if (viewer) {
+    json actions = json::array();
+    for (const auto& a : engine.available_actions(c.state, *viewer)) {
+      actions.push_back({{"name", a.name}, {"requires", a.requires_fields},
+                         {"comment_required", a.comment_required}});
+    }
+    out["available_actions"] = actions;
+  }
+  if (auto status = engine.approval_status(c.state)) {
+    json signed_by = json::array();
+    for (const auto& v : status->signed_by) {
+      signed_by.push_back({{"user", v.user}, {"role", v.role}, {"at", format_timestamp(v.at)}});
+    }
+    std::string policy = status->policy == ApprovalPolicy::kAll   ? "all"
+                          : status->policy == ApprovalPolicy::kAny ? "any"
+                                                                   : "quorum";
+    out["approval"] = {{"policy", policy}, {"needed", status->needed}, {"signed", signed_by},
+                       {"outstanding", status->outstanding}};
+  }
+  return out;
+}
+
+json history_to_json(const std::vector<HistoryRow>& rows) {
+  json items = json::array();
+  for (const auto& r : rows) {
+    json item = {{"seq", r.seq},         {"at", format_timestamp(r.at)},
+                 {"actor", r.actor},     {"action", r.action},
+                 {"from", r.from.empty() ? json(nullptr) : json(r.from)},
+                 {"to", r.to},           {"comment", r.comment},
+                 {"data_change", json::parse(r.data_change)},
+                 {"channel", r.channel}};
+    if (!r.timer.empty()) item["timer"] = r.timer;
+    items.push_back(std::move(item));
+  }
+  return {{"items", items}};
+}
+
+json user_to_json(const User& u) {
+  return {{"name", u.name}, {"email", u.email}, {"roles", u.roles},
+          {"created_at", format_timestamp(u.created_at)}};
+}
+
+}  // namespace osic

@@ -1,0 +1,15 @@
+// The JSON shapes of cases, history and users, shared by the CLI and the HTTP API.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/store/case_store.h"
+
+namespace osic {
+
+// The case as issue 4's contract has it; `available_actions` for `viewer` when given.
+nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer);
+nlohmann::json history_to_json(const std::vector<HistoryRow>& rows);
+nlohmann::json user_to_json(const User& u);
+
+}  // namespace osic

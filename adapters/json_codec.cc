@@ -1,0 +1,137 @@
+#include "adapters/json_codec.h"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "engine/suggest.h"
+
+namespace osic {
+
+using nlohmann::json;
+
+json value_to_json(const Value& value) {
+  switch (value.type()) {
+    case Type::kUnset: return nullptr;
+    case Type::kBool: return value.as_bool();
+    case Type::kNumber: {
+      double n = value.as_number();
+      if (std::trunc(n) == n && std::abs(n) < 9e15) return static_cast<int64_t>(n);
+      return n;
+    }
+    case Type::kString: return value.as_string();
+    case Type::kDate: return value.as_date().to_string();
+    case Type::kDuration: return value.as_duration().to_string();
+    case Type::kList: {
+      json out = json::array();
+      for (const auto& item : value.as_list()) out.push_back(value_to_json(item));
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+json data_to_json(const Data& data) {
+  json out = json::object();
+  for (const auto& [name, value] : data) out[name] = value_to_json(value);
+  return out;
+}
+
+namespace {
+
+Value field_value(const FieldDef& f, const json& v) {
+  if (v.is_null()) return Value();
+  auto wrong = [&](const char* want) {
+    return DataError(f.name, "'" + f.name + "' must be " + want + ", not " + v.dump());
+  };
+  switch (f.type) {
+    case FieldType::kString:
+    case FieldType::kEnum:
+      if (!v.is_string()) throw wrong("a string");
+      return Value(v.get<std::string>());
+    case FieldType::kNumber:
+      if (!v.is_number()) throw wrong("a number");
+      if (!std::isfinite(v.get<double>())) throw wrong("a finite number");
+      return Value(v.get<double>());
+    case FieldType::kBool:
+      if (!v.is_boolean()) throw wrong("true or false");
+      return Value(v.get<bool>());
+    case FieldType::kDate: {
+      if (!v.is_string()) throw wrong("a date \"YYYY-MM-DD\"");
+      auto d = Date::parse(v.get<std::string>());
+      if (!d) throw wrong("a date \"YYYY-MM-DD\"");
+      return Value(*d);
+    }
+  }
+  return Value();
+}
+
+}  // namespace
+
+Data data_from_json(const json& object, const Definition& def) {
+  if (!object.is_object()) throw DataError("", "data must be a JSON object of field names to values");
+  Data out;
+  for (const auto& [name, v] : object.items()) {
+    const FieldDef* f = def.find_field(name);
+    if (!f) {
+      std::vector<std::string> names;
+      for (const auto& x : def.fields) names.push_back(x.name);
+      throw DataError(name, "unknown field '" + name + "'" + did_you_mean(name, names));
+    }
+    out.emplace(name, field_value(*f, v));
+  }
+  return out;
+}
+
+Data stored_data_from_json(const json& object, const Definition& def) {
+  Data out;
+  if (!object.is_object()) return out;
+  for (const auto& [name, v] : object.items()) {
+    const FieldDef* f = def.find_field(name);
+    try {
+      if (f) {
+        out.emplace(name, field_value(*f, v));
+        continue;
+      }
+    } catch (const DataError&) {
+    }
+    if (!v.is_null()) out.emplace(name, Value(v.is_string() ? v.get<std::string>() : v.dump()));
+  }
+  return out;
+}
+
+json changes_to_json(const std::vector<FieldChange>& changes) {
+  json out = json::object();
+  for (const auto& c : changes) {
+    out[c.field] = {{"from", value_to_json(c.before)}, {"to", value_to_json(c.after)}};
+  }
+  return out;
+}
+
+std::string format_timestamp(Timestamp t) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                int(hms.minutes().count()), int(hms.seconds().count()));
+  return buf;
+}
+
+std::optional<Timestamp> parse_timestamp(const std::string& text) {
+  auto date = Date::parse(text.substr(0, 10));
+  if (!date) return std::nullopt;
+  Timestamp t = std::chrono::time_point_cast<std::chrono::seconds>(date->sys());
+  if (text.size() == 10) return t;
+  int h, m, s;
+  char z = 0;
+  if (text.size() < 19 || text[10] != 'T' ||
+      std::sscanf(text.c_str() + 11, "%2d:%2d:%2d%c", &h, &m, &s, &z) < 3 || h > 23 || m > 59 ||
+      s > 60 || (z != 0 && z != 'Z')) {
+    return std::nullopt;
+  }
+  return t + std::chrono::hours(h) + std::chrono::minutes(m) + std::chrono::seconds(s);
+}
+
+}  // namespace osic

@@ -1,0 +1,42 @@
+// Case data as JSON, the form it has in the database, on the command line and over HTTP.
+// Dates are "YYYY-MM-DD" strings; input is checked against the workflow's field types.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "engine/case.h"
+#include "engine/definition.h"
+
+namespace osic {
+
+// Bad input from outside: the message names the field and what was expected.
+class DataError : public std::runtime_error {
+ public:
+  DataError(std::string field, const std::string& message)
+      : std::runtime_error(message), field_(std::move(field)) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+nlohmann::json value_to_json(const Value& value);
+nlohmann::json data_to_json(const Data& data);
+
+// `{"budget": 10, "expires_on": "2027-03-21", "note": null}`; null clears a field.
+// Unknown fields and wrong types throw DataError.
+Data data_from_json(const nlohmann::json& object, const Definition& def);
+
+// Data as stored by us (types known from the values themselves being valid for the
+// definition that wrote them); fields no longer in the definition are kept as text.
+Data stored_data_from_json(const nlohmann::json& object, const Definition& def);
+
+nlohmann::json changes_to_json(const std::vector<FieldChange>& changes);
+
+// "2027-03-21T09:00:00Z"
+std::string format_timestamp(Timestamp t);
+std::optional<Timestamp> parse_timestamp(const std::string& text);
+
+}  // namespace osic

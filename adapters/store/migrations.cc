@@ -1,0 +1,127 @@
+// Numbered schema migrations. Each runs in one transaction and is recorded in
+// schema_migrations; on PostgreSQL an advisory lock keeps two starting nodes from
+// applying the same one twice. Add new migrations at the end; never edit an old one.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "adapters/store/sql.h"
+#include "adapters/store/store_error.h"
+
+namespace osic::sql {
+
+namespace {
+
+struct Migration {
+  int version;
+  std::vector<std::string> statements;  // {id} {bigint} are replaced per dialect
+};
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kAll = {
+      {1,
+       {
+           "CREATE TABLE workflow_versions ("
+           " name TEXT NOT NULL, version {bigint} NOT NULL, content_hash TEXT NOT NULL,"
+           " source TEXT NOT NULL, loaded_at {bigint} NOT NULL,"
+           " PRIMARY KEY (name, version), UNIQUE (name, content_hash))",
+           "CREATE TABLE users ("
+           " id {id}, name TEXT NOT NULL UNIQUE, email TEXT NOT NULL, roles TEXT NOT NULL,"
+           " token_hash TEXT NOT NULL UNIQUE, created_at {bigint} NOT NULL)",
+           "CREATE TABLE cases ("
+           " id {id}, workflow TEXT NOT NULL, workflow_version {bigint} NOT NULL,"
+           " title TEXT NOT NULL, state TEXT NOT NULL, data TEXT NOT NULL,"
+           " version {bigint} NOT NULL, requester TEXT NOT NULL, created_at {bigint} NOT NULL,"
+           " updated_at {bigint} NOT NULL, entered_at {bigint} NOT NULL, round {bigint} NOT NULL,"
+           " FOREIGN KEY (workflow, workflow_version) REFERENCES workflow_versions (name, version))",
+           "CREATE INDEX cases_by_workflow_state ON cases (workflow, state, id)",
+           "CREATE TABLE history ("
+           " case_id {bigint} NOT NULL REFERENCES cases (id), seq {bigint} NOT NULL,"
+           " at {bigint} NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+           " from_state TEXT NOT NULL, to_state TEXT NOT NULL, comment TEXT NOT NULL,"
+           " data_change TEXT NOT NULL, channel TEXT NOT NULL, timer TEXT NOT NULL,"
+           " PRIMARY KEY (case_id, seq))",
+           "CREATE TABLE votes ("
+           " case_id {bigint} NOT NULL REFERENCES cases (id), round {bigint} NOT NULL,"
+           " user_name TEXT NOT NULL, role TEXT NOT NULL, approve {bigint} NOT NULL,"
+           " at {bigint} NOT NULL, comment TEXT NOT NULL, PRIMARY KEY (case_id, round, user_name))",
+           "CREATE TABLE timers ("
+           " id {id}, case_id {bigint} NOT NULL REFERENCES cases (id), timer_key TEXT NOT NULL,"
+           " due_at {bigint} NOT NULL, action TEXT NOT NULL, status TEXT NOT NULL,"
+           " created_at {bigint} NOT NULL, fired_at {bigint})",
+           "CREATE INDEX timers_by_due ON timers (status, due_at)",
+           "CREATE INDEX timers_by_case ON timers (case_id, status)",
+           "CREATE TABLE outbox ("
+           " id {id}, case_id {bigint} NOT NULL REFERENCES cases (id), template TEXT NOT NULL,"
+           " recipients TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
+           " attempts {bigint} NOT NULL, next_attempt_at {bigint} NOT NULL,"
+           " last_error TEXT NOT NULL, created_at {bigint} NOT NULL, sent_at {bigint})",
+           "CREATE INDEX outbox_by_status ON outbox (status, next_attempt_at)",
+           "CREATE TABLE idempotency_keys ("
+           " user_name TEXT NOT NULL, idem_key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+           " case_id {bigint} NOT NULL, response TEXT NOT NULL, created_at {bigint} NOT NULL,"
+           " PRIMARY KEY (user_name, idem_key))",
+       }},
+  };
+  return kAll;
+}
+
+std::string for_dialect(std::string sql, Dialect d) {
+  auto replace = [&](const std::string& from, const std::string& to) {
+    for (size_t at; (at = sql.find(from)) != std::string::npos;) sql.replace(at, from.size(), to);
+  };
+  replace("{id}", d == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
+  replace("{bigint}", d == Dialect::kSqlite ? "INTEGER" : "BIGINT");
+  return sql;
+}
+
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+int Db::schema_version() {
+  long long version = 0;
+  soci::indicator ind;
+  session_ << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+  return ind == soci::i_ok ? static_cast<int>(version) : 0;
+}
+
+void Db::migrate() {
+  try {
+    {
+      Tx tx(*this);
+      if (dialect() == Dialect::kPostgres) session_ << "SELECT pg_advisory_xact_lock(7420001)";
+      session_ << for_dialect("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                              " version {bigint} PRIMARY KEY, applied_at {bigint} NOT NULL)",
+                              dialect());
+      tx.commit();
+    }
+    int current = schema_version();
+    if (current > latest_schema_version()) {
+      throw StoreError("database " + info_.display + " has schema version " + std::to_string(current) +
+                       ", newer than this osic knows (" + std::to_string(latest_schema_version()) +
+                       "); upgrade osic before using it");
+    }
+    for (const auto& m : migrations()) {
+      if (m.version <= current) continue;
+      Tx tx(*this);
+      if (dialect() == Dialect::kPostgres) session_ << "SELECT pg_advisory_xact_lock(7420001)";
+      if (schema_version() >= m.version) continue;  // another node got there first
+      for (const auto& statement : m.statements) session_ << for_dialect(statement, dialect());
+      long long version = m.version, at = now_seconds();
+      session_ << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :a)",
+          soci::use(version), soci::use(at);
+      tx.commit();
+    }
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot migrate database " + info_.display + ": " + e.get_error_message());
+  }
+}
+
+}  // namespace osic::sql

@@ -1,0 +1,153 @@
+// Opening the store; workflow versions and users.
+#include "adapters/store/sql_case_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/crypto.h"
+
+namespace osic {
+
+std::unique_ptr<CaseStore> CaseStore::open(const StoreOptions& options) {
+  return std::make_unique<SqlCaseStore>(options);
+}
+
+SqlCaseStore::SqlCaseStore(const StoreOptions& options)
+    : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal) {
+  db_.migrate();
+}
+
+int SqlCaseStore::record_workflow(const std::string& name, const std::string& source, Timestamp now) {
+  const std::string hash = sha256_hex(source);
+  auto& s = db_.session();
+  try {
+    sql::Tx tx(db_);
+    if (db_.dialect() == sql::Dialect::kPostgres) s << "SELECT pg_advisory_xact_lock(7420002)";
+    long long version = 0;
+    soci::indicator ind = soci::i_null;
+    s << "SELECT version FROM workflow_versions WHERE name = :n AND content_hash = :h",
+        soci::use(name), soci::use(hash), soci::into(version, ind);
+    if (ind == soci::i_ok) return static_cast<int>(version);
+    long long latest = 0;
+    soci::indicator latest_ind;
+    s << "SELECT MAX(version) FROM workflow_versions WHERE name = :n", soci::use(name),
+        soci::into(latest, latest_ind);
+    version = (latest_ind == soci::i_ok ? latest : 0) + 1;
+    long long at = seconds_of(now);
+    s << "INSERT INTO workflow_versions (name, version, content_hash, source, loaded_at)"
+         " VALUES (:n, :v, :h, :s, :a)",
+        soci::use(name), soci::use(version), soci::use(hash), soci::use(source), soci::use(at);
+    tx.commit();
+    return static_cast<int>(version);
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot record workflow '" + name + "': " + e.get_error_message());
+  }
+}
+
+std::optional<std::string> SqlCaseStore::workflow_source(const std::string& name, int version) {
+  std::string source;
+  long long v = version;
+  soci::indicator ind = soci::i_null;
+  db_.session() << "SELECT source FROM workflow_versions WHERE name = :n AND version = :v",
+      soci::use(name), soci::use(v), soci::into(source, ind);
+  if (ind != soci::i_ok) return std::nullopt;
+  return source;
+}
+
+namespace {
+
+std::string join_roles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) out += (out.empty() ? "" : ",") + r;
+  return out;
+}
+
+std::vector<std::string> split_roles(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', start);
+    std::string role = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!role.empty()) out.push_back(role);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool valid_user_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name == "system") return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> SqlCaseStore::add_user(const std::string& name, const std::string& email,
+                                           const std::vector<std::string>& roles, Timestamp now) {
+  if (!valid_user_name(name)) {
+    return Failure{Failure::Kind::kBadInput, "bad_user_name",
+                   "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'",
+                   {name}};
+  }
+  for (const auto& r : roles) {
+    if (r.empty() || r.find_first_of(", ") != std::string::npos) {
+      return Failure{Failure::Kind::kBadInput, "bad_role", "role '" + r + "' is not a name", {r}};
+    }
+  }
+  if (user_by_name(name)) {
+    return Failure{Failure::Kind::kConflict, "user_exists", "user '" + name + "' already exists", {name}};
+  }
+  std::string token = random_token();
+  std::string hash = sha256_hex(token), joined = join_roles(roles);
+  long long at = seconds_of(now);
+  try {
+    db_.session() << "INSERT INTO users (name, email, roles, token_hash, created_at)"
+                     " VALUES (:n, :e, :r, :h, :a)",
+        soci::use(name), soci::use(email), soci::use(joined), soci::use(hash), soci::use(at);
+  } catch (const soci::soci_error& e) {
+    if (user_by_name(name)) {
+      return Failure{Failure::Kind::kConflict, "user_exists", "user '" + name + "' already exists", {name}};
+    }
+    throw StoreError("cannot add user '" + name + "': " + e.get_error_message());
+  }
+  return token;
+}
+
+std::optional<User> SqlCaseStore::user_where(const std::string& column, const std::string& value) {
+  User u;
+  long long id = 0, created = 0;
+  std::string roles;
+  soci::indicator ind = soci::i_null;
+  db_.session() << "SELECT id, name, email, roles, created_at FROM users WHERE " + column + " = :v",
+      soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email),
+      soci::into(roles), soci::into(created);
+  if (ind != soci::i_ok) return std::nullopt;
+  u.id = id;
+  u.roles = split_roles(roles);
+  u.created_at = timestamp_of(created);
+  return u;
+}
+
+std::optional<User> SqlCaseStore::user_by_name(const std::string& name) { return user_where("name", name); }
+
+std::optional<User> SqlCaseStore::user_by_token(const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  return user_where("token_hash", sha256_hex(token));
+}
+
+std::vector<User> SqlCaseStore::users() {
+  std::vector<User> out;
+  long long id = 0, created = 0;
+  std::string name, email, roles;
+  soci::statement st = (db_.session().prepare
+                            << "SELECT id, name, email, roles, created_at FROM users ORDER BY name",
+                        soci::into(id), soci::into(name), soci::into(email), soci::into(roles),
+                        soci::into(created));
+  st.execute();
+  while (st.fetch()) out.push_back(User{id, name, email, split_roles(roles), timestamp_of(created)});
+  return out;
+}
+
+}  // namespace osic

@@ -1,0 +1,58 @@
+// The SOCI implementation of CaseStore, for SQLite and PostgreSQL alike.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "adapters/store/case_store.h"
+#include "adapters/store/sql.h"
+
+namespace osic {
+
+class SqlCaseStore : public CaseStore {
+ public:
+  explicit SqlCaseStore(const StoreOptions& options);
+
+  std::string describe() const override { return db_.info().display; }
+
+  int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
+  std::optional<std::string> workflow_source(const std::string& name, int version) override;
+
+  Result<std::string> add_user(const std::string& name, const std::string& email,
+                               const std::vector<std::string>& roles, Timestamp now) override;
+  std::vector<User> users() override;
+  std::optional<User> user_by_name(const std::string& name) override;
+  std::optional<User> user_by_token(const std::string& token) override;
+
+  Result<StoredCase> start_case(const Engine& engine, int workflow_version, const Actor& actor,
+                                const std::string& title, const Data& data,
+                                const std::string& channel, Timestamp now) override;
+  Result<StoredCase> act(const EngineLookup& engines, const Actor& actor,
+                         const ActRequest& request, Timestamp now) override;
+  std::optional<StoredCase> get_case(const EngineLookup& engines, int64_t id) override;
+  std::vector<HistoryRow> history(int64_t case_id) override;
+  CasePage list_cases(const EngineLookup& engines, const CaseFilter& filter) override;
+  std::vector<TimerRow> timers(int64_t case_id) override;
+  std::vector<OutboxRow> outbox(int64_t case_id) override;
+
+ private:
+  std::optional<User> user_where(const std::string& column, const std::string& value);
+  // Reads a case row and its current round's votes; the engine types its data.
+  // `round` receives the history seq at which the case entered its state.
+  std::optional<StoredCase> load_case(const EngineLookup& engines, int64_t id,
+                                      long long* round = nullptr);
+  // `round`: the approval round a vote in `out` belongs to (the one before the action).
+  void write_outcome(int64_t case_id, const Outcome& out, const std::string& channel,
+                     long long round);
+
+  mutable sql::Db db_;
+};
+
+// Timestamps are stored as seconds since the epoch.
+inline long long seconds_of(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp timestamp_of(long long s) { return Timestamp{std::chrono::seconds{s}}; }
+
+// The case as JSON, to keep the first answer of an idempotent request.
+nlohmann::json case_snapshot(const StoredCase& c);
+StoredCase case_from_snapshot(const nlohmann::json& j, const Definition& def);
+
+}  // namespace osic

@@ -1,0 +1,50 @@
+#include "cli/store_flags.h"
+
+#include <iostream>
+
+namespace osic::cli {
+
+void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
+  cmd->add_option("--db", flags.db, "Database URL: sqlite:PATH or postgresql://user@host:port/db")
+      ->capture_default_str();
+  cmd->add_option("--sync", flags.sync, "SQLite durability: full, or normal to trade the last "
+                                        "commits on power loss for speed")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
+  cmd->add_flag("--json", flags.json, "Machine-readable output");
+  if (with_workflows) {
+    cmd->add_option("--workflows", flags.workflows, "Folder of workflow definitions")
+        ->capture_default_str();
+  }
+}
+
+std::unique_ptr<CaseStore> open_store(const StoreFlags& flags) {
+  return CaseStore::open({flags.db, flags.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull});
+}
+
+void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry) {
+  WorkflowSet set = load_workflows({flags.workflows});
+  if (!set.ok()) {
+    for (const auto& d : set.diagnostics) std::cerr << d.to_string() << "\n";
+    std::string why = set.io_errors.empty() ? "workflow definitions have errors" : set.io_errors.front();
+    throw UsageError(why);
+  }
+  registry.publish(store, set, now());
+}
+
+Timestamp now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const StoreError& e) {
+    std::cerr << "osic: " << e.what() << "\n";
+  } catch (const UsageError& e) {
+    std::cerr << "osic: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+}  // namespace osic::cli

@@ -1,0 +1,40 @@
+// Flags shared by the commands that use the database, and opening what they name.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "adapters/store/case_store.h"
+#include "adapters/workflow_registry.h"
+
+namespace osic::cli {
+
+// A problem with what the user asked for: printed as "osic: message", exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct StoreFlags {
+  std::string db = "sqlite:osic.db";
+  std::string sync = "full";
+  std::string workflows = "workflows";
+  bool json = false;
+};
+
+void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows);
+
+std::unique_ptr<CaseStore> open_store(const StoreFlags& flags);
+
+// Loads the workflow folder and records it in the store; invalid files stop the command
+// with their diagnostics.
+void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry);
+
+Timestamp now();
+
+// Runs a command body: StoreError and UsageError become "osic: ..." and exit 2.
+int guarded(const std::function<int()>& body);
+
+}  // namespace osic::cli

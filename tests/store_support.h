@@ -1,0 +1,110 @@
+// For tests against real databases: a fresh, empty database per test on SQLite (a
+// temporary file) or on the PostgreSQL that the test command starts (OSIC_TEST_PG).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+
+#include "adapters/store/case_store.h"
+#include "adapters/workflow_registry.h"
+#include "test_support.h"
+
+namespace osic::test {
+
+inline std::string unique_name(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return prefix + std::to_string(getpid()) + "_" + std::to_string(++counter) + "_" +
+         std::to_string(std::rand() % 100000);
+}
+
+// A URL to a new empty database on `backend` ("sqlite" or "postgresql").
+inline std::string fresh_database(const std::string& backend) {
+  if (backend == "sqlite") {
+    std::string path = ::testing::TempDir() + unique_name("osic_") + ".db";
+    std::remove(path.c_str());
+    return "sqlite:" + path;
+  }
+  const char* base = std::getenv("OSIC_TEST_PG");
+  if (!base) {
+    ADD_FAILURE() << "OSIC_TEST_PG is not set: run the tests through ctest, which starts PostgreSQL";
+    return "postgresql://nowhere";
+  }
+  std::string conninfo(base);
+  std::string name = unique_name("osic_t_");
+  std::string host = "127.0.0.1", port = "55433";
+  auto field = [&](const std::string& key, std::string& out) {
+    auto at = conninfo.find(key + "=");
+    if (at == std::string::npos) return;
+    auto end = conninfo.find(' ', at);
+    out = conninfo.substr(at + key.size() + 1, end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+  };
+  field("host", host);
+  field("port", port);
+  std::string cmd = "createdb -h " + host + " -p " + port + " -U postgres " + name;
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  return conninfo + " dbname=" + name;
+}
+
+inline std::string sqlite_path(const std::string& url) { return url.substr(7); }
+
+inline Timestamp t0() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::sys_days{std::chrono::year{2027} / 1 / 4} + std::chrono::hours(9));
+}
+
+// A store with the shipped workflows recorded and the office's people as users.
+struct Office {
+  std::unique_ptr<CaseStore> store;
+  WeekendCalendar calendar;
+  WorkflowRegistry registry{calendar};
+
+  explicit Office(const std::string& url, SyncMode sync = SyncMode::kFull)
+      : store(CaseStore::open({url, sync})) {
+    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    EXPECT_TRUE(set.ok());
+    registry.publish(*store, set, t0());
+  }
+
+  EngineLookup lookup() { return registry.lookup(*store); }
+  std::shared_ptr<const Engine> engine(const std::string& name) { return registry.current(name); }
+
+  StoredCase start_agreement(const Actor& staff, const std::string& partner = "Sorbonne") {
+    auto r = store->start_case(*engine("agreement"), registry.current_version("agreement"), staff,
+                               "MoU", {{"partner", Value(partner)}, {"country", Value("FR")}}, "test", t0());
+    EXPECT_TRUE(std::holds_alternative<StoredCase>(r));
+    return std::get<StoredCase>(r);
+  }
+
+  Result<StoredCase> act(const Actor& actor, int64_t id, const std::string& action,
+                         ActionInput input = {}, std::optional<int64_t> expected = std::nullopt,
+                         const std::string& key = "") {
+    return store->act(lookup(), actor, ActRequest{id, action, std::move(input), expected, key, "test"}, t0());
+  }
+};
+
+inline const StoredCase& ok_case(const Result<StoredCase>& r) {
+  static StoredCase empty;
+  if (auto* f = std::get_if<Failure>(&r)) {
+    ADD_FAILURE() << f->code << ": " << f->message;
+    return empty;
+  }
+  return std::get<StoredCase>(r);
+}
+
+inline Failure failed(const Result<StoredCase>& r) {
+  if (auto* f = std::get_if<Failure>(&r)) return *f;
+  ADD_FAILURE() << "expected a failure";
+  return {};
+}
+
+const Actor kSara{"sara", {"staff"}};
+const Actor kHamid{"hamid", {"osic_head"}};
+const Actor kLeila{"leila", {"legal"}};
+const Actor kDina{"dina", {"dean"}};
+const Actor kVahid{"vahid", {"vp_international"}};
+
+}  // namespace osic::test

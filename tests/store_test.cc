@@ -1,0 +1,236 @@
+// One suite, run against SQLite and against a real PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+using namespace osic::test;
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string url_ = fresh_database(GetParam());
+  Office office_{url_};
+};
+
+TEST_P(StoreTest, StartsAndActsAppendingHistoryAndBumpingTheVersion) {
+  StoredCase c = office_.start_agreement(kSara);
+  EXPECT_GT(c.id, 0);
+  EXPECT_EQ(c.state.version, 1);
+  StoredCase after = ok_case(office_.act(kSara, c.id, "submit", {{}, "ready for review"}));
+  EXPECT_EQ(after.state.state, "osic_review");
+  EXPECT_EQ(after.state.version, 2);
+
+  auto reread = office_.store->get_case(office_.lookup(), c.id);
+  ASSERT_TRUE(reread);
+  EXPECT_EQ(reread->state.state, "osic_review");
+  EXPECT_EQ(reread->state.data.at("partner"), Value("Sorbonne"));
+  EXPECT_EQ(reread->state.data.at("budget"), Value(0));
+
+  auto history = office_.store->history(c.id);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].seq, 1);
+  EXPECT_EQ(history[0].action, "start");
+  EXPECT_EQ(history[1].seq, 2);
+  EXPECT_EQ(history[1].actor, "sara");
+  EXPECT_EQ(history[1].from, "draft");
+  EXPECT_EQ(history[1].to, "osic_review");
+  EXPECT_EQ(history[1].comment, "ready for review");
+  EXPECT_EQ(history[1].channel, "test");
+  EXPECT_EQ(nlohmann::json::parse(history[0].data_change)["partner"]["to"], "Sorbonne");
+}
+
+TEST_P(StoreTest, TextRoundTripsExactly) {
+  const std::string persian = "دانشگاه تهران — همکاری بین‌المللی";
+  const std::string nasty = "O'Brien \"quoted\" '; DROP TABLE cases; --";
+  StoredCase c = office_.start_agreement(kSara, persian);
+  ok_case(office_.act(kSara, c.id, "submit", {{}, nasty}));
+  auto reread = office_.store->get_case(office_.lookup(), c.id);
+  EXPECT_EQ(reread->state.data.at("partner").as_string(), persian);
+  EXPECT_EQ(office_.store->history(c.id)[1].comment, nasty);
+  CasePage page = office_.store->list_cases(office_.lookup(), {.q = "تهران"});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].id, c.id);
+}
+
+TEST_P(StoreTest, AStaleVersionIsAConflictAndWritesNothing) {
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit"));
+  Failure f = failed(office_.act(kHamid, c.id, "accept", {}, /*expected=*/1));
+  EXPECT_EQ(f.kind, Failure::Kind::kConflict);
+  EXPECT_EQ(f.current_version, 2);
+  EXPECT_EQ(f.message, "the case has changed: its current version is 2");
+  EXPECT_EQ(office_.store->history(c.id).size(), 2u);
+  EXPECT_EQ(ok_case(office_.act(kHamid, c.id, "accept", {}, 2)).state.version, 3);
+}
+
+TEST_P(StoreTest, ARefusalWritesNothing) {
+  StoredCase c = office_.start_agreement(kSara);
+  Failure f = failed(office_.act(kHamid, c.id, "submit"));
+  EXPECT_EQ(f.kind, Failure::Kind::kRefused);
+  EXPECT_EQ(f.code, "role_not_allowed");
+  EXPECT_EQ(office_.store->history(c.id).size(), 1u);
+  EXPECT_EQ(office_.store->get_case(office_.lookup(), c.id)->state.version, 1);
+  EXPECT_EQ(failed(office_.act(kSara, 999999, "submit")).kind, Failure::Kind::kNotFound);
+}
+
+TEST_P(StoreTest, AnIdempotentRetryReturnsTheFirstAnswerAndWritesNothing) {
+  StoredCase c = office_.start_agreement(kSara);
+  StoredCase first = ok_case(office_.act(kSara, c.id, "submit", {}, std::nullopt, "retry-1"));
+  StoredCase again = ok_case(office_.act(kSara, c.id, "submit", {}, std::nullopt, "retry-1"));
+  EXPECT_EQ(again.state.version, first.state.version);
+  EXPECT_EQ(again.state.state, "osic_review");
+  EXPECT_EQ(again.state.data, first.state.data);
+  EXPECT_EQ(office_.store->history(c.id).size(), 2u);
+  Failure reused = failed(office_.act(kSara, c.id, "submit", {{}, "other"}, std::nullopt, "retry-1"));
+  EXPECT_EQ(reused.kind, Failure::Kind::kKeyReused);
+  // Keys belong to a user: hamid's "retry-1" is his own.
+  EXPECT_EQ(ok_case(office_.act(kHamid, c.id, "accept", {}, std::nullopt, "retry-1")).state.state,
+            "legal_review");
+}
+
+TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit"));
+  ok_case(office_.act(kHamid, c.id, "accept"));
+  ok_case(office_.act(kLeila, c.id, "approve"));
+  StoredCase one = ok_case(office_.act(kDina, c.id, "approve"));
+  EXPECT_EQ(one.state.state, "dean_approval");
+  auto reread = office_.store->get_case(office_.lookup(), c.id);
+  ASSERT_EQ(reread->state.votes.size(), 1u);
+  EXPECT_EQ(reread->state.votes[0].user, "dina");
+  EXPECT_EQ(failed(office_.act(kDina, c.id, "approve")).code, "already_voted");
+  EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "approve")).state.state, "signature");
+  // Back to dean_approval through a renewal: a new round, the old votes do not count.
+  ok_case(office_.act(kSara, c.id, "record_signature",
+                      {{{"signed_on", Value(*Date::parse("2027-02-01"))},
+                        {"expires_on", Value(*Date::parse("2029-02-01"))}}, ""}));
+  ok_case(office_.act(kSara, c.id, "start_renewal"));
+  StoredCase renewal = ok_case(office_.act(kSara, c.id, "submit"));
+  EXPECT_EQ(renewal.state.state, "dean_approval");
+  EXPECT_TRUE(office_.store->get_case(office_.lookup(), c.id)->state.votes.empty());
+  EXPECT_EQ(ok_case(office_.act(kDina, c.id, "approve")).state.state, "dean_approval");
+  EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "reject", {{}, "not renewing"})).state.state, "rejected");
+}
+
+TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit"));
+  auto timers = office_.store->timers(c.id);
+  ASSERT_EQ(timers.size(), 1u);
+  EXPECT_EQ(timers[0].key, "osic_review/deadline");
+  EXPECT_EQ(timers[0].status, "pending");
+  auto outbox = office_.store->outbox(c.id);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].template_name, "task_assigned");
+  EXPECT_EQ(outbox[0].recipients, "[\"osic_head\"]");
+  EXPECT_EQ(outbox[0].status, "pending");
+  ok_case(office_.act(kHamid, c.id, "accept"));
+  EXPECT_EQ(office_.store->timers(c.id)[0].status, "cancelled");
+  EXPECT_EQ(office_.store->outbox(c.id).size(), 2u);
+}
+
+TEST_P(StoreTest, ACaseKeepsTheWorkflowVersionItStartedOn) {
+  StoredCase old_case = office_.start_agreement(kSara);
+  EXPECT_EQ(old_case.workflow_version, 1);
+  // The office edits the workflow: submitting now also needs a summary.
+  std::string source = read_workflow("agreement.yaml");
+  std::string changed = source;
+  changed.replace(changed.find("requires: [partner, country]"), 28, "requires: [partner, country, summary]");
+  EXPECT_EQ(office_.store->record_workflow("agreement", source, t0()), 1);
+  int v2 = office_.store->record_workflow("agreement", changed, t0());
+  EXPECT_EQ(v2, 2);
+  WorkflowRegistry fresh(office_.calendar);  // as after a restart with the edited file
+  auto lookup = fresh.lookup(*office_.store);
+  auto engine_v2 = fresh.engine(*office_.store, "agreement", 2);
+  auto new_case = office_.store->start_case(*engine_v2, 2, kSara, "MoU", {{"partner", Value("KTH")}, {"country", Value("SE")}}, "test", t0());
+  Failure f = failed(office_.store->act(lookup, kSara, {std::get<StoredCase>(new_case).id, "submit", {}, {}, "", "test"}, t0()));
+  EXPECT_EQ(f.code, "required_field_missing");
+  StoredCase old_after = ok_case(office_.store->act(lookup, kSara, {old_case.id, "submit", {}, {}, "", "test"}, t0()));
+  EXPECT_EQ(old_after.state.state, "osic_review");
+  EXPECT_EQ(old_after.workflow_version, 1);
+}
+
+TEST_P(StoreTest, UsersAreFoundByTokenAndTheTokenIsNotStored) {
+  auto token = office_.store->add_user("parisa", "parisa@uni.ac.ir", {"protocol", "staff"}, t0());
+  ASSERT_TRUE(std::holds_alternative<std::string>(token));
+  auto user = office_.store->user_by_token(std::get<std::string>(token));
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->name, "parisa");
+  EXPECT_EQ(user->roles, (std::vector<std::string>{"protocol", "staff"}));
+  EXPECT_FALSE(office_.store->user_by_token("not-a-token"));
+  auto again = office_.store->add_user("parisa", "x@y", {"staff"}, t0());
+  EXPECT_EQ(std::get<Failure>(again).code, "user_exists");
+  EXPECT_EQ(std::get<Failure>(office_.store->add_user("system", "x@y", {}, t0())).code, "bad_user_name");
+  if (GetParam() == "sqlite") {
+    office_.store.reset();  // checkpoint the WAL into the file
+    std::ifstream file(sqlite_path(url_), std::ios::binary);
+    std::stringstream bytes;
+    bytes << file.rdbuf();
+    EXPECT_EQ(bytes.str().find(std::get<std::string>(token)), std::string::npos);
+  }
+}
+
+TEST_P(StoreTest, ListsFilterAndPageWithStableCursors) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(office_.start_agreement(kSara, "Partner " + std::to_string(i)).id);
+  ok_case(office_.act(kSara, ids[2], "submit"));
+  CasePage first = office_.store->list_cases(office_.lookup(), {.limit = 3});
+  ASSERT_EQ(first.items.size(), 3u);
+  EXPECT_EQ(first.items[0].id, ids[6]);
+  ASSERT_NE(first.next_cursor, 0);
+  office_.start_agreement(kSara, "Added meanwhile");
+  CasePage second = office_.store->list_cases(office_.lookup(), {.after_id = first.next_cursor, .limit = 3});
+  ASSERT_EQ(second.items.size(), 3u);
+  EXPECT_EQ(second.items[0].id, ids[3]);
+  CasePage last = office_.store->list_cases(office_.lookup(), {.after_id = second.next_cursor, .limit = 3});
+  EXPECT_EQ(last.items.size(), 1u);
+  EXPECT_EQ(last.next_cursor, 0);
+  CasePage in_review = office_.store->list_cases(office_.lookup(), {.workflow = "agreement", .state = "osic_review"});
+  ASSERT_EQ(in_review.items.size(), 1u);
+  EXPECT_EQ(in_review.items[0].id, ids[2]);
+  EXPECT_EQ(office_.store->list_cases(office_.lookup(), {.q = "partner 4"}).items.size(), 1u);
+  EXPECT_EQ(office_.store->list_cases(office_.lookup(), {.q = "%"}).items.size(), 0u);
+}
+
+TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
+  office_.store.reset();
+  auto reopened = CaseStore::open({url_, SyncMode::kFull});
+  EXPECT_EQ(reopened->users().size(), 0u);
+  reopened.reset();
+  {
+    // A later osic has migrated this database further.
+    std::string insert = "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)";
+    std::string cmd = GetParam() == "sqlite"
+                          ? "sqlite3 '" + sqlite_path(url_) + "' \"" + insert + "\""
+                          : "psql -q '" + url_ + "' -c \"" + insert + "\"";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  try {
+    CaseStore::open({url_, SyncMode::kFull});
+    FAIL() << "a newer schema must be refused";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (1); upgrade osic"),
+              std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(StoreUrl, UnknownUrlsAreRefusedClearly) {
+  try {
+    CaseStore::open({"mysql://x", SyncMode::kFull});
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_STREQ(e.what(), "unknown database URL 'mysql://x': use sqlite:PATH or postgresql://user@host:port/dbname");
+  }
+}
+
+}  // namespace
+}  // namespace osic
