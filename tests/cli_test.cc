@@ -1,6 +1,7 @@
 // The `osic` command as a user runs it: exit codes, stdout and stderr.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -86,6 +87,84 @@ TEST(Cli, PrintsItsVersion) {
   CliRun r = osic("--version");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.rfind("osic ", 0), 0u) << r.out;
+}
+
+}  // namespace
+
+namespace {
+
+// The user and case commands against a fresh SQLite file.
+class CliStore : public ::testing::Test {
+ protected:
+  std::string db_ = "--db sqlite:" + ::testing::TempDir() + "cli_" + std::to_string(getpid()) + "_" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+  std::string wf_ = " --workflows " + workflows();
+
+  void SetUp() override {
+    std::remove(db_.substr(12).c_str());
+    ASSERT_EQ(osic("user add sara --email sara@uni.ac.ir --roles staff " + db_).exit_code, 0);
+    ASSERT_EQ(osic("user add hamid --email hamid@uni.ac.ir --roles osic_head " + db_).exit_code, 0);
+  }
+};
+
+TEST_F(CliStore, UserAddPrintsTheTokenOnceAndListDoesNot) {
+  CliRun added = osic("user add leila --email leila@uni.ac.ir --roles legal,staff --json " + db_);
+  ASSERT_EQ(added.exit_code, 0) << added.out;
+  auto token_at = added.out.find("\"token\": \"");
+  ASSERT_NE(token_at, std::string::npos) << added.out;
+  std::string token = added.out.substr(token_at + 10, 64);
+  CliRun list = osic("user list " + db_);
+  EXPECT_NE(list.out.find("leila\tleila@uni.ac.ir\tlegal,staff"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(token), std::string::npos);
+  CliRun twice = osic("user add leila --email x@y --roles staff " + db_);
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_NE(twice.out.find("user 'leila' already exists"), std::string::npos);
+}
+
+TEST_F(CliStore, CasesStartActAndShowTheirHistory) {
+  CliRun started = osic("case start agreement --as sara --title 'MoU with KTH' --data "
+                        "'{\"partner\": \"KTH\", \"country\": \"SE\"}' --json" + wf_ + " " + db_);
+  ASSERT_EQ(started.exit_code, 0) << started.out;
+  EXPECT_NE(started.out.find("\"state\": \"draft\""), std::string::npos) << started.out;
+  EXPECT_EQ(osic("case act 1 submit --as sara" + wf_ + " " + db_).exit_code, 0);
+
+  CliRun refused = osic("case act 1 return --as hamid" + wf_ + " " + db_);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.out.find("comment_required: 'return' needs a comment"), std::string::npos) << refused.out;
+  CliRun stale = osic("case act 1 accept --as hamid --expect-version 1" + wf_ + " " + db_);
+  EXPECT_EQ(stale.exit_code, 1);
+  EXPECT_NE(stale.out.find("version_conflict"), std::string::npos) << stale.out;
+  CliRun keyed = osic("case act 1 accept --as hamid --idempotency-key k-1" + wf_ + " " + db_);
+  CliRun retried = osic("case act 1 accept --as hamid --idempotency-key k-1" + wf_ + " " + db_);
+  EXPECT_EQ(keyed.exit_code, 0);
+  EXPECT_EQ(retried.exit_code, 0);
+  EXPECT_EQ(keyed.out, retried.out);
+
+  CliRun history = osic("case history 1 " + db_);
+  EXPECT_NE(history.out.find("2\t"), std::string::npos);
+  EXPECT_NE(history.out.find("hamid\taccept\tosic_review -> legal_review"), std::string::npos) << history.out;
+  EXPECT_EQ(history.out.find("4\t"), std::string::npos) << "the retry must not act twice";
+  CliRun show = osic("case show 1 --as hamid" + wf_ + " " + db_);
+  EXPECT_NE(show.out.find("state     legal_review"), std::string::npos) << show.out;
+  CliRun list = osic("case list --state legal_review" + wf_ + " " + db_);
+  EXPECT_NE(list.out.find("1\tagreement\tlegal_review\tv3\tMoU with KTH"), std::string::npos) << list.out;
+}
+
+TEST_F(CliStore, BadInputIsRefusedClearly) {
+  CliRun bad_json = osic("case start agreement --as sara --data '{oops' " + wf_ + " " + db_);
+  EXPECT_EQ(bad_json.exit_code, 2);
+  EXPECT_NE(bad_json.out.find("--data is not valid JSON"), std::string::npos);
+  CliRun bad_type = osic("case start agreement --as sara --data '{\"budget\": \"lots\"}' " + wf_ + " " + db_);
+  EXPECT_EQ(bad_type.exit_code, 2);
+  EXPECT_NE(bad_type.out.find("'budget' must be a number"), std::string::npos) << bad_type.out;
+  CliRun nobody = osic("case start agreement --as nobody" + wf_ + " " + db_);
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_NE(nobody.out.find("no user 'nobody'"), std::string::npos);
+  CliRun no_case = osic("case show 42" + wf_ + " " + db_);
+  EXPECT_EQ(no_case.exit_code, 1);
+  CliRun bad_db = osic("user list --db mysql://x");
+  EXPECT_EQ(bad_db.exit_code, 2);
+  EXPECT_NE(bad_db.out.find("unknown database URL"), std::string::npos);
 }
 
 }  // namespace

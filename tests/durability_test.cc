@@ -43,7 +43,7 @@ std::string read_available(int fd, int ms) {
 
 // The child's endless work: start a case, then submit and return it forever, reporting
 // each action only after the store has committed it.
-[[noreturn]] void work_until_killed(const std::string& url, int fd) {
+[[noreturn]] void work_until_killed(const std::string& url, int fd) try {
   Office office(url);
   for (;;) {
     StoredCase c = office.start_agreement(kSara);
@@ -56,6 +56,9 @@ std::string read_available(int fd, int ms) {
       write_line(fd, std::to_string(c.id) + " " + std::to_string(std::get<StoredCase>(r).state.version));
     }
   }
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "child: %s\n", e.what());
+  _exit(5);
 }
 
 class DurabilityTest : public ::testing::TestWithParam<std::string> {};
@@ -81,7 +84,7 @@ TEST_P(DurabilityTest, SigkillLosesNoAcknowledgedActionAndHalfWritesNothing) {
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped on its own: " << status;
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped on its own: exit " << WEXITSTATUS(status);
     acks += read_available(fds[0], 0);
     ::close(fds[0]);
     std::istringstream lines(acks);
@@ -149,14 +152,19 @@ TEST_P(DurabilityTest, TwoProcessesRacingOnOneCaseExactlyOneWins) {
     ASSERT_GE(child, 0);
     if (child == 0) {
       ::close(fds[0]);
-      Office office(url);
-      for (int i = 0; i < kRaces; ++i) {
-        arrived[i].fetch_add(1);
-        while (arrived[i].load() < 2) {
+      try {
+        Office office(url);
+        for (int i = 0; i < kRaces; ++i) {
+          arrived[i].fetch_add(1);
+          while (arrived[i].load() < 2) {
+          }
+          auto r = office.act(kSara, ids[i], "submit", {}, /*expected=*/1);
+          std::string outcome = std::holds_alternative<StoredCase>(r) ? "win" : std::get<Failure>(r).code;
+          write_line(fds[1], std::to_string(i) + " " + outcome);
         }
-        auto r = office.act(kSara, ids[i], "submit", {}, /*expected=*/1);
-        std::string outcome = std::holds_alternative<StoredCase>(r) ? "win" : std::get<Failure>(r).code;
-        write_line(fds[1], std::to_string(i) + " " + outcome);
+      } catch (const std::exception& e) {
+        write_line(fds[1], std::string("-1 exception:") + e.what());
+        _exit(1);
       }
       _exit(0);
     }

@@ -40,27 +40,29 @@ const std::vector<Migration>& migrations() {
            " at {bigint} NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
            " from_state TEXT NOT NULL, to_state TEXT NOT NULL, comment TEXT NOT NULL,"
            " data_change TEXT NOT NULL, channel TEXT NOT NULL, timer TEXT NOT NULL,"
-           " PRIMARY KEY (case_id, seq))",
+           " PRIMARY KEY (case_id, seq)) {without_rowid}",
            "CREATE TABLE votes ("
            " case_id {bigint} NOT NULL REFERENCES cases (id), round {bigint} NOT NULL,"
            " user_name TEXT NOT NULL, role TEXT NOT NULL, approve {bigint} NOT NULL,"
-           " at {bigint} NOT NULL, comment TEXT NOT NULL, PRIMARY KEY (case_id, round, user_name))",
+           " at {bigint} NOT NULL, comment TEXT NOT NULL, PRIMARY KEY (case_id, round, user_name))"
+           " {without_rowid}",
            "CREATE TABLE timers ("
            " id {id}, case_id {bigint} NOT NULL REFERENCES cases (id), timer_key TEXT NOT NULL,"
            " due_at {bigint} NOT NULL, action TEXT NOT NULL, status TEXT NOT NULL,"
            " created_at {bigint} NOT NULL, fired_at {bigint})",
-           "CREATE INDEX timers_by_due ON timers (status, due_at)",
-           "CREATE INDEX timers_by_case ON timers (case_id, status)",
+           // Partial and status-free indexes: cancelling or firing a timer rewrites the fewest pages.
+           "CREATE INDEX timers_pending_by_due ON timers (due_at) WHERE status = 'pending'",
+           "CREATE INDEX timers_by_case ON timers (case_id)",
            "CREATE TABLE outbox ("
            " id {id}, case_id {bigint} NOT NULL REFERENCES cases (id), template TEXT NOT NULL,"
            " recipients TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
            " attempts {bigint} NOT NULL, next_attempt_at {bigint} NOT NULL,"
            " last_error TEXT NOT NULL, created_at {bigint} NOT NULL, sent_at {bigint})",
-           "CREATE INDEX outbox_by_status ON outbox (status, next_attempt_at)",
+           "CREATE INDEX outbox_pending_by_due ON outbox (next_attempt_at) WHERE status = 'pending'",
            "CREATE TABLE idempotency_keys ("
            " user_name TEXT NOT NULL, idem_key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
            " case_id {bigint} NOT NULL, response TEXT NOT NULL, created_at {bigint} NOT NULL,"
-           " PRIMARY KEY (user_name, idem_key))",
+           " PRIMARY KEY (user_name, idem_key)) {without_rowid}",
        }},
   };
   return kAll;
@@ -72,6 +74,8 @@ std::string for_dialect(std::string sql, Dialect d) {
   };
   replace("{id}", d == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
   replace("{bigint}", d == Dialect::kSqlite ? "INTEGER" : "BIGINT");
+  // SQLite keeps a table with a composite key in one b-tree instead of two.
+  replace("{without_rowid}", d == Dialect::kSqlite ? "WITHOUT ROWID" : "");
   return sql;
 }
 

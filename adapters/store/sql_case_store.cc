@@ -14,6 +14,7 @@ std::unique_ptr<CaseStore> CaseStore::open(const StoreOptions& options) {
 SqlCaseStore::SqlCaseStore(const StoreOptions& options)
     : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal) {
   db_.migrate();
+  hot_ = std::make_unique<sql::HotStatements>(db_.session());
 }
 
 int SqlCaseStore::record_workflow(const std::string& name, const std::string& source, Timestamp now) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "adapters/store/case_store.h"
+#include "adapters/store/hot_statements.h"
 #include "adapters/store/sql.h"
 
 namespace osic {
@@ -41,10 +42,13 @@ class SqlCaseStore : public CaseStore {
   std::optional<StoredCase> load_case(const EngineLookup& engines, int64_t id,
                                       long long* round = nullptr);
   // `round`: the approval round a vote in `out` belongs to (the one before the action).
+  // `left_timers`: whether the state the case was in defines timers or a deadline; only
+  // such a state can have pending timers to cancel.
   void write_outcome(int64_t case_id, const Outcome& out, const std::string& channel,
-                     long long round);
+                     long long round, bool left_timers);
 
   mutable sql::Db db_;
+  std::unique_ptr<sql::HotStatements> hot_;
 };
 
 // Timestamps are stored as seconds since the epoch.

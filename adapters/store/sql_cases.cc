@@ -93,45 +93,49 @@ StoredCase case_from_snapshot(const json& j, const Definition& def) {
 }
 
 void SqlCaseStore::write_outcome(int64_t case_id, const Outcome& out, const std::string& channel,
-                                 long long round) {
-  auto& s = db_.session();
-  long long id = case_id, seq = out.next.version, at = seconds_of(out.entry.at);
+                                 long long round, bool left_timers) {
+  sql::HotStatements& h = *hot_;
   const HistoryEntry& e = out.entry;
-  std::string changes = changes_to_json(e.changes).dump();
-  s << "INSERT INTO history (case_id, seq, at, actor, action, from_state, to_state, comment,"
-       " data_change, channel, timer) VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm)",
-      soci::use(id), soci::use(seq), soci::use(at), soci::use(e.actor), soci::use(e.action),
-      soci::use(e.from), soci::use(e.to), soci::use(e.comment), soci::use(changes),
-      soci::use(channel), soci::use(e.timer);
+  h.case_id = case_id;
+  h.seq = out.next.version;
+  h.at = seconds_of(e.at);
+  h.actor = e.actor;
+  h.action = e.action;
+  h.from = e.from;
+  h.to = e.to;
+  h.comment = e.comment;
+  h.changes = changes_to_json(e.changes).dump();
+  h.channel = channel;
+  h.timer = e.timer;
+  h.insert_history.execute(true);
   if (out.vote) {
-    long long approve = out.vote->approve ? 1 : 0, vote_at = seconds_of(out.vote->at);
-    s << "INSERT INTO votes (case_id, round, user_name, role, approve, at, comment)"
-         " VALUES (:c, :r, :u, :ro, :ap, :a, :cm)",
-        soci::use(id), soci::use(round), soci::use(out.vote->user), soci::use(out.vote->role),
-        soci::use(approve), soci::use(vote_at), soci::use(out.vote->comment);
+    h.round = round;
+    h.user = out.vote->user;
+    h.role = out.vote->role;
+    h.approve = out.vote->approve ? 1 : 0;
+    h.at = seconds_of(out.vote->at);
+    h.comment = out.vote->comment;
+    h.insert_vote.execute(true);
+    h.at = seconds_of(e.at);
   }
-  if (out.entered_state) {
-    s << "UPDATE timers SET status = 'cancelled' WHERE case_id = :c AND status = 'pending'",
-        soci::use(id);
+  if (out.entered_state && left_timers) {
+    h.cancel_all_timers.execute(true);
   }
   for (const auto& key : out.cancel) {
-    s << "UPDATE timers SET status = 'cancelled'"
-         " WHERE case_id = :c AND timer_key = :k AND status = 'pending'",
-        soci::use(id), soci::use(key);
+    h.key = key;
+    h.cancel_timer.execute(true);
   }
   for (const auto& t : out.schedule) {
-    long long due = seconds_of(t.due);
-    s << "INSERT INTO timers (case_id, timer_key, due_at, action, status, created_at)"
-         " VALUES (:c, :k, :d, :a, 'pending', :n)",
-        soci::use(id), soci::use(t.key), soci::use(due), soci::use(t.action), soci::use(at);
+    h.key = t.key;
+    h.due = seconds_of(t.due);
+    h.action = t.action;
+    h.insert_timer.execute(true);
   }
   for (const auto& n : out.notifications) {
-    std::string recipients = recipients_json(*n.notify).dump();
-    s << "INSERT INTO outbox (case_id, template, recipients, reason, status, attempts,"
-         " next_attempt_at, last_error, created_at) VALUES (:c, :t, :r, :re, 'pending', 0, :n,"
-         " '', :a)",
-        soci::use(id), soci::use(n.notify->template_name), soci::use(recipients),
-        soci::use(n.reason), soci::use(at), soci::use(at);
+    h.template_name = n.notify->template_name;
+    h.recipients = recipients_json(*n.notify).dump();
+    h.reason = n.reason;
+    h.insert_outbox.execute(true);
   }
 }
 
@@ -160,7 +164,7 @@ Result<StoredCase> SqlCaseStore::start_case(const Engine& engine, int workflow_v
         soci::use(state_data), soci::use(version), soci::use(out.next.requester), soci::use(at),
         soci::use(at), soci::use(entered), soci::use(round), soci::into(id);
     c.id = id;
-    write_outcome(c.id, out, channel, round);
+    write_outcome(c.id, out, channel, round, false);
     tx.commit();
   } catch (const soci::soci_error& e) {
     throw StoreError("cannot start a " + c.workflow + " case: " + e.get_error_message());
@@ -172,16 +176,23 @@ Result<StoredCase> SqlCaseStore::start_case(const Engine& engine, int workflow_v
 std::optional<StoredCase> SqlCaseStore::load_case(const EngineLookup& engines, int64_t id,
                                                   long long* round_out) {
   auto& s = db_.session();
+  sql::HotStatements& h = *hot_;
+  h.case_id = id;
+  h.found = soci::i_null;
+  bool found = h.select_case.execute(true) && h.found == soci::i_ok;
+  // Step the statement to its end: an unfinished SELECT keeps SQLite's read snapshot
+  // open past COMMIT, and this connection's next write would fail as "locked".
+  while (h.select_case.fetch()) {
+  }
+  if (!found) return std::nullopt;
   StoredCase c;
-  long long case_id = id, wf_version = 0, version = 0, created = 0, updated = 0, entered = 0, round = 0;
-  std::string data;
-  soci::indicator ind = soci::i_null;
-  s << "SELECT workflow, workflow_version, title, state, data, version, requester, created_at,"
-       " updated_at, entered_at, round FROM cases WHERE id = :id",
-      soci::use(case_id), soci::into(c.workflow, ind), soci::into(wf_version), soci::into(c.title),
-      soci::into(c.state.state), soci::into(data), soci::into(version), soci::into(c.state.requester),
-      soci::into(created), soci::into(updated), soci::into(entered), soci::into(round);
-  if (ind != soci::i_ok) return std::nullopt;
+  c.workflow = h.workflow;
+  c.title = h.title;
+  c.state.state = h.state;
+  c.state.requester = h.requester;
+  long long case_id = id, wf_version = h.wf_version, version = h.version, created = h.created;
+  long long updated = h.updated, entered = h.entered, round = h.round;
+  const std::string& data = h.data;
   auto engine = engines(c.workflow, static_cast<int>(wf_version));
   if (!engine) {
     throw StoreError("case " + std::to_string(id) + " uses " + c.workflow + " version " +
@@ -256,30 +267,29 @@ Result<StoredCase> SqlCaseStore::act(const EngineLookup& engines, const Actor& a
     if (auto* r = std::get_if<Refusal>(&d)) return refused(*r);
     Outcome& out = std::get<Outcome>(d);
 
-    std::string state_data = data_to_json(out.next.data).dump();
-    long long id = c.id, version = out.next.version, expected = read_version, at = seconds_of(now);
-    long long entered = seconds_of(out.next.entered_at);
-    soci::statement update =
-        out.entered_state
-            ? (s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v, updated_at = :u,"
-                            " entered_at = :e, round = :r WHERE id = :id AND version = :ev",
-               soci::use(out.next.state), soci::use(state_data), soci::use(version), soci::use(at),
-               soci::use(entered), soci::use(version), soci::use(id), soci::use(expected))
-            : (s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v, updated_at = :u"
-                            " WHERE id = :id AND version = :ev",
-               soci::use(out.next.state), soci::use(state_data), soci::use(version), soci::use(at),
-               soci::use(id), soci::use(expected));
+    sql::HotStatements& h = *hot_;
+    h.state = out.next.state;
+    h.data = data_to_json(out.next.data).dump();
+    h.version = out.next.version;
+    h.at = seconds_of(now);
+    h.case_id = c.id;
+    h.expected = read_version;
+    h.entered = seconds_of(out.next.entered_at);
+    h.round = out.next.version;
+    soci::statement& update = out.entered_state ? h.update_case_entered : h.update_case;
     update.execute(true);
     if (update.get_affected_rows() != 1) {
-      long long current = 0;
+      long long current = 0, id = c.id;
       s << "SELECT version FROM cases WHERE id = :id", soci::use(id), soci::into(current);
       return conflict(current);
     }
-    write_outcome(c.id, out, req.channel, round);
+    const StateDef* left = engine->definition().find_state(out.entry.from);
+    write_outcome(c.id, out, req.channel, round, left && (left->deadline || !left->timers.empty()));
     c.state = std::move(out.next);
     c.updated_at = now;
     if (!req.idempotency_key.empty()) {
       std::string response = case_snapshot(c).dump();
+      long long id = c.id, at = seconds_of(now);
       s << "INSERT INTO idempotency_keys (user_name, idem_key, fingerprint, case_id, response,"
            " created_at) VALUES (:u, :k, :f, :c, :r, :a)",
           soci::use(actor.user), soci::use(req.idempotency_key), soci::use(fingerprint),

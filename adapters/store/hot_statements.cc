@@ -1,0 +1,47 @@
+#include "adapters/store/hot_statements.h"
+
+namespace osic::sql {
+
+using soci::into;
+using soci::use;
+
+HotStatements::HotStatements(soci::session& s)
+    : select_case((s.prepare << "SELECT workflow, workflow_version, title, state, data, version,"
+                                " requester, created_at, updated_at, entered_at, round"
+                                " FROM cases WHERE id = :id",
+                   use(case_id), into(workflow, found), into(wf_version), into(title), into(state),
+                   into(data), into(version), into(requester), into(created), into(updated),
+                   into(entered), into(round))),
+      update_case((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
+                                " updated_at = :u WHERE id = :id AND version = :ev",
+                   use(state), use(data), use(version), use(at), use(case_id), use(expected))),
+      update_case_entered((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
+                                        " updated_at = :u, entered_at = :e, round = :r"
+                                        " WHERE id = :id AND version = :ev",
+                           use(state), use(data), use(version), use(at), use(entered), use(round),
+                           use(case_id), use(expected))),
+      insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
+                                   " from_state, to_state, comment, data_change, channel, timer)"
+                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm)",
+                      use(case_id), use(seq), use(at), use(actor), use(action), use(from), use(to),
+                      use(comment), use(changes), use(channel), use(timer))),
+      insert_vote((s.prepare << "INSERT INTO votes (case_id, round, user_name, role, approve, at,"
+                                " comment) VALUES (:c, :r, :u, :ro, :ap, :a, :cm)",
+                   use(case_id), use(round), use(user), use(role), use(approve), use(at),
+                   use(comment))),
+      cancel_all_timers((s.prepare << "UPDATE timers SET status = 'cancelled'"
+                                      " WHERE case_id = :c AND status = 'pending'",
+                         use(case_id))),
+      cancel_timer((s.prepare << "UPDATE timers SET status = 'cancelled'"
+                                 " WHERE case_id = :c AND timer_key = :k AND status = 'pending'",
+                    use(case_id), use(key))),
+      insert_timer((s.prepare << "INSERT INTO timers (case_id, timer_key, due_at, action, status,"
+                                 " created_at) VALUES (:c, :k, :d, :a, 'pending', :n)",
+                    use(case_id), use(key), use(due), use(action), use(at))),
+      insert_outbox((s.prepare << "INSERT INTO outbox (case_id, template, recipients, reason,"
+                                  " status, attempts, next_attempt_at, last_error, created_at)"
+                                  " VALUES (:c, :t, :r, :re, 'pending', 0, :n, '', :a)",
+                     use(case_id), use(template_name), use(recipients), use(reason), use(at),
+                     use(at))) {}
+
+}  // namespace osic::sql

@@ -1,0 +1,37 @@
+// The statements of the action path, prepared once per connection and re-executed with
+// new values in their bound members: preparing them afresh each time cost more than the
+// disk's commit (see bench/README.md, W2). Not copyable or movable: SOCI holds
+// references to the members.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <string>
+
+namespace osic::sql {
+
+struct HotStatements {
+  explicit HotStatements(soci::session& s);
+  HotStatements(const HotStatements&) = delete;
+  HotStatements& operator=(const HotStatements&) = delete;
+
+  // Inputs and outputs, bound by reference.
+  long long case_id = 0, seq = 0, at = 0, version = 0, expected = 0, entered = 0, round = 0;
+  long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0;
+  std::string workflow, title, state, data, requester;
+  std::string actor, action, from, to, comment, changes, channel, timer;
+  std::string user, role, key, template_name, recipients, reason;
+  soci::indicator found = soci::i_null;
+
+  soci::statement select_case;   // case_id -> workflow..round (found)
+  soci::statement update_case;   // state, data, version, at, case_id, expected
+  soci::statement update_case_entered;  // ... plus entered, round
+  soci::statement insert_history;
+  soci::statement insert_vote;   // case_id, round, user, role, approve, at, comment
+  soci::statement cancel_all_timers;  // case_id
+  soci::statement cancel_timer;  // case_id, key
+  soci::statement insert_timer;  // case_id, key, due, action, at
+  soci::statement insert_outbox;  // case_id, template_name, recipients, reason, at
+};
+
+}  // namespace osic::sql
