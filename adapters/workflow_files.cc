@@ -60,6 +60,48 @@ std::vector<std::shared_ptr<const Definition>> WorkflowSet::definitions() const 
   return out;
 }
 
+namespace {
+
+// The calendars of one folder: calendar.yaml and calendars/*.yaml.
+struct FolderCalendars {
+  std::shared_ptr<const OfficeCalendar> fallback = default_calendar();
+  std::map<std::string, std::shared_ptr<const OfficeCalendar>> named;
+};
+
+std::shared_ptr<const OfficeCalendar> read_calendar(const std::string& path, WorkflowSet& set) {
+  std::string error;
+  auto text = read_text_file(path, error);
+  if (!text) {
+    set.io_errors.push_back(error);
+    return nullptr;
+  }
+  CalendarLoad load = load_calendar(*text, path);
+  set.diagnostics.insert(set.diagnostics.end(), load.diagnostics.begin(), load.diagnostics.end());
+  if (load.calendar) set.calendars.push_back({path, load.calendar});
+  return load.calendar;
+}
+
+FolderCalendars calendars_of(const fs::path& dir, WorkflowSet& set) {
+  FolderCalendars out;
+  std::error_code ec;
+  if (fs::is_regular_file(dir / "calendar.yaml", ec)) {
+    if (auto c = read_calendar((dir / "calendar.yaml").string(), set)) out.fallback = c;
+  }
+  if (fs::is_directory(dir / "calendars", ec)) {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(dir / "calendars", ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".yaml") found.push_back(entry.path());
+    }
+    std::sort(found.begin(), found.end());
+    for (const auto& p : found) {
+      if (auto c = read_calendar(p.string(), set)) out.named[p.stem().string()] = c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 WorkflowSet load_workflows(const std::vector<std::string>& paths) {
   WorkflowSet set;
   std::vector<std::string> files;
@@ -73,7 +115,12 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths) {
     }
   }
   std::map<std::string, std::string> seen;  // workflow name -> file
+  std::map<std::string, FolderCalendars> folders;
   for (const auto& path : files) {
+    fs::path folder = fs::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    auto [calendars, fresh] = folders.try_emplace(folder.string());
+    if (fresh) calendars->second = calendars_of(folder, set);
     std::string error;
     auto text = read_text_file(path, error);
     if (!text) {
@@ -84,6 +131,19 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths) {
     file.result = load_definition(file.source, path);
     set.diagnostics.insert(set.diagnostics.end(), file.result.diagnostics.begin(),
                            file.result.diagnostics.end());
+    file.calendar = calendars->second.fallback;
+    if (const auto& def = file.result.definition; def && !def->calendar.empty()) {
+      auto named = calendars->second.named.find(def->calendar);
+      if (named == calendars->second.named.end()) {
+        set.diagnostics.push_back({Diagnostic::Severity::kError, path, def->calendar_pos.line,
+                                   def->calendar_pos.column,
+                                   "no calendar '" + def->calendar + "': expected " +
+                                       (folder / "calendars" / (def->calendar + ".yaml")).string()});
+        file.result.definition.reset();
+      } else {
+        file.calendar = named->second;
+      }
+    }
     if (const auto& def = file.result.definition) {
       auto [it, fresh] = seen.emplace(def->name, path);
       if (!fresh) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/office_calendar.h"
 #include "engine/loader.h"
 
 namespace osic {
@@ -14,10 +15,17 @@ struct WorkflowFile {
   std::string path;
   std::string source;
   LoadResult result;
+  std::shared_ptr<const OfficeCalendar> calendar;  // the one its deadlines and dates use
+};
+
+struct CalendarFile {
+  std::string path;
+  std::shared_ptr<const OfficeCalendar> calendar;
 };
 
 struct WorkflowSet {
   std::vector<WorkflowFile> files;
+  std::vector<CalendarFile> calendars;
   std::vector<Diagnostic> diagnostics;  // of every file, plus problems across files
   std::vector<std::string> io_errors;   // unreadable paths, empty folders
 
@@ -25,6 +33,8 @@ struct WorkflowSet {
   std::vector<std::shared_ptr<const Definition>> definitions() const;
 };
 
+// Also reads each folder's calendar.yaml (the default calendar of its workflows) and
+// calendars/NAME.yaml (for workflows that say `calendar: NAME`).
 WorkflowSet load_workflows(const std::vector<std::string>& paths);
 
 // The whole file, or nullopt with `error` set to a sentence naming the path and cause.

@@ -7,8 +7,9 @@ void WorkflowRegistry::publish(CaseStore& store, const WorkflowSet& set, Timesta
     if (!file.result.definition) continue;
     const std::string& name = file.result.definition->name;
     int version = store.record_workflow(name, file.source, now);
-    auto engine = std::make_shared<const Engine>(file.result.definition, calendar_);
     std::lock_guard lock(mutex_);
+    if (file.calendar) calendars_[name] = file.calendar;
+    auto engine = std::make_shared<const Engine>(file.result.definition, calendar_for(name));
     engines_[{name, version}] = engine;
     current_[name] = version;
   }
@@ -49,9 +50,14 @@ std::shared_ptr<const Engine> WorkflowRegistry::engine(CaseStore& store, const s
     throw StoreError("stored workflow " + name + " version " + std::to_string(version) +
                      " no longer loads: " + first);
   }
-  auto engine = std::make_shared<const Engine>(loaded.definition, calendar_);
   std::lock_guard lock(mutex_);
+  auto engine = std::make_shared<const Engine>(loaded.definition, calendar_for(name));
   return engines_.try_emplace({name, version}, engine).first->second;
+}
+
+const Calendar& WorkflowRegistry::calendar_for(const std::string& name) const {
+  auto it = calendars_.find(name);
+  return it == calendars_.end() ? calendar_ : *it->second;
 }
 
 EngineLookup WorkflowRegistry::lookup(CaseStore& store) {

@@ -18,6 +18,7 @@ namespace osic {
 
 class WorkflowRegistry {
  public:
+  // `calendar` serves workflows published without one of their own.
   explicit WorkflowRegistry(const Calendar& calendar) : calendar_(calendar) {}
 
   // Records every valid workflow of `set` and makes it the current version.
@@ -36,6 +37,10 @@ class WorkflowRegistry {
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const Engine>> engines_;
   std::map<std::string, int> current_;
+  // Each workflow's calendar, kept alive here because engines refer to it; older
+  // versions of a workflow use the calendar of its current version.
+  std::map<std::string, std::shared_ptr<const Calendar>> calendars_;
+  const Calendar& calendar_for(const std::string& name) const;
 };
 
 }  // namespace osic

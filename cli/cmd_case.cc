@@ -12,24 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// Everything a case command works with, opened from the flags.
-struct Context {
-  std::unique_ptr<CaseStore> store;
-  WeekendCalendar calendar;
-  std::unique_ptr<WorkflowRegistry> registry;
-
-  explicit Context(const StoreFlags& flags) : store(open_store(flags)) {
-    registry = std::make_unique<WorkflowRegistry>(calendar);
-    publish_workflows(flags, *store, *registry);
-  }
-  EngineLookup lookup() { return registry->lookup(*store); }
-  Actor actor(const std::string& name) {
-    auto user = store->user_by_name(name);
-    if (!user) throw UsageError("no user '" + name + "' (add one with: osic user add)");
-    return user->actor();
-  }
-};
-
 Data parse_data(const std::string& text, const Definition& def) {
   if (text.empty()) return {};
   json j;
@@ -95,7 +77,7 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(start, *f, true);
     start->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Context ctx(*f);
+        Workspace ctx(*f);
         auto engine = ctx.registry->current(*workflow);
         if (!engine) throw UsageError("no workflow '" + *workflow + "' in " + f->workflows);
         Actor actor = ctx.actor(*as);
@@ -128,7 +110,7 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(act, *f, true);
     act->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Context ctx(*f);
+        Workspace ctx(*f);
         Actor actor = ctx.actor(*as);
         auto current = ctx.store->get_case(ctx.lookup(), *id);
         if (!current) return report({Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(*id)});
@@ -153,7 +135,7 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(show, *f, true);
     show->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Context ctx(*f);
+        Workspace ctx(*f);
         auto c = ctx.store->get_case(ctx.lookup(), *id);
         if (!c) return report({Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(*id)});
         std::optional<Actor> viewer;
@@ -204,7 +186,7 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(list, *f, true);
     list->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Context ctx(*f);
+        Workspace ctx(*f);
         CasePage page = ctx.store->list_cases(ctx.lookup(), *filter);
         if (f->json) {
           json items = json::array();

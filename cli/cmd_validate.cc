@@ -23,6 +23,9 @@ int run_validate(const std::vector<std::string>& paths) {
     if (errors) std::cerr << errors << (errors == 1 ? " error" : " errors") << "\n";
     return set.io_errors.empty() ? 1 : 2;
   }
+  for (const auto& c : set.calendars) {
+    std::cout << c.path << ": ok: calendar " << c.calendar->name() << "\n";
+  }
   for (const auto& f : set.files) {
     const Definition& def = *f.result.definition;
     std::cout << f.path << ": ok: " << def.name;

@@ -32,6 +32,17 @@ void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegist
   registry.publish(store, set, now());
 }
 
+Workspace::Workspace(const StoreFlags& flags) : store(open_store(flags)) {
+  registry = std::make_unique<WorkflowRegistry>(fallback_calendar);
+  publish_workflows(flags, *store, *registry);
+}
+
+Actor Workspace::actor(const std::string& name) {
+  auto user = store->user_by_name(name);
+  if (!user) throw UsageError("no user '" + name + "' (add one with: osic user add)");
+  return user->actor();
+}
+
 Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }

@@ -34,6 +34,18 @@ void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegist
 
 Timestamp now();
 
+// Everything a command on cases works with, opened from the flags: the store, and the
+// workflows recorded in it.
+struct Workspace {
+  std::unique_ptr<CaseStore> store;
+  WeekendCalendar fallback_calendar;
+  std::unique_ptr<WorkflowRegistry> registry;
+
+  explicit Workspace(const StoreFlags& flags);
+  EngineLookup lookup() { return registry->lookup(*store); }
+  Actor actor(const std::string& name);  // the user by name; UsageError when unknown
+};
+
 // Runs a command body: StoreError and UsageError become "osic: ..." and exit 2.
 int guarded(const std::function<int()>& body);
 

@@ -137,6 +137,8 @@ struct Definition {
   std::string description;
   std::vector<std::string> roles;
   std::vector<std::string> start_roles;  // who may start a case; anyone if empty
+  std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
+  SourcePos calendar_pos;
   std::vector<FieldDef> fields;
   std::string initial;
   SourcePos initial_pos;

@@ -57,7 +57,7 @@ class WorkflowLoader {
       return nullptr;
     }
     auto top = r_.entries(root, keys({"workflow", "title", "description", "roles", "start_roles",
-                                      "fields", "initial", "states"}),
+                                      "fields", "initial", "states", "calendar"}),
                           "the workflow");
     auto find = [&](std::string_view key) -> const YamlEntry* {
       for (const auto& e : top) {
@@ -82,6 +82,10 @@ class WorkflowLoader {
     }
     if (auto e = find("title")) def_.title = r_.scalar(e->value, "title").value_or("");
     if (auto e = find("description")) def_.description = r_.scalar(e->value, "description").value_or("");
+    if (auto e = find("calendar")) {
+      def_.calendar = r_.scalar(e->value, "calendar").value_or("");
+      def_.calendar_pos = YamlReader::pos_of(e->value);
+    }
     if (auto e = find("roles")) load_roles(e->value);
     if (auto e = find("fields")) load_fields(e->value);
     if (auto e = find("start_roles")) {

@@ -168,3 +168,25 @@ TEST_F(CliStore, BadInputIsRefusedClearly) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliStore, TimersRunAtAnInstantAndListWhatFired) {
+  ASSERT_EQ(osic("case start agreement --as sara --data '{\"partner\": \"KTH\", \"country\": \"SE\"}'" + wf_ + " " + db_).exit_code, 0);
+  ASSERT_EQ(osic("case act 1 submit --as sara" + wf_ + " " + db_).exit_code, 0);
+  CliRun pending = osic("timers list --status pending " + db_);
+  EXPECT_NE(pending.out.find("case 1\tosic_review/deadline"), std::string::npos) << pending.out;
+  CliRun early = osic("timers run --now 2000-01-01T00:00:00Z" + wf_ + " " + db_);
+  EXPECT_EQ(early.exit_code, 0);
+  EXPECT_NE(early.out.find("0 timers handled at 2000-01-01T00:00:00Z"), std::string::npos) << early.out;
+  CliRun late = osic("timers run --now 2100-01-01T00:00:00Z --json" + wf_ + " " + db_);
+  EXPECT_EQ(late.exit_code, 0);
+  EXPECT_NE(late.out.find("\"outcome\": \"fired\""), std::string::npos) << late.out;
+  CliRun again = osic("timers run --now 2100-01-01T00:00:00Z" + wf_ + " " + db_);
+  EXPECT_NE(again.out.find("0 timers handled"), std::string::npos) << again.out;
+  CliRun history = osic("case history 1 " + db_);
+  EXPECT_NE(history.out.find("system\tnotify\tosic_review -> osic_review"), std::string::npos) << history.out;
+  EXPECT_EQ(osic("timers run --now yesterday" + wf_ + " " + db_).exit_code, 2);
+}
+
+}  // namespace

@@ -62,9 +62,10 @@ struct Office {
   WeekendCalendar calendar;
   WorkflowRegistry registry{calendar};
 
-  explicit Office(const std::string& url, SyncMode sync = SyncMode::kFull)
+  explicit Office(const std::string& url, SyncMode sync = SyncMode::kFull,
+                  const std::string& workflows = std::string(OSIC_SOURCE_DIR) + "/workflows")
       : store(CaseStore::open({url, sync})) {
-    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    WorkflowSet set = load_workflows({workflows});
     EXPECT_TRUE(set.ok());
     registry.publish(*store, set, t0());
   }

@@ -62,6 +62,22 @@ struct TimerRow {
   std::optional<Timestamp> fired_at;
 };
 
+// What happened to a due timer when the scheduler took it.
+struct FiredTimer {
+  int64_t timer_id = 0;
+  int64_t case_id = 0;
+  std::string key;
+  std::string action;  // the system action it fired, if any
+  Timestamp due;
+  std::string outcome;  // "fired", or "skipped: <why>" when the engine refused its action
+};
+
+struct TimerFilter {
+  std::optional<int64_t> case_id;
+  std::string status;  // pending, fired, skipped, cancelled; empty for all
+  int limit = 200;
+};
+
 struct OutboxRow {
   int64_t id = 0;
   int64_t case_id = 0;
@@ -130,7 +146,17 @@ class CaseStore {
   virtual std::optional<StoredCase> get_case(const EngineLookup& engines, int64_t id) = 0;
   virtual std::vector<HistoryRow> history(int64_t case_id) = 0;
   virtual CasePage list_cases(const EngineLookup& engines, const CaseFilter& filter) = 0;
-  virtual std::vector<TimerRow> timers(int64_t case_id) = 0;
+  virtual std::vector<TimerRow> timers(int64_t case_id) { return list_timers({case_id, "", 1000}); }
+  virtual std::vector<TimerRow> list_timers(const TimerFilter& filter) = 0;
+
+  // Fires up to `limit` timers due at `now`, oldest first, in one transaction: each
+  // timer's effects (history, the system action, outbox rows) commit together with the
+  // mark that it fired, so none fires twice, across crashes and across nodes (on
+  // PostgreSQL each node claims with FOR UPDATE SKIP LOCKED). Returns what it did.
+  virtual std::vector<FiredTimer> fire_due_timers(const EngineLookup& engines, Timestamp now,
+                                                  int limit) = 0;
+  // When the next pending timer is due, if any.
+  virtual std::optional<Timestamp> next_due_timer() = 0;
   virtual std::vector<OutboxRow> outbox(int64_t case_id) = 0;
 };
 

@@ -32,7 +32,9 @@ class SqlCaseStore : public CaseStore {
   std::optional<StoredCase> get_case(const EngineLookup& engines, int64_t id) override;
   std::vector<HistoryRow> history(int64_t case_id) override;
   CasePage list_cases(const EngineLookup& engines, const CaseFilter& filter) override;
-  std::vector<TimerRow> timers(int64_t case_id) override;
+  std::vector<TimerRow> list_timers(const TimerFilter& filter) override;
+  std::vector<FiredTimer> fire_due_timers(const EngineLookup& engines, Timestamp now, int limit) override;
+  std::optional<Timestamp> next_due_timer() override;
   std::vector<OutboxRow> outbox(int64_t case_id) override;
 
  private:
@@ -46,6 +48,10 @@ class SqlCaseStore : public CaseStore {
   // such a state can have pending timers to cancel.
   void write_outcome(int64_t case_id, const Outcome& out, const std::string& channel,
                      long long round, bool left_timers);
+  // Writes `out` for a case read at `read_version`: the case row (with the version
+  // check), history, votes, timers, outbox. False when the case changed meanwhile.
+  bool save_outcome(int64_t case_id, int64_t read_version, long long round, const Outcome& out,
+                    const Engine& engine, const std::string& channel, Timestamp now);
 
   mutable sql::Db db_;
   std::unique_ptr<sql::HotStatements> hot_;

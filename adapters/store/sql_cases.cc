@@ -224,6 +224,26 @@ std::optional<StoredCase> SqlCaseStore::load_case(const EngineLookup& engines, i
   return c;
 }
 
+bool SqlCaseStore::save_outcome(int64_t case_id, int64_t read_version, long long round,
+                                const Outcome& out, const Engine& engine,
+                                const std::string& channel, Timestamp now) {
+  sql::HotStatements& h = *hot_;
+  h.state = out.next.state;
+  h.data = data_to_json(out.next.data).dump();
+  h.version = out.next.version;
+  h.at = seconds_of(now);
+  h.case_id = case_id;
+  h.expected = read_version;
+  h.entered = seconds_of(out.next.entered_at);
+  h.round = out.next.version;
+  soci::statement& update = out.entered_state ? h.update_case_entered : h.update_case;
+  update.execute(true);
+  if (update.get_affected_rows() != 1) return false;
+  const StateDef* left = engine.definition().find_state(out.entry.from);
+  write_outcome(case_id, out, channel, round, left && (left->deadline || !left->timers.empty()));
+  return true;
+}
+
 Result<StoredCase> SqlCaseStore::act(const EngineLookup& engines, const Actor& actor,
                                      const ActRequest& req, Timestamp now) {
   auto& s = db_.session();
@@ -267,24 +287,11 @@ Result<StoredCase> SqlCaseStore::act(const EngineLookup& engines, const Actor& a
     if (auto* r = std::get_if<Refusal>(&d)) return refused(*r);
     Outcome& out = std::get<Outcome>(d);
 
-    sql::HotStatements& h = *hot_;
-    h.state = out.next.state;
-    h.data = data_to_json(out.next.data).dump();
-    h.version = out.next.version;
-    h.at = seconds_of(now);
-    h.case_id = c.id;
-    h.expected = read_version;
-    h.entered = seconds_of(out.next.entered_at);
-    h.round = out.next.version;
-    soci::statement& update = out.entered_state ? h.update_case_entered : h.update_case;
-    update.execute(true);
-    if (update.get_affected_rows() != 1) {
+    if (!save_outcome(c.id, read_version, round, out, *engine, req.channel, now)) {
       long long current = 0, id = c.id;
       s << "SELECT version FROM cases WHERE id = :id", soci::use(id), soci::into(current);
       return conflict(current);
     }
-    const StateDef* left = engine->definition().find_state(out.entry.from);
-    write_outcome(c.id, out, req.channel, round, left && (left->deadline || !left->timers.empty()));
     c.state = std::move(out.next);
     c.updated_at = now;
     if (!req.idempotency_key.empty()) {
@@ -376,27 +383,6 @@ CasePage SqlCaseStore::list_cases(const EngineLookup& engines, const CaseFilter&
     if (static_cast<long long>(ids.size()) < batch) break;
   }
   return page;
-}
-
-std::vector<TimerRow> SqlCaseStore::timers(int64_t case_id) {
-  std::vector<TimerRow> out;
-  TimerRow t;
-  long long id = 0, cid = case_id, due = 0, fired = 0;
-  soci::indicator fired_ind;
-  soci::statement st =
-      (db_.session().prepare << "SELECT id, timer_key, due_at, action, status, fired_at FROM timers"
-                                " WHERE case_id = :c ORDER BY id",
-       soci::use(cid), soci::into(id), soci::into(t.key), soci::into(due), soci::into(t.action),
-       soci::into(t.status), soci::into(fired, fired_ind));
-  st.execute();
-  while (st.fetch()) {
-    t.id = id;
-    t.case_id = case_id;
-    t.due = timestamp_of(due);
-    t.fired_at = fired_ind == soci::i_ok ? std::optional(timestamp_of(fired)) : std::nullopt;
-    out.push_back(t);
-  }
-  return out;
 }
 
 std::vector<OutboxRow> SqlCaseStore::outbox(int64_t case_id) {

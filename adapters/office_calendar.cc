@@ -1,0 +1,203 @@
+#include "adapters/office_calendar.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <tuple>
+
+#include "engine/jalali.h"
+#include "engine/yaml_reader.h"
+
+namespace osic {
+
+namespace {
+
+using MonthDay = std::pair<int, int>;
+
+MonthDay gregorian_month_day(Date d) {
+  std::chrono::year_month_day ymd{d.sys()};
+  return {static_cast<int>(unsigned(ymd.month())), static_cast<int>(unsigned(ymd.day()))};
+}
+
+MonthDay jalali_month_day(Date d) {
+  JalaliDate j = to_jalali(d);
+  return {j.month, j.day};
+}
+
+bool in_range(Date d, const DayOff& off) {
+  if (!off.from.yearly) return off.from.fixed <= d && d <= off.to.fixed;
+  MonthDay md = off.from.jalali ? jalali_month_day(d) : gregorian_month_day(d);
+  MonthDay from{off.from.month, off.from.day}, to{off.to.month, off.to.day};
+  if (from <= to) return from <= md && md <= to;
+  return md >= from || md <= to;  // a range across the year's end
+}
+
+}  // namespace
+
+std::optional<DaySpec> parse_day_spec(const std::string& text) {
+  DaySpec spec;
+  std::string rest = text;
+  if (rest.rfind("jalali ", 0) == 0) {
+    spec.jalali = true;
+    rest = rest.substr(7);
+  }
+  int y = 0, m = 0, d = 0, used = 0;
+  if (rest.size() == 10 && std::sscanf(rest.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && used == 10) {
+    spec.year = y, spec.month = m, spec.day = d;
+    if (spec.jalali) {
+      auto g = from_jalali({y, m, d});
+      if (!g) return std::nullopt;
+      spec.fixed = *g;
+    } else {
+      auto g = Date::parse(rest);
+      if (!g) return std::nullopt;
+      spec.fixed = *g;
+    }
+    return spec;
+  }
+  if (rest.size() == 5 && std::sscanf(rest.c_str(), "%2d-%2d%n", &m, &d, &used) == 2 && used == 5) {
+    int max_day = spec.jalali ? (m <= 6 ? 31 : m <= 11 ? 30 : 30)
+                              : std::array<int, 13>{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m < 1 || m > 12 ? 0 : m];
+    if (m < 1 || m > 12 || d < 1 || d > max_day) return std::nullopt;
+    spec.yearly = true;
+    spec.month = m, spec.day = d;
+    return spec;
+  }
+  return std::nullopt;
+}
+
+OfficeCalendar::OfficeCalendar(std::string name, const date::time_zone* zone,
+                               std::set<unsigned> weekend, std::vector<DayOff> days_off)
+    : name_(std::move(name)), zone_(zone), weekend_(std::move(weekend)), days_off_(std::move(days_off)) {}
+
+std::optional<std::string> OfficeCalendar::day_off_name(Date d) const {
+  for (const auto& off : days_off_) {
+    if (in_range(d, off)) return off.name;
+  }
+  return std::nullopt;
+}
+
+bool OfficeCalendar::is_working_day(Date d) const {
+  if (weekend_.count(std::chrono::weekday{d.sys()}.iso_encoding())) return false;
+  return !day_off_name(d);
+}
+
+Date OfficeCalendar::date_of(Timestamp t) const {
+  if (!zone_) return Date::from_sys(std::chrono::floor<std::chrono::days>(t));
+  auto local = zone_->to_local(date::sys_seconds{date::sys_seconds::duration{t.time_since_epoch().count()}});
+  auto day = date::floor<date::days>(local);
+  return Date{static_cast<int32_t>(day.time_since_epoch().count())};
+}
+
+Timestamp OfficeCalendar::start_of_day(Date d) const {
+  if (!zone_) return std::chrono::time_point_cast<std::chrono::seconds>(d.sys());
+  date::local_seconds midnight{date::days{d.days}};
+  // Where a clock change skips midnight, the day starts at the first instant that exists.
+  auto sys = zone_->to_sys(midnight, date::choose::earliest);
+  return Timestamp{std::chrono::seconds{sys.time_since_epoch().count()}};
+}
+
+std::shared_ptr<const OfficeCalendar> default_calendar() {
+  static const auto kDefault =
+      std::make_shared<const OfficeCalendar>("default", nullptr, std::set<unsigned>{6, 7}, std::vector<DayOff>{});
+  return kDefault;
+}
+
+CalendarLoad load_calendar(const std::string& source, const std::string& path) {
+  CalendarLoad out;
+  YAML::Node root;
+  try {
+    root = YAML::Load(source);
+  } catch (const YAML::ParserException& e) {
+    out.diagnostics.push_back({Diagnostic::Severity::kError, path, e.mark.line + 1, e.mark.column + 1,
+                               "YAML syntax: " + e.msg});
+    return out;
+  }
+  YamlReader r(path, out.diagnostics);
+  std::string name = "calendar";
+  const date::time_zone* zone = nullptr;
+  std::set<unsigned> weekend{6, 7};
+  std::vector<DayOff> days_off;
+  static const std::vector<std::string> kDays = {"monday", "tuesday", "wednesday", "thursday",
+                                                 "friday", "saturday", "sunday"};
+  auto spec_of = [&](const YAML::Node& n) -> std::optional<DaySpec> {
+    auto text = r.scalar(n, "a date");
+    if (!text) return std::nullopt;
+    auto spec = parse_day_spec(*text);
+    if (!spec) {
+      r.error(n, "'" + *text + "' is not a date: write 2027-03-21, 03-21 (every year), "
+                 "jalali 1406-01-01 or jalali 01-01 (every year)");
+    }
+    return spec;
+  };
+  auto add_range = [&](const YAML::Node& item, const char* from_key, bool needs_to) {
+    std::optional<DaySpec> from, to;
+    std::string label;
+    bool has_from = false, has_to = false;
+    for (const auto& e : r.entries(item, {from_key, "to", "name"}, std::string("a ") + (needs_to ? "closure" : "holiday"))) {
+      if (e.key == from_key) has_from = true, from = spec_of(e.value);
+      if (e.key == "to") has_to = true, to = spec_of(e.value);
+      if (e.key == "name") label = r.scalar(e.value, "name").value_or("");
+    }
+    if (!item.IsMap()) return;
+    if (!has_from) r.error(item, std::string("needs '") + from_key + "'");
+    if (!from || (has_to && !to)) return;  // reported above
+    if (!to && needs_to) {
+      r.error(item, "a closure needs 'to'");
+      return;
+    }
+    if (!to) to = from;
+    if (from->jalali != to->jalali || from->yearly != to->yearly) {
+      r.error(item, "'" + std::string(from_key) + "' and 'to' must be written the same way");
+      return;
+    }
+    if (!from->yearly && to->fixed < from->fixed) {
+      r.error(item, "'to' is before '" + std::string(from_key) + "'");
+      return;
+    }
+    days_off.push_back({*from, *to, label.empty() ? "holiday" : label});
+  };
+  if (!root.IsMap()) {
+    r.error(root, "a calendar file must be a mapping with 'time_zone', 'weekend', 'holidays'");
+    return out;
+  }
+  for (const auto& e : r.entries(root, {"calendar", "time_zone", "weekend", "holidays", "closures"}, "the calendar")) {
+    if (e.key == "calendar") name = r.scalar(e.value, "calendar").value_or(name);
+    if (e.key == "time_zone") {
+      if (auto tz = r.scalar(e.value, "time_zone")) {
+        try {
+          zone = date::locate_zone(*tz);
+        } catch (const std::exception&) {
+          r.error(e.value, "unknown time zone '" + *tz + "'; use a tz database name such as Asia/Tehran");
+        }
+      }
+    }
+    if (e.key == "weekend") {
+      weekend.clear();
+      for (const auto& day : r.names(e.value, "weekend")) {
+        auto it = std::find(kDays.begin(), kDays.end(), day.name);
+        if (it == kDays.end()) {
+          r.error(day.pos, "'" + day.name + "' is not a day of the week (monday ... sunday)");
+        } else {
+          weekend.insert(static_cast<unsigned>(it - kDays.begin()) + 1);
+        }
+      }
+      if (weekend.size() == 7) r.error(e.value, "every day is a weekend day; no deadline could ever fall");
+    }
+    if (e.key == "holidays" || e.key == "closures") {
+      if (!e.value.IsSequence()) {
+        r.error(e.value, e.key + " must be a list");
+        continue;
+      }
+      for (const auto& item : e.value) add_range(item, e.key == "holidays" ? "date" : "from", e.key == "closures");
+    }
+  }
+  if (!has_errors(out.diagnostics)) {
+    out.calendar = std::make_shared<const OfficeCalendar>(name, zone, weekend, std::move(days_off));
+  }
+  return out;
+}
+
+}  // namespace osic

@@ -1,0 +1,78 @@
+// The office's calendar: its time zone, weekend, holidays and closures, read from
+// workflows/calendar.yaml (or workflows/calendars/NAME.yaml for one workflow):
+//
+//   calendar: tehran
+//   time_zone: Asia/Tehran
+//   weekend: [thursday, friday]
+//   holidays:
+//     - {date: jalali 01-01, to: jalali 01-04, name: Nowruz}     # every year, Solar Hijri
+//     - {date: 2027-03-10, name: Eid al-Fitr}                   # one day, Gregorian
+//     - {date: 12-25, name: Christmas}                          # every year, Gregorian
+//   closures:
+//     - {from: jalali 1406-01-05, to: jalali 1406-01-13, name: Nowruz closure}
+//
+// Lives in adapters because finding a time zone reads the system's tz database.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/calendar.h"
+#include "engine/diagnostic.h"
+
+namespace date {
+class time_zone;
+}
+
+namespace osic {
+
+// One end of a holiday: a fixed date, or a month-day that recurs every year.
+struct DaySpec {
+  bool jalali = false;
+  bool yearly = false;
+  int year = 0, month = 0, day = 0;
+  Date fixed;  // for fixed dates, converted to the Gregorian day count
+};
+
+struct DayOff {
+  DaySpec from, to;
+  std::string name;
+};
+
+class OfficeCalendar : public Calendar {
+ public:
+  OfficeCalendar(std::string name, const date::time_zone* zone, std::set<unsigned> weekend,
+                 std::vector<DayOff> days_off);
+
+  bool is_working_day(Date d) const override;
+  Date date_of(Timestamp t) const override;
+  Timestamp start_of_day(Date d) const override;
+
+  const std::string& name() const { return name_; }
+  // The holiday or closure that makes `d` a day off, if any.
+  std::optional<std::string> day_off_name(Date d) const;
+
+ private:
+  std::string name_;
+  const date::time_zone* zone_;  // null: UTC
+  std::set<unsigned> weekend_;   // ISO weekday numbers
+  std::vector<DayOff> days_off_;
+};
+
+struct CalendarLoad {
+  std::shared_ptr<const OfficeCalendar> calendar;  // null on any error
+  std::vector<Diagnostic> diagnostics;
+};
+
+CalendarLoad load_calendar(const std::string& source, const std::string& path);
+
+// UTC, Saturday and Sunday off, no holidays: used when the office has no calendar.yaml.
+std::shared_ptr<const OfficeCalendar> default_calendar();
+
+// "2027-03-21", "03-21", "jalali 1406-01-01", "jalali 01-01"; nullopt if malformed.
+std::optional<DaySpec> parse_day_spec(const std::string& text);
+
+}  // namespace osic

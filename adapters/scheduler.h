@@ -1,0 +1,55 @@
+// The timer loop of a node: fires due timers in batches, then sleeps until the next one
+// is due (or `wake()` says a new one was scheduled, or `poll` passes, since another node
+// may have scheduled one). Timers live in the database, so memory does not grow with
+// how many are pending, and any number of nodes may run a Scheduler on one PostgreSQL.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "adapters/store/case_store.h"
+#include "adapters/workflow_registry.h"
+
+namespace osic {
+
+struct SchedulerOptions {
+  int batch = 200;                                   // timers per transaction
+  std::chrono::milliseconds poll{1000};              // longest sleep
+  std::function<Timestamp()> clock;                  // the system clock unless set
+  std::function<void(const FiredTimer&)> on_fired;  // for logs and metrics
+};
+
+class Scheduler {
+ public:
+  // Uses its own connection, opened from `store_options`; `registry` must outlive it.
+  Scheduler(StoreOptions store_options, WorkflowRegistry& registry, SchedulerOptions options);
+  ~Scheduler();  // stops and joins
+
+  void start();
+  void stop();
+  void wake();
+
+  // One pass: fires everything due now, batch after batch. Returns how many it handled.
+  size_t run_once();
+
+ private:
+  void loop();
+  Timestamp now() const;
+
+  StoreOptions store_options_;
+  WorkflowRegistry& registry_;
+  SchedulerOptions options_;
+  std::unique_ptr<CaseStore> store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace osic

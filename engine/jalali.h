@@ -1,0 +1,25 @@
+// The Solar Hijri (Jalali) calendar of Iran, as the office uses it for holidays and
+// dates in letters. Uses the 33-year leap cycle with the table of cycle breaks
+// (Borkowski's method), which agrees with the official astronomical calendar for
+// Jalali years -61 to 3177. The 2820-year arithmetic rule (as in the date library's
+// solar_hijri.h) does not: it puts 1 Farvardin 1404 on 2025-03-20; it was the 21st.
+#pragma once
+
+#include <optional>
+
+#include "engine/value.h"
+
+namespace osic {
+
+struct JalaliDate {
+  int year = 0, month = 0, day = 0;
+  bool operator==(const JalaliDate&) const = default;
+};
+
+JalaliDate to_jalali(Date date);
+// nullopt when the day does not exist (31 Mehr, 30 Esfand of a common year).
+std::optional<Date> from_jalali(JalaliDate jalali);
+bool is_jalali_leap_year(int year);
+int jalali_month_length(int year, int month);
+
+}  // namespace osic

@@ -1,0 +1,106 @@
+// The office calendar, table-driven, with the failure modes other engines have: a
+// deadline started on a holiday, across a year end, across Nowruz, a two-day weekend,
+// a time zone without daylight saving.
+#include <gtest/gtest.h>
+
+#include "adapters/office_calendar.h"
+#include "adapters/workflow_files.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using test::at;
+
+std::shared_ptr<const OfficeCalendar> shipped() {
+  std::string error;
+  auto text = read_text_file(std::string(OSIC_SOURCE_DIR) + "/workflows/calendar.yaml", error);
+  CalendarLoad load = load_calendar(*text, "calendar.yaml");
+  EXPECT_TRUE(load.calendar) << (load.diagnostics.empty() ? "" : load.diagnostics[0].to_string());
+  return load.calendar;
+}
+
+std::shared_ptr<const OfficeCalendar> gregorian_office() {
+  CalendarLoad load = load_calendar(
+      "time_zone: UTC\nweekend: [saturday, sunday]\n"
+      "holidays:\n  - {date: 12-25, name: Christmas}\n  - {date: 01-01, name: New Year}\n",
+      "g.yaml");
+  EXPECT_TRUE(load.calendar);
+  return load.calendar;
+}
+
+TEST(OfficeCalendar, DeadlinesCountWholeWorkingDays) {
+  auto tehran = shipped();
+  auto closed = load_calendar(
+      "time_zone: Asia/Tehran\nweekend: [thursday, friday]\n"
+      "holidays: [{date: jalali 01-01, to: jalali 01-04, name: Nowruz}]\n"
+      "closures: [{from: jalali 1406-01-05, to: jalali 1406-01-13, name: Nowruz closure}]\n",
+      "c.yaml").calendar;
+  auto western = gregorian_office();
+  ASSERT_TRUE(tehran && closed && western);
+  struct Case {
+    const char* name;
+    const Calendar* cal;
+    const char* start;
+    int days;
+    const char* due;
+  } cases[] = {
+      // Sunday 1 Farvardin: Nowruz to the 4th, then Thursday and Friday; Saturday counts.
+      {"started on a holiday", tehran.get(), "2027-03-21T06:30:00Z", 1, "2027-03-27T20:30:00Z"},
+      // Tue 25 Esfand: Wed counts; Thu, Fri; 29 Esfand; Nowruz; Thu, Fri; then Sat, Sun.
+      {"across Nowruz", tehran.get(), "2027-03-16T06:30:00Z", 3, "2027-03-28T20:30:00Z"},
+      {"a two-day weekend", tehran.get(), "2027-05-05T06:30:00Z", 1, "2027-05-08T20:30:00Z"},
+      {"started on a weekend", tehran.get(), "2027-05-07T06:30:00Z", 1, "2027-05-08T20:30:00Z"},
+      // 22:59 on Wednesday in Tehran; and 00:01 on Wednesday, which is still Tuesday in UTC:
+      // the local day decides.
+      {"late in the local day", tehran.get(), "2027-05-05T19:29:00Z", 1, "2027-05-08T20:30:00Z"},
+      {"just after local midnight", tehran.get(), "2027-05-04T20:31:00Z", 1, "2027-05-08T20:30:00Z"},
+      {"a closure in Jalali dates", closed.get(), "2027-03-24T06:30:00Z", 1, "2027-04-03T20:30:00Z"},
+      {"before a year-end holiday", western.get(), "2026-12-24T09:00:00Z", 3, "2026-12-31T00:00:00Z"},
+      {"across a year end", western.get(), "2026-12-30T09:00:00Z", 2, "2027-01-05T00:00:00Z"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.cal->deadline(at(c.start), c.days, true), at(c.due)) << c.name;
+  }
+}
+
+TEST(OfficeCalendar, TehranHasNoDaylightSavingAnyMore) {
+  auto tehran = shipped();
+  // UTC+3:30 in winter and in summer since 2022 (it used to be +4:30 in summer).
+  EXPECT_EQ(tehran->start_of_day(test::day("2027-01-15")), at("2027-01-14T20:30:00Z"));
+  EXPECT_EQ(tehran->start_of_day(test::day("2027-07-15")), at("2027-07-14T20:30:00Z"));
+  EXPECT_EQ(tehran->start_of_day(test::day("2021-07-15")), at("2021-07-14T19:30:00Z"));
+  EXPECT_EQ(tehran->date_of(at("2027-07-14T20:29:59Z")), test::day("2027-07-14"));
+  EXPECT_EQ(tehran->date_of(at("2027-07-14T20:30:00Z")), test::day("2027-07-15"));
+}
+
+TEST(OfficeCalendar, NamesItsDaysOff) {
+  auto tehran = shipped();
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-03-23")), "Nowruz");
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-04-02")), "Nature Day");
+  EXPECT_EQ(tehran->day_off_name(test::day("2028-02-11")), "Victory of the Islamic Revolution");
+  EXPECT_FALSE(tehran->day_off_name(test::day("2027-05-05")));
+  EXPECT_FALSE(tehran->is_working_day(test::day("2027-05-06")));  // a Thursday
+  EXPECT_TRUE(tehran->is_working_day(test::day("2027-05-08")));   // a Saturday
+}
+
+TEST(OfficeCalendar, ReportsMistakesWithTheirPosition) {
+  CalendarLoad load = load_calendar(
+      "time_zone: Asia/Tehrn\nweekend: [fryday]\nholidays:\n  - {date: jalali 13-01}\n"
+      "  - {date: 2027-02-30}\nclosures:\n  - {from: 2027-03-01}\n",
+      "bad.yaml");
+  EXPECT_FALSE(load.calendar);
+  std::string all;
+  for (const auto& d : load.diagnostics) all += d.to_string() + "\n";
+  EXPECT_EQ(all,
+            "bad.yaml:1:12: error: unknown time zone 'Asia/Tehrn'; use a tz database name such as Asia/Tehran\n"
+            "bad.yaml:2:11: error: 'fryday' is not a day of the week (monday ... sunday)\n"
+            "bad.yaml:4:12: error: 'jalali 13-01' is not a date: write 2027-03-21, 03-21 (every year), "
+            "jalali 1406-01-01 or jalali 01-01 (every year)\n"
+            "bad.yaml:5:12: error: '2027-02-30' is not a date: write 2027-03-21, 03-21 (every year), "
+            "jalali 1406-01-01 or jalali 01-01 (every year)\n"
+            "bad.yaml:7:5: error: a closure needs 'to'\n");
+}
+
+}  // namespace
+}  // namespace osic

@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include "engine/jalali.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+TEST(Jalali, AgreesWithTheOfficialCalendarOnKnownDays) {
+  struct Case {
+    const char* gregorian;
+    JalaliDate jalali;
+  } cases[] = {
+      {"1979-02-11", {1357, 11, 22}}, {"2020-03-20", {1399, 1, 1}},  {"2024-03-20", {1403, 1, 1}},
+      {"2025-03-20", {1403, 12, 30}},  // 1403 was a leap year
+      {"2025-03-21", {1404, 1, 1}},    // the 2820-year rule says the 20th
+      {"2026-03-21", {1405, 1, 1}},   {"2027-03-20", {1405, 12, 29}}, {"2027-03-21", {1406, 1, 1}},
+      {"2028-03-20", {1407, 1, 1}},   {"2027-09-23", {1406, 7, 1}},   {"2026-11-28", {1405, 9, 7}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(to_jalali(test::day(c.gregorian)), c.jalali) << c.gregorian;
+    EXPECT_EQ(from_jalali(c.jalali), test::day(c.gregorian)) << c.gregorian;
+  }
+  EXPECT_TRUE(is_jalali_leap_year(1403));
+  EXPECT_FALSE(is_jalali_leap_year(1404));
+  EXPECT_FALSE(from_jalali({1404, 12, 30}));
+  EXPECT_FALSE(from_jalali({1406, 7, 31}));
+}
+
+TEST(Jalali, RoundTripsEveryDayFrom1900To2100) {
+  for (int d = test::day("1900-01-01").days; d <= test::day("2100-12-31").days; ++d) {
+    JalaliDate j = to_jalali(Date{d});
+    ASSERT_EQ(from_jalali(j), Date{d}) << Date{d}.to_string();
+    ASSERT_LE(j.day, jalali_month_length(j.year, j.month));
+  }
+}
+
+}  // namespace
+}  // namespace osic
