@@ -112,6 +112,21 @@ struct ActRequest {
   std::string channel = "api";
 };
 
+// One write of a batch: start a case, or act on one.
+struct StartRequest {
+  std::shared_ptr<const Engine> engine;
+  int workflow_version = 0;
+  std::string title;
+  Data data;
+  std::string channel = "api";
+};
+
+struct WriteJob {
+  Actor actor;
+  std::optional<StartRequest> start;  // exactly one of start and act
+  std::optional<ActRequest> act;
+};
+
 // The engine for a workflow version; null when the version is unknown.
 using EngineLookup =
     std::function<std::shared_ptr<const Engine>(const std::string& workflow, int version)>;
@@ -142,6 +157,13 @@ class CaseStore {
                                         Timestamp now) = 0;
   virtual Result<StoredCase> act(const EngineLookup& engines, const Actor& actor,
                                  const ActRequest& request, Timestamp now) = 0;
+
+  // Group commit: every job under its own savepoint, one commit for all, so many
+  // clients' actions share one disk sync. A job that fails leaves nothing; each result
+  // is durable when this returns.
+  virtual std::vector<Result<StoredCase>> write_batch(const EngineLookup& engines,
+                                                      const std::vector<WriteJob>& jobs,
+                                                      Timestamp now) = 0;
 
   virtual std::optional<StoredCase> get_case(const EngineLookup& engines, int64_t id) = 0;
   virtual std::vector<HistoryRow> history(int64_t case_id) = 0;

@@ -29,6 +29,8 @@ class SqlCaseStore : public CaseStore {
                                 const std::string& channel, Timestamp now) override;
   Result<StoredCase> act(const EngineLookup& engines, const Actor& actor,
                          const ActRequest& request, Timestamp now) override;
+  std::vector<Result<StoredCase>> write_batch(const EngineLookup& engines,
+                                              const std::vector<WriteJob>& jobs, Timestamp now) override;
   std::optional<StoredCase> get_case(const EngineLookup& engines, int64_t id) override;
   std::vector<HistoryRow> history(int64_t case_id) override;
   CasePage list_cases(const EngineLookup& engines, const CaseFilter& filter) override;
@@ -39,6 +41,12 @@ class SqlCaseStore : public CaseStore {
 
  private:
   std::optional<User> user_where(const std::string& column, const std::string& value);
+  // The bodies of start_case and act, inside a transaction the caller holds.
+  Result<StoredCase> start_case_in_tx(const Engine& engine, int workflow_version, const Actor& actor,
+                                      const std::string& title, const Data& data,
+                                      const std::string& channel, Timestamp now);
+  Result<StoredCase> act_in_tx(const EngineLookup& engines, const Actor& actor,
+                               const ActRequest& request, Timestamp now);
   // Reads a case row and its current round's votes; the engine types its data.
   // `round` receives the history seq at which the case entered its state.
   std::optional<StoredCase> load_case(const EngineLookup& engines, int64_t id,

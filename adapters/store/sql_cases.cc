@@ -143,6 +143,20 @@ Result<StoredCase> SqlCaseStore::start_case(const Engine& engine, int workflow_v
                                             const Actor& actor, const std::string& title,
                                             const Data& data, const std::string& channel,
                                             Timestamp now) {
+  try {
+    sql::Tx tx(db_);
+    auto result = start_case_in_tx(engine, workflow_version, actor, title, data, channel, now);
+    if (std::holds_alternative<StoredCase>(result)) tx.commit();
+    return result;
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot start a " + engine.definition().name + " case: " + e.get_error_message());
+  }
+}
+
+Result<StoredCase> SqlCaseStore::start_case_in_tx(const Engine& engine, int workflow_version,
+                                                  const Actor& actor, const std::string& title,
+                                                  const Data& data, const std::string& channel,
+                                                  Timestamp now) {
   Decision d = engine.start(actor, data, now);
   if (auto* r = std::get_if<Refusal>(&d)) return refused(*r);
   Outcome& out = std::get<Outcome>(d);
@@ -152,8 +166,7 @@ Result<StoredCase> SqlCaseStore::start_case(const Engine& engine, int workflow_v
   c.title = title.empty() ? engine.definition().title : title;
   c.created_at = c.updated_at = now;
   auto& s = db_.session();
-  try {
-    sql::Tx tx(db_);
+  {
     std::string state_data = data_to_json(out.next.data).dump();
     long long version = out.next.version, at = seconds_of(now), wf_version = workflow_version;
     long long entered = seconds_of(out.next.entered_at), round = out.next.version, id = 0;
@@ -165,9 +178,6 @@ Result<StoredCase> SqlCaseStore::start_case(const Engine& engine, int workflow_v
         soci::use(at), soci::use(entered), soci::use(round), soci::into(id);
     c.id = id;
     write_outcome(c.id, out, channel, round, false);
-    tx.commit();
-  } catch (const soci::soci_error& e) {
-    throw StoreError("cannot start a " + c.workflow + " case: " + e.get_error_message());
   }
   c.state = std::move(out.next);
   return c;
@@ -246,9 +256,20 @@ bool SqlCaseStore::save_outcome(int64_t case_id, int64_t read_version, long long
 
 Result<StoredCase> SqlCaseStore::act(const EngineLookup& engines, const Actor& actor,
                                      const ActRequest& req, Timestamp now) {
-  auto& s = db_.session();
   try {
     sql::Tx tx(db_);
+    auto result = act_in_tx(engines, actor, req, now);
+    if (std::holds_alternative<StoredCase>(result)) tx.commit();
+    return result;
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot act on case " + std::to_string(req.case_id) + ": " + e.get_error_message());
+  }
+}
+
+Result<StoredCase> SqlCaseStore::act_in_tx(const EngineLookup& engines, const Actor& actor,
+                                           const ActRequest& req, Timestamp now) {
+  auto& s = db_.session();
+  {
     std::string fingerprint;
     if (!req.idempotency_key.empty()) {
       fingerprint = sha256_hex(json{{"case", req.case_id}, {"action", req.action},
@@ -302,11 +323,41 @@ Result<StoredCase> SqlCaseStore::act(const EngineLookup& engines, const Actor& a
           soci::use(actor.user), soci::use(req.idempotency_key), soci::use(fingerprint),
           soci::use(id), soci::use(response), soci::use(at);
     }
-    tx.commit();
     return c;
-  } catch (const soci::soci_error& e) {
-    throw StoreError("cannot act on case " + std::to_string(req.case_id) + ": " + e.get_error_message());
   }
+}
+
+std::vector<Result<StoredCase>> SqlCaseStore::write_batch(const EngineLookup& engines,
+                                                          const std::vector<WriteJob>& jobs,
+                                                          Timestamp now) {
+  auto& s = db_.session();
+  std::vector<Result<StoredCase>> results;
+  results.reserve(jobs.size());
+  try {
+    sql::Tx tx(db_);
+    for (const auto& job : jobs) {
+      s << "SAVEPOINT write_job";
+      Result<StoredCase> r = Failure{};
+      try {
+        r = job.start ? start_case_in_tx(*job.start->engine, job.start->workflow_version, job.actor,
+                                         job.start->title, job.start->data, job.start->channel, now)
+                      : act_in_tx(engines, job.actor, *job.act, now);
+      } catch (const soci::soci_error& e) {
+        // e.g. two requests racing to record the same idempotency key: this one lost.
+        r = Failure{Failure::Kind::kConflict, "write_conflict",
+                    "a concurrent write got there first; retry: " + e.get_error_message(), {}};
+      }
+      // A refused or conflicting job leaves nothing behind; the others still commit.
+      s << (std::holds_alternative<StoredCase>(r) ? "RELEASE SAVEPOINT write_job"
+                                                  : "ROLLBACK TO SAVEPOINT write_job");
+      if (!std::holds_alternative<StoredCase>(r)) s << "RELEASE SAVEPOINT write_job";
+      results.push_back(std::move(r));
+    }
+    tx.commit();
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot write a batch of " + std::to_string(jobs.size()) + ": " + e.get_error_message());
+  }
+  return results;
 }
 
 std::optional<StoredCase> SqlCaseStore::get_case(const EngineLookup& engines, int64_t id) {

@@ -1,0 +1,156 @@
+// Dispatch, authentication and the mapping of failures to statuses.
+#include "api/api.h"
+
+#include "adapters/crypto.h"
+
+namespace osic::api {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kMaxJsonDepth = 32;
+
+struct TooDeep {};
+
+}  // namespace
+
+HttpResponse json_response(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse error_response(const ApiError& e) {
+  return json_response(e.status, {{"error", {{"code", e.code}, {"message", e.message}}}});
+}
+
+ApiError error_of(const Failure& f) {
+  switch (f.kind) {
+    case Failure::Kind::kConflict: return {409, f.code, f.message};
+    case Failure::Kind::kNotFound: return {404, f.code, f.message};
+    case Failure::Kind::kBadInput: return {400, f.code, f.message};
+    case Failure::Kind::kKeyReused: return {422, f.code, f.message};
+    case Failure::Kind::kRefused: break;
+  }
+  static const std::map<std::string, int> kStatus = {
+      {"unknown_action", 404},         {"not_available", 409},     {"already_voted", 409},
+      {"role_not_allowed", 403},       {"system_only", 403},       {"requester_may_not_approve", 403},
+      {"required_field_missing", 422}, {"comment_required", 422},  {"guard_failed", 422},
+      {"data_invalid", 422}};
+  auto it = kStatus.find(f.code);
+  return {it == kStatus.end() ? 422 : it->second, f.code, f.message};
+}
+
+json parse_body(const HttpRequest& request, bool required) {
+  bool empty = request.body.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (empty) {
+    if (required) throw ApiError{400, "malformed_json", "the request needs a JSON body"};
+    return json::object();
+  }
+  std::string type = request.header("content-type");
+  if (type.rfind("application/json", 0) != 0) {
+    throw ApiError{415, "unsupported_media_type", "send the body as application/json"};
+  }
+  json body;
+  try {
+    body = json::parse(request.body, [](int depth, json::parse_event_t, json&) {
+      if (depth > kMaxJsonDepth) throw TooDeep{};
+      return true;
+    });
+  } catch (const TooDeep&) {
+    throw ApiError{400, "malformed_json", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+  } catch (const json::parse_error& e) {
+    throw ApiError{400, "malformed_json", std::string("the body is not valid JSON: ") + e.what()};
+  }
+  if (!body.is_object()) throw ApiError{400, "malformed_json", "the body must be a JSON object"};
+  return body;
+}
+
+const std::vector<Route>& api_routes() {
+  static const std::vector<Route> kRoutes = {
+      {"GET", "/healthz", false},
+      {"GET", "/metrics", false},
+      {"GET", "/v1/openapi.json", false},
+      {"GET", "/v1/workflows"},
+      {"GET", "/v1/workflows/{name}"},
+      {"GET", "/v1/workflows/{name}/graph"},
+      {"POST", "/v1/cases"},
+      {"GET", "/v1/cases"},
+      {"GET", "/v1/cases/{id}"},
+      {"GET", "/v1/cases/{id}/history"},
+      {"POST", "/v1/cases/{id}/actions/{action}"},
+      {"GET", "/v1/inbox"},
+  };
+  return kRoutes;
+}
+
+Api::Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes)
+    : registry_(registry), metrics_(metrics), writes_(writes) {
+  for (const auto& route : api_routes()) router_.add(route);
+}
+
+HttpResponse Api::handle(const HttpRequest& request, CaseStore& store) {
+  bool path_known = false;
+  auto match = router_.match(request.method, request.path, path_known);
+  if (!match) {
+    auto r = path_known ? error_response({405, "method_not_allowed", request.method + " is not allowed here"})
+                        : error_response({404, "route_not_found", "no such endpoint: " + request.path});
+    return r;
+  }
+  Call call{request, store, match->params, std::nullopt};
+  HttpResponse response;
+  try {
+    if (match->route->needs_auth) {
+      std::string auth = request.header("authorization");
+      if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
+        throw ApiError{401, "unauthenticated", "send Authorization: Bearer <token>"};
+      }
+      call.user = store.user_by_token(auth.substr(7));
+      if (!call.user) throw ApiError{401, "unauthenticated", "the token is not valid"};
+    }
+    response = dispatch(*match, call);
+  } catch (const ApiError& e) {
+    response = error_response(e);
+  } catch (const StoreError& e) {
+    response = error_response({503, "unavailable", "the database is not available; retry shortly"});
+  } catch (const std::exception& e) {
+    response = error_response({500, "internal", "the server could not answer this request"});
+  }
+  response.route = match->route->pattern;
+  return response;
+}
+
+HttpResponse Api::dispatch(const Router::Match& match, Call& call) {
+  const std::string& p = match.route->pattern;
+  const std::string& m = match.route->method;
+  if (p == "/healthz") return json_response(200, {{"status", "ok"}});
+  if (p == "/metrics") {
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics_.render();
+    return r;
+  }
+  if (p == "/v1/openapi.json") return json_response(200, openapi_document());
+  if (p == "/v1/workflows") return list_workflows(call);
+  if (p == "/v1/workflows/{name}") return get_workflow(call);
+  if (p == "/v1/workflows/{name}/graph") return workflow_graph(call);
+  if (p == "/v1/cases" && m == "POST") return start_case(call);
+  if (p == "/v1/cases") return list_cases(call);
+  if (p == "/v1/cases/{id}") return get_case(call);
+  if (p == "/v1/cases/{id}/history") return history(call);
+  if (p == "/v1/cases/{id}/actions/{action}") return act(call);
+  if (p == "/v1/inbox") return inbox(call);
+  throw ApiError{404, "route_not_found", "no such endpoint"};
+}
+
+StoredCase Api::unwrap(Result<StoredCase> result) {
+  if (auto* f = std::get_if<Failure>(&result)) {
+    if (f->kind == Failure::Kind::kConflict) metrics_.conflict();
+    throw error_of(*f);
+  }
+  return std::get<StoredCase>(std::move(result));
+}
+
+}  // namespace osic::api

@@ -1,0 +1,72 @@
+// The HTTP API's handlers: a request in, a response out, given the caller's database
+// connection. Routing, authentication, JSON and error bodies live here; sockets and
+// threads do not (see server.h). Thread-safe: one Api serves every worker.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/store/case_store.h"
+#include "adapters/workflow_registry.h"
+#include "api/http_types.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "api/write_queue.h"
+
+namespace osic::api {
+
+// A request that cannot be served: becomes {"error": {"code", "message"}}.
+struct ApiError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+class Api {
+ public:
+  Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes);
+
+  // Never throws: every failure is an error body with its status.
+  HttpResponse handle(const HttpRequest& request, CaseStore& store);
+  const Router& router() const { return router_; }
+
+ private:
+  struct Call {
+    const HttpRequest& request;
+    CaseStore& store;
+    const PathParams& params;
+    std::optional<User> user;
+  };
+  HttpResponse dispatch(const Router::Match& match, Call& call);
+
+  HttpResponse start_case(Call& call);
+  HttpResponse act(Call& call);
+  HttpResponse get_case(Call& call);
+  HttpResponse list_cases(Call& call);
+  HttpResponse history(Call& call);
+  HttpResponse inbox(Call& call);
+  HttpResponse list_workflows(Call& call);
+  HttpResponse get_workflow(Call& call);
+  HttpResponse workflow_graph(Call& call);
+
+  std::shared_ptr<const Engine> engine_of(CaseStore& store, const StoredCase& c);
+  StoredCase unwrap(Result<StoredCase> result);  // throws ApiError on failure
+
+  WorkflowRegistry& registry_;
+  Metrics& metrics_;
+  WriteQueue& writes_;
+  Router router_;
+};
+
+// The body as a JSON object, with the nesting bounded; ApiError 400/415 otherwise.
+nlohmann::json parse_body(const HttpRequest& request, bool required);
+HttpResponse json_response(int status, const nlohmann::json& body);
+HttpResponse error_response(const ApiError& error);
+ApiError error_of(const Failure& failure);
+
+// Every route the API serves.
+const std::vector<Route>& api_routes();
+
+// The OpenAPI 3 document of every route.
+const nlohmann::json& openapi_document();
+
+}  // namespace osic::api

@@ -1,0 +1,81 @@
+// Workflows: the loaded definitions, one in full, and its diagram.
+#include "api/api.h"
+#include "engine/graph.h"
+
+namespace osic::api {
+
+using nlohmann::json;
+
+namespace {
+
+json field_json(const FieldDef& f) {
+  json j = {{"name", f.name}, {"type", field_type_name(f.type)}, {"required", f.required}, {"label", f.label}};
+  if (f.default_value) j["default"] = f.default_value->to_string();
+  if (!f.values.empty()) j["values"] = f.values;
+  return j;
+}
+
+json state_json(const StateDef& s) {
+  json actions = json::array();
+  for (const auto& a : s.actions) {
+    json to = json::array();
+    for (const auto& r : a.routes) to.push_back({{"to", r.to}, {"when", r.when ? json(r.when->text()) : json(nullptr)}});
+    actions.push_back({{"name", a.name}, {"title", a.title}, {"to", to}, {"roles", a.roles},
+                       {"requires", a.requires_fields}, {"comment_required", a.comment_required},
+                       {"system", a.system}});
+  }
+  json j = {{"name", s.name}, {"title", s.title}, {"final", s.final}, {"actions", actions}};
+  if (s.approval) {
+    const auto& ap = *s.approval;
+    j["approval"] = {{"signers", ap.signers},
+                     {"policy", ap.policy == ApprovalPolicy::kAll ? "all" : ap.policy == ApprovalPolicy::kAny ? "any" : "quorum"},
+                     {"needed", ap.needed()}, {"approved", ap.approved}, {"rejected", ap.rejected}};
+  }
+  if (s.deadline) {
+    j["deadline"] = {{"within", s.deadline->amount}, {"business_days", s.deadline->business_days}};
+  }
+  json timers = json::array();
+  for (const auto& t : s.timers) timers.push_back({{"name", t.name}, {"at", t.at.text()}, {"action", t.action}});
+  j["timers"] = timers;
+  return j;
+}
+
+}  // namespace
+
+HttpResponse Api::list_workflows(Call&) {
+  json items = json::array();
+  for (const auto& name : registry_.names()) {
+    auto engine = registry_.current(name);
+    items.push_back({{"name", name}, {"title", engine->definition().title},
+                     {"version", registry_.current_version(name)}});
+  }
+  return json_response(200, {{"items", items}});
+}
+
+HttpResponse Api::get_workflow(Call& call) {
+  const std::string& name = call.params.at("name");
+  auto engine = registry_.current(name);
+  if (!engine) throw ApiError{404, "workflow_not_found", "no workflow '" + name + "'"};
+  const Definition& def = engine->definition();
+  json fields = json::array(), states = json::array();
+  for (const auto& f : def.fields) fields.push_back(field_json(f));
+  for (const auto& s : def.states) states.push_back(state_json(s));
+  return json_response(200, {{"name", def.name}, {"title", def.title}, {"description", def.description},
+                             {"version", registry_.current_version(name)}, {"roles", def.roles},
+                             {"initial", def.initial}, {"fields", fields}, {"states", states}});
+}
+
+HttpResponse Api::workflow_graph(Call& call) {
+  const std::string& name = call.params.at("name");
+  auto engine = registry_.current(name);
+  if (!engine) throw ApiError{404, "workflow_not_found", "no workflow '" + name + "'"};
+  std::string format = call.request.param("format");
+  auto parsed = parse_graph_format(format.empty() ? "mermaid" : format);
+  if (!parsed) throw ApiError{400, "bad_request", "format must be mermaid or dot"};
+  HttpResponse r;
+  r.content_type = *parsed == GraphFormat::kDot ? "text/vnd.graphviz; charset=utf-8" : "text/plain; charset=utf-8";
+  r.body = render_graph(engine->definition(), *parsed);
+  return r;
+}
+
+}  // namespace osic::api

@@ -1,0 +1,33 @@
+// Counters and a latency histogram in the Prometheus text format. Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace osic::api {
+
+class Metrics {
+ public:
+  void request(const std::string& method, const std::string& route, int status, double seconds);
+  void action(const std::string& workflow, const std::string& action);
+  void conflict();
+  void batch(size_t size);
+  std::string render() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, long> requests_;
+  std::vector<long> latency_buckets_ = std::vector<long>(kBounds.size(), 0);
+  long latency_count_ = 0;
+  double latency_sum_ = 0;
+  std::map<std::pair<std::string, std::string>, long> actions_;
+  long conflicts_ = 0;
+  long batches_ = 0, batched_writes_ = 0;
+  static inline const std::vector<double> kBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                     0.1,   0.25,   0.5,   1,    2.5,   5};
+};
+
+}  // namespace osic::api

@@ -1,0 +1,218 @@
+// Listener and sessions on Boost.Beast, after Beast's advanced server example: each
+// step short, errors handled where they occur, lifetime held by shared_from_this().
+#include "api/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+namespace osic::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct Server::Impl {
+  ServerOptions options;
+  Api& api;
+  Metrics& metrics;
+  WorkerPool& workers;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::steady_timer drain_timer{ioc};
+  std::chrono::steady_clock::time_point drain_started;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> in_flight{0};
+  std::atomic<bool> draining{false};
+
+  Impl(ServerOptions o, Api& a, Metrics& m, WorkerPool& w) : options(std::move(o)), api(a), metrics(m), workers(w) {}
+  void accept();
+  void begin_stop();
+  void check_drained();
+};
+
+namespace {
+
+std::string lower(beast::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    ++server_.connections;
+  }
+  ~Session() { --server_.connections; }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+  }
+
+ private:
+  void do_read() {
+    if (server_.draining) return close();
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    // One deadline for the whole request, and for silence between requests: a slow or
+    // silent client cannot hold a connection, and never holds a worker.
+    stream_.expires_after(server_.options.read_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return close();
+    if (ec == http::error::body_limit) return reply({413, "payload_too_large", "the body is over 1 MiB"}, false);
+    if (ec == http::error::header_limit) return reply({431, "headers_too_large", "the headers are too large"}, false);
+    if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+      return close();
+    }
+    if (ec) return reply({400, "bad_request", "malformed HTTP request"}, false);
+    auto req = parser_->release();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    split_target(std::string(req.target()), request);
+    for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
+    request.body = std::move(req.body());
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    started_ = std::chrono::steady_clock::now();
+    method_ = request.method;
+    ++server_.in_flight;
+    counted_ = true;
+    auto self = shared_from_this();
+    bool queued = server_.workers.try_submit([self, request = std::move(request)](CaseStore* store) {
+      HttpResponse response =
+          store ? self->server_.api.handle(request, *store)
+                : error_response({503, "unavailable", "the database is not available; retry shortly"});
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+    });
+    if (!queued) write(error_response({503, "busy", "the server is busy; retry shortly"}));
+  }
+
+  void reply(const ApiError& error, bool keep_alive) {
+    keep_alive_ = keep_alive;
+    method_ = "-";
+    started_ = std::chrono::steady_clock::now();
+    write(error_response(error));
+  }
+
+  void write(HttpResponse response) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version_ ? version_ : 11);
+    res->set(http::field::server, "osic");
+    res->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res->set(name, value);
+    res->keep_alive(keep_alive_ && !server_.draining);
+    res->body() = std::move(response.body);
+    res->prepare_payload();
+    server_.metrics.request(method_, response.route, response.status,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    response_ = res;
+    http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, shared_from_this(), res->keep_alive()));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (counted_) {
+      counted_ = false;
+      --server_.in_flight;
+    }
+    if (ec || !keep_alive) return close();
+    do_read();
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<void> response_;
+  Server::Impl& server_;
+  bool keep_alive_ = false;
+  bool counted_ = false;
+  unsigned version_ = 11;
+  std::string method_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (acceptor.is_open() && !draining) accept();
+      return;
+    }
+    if (connections >= options.max_connections || draining) {
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<Session>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+void Server::Impl::begin_stop() {
+  if (draining.exchange(true)) return;
+  beast::error_code ec;
+  acceptor.close(ec);
+  drain_started = std::chrono::steady_clock::now();
+  check_drained();
+}
+
+void Server::Impl::check_drained() {
+  // Answer what is in flight (up to 30 s), then stop; idle connections are dropped.
+  if (in_flight == 0 || std::chrono::steady_clock::now() - drain_started > std::chrono::seconds(30)) {
+    ioc.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(10));
+  drain_timer.async_wait([this](beast::error_code) { check_drained(); });
+}
+
+Server::Server(ServerOptions options, Api& api, Metrics& metrics, WorkerPool& workers)
+    : impl_(std::make_unique<Impl>(std::move(options), api, metrics, workers)) {}
+
+Server::~Server() = default;
+
+std::string Server::listen() {
+  auto& a = impl_->acceptor;
+  tcp::endpoint endpoint{net::ip::make_address(impl_->options.address), impl_->options.port};
+  a.open(endpoint.protocol());
+  a.set_option(net::socket_base::reuse_address(true));
+  a.bind(endpoint);
+  a.listen(net::socket_base::max_listen_connections);
+  auto bound = a.local_endpoint();
+  return bound.address().to_string() + ":" + std::to_string(bound.port());
+}
+
+void Server::run() {
+  impl_->signals.async_wait([this](beast::error_code ec, int) {
+    if (!ec) impl_->begin_stop();
+  });
+  impl_->accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  net::post(impl_->ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace osic::api

@@ -1,0 +1,46 @@
+// The HTTP server: accepts connections, reads requests with limits, hands each to the
+// worker pool and writes the answer. Stops on SIGINT or SIGTERM after answering the
+// requests in flight. Beast stays in server.cc.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/api.h"
+#include "api/worker_pool.h"
+
+namespace osic::api {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;
+  int io_threads = 2;
+  int workers = 16;
+  size_t queue_limit = 2048;
+  size_t max_connections = 1024;
+  size_t body_limit = 1024 * 1024;
+  size_t header_limit = 16 * 1024;
+  std::chrono::seconds read_timeout{15};  // for one request to arrive, once started
+  std::chrono::seconds idle_timeout{60};  // a keep-alive connection with nothing to say
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Api& api, Metrics& metrics, WorkerPool& workers);
+  ~Server();
+
+  // Binds and listens; returns "address:port" (the port chosen when 0 was asked).
+  std::string listen();
+  // Serves until a signal or stop(); returns when in-flight requests are answered.
+  void run();
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace osic::api

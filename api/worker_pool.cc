@@ -1,0 +1,52 @@
+#include "api/worker_pool.h"
+
+#include <iostream>
+
+namespace osic::api {
+
+WorkerPool::WorkerPool(StoreOptions store_options, int threads, size_t queue_limit)
+    : store_options_(std::move(store_options)), queue_limit_(queue_limit) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+bool WorkerPool::try_submit(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= queue_limit_) return false;
+    queue_.push_back(std::move(task));
+  }
+  ready_.notify_one();
+  return true;
+}
+
+void WorkerPool::loop() {
+  std::unique_ptr<CaseStore> store;
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    try {
+      if (!store) store = CaseStore::open(store_options_);
+    } catch (const std::exception& e) {
+      std::cerr << "osic: worker: " << e.what() << "\n";
+      store.reset();
+    }
+    task(store.get());
+  }
+}
+
+}  // namespace osic::api

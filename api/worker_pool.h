@@ -1,0 +1,39 @@
+// The threads that do database work for requests, each with its own connection (a SOCI
+// session is not thread-safe). The queue is bounded: when it is full the server says
+// 503 at once rather than letting requests pile up.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "adapters/store/case_store.h"
+
+namespace osic::api {
+
+class WorkerPool {
+ public:
+  // The store is null when no connection could be opened: the task must still answer.
+  using Task = std::function<void(CaseStore*)>;
+  WorkerPool(StoreOptions store_options, int threads, size_t queue_limit);
+  ~WorkerPool();  // runs what is queued, then joins
+
+  bool try_submit(Task task);  // false when the queue is full
+
+ private:
+  void loop();
+
+  StoreOptions store_options_;
+  size_t queue_limit_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Task> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace osic::api

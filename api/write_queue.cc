@@ -1,0 +1,61 @@
+#include "api/write_queue.h"
+
+namespace osic::api {
+
+WriteQueue::WriteQueue(StoreOptions store_options, WorkflowRegistry& registry, Metrics& metrics,
+                       size_t max_batch)
+    : store_options_(std::move(store_options)), registry_(registry), metrics_(metrics), max_batch_(max_batch) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+WriteQueue::~WriteQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  thread_.join();
+}
+
+Result<StoredCase> WriteQueue::submit(WriteJob job) {
+  std::future<Result<StoredCase>> answer;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) throw StoreError("the server is stopping");
+    queue_.push_back({std::move(job), {}});
+    answer = queue_.back().answer.get_future();
+  }
+  ready_.notify_one();
+  return answer.get();
+}
+
+void WriteQueue::loop() {
+  std::unique_ptr<CaseStore> store;
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<WriteJob> jobs;
+    for (auto& p : batch) jobs.push_back(p.job);
+    try {
+      if (!store) store = CaseStore::open(store_options_);
+      auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+      auto results = store->write_batch(registry_.lookup(*store), jobs, now);
+      metrics_.batch(jobs.size());
+      for (size_t i = 0; i < batch.size(); ++i) batch[i].answer.set_value(std::move(results[i]));
+      if (on_committed_) on_committed_();
+    } catch (...) {
+      store.reset();  // reconnect for the next batch
+      for (auto& p : batch) p.answer.set_exception(std::current_exception());
+    }
+  }
+}
+
+}  // namespace osic::api

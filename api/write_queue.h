@@ -1,0 +1,52 @@
+// Group commit. Request workers hand their writes here and wait; one writer takes every
+// write queued so far, applies each under its own savepoint (a conflict fails only that
+// one) and commits once. Each caller is answered only after its write is durable, and
+// many clients share one disk sync.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "adapters/store/case_store.h"
+#include "adapters/workflow_registry.h"
+#include "api/metrics.h"
+
+namespace osic::api {
+
+class WriteQueue {
+ public:
+  WriteQueue(StoreOptions store_options, WorkflowRegistry& registry, Metrics& metrics,
+             size_t max_batch = 256);
+  ~WriteQueue();  // finishes what is queued, then stops
+
+  // Blocks until the write is durable (or refused). Throws StoreError when the database
+  // failed; then nothing of this write was kept.
+  Result<StoredCase> submit(WriteJob job);
+
+  // Called after each durable batch (the server wakes its scheduler).
+  void on_committed(std::function<void()> callback) { on_committed_ = std::move(callback); }
+
+ private:
+  struct Pending {
+    WriteJob job;
+    std::promise<Result<StoredCase>> answer;
+  };
+  void loop();
+
+  StoreOptions store_options_;
+  WorkflowRegistry& registry_;
+  Metrics& metrics_;
+  size_t max_batch_;
+  std::function<void()> on_committed_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace osic::api

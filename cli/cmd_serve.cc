@@ -1,0 +1,118 @@
+#include <iostream>
+#include <set>
+
+#include "adapters/scheduler.h"
+#include "api/server.h"
+#include "cli/commands.h"
+#include "cli/store_flags.h"
+
+namespace osic::cli {
+
+namespace {
+
+struct ServeFlags {
+  StoreFlags store;
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+  int workers = 16;
+  bool demo = false;
+  bool no_scheduler = false;
+};
+
+std::pair<std::string, unsigned short> split_listen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw UsageError("--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  std::string host = text.substr(0, colon), port = text.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    size_t used = 0;
+    int p = std::stoi(port, &used);
+    if (used != port.size() || p < 0 || p > 65535) throw std::invalid_argument("port");
+    return {host, static_cast<unsigned short>(p)};
+  } catch (const std::exception&) {
+    throw UsageError("--listen port must be a number from 0 to 65535, not '" + port + "'");
+  }
+}
+
+// The first start of an empty database makes an administrator; --demo a user per role.
+void create_users(CaseStore& store, WorkflowRegistry& registry, bool demo) {
+  Timestamp t = now();
+  if (store.users().empty()) {
+    auto token = store.add_user("admin", "admin@localhost", {"admin"}, t);
+    if (auto* value = std::get_if<std::string>(&token)) {
+      std::cout << "created user admin; token (shown only now): " << *value << "\n";
+    }
+  }
+  if (!demo) return;
+  std::set<std::string> roles;
+  for (const auto& name : registry.names()) {
+    for (const auto& r : registry.current(name)->definition().roles) roles.insert(r);
+  }
+  for (const auto& role : roles) {
+    if (store.user_by_name(role)) continue;
+    auto token = store.add_user(role, role + "@demo.invalid", {role}, t);
+    if (auto* value = std::get_if<std::string>(&token)) {
+      std::cout << "demo user " << role << " (role " << role << "): " << *value << "\n";
+    }
+  }
+}
+
+int serve(const ServeFlags& f) {
+  auto [host, port] = split_listen(f.listen);
+  if (f.threads < 1 || f.threads > 64) throw UsageError("--threads must be from 1 to 64");
+  StoreOptions store_options{f.store.db, f.store.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull};
+  auto store = open_store(f.store);
+  WeekendCalendar fallback;
+  WorkflowRegistry registry(fallback);
+  publish_workflows(f.store, *store, registry);
+  create_users(*store, registry, f.demo);
+  store.reset();
+
+  api::Metrics metrics;
+  std::unique_ptr<Scheduler> scheduler;
+  if (!f.no_scheduler) {
+    scheduler = std::make_unique<Scheduler>(store_options, registry, SchedulerOptions{});
+    scheduler->start();
+  }
+  {
+    api::WriteQueue writes(store_options, registry, metrics);
+    if (scheduler) writes.on_committed([&] { scheduler->wake(); });
+    api::Api api(registry, metrics, writes);
+    api::WorkerPool workers(store_options, f.workers, 4096);
+    api::ServerOptions options;
+    options.address = host;
+    options.port = port;
+    options.io_threads = f.threads;
+    api::Server server(options, api, metrics, workers);
+    std::string bound;
+    try {
+      bound = server.listen();
+    } catch (const std::exception& e) {
+      throw UsageError("cannot listen on " + f.listen + ": " + e.what());
+    }
+    std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
+              << f.store.workflows << " on " << f.store.db << (scheduler ? ", scheduler on" : ", scheduler off") << "\n"
+              << "listening on http://" << bound << std::endl;
+    server.run();
+    std::cout << "stopping: requests in flight answered" << std::endl;
+  }
+  if (scheduler) scheduler->stop();
+  std::cout << "stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app, int& exit_code) {
+  auto f = std::make_shared<ServeFlags>();
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (and run the timer scheduler)");
+  add_store_flags(cmd, f->store, true);
+  cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
+  cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
+  cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();
+  cmd->add_flag("--demo", f->demo, "Also create a user for each role and print their tokens");
+  cmd->add_flag("--no-scheduler", f->no_scheduler, "Serve the API only; fire no timers on this node");
+  cmd->callback([f, &exit_code] { exit_code = guarded([&] { return serve(*f); }); });
+}
+
+}  // namespace osic::cli

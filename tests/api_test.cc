@@ -1,0 +1,291 @@
+// The HTTP API end to end: the real server, a real client, whole workflows, bad input,
+// races, and a SIGTERM under load.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "adapters/store/case_store.h"
+#include "api/api.h"
+#include "http_client.h"
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+using nlohmann::json;
+using test::http;
+using test::HttpResult;
+using test::ServerProcess;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  std::string db_ = test::fresh_database("sqlite");
+  ServerProcess server_{db_};
+  int port() { return server_.port(); }
+  std::string tok(const std::string& user) { return server_.token(user); }
+
+  HttpResult post(const std::string& target, const std::string& user, const json& body,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return http(port(), "POST", target, tok(user), body.dump(), headers);
+  }
+  int64_t start_agreement(json data = {{"partner", "Sorbonne Université"}, {"country", "FR"}}) {
+    HttpResult r = post("/v1/cases", "staff", {{"workflow", "agreement"}, {"title", "MoU"}, {"data", data}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["id"].get<int64_t>();
+  }
+  HttpResult act(int64_t id, const std::string& action, const std::string& user, json body = json::object(),
+                 std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return post("/v1/cases/" + std::to_string(id) + "/actions/" + action, user, body, headers);
+  }
+};
+
+TEST_F(ApiTest, AnAgreementWalksFromDraftToActiveWithSeveralPeople) {
+  HttpResult created = post("/v1/cases", "staff",
+                            {{"workflow", "agreement"}, {"title", "MoU with ETH"},
+                             {"data", {{"partner", "ETH Zürich"}, {"country", "CH"}, {"budget", 0}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  json c = created.json();
+  int64_t id = c["id"];
+  EXPECT_EQ(created.headers["location"], "/v1/cases/" + std::to_string(id));
+  EXPECT_EQ(created.headers["etag"], "\"1\"");
+  EXPECT_EQ(c["state"], "draft");
+  EXPECT_EQ(c["workflow_version"], 1);
+  EXPECT_EQ(c["created_by"], "staff");
+  EXPECT_EQ(c["available_actions"][0]["name"], "submit");
+  EXPECT_EQ(c["available_actions"][0]["requires"], json({"partner", "country"}));
+
+  EXPECT_EQ(act(id, "submit", "staff").status, 200);
+  EXPECT_EQ(act(id, "accept", "osic_head").json()["state"], "legal_review");
+  EXPECT_EQ(act(id, "approve", "legal").json()["state"], "dean_approval");
+  json half = act(id, "approve", "dean").json();
+  EXPECT_EQ(half["approval"]["policy"], "all");
+  EXPECT_EQ(half["approval"]["signed"].size(), 1u);
+  EXPECT_EQ(half["approval"]["outstanding"], json({"vp_international"}));
+  EXPECT_EQ(act(id, "approve", "vp_international").json()["state"], "signature");
+  HttpResult active = act(id, "record_signature", "staff",
+                          {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2030-02-01"}}}});
+  ASSERT_EQ(active.status, 200) << active.body;
+  EXPECT_EQ(active.json()["state"], "active");
+  EXPECT_EQ(active.json()["data"]["expires_on"], "2030-02-01");
+
+  HttpResult history = http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/history", tok("dean"));
+  ASSERT_EQ(history.status, 200);
+  json items = history.json()["items"];
+  ASSERT_EQ(items.size(), 7u);
+  EXPECT_EQ(items[0]["action"], "start");
+  EXPECT_TRUE(items[0]["from"].is_null());
+  EXPECT_EQ(items[6]["actor"], "staff");
+  EXPECT_EQ(items[6]["from"], "signature");
+  EXPECT_EQ(items[6]["to"], "active");
+  EXPECT_EQ(items[6]["data_change"]["expires_on"]["to"], "2030-02-01");
+
+  HttpResult shown = http(port(), "GET", "/v1/cases/" + std::to_string(id), tok("staff"));
+  EXPECT_EQ(shown.headers["etag"], "\"7\"");
+  EXPECT_EQ(shown.json()["available_actions"][0]["name"], "start_renewal");
+}
+
+TEST_F(ApiTest, InboxListsWhatTheCallerCanDoNowAndListsPage) {
+  int64_t a = start_agreement(), b = start_agreement({{"partner", "KTH"}, {"country", "SE"}});
+  act(a, "submit", "staff");
+  HttpResult inbox = http(port(), "GET", "/v1/inbox", tok("osic_head"));
+  ASSERT_EQ(inbox.json()["items"].size(), 1u);
+  EXPECT_EQ(inbox.json()["items"][0]["id"], a);
+  EXPECT_EQ(http(port(), "GET", "/v1/inbox", tok("staff")).json()["items"][0]["id"], b);
+  for (int i = 0; i < 3; ++i) start_agreement();
+  HttpResult page1 = http(port(), "GET", "/v1/cases?workflow=agreement&limit=2", tok("staff"));
+  ASSERT_EQ(page1.json()["items"].size(), 2u);
+  std::string cursor = page1.json()["next_cursor"];
+  HttpResult page2 = http(port(), "GET", "/v1/cases?workflow=agreement&limit=2&cursor=" + cursor, tok("staff"));
+  EXPECT_LT(page2.json()["items"][0]["id"].get<int64_t>(), page1.json()["items"][1]["id"].get<int64_t>());
+  HttpResult search = http(port(), "GET", "/v1/cases?q=kth", tok("staff"));
+  ASSERT_EQ(search.json()["items"].size(), 1u);
+  EXPECT_EQ(search.json()["items"][0]["id"], b);
+  EXPECT_EQ(http(port(), "GET", "/v1/cases?state=osic_review", tok("staff")).json()["items"].size(), 1u);
+}
+
+TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
+  int64_t id = start_agreement();
+  std::string c = "/v1/cases/" + std::to_string(id);
+  std::string huge(1024 * 1024 + 10, 'x');
+  std::string deep = std::string(100, '[') + std::string(100, ']');
+  struct Case {
+    const char* name;
+    std::string method, target, user, body, content_type;
+    std::vector<std::pair<std::string, std::string>> headers;
+    int status;
+    std::string code;
+  } cases[] = {
+      {"no token", "GET", "/v1/cases", "", "", "application/json", {}, 401, "unauthenticated"},
+      {"unknown route", "GET", "/v1/nothing", "staff", "", "application/json", {}, 404, "route_not_found"},
+      {"wrong method", "DELETE", c, "staff", "", "application/json", {}, 405, "method_not_allowed"},
+      {"unknown case", "GET", "/v1/cases/99999", "staff", "", "application/json", {}, 404, "case_not_found"},
+      {"not a case id", "GET", "/v1/cases/abc", "staff", "", "application/json", {}, 404, "case_not_found"},
+      {"unknown workflow", "POST", "/v1/cases", "staff", R"({"workflow": "treaty"})", "application/json", {}, 404, "workflow_not_found"},
+      {"unknown action", "POST", c + "/actions/teleport", "staff", "", "application/json", {}, 404, "unknown_action"},
+      {"malformed JSON", "POST", "/v1/cases", "staff", "{oops", "application/json", {}, 400, "malformed_json"},
+      {"not an object", "POST", "/v1/cases", "staff", "[1]", "application/json", {}, 400, "malformed_json"},
+      {"nested too deep", "POST", "/v1/cases", "staff", deep, "application/json", {}, 400, "malformed_json"},
+      {"workflow missing", "POST", "/v1/cases", "staff", "{}", "application/json", {}, 400, "bad_request"},
+      {"title not a string", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "title": 5})", "application/json", {}, 400, "bad_request"},
+      {"field of the wrong type", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": {"partner": "X", "country": "Y", "budget": "lots"}})", "application/json", {}, 400, "invalid_data"},
+      {"unknown field", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": {"partner": "X", "country": "Y", "budjet": 1}})", "application/json", {}, 400, "invalid_data"},
+      {"not JSON", "POST", "/v1/cases", "staff", "workflow=agreement", "application/x-www-form-urlencoded", {}, 415, "unsupported_media_type"},
+      {"body over 1 MiB", "POST", "/v1/cases", "staff", huge, "application/json", {}, 413, "payload_too_large"},
+      {"required field missing at start", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": {"partner": "X"}})", "application/json", {}, 422, "required_field_missing"},
+      {"role not allowed", "POST", c + "/actions/submit", "dean", "", "application/json", {}, 403, "role_not_allowed"},
+      {"not available in this state", "POST", c + "/actions/accept", "osic_head", "", "application/json", {}, 409, "not_available"},
+      {"stale If-Match", "POST", c + "/actions/submit", "staff", "", "application/json", {{"If-Match", "\"7\""}}, 409, "version_conflict"},
+      {"bad If-Match", "POST", c + "/actions/submit", "staff", "", "application/json", {{"If-Match", "latest"}}, 400, "bad_request"},
+      {"limit out of range", "GET", "/v1/cases?limit=0", "staff", "", "application/json", {}, 400, "bad_request"},
+      {"bad graph format", "GET", "/v1/workflows/agreement/graph?format=png", "staff", "", "application/json", {}, 400, "bad_request"},
+  };
+  for (const auto& tc : cases) {
+    std::string token = tc.user.empty() ? "" : tok(tc.user);
+    HttpResult r = http(port(), tc.method, tc.target, token, tc.body, tc.headers, tc.content_type);
+    EXPECT_EQ(r.status, tc.status) << tc.name << ": " << r.body;
+    EXPECT_EQ(r.error_code(), tc.code) << tc.name << ": " << r.body;
+    EXPECT_EQ(r.body.find("SELECT"), std::string::npos) << tc.name;
+  }
+  EXPECT_EQ(http(port(), "GET", "/v1/cases", "wrong-token").status, 401);
+  // Refusals in the middle of a workflow: comment missing, guard failed.
+  ASSERT_EQ(act(id, "submit", "staff").status, 200);
+  HttpResult no_comment = act(id, "return", "osic_head");
+  EXPECT_EQ(no_comment.status, 422);
+  EXPECT_EQ(no_comment.error_code(), "comment_required");
+  act(id, "accept", "osic_head");
+  act(id, "approve", "legal");
+  act(id, "approve", "dean");
+  act(id, "approve", "vp_international");
+  HttpResult guard = act(id, "record_signature", "staff",
+                         {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2026-01-01"}}}});
+  EXPECT_EQ(guard.status, 422);
+  EXPECT_EQ(guard.error_code(), "guard_failed");
+  EXPECT_EQ(guard.json()["error"]["message"], "condition not met: expires_on > signed_on");
+  // The server is still fine after all that.
+  EXPECT_EQ(http(port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, IdempotencyKeyAndIfMatch) {
+  int64_t id = start_agreement();
+  auto first = act(id, "submit", "staff", json::object(), {{"Idempotency-Key", "k-1"}, {"If-Match", "\"1\""}});
+  auto retry = act(id, "submit", "staff", json::object(), {{"Idempotency-Key", "k-1"}, {"If-Match", "\"1\""}});
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(retry.status, 200);
+  EXPECT_EQ(first.json()["version"], retry.json()["version"]);
+  EXPECT_EQ(http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/history", tok("staff")).json()["items"].size(), 2u);
+  auto reused = act(id, "submit", "staff", {{"comment", "different"}}, {{"Idempotency-Key", "k-1"}});
+  EXPECT_EQ(reused.status, 422);
+  EXPECT_EQ(reused.error_code(), "idempotency_key_reused");
+}
+
+TEST_F(ApiTest, TwentyClientsFiringTheSameActionGetOneSuccess) {
+  int64_t id = start_agreement();
+  std::atomic<int> ok{0}, conflict{0}, other{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 20; ++i) {
+    clients.emplace_back([&] {
+      while (!go) std::this_thread::yield();
+      HttpResult r = act(id, "submit", "staff");
+      (r.status == 200 ? ok : r.status == 409 ? conflict : other) += 1;
+    });
+  }
+  go = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(conflict, 19);
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/history", tok("staff")).json()["items"].size(), 2u);
+}
+
+TEST_F(ApiTest, WorkflowsDiagramsHealthAndMetrics) {
+  HttpResult list = http(port(), "GET", "/v1/workflows", tok("staff"));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.json()["items"].size(), 4u);
+  HttpResult one = http(port(), "GET", "/v1/workflows/membership", tok("staff"));
+  EXPECT_EQ(one.json()["initial"], "application");
+  EXPECT_EQ(one.json()["states"][1]["approval"]["needed"], 2);
+  HttpResult dot = http(port(), "GET", "/v1/workflows/agreement/graph?format=dot", tok("staff"));
+  EXPECT_EQ(dot.status, 200);
+  EXPECT_EQ(dot.body.rfind("digraph \"agreement\"", 0), 0u);
+  EXPECT_EQ(http(port(), "GET", "/healthz").json()["status"], "ok");
+  start_agreement();
+  HttpResult metrics = http(port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("osic_http_requests_total{method=\"POST\",route=\"/v1/cases\",status=\"201\"}"),
+            std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("osic_actions_total{workflow=\"agreement\",action=\"start\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("osic_http_request_duration_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+}
+
+TEST_F(ApiTest, EveryDocumentedRouteAnswersAndEveryRouteIsDocumented) {
+  json doc = http(port(), "GET", "/v1/openapi.json").json();
+  ASSERT_EQ(doc["openapi"], "3.0.3");
+  std::set<std::string> documented, routed;
+  int64_t id = start_agreement();
+  for (const auto& [path, operations] : doc["paths"].items()) {
+    for (const auto& [method, op] : operations.items()) {
+      std::string upper = method;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented.insert(upper + " " + path);
+      std::string target = path;
+      auto fill = [&](const std::string& name, const std::string& value) {
+        auto at = target.find("{" + name + "}");
+        if (at != std::string::npos) target.replace(at, name.size() + 2, value);
+      };
+      fill("id", std::to_string(id));
+      fill("name", "agreement");
+      fill("action", "submit");
+      HttpResult r = http(port(), upper, target, tok("staff"), upper == "POST" ? R"({"workflow": "agreement"})" : "");
+      EXPECT_NE(r.status, 0) << upper << " " << target;
+      EXPECT_NE(r.error_code(), "route_not_found") << upper << " " << target;
+      EXPECT_NE(r.status, 405) << upper << " " << target;
+    }
+  }
+  for (const auto& route : api::api_routes()) routed.insert(route.method + " " + route.pattern);
+  EXPECT_EQ(documented, routed);
+}
+
+TEST_F(ApiTest, ASilentClientHoldsNoWorker) {
+  // Sixty connections that send half a request line and stop; others are still served.
+  std::vector<int> silent = test::open_silent_connections(port(), 60);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port(), "GET", "/v1/workflows", tok("staff")).status, 200);
+  for (int fd : silent) ::close(fd);
+}
+
+TEST(ApiShutdown, SigtermDuringLoadLosesNoAcknowledgedAction) {
+  std::string db = test::fresh_database("sqlite");
+  auto server = std::make_unique<ServerProcess>(db);
+  int port = server->port();
+  std::string token = server->token("staff");
+  std::mutex mutex;
+  std::vector<int64_t> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        HttpResult r = http(port, "POST", "/v1/cases", token,
+                            R"({"workflow": "agreement", "data": {"partner": "P", "country": "C"}})");
+        if (r.status == 0) break;  // the server has gone
+        if (r.status == 201) {
+          std::lock_guard lock(mutex);
+          acknowledged.push_back(r.json()["id"].get<int64_t>());
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(server->terminate(), 0) << server->output();
+  stop = true;
+  for (auto& t : clients) t.join();
+  ASSERT_GT(acknowledged.size(), 20u);
+  auto store = CaseStore::open({db, SyncMode::kFull});
+  for (int64_t id : acknowledged) EXPECT_EQ(store->history(id).size(), 1u) << "acknowledged case " << id << " lost";
+}
+
+}  // namespace
+}  // namespace osic

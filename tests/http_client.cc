@@ -1,0 +1,118 @@
+#include "http_client.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace osic::test {
+
+namespace beast = boost::beast;
+namespace http_ns = beast::http;
+namespace net = boost::asio;
+
+HttpResult http(int port, const std::string& method, const std::string& target, const std::string& token,
+                const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers,
+                const std::string& content_type) try {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  http_ns::request<http_ns::string_body> req{http_ns::string_to_verb(method), target, 11};
+  req.set(http_ns::field::host, "127.0.0.1");
+  if (!token.empty()) req.set(http_ns::field::authorization, "Bearer " + token);
+  if (!body.empty()) req.set(http_ns::field::content_type, content_type);
+  for (const auto& [name, value] : headers) req.set(name, value);
+  req.body() = body;
+  req.prepare_payload();
+  http_ns::write(stream, req);
+  beast::flat_buffer buffer;
+  http_ns::response_parser<http_ns::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  beast::error_code ec;
+  http_ns::read(stream, buffer, parser, ec);
+  HttpResult out;
+  if (ec) return out;  // status 0: the server closed without answering
+  auto& res = parser.get();
+  out.status = static_cast<int>(res.result_int());
+  out.body = res.body();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(f.value());
+  }
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  return out;
+} catch (const std::exception&) {
+  return HttpResult{};  // status 0: no server, or it closed the connection
+}
+
+std::vector<int> open_silent_connections(int port, int n) {
+  std::vector<int> fds;
+  for (int i = 0; i < n; ++i) {
+    net::io_context ioc;
+    net::ip::tcp::socket s(ioc);
+    s.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    net::write(s, net::buffer(std::string("GET /v1/cases HTTP/1.1\r\nHost: x\r\n")));
+    fds.push_back(s.release());
+  }
+  return fds;
+}
+
+ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    ::close(fds[0]);
+    std::vector<std::string> args = {OSIC_BINARY, "serve", "--db", db, "--workflows",
+                                     std::string(OSIC_SOURCE_DIR) + "/workflows",
+                                     "--listen", "127.0.0.1:0", "--demo"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(OSIC_BINARY, argv.data());
+    _exit(127);
+  }
+  ::close(fds[1]);
+  out_fd_ = fds[0];
+  // Read until it says where it listens (10 s at most).
+  pollfd p{out_fd_, POLLIN, 0};
+  while (port_ == 0 && ::poll(&p, 1, 10000) > 0) {
+    char buf[4096];
+    ssize_t n = ::read(out_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    output_.append(buf, n);
+    std::istringstream lines(output_);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("demo user ", 0) == 0) tokens_[line.substr(10, line.find(' ', 10) - 10)] = line.substr(line.rfind(' ') + 1);
+      if (line.rfind("created user admin; token (shown only now): ", 0) == 0) tokens_["admin"] = line.substr(line.rfind(' ') + 1);
+      auto at = line.find("listening on http://");
+      if (at != std::string::npos) port_ = std::stoi(line.substr(line.rfind(':') + 1));
+    }
+  }
+  if (port_ == 0) throw std::runtime_error("osic serve did not start:\n" + output_);
+}
+
+int ServerProcess::terminate() {
+  if (pid_ <= 0) return 0;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out_fd_, buf, sizeof buf)) > 0;) output_.append(buf, n);
+  ::close(out_fd_);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+ServerProcess::~ServerProcess() { terminate(); }
+
+}  // namespace osic::test

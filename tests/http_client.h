@@ -1,0 +1,56 @@
+// A small blocking HTTP client for the end-to-end tests, and the server as a child
+// process: `osic serve` on an ephemeral loopback port, its demo users' tokens read from
+// what it prints.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace osic::test {
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+  std::string error_code() const {
+    auto j = json();
+    return j.is_object() && j.contains("error") ? j["error"]["code"].get<std::string>() : "";
+  }
+};
+
+HttpResult http(int port, const std::string& method, const std::string& target,
+                const std::string& token = "", const std::string& body = "",
+                const std::vector<std::pair<std::string, std::string>>& headers = {},
+                const std::string& content_type = "application/json");
+
+// Opens `n` connections that send half a request and then say nothing; close the
+// returned descriptors when done.
+std::vector<int> open_silent_connections(int port, int n);
+
+class ServerProcess {
+ public:
+  // Starts `osic serve --demo` on `db` (a database URL) and waits until it listens.
+  explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra = {});
+  ~ServerProcess();  // SIGTERM, then waits
+
+  int port() const { return port_; }
+  const std::string& token(const std::string& user) const { return tokens_.at(user); }
+  // Sends SIGTERM and waits; returns the exit code (-1 when killed by a signal).
+  int terminate();
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int port_ = 0;
+  std::map<std::string, std::string> tokens_;
+  std::string output_;
+};
+
+}  // namespace osic::test
