@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <map>
+#include <mutex>
+
 #include "adapters/store/case_store.h"
 #include "adapters/workflow_registry.h"
 #include "api/http_types.h"
@@ -51,10 +55,16 @@ class Api {
   std::shared_ptr<const Engine> engine_of(CaseStore& store, const StoredCase& c);
   StoredCase unwrap(Result<StoredCase> result);  // throws ApiError on failure
 
+  // Tokens seen in the last few seconds, by hash: most requests then need no lookup.
+  // Short-lived so that a removed user or changed roles take effect quickly.
+  std::optional<User> authenticate(CaseStore& store, const std::string& token);
+
   WorkflowRegistry& registry_;
   Metrics& metrics_;
   WriteQueue& writes_;
   Router router_;
+  std::mutex users_mutex_;
+  std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };
 
 // The body as a JSON object, with the nesting bounded; ApiError 400/415 otherwise.

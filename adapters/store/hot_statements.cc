@@ -42,6 +42,9 @@ HotStatements::HotStatements(soci::session& s)
                                   " status, attempts, next_attempt_at, last_error, created_at)"
                                   " VALUES (:c, :t, :r, :re, 'pending', 0, :n, '', :a)",
                      use(case_id), use(template_name), use(recipients), use(reason), use(at),
-                     use(at))) {}
+                     use(at))),
+      savepoint((s.prepare << "SAVEPOINT write_job")),
+      release((s.prepare << "RELEASE SAVEPOINT write_job")),
+      rollback_to((s.prepare << "ROLLBACK TO SAVEPOINT write_job")) {}
 
 }  // namespace osic::sql

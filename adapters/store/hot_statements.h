@@ -32,6 +32,7 @@ struct HotStatements {
   soci::statement cancel_timer;  // case_id, key
   soci::statement insert_timer;  // case_id, key, due, action, at
   soci::statement insert_outbox;  // case_id, template_name, recipients, reason, at
+  soci::statement savepoint, release, rollback_to;  // of one job in a group commit
 };
 
 }  // namespace osic::sql

@@ -42,7 +42,7 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
       // Checkpoint less often: the same hot pages (a case, an index leaf) then reach the
       // main file once per checkpoint instead of many times. The WAL stays under ~40 MiB.
       session_ << "PRAGMA wal_autocheckpoint=10000";
-      session_ << "PRAGMA cache_size=-65536";
+      session_ << "PRAGMA cache_size=-16384";  // 16 MiB per connection; a server has ~20
     } else {
       session_.open(*soci::factory_postgresql(), info_.connection);
       session_ << "SET client_min_messages TO WARNING";

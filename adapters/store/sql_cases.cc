@@ -336,7 +336,7 @@ std::vector<Result<StoredCase>> SqlCaseStore::write_batch(const EngineLookup& en
   try {
     sql::Tx tx(db_);
     for (const auto& job : jobs) {
-      s << "SAVEPOINT write_job";
+      hot_->savepoint.execute(true);
       Result<StoredCase> r = Failure{};
       try {
         r = job.start ? start_case_in_tx(*job.start->engine, job.start->workflow_version, job.actor,
@@ -348,9 +348,8 @@ std::vector<Result<StoredCase>> SqlCaseStore::write_batch(const EngineLookup& en
                     "a concurrent write got there first; retry: " + e.get_error_message(), {}};
       }
       // A refused or conflicting job leaves nothing behind; the others still commit.
-      s << (std::holds_alternative<StoredCase>(r) ? "RELEASE SAVEPOINT write_job"
-                                                  : "ROLLBACK TO SAVEPOINT write_job");
-      if (!std::holds_alternative<StoredCase>(r)) s << "RELEASE SAVEPOINT write_job";
+      if (!std::holds_alternative<StoredCase>(r)) hot_->rollback_to.execute(true);
+      hot_->release.execute(true);
       results.push_back(std::move(r));
     }
     tx.commit();
