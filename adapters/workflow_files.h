@@ -15,7 +15,7 @@ struct WorkflowFile {
   std::string path;
   std::string source;
   LoadResult result;
-  std::shared_ptr<const OfficeCalendar> calendar;  // the one its deadlines and dates use
+  std::shared_ptr<const OfficeCalendar> calendar{};  // the one its deadlines and dates use
 };
 
 struct CalendarFile {

@@ -313,7 +313,9 @@ TEST(ShippedWorkflows, EveryFinalStateIsReached) {
   for (const char* name : {"agreement", "conference_travel", "visiting_scholar", "membership"}) {
     auto def = test::must_load(test::read_workflow(std::string(name) + ".yaml"));
     for (const auto& s : def->states) {
-      if (s.final) EXPECT_TRUE(reached()[name].count(s.name)) << name << " never reached " << s.name;
+      if (s.final) {
+        EXPECT_TRUE(reached()[name].count(s.name)) << name << " never reached " << s.name;
+      }
     }
   }
 }

@@ -90,9 +90,9 @@ struct OutboxRow {
 };
 
 struct CaseFilter {
-  std::string workflow;
-  std::string state;
-  std::string q;          // text in the title or text fields
+  std::string workflow{};
+  std::string state{};
+  std::string q{};        // text in the title or text fields
   int64_t after_id = 0;   // cursor: cases with a smaller id (newest first)
   int limit = 50;
 };

@@ -330,7 +330,6 @@ Result<StoredCase> SqlCaseStore::act_in_tx(const EngineLookup& engines, const Ac
 std::vector<Result<StoredCase>> SqlCaseStore::write_batch(const EngineLookup& engines,
                                                           const std::vector<WriteJob>& jobs,
                                                           Timestamp now) {
-  auto& s = db_.session();
   std::vector<Result<StoredCase>> results;
   results.reserve(jobs.size());
   try {

@@ -23,10 +23,10 @@ struct Failure {
     kBadInput,    // malformed data
     kKeyReused,   // an idempotency key reused for a different request
   };
-  Kind kind;
-  std::string code;
-  std::string message;
-  std::vector<std::string> subjects;
+  Kind kind = Kind::kRefused;
+  std::string code{};
+  std::string message{};
+  std::vector<std::string> subjects{};
   int64_t current_version = 0;  // for conflicts
 };
 
