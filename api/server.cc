@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include <array>
 #include <atomic>
 #include <iostream>
 #include <optional>
@@ -131,15 +132,28 @@ class Session : public std::enable_shared_from_this<Session> {
     do_read();
   }
 
+  // A lingering close: stop sending, then read and discard what the client still sends
+  // (the rest of an over-long body) for up to 2 s, so it reads our answer rather than a
+  // connection reset.
   void close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) self->drain();
+    });
   }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<void> response_;
+  std::array<char, 16384> discard_;
   Server::Impl& server_;
   bool keep_alive_ = false;
   bool counted_ = false;
