@@ -141,6 +141,7 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
       {"stale If-Match", "POST", c + "/actions/submit", "staff", "", "application/json", {{"If-Match", "\"7\""}}, 409, "version_conflict"},
       {"bad If-Match", "POST", c + "/actions/submit", "staff", "", "application/json", {{"If-Match", "latest"}}, 400, "bad_request"},
       {"limit out of range", "GET", "/v1/cases?limit=0", "staff", "", "application/json", {}, 400, "bad_request"},
+      {"headers over 16 KiB", "GET", "/v1/cases", "staff", "", "application/json", {{"X-Padding", std::string(20000, 'h')}}, 431, "headers_too_large"},
       {"bad graph format", "GET", "/v1/workflows/agreement/graph?format=png", "staff", "", "application/json", {}, 400, "bad_request"},
   };
   for (const auto& tc : cases) {
