@@ -54,6 +54,20 @@ json history_to_json(const std::vector<HistoryRow>& rows) {
   return {{"items", items}};
 }
 
+json outbox_to_json(const OutboxRow& o) {
+  return {{"id", o.id},
+          {"case", o.case_id},
+          {"template", o.template_name},
+          {"recipients", json::parse(o.recipients)},
+          {"reason", o.reason},
+          {"status", o.status},
+          {"attempts", o.attempts},
+          {"created_at", format_timestamp(o.created_at)},
+          {"next_attempt_at", format_timestamp(o.next_attempt_at)},
+          {"sent_at", o.sent_at ? json(format_timestamp(*o.sent_at)) : json(nullptr)},
+          {"last_error", o.last_error}};
+}
+
 json user_to_json(const User& u) {
   return {{"name", u.name}, {"email", u.email}, {"roles", u.roles},
           {"created_at", format_timestamp(u.created_at)}};

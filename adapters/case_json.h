@@ -11,5 +11,6 @@ namespace osic {
 nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer);
 nlohmann::json history_to_json(const std::vector<HistoryRow>& rows);
 nlohmann::json user_to_json(const User& u);
+nlohmann::json outbox_to_json(const OutboxRow& o);
 
 }  // namespace osic

@@ -66,6 +66,7 @@ namespace {
 struct FolderCalendars {
   std::shared_ptr<const OfficeCalendar> fallback = default_calendar();
   std::map<std::string, std::shared_ptr<const OfficeCalendar>> named;
+  TemplateSet templates;
 };
 
 std::shared_ptr<const OfficeCalendar> read_calendar(const std::string& path, WorkflowSet& set) {
@@ -120,7 +121,13 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths) {
     fs::path folder = fs::path(path).parent_path();
     if (folder.empty()) folder = ".";
     auto [calendars, fresh] = folders.try_emplace(folder.string());
-    if (fresh) calendars->second = calendars_of(folder, set);
+    if (fresh) {
+      calendars->second = calendars_of(folder, set);
+      calendars->second.templates = load_templates((folder / "templates").string(), set.diagnostics);
+      set.templates.present = set.templates.present || calendars->second.templates.present;
+      set.templates.templates.insert(calendars->second.templates.templates.begin(),
+                                     calendars->second.templates.templates.end());
+    }
     std::string error;
     auto text = read_text_file(path, error);
     if (!text) {
@@ -143,6 +150,11 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths) {
       } else {
         file.calendar = named->second;
       }
+    }
+    if (const auto& def = file.result.definition) {
+      size_t before = set.diagnostics.size();
+      check_templates(*def, calendars->second.templates, set.diagnostics);
+      if (has_errors({set.diagnostics.begin() + before, set.diagnostics.end()})) file.result.definition.reset();
     }
     if (const auto& def = file.result.definition) {
       auto [it, fresh] = seen.emplace(def->name, path);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/mail/templates.h"
 #include "adapters/office_calendar.h"
 #include "engine/loader.h"
 
@@ -26,6 +27,7 @@ struct CalendarFile {
 struct WorkflowSet {
   std::vector<WorkflowFile> files;
   std::vector<CalendarFile> calendars;
+  TemplateSet templates;                // e-mail templates of the folders read
   std::vector<Diagnostic> diagnostics;  // of every file, plus problems across files
   std::vector<std::string> io_errors;   // unreadable paths, empty folders
 
@@ -33,8 +35,9 @@ struct WorkflowSet {
   std::vector<std::shared_ptr<const Definition>> definitions() const;
 };
 
-// Also reads each folder's calendar.yaml (the default calendar of its workflows) and
-// calendars/NAME.yaml (for workflows that say `calendar: NAME`).
+// Also reads each folder's calendar.yaml (the default calendar of its workflows),
+// calendars/NAME.yaml (for workflows that say `calendar: NAME`) and templates/*.yaml
+// (the e-mails its workflows send; checked against them when the folder exists).
 WorkflowSet load_workflows(const std::vector<std::string>& paths);
 
 // The whole file, or nullopt with `error` set to a sentence naming the path and cause.

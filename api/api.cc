@@ -82,6 +82,7 @@ const std::vector<Route>& api_routes() {
       {"GET", "/v1/cases/{id}/history"},
       {"POST", "/v1/cases/{id}/actions/{action}"},
       {"GET", "/v1/inbox"},
+      {"GET", "/v1/outbox"},
   };
   return kRoutes;
 }
@@ -142,6 +143,7 @@ HttpResponse Api::dispatch(const Router::Match& match, Call& call) {
   if (p == "/v1/cases/{id}/history") return history(call);
   if (p == "/v1/cases/{id}/actions/{action}") return act(call);
   if (p == "/v1/inbox") return inbox(call);
+  if (p == "/v1/outbox") return outbox(call);
   throw ApiError{404, "route_not_found", "no such endpoint"};
 }
 

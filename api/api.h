@@ -48,6 +48,7 @@ class Api {
   HttpResponse list_cases(Call& call);
   HttpResponse history(Call& call);
   HttpResponse inbox(Call& call);
+  HttpResponse outbox(Call& call);
   HttpResponse list_workflows(Call& call);
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);

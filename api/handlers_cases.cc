@@ -191,4 +191,15 @@ HttpResponse Api::inbox(Call& call) {
   return json_response(200, {{"items", items}});
 }
 
+HttpResponse Api::outbox(Call& call) {
+  if (!call.user->actor().has_role("admin")) throw ApiError{403, "role_not_allowed", "the outbox is for admins"};
+  std::string status = call.request.param("status");
+  if (!status.empty() && status != "pending" && status != "sending" && status != "sent" && status != "failed") {
+    throw ApiError{400, "bad_request", "status must be pending, sending, sent or failed"};
+  }
+  json items = json::array();
+  for (const auto& o : call.store.list_outbox(status, 500)) items.push_back(outbox_to_json(o));
+  return json_response(200, {{"items", items}});
+}
+
 }  // namespace osic::api

@@ -138,6 +138,10 @@ json build() {
        {"properties", {{"comment", {{"type", "string"}}}, {"data", {{"type", "object"}}},
                        {"expected_version", {{"type", "integer"}}}}}});
   paths["/v1/inbox"]["get"] = op("The cases on which the caller can act now", {{"200", ok("CaseList")}, {"401", error_ref()}});
+  paths["/v1/outbox"]["get"] = op("Queued, sent and failed e-mail (admins)",
+                                  {{"200", {{"description", "{\"items\": [...]}"}}}, {"400", error_ref()},
+                                   {"401", error_ref()}, {"403", error_ref()}},
+                                  {query_param("status", "pending, sending, sent or failed")});
   return doc;
 }
 

@@ -4,6 +4,7 @@
 #include "adapters/scheduler.h"
 #include "api/server.h"
 #include "cli/commands.h"
+#include "cli/mail_flags.h"
 #include "cli/store_flags.h"
 
 namespace osic::cli {
@@ -12,6 +13,7 @@ namespace {
 
 struct ServeFlags {
   StoreFlags store;
+  MailFlags mail;
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   int workers = 16;
@@ -57,6 +59,13 @@ void create_users(CaseStore& store, WorkflowRegistry& registry, bool demo) {
   }
 }
 
+// The SMTP server without its credentials, for the start-up line.
+std::string dispatcher_host(const std::string& url) {
+  std::string rest = url.substr(url.find("://") + 3);
+  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  return rest.substr(0, rest.find('?'));
+}
+
 int serve(const ServeFlags& f) {
   auto [host, port] = split_listen(f.listen);
   if (f.threads < 1 || f.threads > 64) throw UsageError("--threads must be from 1 to 64");
@@ -68,6 +77,13 @@ int serve(const ServeFlags& f) {
   create_users(*store, registry, f.demo);
   store.reset();
 
+  std::unique_ptr<OutboxDispatcher> dispatcher;
+  if (!f.mail.smtp.empty()) {
+    dispatcher = std::make_unique<OutboxDispatcher>(store_options, registry,
+                                                    load_workflows({f.store.workflows}).templates,
+                                                    mail_settings(f.mail));
+    dispatcher->start();
+  }
   api::Metrics metrics;
   std::unique_ptr<Scheduler> scheduler;
   if (!f.no_scheduler) {
@@ -76,7 +92,10 @@ int serve(const ServeFlags& f) {
   }
   {
     api::WriteQueue writes(store_options, registry, metrics);
-    if (scheduler) writes.on_committed([&] { scheduler->wake(); });
+    writes.on_committed([&] {
+      if (scheduler) scheduler->wake();
+      if (dispatcher) dispatcher->wake();
+    });
     api::Api api(registry, metrics, writes);
     api::WorkerPool workers(store_options, f.workers, 4096);
     api::ServerOptions options;
@@ -91,12 +110,14 @@ int serve(const ServeFlags& f) {
       throw UsageError("cannot listen on " + f.listen + ": " + e.what());
     }
     std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
-              << f.store.workflows << " on " << f.store.db << (scheduler ? ", scheduler on" : ", scheduler off") << "\n"
+              << f.store.workflows << " on " << f.store.db << (scheduler ? ", scheduler on" : ", scheduler off")
+              << (dispatcher ? ", e-mail via " + dispatcher_host(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
               << "listening on http://" << bound << std::endl;
     server.run();
     std::cout << "stopping: requests in flight answered" << std::endl;
   }
   if (scheduler) scheduler->stop();
+  if (dispatcher) dispatcher->stop();
   std::cout << "stopped" << std::endl;
   return 0;
 }
@@ -107,6 +128,7 @@ void add_serve(CLI::App& app, int& exit_code) {
   auto f = std::make_shared<ServeFlags>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (and run the timer scheduler)");
   add_store_flags(cmd, f->store, true);
+  add_mail_flags(cmd, f->mail);
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
   cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();

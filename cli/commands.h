@@ -13,5 +13,6 @@ void add_user(CLI::App& app, int& exit_code);
 void add_case(CLI::App& app, int& exit_code);
 void add_timers(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
+void add_outbox(CLI::App& app, int& exit_code);
 
 }  // namespace osic::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   osic::cli::add_case(app, exit_code);
   osic::cli::add_timers(app, exit_code);
   osic::cli::add_serve(app, exit_code);
+  osic::cli::add_outbox(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,8 +18,16 @@ void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
   }
 }
 
-std::unique_ptr<CaseStore> open_store(const StoreFlags& flags) {
-  return CaseStore::open({flags.db, flags.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull});
+StoreOptions store_options(const StoreFlags& flags) {
+  return {flags.db, flags.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull};
+}
+
+std::unique_ptr<CaseStore> open_store(const StoreFlags& flags) { return CaseStore::open(store_options(flags)); }
+
+void add_mail_flags(CLI::App* cmd, MailFlags& flags) {
+  cmd->add_option("--smtp", flags.smtp, "SMTP server: smtp://user:pass@host:port?tls=starttls|tls|none");
+  cmd->add_option("--mail-from", flags.from, "Sender, e.g. \"OSIC <osic@uni.ac.ir>\"")->capture_default_str();
+  cmd->add_option("--base-url", flags.base_url, "Where links in e-mails point")->capture_default_str();
 }
 
 void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry) {

@@ -24,6 +24,15 @@ struct StoreFlags {
   bool json = false;
 };
 
+// How to send e-mail: --smtp, --mail-from, --base-url.
+struct MailFlags {
+  std::string smtp;
+  std::string from = "OSIC <osic@localhost>";
+  std::string base_url = "http://127.0.0.1:8080";
+};
+void add_mail_flags(CLI::App* cmd, MailFlags& flags);
+
+
 void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows);
 
 std::unique_ptr<CaseStore> open_store(const StoreFlags& flags);
@@ -45,6 +54,8 @@ struct Workspace {
   EngineLookup lookup() { return registry->lookup(*store); }
   Actor actor(const std::string& name);  // the user by name; UsageError when unknown
 };
+
+StoreOptions store_options(const StoreFlags& flags);
 
 // Runs a command body: StoreError and UsageError become "osic: ..." and exit 2.
 int guarded(const std::function<int()>& body);

@@ -222,6 +222,18 @@ TEST_F(ApiTest, WorkflowsDiagramsHealthAndMetrics) {
   EXPECT_NE(metrics.body.find("osic_http_request_duration_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
 }
 
+TEST_F(ApiTest, TheOutboxIsForAdmins) {
+  int64_t id = start_agreement();
+  act(id, "submit", "staff");
+  HttpResult admin = http(port(), "GET", "/v1/outbox?status=pending", tok("admin"));
+  ASSERT_EQ(admin.status, 200) << admin.body;
+  ASSERT_EQ(admin.json()["items"].size(), 1u);
+  EXPECT_EQ(admin.json()["items"][0]["template"], "task_assigned");
+  EXPECT_EQ(admin.json()["items"][0]["recipients"], json({"osic_head"}));
+  EXPECT_EQ(http(port(), "GET", "/v1/outbox", tok("staff")).status, 403);
+  EXPECT_EQ(http(port(), "GET", "/v1/outbox?status=lost", tok("admin")).status, 400);
+}
+
 TEST_F(ApiTest, EveryDocumentedRouteAnswersAndEveryRouteIsDocumented) {
   json doc = http(port(), "GET", "/v1/openapi.json").json();
   ASSERT_EQ(doc["openapi"], "3.0.3");

@@ -84,9 +84,24 @@ struct OutboxRow {
   std::string template_name;
   std::string recipients;  // JSON array: "role", "requester", "user:NAME"
   std::string reason;
-  std::string status;      // pending, sent, failed
+  std::string status;      // pending, sending (claimed), sent, failed
   int attempts = 0;
   Timestamp created_at;
+  Timestamp next_attempt_at;
+  std::string last_error;
+  std::optional<Timestamp> sent_at;
+  std::string delivered;   // addresses the server has accepted, one per line
+};
+
+// What became of one attempt to send an outbox row.
+struct OutboxUpdate {
+  int64_t id = 0;
+  std::string status;  // sent, failed, or pending (to try again at next_attempt_at)
+  int attempts = 0;
+  Timestamp next_attempt_at;
+  std::string last_error{};
+  std::optional<Timestamp> sent_at{};
+  std::string delivered{};
 };
 
 struct CaseFilter {
@@ -179,6 +194,14 @@ class CaseStore {
                                                   int limit) = 0;
   // When the next pending timer is due, if any.
   virtual std::optional<Timestamp> next_due_timer() = 0;
+
+  // Outbox rows due to be sent, claimed for `lease`: a dispatcher that dies leaves them
+  // to be claimed again when the lease runs out, so no message is lost.
+  virtual std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) = 0;
+  virtual void update_outbox(const OutboxUpdate& update) = 0;
+  virtual std::vector<OutboxRow> list_outbox(const std::string& status, int limit) = 0;
+  // A failed row goes back to pending with its attempts reset. False if not failed.
+  virtual bool retry_outbox(int64_t id, Timestamp now) = 0;
   virtual std::vector<OutboxRow> outbox(int64_t case_id) = 0;
 };
 

@@ -64,6 +64,11 @@ const std::vector<Migration>& migrations() {
            " case_id {bigint} NOT NULL, response TEXT NOT NULL, created_at {bigint} NOT NULL,"
            " PRIMARY KEY (user_name, idem_key)) {without_rowid}",
        }},
+      {2,
+       {
+           // Each recipient gets their own message; a retry skips those already reached.
+           "ALTER TABLE outbox ADD COLUMN delivered TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kAll;
 }

@@ -37,6 +37,12 @@ class SqlCaseStore : public CaseStore {
   std::vector<TimerRow> list_timers(const TimerFilter& filter) override;
   std::vector<FiredTimer> fire_due_timers(const EngineLookup& engines, Timestamp now, int limit) override;
   std::optional<Timestamp> next_due_timer() override;
+  std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) override;
+  void update_outbox(const OutboxUpdate& update) override;
+  std::vector<OutboxRow> list_outbox(const std::string& status, int limit) override;
+  bool retry_outbox(int64_t id, Timestamp now) override;
+  std::vector<OutboxRow> outbox_where(const std::string& where, long long a, long long b, int limit,
+                                      const std::string& lock = "");
   std::vector<OutboxRow> outbox(int64_t case_id) override;
 
  private:

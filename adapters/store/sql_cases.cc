@@ -435,23 +435,7 @@ CasePage SqlCaseStore::list_cases(const EngineLookup& engines, const CaseFilter&
 }
 
 std::vector<OutboxRow> SqlCaseStore::outbox(int64_t case_id) {
-  std::vector<OutboxRow> out;
-  OutboxRow o;
-  long long id = 0, cid = case_id, attempts = 0, created = 0;
-  soci::statement st =
-      (db_.session().prepare << "SELECT id, template, recipients, reason, status, attempts, created_at"
-                                " FROM outbox WHERE case_id = :c ORDER BY id",
-       soci::use(cid), soci::into(id), soci::into(o.template_name), soci::into(o.recipients),
-       soci::into(o.reason), soci::into(o.status), soci::into(attempts), soci::into(created));
-  st.execute();
-  while (st.fetch()) {
-    o.id = id;
-    o.case_id = case_id;
-    o.attempts = static_cast<int>(attempts);
-    o.created_at = timestamp_of(created);
-    out.push_back(o);
-  }
-  return out;
+  return outbox_where("case_id = :a AND :b = 0", case_id, 0, 1000);
 }
 
 }  // namespace osic

@@ -1,0 +1,171 @@
+#include "adapters/mail/dispatcher.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "adapters/crypto.h"
+#include "adapters/mail/render.h"
+
+namespace osic {
+
+namespace {
+
+Timestamp wall_now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::set<std::string> lines_of(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.insert(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+OutboxDispatcher::OutboxDispatcher(StoreOptions store_options, WorkflowRegistry& registry,
+                                   TemplateSet templates, MailSettings settings)
+    : store_options_(std::move(store_options)),
+      registry_(registry),
+      templates_(std::move(templates)),
+      settings_(std::move(settings)) {}
+
+OutboxDispatcher::~OutboxDispatcher() { stop(); }
+
+OutboxUpdate OutboxDispatcher::send_row(CaseStore& store, const OutboxRow& row, Timestamp now) {
+  OutboxUpdate u{row.id, "failed", row.attempts + 1, now, "", std::nullopt, row.delivered};
+  auto c = store.get_case(registry_.lookup(store), row.case_id);
+  if (!c) return u.last_error = "the case is gone", u;
+  auto engine = registry_.engine(store, c->workflow, c->workflow_version);
+  auto t = templates_.templates.find(row.template_name);
+  if (t == templates_.templates.end()) return u.last_error = "no e-mail template '" + row.template_name + "'", u;
+
+  // Who: every user with a named role, the requester, named users; each address once.
+  std::vector<User> recipients;
+  std::set<std::string> seen;
+  std::string missing;
+  auto add = [&](const User& user) {
+    if (user.email.empty()) {
+      missing += (missing.empty() ? "" : ", ") + user.name;
+      return;
+    }
+    if (seen.insert(user.email).second) recipients.push_back(user);
+  };
+  auto users = store.users();
+  for (const auto& spec : nlohmann::json::parse(row.recipients)) {
+    std::string r = spec.get<std::string>();
+    for (const auto& user : users) {
+      bool match = r == "requester" ? user.name == c->state.requester
+                   : r.rfind("user:", 0) == 0 ? user.name == r.substr(5)
+                                              : std::find(user.roles.begin(), user.roles.end(), r) != user.roles.end();
+      if (match) add(user);
+    }
+  }
+  std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
+  if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
+
+  std::set<std::string> delivered = lines_of(row.delivered);
+  std::string domain = settings_.from.email.substr(settings_.from.email.find('@') + 1);
+  for (const auto& user : recipients) {
+    if (delivered.count(user.email)) continue;
+    MailContext context{*c, engine->definition(), user.name, user.email,
+                        settings_.base_url + "/v1/cases/" + std::to_string(c->id), row.reason};
+    RenderedMail rendered = render_mail(t->second, context);
+    MailMessage m{settings_.from, {{user.name, user.email}}, rendered.subject, rendered.text, rendered.html,
+                  "osic-" + std::to_string(row.id) + "-" + sha256_hex(user.email).substr(0, 12) + "@" + domain,
+                  row.created_at};
+    SendResult result = send_mail(settings_.smtp, settings_.from.email, {user.email}, m);
+    if (result.kind == SendResult::Kind::kSent) {
+      u.delivered += user.email + "\n";
+      delivered.insert(user.email);
+      // Record each acceptance at once: a crash now must not resend to this person.
+      store.update_outbox({row.id, "sending", row.attempts, row.next_attempt_at, note, std::nullopt, u.delivered});
+      continue;
+    }
+    u.last_error = user.email + ": " + result.reply;
+    if (result.kind == SendResult::Kind::kPermanent || u.attempts >= settings_.max_attempts) {
+      u.status = "failed";
+      if (result.kind != SendResult::Kind::kPermanent) u.last_error = "gave up after " + std::to_string(u.attempts) + " attempts: " + u.last_error;
+      return u;
+    }
+    // Exponential backoff with jitter, so many failed rows do not return at one instant.
+    static thread_local std::mt19937 random{std::random_device{}()};
+    auto delay = settings_.first_retry * (1 << std::min(u.attempts - 1, 7));
+    delay = std::min<std::chrono::seconds>(delay, std::chrono::hours(1));
+    double jitter = std::uniform_real_distribution<double>(0.5, 1.5)(random);
+    u.status = "pending";
+    u.next_attempt_at = now + std::chrono::seconds(static_cast<long>(delay.count() * jitter));
+    return u;
+  }
+  u.status = "sent";
+  u.sent_at = now;
+  u.last_error = note;
+  return u;
+}
+
+DispatchStats OutboxDispatcher::run_once(Timestamp now) {
+  DispatchStats stats;
+  auto claimer = CaseStore::open(store_options_);
+  auto rows = claimer->claim_outbox(now, 100, std::chrono::seconds(300));
+  std::mutex mutex;
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  int n = std::max(1, std::min<int>(settings_.concurrency, static_cast<int>(rows.size())));
+  for (int w = 0; w < n; ++w) {
+    workers.emplace_back([&] {
+      std::unique_ptr<CaseStore> store;
+      for (size_t i; (i = next++) < rows.size();) {
+        try {
+          if (!store) store = CaseStore::open(store_options_);
+          OutboxUpdate u = send_row(*store, rows[i], now);
+          store->update_outbox(u);
+          std::lock_guard lock(mutex);
+          (u.status == "sent" ? stats.sent : u.status == "failed" ? stats.failed : stats.retrying) += 1;
+        } catch (const std::exception& e) {
+          // The lease runs out and the row is claimed again: nothing is lost.
+          std::cerr << "osic outbox: row " << rows[i].id << ": " << e.what() << "\n";
+          store.reset();
+        }
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  return stats;
+}
+
+void OutboxDispatcher::start() {
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    while (!stopping_) {
+      try {
+        run_once(wall_now());
+      } catch (const std::exception& e) {
+        std::cerr << "osic outbox: " << e.what() << "\n";
+      }
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, settings_.poll, [this] { return woken_ || stopping_.load(); });
+      woken_ = false;
+    }
+  });
+}
+
+void OutboxDispatcher::stop() {
+  stopping_ = true;
+  wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxDispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+}  // namespace osic

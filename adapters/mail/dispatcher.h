@@ -1,0 +1,65 @@
+// Sends the outbox: claims due rows, resolves their recipients (a role is every user who
+// has it, plus the requester where named; duplicates removed), renders the template for
+// each, and sends one message per recipient over SMTP. A transient failure (no answer,
+// a timeout, a 4xx) retries with exponential backoff and jitter up to a limit; a
+// permanent one (5xx) marks the row failed with the server's reply. Nothing is dropped.
+//
+// A row is marked sent right after the server accepts its last message; the one window
+// for a duplicate is a crash between that acceptance and the mark, and every message's
+// Message-ID is fixed (row and recipient), so receivers can recognise a resend.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "adapters/mail/mime.h"
+#include "adapters/mail/smtp_client.h"
+#include "adapters/mail/templates.h"
+#include "adapters/store/case_store.h"
+#include "adapters/workflow_registry.h"
+
+namespace osic {
+
+struct MailSettings {
+  SmtpConfig smtp;
+  MailAddress from{"OSIC", "osic@localhost"};
+  std::string base_url = "http://127.0.0.1:8080";  // links in messages point here
+  int max_attempts = 8;
+  std::chrono::seconds first_retry{30};  // then doubling, with jitter, up to an hour
+  int concurrency = 4;
+  std::chrono::milliseconds poll{2000};
+};
+
+struct DispatchStats {
+  int sent = 0, retrying = 0, failed = 0;
+};
+
+class OutboxDispatcher {
+ public:
+  OutboxDispatcher(StoreOptions store_options, WorkflowRegistry& registry, TemplateSet templates,
+                   MailSettings settings);
+  ~OutboxDispatcher();
+
+  // Sends what is due at `now`, once, and returns what happened.
+  DispatchStats run_once(Timestamp now);
+  void start();  // a thread that runs run_once every poll, or when woken
+  void stop();
+  void wake();
+
+ private:
+  OutboxUpdate send_row(CaseStore& store, const OutboxRow& row, Timestamp now);
+
+  StoreOptions store_options_;
+  WorkflowRegistry& registry_;
+  TemplateSet templates_;
+  MailSettings settings_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace osic

@@ -1,0 +1,30 @@
+// Renders a template for one recipient of one case.
+#pragma once
+
+#include <string>
+
+#include "adapters/mail/templates.h"
+#include "adapters/store/case_store.h"
+
+namespace osic {
+
+struct MailContext {
+  const StoredCase& kase;
+  const Definition& definition;
+  std::string recipient_name;
+  std::string recipient_email;
+  std::string case_url;
+  std::string reason;
+};
+
+struct RenderedMail {
+  std::string subject, text, html;
+};
+
+// HTML-escapes values in the HTML part only; the subject and text are plain.
+RenderedMail render_mail(const MailTemplate& t, const MailContext& context);
+
+// 1406/01/01
+std::string jalali_text(Date date);
+
+}  // namespace osic

@@ -1,0 +1,89 @@
+// The outbox: claiming rows to send, recording what happened, listing and retrying.
+#include "adapters/store/sql_case_store.h"
+
+namespace osic {
+
+std::vector<OutboxRow> SqlCaseStore::outbox_where(const std::string& where, long long a, long long b, int limit,
+                                                  const std::string& lock) {
+  std::vector<OutboxRow> out;
+  OutboxRow o;
+  long long id = 0, case_id = 0, attempts = 0, created = 0, next = 0, sent = 0, n = limit;
+  soci::indicator sent_ind;
+  soci::statement st =
+      (db_.session().prepare << "SELECT id, case_id, template, recipients, reason, status, attempts, created_at,"
+                                " next_attempt_at, last_error, sent_at, delivered FROM outbox WHERE " + where +
+                                    " ORDER BY id LIMIT :n" + lock,
+       soci::use(a), soci::use(b), soci::use(n), soci::into(id), soci::into(case_id), soci::into(o.template_name),
+       soci::into(o.recipients), soci::into(o.reason), soci::into(o.status), soci::into(attempts),
+       soci::into(created), soci::into(next), soci::into(o.last_error), soci::into(sent, sent_ind),
+       soci::into(o.delivered));
+  st.execute();
+  while (st.fetch()) {
+    o.id = id;
+    o.case_id = case_id;
+    o.attempts = static_cast<int>(attempts);
+    o.created_at = timestamp_of(created);
+    o.next_attempt_at = timestamp_of(next);
+    o.sent_at = sent_ind == soci::i_ok ? std::optional(timestamp_of(sent)) : std::nullopt;
+    out.push_back(o);
+  }
+  return out;
+}
+
+std::vector<OutboxRow> SqlCaseStore::claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) {
+  auto& s = db_.session();
+  const bool pg = db_.dialect() == sql::Dialect::kPostgres;
+  try {
+    sql::Tx tx(db_);
+    // Pending rows that are due, and claimed rows whose dispatcher let the lease lapse.
+    std::vector<OutboxRow> rows =
+        outbox_where("status IN ('pending', 'sending') AND next_attempt_at <= :a AND :b = 0", seconds_of(now), 0,
+                     limit, pg ? " FOR UPDATE SKIP LOCKED" : "");
+    long long until = seconds_of(now + lease);
+    for (auto& row : rows) {
+      long long id = row.id;
+      s << "UPDATE outbox SET status = 'sending', next_attempt_at = :u WHERE id = :id", soci::use(until), soci::use(id);
+      row.status = "sending";
+    }
+    tx.commit();
+    return rows;
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot claim outbox rows: " + e.get_error_message());
+  }
+}
+
+void SqlCaseStore::update_outbox(const OutboxUpdate& u) {
+  long long id = u.id, attempts = u.attempts, next = seconds_of(u.next_attempt_at);
+  long long sent = u.sent_at ? seconds_of(*u.sent_at) : 0;
+  soci::indicator sent_ind = u.sent_at ? soci::i_ok : soci::i_null;
+  try {
+    db_.session() << "UPDATE outbox SET status = :s, attempts = :a, next_attempt_at = :n, last_error = :e,"
+                     " sent_at = :t, delivered = :d WHERE id = :id",
+        soci::use(u.status), soci::use(attempts), soci::use(next), soci::use(u.last_error),
+        soci::use(sent, sent_ind), soci::use(u.delivered), soci::use(id);
+  } catch (const soci::soci_error& e) {
+    throw StoreError("cannot update outbox row " + std::to_string(u.id) + ": " + e.get_error_message());
+  }
+}
+
+std::vector<OutboxRow> SqlCaseStore::list_outbox(const std::string& status, int limit) {
+  if (status.empty()) return outbox_where(":a = :b", 0, 0, limit);
+  static const char* const kStatuses[] = {"pending", "sending", "sent", "failed"};
+  for (long long i = 0; i < 4; ++i) {
+    if (status == kStatuses[i]) {
+      return outbox_where(std::string("status = '") + kStatuses[i] + "' AND :a = :b", 0, 0, limit);
+    }
+  }
+  return {};
+}
+
+bool SqlCaseStore::retry_outbox(int64_t id, Timestamp now) {
+  long long row = id, at = seconds_of(now);
+  soci::statement st = (db_.session().prepare << "UPDATE outbox SET status = 'pending', attempts = 0,"
+                                                 " next_attempt_at = :n, last_error = '' WHERE id = :id AND status = 'failed'",
+                        soci::use(at), soci::use(row));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+}  // namespace osic

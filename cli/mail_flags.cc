@@ -1,0 +1,28 @@
+#include "cli/mail_flags.h"
+
+namespace osic::cli {
+
+MailSettings mail_settings(const MailFlags& flags) {
+  MailSettings settings;
+  std::string error;
+  auto smtp = parse_smtp_url(flags.smtp, error);
+  if (!smtp) throw UsageError(error);
+  settings.smtp = *smtp;
+  const std::string& from = flags.from;
+  auto lt = from.find('<'), gt = from.find('>');
+  if (lt != std::string::npos && gt != std::string::npos && gt > lt) {
+    std::string name = from.substr(0, lt);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    settings.from = {name, from.substr(lt + 1, gt - lt - 1)};
+  } else {
+    settings.from = {"", from};
+  }
+  if (settings.from.email.find('@') == std::string::npos) {
+    throw UsageError("--mail-from needs an address such as \"OSIC <osic@uni.ac.ir>\"");
+  }
+  settings.base_url = flags.base_url;
+  while (!settings.base_url.empty() && settings.base_url.back() == '/') settings.base_url.pop_back();
+  return settings;
+}
+
+}  // namespace osic::cli

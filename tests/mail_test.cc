@@ -1,0 +1,252 @@
+// E-mail through a real SMTP server (Debian's aiosmtpd, started here on loopback):
+// plain and STARTTLS, Persian headers, recipients, retries, refusals.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/mail/dispatcher.h"
+#include "adapters/mail/mime.h"
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace osic::test;
+
+int free_port() {
+  static int next = 26000 + (getpid() % 2000) * 2;
+  return next++;
+}
+
+std::string run(const std::string& cmd) {
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+// aiosmtpd writing every message it accepts into a Maildir.
+class SmtpServer {
+ public:
+  SmtpServer(int port, const std::string& dir, const std::string& extra = "", const std::string& handler = "")
+      : port_(port), maildir_(dir + "/maildir") {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::string cmd = "exec /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:" + std::to_string(port) + " " + extra +
+                        (handler.empty() ? " -c aiosmtpd.handlers.Mailbox " + maildir_
+                                         : " -c " + handler) +
+                        " >" + dir + "/smtp.log 2>&1";
+      ::setenv("PYTHONPATH", (std::string(OSIC_SOURCE_DIR) + "/tests/support").c_str(), 1);
+      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
+      _exit(127);
+    }
+    for (int i = 0; i < 100; ++i) {  // until it listens
+      if (run("bash -c 'echo > /dev/tcp/127.0.0.1/" + std::to_string(port) + "' 2>/dev/null && echo up").find("up") != std::string::npos) return;
+      ::usleep(50000);
+    }
+    ADD_FAILURE() << "aiosmtpd did not start on " << port;
+  }
+  ~SmtpServer() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::vector<std::string> messages() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(maildir_ + "/new", ec)) {
+      std::ifstream in(e.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      out.push_back(text.str());
+    }
+    return out;
+  }
+  const std::string& maildir() const { return maildir_; }
+
+ private:
+  int port_;
+  std::string maildir_;
+  pid_t pid_ = -1;
+};
+
+// What Python's e-mail library reads from a delivered message: the decoded subject,
+// From, To and the envelope recipient, one per line.
+std::string decoded_headers(const std::string& message_file) {
+  return run("/usr/bin/python3 -c \"import email, email.policy, sys; "
+             "m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default); "
+             "sys.stdout.buffer.write(('%s\\n%s\\n%s\\n%s\\n' % (m['subject'], m['from'], m['to'], m['x-rcptto'])).encode())\" " +
+             message_file);
+}
+
+class MailTest : public ::testing::Test {
+ protected:
+  std::string dir_ = ::testing::TempDir() + unique_name("mail_");
+  std::string db_ = fresh_database("sqlite");
+  Office office_{db_};
+  int port_ = free_port();
+
+  void SetUp() override {
+    fs::create_directories(dir_);
+    office_.store->add_user("hamid", "hamid@uni.ac.ir", {"osic_head"}, t0());
+    office_.store->add_user("hoda", "hoda@uni.ac.ir", {"osic_head", "staff"}, t0());
+    office_.store->add_user("nomail", "", {"osic_head"}, t0());
+  }
+
+  MailSettings settings(const std::string& query = "tls=none") {
+    MailSettings s;
+    std::string error;
+    s.smtp = *parse_smtp_url("smtp://127.0.0.1:" + std::to_string(port_) + "?" + query + "&timeout=5", error);
+    s.from = {"دفتر همکاری‌های علمی و بین‌المللی", "osic@uni.ac.ir"};
+    s.first_retry = std::chrono::seconds(60);
+    return s;
+  }
+  OutboxDispatcher dispatcher(const MailSettings& s) {
+    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    return OutboxDispatcher({db_, SyncMode::kFull}, office_.registry, set.templates, s);
+  }
+  // A case that enters osic_review: one outbox row for the role osic_head.
+  int64_t submitted() {
+    StoredCase c = office_.start_agreement(kSara, "دانشگاه سوربن");
+    ok_case(office_.act(kSara, c.id, "submit"));
+    return c.id;
+  }
+};
+
+TEST_F(MailTest, ArrivesForEachRecipientWithPersianHeadersIntact) {
+  SmtpServer smtp(port_, dir_);
+  int64_t id = submitted();
+  auto d = dispatcher(settings());
+  DispatchStats stats = d.run_once(t0());
+  EXPECT_EQ(stats.sent, 1);
+  auto messages = smtp.messages();
+  ASSERT_EQ(messages.size(), 2u);  // hamid and hoda; nomail has no address
+  std::set<std::string> rcpts;
+  for (const auto& e : fs::directory_iterator(smtp.maildir() + "/new")) {
+    std::istringstream lines(decoded_headers(e.path().string()));
+    std::string subject, from, to, rcpt;
+    std::getline(lines, subject), std::getline(lines, from), std::getline(lines, to), std::getline(lines, rcpt);
+    EXPECT_EQ(subject, "کار تازه: MoU — New task: MoU");
+    EXPECT_EQ(from, "دفتر همکاری‌های علمی و بین‌المللی <osic@uni.ac.ir>");
+    EXPECT_NE(to.find(rcpt), std::string::npos);
+    rcpts.insert(rcpt);
+  }
+  EXPECT_EQ(rcpts, (std::set<std::string>{"hamid@uni.ac.ir", "hoda@uni.ac.ir"}));
+  auto row = office_.store->outbox(id)[0];
+  EXPECT_EQ(row.status, "sent");
+  EXPECT_EQ(row.last_error, "no e-mail address for: nomail");
+  EXPECT_NE(messages[0].find("Message-ID: <osic-" + std::to_string(row.id) + "-"), std::string::npos);
+  EXPECT_EQ(d.run_once(t0()).sent, 0);  // nothing twice
+  EXPECT_EQ(smtp.messages().size(), 2u);
+}
+
+TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {
+  std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
+  run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+      "-keyout " + key + " -out " + cert + " 2>/dev/null");
+  SmtpServer smtp(port_, dir_, "--tlscert " + cert + " --tlskey " + key);
+  submitted();
+  auto untrusted = dispatcher(settings("tls=starttls"));
+  EXPECT_EQ(untrusted.run_once(t0()).retrying, 1);  // a self-signed certificate is not trusted
+  EXPECT_TRUE(smtp.messages().empty());
+  auto trusting = dispatcher(settings("tls=starttls&ca=" + cert));
+  EXPECT_EQ(trusting.run_once(t0() + std::chrono::hours(1)).sent, 1);
+  EXPECT_EQ(smtp.messages().size(), 2u);
+}
+
+TEST_F(MailTest, AServerThatIsDownIsRetriedUntilItIsBack) {
+  int64_t id = submitted();
+  auto d = dispatcher(settings());
+  DispatchStats first = d.run_once(t0());
+  EXPECT_EQ(first.retrying, 1);
+  auto row = office_.store->outbox(id)[0];
+  EXPECT_EQ(row.status, "pending");
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_GE(row.next_attempt_at, t0() + std::chrono::seconds(30));   // 60 s with jitter 0.5-1.5
+  EXPECT_LE(row.next_attempt_at, t0() + std::chrono::seconds(90));
+  EXPECT_NE(row.last_error.find("connecting to 127.0.0.1"), std::string::npos) << row.last_error;
+  EXPECT_EQ(d.run_once(t0() + std::chrono::seconds(10)).retrying, 0);  // not due yet
+  SmtpServer smtp(port_, dir_);
+  EXPECT_EQ(d.run_once(t0() + std::chrono::minutes(5)).sent, 1);
+  EXPECT_EQ(smtp.messages().size(), 2u);
+  EXPECT_EQ(office_.store->outbox(id)[0].status, "sent");
+}
+
+TEST_F(MailTest, A550MarksTheRowFailedWithTheServersReplyAndRetryQueuesItAgain) {
+  int64_t id = submitted();
+  {
+    SmtpServer rejecting(port_, dir_, "", "reject_handler.Reject");
+    auto d = dispatcher(settings());
+    EXPECT_EQ(d.run_once(t0()).failed, 1);
+  }
+  auto row = office_.store->outbox(id)[0];
+  EXPECT_EQ(row.status, "failed");
+  EXPECT_NE(row.last_error.find("550 5.1.1"), std::string::npos) << row.last_error;
+  EXPECT_EQ(office_.store->list_outbox("failed", 10).size(), 1u);
+  EXPECT_TRUE(office_.store->retry_outbox(row.id, t0()));
+  EXPECT_FALSE(office_.store->retry_outbox(row.id, t0()));  // pending now, not failed
+  EXPECT_EQ(office_.store->outbox(id)[0].status, "pending");
+}
+
+TEST_F(MailTest, AClaimWhoseDispatcherDiedIsClaimedAgainWhenItsLeaseRunsOut) {
+  submitted();
+  auto claimed = office_.store->claim_outbox(t0(), 10, std::chrono::seconds(300));
+  ASSERT_EQ(claimed.size(), 1u);
+  // The dispatcher dies here, before sending or recording anything.
+  EXPECT_TRUE(office_.store->claim_outbox(t0() + std::chrono::seconds(299), 10, std::chrono::seconds(300)).empty());
+  auto again = office_.store->claim_outbox(t0() + std::chrono::seconds(300), 10, std::chrono::seconds(300));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].id, claimed[0].id);
+}
+
+TEST(Mime, LongPersianSubjectsAreSplitIntoValidEncodedWords) {
+  std::string subject;
+  for (int i = 0; i < 20; ++i) subject += "تفاهم‌نامهٔ همکاری ";
+  std::string encoded = encode_header_text(subject);
+  std::istringstream words(encoded);
+  for (std::string word; words >> word;) {
+    EXPECT_LE(word.size(), 75u) << word;
+    EXPECT_EQ(word.rfind("=?UTF-8?B?", 0), 0u);
+  }
+  EXPECT_EQ(encode_header_text("Plain subject"), "Plain subject");
+  EXPECT_EQ(base64("Man"), "TWFu");
+  EXPECT_EQ(base64("Ma"), "TWE=");
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+TEST(Templates, AMissingTemplateOrVariableIsAValidationError) {
+  std::string dir = ::testing::TempDir() + test::unique_name("tpl_");
+  fs::create_directories(dir + "/templates");
+  std::ofstream(dir + "/flow.yaml") << "workflow: flow\nroles: [staff]\nfields: {partner: string, due_on: date}\n"
+                                       "initial: a\nstates:\n"
+                                       "  a:\n    on_enter: {notify: [staff], template: hello}\n"
+                                       "    actions: {go: {to: b, roles: [staff]}}\n"
+                                       "  b:\n    final: true\n    on_enter: {notify: [requester], template: bye}\n";
+  std::ofstream(dir + "/templates/hello.yaml")
+      << "subject: \"Hello {{recipient.name}}\"\n"
+         "text: \"{{data.partner}} {{data_jalali.due_on}} {{data.budget}} {{data_jalali.partner}} {{casetitle}}\"\n";
+  WorkflowSet set = load_workflows({dir});
+  std::string all;
+  for (const auto& d : set.diagnostics) all += d.to_string() + "\n";
+  const std::string flow = dir + "/flow.yaml";
+  EXPECT_EQ(all, flow + ":7:15: error: template 'hello' uses '{{casetitle}}', which is not a variable of e-mails\n" +
+                     flow + ":7:15: error: template 'hello' uses '{{data.budget}}', which is not a field of flow\n" +
+                     flow + ":7:15: error: template 'hello' uses '{{data_jalali.partner}}', which is not a date field of flow\n" +
+                     flow + ":11:15: error: no e-mail template 'bye' (templates/bye.yaml)\n");
+  EXPECT_FALSE(set.ok());
+}
+
+}  // namespace
+}  // namespace osic
