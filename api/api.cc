@@ -83,12 +83,14 @@ const std::vector<Route>& api_routes() {
       {"POST", "/v1/cases/{id}/actions/{action}"},
       {"GET", "/v1/inbox"},
       {"GET", "/v1/outbox"},
+      {"GET", "/v1/links/{token}", false},
+      {"POST", "/v1/links/{token}", false},
   };
   return kRoutes;
 }
 
-Api::Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes)
-    : registry_(registry), metrics_(metrics), writes_(writes) {
+Api::Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes, std::string link_secret)
+    : registry_(registry), metrics_(metrics), writes_(writes), link_secret_(std::move(link_secret)) {
   for (const auto& route : api_routes()) router_.add(route);
 }
 
@@ -144,6 +146,7 @@ HttpResponse Api::dispatch(const Router::Match& match, Call& call) {
   if (p == "/v1/cases/{id}/actions/{action}") return act(call);
   if (p == "/v1/inbox") return inbox(call);
   if (p == "/v1/outbox") return outbox(call);
+  if (p == "/v1/links/{token}") return m == "GET" ? link_page(call) : link_act(call);
   throw ApiError{404, "route_not_found", "no such endpoint"};
 }
 

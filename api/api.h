@@ -16,6 +16,10 @@
 #include "api/router.h"
 #include "api/write_queue.h"
 
+namespace osic {
+struct LinkClaims;
+}
+
 namespace osic::api {
 
 // A request that cannot be served: becomes {"error": {"code", "message"}}.
@@ -27,7 +31,8 @@ struct ApiError {
 
 class Api {
  public:
-  Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes);
+  // `link_secret` signs and checks one-click links from e-mail.
+  Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes, std::string link_secret);
 
   // Never throws: every failure is an error body with its status.
   HttpResponse handle(const HttpRequest& request, CaseStore& store);
@@ -49,6 +54,9 @@ class Api {
   HttpResponse history(Call& call);
   HttpResponse inbox(Call& call);
   HttpResponse outbox(Call& call);
+  HttpResponse link_page(Call& call);
+  HttpResponse link_act(Call& call);
+  std::optional<HttpResponse> check_link(Call& call, LinkClaims& claims);
   HttpResponse list_workflows(Call& call);
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);
@@ -64,6 +72,7 @@ class Api {
   Metrics& metrics_;
   WriteQueue& writes_;
   Router router_;
+  std::string link_secret_;
   std::mutex users_mutex_;
   std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };

@@ -138,6 +138,16 @@ json build() {
        {"properties", {{"comment", {{"type", "string"}}}, {"data", {{"type", "object"}}},
                        {"expected_version", {{"type", "integer"}}}}}});
   paths["/v1/inbox"]["get"] = op("The cases on which the caller can act now", {{"200", ok("CaseList")}, {"401", error_ref()}});
+  json token = {path_param("token")};
+  paths["/v1/links/{token}"]["get"] = op("A one-click link's confirmation page (changes nothing)",
+                                         {{"200", {{"description", "text/html"}}}, {"403", {{"description", "not valid"}}},
+                                          {"409", {{"description", "the case has moved on"}}}, {"410", {{"description", "expired"}}}},
+                                         token, nullptr, false);
+  paths["/v1/links/{token}"]["post"] = op("Act through a one-click link, as its recipient, once",
+                                          {{"200", {{"description", "text/html"}}}, {"403", {{"description", "not valid"}}},
+                                           {"409", {{"description", "the case has moved on, or the link was used"}}},
+                                           {"410", {{"description", "expired"}}}},
+                                          token, nullptr, false);
   paths["/v1/outbox"]["get"] = op("Queued, sent and failed e-mail (admins)",
                                   {{"200", {{"description", "{\"items\": [...]}"}}}, {"400", error_ref()},
                                    {"401", error_ref()}, {"403", error_ref()}},

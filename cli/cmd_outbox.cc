@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/case_json.h"
+#include "adapters/crypto.h"
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
 
@@ -50,6 +51,7 @@ void add_outbox(CLI::App& app, int& exit_code) {
         if (m->smtp.empty()) throw UsageError("outbox send needs --smtp");
         MailSettings settings = mail_settings(*m);
         Workspace ws(*f);
+        settings.link_secret = ws.store->setting("link_secret", random_token);
         WorkflowSet set = load_workflows({f->workflows});
         OutboxDispatcher dispatcher(store_options(*f), *ws.registry, set.templates, settings);
         DispatchStats stats = dispatcher.run_once(now());

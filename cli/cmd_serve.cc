@@ -2,6 +2,7 @@
 #include <set>
 
 #include "adapters/scheduler.h"
+#include "adapters/crypto.h"
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
@@ -14,6 +15,7 @@ namespace {
 struct ServeFlags {
   StoreFlags store;
   MailFlags mail;
+  std::string link_secret;
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   int workers = 16;
@@ -75,13 +77,16 @@ int serve(const ServeFlags& f) {
   WorkflowRegistry registry(fallback);
   publish_workflows(f.store, *store, registry);
   create_users(*store, registry, f.demo);
+  // Generated once and kept in the database, so every node signs and checks alike.
+  std::string link_secret = !f.link_secret.empty() ? f.link_secret : store->setting("link_secret", random_token);
   store.reset();
 
   std::unique_ptr<OutboxDispatcher> dispatcher;
   if (!f.mail.smtp.empty()) {
+    MailSettings settings = mail_settings(f.mail);
+    settings.link_secret = link_secret;
     dispatcher = std::make_unique<OutboxDispatcher>(store_options, registry,
-                                                    load_workflows({f.store.workflows}).templates,
-                                                    mail_settings(f.mail));
+                                                    load_workflows({f.store.workflows}).templates, settings);
     dispatcher->start();
   }
   api::Metrics metrics;
@@ -96,7 +101,7 @@ int serve(const ServeFlags& f) {
       if (scheduler) scheduler->wake();
       if (dispatcher) dispatcher->wake();
     });
-    api::Api api(registry, metrics, writes);
+    api::Api api(registry, metrics, writes, link_secret);
     api::WorkerPool workers(store_options, f.workers, 4096);
     api::ServerOptions options;
     options.address = host;
@@ -129,6 +134,7 @@ void add_serve(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (and run the timer scheduler)");
   add_store_flags(cmd, f->store, true);
   add_mail_flags(cmd, f->mail);
+  cmd->add_option("--link-secret", f->link_secret, "Signs one-click links in e-mail (default: generated once, stored)");
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
   cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();

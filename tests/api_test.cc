@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "adapters/store/case_store.h"
+#include "adapters/mail/links.h"
 #include "api/api.h"
 #include "http_client.h"
 #include "store_support.h"
@@ -267,6 +268,80 @@ TEST_F(ApiTest, ASilentClientHoldsNoWorker) {
   std::vector<int> silent = test::open_silent_connections(port(), 60);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port(), "GET", "/v1/workflows", tok("staff")).status, 200);
   for (int fd : silent) ::close(fd);
+}
+
+class LinkTest : public ::testing::Test {
+ protected:
+  std::string db_ = test::fresh_database("sqlite");
+  ServerProcess server_{db_, {"--link-secret", "test-secret"}};
+  int port() { return server_.port(); }
+
+  // An agreement waiting for the dean's and the VP's signatures.
+  json awaiting_signatures() {
+    auto post = [&](const std::string& target, const std::string& user, const std::string& body) {
+      return http(port(), "POST", target, server_.token(user), body);
+    };
+    json c = post("/v1/cases", "staff", R"({"workflow": "agreement", "title": "MoU with KTH", "data": {"partner": "KTH", "country": "SE"}})").json();
+    std::string base = "/v1/cases/" + std::to_string(c["id"].get<int64_t>()) + "/actions/";
+    post(base + "submit", "staff", "");
+    post(base + "accept", "osic_head", "");
+    return post(base + "approve", "legal", "").json();
+  }
+  std::string link(const json& c, const std::string& action, const std::string& user,
+                   std::chrono::seconds ttl = std::chrono::hours(1), const std::string& secret = "test-secret") {
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    return "/v1/links/" + make_link_token(secret, {c["id"].get<int64_t>(), action, user, c["version"].get<int64_t>(), now + ttl});
+  }
+  json case_now(const json& c) {
+    return http(port(), "GET", "/v1/cases/" + std::to_string(c["id"].get<int64_t>()), server_.token("staff")).json();
+  }
+};
+
+TEST_F(LinkTest, GetShowsAndChangesNothingPostActsOnceAsTheRecipient) {
+  json c = awaiting_signatures();
+  ASSERT_EQ(c["state"], "dean_approval");
+  std::string approve = link(c, "approve", "dean");
+  HttpResult shown = http(port(), "GET", approve);
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("MoU with KTH"), std::string::npos);
+  EXPECT_NE(shown.body.find("<form method=\"post\">"), std::string::npos);
+  EXPECT_EQ(case_now(c)["version"], c["version"]);  // a mail scanner following the link did nothing
+  HttpResult done = http(port(), "POST", approve, "", "comment=%D8%AA%D8%A3%DB%8C%DB%8C%D8%AF", {},
+                         "application/x-www-form-urlencoded");
+  ASSERT_EQ(done.status, 200) << done.body;
+  json after = case_now(c);
+  EXPECT_EQ(after["approval"]["signed"][0]["user"], "dean");
+  json history = http(port(), "GET", "/v1/cases/" + std::to_string(c["id"].get<int64_t>()) + "/history",
+                      server_.token("staff")).json()["items"];
+  EXPECT_EQ(history.back()["channel"], "email-link");
+  EXPECT_EQ(history.back()["actor"], "dean");
+  EXPECT_EQ(history.back()["comment"], "تأیید");
+  HttpResult again = http(port(), "POST", approve);
+  EXPECT_EQ(again.status, 409);  // used: the case has moved on
+  EXPECT_EQ(again.headers["x-osic-error"], "link_stale");
+}
+
+TEST_F(LinkTest, ForgedExpiredAndStaleLinksAreRefused) {
+  json c = awaiting_signatures();
+  std::string forged = link(c, "approve", "dean", std::chrono::hours(1), "guessed-secret");
+  EXPECT_EQ(http(port(), "GET", forged).status, 403);
+  EXPECT_EQ(http(port(), "POST", forged).status, 403);
+  std::string tampered = link(c, "approve", "dean");
+  tampered[tampered.size() - 1] = tampered.back() == '0' ? '1' : '0';
+  EXPECT_EQ(http(port(), "POST", tampered).status, 403);
+  EXPECT_EQ(http(port(), "POST", "/v1/links/not-a-token").status, 403);
+  std::string expired = link(c, "approve", "dean", std::chrono::seconds(-1));
+  EXPECT_EQ(http(port(), "POST", expired).status, 410);
+  // The VP's link was made for this version; the dean then signs in the API: stale.
+  std::string vp = link(c, "approve", "vp_international");
+  ASSERT_EQ(http(port(), "POST", "/v1/cases/" + std::to_string(c["id"].get<int64_t>()) + "/actions/approve",
+                 server_.token("dean")).status, 200);
+  EXPECT_EQ(http(port(), "GET", vp).status, 409);
+  EXPECT_EQ(http(port(), "POST", vp).status, 409);
+  EXPECT_EQ(case_now(c)["state"], "dean_approval");
+  // A link naming someone who may not sign does nothing either.
+  std::string wrong = link(case_now(c), "approve", "staff");
+  EXPECT_EQ(http(port(), "POST", wrong).status, 403);
 }
 
 TEST(ApiShutdown, SigtermDuringLoadLosesNoAcknowledgedAction) {

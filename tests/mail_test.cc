@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "adapters/mail/dispatcher.h"
+#include "adapters/mail/links.h"
 #include "adapters/mail/mime.h"
 #include "store_support.h"
 
@@ -145,6 +146,33 @@ TEST_F(MailTest, ArrivesForEachRecipientWithPersianHeadersIntact) {
   EXPECT_NE(messages[0].find("Message-ID: <osic-" + std::to_string(row.id) + "-"), std::string::npos);
   EXPECT_EQ(d.run_once(t0()).sent, 0);  // nothing twice
   EXPECT_EQ(smtp.messages().size(), 2u);
+}
+
+TEST_F(MailTest, ASignersMessageCarriesOneClickLinks) {
+  SmtpServer smtp(port_, dir_);
+  office_.store->add_user("dina", "dina@uni.ac.ir", {"dean"}, t0());
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit"));
+  ok_case(office_.act(kHamid, c.id, "accept"));
+  ok_case(office_.act(kLeila, c.id, "approve"));  // to dean_approval: approval_requested
+  MailSettings s = settings();
+  s.link_secret = "test-secret";
+  s.base_url = "https://osic.example";
+  auto d = dispatcher(s);
+  d.run_once(t0());
+  std::string to_dean;
+  for (const auto& m : smtp.messages()) {
+    if (m.find("X-RcptTo: dina@uni.ac.ir") != std::string::npos) to_dean = m;
+  }
+  ASSERT_FALSE(to_dean.empty());
+  EXPECT_NE(to_dean.find("https://osic.example/v1/links/"), std::string::npos);
+  auto approve = to_dean.find("Approve: https://osic.example/v1/links/");
+  ASSERT_NE(approve, std::string::npos) << to_dean;
+  std::string token = to_dean.substr(approve + 39, to_dean.find_first_of("\r\n", approve) - approve - 39);
+  auto claims = verify_link_token("test-secret", token, t0());
+  ASSERT_TRUE(std::holds_alternative<LinkClaims>(claims)) << token;
+  EXPECT_EQ(std::get<LinkClaims>(claims).user, "dina");
+  EXPECT_EQ(std::get<LinkClaims>(claims).action, "approve");
 }
 
 TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {

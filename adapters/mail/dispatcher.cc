@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/crypto.h"
+#include "adapters/mail/links.h"
 #include "adapters/mail/render.h"
 
 namespace osic {
@@ -75,6 +76,15 @@ OutboxUpdate OutboxDispatcher::send_row(CaseStore& store, const OutboxRow& row, 
     if (delivered.count(user.email)) continue;
     MailContext context{*c, engine->definition(), user.name, user.email,
                         settings_.base_url + "/v1/cases/" + std::to_string(c->id), row.reason};
+    if (!settings_.link_secret.empty()) {
+      // A signer who can act now gets one-click links for this version of the case.
+      for (const auto& a : engine->available_actions(c->state, user.actor())) {
+        if (a.name != kApproveAction && a.name != kRejectAction) continue;
+        LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl};
+        std::string url = settings_.base_url + "/v1/links/" + make_link_token(settings_.link_secret, claims);
+        (a.name == kApproveAction ? context.approve_link : context.reject_link) = url;
+      }
+    }
     RenderedMail rendered = render_mail(t->second, context);
     MailMessage m{settings_.from, {{user.name, user.email}}, rendered.subject, rendered.text, rendered.html,
                   "osic-" + std::to_string(row.id) + "-" + sha256_hex(user.email).substr(0, 12) + "@" + domain,

@@ -30,6 +30,8 @@ struct MailSettings {
   std::chrono::seconds first_retry{30};  // then doubling, with jitter, up to an hour
   int concurrency = 4;
   std::chrono::milliseconds poll{2000};
+  std::string link_secret;  // signs one-click approval links; none are made without it
+  std::chrono::hours link_ttl{24 * 7};
 };
 
 struct DispatchStats {

@@ -35,7 +35,11 @@ RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
     data.set(name, value.to_string());
     if (value.type() == Type::kDate) jalali.set(name, jalali_text(value.as_date()));
   }
+  mustache::data links;
+  links.set("approve", c.approve_link);
+  links.set("reject", c.reject_link);
   mustache::data root;
+  root.set("links", links);
   root.set("case", kase);
   root.set("recipient", recipient);
   root.set("data", data);

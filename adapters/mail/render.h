@@ -15,6 +15,8 @@ struct MailContext {
   std::string recipient_email;
   std::string case_url;
   std::string reason;
+  std::string approve_link{};  // empty unless the recipient can sign now
+  std::string reject_link{};
 };
 
 struct RenderedMail {

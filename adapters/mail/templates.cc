@@ -27,7 +27,7 @@ const std::set<std::string>& fixed_variables() {
   static const std::set<std::string> kFixed = {
       "case.id",      "case.title",     "case.state",      "case.state_title", "case.workflow",
       "case.workflow_title", "case.version", "case.url",   "recipient.name",   "recipient.email",
-      "reason"};
+      "reason",       "links.approve",  "links.reject"};
   return kFixed;
 }
 

@@ -2,6 +2,8 @@
 // an HTML body, rendered with mustache. Variables:
 //   case.id case.title case.state case.state_title case.workflow case.workflow_title
 //   case.version case.url   recipient.name recipient.email   reason
+//   links.approve links.reject (one-click links, for a recipient who can sign now;
+//   empty otherwise, so wrap them in {{#links.approve}}...{{/links.approve}})
 //   data.FIELD (as entered; dates as 2027-03-21)   data_jalali.FIELD (dates as 1406/01/01)
 #pragma once
 

@@ -200,6 +200,10 @@ class CaseStore {
   virtual std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) = 0;
   virtual void update_outbox(const OutboxUpdate& update) = 0;
   virtual std::vector<OutboxRow> list_outbox(const std::string& status, int limit) = 0;
+  // A server-wide value, created with `make` the first time any node asks (the first
+  // writer wins, so every node agrees).
+  virtual std::string setting(const std::string& name, const std::function<std::string()>& make) = 0;
+
   // A failed row goes back to pending with its attempts reset. False if not failed.
   virtual bool retry_outbox(int64_t id, Timestamp now) = 0;
   virtual std::vector<OutboxRow> outbox(int64_t case_id) = 0;

@@ -69,6 +69,11 @@ const std::vector<Migration>& migrations() {
            // Each recipient gets their own message; a retry skips those already reached.
            "ALTER TABLE outbox ADD COLUMN delivered TEXT NOT NULL DEFAULT ''",
        }},
+      {3,
+       {
+           // Server-wide values, such as the secret that signs one-click links.
+           "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+       }},
   };
   return kAll;
 }

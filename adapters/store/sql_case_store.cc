@@ -44,6 +44,27 @@ int SqlCaseStore::record_workflow(const std::string& name, const std::string& so
   }
 }
 
+std::string SqlCaseStore::setting(const std::string& name, const std::function<std::string()>& make) {
+  auto& s = db_.session();
+  try {
+    sql::Tx tx(db_);
+    std::string value;
+    soci::indicator ind = soci::i_null;
+    s << "SELECT value FROM settings WHERE name = :n", soci::use(name), soci::into(value, ind);
+    if (ind == soci::i_ok) return value;
+    value = make();
+    s << "INSERT INTO settings (name, value) VALUES (:n, :v)", soci::use(name), soci::use(value);
+    tx.commit();
+    return value;
+  } catch (const soci::soci_error& e) {
+    // Another node inserted it first: read theirs.
+    std::string value;
+    db_.session() << "SELECT value FROM settings WHERE name = :n", soci::use(name), soci::into(value);
+    if (!value.empty()) return value;
+    throw StoreError("cannot read setting '" + name + "': " + e.get_error_message());
+  }
+}
+
 std::optional<std::string> SqlCaseStore::workflow_source(const std::string& name, int version) {
   std::string source;
   long long v = version;

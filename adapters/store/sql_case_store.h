@@ -41,6 +41,7 @@ class SqlCaseStore : public CaseStore {
   void update_outbox(const OutboxUpdate& update) override;
   std::vector<OutboxRow> list_outbox(const std::string& status, int limit) override;
   bool retry_outbox(int64_t id, Timestamp now) override;
+  std::string setting(const std::string& name, const std::function<std::string()>& make) override;
   std::vector<OutboxRow> outbox_where(const std::string& where, long long a, long long b, int limit,
                                       const std::string& lock = "");
   std::vector<OutboxRow> outbox(int64_t case_id) override;
