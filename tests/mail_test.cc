@@ -7,8 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
+#include <set>
 #include <sstream>
 
+#include "adapters/crypto.h"
 #include "adapters/mail/dispatcher.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/mime.h"
@@ -221,6 +225,59 @@ TEST_F(MailTest, A550MarksTheRowFailedWithTheServersReplyAndRetryQueuesItAgain) 
   EXPECT_TRUE(office_.store->retry_outbox(row.id, t0()));
   EXPECT_FALSE(office_.store->retry_outbox(row.id, t0()));  // pending now, not failed
   EXPECT_EQ(office_.store->outbox(id)[0].status, "pending");
+}
+
+TEST_F(MailTest, SigkillDuringDispatchLosesNoMessage) {
+  SmtpServer smtp(port_, dir_);
+  std::vector<int64_t> cases;
+  for (int i = 0; i < 40; ++i) cases.push_back(submitted());  // 40 rows, 2 recipients each
+  std::mt19937 random(11);
+  int kills = 0;
+  for (int round = 0; round < 40; ++round) {
+    // Each round starts after the lease of the killed one: its claims are free again.
+    Timestamp now = t0() + std::chrono::seconds(400 * round);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      try {
+        auto d = dispatcher(settings());
+        for (;;) {
+          DispatchStats st = d.run_once(now);
+          if (st.sent + st.retrying + st.failed == 0) break;
+        }
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+    ::usleep(1000 * std::uniform_int_distribution<int>(5, 40)(random));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFSIGNALED(status)) break;  // it finished before the kill
+    ++kills;
+  }
+  EXPECT_GE(kills, 2) << "dispatch finished before it could be interrupted";
+  auto d = dispatcher(settings());
+  d.run_once(t0() + std::chrono::hours(24));
+  std::map<std::string, int> copies;  // Message-ID -> how many arrived
+  for (const auto& m : smtp.messages()) {
+    auto at = m.find("Message-ID: <");
+    ASSERT_NE(at, std::string::npos);
+    copies[m.substr(at + 13, m.find('>', at) - at - 13)] += 1;
+  }
+  int duplicates = 0;
+  for (int64_t id : cases) {
+    auto row = office_.store->outbox(id)[0];
+    EXPECT_EQ(row.status, "sent") << "row " << row.id << ": " << row.last_error;
+    for (const char* who : {"hamid@uni.ac.ir", "hoda@uni.ac.ir"}) {
+      std::string message_id = "osic-" + std::to_string(row.id) + "-" + sha256_hex(who).substr(0, 12) + "@uni.ac.ir";
+      EXPECT_GE(copies[message_id], 1) << "lost: " << message_id;
+      duplicates += std::max(0, copies[message_id] - 1);
+    }
+  }
+  // The one window for a duplicate: killed after the server accepted, before the mark.
+  EXPECT_LE(duplicates, kills);
 }
 
 TEST_F(MailTest, AClaimWhoseDispatcherDiedIsClaimedAgainWhenItsLeaseRunsOut) {
