@@ -2,6 +2,11 @@
 // deadline started on a holiday, across a year end, across Nowruz, a two-day weekend,
 // a time zone without daylight saving.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "adapters/office_calendar.h"
 #include "adapters/workflow_files.h"
@@ -100,6 +105,35 @@ TEST(OfficeCalendar, ReportsMistakesWithTheirPosition) {
             "bad.yaml:5:12: error: '2027-02-30' is not a date: write 2027-03-21, 03-21 (every year), "
             "jalali 1406-01-01 or jalali 01-01 (every year)\n"
             "bad.yaml:7:5: error: a closure needs 'to'\n");
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+TEST(OfficeCalendar, AWorkflowMayUseACalendarOfItsOwn) {
+  std::string dir = ::testing::TempDir() + "calendars_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir + "/calendars");
+  std::ofstream(dir + "/calendar.yaml") << "calendar: tehran\ntime_zone: Asia/Tehran\nweekend: [friday]\n";
+  std::ofstream(dir + "/calendars/kish.yaml") << "calendar: kish\ntime_zone: Asia/Tehran\nweekend: [thursday, friday]\n";
+  const char* flow = "roles: [staff]\ninitial: a\nstates:\n  a: {actions: {go: {to: b, roles: [staff]}}}\n  b: {final: true}\n";
+  std::ofstream(dir + "/main.yaml") << "workflow: main\n" << flow;
+  std::ofstream(dir + "/island.yaml") << "workflow: island\ncalendar: kish\n" << flow;
+  WorkflowSet set = load_workflows({dir});
+  ASSERT_TRUE(set.ok()) << (set.diagnostics.empty() ? "" : set.diagnostics[0].to_string());
+  std::map<std::string, std::string> used;
+  for (const auto& f : set.files) used[f.result.definition->name] = f.calendar->name();
+  EXPECT_EQ(used["main"], "tehran");
+  EXPECT_EQ(used["island"], "kish");
+
+  std::ofstream(dir + "/lost.yaml") << "workflow: lost\ncalendar: qeshm\n" << flow;
+  WorkflowSet bad = load_workflows({dir});
+  EXPECT_FALSE(bad.ok());
+  ASSERT_FALSE(bad.diagnostics.empty());
+  EXPECT_EQ(bad.diagnostics.back().to_string(),
+            dir + "/lost.yaml:2:11: error: no calendar 'qeshm': expected " + dir + "/calendars/qeshm.yaml");
 }
 
 }  // namespace
