@@ -23,55 +23,35 @@ size_t Scheduler::run_once() {
       if (options_.on_fired) options_.on_fired(f);
     }
     handled += fired.size();
-    if (static_cast<int>(fired.size()) < options_.batch || stopping_) return handled;
+    if (static_cast<int>(fired.size()) < options_.batch || loop_.stopping()) return handled;
   }
 }
 
 void Scheduler::start() {
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+  loop_.start([this] { return step(); });
 }
 
-void Scheduler::stop() {
-  stopping_ = true;
-  wake();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Scheduler::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wake_.notify_all();
-}
-
-void Scheduler::loop() {
-  auto backoff = std::chrono::milliseconds(0);
-  while (!stopping_) {
-    auto sleep = options_.poll;
-    try {
-      run_once();
-      backoff = std::chrono::milliseconds(0);
-      if (auto next = store_->next_due_timer()) {
-        // Measured against the precise clock: timer times are whole seconds, and a
-        // truncated "now" would oversleep by up to one.
-        auto precise = options_.clock ? std::chrono::system_clock::time_point(options_.clock())
-                                      : std::chrono::system_clock::now();
-        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - precise);
-        sleep = std::clamp(until, std::chrono::milliseconds(0), options_.poll);
-      }
-    } catch (const std::exception& e) {
-      // The database is away: say so, keep the timers where they are, try again later.
-      std::cerr << "osic scheduler: " << e.what() << "\n";
-      store_.reset();
-      backoff = std::min(std::chrono::milliseconds(30000), backoff * 2 + std::chrono::milliseconds(500));
-      sleep = backoff;
+std::chrono::milliseconds Scheduler::step() {
+  auto sleep = options_.poll;
+  try {
+    run_once();
+    backoff_ = std::chrono::milliseconds(0);
+    if (auto next = store_->next_due_timer()) {
+      // Measured against the precise clock: timer times are whole seconds, and a
+      // truncated "now" would oversleep by up to one.
+      auto precise = options_.clock ? std::chrono::system_clock::time_point(options_.clock())
+                                    : std::chrono::system_clock::now();
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - precise);
+      sleep = std::clamp(until, std::chrono::milliseconds(0), options_.poll);
     }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, sleep, [this] { return woken_ || stopping_.load(); });
-    woken_ = false;
+  } catch (const std::exception& e) {
+    // The database is away: say so, keep the timers where they are, try again later.
+    std::cerr << "osic scheduler: " << e.what() << "\n";
+    store_.reset();
+    backoff_ = std::min(std::chrono::milliseconds(30000), backoff_ * 2 + std::chrono::milliseconds(500));
+    sleep = backoff_;
   }
+  return sleep;
 }
 
 }  // namespace osic

@@ -4,14 +4,11 @@
 // how many are pending, and any number of nodes may run a Scheduler on one PostgreSQL.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
 
+#include "adapters/background_loop.h"
 #include "adapters/store/case_store.h"
 #include "adapters/workflow_registry.h"
 
@@ -31,25 +28,22 @@ class Scheduler {
   ~Scheduler();  // stops and joins
 
   void start();
-  void stop();
-  void wake();
+  void stop() { loop_.stop(); }
+  void wake() { loop_.wake(); }
 
   // One pass: fires everything due now, batch after batch. Returns how many it handled.
   size_t run_once();
 
  private:
-  void loop();
+  std::chrono::milliseconds step();  // one round; returns how long to sleep
   Timestamp now() const;
 
   StoreOptions store_options_;
   WorkflowRegistry& registry_;
   SchedulerOptions options_;
   std::unique_ptr<CaseStore> store_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool woken_ = false;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::chrono::milliseconds backoff_{0};
+  BackgroundLoop loop_;
 };
 
 }  // namespace osic

@@ -149,33 +149,14 @@ DispatchStats OutboxDispatcher::run_once(Timestamp now) {
 }
 
 void OutboxDispatcher::start() {
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    while (!stopping_) {
-      try {
-        run_once(wall_now());
-      } catch (const std::exception& e) {
-        std::cerr << "osic outbox: " << e.what() << "\n";
-      }
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, settings_.poll, [this] { return woken_ || stopping_.load(); });
-      woken_ = false;
+  loop_.start([this] {
+    try {
+      run_once(wall_now());
+    } catch (const std::exception& e) {
+      std::cerr << "osic outbox: " << e.what() << "\n";
     }
+    return settings_.poll;
   });
-}
-
-void OutboxDispatcher::stop() {
-  stopping_ = true;
-  wake();
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxDispatcher::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wake_.notify_all();
 }
 
 }  // namespace osic

@@ -9,11 +9,7 @@
 // Message-ID is fixed (row and recipient), so receivers can recognise a resend.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
+#include "adapters/background_loop.h"
 #include "adapters/mail/mime.h"
 #include "adapters/mail/smtp_client.h"
 #include "adapters/mail/templates.h"
@@ -47,8 +43,8 @@ class OutboxDispatcher {
   // Sends what is due at `now`, once, and returns what happened.
   DispatchStats run_once(Timestamp now);
   void start();  // a thread that runs run_once every poll, or when woken
-  void stop();
-  void wake();
+  void stop() { loop_.stop(); }
+  void wake() { loop_.wake(); }
 
  private:
   OutboxUpdate send_row(CaseStore& store, const OutboxRow& row, Timestamp now);
@@ -57,11 +53,7 @@ class OutboxDispatcher {
   WorkflowRegistry& registry_;
   TemplateSet templates_;
   MailSettings settings_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool woken_ = false;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace osic

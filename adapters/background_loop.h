@@ -1,0 +1,60 @@
+// A thread that does a piece of work, then sleeps for as long as the work asks, or until
+// woken or stopped. The scheduler and the outbox dispatcher each run one.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace osic {
+
+class BackgroundLoop {
+ public:
+  // `step` runs once per round and returns how long to sleep before the next.
+  using Step = std::function<std::chrono::milliseconds()>;
+
+  BackgroundLoop() = default;
+  ~BackgroundLoop() { stop(); }
+  BackgroundLoop(const BackgroundLoop&) = delete;
+  BackgroundLoop& operator=(const BackgroundLoop&) = delete;
+
+  void start(Step step) {
+    stopping_ = false;
+    thread_ = std::thread([this, step = std::move(step)] {
+      while (!stopping_) {
+        auto sleep = step();
+        std::unique_lock lock(mutex_);
+        wake_.wait_for(lock, sleep, [this] { return woken_ || stopping_.load(); });
+        woken_ = false;
+      }
+    });
+  }
+
+  void stop() {
+    stopping_ = true;
+    wake();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void wake() {
+    {
+      std::lock_guard lock(mutex_);
+      woken_ = true;
+    }
+    wake_.notify_all();
+  }
+
+  bool stopping() const { return stopping_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace osic
