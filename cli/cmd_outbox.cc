@@ -52,8 +52,7 @@ void add_outbox(CLI::App& app, int& exit_code) {
         MailSettings settings = mail_settings(*m);
         Workspace ws(*f);
         settings.link_secret = ws.store->setting("link_secret", random_token);
-        WorkflowSet set = load_workflows({f->workflows});
-        OutboxDispatcher dispatcher(store_options(*f), *ws.registry, set.templates, settings);
+        OutboxDispatcher dispatcher(store_options(*f), *ws.registry, ws.workflows.templates, settings);
         DispatchStats stats = dispatcher.run_once(now());
         if (f->json) {
           std::cout << json{{"sent", stats.sent}, {"retrying", stats.retrying}, {"failed", stats.failed}}.dump(2) << "\n";

@@ -75,7 +75,7 @@ int serve(const ServeFlags& f) {
   auto store = open_store(f.store);
   WeekendCalendar fallback;
   WorkflowRegistry registry(fallback);
-  publish_workflows(f.store, *store, registry);
+  WorkflowSet workflows = publish_workflows(f.store, *store, registry);
   create_users(*store, registry, f.demo);
   // Generated once and kept in the database, so every node signs and checks alike.
   std::string link_secret = !f.link_secret.empty() ? f.link_secret : store->setting("link_secret", random_token);
@@ -86,7 +86,7 @@ int serve(const ServeFlags& f) {
     MailSettings settings = mail_settings(f.mail);
     settings.link_secret = link_secret;
     dispatcher = std::make_unique<OutboxDispatcher>(store_options, registry,
-                                                    load_workflows({f.store.workflows}).templates, settings);
+                                                    workflows.templates, settings);
     dispatcher->start();
   }
   api::Metrics metrics;

@@ -30,7 +30,7 @@ void add_mail_flags(CLI::App* cmd, MailFlags& flags) {
   cmd->add_option("--base-url", flags.base_url, "Where links in e-mails point")->capture_default_str();
 }
 
-void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry) {
+WorkflowSet publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry) {
   WorkflowSet set = load_workflows({flags.workflows});
   if (!set.ok()) {
     for (const auto& d : set.diagnostics) std::cerr << d.to_string() << "\n";
@@ -38,11 +38,12 @@ void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegist
     throw UsageError(why);
   }
   registry.publish(store, set, now());
+  return set;
 }
 
 Workspace::Workspace(const StoreFlags& flags) : store(open_store(flags)) {
   registry = std::make_unique<WorkflowRegistry>(fallback_calendar);
-  publish_workflows(flags, *store, *registry);
+  workflows = publish_workflows(flags, *store, *registry);
 }
 
 Actor Workspace::actor(const std::string& name) {

@@ -38,8 +38,8 @@ void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows);
 std::unique_ptr<CaseStore> open_store(const StoreFlags& flags);
 
 // Loads the workflow folder and records it in the store; invalid files stop the command
-// with their diagnostics.
-void publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry);
+// with their diagnostics. Returns what it loaded (calendars and e-mail templates too).
+WorkflowSet publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry);
 
 Timestamp now();
 
@@ -49,6 +49,7 @@ struct Workspace {
   std::unique_ptr<CaseStore> store;
   WeekendCalendar fallback_calendar;
   std::unique_ptr<WorkflowRegistry> registry;
+  WorkflowSet workflows;
 
   explicit Workspace(const StoreFlags& flags);
   EngineLookup lookup() { return registry->lookup(*store); }

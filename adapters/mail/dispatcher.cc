@@ -120,8 +120,15 @@ OutboxUpdate OutboxDispatcher::send_row(CaseStore& store, const OutboxRow& row, 
 
 DispatchStats OutboxDispatcher::run_once(Timestamp now) {
   DispatchStats stats;
-  auto claimer = CaseStore::open(store_options_);
-  auto rows = claimer->claim_outbox(now, 100, std::chrono::seconds(300));
+  std::vector<OutboxRow> rows;
+  try {
+    if (!claimer_) claimer_ = CaseStore::open(store_options_);
+    rows = claimer_->claim_outbox(now, 100, std::chrono::seconds(300));
+  } catch (...) {
+    claimer_.reset();  // reconnect next round
+    throw;
+  }
+  if (rows.empty()) return stats;
   std::mutex mutex;
   std::atomic<size_t> next{0};
   std::vector<std::thread> workers;

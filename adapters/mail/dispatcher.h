@@ -40,7 +40,8 @@ class OutboxDispatcher {
                    MailSettings settings);
   ~OutboxDispatcher();
 
-  // Sends what is due at `now`, once, and returns what happened.
+  // Sends what is due at `now`, once, and returns what happened. Not to be called from
+  // two threads at once (the loop and a caller).
   DispatchStats run_once(Timestamp now);
   void start();  // a thread that runs run_once every poll, or when woken
   void stop() { loop_.stop(); }
@@ -53,6 +54,9 @@ class OutboxDispatcher {
   WorkflowRegistry& registry_;
   TemplateSet templates_;
   MailSettings settings_;
+  // Kept across rounds: opening a connection runs the migration check, which takes
+  // SQLite's write lock, and an idle server polls every few seconds.
+  std::unique_ptr<CaseStore> claimer_;
   BackgroundLoop loop_;
 };
 
