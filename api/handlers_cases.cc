@@ -11,15 +11,20 @@ using nlohmann::json;
 
 namespace {
 
-int64_t parse_id(const std::string& text, const char* what) {
+// A positive whole number, or `bad` with the text named in its message.
+int64_t parse_id(const std::string& text, ApiError bad) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw ApiError{what[0] == 'c' && what[1] == 'a' ? 404 : 400,
-                   what[0] == 'c' && what[1] == 'a' ? "case_not_found" : "bad_request",
-                   std::string("'") + text + "' is not a valid " + what};
+    bad.message = "'" + text + "' " + bad.message;
+    throw bad;
   }
   return id;
+}
+
+// A path that names no case is an unknown case, not a malformed request.
+int64_t case_id(const PathParams& params) {
+  return parse_id(params.at("id"), {404, "case_not_found", "is not a case id"});
 }
 
 Data decode_data(const json& body, const Definition& def) {
@@ -85,7 +90,7 @@ HttpResponse Api::start_case(Call& call) {
 }
 
 HttpResponse Api::act(Call& call) {
-  int64_t id = parse_id(call.params.at("id"), "case id");
+  int64_t id = case_id(call.params);
   json body = parse_body(call.request, false);
   ActRequest req;
   req.case_id = id;
@@ -119,7 +124,7 @@ HttpResponse Api::act(Call& call) {
 }
 
 HttpResponse Api::get_case(Call& call) {
-  int64_t id = parse_id(call.params.at("id"), "case id");
+  int64_t id = case_id(call.params);
   auto c = call.store.get_case(registry_.lookup(call.store), id);
   if (!c) throw ApiError{404, "case_not_found", "no case " + std::to_string(id)};
   Actor actor = call.user->actor();
@@ -129,7 +134,7 @@ HttpResponse Api::get_case(Call& call) {
 }
 
 HttpResponse Api::history(Call& call) {
-  int64_t id = parse_id(call.params.at("id"), "case id");
+  int64_t id = case_id(call.params);
   auto rows = call.store.history(id);
   if (rows.empty()) throw ApiError{404, "case_not_found", "no case " + std::to_string(id)};
   return json_response(200, history_to_json(rows));
@@ -149,7 +154,7 @@ HttpResponse Api::list_cases(Call& call) {
     filter.limit = n;
   }
   if (std::string cursor = call.request.param("cursor"); !cursor.empty()) {
-    filter.after_id = parse_id(cursor, "cursor");
+    filter.after_id = parse_id(cursor, {400, "bad_request", "is not a cursor from next_cursor"});
   }
   CasePage page = call.store.list_cases(registry_.lookup(call.store), filter);
   Actor actor = call.user->actor();

@@ -17,13 +17,12 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;
   int io_threads = 2;
-  int workers = 16;
-  size_t queue_limit = 2048;
   size_t max_connections = 1024;
   size_t body_limit = 1024 * 1024;
   size_t header_limit = 16 * 1024;
-  std::chrono::seconds read_timeout{15};  // for one request to arrive, once started
-  std::chrono::seconds idle_timeout{60};  // a keep-alive connection with nothing to say
+  // For a whole request to arrive, and for silence between requests on a keep-alive
+  // connection: a slow or silent client is dropped.
+  std::chrono::seconds read_timeout{15};
 };
 
 class Server {

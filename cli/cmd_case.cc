@@ -27,6 +27,10 @@ Data parse_data(const std::string& text, const Definition& def) {
   }
 }
 
+Failure no_case(int64_t id) {
+  return {Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(id)};
+}
+
 int report(const Failure& f) {
   std::cerr << "osic: " << f.code << ": " << f.message << "\n";
   return 1;
@@ -113,7 +117,7 @@ void add_case(CLI::App& app, int& exit_code) {
         Workspace ctx(*f);
         Actor actor = ctx.actor(*as);
         auto current = ctx.store->get_case(ctx.lookup(), *id);
-        if (!current) return report({Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(*id)});
+        if (!current) return report(no_case(*id));
         auto engine = ctx.registry->engine(*ctx.store, current->workflow, current->workflow_version);
         ActRequest req{*id, *action, {parse_data(*data, engine->definition()), *comment},
                        *expect >= 0 ? std::optional<int64_t>(*expect) : std::nullopt, *key, "cli"};
@@ -137,7 +141,7 @@ void add_case(CLI::App& app, int& exit_code) {
       exit_code = guarded([&] {
         Workspace ctx(*f);
         auto c = ctx.store->get_case(ctx.lookup(), *id);
-        if (!c) return report({Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(*id)});
+        if (!c) return report(no_case(*id));
         std::optional<Actor> viewer;
         if (!as->empty()) viewer = ctx.actor(*as);
         print_case(*c, *ctx.registry->engine(*ctx.store, c->workflow, c->workflow_version),
@@ -157,7 +161,7 @@ void add_case(CLI::App& app, int& exit_code) {
       exit_code = guarded([&] {
         auto store = open_store(*f);
         auto rows = store->history(*id);
-        if (rows.empty()) return report({Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(*id)});
+        if (rows.empty()) return report(no_case(*id));
         if (f->json) {
           std::cout << history_to_json(rows).dump(2) << "\n";
           return 0;

@@ -42,8 +42,14 @@ class SqlCaseStore : public CaseStore {
   std::vector<OutboxRow> list_outbox(const std::string& status, int limit) override;
   bool retry_outbox(int64_t id, Timestamp now) override;
   std::string setting(const std::string& name, const std::function<std::string()>& make) override;
-  std::vector<OutboxRow> outbox_where(const std::string& where, long long a, long long b, int limit,
-                                      const std::string& lock = "");
+  struct OutboxQuery {
+    std::optional<int64_t> case_id{};
+    std::string status{};             // empty: any
+    std::optional<Timestamp> due_by{};  // only rows to send now (pending, or a lapsed claim)
+    int limit = 1000;
+    bool lock = false;                // FOR UPDATE SKIP LOCKED (PostgreSQL)
+  };
+  std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
   std::vector<OutboxRow> outbox(int64_t case_id) override;
 
  private:

@@ -435,7 +435,7 @@ CasePage SqlCaseStore::list_cases(const EngineLookup& engines, const CaseFilter&
 }
 
 std::vector<OutboxRow> SqlCaseStore::outbox(int64_t case_id) {
-  return outbox_where("case_id = :a AND :b = 0", case_id, 0, 1000);
+  return outbox_rows({.case_id = case_id});
 }
 
 }  // namespace osic

@@ -3,20 +3,44 @@
 
 namespace osic {
 
-std::vector<OutboxRow> SqlCaseStore::outbox_where(const std::string& where, long long a, long long b, int limit,
-                                                  const std::string& lock) {
+std::vector<OutboxRow> SqlCaseStore::outbox_rows(const OutboxQuery& q) {
   std::vector<OutboxRow> out;
   OutboxRow o;
-  long long id = 0, case_id = 0, attempts = 0, created = 0, next = 0, sent = 0, n = limit;
+  long long id = 0, case_id = 0, attempts = 0, created = 0, next = 0, sent = 0, limit = q.limit;
+  long long wanted_case = q.case_id.value_or(0), due_by = q.due_by ? seconds_of(*q.due_by) : 0;
   soci::indicator sent_ind;
-  soci::statement st =
-      (db_.session().prepare << "SELECT id, case_id, template, recipients, reason, status, attempts, created_at,"
-                                " next_attempt_at, last_error, sent_at, delivered FROM outbox WHERE " + where +
-                                    " ORDER BY id LIMIT :n" + lock,
-       soci::use(a), soci::use(b), soci::use(n), soci::into(id), soci::into(case_id), soci::into(o.template_name),
-       soci::into(o.recipients), soci::into(o.reason), soci::into(o.status), soci::into(attempts),
-       soci::into(created), soci::into(next), soci::into(o.last_error), soci::into(sent, sent_ind),
-       soci::into(o.delivered));
+  soci::statement st(db_.session());
+  for (auto* into : {&id, &case_id}) st.exchange(soci::into(*into));
+  st.exchange(soci::into(o.template_name));
+  st.exchange(soci::into(o.recipients));
+  st.exchange(soci::into(o.reason));
+  st.exchange(soci::into(o.status));
+  st.exchange(soci::into(attempts));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(next));
+  st.exchange(soci::into(o.last_error));
+  st.exchange(soci::into(sent, sent_ind));
+  st.exchange(soci::into(o.delivered));
+  std::string where = " WHERE 1 = 1";
+  if (q.case_id) {
+    where += " AND case_id = :c";
+    st.exchange(soci::use(wanted_case));
+  }
+  if (!q.status.empty()) {
+    where += " AND status = :s";
+    st.exchange(soci::use(q.status));
+  }
+  if (q.due_by) {
+    // Pending rows that are due, and claimed rows whose dispatcher let the lease lapse.
+    where += " AND status IN ('pending', 'sending') AND next_attempt_at <= :d";
+    st.exchange(soci::use(due_by));
+  }
+  st.exchange(soci::use(limit));
+  st.alloc();
+  st.prepare("SELECT id, case_id, template, recipients, reason, status, attempts, created_at, next_attempt_at,"
+             " last_error, sent_at, delivered FROM outbox" + where + " ORDER BY id LIMIT :n" +
+             (q.lock ? " FOR UPDATE SKIP LOCKED" : ""));
+  st.define_and_bind();
   st.execute();
   while (st.fetch()) {
     o.id = id;
@@ -35,10 +59,8 @@ std::vector<OutboxRow> SqlCaseStore::claim_outbox(Timestamp now, int limit, std:
   const bool pg = db_.dialect() == sql::Dialect::kPostgres;
   try {
     sql::Tx tx(db_);
-    // Pending rows that are due, and claimed rows whose dispatcher let the lease lapse.
-    std::vector<OutboxRow> rows =
-        outbox_where("status IN ('pending', 'sending') AND next_attempt_at <= :a AND :b = 0", seconds_of(now), 0,
-                     limit, pg ? " FOR UPDATE SKIP LOCKED" : "");
+    // On PostgreSQL rows another dispatcher has locked are skipped, not waited for.
+    std::vector<OutboxRow> rows = outbox_rows({.due_by = now, .limit = limit, .lock = pg});
     long long until = seconds_of(now + lease);
     for (auto& row : rows) {
       long long id = row.id;
@@ -67,14 +89,7 @@ void SqlCaseStore::update_outbox(const OutboxUpdate& u) {
 }
 
 std::vector<OutboxRow> SqlCaseStore::list_outbox(const std::string& status, int limit) {
-  if (status.empty()) return outbox_where(":a = :b", 0, 0, limit);
-  static const char* const kStatuses[] = {"pending", "sending", "sent", "failed"};
-  for (long long i = 0; i < 4; ++i) {
-    if (status == kStatuses[i]) {
-      return outbox_where(std::string("status = '") + kStatuses[i] + "' AND :a = :b", 0, 0, limit);
-    }
-  }
-  return {};
+  return outbox_rows({.status = status, .limit = limit});
 }
 
 bool SqlCaseStore::retry_outbox(int64_t id, Timestamp now) {
