@@ -11,6 +11,7 @@
 #include "adapters/store/case_store.h"
 #include "adapters/mail/links.h"
 #include "api/api.h"
+#include "api/worker_pool.h"
 #include "http_client.h"
 #include "store_support.h"
 
@@ -141,6 +142,7 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
       {"not available in this state", "POST", c + "/actions/accept", "osic_head", "", "application/json", {}, 409, "not_available"},
       {"stale If-Match", "POST", c + "/actions/submit", "staff", "", "application/json", {{"If-Match", "\"7\""}}, 409, "version_conflict"},
       {"bad If-Match", "POST", c + "/actions/submit", "staff", "", "application/json", {{"If-Match", "latest"}}, 400, "bad_request"},
+      {"malformed cursor", "GET", "/v1/cases?cursor=abc", "staff", "", "application/json", {}, 400, "bad_request"},
       {"limit out of range", "GET", "/v1/cases?limit=0", "staff", "", "application/json", {}, 400, "bad_request"},
       {"headers over 16 KiB", "GET", "/v1/cases", "staff", "", "application/json", {{"X-Padding", std::string(20000, 'h')}}, 431, "headers_too_large"},
       {"bad graph format", "GET", "/v1/workflows/agreement/graph?format=png", "staff", "", "application/json", {}, 400, "bad_request"},
@@ -263,7 +265,7 @@ TEST_F(ApiTest, EveryDocumentedRouteAnswersAndEveryRouteIsDocumented) {
   EXPECT_EQ(documented, routed);
 }
 
-TEST_F(ApiTest, ASilentClientHoldsNoWorker) {
+TEST_F(ApiTest, SilentClientsDoNotStopOthersBeingServed) {
   // Sixty connections that send half a request line and stop; others are still served.
   std::vector<int> silent = test::open_silent_connections(port(), 60);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port(), "GET", "/v1/workflows", tok("staff")).status, 200);
@@ -342,6 +344,26 @@ TEST_F(LinkTest, ForgedExpiredAndStaleLinksAreRefused) {
   // A link naming someone who may not sign does nothing either.
   std::string wrong = link(case_now(c), "approve", "staff");
   EXPECT_EQ(http(port(), "POST", wrong).status, 403);
+}
+
+TEST(WorkerPool, AFullQueueRefusesAtOnceInsteadOfPilingUp) {
+  std::mutex gate;
+  gate.lock();  // the one worker blocks on the first task until released
+  std::atomic<int> ran{0};
+  {
+    api::WorkerPool pool({test::fresh_database("sqlite"), SyncMode::kFull}, 1, 2);
+    auto task = [&](CaseStore*) {
+      std::lock_guard hold(gate);
+      ++ran;
+    };
+    ASSERT_TRUE(pool.try_submit(task));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the worker has taken it
+    EXPECT_TRUE(pool.try_submit(task));
+    EXPECT_TRUE(pool.try_submit(task));
+    EXPECT_FALSE(pool.try_submit(task));  // two queued is the limit: the server answers 503
+    gate.unlock();
+  }
+  EXPECT_EQ(ran, 3);  // what was accepted ran, even as the pool stopped
 }
 
 TEST(ApiShutdown, SigtermDuringLoadLosesNoAcknowledgedAction) {
