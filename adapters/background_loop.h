@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -25,7 +26,15 @@ class BackgroundLoop {
     stopping_ = false;
     thread_ = std::thread([this, step = std::move(step)] {
       while (!stopping_) {
-        auto sleep = step();
+        std::chrono::milliseconds sleep{1000};
+        try {
+          sleep = step();
+        } catch (const std::exception& e) {
+          // A step that throws loses its round, not the thread (and so not the process).
+          std::cerr << "osic: background loop: " << e.what() << "\n";
+        } catch (...) {
+          std::cerr << "osic: background loop: unknown failure\n";
+        }
         std::unique_lock lock(mutex_);
         wake_.wait_for(lock, sleep, [this] { return woken_ || stopping_.load(); });
         woken_ = false;

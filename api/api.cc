@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "adapters/crypto.h"
+#include "engine/utf8.h"
 
 namespace osic::api {
 
@@ -18,7 +19,8 @@ struct TooDeep {};
 HttpResponse json_response(int status, const json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  // Replace, never throw: an answer must always be writable, whatever text it carries.
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
@@ -62,7 +64,9 @@ json parse_body(const HttpRequest& request, bool required) {
   } catch (const TooDeep&) {
     throw ApiError{400, "malformed_json", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
   } catch (const json::parse_error& e) {
-    throw ApiError{400, "malformed_json", std::string("the body is not valid JSON: ") + e.what()};
+    // The parser's message quotes the bytes it read; keep only what a client can act on.
+    throw ApiError{400, "malformed_json",
+                   "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")"};
   }
   if (!body.is_object()) throw ApiError{400, "malformed_json", "the body must be a JSON object"};
   return body;
@@ -94,7 +98,44 @@ Api::Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes, std::
   for (const auto& route : api_routes()) router_.add(route);
 }
 
+namespace {
+
+// Where the request carries text that is not UTF-8, if anywhere: the path, a query
+// parameter, a header value, or a text body. Checked before anything reads it.
+std::optional<std::string> invalid_utf8_in(const HttpRequest& request) {
+  if (!is_valid_utf8(request.path)) return "the path";
+  for (const auto& [name, value] : request.query) {
+    if (!is_valid_utf8(name) || !is_valid_utf8(value)) return "the query string";
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (!is_valid_utf8(value)) return "the " + name + " header";
+  }
+  if (!is_valid_utf8(request.body)) return "the body";
+  HttpRequest form;  // a form body, percent-encoded, decodes to text as well
+  if (request.header("content-type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+    split_target("/?" + request.body, form);
+    if (auto where = invalid_utf8_in(form)) return "the form";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 HttpResponse Api::handle(const HttpRequest& request, CaseStore& store) {
+  try {
+    return handle_checked(request, store);
+  } catch (...) {
+    // Nothing a request carries may end the process: this one fails, the rest go on.
+    HttpResponse r = error_response({500, "internal", "the server could not answer this request"});
+    r.route = "unmatched";
+    return r;
+  }
+}
+
+HttpResponse Api::handle_checked(const HttpRequest& request, CaseStore& store) {
+  if (auto where = invalid_utf8_in(request)) {
+    return error_response({400, "invalid_utf8", *where + " is not valid UTF-8 text"});
+  }
   bool path_known = false;
   auto match = router_.match(request.method, request.path, path_known);
   if (!match) {

@@ -45,6 +45,7 @@ class Api {
     const PathParams& params;
     std::optional<User> user;
   };
+  HttpResponse handle_checked(const HttpRequest& request, CaseStore& store);
   HttpResponse dispatch(const Router::Match& match, Call& call);
 
   HttpResponse start_case(Call& call);

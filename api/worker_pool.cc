@@ -45,7 +45,14 @@ void WorkerPool::loop() {
       std::cerr << "osic: worker: " << e.what() << "\n";
       store.reset();
     }
-    task(store.get());
+    try {
+      task(store.get());
+    } catch (const std::exception& e) {
+      // A task answers its own request; one that throws anyway must not end the process.
+      std::cerr << "osic: worker: a request failed: " << e.what() << "\n";
+    } catch (...) {
+      std::cerr << "osic: worker: a request failed\n";
+    }
   }
 }
 

@@ -44,16 +44,22 @@ void WriteQueue::loop() {
     }
     std::vector<WriteJob> jobs;
     for (auto& p : batch) jobs.push_back(p.job);
+    std::vector<Result<StoredCase>> results;
     try {
       if (!store) store = CaseStore::open(store_options_);
       auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-      auto results = store->write_batch(registry_.lookup(*store), jobs, now);
-      metrics_.batch(jobs.size());
-      for (size_t i = 0; i < batch.size(); ++i) batch[i].answer.set_value(std::move(results[i]));
-      if (on_committed_) on_committed_();
+      results = store->write_batch(registry_.lookup(*store), jobs, now);
     } catch (...) {
       store.reset();  // reconnect for the next batch
       for (auto& p : batch) p.answer.set_exception(std::current_exception());
+      continue;
+    }
+    metrics_.batch(jobs.size());
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].answer.set_value(std::move(results[i]));
+    try {
+      if (on_committed_) on_committed_();
+    } catch (...) {
+      // Waking the scheduler is a courtesy; its poll finds the work anyway.
     }
   }
 }

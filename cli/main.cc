@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/utf8.h"
 
 #ifndef OSIC_VERSION
 #define OSIC_VERSION "0.0.0"
@@ -20,6 +21,13 @@ int main(int argc, char** argv) {
   osic::cli::add_timers(app, exit_code);
   osic::cli::add_serve(app, exit_code);
   osic::cli::add_outbox(app, exit_code);
+  // Text from the command line is stored as given: refuse what is not UTF-8 up front.
+  for (int i = 1; i < argc; ++i) {
+    if (!osic::is_valid_utf8(argv[i])) {
+      std::cerr << "osic: invalid_utf8: argument " << i << " is not valid UTF-8 text\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -173,6 +173,50 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
   EXPECT_EQ(http(port(), "GET", "/healthz").status, 200);
 }
 
+// Issue 16's first finding: one byte 0xFF from any signed-in user ended the process.
+// Every text input of every endpoint gets it; each answer is 400 invalid_utf8 and the
+// server goes on answering.
+TEST_F(ApiTest, InvalidUtf8InAnyTextInputIsRefusedAndTheServerLives) {
+  int64_t id = start_agreement();
+  const std::string bad = "\xff", c = "/v1/cases/" + std::to_string(id);
+  struct Probe {
+    std::string method, target, body, content_type;
+    std::vector<std::pair<std::string, std::string>> headers;
+  } probes[] = {
+      {"POST", c + "/actions/submit", "{\"comment\": \"" + bad + "\"}", "application/json", {}},
+      {"POST", "/v1/cases", "{\"workflow\": \"agreement\", \"title\": \"" + bad + "\"}", "application/json", {}},
+      {"POST", "/v1/cases", "{\"workflow\": \"" + bad + "\"}", "application/json", {}},
+      {"POST", "/v1/cases", "{\"workflow\": \"agreement\", \"data\": {\"partner\": \"" + bad + "\", \"country\": \"FR\"}}", "application/json", {}},
+      {"POST", "/v1/cases", "{\"workflow\": \"agreement\", \"data\": {\"" + bad + "\": 1}}", "application/json", {}},
+      {"POST", c + "/actions/submit", "{\"data\": {\"partner\": \"" + bad + "\"}}", "application/json", {}},
+      {"POST", c + "/actions/submit", "", "application/json", {{"Idempotency-Key", bad}}},
+      {"POST", c + "/actions/" + bad, "", "application/json", {}},
+      {"POST", c + "/actions/%FF", "", "application/json", {}},
+      {"GET", "/v1/cases?q=%FF", "", "application/json", {}},
+      {"GET", "/v1/cases?workflow=%FF", "", "application/json", {}},
+      {"GET", "/v1/cases?state=" + bad, "", "application/json", {}},
+      {"GET", "/v1/cases?%FF=1", "", "application/json", {}},
+      {"GET", "/v1/workflows/%FF", "", "application/json", {}},
+      {"GET", "/v1/workflows/agreement/graph?format=%FF", "", "application/json", {}},
+      {"GET", c + "/history", "", "application/json", {{"X-Note", bad}}},
+      {"GET", "/v1/inbox", "", "application/json", {{"If-Match", bad}}},
+      {"GET", "/v1/outbox?status=%FF", "", "application/json", {}},
+      {"POST", "/v1/links/%FF", "comment=%FF", "application/x-www-form-urlencoded", {}},
+      {"GET", "/v1/links/" + bad, "", "application/json", {}},
+  };
+  for (const auto& p : probes) {
+    HttpResult r = http(port(), p.method, p.target, tok("staff"), p.body, p.headers, p.content_type);
+    EXPECT_EQ(r.status, 400) << p.method << " " << p.target << " " << p.body << ": " << r.body;
+    EXPECT_EQ(r.error_code(), "invalid_utf8") << p.method << " " << p.target << ": " << r.body;
+    ASSERT_EQ(http(port(), "GET", "/healthz").status, 200) << "the server died after " << p.target;
+  }
+  // Nothing of it was stored: the case is as it was, its history readable.
+  HttpResult history = http(port(), "GET", c + "/history", tok("staff"));
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_EQ(history.json()["items"].size(), 1u);
+  EXPECT_EQ(http(port(), "GET", "/v1/cases", tok("staff")).json()["items"].size(), 1u);
+}
+
 TEST_F(ApiTest, IdempotencyKeyAndIfMatch) {
   int64_t id = start_agreement();
   auto first = act(id, "submit", "staff", json::object(), {{"Idempotency-Key", "k-1"}, {"If-Match", "\"1\""}});

@@ -165,6 +165,10 @@ TEST_F(CliStore, BadInputIsRefusedClearly) {
   CliRun bad_db = osic("user list --db mysql://x");
   EXPECT_EQ(bad_db.exit_code, 2);
   EXPECT_NE(bad_db.out.find("unknown database URL"), std::string::npos);
+  CliRun bad_text = osic("case start agreement --as sara --title \"$(printf '\\377')\"" + wf_ + " " + db_);
+  EXPECT_EQ(bad_text.exit_code, 2) << bad_text.out;
+  EXPECT_NE(bad_text.out.find("invalid_utf8"), std::string::npos) << bad_text.out;
+  EXPECT_EQ(osic("case list" + wf_ + " " + db_).out, "");  // nothing was started
 }
 
 }  // namespace
