@@ -1,6 +1,6 @@
 #include "adapters/case_json.h"
 
-#include "adapters/json_codec.h"
+#include "service/data_codec.h"
 
 namespace osic {
 

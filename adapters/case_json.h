@@ -3,7 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/store/case_store.h"
+#include "engine/engine.h"
+#include "service/records.h"
 
 namespace osic {
 

@@ -4,23 +4,22 @@
 
 namespace osic {
 
-Scheduler::Scheduler(StoreOptions store_options, WorkflowRegistry& registry, SchedulerOptions options)
-    : store_options_(std::move(store_options)), registry_(registry), options_(std::move(options)) {}
+Scheduler::Scheduler(StorageFactory connect, CaseService& service, SchedulerOptions options)
+    : connect_(std::move(connect)), service_(service), options_(std::move(options)) {}
 
 Scheduler::~Scheduler() { stop(); }
 
-Timestamp Scheduler::now() const {
-  if (options_.clock) return options_.clock();
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 size_t Scheduler::run_once() {
-  if (!store_) store_ = CaseStore::open(store_options_);
+  if (!storage_ || !storage_->usable()) storage_ = connect_();
   size_t handled = 0;
   for (;;) {
-    auto fired = store_->fire_due_timers(registry_.lookup(*store_), now(), options_.batch);
+    auto fired = service_.fire_due_timers(*storage_, options_.batch);
     for (const auto& f : fired) {
       if (options_.on_fired) options_.on_fired(f);
+      if (f.outcome.rfind("failed", 0) == 0) {
+        std::cerr << "osic scheduler: timer " << f.timer_id << " (" << f.key << ") of case " << f.case_id
+                  << " set aside: " << f.outcome << "\n";
+      }
     }
     handled += fired.size();
     if (static_cast<int>(fired.size()) < options_.batch || loop_.stopping()) return handled;
@@ -36,18 +35,16 @@ std::chrono::milliseconds Scheduler::step() {
   try {
     run_once();
     backoff_ = std::chrono::milliseconds(0);
-    if (auto next = store_->next_due_timer()) {
+    if (auto next = storage_->next_due_timer()) {
       // Measured against the precise clock: timer times are whole seconds, and a
       // truncated "now" would oversleep by up to one.
-      auto precise = options_.clock ? std::chrono::system_clock::time_point(options_.clock())
-                                    : std::chrono::system_clock::now();
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - precise);
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - service_.clock().precise_now());
       sleep = std::clamp(until, std::chrono::milliseconds(0), options_.poll);
     }
   } catch (const std::exception& e) {
     // The database is away: say so, keep the timers where they are, try again later.
     std::cerr << "osic scheduler: " << e.what() << "\n";
-    store_.reset();
+    storage_.reset();
     backoff_ = std::min(std::chrono::milliseconds(30000), backoff_ * 2 + std::chrono::milliseconds(500));
     sleep = backoff_;
   }

@@ -9,22 +9,21 @@
 #include <memory>
 
 #include "adapters/background_loop.h"
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
+#include "service/case_service.h"
 
 namespace osic {
 
 struct SchedulerOptions {
   int batch = 200;                                   // timers per transaction
   std::chrono::milliseconds poll{1000};              // longest sleep
-  std::function<Timestamp()> clock;                  // the system clock unless set
   std::function<void(const FiredTimer&)> on_fired;  // for logs and metrics
 };
 
 class Scheduler {
  public:
-  // Uses its own connection, opened from `store_options`; `registry` must outlive it.
-  Scheduler(StoreOptions store_options, WorkflowRegistry& registry, SchedulerOptions options);
+  // Opens its own connection with `connect`; `service` must outlive it and gives the
+  // clock the scheduler goes by.
+  Scheduler(StorageFactory connect, CaseService& service, SchedulerOptions options);
   ~Scheduler();  // stops and joins
 
   void start();
@@ -36,12 +35,11 @@ class Scheduler {
 
  private:
   std::chrono::milliseconds step();  // one round; returns how long to sleep
-  Timestamp now() const;
 
-  StoreOptions store_options_;
-  WorkflowRegistry& registry_;
+  StorageFactory connect_;
+  CaseService& service_;
   SchedulerOptions options_;
-  std::unique_ptr<CaseStore> store_;
+  std::unique_ptr<Storage> storage_;
   std::chrono::milliseconds backoff_{0};
   BackgroundLoop loop_;
 };

@@ -170,4 +170,12 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths) {
   return set;
 }
 
+std::vector<WorkflowToPublish> WorkflowSet::to_publish() const {
+  std::vector<WorkflowToPublish> out;
+  for (const auto& file : files) {
+    if (file.result.definition) out.push_back({file.source, file.result.definition, file.calendar});
+  }
+  return out;
+}
+
 }  // namespace osic

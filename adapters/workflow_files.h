@@ -9,6 +9,7 @@
 #include "adapters/mail/templates.h"
 #include "adapters/office_calendar.h"
 #include "engine/loader.h"
+#include "service/workflow_registry.h"
 
 namespace osic {
 
@@ -33,6 +34,8 @@ struct WorkflowSet {
 
   bool ok() const { return io_errors.empty() && !has_errors(diagnostics); }
   std::vector<std::shared_ptr<const Definition>> definitions() const;
+  // The valid definitions with their sources and calendars, for WorkflowRegistry::publish.
+  std::vector<WorkflowToPublish> to_publish() const;
 };
 
 // Also reads each folder's calendar.yaml (the default calendar of its workflows),

@@ -1,6 +1,7 @@
-// The HTTP API's handlers: a request in, a response out, given the caller's database
-// connection. Routing, authentication, JSON and error bodies live here; sockets and
-// threads do not (see server.h). Thread-safe: one Api serves every worker.
+// The HTTP API's handlers: a request in, a response out, given the caller's own storage
+// connection. Authentication (by each route's policy), JSON and error bodies live here;
+// sockets and threads do not (see server.h). Handlers call the CaseService; none opens
+// storage. Thread-safe: one Api serves every worker.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,45 +10,37 @@
 #include <map>
 #include <mutex>
 
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
+#include "adapters/mail/links.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/write_queue.h"
-
-namespace osic {
-struct LinkClaims;
-}
+#include "service/case_service.h"
 
 namespace osic::api {
 
-// A request that cannot be served: becomes {"error": {"code", "message"}}.
-struct ApiError {
-  int status;
-  std::string code;
-  std::string message;
+// One request as a handler sees it.
+struct Call {
+  const HttpRequest& request;
+  Storage& storage;
+  const PathParams& params;
+  std::optional<User> user;        // who is calling (bearer, session or link recipient)
+  std::optional<LinkClaims> link;  // with Auth::kSignedLink
 };
 
 class Api {
  public:
   // `link_secret` signs and checks one-click links from e-mail.
-  Api(WorkflowRegistry& registry, Metrics& metrics, WriteQueue& writes, std::string link_secret);
+  Api(CaseService& service, Metrics& metrics, WriteQueue& writes, std::string link_secret);
 
   // Never throws: every failure is an error body with its status.
-  HttpResponse handle(const HttpRequest& request, CaseStore& store);
+  HttpResponse handle(const HttpRequest& request, Storage& storage);
   const Router& router() const { return router_; }
 
- private:
-  struct Call {
-    const HttpRequest& request;
-    CaseStore& store;
-    const PathParams& params;
-    std::optional<User> user;
-  };
-  HttpResponse handle_checked(const HttpRequest& request, CaseStore& store);
-  HttpResponse dispatch(const Router::Match& match, Call& call);
-
+  // The handlers, named in the route table (routes.cc).
+  HttpResponse health(Call& call);
+  HttpResponse metrics(Call& call);
+  HttpResponse openapi(Call& call);
   HttpResponse start_case(Call& call);
   HttpResponse act(Call& call);
   HttpResponse get_case(Call& call);
@@ -57,37 +50,42 @@ class Api {
   HttpResponse outbox(Call& call);
   HttpResponse link_page(Call& call);
   HttpResponse link_act(Call& call);
-  std::optional<HttpResponse> check_link(Call& call, LinkClaims& claims);
   HttpResponse list_workflows(Call& call);
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);
 
-  std::shared_ptr<const Engine> engine_of(CaseStore& store, const StoredCase& c);
-  StoredCase unwrap(Result<StoredCase> result);  // throws ApiError on failure
+ private:
+  HttpResponse handle_checked(const HttpRequest& request, Storage& storage);
+  // Establishes who is calling, by the route's policy; throws Error when it cannot.
+  void authenticate(const Route& route, Call& call);
+  std::optional<User> user_by_token(Storage& storage, const std::string& token);
+  StoredCase unwrap(Result<StoredCase> result);  // throws the Error on failure
 
-  // Tokens seen in the last few seconds, by hash: most requests then need no lookup.
-  // Short-lived so that a removed user or changed roles take effect quickly.
-  std::optional<User> authenticate(CaseStore& store, const std::string& token);
-
-  WorkflowRegistry& registry_;
+  CaseService& service_;
   Metrics& metrics_;
   WriteQueue& writes_;
   Router router_;
   std::string link_secret_;
+  // Tokens seen in the last few seconds, by hash: most requests then need no lookup.
+  // Short-lived so that a removed user or changed roles take effect quickly.
   std::mutex users_mutex_;
   std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };
 
-// The body as a JSON object, with the nesting bounded; ApiError 400/415 otherwise.
+// The body as a JSON object, with the nesting bounded; Error 400/415 otherwise.
 nlohmann::json parse_body(const HttpRequest& request, bool required);
 HttpResponse json_response(int status, const nlohmann::json& body);
-HttpResponse error_response(const ApiError& error);
-ApiError error_of(const Failure& failure);
+// {"error": {"code", "message"}} with the code's status.
+HttpResponse error_response(const Error& error);
 
-// Every route the API serves.
+// A person following a one-click link gets a page, not JSON, when the link cannot be
+// used (expired, not valid, the case moved on); nullopt for other errors.
+std::optional<HttpResponse> link_refusal(const Error& error);
+
+// Every route the API serves, with its handler and documentation.
 const std::vector<Route>& api_routes();
 
-// The OpenAPI 3 document of every route.
+// The OpenAPI 3 document, built from api_routes().
 const nlohmann::json& openapi_document();
 
 }  // namespace osic::api

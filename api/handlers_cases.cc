@@ -1,9 +1,10 @@
-// Cases: start, act, read, list, history, inbox.
+// Cases: start, act, read, list, history, inbox, outbox. Each handler reads its request,
+// calls the CaseService (writes through the group-commit queue) and shapes the answer.
 #include <charconv>
 
 #include "adapters/case_json.h"
-#include "adapters/json_codec.h"
 #include "api/api.h"
+#include "service/data_codec.h"
 
 namespace osic::api {
 
@@ -12,37 +13,39 @@ using nlohmann::json;
 namespace {
 
 // A positive whole number, or `bad` with the text named in its message.
-int64_t parse_id(const std::string& text, ApiError bad) {
+int64_t parse_id(const std::string& text, ErrorCode bad, const std::string& what) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    bad.message = "'" + text + "' " + bad.message;
-    throw bad;
+    throw Error(bad, "'" + text + "' " + what);
   }
   return id;
 }
 
 // A path that names no case is an unknown case, not a malformed request.
 int64_t case_id(const PathParams& params) {
-  return parse_id(params.at("id"), {404, "case_not_found", "is not a case id"});
-}
-
-Data decode_data(const json& body, const Definition& def) {
-  if (!body.contains("data") || body["data"].is_null()) return {};
-  try {
-    return data_from_json(body["data"], def);
-  } catch (const DataError& e) {
-    throw ApiError{400, "invalid_data", e.what()};
-  }
+  return parse_id(params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
 }
 
 std::string string_field(const json& body, const char* name, bool required) {
   if (!body.contains(name) || body[name].is_null()) {
-    if (required) throw ApiError{400, "bad_request", std::string("'") + name + "' is required"};
+    if (required) throw Error(ErrorCode::kBadRequest, std::string("'") + name + "' is required");
     return "";
   }
-  if (!body[name].is_string()) throw ApiError{400, "bad_request", std::string("'") + name + "' must be a string"};
+  if (!body[name].is_string()) throw Error(ErrorCode::kBadRequest, std::string("'") + name + "' must be a string");
   return body[name].get<std::string>();
+}
+
+json data_field(const json& body) {
+  if (!body.contains("data") || body["data"].is_null()) return nullptr;
+  if (!body["data"].is_object()) throw Error(ErrorCode::kBadRequest, "'data' must be an object of field values");
+  return body["data"];
+}
+
+std::string idempotency_key(const HttpRequest& request) {
+  std::string key = request.header("idempotency-key");
+  if (key.size() > 200) throw Error(ErrorCode::kBadRequest, "Idempotency-Key is too long");
+  return key;
 }
 
 // If-Match: "7" (or W/"7") as an expected version.
@@ -54,90 +57,61 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
   int64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size()) {
-    throw ApiError{400, "bad_request", "If-Match must be a case version such as \"3\""};
+    throw Error(ErrorCode::kBadRequest, "If-Match must be a case version such as \"3\"");
   }
   return n;
 }
 
-}  // namespace
-
-std::shared_ptr<const Engine> Api::engine_of(CaseStore& store, const StoredCase& c) {
-  auto engine = registry_.engine(store, c.workflow, c.workflow_version);
-  if (!engine) throw ApiError{500, "internal", "the case's workflow version is missing"};
-  return engine;
+HttpResponse case_response(int status, const StoredCase& c, const Engine& engine, const Actor& viewer) {
+  HttpResponse r = json_response(status, case_to_json(c, engine, &viewer));
+  r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
+  return r;
 }
+
+}  // namespace
 
 HttpResponse Api::start_case(Call& call) {
   json body = parse_body(call.request, true);
-  std::string workflow = string_field(body, "workflow", true);
-  std::string title = string_field(body, "title", false);
-  if (body.contains("data") && !body["data"].is_null() && !body["data"].is_object()) {
-    throw ApiError{400, "bad_request", "'data' must be an object of field values"};
-  }
-  auto engine = registry_.current(workflow);
-  if (!engine) throw ApiError{404, "workflow_not_found", "no workflow '" + workflow + "'"};
-  WriteJob job{call.user->actor(),
-               StartRequest{engine, registry_.current_version(workflow), title,
-                            decode_data(body, engine->definition()), "api"},
-               std::nullopt};
-  StoredCase c = unwrap(writes_.submit(std::move(job)));
-  metrics_.action(c.workflow, "start");
+  StartCommand command{string_field(body, "workflow", true), string_field(body, "title", false), data_field(body),
+                       idempotency_key(call.request), "api"};
   Actor actor = call.user->actor();
-  HttpResponse r = json_response(201, case_to_json(c, *engine, &actor));
+  StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
+  metrics_.action(c.workflow, "start");
+  HttpResponse r = case_response(201, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), actor);
   r.headers.push_back({"Location", "/v1/cases/" + std::to_string(c.id)});
-  r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
   return r;
 }
 
 HttpResponse Api::act(Call& call) {
-  int64_t id = case_id(call.params);
   json body = parse_body(call.request, false);
-  ActRequest req;
-  req.case_id = id;
-  req.action = call.params.at("action");
-  req.input.comment = string_field(body, "comment", false);
-  if (body.contains("data") && !body["data"].is_null() && !body["data"].is_object()) {
-    throw ApiError{400, "bad_request", "'data' must be an object of field values"};
-  }
-  if (body.contains("data") && !body["data"].empty()) {
-    // Typing the data needs the case's workflow; most actions carry none and skip this read.
-    auto current = call.store.get_case(registry_.lookup(call.store), id);
-    if (!current) throw ApiError{404, "case_not_found", "no case " + std::to_string(id)};
-    req.input.data = decode_data(body, engine_of(call.store, *current)->definition());
-  }
+  ActCommand command;
+  command.case_id = case_id(call.params);
+  command.action = call.params.at("action");
+  command.comment = string_field(body, "comment", false);
+  command.data = data_field(body);  // typed by the service, against the case's own version
   if (body.contains("expected_version") && !body["expected_version"].is_null()) {
     if (!body["expected_version"].is_number_integer()) {
-      throw ApiError{400, "bad_request", "'expected_version' must be a whole number"};
+      throw Error(ErrorCode::kBadRequest, "'expected_version' must be a whole number");
     }
-    req.expected_version = body["expected_version"].get<int64_t>();
+    command.expected_version = body["expected_version"].get<int64_t>();
   }
-  if (auto v = if_match(call.request)) req.expected_version = v;
-  req.idempotency_key = call.request.header("idempotency-key");
-  if (req.idempotency_key.size() > 200) throw ApiError{400, "bad_request", "Idempotency-Key is too long"};
-  req.channel = "api";
+  if (auto v = if_match(call.request)) command.expected_version = v;
+  command.idempotency_key = idempotency_key(call.request);
   Actor actor = call.user->actor();
-  StoredCase c = unwrap(writes_.submit(WriteJob{actor, std::nullopt, req}));
-  metrics_.action(c.workflow, req.action);
-  HttpResponse r = json_response(200, case_to_json(c, *engine_of(call.store, c), &actor));
-  r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
-  return r;
+  StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
+  metrics_.action(c.workflow, command.action);
+  return case_response(200, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), actor);
 }
 
 HttpResponse Api::get_case(Call& call) {
-  int64_t id = case_id(call.params);
-  auto c = call.store.get_case(registry_.lookup(call.store), id);
-  if (!c) throw ApiError{404, "case_not_found", "no case " + std::to_string(id)};
-  Actor actor = call.user->actor();
-  HttpResponse r = json_response(200, case_to_json(*c, *engine_of(call.store, *c), &actor));
-  r.headers.push_back({"ETag", "\"" + std::to_string(c->state.version) + "\""});
-  return r;
+  StoredCase c = unwrap(service_.get(call.storage, case_id(call.params)));
+  return case_response(200, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), call.user->actor());
 }
 
 HttpResponse Api::history(Call& call) {
-  int64_t id = case_id(call.params);
-  auto rows = call.store.history(id);
-  if (rows.empty()) throw ApiError{404, "case_not_found", "no case " + std::to_string(id)};
-  return json_response(200, history_to_json(rows));
+  auto rows = service_.history(call.storage, case_id(call.params));
+  if (auto* e = std::get_if<Error>(&rows)) throw *e;
+  return json_response(200, history_to_json(std::get<std::vector<HistoryRow>>(rows)));
 }
 
 HttpResponse Api::list_cases(Call& call) {
@@ -149,17 +123,19 @@ HttpResponse Api::list_cases(Call& call) {
     int n = 0;
     auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
     if (ec != std::errc() || end != limit.data() + limit.size() || n < 1 || n > 200) {
-      throw ApiError{400, "bad_request", "limit must be a whole number from 1 to 200"};
+      throw Error(ErrorCode::kBadRequest, "limit must be a whole number from 1 to 200");
     }
     filter.limit = n;
   }
   if (std::string cursor = call.request.param("cursor"); !cursor.empty()) {
-    filter.after_id = parse_id(cursor, {400, "bad_request", "is not a cursor from next_cursor"});
+    filter.after_id = parse_id(cursor, ErrorCode::kBadRequest, "is not a cursor from next_cursor");
   }
-  CasePage page = call.store.list_cases(registry_.lookup(call.store), filter);
+  CasePage page = service_.list(call.storage, filter);
   Actor actor = call.user->actor();
   json items = json::array();
-  for (const auto& c : page.items) items.push_back(case_to_json(c, *engine_of(call.store, c), &actor));
+  for (const auto& c : page.items) {
+    items.push_back(case_to_json(c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), &actor));
+  }
   return json_response(200, {{"items", items},
                              {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}});
 }
@@ -167,9 +143,10 @@ HttpResponse Api::list_cases(Call& call) {
 HttpResponse Api::inbox(Call& call) {
   Actor actor = call.user->actor();
   json items = json::array();
+  WorkflowRegistry& registry = service_.registry();
   // The states where the caller's roles can do something, then the cases in them.
-  for (const auto& name : registry_.names()) {
-    auto engine = registry_.current(name);
+  for (const auto& name : registry.names()) {
+    auto engine = registry.current(name);
     for (const auto& s : engine->definition().states) {
       bool mine = false;
       for (const auto& a : s.actions) {
@@ -181,9 +158,9 @@ HttpResponse Api::inbox(Call& call) {
       if (!mine) continue;
       CaseFilter filter{name, s.name, "", 0, 200};
       for (;;) {
-        CasePage page = call.store.list_cases(registry_.lookup(call.store), filter);
+        CasePage page = service_.list(call.storage, filter);
         for (const auto& c : page.items) {
-          auto e = engine_of(call.store, c);
+          auto e = service_.engine_of(call.storage, c.workflow, c.workflow_version);
           if (!e->available_actions(c.state, actor).empty() && items.size() < 500) {
             items.push_back(case_to_json(c, *e, &actor));
           }
@@ -197,13 +174,13 @@ HttpResponse Api::inbox(Call& call) {
 }
 
 HttpResponse Api::outbox(Call& call) {
-  if (!call.user->actor().has_role("admin")) throw ApiError{403, "role_not_allowed", "the outbox is for admins"};
+  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "the outbox is for admins");
   std::string status = call.request.param("status");
   if (!status.empty() && status != "pending" && status != "sending" && status != "sent" && status != "failed") {
-    throw ApiError{400, "bad_request", "status must be pending, sending, sent or failed"};
+    throw Error(ErrorCode::kBadRequest, "status must be pending, sending, sent or failed");
   }
   json items = json::array();
-  for (const auto& o : call.store.list_outbox(status, 500)) items.push_back(outbox_to_json(o));
+  for (const auto& o : call.storage.list_outbox(status, 500)) items.push_back(outbox_to_json(o));
   return json_response(200, {{"items", items}});
 }
 

@@ -1,8 +1,8 @@
 // One-click links from e-mail. GET shows what the link would do and changes nothing, so
 // mail scanners that follow links act on nothing; the page's button POSTs, which acts
 // as the recipient, once, and only while the case is as it was when the mail was sent.
+// The route table checks the link's signature and expiry (Auth::kSignedLink).
 #include "adapters/case_json.h"
-#include "adapters/mail/links.h"
 #include "api/api.h"
 
 namespace osic::api {
@@ -34,42 +34,49 @@ HttpResponse page(int status, const std::string& title, const std::string& body)
   return r;
 }
 
-HttpResponse refused(int status, const std::string& code, const std::string& fa, const std::string& en) {
-  HttpResponse r = page(status, en, "<p dir=\"rtl\" lang=\"fa\">" + escape(fa) + "</p><p>" + escape(en) + "</p>");
-  r.headers.push_back({"X-Osic-Error", code});
+HttpResponse refused(ErrorCode code, const std::string& fa, const std::string& en) {
+  HttpResponse r = page(http_status(code), en, "<p dir=\"rtl\" lang=\"fa\">" + escape(fa) + "</p><p>" + escape(en) + "</p>");
+  r.headers.push_back({"X-Osic-Error", std::string(code_name(code))});
   return r;
 }
 
 }  // namespace
 
-std::optional<HttpResponse> Api::check_link(Call& call, LinkClaims& claims) {
-  auto verified = verify_link_token(link_secret_, call.params.at("token"), std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-  if (auto* e = std::get_if<LinkError>(&verified)) {
-    return e->kind == LinkError::Kind::kExpired
-               ? refused(410, "link_expired", "این پیوند منقضی شده است.", "This link has expired.")
-               : refused(403, "link_invalid", "این پیوند معتبر نیست.", "This link is not valid.");
+// The page for a link that cannot be used; other errors go to the JSON error body.
+std::optional<HttpResponse> link_refusal(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kLinkExpired:
+      return refused(e.code, "این پیوند منقضی شده است.", "This link has expired.");
+    case ErrorCode::kLinkInvalid:
+      return refused(e.code, "این پیوند معتبر نیست.", "This link is not valid.");
+    case ErrorCode::kCaseNotFound:
+      return refused(e.code, "این پرونده وجود ندارد.", "This case does not exist.");
+    case ErrorCode::kVersionConflict:
+    case ErrorCode::kLinkStale:
+      return refused(ErrorCode::kLinkStale, "این پرونده پس از ارسال این پیام تغییر کرده است؛ این پیوند دیگر معتبر نیست.",
+                     "The case has moved on since this link was sent; the link no longer works.");
+    default:
+      return std::nullopt;
   }
-  claims = std::get<LinkClaims>(verified);
-  return std::nullopt;
 }
 
 HttpResponse Api::link_page(Call& call) {
-  LinkClaims claims;
-  if (auto error = check_link(call, claims)) return *error;
-  auto c = call.store.get_case(registry_.lookup(call.store), claims.case_id);
-  if (!c) return refused(404, "case_not_found", "این پرونده وجود ندارد.", "This case does not exist.");
-  if (c->state.version != claims.version) {
-    return refused(409, "link_stale", "این پرونده پس از ارسال این پیام تغییر کرده است.",
-                   "The case has moved on since this link was sent.");
+  const LinkClaims& claims = *call.link;
+  auto found = service_.get(call.storage, claims.case_id);
+  if (auto* e = std::get_if<Error>(&found)) {
+    if (auto r = link_refusal(*e)) return *r;
+    throw *e;
   }
+  const StoredCase& c = std::get<StoredCase>(found);
+  if (c.state.version != claims.version) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
   bool approve = claims.action == "approve";
-  std::string verb_fa = approve ? "تأیید" : "رد", verb_en = approve ? "Approve" : "Reject";
+  std::string verb_fa = approve ? "تأیید" : "مخالفت", verb_en = approve ? "Approve" : "Reject";
   std::string fields;
-  for (const auto& [name, value] : c->state.data) {
+  for (const auto& [name, value] : c.state.data) {
     fields += "<tr><th style=\"text-align:left\">" + escape(name) + "</th><td>" + escape(value.to_string()) + "</td></tr>";
   }
-  return page(200, verb_en + ": " + c->title,
-              "<h1>" + escape(c->title) + "</h1><p>" + escape(c->workflow) + " · " + escape(c->state.state) +
+  return page(200, verb_en + ": " + c.title,
+              "<h1>" + escape(c.title) + "</h1><p>" + escape(c.workflow) + " · " + escape(c.state.state) +
                   " · " + escape(claims.user) + "</p><table>" + fields + "</table>" +
                   "<form method=\"post\"><p><label>توضیح / Comment<br><textarea name=\"comment\" rows=\"3\" "
                   "cols=\"50\"></textarea></label></p><p><button type=\"submit\">" + verb_fa + " — " + verb_en +
@@ -77,10 +84,7 @@ HttpResponse Api::link_page(Call& call) {
 }
 
 HttpResponse Api::link_act(Call& call) {
-  LinkClaims claims;
-  if (auto error = check_link(call, claims)) return *error;
-  auto user = call.store.user_by_name(claims.user);
-  if (!user) return refused(403, "link_invalid", "این پیوند معتبر نیست.", "This link is not valid.");
+  const LinkClaims& claims = *call.link;
   // The form sends comment=...; a script may send JSON.
   HttpRequest form;
   split_target("/?" + call.request.body, form);
@@ -89,20 +93,16 @@ HttpResponse Api::link_act(Call& call) {
     auto body = parse_body(call.request, false);
     if (body.contains("comment") && body["comment"].is_string()) comment = body["comment"];
   }
-  ActRequest req{claims.case_id, claims.action, {{}, comment}, claims.version, "", "email-link"};
-  auto result = writes_.submit(WriteJob{user->actor(), std::nullopt, req});
-  if (auto* f = std::get_if<Failure>(&result)) {
-    if (f->kind == Failure::Kind::kConflict) {
-      return refused(409, "link_stale", "این پرونده پس از ارسال این پیام تغییر کرده است؛ پیوند دیگر کار نمی‌کند.",
-                     "The case has moved on since this link was sent; the link no longer works.");
-    }
-    ApiError e = error_of(*f);
-    return refused(e.status, e.code, e.message, e.message);
+  ActCommand command{claims.case_id, claims.action, nullptr, comment, claims.version, "", "email-link"};
+  auto result = writes_.submit(WriteJob{call.user->actor(), command});
+  if (auto* e = std::get_if<Error>(&result)) {
+    if (auto r = link_refusal(*e)) return *r;
+    return refused(e->code, e->message, e->message);
   }
   const StoredCase& c = std::get<StoredCase>(result);
   metrics_.action(c.workflow, claims.action);
   bool approve = claims.action == "approve";
-  return page(200, "Done", std::string("<p dir=\"rtl\" lang=\"fa\">") + (approve ? "تأیید شما ثبت شد." : "رد شما ثبت شد.") +
+  return page(200, "Done", std::string("<p dir=\"rtl\" lang=\"fa\">") + (approve ? "تأیید شما ثبت شد." : "مخالفت شما ثبت شد.") +
                                "</p><p>" + (approve ? "Your approval is recorded." : "Your rejection is recorded.") +
                                "</p><p>" + escape(c.title) + " · " + escape(c.state.state) + "</p>");
 }

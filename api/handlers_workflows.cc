@@ -44,34 +44,34 @@ json state_json(const StateDef& s) {
 
 HttpResponse Api::list_workflows(Call&) {
   json items = json::array();
-  for (const auto& name : registry_.names()) {
-    auto engine = registry_.current(name);
+  for (const auto& name : service_.registry().names()) {
+    auto engine = service_.registry().current(name);
     items.push_back({{"name", name}, {"title", engine->definition().title},
-                     {"version", registry_.current_version(name)}});
+                     {"version", service_.registry().current_version(name)}});
   }
   return json_response(200, {{"items", items}});
 }
 
 HttpResponse Api::get_workflow(Call& call) {
   const std::string& name = call.params.at("name");
-  auto engine = registry_.current(name);
-  if (!engine) throw ApiError{404, "workflow_not_found", "no workflow '" + name + "'"};
+  auto engine = service_.registry().current(name);
+  if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + name + "'");
   const Definition& def = engine->definition();
   json fields = json::array(), states = json::array();
   for (const auto& f : def.fields) fields.push_back(field_json(f));
   for (const auto& s : def.states) states.push_back(state_json(s));
   return json_response(200, {{"name", def.name}, {"title", def.title}, {"description", def.description},
-                             {"version", registry_.current_version(name)}, {"roles", def.roles},
+                             {"version", service_.registry().current_version(name)}, {"roles", def.roles},
                              {"initial", def.initial}, {"fields", fields}, {"states", states}});
 }
 
 HttpResponse Api::workflow_graph(Call& call) {
   const std::string& name = call.params.at("name");
-  auto engine = registry_.current(name);
-  if (!engine) throw ApiError{404, "workflow_not_found", "no workflow '" + name + "'"};
+  auto engine = service_.registry().current(name);
+  if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + name + "'");
   std::string format = call.request.param("format");
   auto parsed = parse_graph_format(format.empty() ? "mermaid" : format);
-  if (!parsed) throw ApiError{400, "bad_request", "format must be mermaid or dot"};
+  if (!parsed) throw Error(ErrorCode::kBadRequest, "format must be mermaid or dot");
   HttpResponse r;
   r.content_type = *parsed == GraphFormat::kDot ? "text/vnd.graphviz; charset=utf-8" : "text/plain; charset=utf-8";
   r.body = render_graph(engine->definition(), *parsed);

@@ -16,6 +16,29 @@ std::vector<std::string> segments(const std::string& path) {
   return out;
 }
 
+bool is_param(const std::string& p) { return p.size() > 2 && p.front() == '{' && p.back() == '}'; }
+
+// Fills `params` when `parts` fit `pattern`.
+bool fits(const std::vector<std::string>& pattern, const std::vector<std::string>& parts, PathParams& params) {
+  const bool wildcard = !pattern.empty() && pattern.back() == "*";
+  const size_t fixed = wildcard ? pattern.size() - 1 : pattern.size();
+  if (wildcard ? parts.size() < fixed : parts.size() != fixed) return false;
+  for (size_t i = 0; i < fixed; ++i) {
+    if (is_param(pattern[i])) {
+      if (parts[i].empty()) return false;
+      params[pattern[i].substr(1, pattern[i].size() - 2)] = parts[i];
+    } else if (pattern[i] != parts[i]) {
+      return false;
+    }
+  }
+  if (wildcard) {
+    std::string rest;
+    for (size_t i = fixed; i < parts.size(); ++i) rest += (i == fixed ? "" : "/") + parts[i];
+    params["*"] = rest;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Router::Match> Router::match(const std::string& method, const std::string& path,
@@ -23,20 +46,8 @@ std::optional<Router::Match> Router::match(const std::string& method, const std:
   path_known = false;
   auto parts = segments(path);
   for (const auto& route : routes_) {
-    auto pattern = segments(route.pattern);
-    if (pattern.size() != parts.size()) continue;
     PathParams params;
-    bool ok = true;
-    for (size_t i = 0; i < parts.size() && ok; ++i) {
-      const std::string& p = pattern[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        ok = !parts[i].empty();
-        params[p.substr(1, p.size() - 2)] = parts[i];
-      } else {
-        ok = p == parts[i];
-      }
-    }
-    if (!ok) continue;
+    if (!fits(segments(route.pattern), parts, params)) continue;
     path_known = true;
     if (route.method == method) return Match{&route, std::move(params)};
   }

@@ -71,12 +71,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) return close();
-    if (ec == http::error::body_limit) return reply({413, "payload_too_large", "the body is over 1 MiB"}, false);
-    if (ec == http::error::header_limit) return reply({431, "headers_too_large", "the headers are too large"}, false);
+    if (ec == http::error::body_limit) return reply(Error(ErrorCode::kPayloadTooLarge, "the body is over 1 MiB"), false);
+    if (ec == http::error::header_limit) return reply(Error(ErrorCode::kHeadersTooLarge, "the headers are too large"), false);
     if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) {
       return close();
     }
-    if (ec) return reply({400, "bad_request", "malformed HTTP request"}, false);
+    if (ec) return reply(Error(ErrorCode::kBadRequest, "malformed HTTP request"), false);
     auto req = parser_->release();
     HttpRequest request;
     request.method = std::string(req.method_string());
@@ -90,17 +90,17 @@ class Session : public std::enable_shared_from_this<Session> {
     ++server_.in_flight;
     counted_ = true;
     auto self = shared_from_this();
-    bool queued = server_.workers.try_submit([self, request = std::move(request)](CaseStore* store) {
+    bool queued = server_.workers.try_submit([self, request = std::move(request)](Storage* store) {
       HttpResponse response =
           store ? self->server_.api.handle(request, *store)
-                : error_response({503, "unavailable", "the database is not available; retry shortly"});
+                : error_response(Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly"));
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
     });
-    if (!queued) write(error_response({503, "busy", "the server is busy; retry shortly"}));
+    if (!queued) write(error_response(Error(ErrorCode::kBusy, "the server is busy; retry shortly")));
   }
 
-  void reply(const ApiError& error, bool keep_alive) {
+  void reply(const Error& error, bool keep_alive) {
     keep_alive_ = keep_alive;
     method_ = "-";
     started_ = std::chrono::steady_clock::now();

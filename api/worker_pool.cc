@@ -4,8 +4,8 @@
 
 namespace osic::api {
 
-WorkerPool::WorkerPool(StoreOptions store_options, int threads, size_t queue_limit)
-    : store_options_(std::move(store_options)), queue_limit_(queue_limit) {
+WorkerPool::WorkerPool(StorageFactory connect, int threads, size_t queue_limit)
+    : connect_(std::move(connect)), queue_limit_(queue_limit) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
@@ -29,7 +29,7 @@ bool WorkerPool::try_submit(Task task) {
 }
 
 void WorkerPool::loop() {
-  std::unique_ptr<CaseStore> store;
+  std::unique_ptr<Storage> store;
   for (;;) {
     Task task;
     {
@@ -40,7 +40,7 @@ void WorkerPool::loop() {
       queue_.pop_front();
     }
     try {
-      if (!store) store = CaseStore::open(store_options_);
+      if (!store || !store->usable()) store = connect_();
     } catch (const std::exception& e) {
       std::cerr << "osic: worker: " << e.what() << "\n";
       store.reset();

@@ -11,15 +11,16 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/store/case_store.h"
+#include "service/ports.h"
 
 namespace osic::api {
 
 class WorkerPool {
  public:
   // The store is null when no connection could be opened: the task must still answer.
-  using Task = std::function<void(CaseStore*)>;
-  WorkerPool(StoreOptions store_options, int threads, size_t queue_limit);
+  using Task = std::function<void(Storage*)>;
+  // Each thread opens its connection with `connect`, and a new one when it breaks.
+  WorkerPool(StorageFactory connect, int threads, size_t queue_limit);
   ~WorkerPool();  // runs what is queued, then joins
 
   bool try_submit(Task task);  // false when the queue is full
@@ -27,7 +28,7 @@ class WorkerPool {
  private:
   void loop();
 
-  StoreOptions store_options_;
+  StorageFactory connect_;
   size_t queue_limit_;
   std::mutex mutex_;
   std::condition_variable ready_;

@@ -2,9 +2,8 @@
 
 namespace osic::api {
 
-WriteQueue::WriteQueue(StoreOptions store_options, WorkflowRegistry& registry, Metrics& metrics,
-                       size_t max_batch)
-    : store_options_(std::move(store_options)), registry_(registry), metrics_(metrics), max_batch_(max_batch) {
+WriteQueue::WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch)
+    : connect_(std::move(connect)), service_(service), metrics_(metrics), max_batch_(max_batch) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -21,7 +20,7 @@ Result<StoredCase> WriteQueue::submit(WriteJob job) {
   std::future<Result<StoredCase>> answer;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) throw StoreError("the server is stopping");
+    if (stopping_) throw Error(ErrorCode::kBusy, "the server is stopping; retry shortly");
     queue_.push_back({std::move(job), {}});
     answer = queue_.back().answer.get_future();
   }
@@ -30,7 +29,7 @@ Result<StoredCase> WriteQueue::submit(WriteJob job) {
 }
 
 void WriteQueue::loop() {
-  std::unique_ptr<CaseStore> store;
+  std::unique_ptr<Storage> store;
   for (;;) {
     std::vector<Pending> batch;
     {
@@ -46,9 +45,8 @@ void WriteQueue::loop() {
     for (auto& p : batch) jobs.push_back(p.job);
     std::vector<Result<StoredCase>> results;
     try {
-      if (!store) store = CaseStore::open(store_options_);
-      auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-      results = store->write_batch(registry_.lookup(*store), jobs, now);
+      if (!store) store = connect_();
+      results = service_.write_batch(*store, jobs);
     } catch (...) {
       store.reset();  // reconnect for the next batch
       for (auto& p : batch) p.answer.set_exception(std::current_exception());

@@ -11,20 +11,19 @@
 #include <mutex>
 #include <thread>
 
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
 #include "api/metrics.h"
+#include "service/case_service.h"
 
 namespace osic::api {
 
 class WriteQueue {
  public:
-  WriteQueue(StoreOptions store_options, WorkflowRegistry& registry, Metrics& metrics,
-             size_t max_batch = 256);
+  // Writes over one connection opened with `connect`, through `service`.
+  WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch = 256);
   ~WriteQueue();  // finishes what is queued, then stops
 
-  // Blocks until the write is durable (or refused). Throws StoreError when the database
-  // failed; then nothing of this write was kept.
+  // Blocks until the write is durable (or refused). Throws Error kDatabaseUnavailable
+  // when the database failed; then nothing of this write was kept.
   Result<StoredCase> submit(WriteJob job);
 
   // Called after each durable batch (the server wakes its scheduler).
@@ -37,8 +36,8 @@ class WriteQueue {
   };
   void loop();
 
-  StoreOptions store_options_;
-  WorkflowRegistry& registry_;
+  StorageFactory connect_;
+  CaseService& service_;
   Metrics& metrics_;
   size_t max_batch_;
   std::function<void()> on_committed_;

@@ -11,8 +11,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
+#include "adapters/store/storage.h"
+#include "adapters/workflow_files.h"
+#include "service/case_service.h"
+#include "service/data_codec.h"
 
 namespace {
 
@@ -31,37 +33,35 @@ std::string temp_db(const char* name) {
   return path;
 }
 
-// Transitions per second through CaseStore.
+// Transitions per second through the case service and the SQL storage.
 double run_store(const std::string& url, SyncMode sync, int cases) {
-  auto store = CaseStore::open({url, sync});
+  const SystemClock clock;
+  auto store = open_storage({url, sync}, clock);
   WeekendCalendar calendar;
   WorkflowRegistry registry(calendar);
+  CaseService service(registry, clock);
   WorkflowSet set = load_workflows({"workflows/agreement.yaml"});
   if (!set.ok()) {
     std::fprintf(stderr, "run from the repository root: workflows/agreement.yaml not loaded\n");
     std::exit(1);
   }
-  Timestamp now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  registry.publish(*store, set, now);
-  auto engine = registry.current("agreement");
-  int version = registry.current_version("agreement");
-  auto lookup = registry.lookup(*store);
+  registry.publish(*store, set.to_publish(), clock.now());
   const Actor staff{"sara", {"staff"}};
   const std::pair<const char*, Actor> steps[] = {{"submit", staff},
                                                  {"accept", {"hamid", {"osic_head"}}},
                                                  {"approve", {"leila", {"legal"}}},
                                                  {"approve", {"dina", {"dean"}}},
                                                  {"approve", {"vahid", {"vp_international"}}}};
-  const Data initial{{"partner", Value("Universitat de Barcelona")}, {"country", Value("ES")}};
+  const nlohmann::json initial = {{"partner", "Universitat de Barcelona"}, {"country", "ES"}};
   double seconds = 0;
   for (int i = 0; i < cases; ++i) {
-    auto started = store->start_case(*engine, version, staff, "MoU", initial, "bench", now);
+    auto started = service.start(*store, staff, {"agreement", "MoU", initial, "", "bench"});
     int64_t id = std::get<StoredCase>(started).id;
     auto t0 = Clock::now();
     for (const auto& [action, actor] : steps) {
-      auto r = store->act(lookup, actor, ActRequest{id, action, {}, std::nullopt, "", "bench"}, now);
+      auto r = service.act(*store, actor, {id, action, nullptr, "", std::nullopt, "", "bench"});
       if (!std::holds_alternative<StoredCase>(r)) {
-        std::fprintf(stderr, "refused: %s\n", std::get<Failure>(r).message.c_str());
+        std::fprintf(stderr, "refused: %s\n", std::get<Error>(r).message.c_str());
         std::exit(1);
       }
     }

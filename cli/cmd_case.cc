@@ -2,9 +2,9 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/case_json.h"
-#include "adapters/json_codec.h"
 #include "cli/commands.h"
 #include "cli/store_flags.h"
+#include "service/data_codec.h"
 
 namespace osic::cli {
 
@@ -12,28 +12,22 @@ namespace {
 
 using nlohmann::json;
 
-Data parse_data(const std::string& text, const Definition& def) {
-  if (text.empty()) return {};
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw UsageError(std::string("--data is not valid JSON: ") + e.what());
-  }
-  try {
-    return data_from_json(j, def);
-  } catch (const DataError& e) {
-    throw UsageError(std::string("--data: ") + e.what());
-  }
+// --data as JSON; the service types it against the case's workflow.
+json parse_data(const std::string& text) {
+  if (text.empty()) return nullptr;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) throw Error(ErrorCode::kInvalidData, "--data is not valid JSON");
+  if (!j.is_object()) throw Error(ErrorCode::kInvalidData, "--data must be a JSON object of field values");
+  return j;
 }
 
-Failure no_case(int64_t id) {
-  return {Failure::Kind::kNotFound, "case_not_found", "no case " + std::to_string(id)};
-}
-
-int report(const Failure& f) {
-  std::cerr << "osic: " << f.code << ": " << f.message << "\n";
-  return 1;
+// The case, or the service's error as an exception for `guarded`.
+StoredCase ok(Result<StoredCase> result) {
+  if (auto* e = std::get_if<Error>(&result)) {
+    if (e->code == ErrorCode::kInvalidData) e->message = "--data: " + e->message;
+    throw *e;
+  }
+  return std::get<StoredCase>(std::move(result));
 }
 
 void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, bool as_json) {
@@ -61,6 +55,10 @@ void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, 
   }
 }
 
+void print_case(Workspace& ws, const StoredCase& c, const Actor* viewer, bool as_json) {
+  print_case(c, *ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), viewer, as_json);
+}
+
 }  // namespace
 
 void add_case(CLI::App& app, int& exit_code) {
@@ -73,22 +71,23 @@ void add_case(CLI::App& app, int& exit_code) {
     auto as = std::make_shared<std::string>();
     auto title = std::make_shared<std::string>();
     auto data = std::make_shared<std::string>();
+    auto key = std::make_shared<std::string>();
     auto* start = cmd->add_subcommand("start", "Start a case");
     start->add_option("workflow", *workflow, "Workflow name")->required();
     start->add_option("--as", *as, "The user starting it")->required();
     start->add_option("--title", *title, "A title for the case");
     start->add_option("--data", *data, "Field values as a JSON object");
+    start->add_option("--idempotency-key", *key, "Retrying with the same key starts no second case");
     add_store_flags(start, *f, true);
     start->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Workspace ctx(*f);
-        auto engine = ctx.registry->current(*workflow);
-        if (!engine) throw UsageError("no workflow '" + *workflow + "' in " + f->workflows);
-        Actor actor = ctx.actor(*as);
-        auto result = ctx.store->start_case(*engine, ctx.registry->current_version(*workflow), actor,
-                                            *title, parse_data(*data, engine->definition()), "cli", now());
-        if (auto* failure = std::get_if<Failure>(&result)) return report(*failure);
-        print_case(std::get<StoredCase>(result), *engine, &actor, f->json);
+        Workspace ws(*f);
+        if (!ws.registry->current(*workflow)) {
+          throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + *workflow + "' in " + f->workflows);
+        }
+        Actor actor = ws.actor(*as);
+        StoredCase c = ok(ws.service->start(*ws.store, actor, {*workflow, *title, parse_data(*data), *key, "cli"}));
+        print_case(ws, c, &actor, f->json);
         return 0;
       });
     });
@@ -114,16 +113,12 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(act, *f, true);
     act->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Workspace ctx(*f);
-        Actor actor = ctx.actor(*as);
-        auto current = ctx.store->get_case(ctx.lookup(), *id);
-        if (!current) return report(no_case(*id));
-        auto engine = ctx.registry->engine(*ctx.store, current->workflow, current->workflow_version);
-        ActRequest req{*id, *action, {parse_data(*data, engine->definition()), *comment},
-                       *expect >= 0 ? std::optional<int64_t>(*expect) : std::nullopt, *key, "cli"};
-        auto result = ctx.store->act(ctx.lookup(), actor, req, now());
-        if (auto* failure = std::get_if<Failure>(&result)) return report(*failure);
-        print_case(std::get<StoredCase>(result), *engine, &actor, f->json);
+        Workspace ws(*f);
+        Actor actor = ws.actor(*as);
+        ActCommand command{*id, *action, parse_data(*data), *comment,
+                           *expect >= 0 ? std::optional<int64_t>(*expect) : std::nullopt, *key, "cli"};
+        StoredCase c = ok(ws.service->act(*ws.store, actor, command));
+        print_case(ws, c, &actor, f->json);
         return 0;
       });
     });
@@ -139,13 +134,11 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(show, *f, true);
     show->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Workspace ctx(*f);
-        auto c = ctx.store->get_case(ctx.lookup(), *id);
-        if (!c) return report(no_case(*id));
+        Workspace ws(*f);
+        StoredCase c = ok(ws.service->get(*ws.store, *id));
         std::optional<Actor> viewer;
-        if (!as->empty()) viewer = ctx.actor(*as);
-        print_case(*c, *ctx.registry->engine(*ctx.store, c->workflow, c->workflow_version),
-                   viewer ? &*viewer : nullptr, f->json);
+        if (!as->empty()) viewer = ws.actor(*as);
+        print_case(ws, c, viewer ? &*viewer : nullptr, f->json);
         return 0;
       });
     });
@@ -161,7 +154,7 @@ void add_case(CLI::App& app, int& exit_code) {
       exit_code = guarded([&] {
         auto store = open_store(*f);
         auto rows = store->history(*id);
-        if (rows.empty()) return report(no_case(*id));
+        if (rows.empty()) return report(Error(ErrorCode::kCaseNotFound, "no case " + std::to_string(*id)));
         if (f->json) {
           std::cout << history_to_json(rows).dump(2) << "\n";
           return 0;
@@ -190,12 +183,12 @@ void add_case(CLI::App& app, int& exit_code) {
     add_store_flags(list, *f, true);
     list->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        Workspace ctx(*f);
-        CasePage page = ctx.store->list_cases(ctx.lookup(), *filter);
+        Workspace ws(*f);
+        CasePage page = ws.service->list(*ws.store, *filter);
         if (f->json) {
           json items = json::array();
           for (const auto& c : page.items) {
-            items.push_back(case_to_json(c, *ctx.registry->engine(*ctx.store, c.workflow, c.workflow_version), nullptr));
+            items.push_back(case_to_json(c, *ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), nullptr));
           }
           std::cout << json{{"items", items}, {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}}.dump(2) << "\n";
           return 0;

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/case_json.h"
-#include "adapters/crypto.h"
+#include "service/crypto.h"
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
 
@@ -48,12 +48,13 @@ void add_outbox(CLI::App& app, int& exit_code) {
     add_mail_flags(send, *m);
     send->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        if (m->smtp.empty()) throw UsageError("outbox send needs --smtp");
+        if (m->smtp.empty()) throw Error(ErrorCode::kUsage, "outbox send needs --smtp");
         MailSettings settings = mail_settings(*m);
         Workspace ws(*f);
         settings.link_secret = ws.store->setting("link_secret", random_token);
-        OutboxDispatcher dispatcher(store_options(*f), *ws.registry, ws.workflows.templates, settings);
-        DispatchStats stats = dispatcher.run_once(now());
+        OutboxDispatcher dispatcher(storage_factory(store_options(*f), system_clock()), *ws.service,
+                                    ws.workflows.templates, settings);
+        DispatchStats stats = dispatcher.run_once(system_clock().now());
         if (f->json) {
           std::cout << json{{"sent", stats.sent}, {"retrying", stats.retrying}, {"failed", stats.failed}}.dump(2) << "\n";
         } else {
@@ -73,9 +74,8 @@ void add_outbox(CLI::App& app, int& exit_code) {
     retry->callback([=, &exit_code] {
       exit_code = guarded([&] {
         auto store = open_store(*f);
-        if (!store->retry_outbox(*id, now())) {
-          std::cerr << "osic: outbox row " << *id << " is not a failed row\n";
-          return 1;
+        if (!store->retry_outbox(*id, system_clock().now())) {
+          return report(Error(ErrorCode::kOutboxRowNotFound, "outbox row " + std::to_string(*id) + " is not a failed row"));
         }
         std::cout << "outbox row " << *id << " queued again\n";
         return 0;

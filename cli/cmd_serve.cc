@@ -2,7 +2,8 @@
 #include <set>
 
 #include "adapters/scheduler.h"
-#include "adapters/crypto.h"
+#include "service/crypto.h"
+#include "adapters/mail/dispatcher.h"
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
@@ -25,7 +26,7 @@ struct ServeFlags {
 
 std::pair<std::string, unsigned short> split_listen(const std::string& text) {
   auto colon = text.rfind(':');
-  if (colon == std::string::npos) throw UsageError("--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string::npos) throw Error(ErrorCode::kUsage, "--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
   std::string host = text.substr(0, colon), port = text.substr(colon + 1);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   try {
@@ -34,13 +35,12 @@ std::pair<std::string, unsigned short> split_listen(const std::string& text) {
     if (used != port.size() || p < 0 || p > 65535) throw std::invalid_argument("port");
     return {host, static_cast<unsigned short>(p)};
   } catch (const std::exception&) {
-    throw UsageError("--listen port must be a number from 0 to 65535, not '" + port + "'");
+    throw Error(ErrorCode::kUsage, "--listen port must be a number from 0 to 65535, not '" + port + "'");
   }
 }
 
 // The first start of an empty database makes an administrator; --demo a user per role.
-void create_users(CaseStore& store, WorkflowRegistry& registry, bool demo) {
-  Timestamp t = now();
+void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timestamp t) {
   if (store.users().empty()) {
     auto token = store.add_user("admin", "admin@localhost", {"admin"}, t);
     if (auto* value = std::get_if<std::string>(&token)) {
@@ -70,39 +70,43 @@ std::string dispatcher_host(const std::string& url) {
 
 int serve(const ServeFlags& f) {
   auto [host, port] = split_listen(f.listen);
-  if (f.threads < 1 || f.threads > 64) throw UsageError("--threads must be from 1 to 64");
-  StoreOptions store_options{f.store.db, f.store.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull};
-  auto store = open_store(f.store);
+  if (f.threads < 1 || f.threads > 64) throw Error(ErrorCode::kUsage, "--threads must be from 1 to 64");
+  if (f.workers < 1 || f.workers > 256) throw Error(ErrorCode::kUsage, "--workers must be from 1 to 256");
+  // The parts, wired once: one clock, one way to open storage, one case service.
+  const Clock& clock = system_clock();
+  StorageFactory connect = storage_factory(store_options(f.store), clock);
+  auto store = connect();
   WeekendCalendar fallback;
   WorkflowRegistry registry(fallback);
-  WorkflowSet workflows = publish_workflows(f.store, *store, registry);
-  create_users(*store, registry, f.demo);
+  WorkflowSet workflows = publish_workflows(f.store, *store, registry, clock);
+  CaseService service(registry, clock);
+  create_users(*store, registry, f.demo, clock.now());
   // Generated once and kept in the database, so every node signs and checks alike.
   std::string link_secret = !f.link_secret.empty() ? f.link_secret : store->setting("link_secret", random_token);
+  const std::string database = store->describe();
   store.reset();
 
   std::unique_ptr<OutboxDispatcher> dispatcher;
   if (!f.mail.smtp.empty()) {
     MailSettings settings = mail_settings(f.mail);
     settings.link_secret = link_secret;
-    dispatcher = std::make_unique<OutboxDispatcher>(store_options, registry,
-                                                    workflows.templates, settings);
+    dispatcher = std::make_unique<OutboxDispatcher>(connect, service, workflows.templates, settings);
     dispatcher->start();
   }
   api::Metrics metrics;
   std::unique_ptr<Scheduler> scheduler;
   if (!f.no_scheduler) {
-    scheduler = std::make_unique<Scheduler>(store_options, registry, SchedulerOptions{});
+    scheduler = std::make_unique<Scheduler>(connect, service, SchedulerOptions{});
     scheduler->start();
   }
   {
-    api::WriteQueue writes(store_options, registry, metrics);
+    api::WriteQueue writes(connect, service, metrics);
     writes.on_committed([&] {
       if (scheduler) scheduler->wake();
       if (dispatcher) dispatcher->wake();
     });
-    api::Api api(registry, metrics, writes, link_secret);
-    api::WorkerPool workers(store_options, f.workers, 4096);
+    api::Api api(service, metrics, writes, link_secret);
+    api::WorkerPool workers(connect, f.workers, 4096);
     api::ServerOptions options;
     options.address = host;
     options.port = port;
@@ -112,10 +116,10 @@ int serve(const ServeFlags& f) {
     try {
       bound = server.listen();
     } catch (const std::exception& e) {
-      throw UsageError("cannot listen on " + f.listen + ": " + e.what());
+      throw Error(ErrorCode::kUsage, "cannot listen on " + f.listen + ": " + e.what());
     }
     std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
-              << f.store.workflows << " on " << f.store.db << (scheduler ? ", scheduler on" : ", scheduler off")
+              << f.store.workflows << " on " << database << (scheduler ? ", scheduler on" : ", scheduler off")
               << (dispatcher ? ", e-mail via " + dispatcher_host(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
               << "listening on http://" << bound << std::endl;
     server.run();

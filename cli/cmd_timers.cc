@@ -1,7 +1,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "adapters/json_codec.h"
+#include "service/data_codec.h"
 #include "cli/commands.h"
 #include "cli/store_flags.h"
 
@@ -12,9 +12,9 @@ namespace {
 using nlohmann::json;
 
 Timestamp parse_now(const std::string& text) {
-  if (text.empty()) return now();
+  if (text.empty()) return system_clock().now();
   auto t = parse_timestamp(text);
-  if (!t) throw UsageError("--now must look like 2027-10-03T09:00:00Z, not '" + text + "'");
+  if (!t) throw Error(ErrorCode::kUsage, "--now must look like 2027-10-03T09:00:00Z, not '" + text + "'");
   return *t;
 }
 
@@ -33,10 +33,11 @@ void add_timers(CLI::App& app, int& exit_code) {
     run->callback([=, &exit_code] {
       exit_code = guarded([&] {
         Timestamp when = parse_now(*at);
-        Workspace ws(*f);
+        FixedClock clock(when);
+        Workspace ws(*f, clock);
         json fired = json::array();
         for (;;) {
-          auto batch = ws.store->fire_due_timers(ws.lookup(), when, 200);
+          auto batch = ws.service->fire_due_timers(*ws.store, 200);
           for (const auto& t : batch) {
             fired.push_back({{"timer", t.timer_id}, {"case", t.case_id}, {"key", t.key},
                              {"due", format_timestamp(t.due)}, {"outcome", t.outcome}});
@@ -64,8 +65,8 @@ void add_timers(CLI::App& app, int& exit_code) {
     auto status = std::make_shared<std::string>();
     auto* list = cmd->add_subcommand("list", "List timers, soonest first");
     list->add_option("--case", *case_id, "Only this case's timers");
-    list->add_option("--status", *status, "pending, fired, skipped or cancelled")
-        ->check(CLI::IsMember({"pending", "fired", "skipped", "cancelled"}));
+    list->add_option("--status", *status, "pending, fired, skipped, failed (set aside) or cancelled")
+        ->check(CLI::IsMember({"pending", "fired", "skipped", "failed", "cancelled"}));
     add_store_flags(list, *f, false);
     list->callback([=, &exit_code] {
       exit_code = guarded([&] {

@@ -41,11 +41,8 @@ void add_user(CLI::App& app, int& exit_code) {
   add->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*flags);
-      auto result = store->add_user(*name, *email, split_list(*roles), now());
-      if (auto* f = std::get_if<Failure>(&result)) {
-        std::cerr << "osic: " << f->message << "\n";
-        return 1;
-      }
+      auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now());
+      if (auto* e = std::get_if<Error>(&result)) return report(*e);
       const std::string& token = std::get<std::string>(result);
       if (flags->json) {
         nlohmann::json out = user_to_json(*store->user_by_name(*name));

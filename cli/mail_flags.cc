@@ -6,7 +6,7 @@ MailSettings mail_settings(const MailFlags& flags) {
   MailSettings settings;
   std::string error;
   auto smtp = parse_smtp_url(flags.smtp, error);
-  if (!smtp) throw UsageError(error);
+  if (!smtp) throw Error(ErrorCode::kUsage, error);
   settings.smtp = *smtp;
   const std::string& from = flags.from;
   auto lt = from.find('<'), gt = from.find('>');
@@ -18,7 +18,7 @@ MailSettings mail_settings(const MailFlags& flags) {
     settings.from = {"", from};
   }
   if (settings.from.email.find('@') == std::string::npos) {
-    throw UsageError("--mail-from needs an address such as \"OSIC <osic@uni.ac.ir>\"");
+    throw Error(ErrorCode::kUsage, "--mail-from needs an address such as \"OSIC <osic@uni.ac.ir>\"");
   }
   settings.base_url = flags.base_url;
   while (!settings.base_url.empty() && settings.base_url.back() == '/') settings.base_url.pop_back();

@@ -6,7 +6,7 @@
 
 namespace osic::cli {
 
-// UsageError when --smtp or --mail-from is malformed.
+// Error kUsage when --smtp or --mail-from is malformed.
 MailSettings mail_settings(const MailFlags& flags);
 
 }  // namespace osic::cli

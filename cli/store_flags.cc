@@ -5,7 +5,9 @@
 namespace osic::cli {
 
 void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
-  cmd->add_option("--db", flags.db, "Database URL: sqlite:PATH or postgresql://user@host:port/db")
+  cmd->add_option("--db", flags.db,
+                  "Database URL: sqlite:PATH, postgresql://user:pass@host:port/db?sslmode=..., or libpq "
+                  "keywords \"host=... dbname=...\"")
       ->capture_default_str();
   cmd->add_option("--sync", flags.sync, "SQLite durability: full, or normal to trade the last "
                                         "commits on power loss for speed")
@@ -22,7 +24,14 @@ StoreOptions store_options(const StoreFlags& flags) {
   return {flags.db, flags.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull};
 }
 
-std::unique_ptr<CaseStore> open_store(const StoreFlags& flags) { return CaseStore::open(store_options(flags)); }
+const Clock& system_clock() {
+  static const SystemClock kClock;
+  return kClock;
+}
+
+std::unique_ptr<Storage> open_store(const StoreFlags& flags) {
+  return open_storage(store_options(flags), system_clock());
+}
 
 void add_mail_flags(CLI::App* cmd, MailFlags& flags) {
   cmd->add_option("--smtp", flags.smtp, "SMTP server: smtp://user:pass@host:port?tls=starttls|tls|none");
@@ -30,41 +39,49 @@ void add_mail_flags(CLI::App* cmd, MailFlags& flags) {
   cmd->add_option("--base-url", flags.base_url, "Where links in e-mails point")->capture_default_str();
 }
 
-WorkflowSet publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry) {
+WorkflowSet publish_workflows(const StoreFlags& flags, Storage& storage, WorkflowRegistry& registry,
+                              const Clock& clock) {
   WorkflowSet set = load_workflows({flags.workflows});
   if (!set.ok()) {
     for (const auto& d : set.diagnostics) std::cerr << d.to_string() << "\n";
-    std::string why = set.io_errors.empty() ? "workflow definitions have errors" : set.io_errors.front();
-    throw UsageError(why);
+    if (!set.io_errors.empty()) throw Error(ErrorCode::kFileUnreadable, set.io_errors.front());
+    throw Error(ErrorCode::kWorkflowsInvalid, "workflow definitions have errors");
   }
-  registry.publish(store, set, now());
+  registry.publish(storage, set.to_publish(), clock.now());
   return set;
 }
 
-Workspace::Workspace(const StoreFlags& flags) : store(open_store(flags)) {
+Workspace::Workspace(const StoreFlags& flags, const Clock& clock) : store(open_storage(store_options(flags), clock)) {
   registry = std::make_unique<WorkflowRegistry>(fallback_calendar);
-  workflows = publish_workflows(flags, *store, *registry);
+  workflows = publish_workflows(flags, *store, *registry, clock);
+  service = std::make_unique<CaseService>(*registry, clock);
 }
 
 Actor Workspace::actor(const std::string& name) {
   auto user = store->user_by_name(name);
-  if (!user) throw UsageError("no user '" + name + "' (add one with: osic user add)");
+  if (!user) throw Error(ErrorCode::kUserNotFound, "no user '" + name + "' (add one with: osic user add)", {name});
   return user->actor();
 }
 
-Timestamp now() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+int report(const Error& e) {
+  const int code = exit_code(e.code);
+  // A refusal names its code, which scripts match on; other failures read as a sentence.
+  if (code == 1) {
+    std::cerr << "osic: " << e.name() << ": " << e.message << "\n";
+  } else {
+    std::cerr << "osic: " << e.message << "\n";
+  }
+  return code;
 }
 
 int guarded(const std::function<int()>& body) {
   try {
     return body();
-  } catch (const StoreError& e) {
-    std::cerr << "osic: " << e.what() << "\n";
-  } catch (const UsageError& e) {
-    std::cerr << "osic: " << e.what() << "\n";
+  } catch (const Error& e) {
+    return report(e);
+  } catch (const std::exception& e) {
+    return report(Error(ErrorCode::kInternal, e.what()));
   }
-  return 2;
 }
 
 }  // namespace osic::cli

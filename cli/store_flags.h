@@ -3,19 +3,13 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
-#include <stdexcept>
 #include <string>
 
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
+#include "adapters/store/storage.h"
+#include "adapters/workflow_files.h"
+#include "service/case_service.h"
 
 namespace osic::cli {
-
-// A problem with what the user asked for: printed as "osic: message", exit 2.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct StoreFlags {
   std::string db = "sqlite:osic.db";
@@ -32,33 +26,39 @@ struct MailFlags {
 };
 void add_mail_flags(CLI::App* cmd, MailFlags& flags);
 
-
 void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows);
-
-std::unique_ptr<CaseStore> open_store(const StoreFlags& flags);
-
-// Loads the workflow folder and records it in the store; invalid files stop the command
-// with their diagnostics. Returns what it loaded (calendars and e-mail templates too).
-WorkflowSet publish_workflows(const StoreFlags& flags, CaseStore& store, WorkflowRegistry& registry);
-
-Timestamp now();
-
-// Everything a command on cases works with, opened from the flags: the store, and the
-// workflows recorded in it.
-struct Workspace {
-  std::unique_ptr<CaseStore> store;
-  WeekendCalendar fallback_calendar;
-  std::unique_ptr<WorkflowRegistry> registry;
-  WorkflowSet workflows;
-
-  explicit Workspace(const StoreFlags& flags);
-  EngineLookup lookup() { return registry->lookup(*store); }
-  Actor actor(const std::string& name);  // the user by name; UsageError when unknown
-};
 
 StoreOptions store_options(const StoreFlags& flags);
 
-// Runs a command body: StoreError and UsageError become "osic: ..." and exit 2.
+// The clock of a command: the system's.
+const Clock& system_clock();
+
+std::unique_ptr<Storage> open_store(const StoreFlags& flags);
+
+// Loads the workflow folder and records it in storage; invalid files stop the command
+// with their diagnostics (Error kWorkflowsInvalid). Returns what it loaded (calendars
+// and e-mail templates too).
+WorkflowSet publish_workflows(const StoreFlags& flags, Storage& storage, WorkflowRegistry& registry,
+                              const Clock& clock = system_clock());
+
+// Everything a command on cases works with, opened from the flags: storage, the
+// workflows recorded in it, and the case service over them.
+struct Workspace {
+  std::unique_ptr<Storage> store;
+  WeekendCalendar fallback_calendar;
+  std::unique_ptr<WorkflowRegistry> registry;
+  WorkflowSet workflows;
+  std::unique_ptr<CaseService> service;
+
+  explicit Workspace(const StoreFlags& flags, const Clock& clock = system_clock());
+  Actor actor(const std::string& name);  // the user by name; Error kUserNotFound when unknown
+};
+
+// Runs a command body and returns its exit code: an Error becomes one line on stderr
+// ("osic: ...") and the exit code of its code (error.h).
 int guarded(const std::function<int()>& body);
+
+// Prints a refusal or a failure as `guarded` would, and returns its exit code.
+int report(const Error& error);
 
 }  // namespace osic::cli

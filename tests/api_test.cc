@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "adapters/store/case_store.h"
+#include "adapters/store/storage.h"
 #include "adapters/mail/links.h"
 #include "api/api.h"
 #include "api/worker_pool.h"
@@ -395,8 +395,9 @@ TEST(WorkerPool, AFullQueueRefusesAtOnceInsteadOfPilingUp) {
   gate.lock();  // the one worker blocks on the first task until released
   std::atomic<int> ran{0};
   {
-    api::WorkerPool pool({test::fresh_database("sqlite"), SyncMode::kFull}, 1, 2);
-    auto task = [&](CaseStore*) {
+    static const SystemClock clock;
+    api::WorkerPool pool(storage_factory({test::fresh_database("sqlite"), SyncMode::kFull}, clock), 1, 2);
+    auto task = [&](Storage*) {
       std::lock_guard hold(gate);
       ++ran;
     };
@@ -437,7 +438,7 @@ TEST(ApiShutdown, SigtermDuringLoadLosesNoAcknowledgedAction) {
   stop = true;
   for (auto& t : clients) t.join();
   ASSERT_GT(acknowledged.size(), 20u);
-  auto store = CaseStore::open({db, SyncMode::kFull});
+  auto store = open_storage({db, SyncMode::kFull}, SystemClock());
   for (int64_t id : acknowledged) EXPECT_EQ(store->history(id).size(), 1u) << "acknowledged case " << id << " lost";
 }
 

@@ -99,7 +99,7 @@ TEST_P(DurabilityTest, SigkillLosesNoAcknowledgedActionAndHalfWritesNothing) {
   std::set<int64_t> cases;
   for (const auto& [id, version] : acked) cases.insert(id);
   for (int64_t id : cases) {
-    auto c = after.store->get_case(after.lookup(), id);
+    auto c = after.get_case(id);
     ASSERT_TRUE(c) << "acknowledged case " << id << " is gone";
     auto history = after.store->history(id);
     // Contiguous, complete history: seq 1..version, and the case row agrees.
@@ -113,7 +113,7 @@ TEST_P(DurabilityTest, SigkillLosesNoAcknowledgedActionAndHalfWritesNothing) {
     size_t submits = 0;
     for (const auto& h : history) submits += h.to == "osic_review";
     EXPECT_EQ(after.store->outbox(id).size(), submits) << "case " << id;
-    auto timers = after.store->timers(id);
+    auto timers = after.timers(id);
     EXPECT_EQ(timers.size(), submits) << "case " << id;
     size_t pending = 0;
     for (const auto& t : timers) pending += t.status == "pending";
@@ -159,7 +159,7 @@ TEST_P(DurabilityTest, TwoProcessesRacingOnOneCaseExactlyOneWins) {
           while (arrived[i].load() < 2) {
           }
           auto r = office.act(kSara, ids[i], "submit", {}, /*expected=*/1);
-          std::string outcome = std::holds_alternative<StoredCase>(r) ? "win" : std::get<Failure>(r).code;
+          std::string outcome = std::holds_alternative<StoredCase>(r) ? "win" : std::string(std::get<Error>(r).name());
           write_line(fds[1], std::to_string(i) + " " + outcome);
         }
       } catch (const std::exception& e) {

@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "adapters/crypto.h"
+#include "service/crypto.h"
 #include "adapters/mail/dispatcher.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/mime.h"
@@ -119,7 +119,7 @@ class MailTest : public ::testing::Test {
   }
   OutboxDispatcher dispatcher(const MailSettings& s) {
     WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
-    return OutboxDispatcher({db_, SyncMode::kFull}, office_.registry, set.templates, s);
+    return OutboxDispatcher(storage_factory({db_, SyncMode::kFull}, office_.clock), office_.service, set.templates, s);
   }
   // A case that enters osic_review: one outbox row for the role osic_head.
   int64_t submitted() {
@@ -208,7 +208,7 @@ TEST_F(MailTest, AuthAndImplicitTls) {
   std::string dir2 = dir_ + "/two";
   fs::create_directories(dir2);
   SmtpServer with_auth(port_ + 1, dir2, "", "", "auth");
-  int64_t id = submitted();
+  submitted();
   // (aiosmtpd 1.4 never answers a failed login, so wrong credentials cannot be shown here.)
   MailSettings right = settings();
   std::string error;

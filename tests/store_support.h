@@ -9,8 +9,13 @@
 #include <cstdlib>
 #include <string>
 
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
+#include <nlohmann/json.hpp>
+
+#include "adapters/store/storage.h"
+#include "adapters/workflow_files.h"
+#include "fakes.h"
+#include "service/case_service.h"
+#include "service/data_codec.h"
 #include "test_support.h"
 
 namespace osic::test {
@@ -56,48 +61,69 @@ inline Timestamp t0() {
       std::chrono::sys_days{std::chrono::year{2027} / 1 / 4} + std::chrono::hours(9));
 }
 
-// A store with the shipped workflows recorded and the office's people as users.
+// Storage with the shipped workflows recorded, and the case service over it, on a
+// clock the test moves.
 struct Office {
-  std::unique_ptr<CaseStore> store;
+  FakeClock clock{t0()};
+  std::unique_ptr<Storage> store;
   WeekendCalendar calendar;
   WorkflowRegistry registry{calendar};
+  CaseService service{registry, clock};
 
   explicit Office(const std::string& url, SyncMode sync = SyncMode::kFull,
                   const std::string& workflows = std::string(OSIC_SOURCE_DIR) + "/workflows")
-      : store(CaseStore::open({url, sync})) {
+      : store(open_storage({url, sync}, clock)) {
     WorkflowSet set = load_workflows({workflows});
     EXPECT_TRUE(set.ok());
-    registry.publish(*store, set, t0());
+    registry.publish(*store, set.to_publish(), t0());
   }
 
-  EngineLookup lookup() { return registry.lookup(*store); }
   std::shared_ptr<const Engine> engine(const std::string& name) { return registry.current(name); }
 
+  std::optional<StoredCase> get_case(int64_t id) {
+    auto r = service.get(*store, id);
+    if (auto* c = std::get_if<StoredCase>(&r)) return *c;
+    return std::nullopt;
+  }
+  CasePage list(const CaseFilter& filter) { return service.list(*store, filter); }
+  std::vector<TimerRow> timers(int64_t id) { return store->list_timers({id, "", 1000}); }
+  // Fires what is due at `when` (the clock moves there).
+  std::vector<FiredTimer> fire(Timestamp when, int limit = 100) {
+    clock.Set(when);
+    return service.fire_due_timers(*store, limit);
+  }
+
+  Result<StoredCase> start(const Actor& actor, const std::string& workflow, const Data& data,
+                           const std::string& title = "", Timestamp when = t0()) {
+    clock.Set(when);
+    return service.start(*store, actor, {workflow, title, data_to_json(data), "", "test"});
+  }
   StoredCase start_agreement(const Actor& staff, const std::string& partner = "Sorbonne") {
-    auto r = store->start_case(*engine("agreement"), registry.current_version("agreement"), staff,
-                               "MoU", {{"partner", Value(partner)}, {"country", Value("FR")}}, "test", t0());
+    auto r = start(staff, "agreement", {{"partner", Value(partner)}, {"country", Value("FR")}}, "MoU");
     EXPECT_TRUE(std::holds_alternative<StoredCase>(r));
     return std::get<StoredCase>(r);
   }
 
   Result<StoredCase> act(const Actor& actor, int64_t id, const std::string& action,
                          ActionInput input = {}, std::optional<int64_t> expected = std::nullopt,
-                         const std::string& key = "") {
-    return store->act(lookup(), actor, ActRequest{id, action, std::move(input), expected, key, "test"}, t0());
+                         const std::string& key = "", Timestamp when = t0()) {
+    clock.Set(when);
+    nlohmann::json data = input.data.empty() ? nlohmann::json(nullptr) : data_to_json(input.data);
+    return service.act(*store, actor, {id, action, data, input.comment, expected, key, "test"});
   }
 };
 
 inline const StoredCase& ok_case(const Result<StoredCase>& r) {
   static StoredCase empty;
-  if (auto* f = std::get_if<Failure>(&r)) {
-    ADD_FAILURE() << f->code << ": " << f->message;
+  if (auto* e = std::get_if<Error>(&r)) {
+    ADD_FAILURE() << e->name() << ": " << e->message;
     return empty;
   }
   return std::get<StoredCase>(r);
 }
 
-inline Failure failed(const Result<StoredCase>& r) {
-  if (auto* f = std::get_if<Failure>(&r)) return *f;
+inline Error failed(const Result<StoredCase>& r) {
+  if (auto* e = std::get_if<Error>(&r)) return *e;
   ADD_FAILURE() << "expected a failure";
   return {};
 }

@@ -26,7 +26,7 @@ TEST_P(StoreTest, StartsAndActsAppendingHistoryAndBumpingTheVersion) {
   EXPECT_EQ(after.state.state, "osic_review");
   EXPECT_EQ(after.state.version, 2);
 
-  auto reread = office_.store->get_case(office_.lookup(), c.id);
+  auto reread = office_.get_case(c.id);
   ASSERT_TRUE(reread);
   EXPECT_EQ(reread->state.state, "osic_review");
   EXPECT_EQ(reread->state.data.at("partner"), Value("Sorbonne"));
@@ -50,10 +50,10 @@ TEST_P(StoreTest, TextRoundTripsExactly) {
   const std::string nasty = "O'Brien \"quoted\" '; DROP TABLE cases; --";
   StoredCase c = office_.start_agreement(kSara, persian);
   ok_case(office_.act(kSara, c.id, "submit", {{}, nasty}));
-  auto reread = office_.store->get_case(office_.lookup(), c.id);
+  auto reread = office_.get_case(c.id);
   EXPECT_EQ(reread->state.data.at("partner").as_string(), persian);
   EXPECT_EQ(office_.store->history(c.id)[1].comment, nasty);
-  CasePage page = office_.store->list_cases(office_.lookup(), {.q = "تهران"});
+  CasePage page = office_.list({.q = "تهران"});
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_EQ(page.items[0].id, c.id);
 }
@@ -61,8 +61,8 @@ TEST_P(StoreTest, TextRoundTripsExactly) {
 TEST_P(StoreTest, AStaleVersionIsAConflictAndWritesNothing) {
   StoredCase c = office_.start_agreement(kSara);
   ok_case(office_.act(kSara, c.id, "submit"));
-  Failure f = failed(office_.act(kHamid, c.id, "accept", {}, /*expected=*/1));
-  EXPECT_EQ(f.kind, Failure::Kind::kConflict);
+  Error f = failed(office_.act(kHamid, c.id, "accept", {}, /*expected=*/1));
+  EXPECT_EQ(f.code, ErrorCode::kVersionConflict);
   EXPECT_EQ(f.current_version, 2);
   EXPECT_EQ(f.message, "the case has changed: its current version is 2");
   EXPECT_EQ(office_.store->history(c.id).size(), 2u);
@@ -71,12 +71,11 @@ TEST_P(StoreTest, AStaleVersionIsAConflictAndWritesNothing) {
 
 TEST_P(StoreTest, ARefusalWritesNothing) {
   StoredCase c = office_.start_agreement(kSara);
-  Failure f = failed(office_.act(kHamid, c.id, "submit"));
-  EXPECT_EQ(f.kind, Failure::Kind::kRefused);
-  EXPECT_EQ(f.code, "role_not_allowed");
+  Error f = failed(office_.act(kHamid, c.id, "submit"));
+  EXPECT_EQ(f.code, ErrorCode::kRoleNotAllowed);
   EXPECT_EQ(office_.store->history(c.id).size(), 1u);
-  EXPECT_EQ(office_.store->get_case(office_.lookup(), c.id)->state.version, 1);
-  EXPECT_EQ(failed(office_.act(kSara, 999999, "submit")).kind, Failure::Kind::kNotFound);
+  EXPECT_EQ(office_.get_case(c.id)->state.version, 1);
+  EXPECT_EQ(failed(office_.act(kSara, 999999, "submit")).code, ErrorCode::kCaseNotFound);
 }
 
 TEST_P(StoreTest, AnIdempotentRetryReturnsTheFirstAnswerAndWritesNothing) {
@@ -87,8 +86,8 @@ TEST_P(StoreTest, AnIdempotentRetryReturnsTheFirstAnswerAndWritesNothing) {
   EXPECT_EQ(again.state.state, "osic_review");
   EXPECT_EQ(again.state.data, first.state.data);
   EXPECT_EQ(office_.store->history(c.id).size(), 2u);
-  Failure reused = failed(office_.act(kSara, c.id, "submit", {{}, "other"}, std::nullopt, "retry-1"));
-  EXPECT_EQ(reused.kind, Failure::Kind::kKeyReused);
+  Error reused = failed(office_.act(kSara, c.id, "submit", {{}, "other"}, std::nullopt, "retry-1"));
+  EXPECT_EQ(reused.code, ErrorCode::kIdempotencyKeyReused);
   // Keys belong to a user: hamid's "retry-1" is his own.
   EXPECT_EQ(ok_case(office_.act(kHamid, c.id, "accept", {}, std::nullopt, "retry-1")).state.state,
             "legal_review");
@@ -101,10 +100,10 @@ TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
   ok_case(office_.act(kLeila, c.id, "approve"));
   StoredCase one = ok_case(office_.act(kDina, c.id, "approve"));
   EXPECT_EQ(one.state.state, "dean_approval");
-  auto reread = office_.store->get_case(office_.lookup(), c.id);
+  auto reread = office_.get_case(c.id);
   ASSERT_EQ(reread->state.votes.size(), 1u);
   EXPECT_EQ(reread->state.votes[0].user, "dina");
-  EXPECT_EQ(failed(office_.act(kDina, c.id, "approve")).code, "already_voted");
+  EXPECT_EQ(failed(office_.act(kDina, c.id, "approve")).code, ErrorCode::kAlreadyVoted);
   EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "approve")).state.state, "signature");
   // Back to dean_approval through a renewal: a new round, the old votes do not count.
   ok_case(office_.act(kSara, c.id, "record_signature",
@@ -113,7 +112,7 @@ TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
   ok_case(office_.act(kSara, c.id, "start_renewal"));
   StoredCase renewal = ok_case(office_.act(kSara, c.id, "submit"));
   EXPECT_EQ(renewal.state.state, "dean_approval");
-  EXPECT_TRUE(office_.store->get_case(office_.lookup(), c.id)->state.votes.empty());
+  EXPECT_TRUE(office_.get_case(c.id)->state.votes.empty());
   EXPECT_EQ(ok_case(office_.act(kDina, c.id, "approve")).state.state, "dean_approval");
   EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "reject", {{}, "not renewing"})).state.state, "rejected");
 }
@@ -121,7 +120,7 @@ TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
 TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {
   StoredCase c = office_.start_agreement(kSara);
   ok_case(office_.act(kSara, c.id, "submit"));
-  auto timers = office_.store->timers(c.id);
+  auto timers = office_.timers(c.id);
   ASSERT_EQ(timers.size(), 1u);
   EXPECT_EQ(timers[0].key, "osic_review/deadline");
   EXPECT_EQ(timers[0].status, "pending");
@@ -131,7 +130,7 @@ TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {
   EXPECT_EQ(outbox[0].recipients, "[\"osic_head\"]");
   EXPECT_EQ(outbox[0].status, "pending");
   ok_case(office_.act(kHamid, c.id, "accept"));
-  EXPECT_EQ(office_.store->timers(c.id)[0].status, "cancelled");
+  EXPECT_EQ(office_.timers(c.id)[0].status, "cancelled");
   EXPECT_EQ(office_.store->outbox(c.id).size(), 2u);
 }
 
@@ -145,13 +144,17 @@ TEST_P(StoreTest, ACaseKeepsTheWorkflowVersionItStartedOn) {
   EXPECT_EQ(office_.store->record_workflow("agreement", source, t0()), 1);
   int v2 = office_.store->record_workflow("agreement", changed, t0());
   EXPECT_EQ(v2, 2);
-  WorkflowRegistry fresh(office_.calendar);  // as after a restart with the edited file
-  auto lookup = fresh.lookup(*office_.store);
-  auto engine_v2 = fresh.engine(*office_.store, "agreement", 2);
-  auto new_case = office_.store->start_case(*engine_v2, 2, kSara, "MoU", {{"partner", Value("KTH")}, {"country", Value("SE")}}, "test", t0());
-  Failure f = failed(office_.store->act(lookup, kSara, {std::get<StoredCase>(new_case).id, "submit", {}, {}, "", "test"}, t0()));
-  EXPECT_EQ(f.code, "required_field_missing");
-  StoredCase old_after = ok_case(office_.store->act(lookup, kSara, {old_case.id, "submit", {}, {}, "", "test"}, t0()));
+  // As after a restart with the edited file: version 2 is current, version 1 is read back.
+  WorkflowRegistry fresh(office_.calendar);
+  WorkflowSet edited;
+  edited.files.push_back({"agreement.yaml", changed, load_definition(changed, "agreement.yaml")});
+  fresh.publish(*office_.store, edited.to_publish(), t0());
+  CaseService service(fresh, office_.clock);
+  auto new_case = service.start(*office_.store, kSara, {"agreement", "MoU", {{"partner", "KTH"}, {"country", "SE"}}, "", "test"});
+  EXPECT_EQ(ok_case(new_case).workflow_version, 2);
+  Error f = failed(service.act(*office_.store, kSara, {std::get<StoredCase>(new_case).id, "submit", nullptr, "", {}, "", "test"}));
+  EXPECT_EQ(f.code, ErrorCode::kRequiredFieldMissing);
+  StoredCase old_after = ok_case(service.act(*office_.store, kSara, {old_case.id, "submit", nullptr, "", {}, "", "test"}));
   EXPECT_EQ(old_after.state.state, "osic_review");
   EXPECT_EQ(old_after.workflow_version, 1);
 }
@@ -165,8 +168,8 @@ TEST_P(StoreTest, UsersAreFoundByTokenAndTheTokenIsNotStored) {
   EXPECT_EQ(user->roles, (std::vector<std::string>{"protocol", "staff"}));
   EXPECT_FALSE(office_.store->user_by_token("not-a-token"));
   auto again = office_.store->add_user("parisa", "x@y", {"staff"}, t0());
-  EXPECT_EQ(std::get<Failure>(again).code, "user_exists");
-  EXPECT_EQ(std::get<Failure>(office_.store->add_user("system", "x@y", {}, t0())).code, "bad_user_name");
+  EXPECT_EQ(std::get<Error>(again).name(), "user_exists");
+  EXPECT_EQ(std::get<Error>(office_.store->add_user("system", "x@y", {}, t0())).name(), "bad_user_name");
   if (GetParam() == "sqlite") {
     office_.store.reset();  // checkpoint the WAL into the file
     std::ifstream file(sqlite_path(url_), std::ios::binary);
@@ -180,27 +183,27 @@ TEST_P(StoreTest, ListsFilterAndPageWithStableCursors) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(office_.start_agreement(kSara, "Partner " + std::to_string(i)).id);
   ok_case(office_.act(kSara, ids[2], "submit"));
-  CasePage first = office_.store->list_cases(office_.lookup(), {.limit = 3});
+  CasePage first = office_.list({.limit = 3});
   ASSERT_EQ(first.items.size(), 3u);
   EXPECT_EQ(first.items[0].id, ids[6]);
   ASSERT_NE(first.next_cursor, 0);
   office_.start_agreement(kSara, "Added meanwhile");
-  CasePage second = office_.store->list_cases(office_.lookup(), {.after_id = first.next_cursor, .limit = 3});
+  CasePage second = office_.list({.after_id = first.next_cursor, .limit = 3});
   ASSERT_EQ(second.items.size(), 3u);
   EXPECT_EQ(second.items[0].id, ids[3]);
-  CasePage last = office_.store->list_cases(office_.lookup(), {.after_id = second.next_cursor, .limit = 3});
+  CasePage last = office_.list({.after_id = second.next_cursor, .limit = 3});
   EXPECT_EQ(last.items.size(), 1u);
   EXPECT_EQ(last.next_cursor, 0);
-  CasePage in_review = office_.store->list_cases(office_.lookup(), {.workflow = "agreement", .state = "osic_review"});
+  CasePage in_review = office_.list({.workflow = "agreement", .state = "osic_review"});
   ASSERT_EQ(in_review.items.size(), 1u);
   EXPECT_EQ(in_review.items[0].id, ids[2]);
-  EXPECT_EQ(office_.store->list_cases(office_.lookup(), {.q = "partner 4"}).items.size(), 1u);
-  EXPECT_EQ(office_.store->list_cases(office_.lookup(), {.q = "%"}).items.size(), 0u);
+  EXPECT_EQ(office_.list({.q = "partner 4"}).items.size(), 1u);
+  EXPECT_EQ(office_.list({.q = "%"}).items.size(), 0u);
 }
 
 TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
   office_.store.reset();
-  auto reopened = CaseStore::open({url_, SyncMode::kFull});
+  auto reopened = open_storage({url_, SyncMode::kFull}, office_.clock);
   EXPECT_EQ(reopened->users().size(), 0u);
   reopened.reset();
   {
@@ -212,9 +215,9 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
   try {
-    CaseStore::open({url_, SyncMode::kFull});
+    open_storage({url_, SyncMode::kFull}, office_.clock);
     FAIL() << "a newer schema must be refused";
-  } catch (const StoreError& e) {
+  } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (3); upgrade osic"),
               std::string::npos) << e.what();
   }
@@ -225,9 +228,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postg
 
 TEST(StoreUrl, UnknownUrlsAreRefusedClearly) {
   try {
-    CaseStore::open({"mysql://x", SyncMode::kFull});
+    open_storage({"mysql://x", SyncMode::kFull}, SystemClock());
     FAIL();
-  } catch (const StoreError& e) {
+  } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "unknown database URL 'mysql://x': use sqlite:PATH or postgresql://user@host:port/dbname");
   }
 }

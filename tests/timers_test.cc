@@ -14,7 +14,7 @@
 #include <set>
 #include <sstream>
 
-#include "adapters/json_codec.h"
+#include "service/data_codec.h"
 #include "store_support.h"
 
 namespace osic {
@@ -29,7 +29,7 @@ class TimersTest : public ::testing::TestWithParam<std::string> {
   Office office_{url_};
 
   std::vector<FiredTimer> run(const char* when) {
-    return office_.store->fire_due_timers(office_.lookup(), at(when), 100);
+    return office_.fire(at(when), 100);
   }
   size_t outbox_count(int64_t id, const std::string& template_name) {
     size_t n = 0;
@@ -63,10 +63,10 @@ TEST_P(TimersTest, RemindersFireOnTheirDatesOnceAndTheAgreementExpires) {
   EXPECT_EQ(outbox_count(c.id, "renewal_reminder"), 1u);
   EXPECT_EQ(run("2030-01-01T21:00:00Z").size(), 1u);  // D-30
   EXPECT_EQ(outbox_count(c.id, "renewal_reminder"), 2u);
-  EXPECT_EQ(office_.store->get_case(office_.lookup(), c.id)->state.state, "active");
+  EXPECT_EQ(office_.get_case(c.id)->state.state, "active");
   auto expiry = run("2030-01-31T20:30:00Z");  // D
   ASSERT_EQ(expiry.size(), 1u);
-  EXPECT_EQ(office_.store->get_case(office_.lookup(), c.id)->state.state, "expired");
+  EXPECT_EQ(office_.get_case(c.id)->state.state, "expired");
   auto history = office_.store->history(c.id);
   EXPECT_EQ(history.back().actor, "system");
   EXPECT_EQ(history.back().action, "expire");
@@ -76,10 +76,10 @@ TEST_P(TimersTest, RemindersFireOnTheirDatesOnceAndTheAgreementExpires) {
 }
 
 TEST_P(TimersTest, ARenewalMovesItsReminderAndTheLapseDate) {
-  auto started = office_.store->start_case(
-      *office_.engine("membership"), office_.registry.current_version("membership"), kSara, "IMU",
+  auto started = office_.start(
+      kSara, "membership",
       {{"organization", Value("International Mathematical Union")}, {"renewal_due_on", Value(day("2027-06-30"))}},
-      "test", t0());
+      "IMU");
   int64_t id = std::get<StoredCase>(started).id;
   ok_case(office_.act(kSara, id, "submit"));
   Actor c1{"c1", {"council"}}, c2{"c2", {"council"}}, finance{"farhad", {"finance"}};
@@ -93,21 +93,21 @@ TEST_P(TimersTest, ARenewalMovesItsReminderAndTheLapseDate) {
   EXPECT_EQ(pending[1].due, at("2028-06-30T20:30:00Z"));  // the day after the new due date
   EXPECT_EQ(run("2028-05-31T00:00:00Z").size(), 1u);
   EXPECT_EQ(run("2028-07-01T00:00:00Z").size(), 1u);
-  EXPECT_EQ(office_.store->get_case(office_.lookup(), id)->state.state, "lapsed");
+  EXPECT_EQ(office_.get_case(id)->state.state, "lapsed");
 }
 
 TEST_P(TimersTest, ADeadlineEscalatesAfterFiveBusinessDaysAndACancelledOneNeverFires) {
   // Submitted on Tuesday 16 March 2027 (25 Esfand 1405), Tehran: working days are
   // Wed 17, then (weekend, 29 Esfand, Nowruz, weekend) Sat 27, Sun 28, Mon 29, Tue 30.
   StoredCase late = office_.start_agreement(kSara);
-  ASSERT_TRUE(std::holds_alternative<StoredCase>(office_.store->act(
-      office_.lookup(), kSara, {late.id, "submit", {}, {}, "", "test"}, at("2027-03-16T07:00:00Z"))));
+  ASSERT_TRUE(std::holds_alternative<StoredCase>(
+      office_.act(kSara, late.id, "submit", {}, std::nullopt, "", at("2027-03-16T07:00:00Z"))));
   auto deadline = office_.store->list_timers({late.id, "pending", 10});
   ASSERT_EQ(deadline.size(), 1u);
   EXPECT_EQ(deadline[0].due, at("2027-03-30T20:30:00Z"));  // when Tuesday the 30th ends
   StoredCase prompt = office_.start_agreement(kSara);
-  ASSERT_TRUE(std::holds_alternative<StoredCase>(office_.store->act(
-      office_.lookup(), kSara, {prompt.id, "submit", {}, {}, "", "test"}, at("2027-03-16T07:00:00Z"))));
+  ASSERT_TRUE(std::holds_alternative<StoredCase>(
+      office_.act(kSara, prompt.id, "submit", {}, std::nullopt, "", at("2027-03-16T07:00:00Z"))));
   ok_case(office_.act(kHamid, prompt.id, "accept"));
   EXPECT_TRUE(run("2027-03-30T20:29:59Z").empty());
   auto fired = run("2027-03-30T20:30:00Z");
@@ -132,7 +132,7 @@ TEST_P(TimersTest, MissedTimersFireOnceInDueOrder) {
                        std::to_string(a.id) + " active/timer/expires_on - 30 days",
                        std::to_string(a.id) + " active/timer/expires_on"}));
   EXPECT_TRUE(run("2031-01-02T00:00:00Z").empty());
-  EXPECT_EQ(office_.store->get_case(office_.lookup(), a.id)->state.state, "expired");
+  EXPECT_EQ(office_.get_case(a.id)->state.state, "expired");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TimersTest, ::testing::Values("sqlite", "postgresql"),
@@ -154,10 +154,8 @@ std::string ping_workflows() {
 
 std::vector<int64_t> start_pings(Office& office, int n) {
   std::vector<int64_t> ids;
-  auto engine = office.engine("ping");
   for (int i = 0; i < n; ++i) {
-    auto r = office.store->start_case(*engine, office.registry.current_version("ping"), kSara, "",
-                                      {{"due_on", Value(day("2027-01-01"))}}, "test", t0());
+    auto r = office.start(kSara, "ping", {{"due_on", Value(day("2027-01-01"))}});
     ids.push_back(std::get<StoredCase>(r).id);
   }
   return ids;
@@ -190,7 +188,7 @@ TEST_P(TimerRaceTest, TwoNodesFireFiveThousandDueTimersEachExactlyOnce) {
       try {
         Office office(url, SyncMode::kNormal, workflows);
         for (;;) {
-          auto fired = office.store->fire_due_timers(office.lookup(), at("2027-01-01T12:00:00Z"), 50);
+          auto fired = office.fire(at("2027-01-01T12:00:00Z"), 50);
           std::string lines;
           for (const auto& f : fired) {
             lines += std::to_string(f.timer_id) + " " + f.outcome + " " + std::to_string(node) + "\n";
@@ -258,7 +256,7 @@ TEST_P(TimerRaceTest, SigkillWhileFiringLosesAndDoublesNothing) {
     if (pid == 0) {
       try {
         Office office(url, SyncMode::kFull, workflows);
-        while (!office.store->fire_due_timers(office.lookup(), at("2027-01-03T00:00:00Z"), 10).empty()) {
+        while (!office.fire(at("2027-01-03T00:00:00Z"), 10).empty()) {
         }
       } catch (const std::exception& e) {
         std::fprintf(stderr, "firing: %s\n", e.what());
@@ -279,7 +277,7 @@ TEST_P(TimerRaceTest, SigkillWhileFiringLosesAndDoublesNothing) {
   }
   EXPECT_GE(kills, 3) << "the firing finished before it could be interrupted";
   Office after(url, SyncMode::kFull, workflows);
-  while (!after.store->fire_due_timers(after.lookup(), at("2027-01-03T00:00:00Z"), 100).empty()) {
+  while (!after.fire(at("2027-01-03T00:00:00Z"), 100).empty()) {
   }
   for (int64_t id : ids) {
     auto history = after.store->history(id);
@@ -290,7 +288,7 @@ TEST_P(TimerRaceTest, SigkillWhileFiringLosesAndDoublesNothing) {
     ASSERT_EQ(by_timer["waiting/timer/ping"], 1) << "case " << id;
     ASSERT_EQ(by_timer["waiting/timer/close"], 1) << "case " << id;
     ASSERT_EQ(after.store->outbox(id).size(), 1u) << "case " << id;
-    ASSERT_EQ(after.store->get_case(after.lookup(), id)->state.state, "closed");
+    ASSERT_EQ(after.get_case(id)->state.state, "closed");
   }
 }
 

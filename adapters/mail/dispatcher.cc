@@ -6,17 +6,13 @@
 #include <set>
 #include <sstream>
 
-#include "adapters/crypto.h"
+#include "service/crypto.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/render.h"
 
 namespace osic {
 
 namespace {
-
-Timestamp wall_now() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 std::set<std::string> lines_of(const std::string& text) {
   std::set<std::string> out;
@@ -29,20 +25,21 @@ std::set<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
-OutboxDispatcher::OutboxDispatcher(StoreOptions store_options, WorkflowRegistry& registry,
+OutboxDispatcher::OutboxDispatcher(StorageFactory connect, CaseService& service,
                                    TemplateSet templates, MailSettings settings)
-    : store_options_(std::move(store_options)),
-      registry_(registry),
+    : connect_(std::move(connect)),
+      service_(service),
       templates_(std::move(templates)),
       settings_(std::move(settings)) {}
 
 OutboxDispatcher::~OutboxDispatcher() { stop(); }
 
-OutboxUpdate OutboxDispatcher::send_row(CaseStore& store, const OutboxRow& row, Timestamp now) {
+OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Timestamp now) {
   OutboxUpdate u{row.id, "failed", row.attempts + 1, now, "", std::nullopt, row.delivered};
-  auto c = store.get_case(registry_.lookup(store), row.case_id);
-  if (!c) return u.last_error = "the case is gone", u;
-  auto engine = registry_.engine(store, c->workflow, c->workflow_version);
+  auto found = service_.get(store, row.case_id);
+  if (std::holds_alternative<Error>(found)) return u.last_error = "the case is gone", u;
+  const StoredCase* c = &std::get<StoredCase>(found);
+  auto engine = service_.engine_of(store, c->workflow, c->workflow_version);
   auto t = templates_.templates.find(row.template_name);
   if (t == templates_.templates.end()) return u.last_error = "no e-mail template '" + row.template_name + "'", u;
 
@@ -122,7 +119,7 @@ DispatchStats OutboxDispatcher::run_once(Timestamp now) {
   DispatchStats stats;
   std::vector<OutboxRow> rows;
   try {
-    if (!claimer_) claimer_ = CaseStore::open(store_options_);
+    if (!claimer_ || !claimer_->usable()) claimer_ = connect_();
     rows = claimer_->claim_outbox(now, 100, std::chrono::seconds(300));
   } catch (...) {
     claimer_.reset();  // reconnect next round
@@ -135,10 +132,10 @@ DispatchStats OutboxDispatcher::run_once(Timestamp now) {
   int n = std::max(1, std::min<int>(settings_.concurrency, static_cast<int>(rows.size())));
   for (int w = 0; w < n; ++w) {
     workers.emplace_back([&] {
-      std::unique_ptr<CaseStore> store;
+      std::unique_ptr<Storage> store;
       for (size_t i; (i = next++) < rows.size();) {
         try {
-          if (!store) store = CaseStore::open(store_options_);
+          if (!store) store = connect_();
           OutboxUpdate u = send_row(*store, rows[i], now);
           store->update_outbox(u);
           std::lock_guard lock(mutex);
@@ -158,7 +155,7 @@ DispatchStats OutboxDispatcher::run_once(Timestamp now) {
 void OutboxDispatcher::start() {
   loop_.start([this] {
     try {
-      run_once(wall_now());
+      run_once(service_.clock().now());
     } catch (const std::exception& e) {
       std::cerr << "osic outbox: " << e.what() << "\n";
     }

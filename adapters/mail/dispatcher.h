@@ -13,8 +13,7 @@
 #include "adapters/mail/mime.h"
 #include "adapters/mail/smtp_client.h"
 #include "adapters/mail/templates.h"
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_registry.h"
+#include "service/case_service.h"
 
 namespace osic {
 
@@ -36,7 +35,8 @@ struct DispatchStats {
 
 class OutboxDispatcher {
  public:
-  OutboxDispatcher(StoreOptions store_options, WorkflowRegistry& registry, TemplateSet templates,
+  // Opens connections with `connect`; `service` reads cases and gives the clock.
+  OutboxDispatcher(StorageFactory connect, CaseService& service, TemplateSet templates,
                    MailSettings settings);
   ~OutboxDispatcher();
 
@@ -48,15 +48,15 @@ class OutboxDispatcher {
   void wake() { loop_.wake(); }
 
  private:
-  OutboxUpdate send_row(CaseStore& store, const OutboxRow& row, Timestamp now);
+  OutboxUpdate send_row(Storage& store, const OutboxRow& row, Timestamp now);
 
-  StoreOptions store_options_;
-  WorkflowRegistry& registry_;
+  StorageFactory connect_;
+  CaseService& service_;
   TemplateSet templates_;
   MailSettings settings_;
   // Kept across rounds: opening a connection runs the migration check, which takes
   // SQLite's write lock, and an idle server polls every few seconds.
-  std::unique_ptr<CaseStore> claimer_;
+  std::unique_ptr<Storage> claimer_;
   BackgroundLoop loop_;
 };
 

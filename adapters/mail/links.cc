@@ -50,9 +50,9 @@ std::string make_link_token(const std::string& secret, const LinkClaims& c) {
   return hex_of(payload) + "." + hmac_hex(secret, payload);
 }
 
-std::variant<LinkClaims, LinkError> verify_link_token(const std::string& secret, const std::string& token,
+Result<LinkClaims> verify_link_token(const std::string& secret, const std::string& token,
                                                       Timestamp now) {
-  const LinkError forged{LinkError::Kind::kForged, "this link is not valid"};
+  const Error forged(ErrorCode::kLinkInvalid, "this link is not valid");
   auto dot = token.find('.');
   if (dot == std::string::npos || token.size() > 4096) return forged;
   auto payload = unhex(token.substr(0, dot));
@@ -70,7 +70,7 @@ std::variant<LinkClaims, LinkError> verify_link_token(const std::string& secret,
   } catch (const std::exception&) {
     return forged;
   }
-  if (now >= c.expires) return LinkError{LinkError::Kind::kExpired, "this link has expired"};
+  if (now >= c.expires) return Error(ErrorCode::kLinkExpired, "this link has expired");
   return c;
 }
 

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "engine/calendar.h"
+#include "service/error.h"
 
 namespace osic {
 
@@ -20,14 +21,9 @@ struct LinkClaims {
   Timestamp expires;
 };
 
-struct LinkError {
-  enum class Kind { kForged, kExpired };
-  Kind kind;
-  std::string message;
-};
-
 std::string make_link_token(const std::string& secret, const LinkClaims& claims);
-std::variant<LinkClaims, LinkError> verify_link_token(const std::string& secret, const std::string& token,
+// Error kLinkInvalid (forged, malformed) or kLinkExpired.
+Result<LinkClaims> verify_link_token(const std::string& secret, const std::string& token,
                                                       Timestamp now);
 
 }  // namespace osic

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "adapters/crypto.h"
+#include "service/crypto.h"
 
 namespace osic {
 

@@ -4,7 +4,8 @@
 #include <string>
 
 #include "adapters/mail/templates.h"
-#include "adapters/store/case_store.h"
+#include "engine/engine.h"
+#include "service/records.h"
 
 namespace osic {
 

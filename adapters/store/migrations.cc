@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "adapters/store/sql.h"
-#include "adapters/store/store_error.h"
 
 namespace osic::sql {
 
@@ -89,12 +88,6 @@ std::string for_dialect(std::string sql, Dialect d) {
   return sql;
 }
 
-long long now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 int latest_schema_version() { return migrations().back().version; }
@@ -106,7 +99,7 @@ int Db::schema_version() {
   return ind == soci::i_ok ? static_cast<int>(version) : 0;
 }
 
-void Db::migrate() {
+void Db::migrate(Timestamp now) {
   try {
     {
       Tx tx(*this);
@@ -118,7 +111,7 @@ void Db::migrate() {
     }
     int current = schema_version();
     if (current > latest_schema_version()) {
-      throw StoreError("database " + info_.display + " has schema version " + std::to_string(current) +
+      throw Error(ErrorCode::kDatabaseUnavailable, "database " + info_.display + " has schema version " + std::to_string(current) +
                        ", newer than this osic knows (" + std::to_string(latest_schema_version()) +
                        "); upgrade osic before using it");
     }
@@ -128,13 +121,13 @@ void Db::migrate() {
       if (dialect() == Dialect::kPostgres) session_ << "SELECT pg_advisory_xact_lock(7420001)";
       if (schema_version() >= m.version) continue;  // another node got there first
       for (const auto& statement : m.statements) session_ << for_dialect(statement, dialect());
-      long long version = m.version, at = now_seconds();
+      long long version = m.version, at = now.time_since_epoch().count();
       session_ << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :a)",
           soci::use(version), soci::use(at);
       tx.commit();
     }
   } catch (const soci::soci_error& e) {
-    throw StoreError("cannot migrate database " + info_.display + ": " + e.get_error_message());
+    throw translate("cannot migrate database " + info_.display, e);
   }
 }
 

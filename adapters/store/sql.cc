@@ -3,32 +3,151 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include "adapters/store/store_error.h"
+#include <libpq-fe.h>
+
+#include <iostream>
 
 namespace osic::sql {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(const std::string& s, const std::string& uri) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    const bool complete = i + 2 < s.size();
+    const int hi = complete ? hex_value(s[i + 1]) : -1, lo = complete ? hex_value(s[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      throw Error(ErrorCode::kUsage, "database URL has a bad %-escape: " + uri.substr(0, uri.find("://") + 3) + "...");
+    }
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+// A libpq keyword value: quoted, with \ and ' escaped.
+std::string quoted(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string postgres_keywords(const std::string& uri) {
+  std::string rest = uri.substr(uri.find("://") + 3);
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string path;
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    path = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  std::string keywords;
+  auto add = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) keywords += (keywords.empty() ? "" : " ") + key + "=" + quoted(value);
+  };
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string credentials = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = credentials.find(':');
+    add("user", percent_decode(credentials.substr(0, colon), uri));
+    if (colon != std::string::npos) add("password", percent_decode(credentials.substr(colon + 1), uri));
+  }
+  std::string host = rest, port;
+  if (!host.empty() && host.front() == '[') {  // [::1]:5432
+    auto close = host.find(']');
+    if (close == std::string::npos) throw Error(ErrorCode::kUsage, "database URL has an unclosed '[' in its host");
+    port = host.size() > close + 2 && host[close + 1] == ':' ? host.substr(close + 2) : "";
+    host = host.substr(1, close - 1);
+  } else if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  add("host", percent_decode(host, uri));
+  add("port", port);
+  add("dbname", percent_decode(path, uri));
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    auto eq = pair.find('=');
+    if (!pair.empty()) {
+      if (eq == std::string::npos || eq == 0) {
+        throw Error(ErrorCode::kUsage, "database URL parameter '" + pair + "' needs a value, e.g. sslmode=require");
+      }
+      add(percent_decode(pair.substr(0, eq), uri), percent_decode(pair.substr(eq + 1), uri));
+    }
+    if (amp == std::string::npos) break;
+    start = amp + 1;
+  }
+  return keywords;
+}
 
 ConnectInfo parse_url(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);  // sqlite://path as well
-    if (path.empty()) throw StoreError("database URL 'sqlite:' needs a file path, e.g. sqlite:osic.db");
+    if (path.empty()) throw Error(ErrorCode::kUsage, "database URL 'sqlite:' needs a file path, e.g. sqlite:osic.db");
     return {Dialect::kSqlite, "sqlite3", "db=\"" + path + "\" timeout=30", "sqlite:" + path};
   }
   bool uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
   bool keywords = url.find("dbname=") != std::string::npos || url.find("host=") != std::string::npos;
-  if (uri || keywords) {
+  if (uri) {
     std::string display = url;
-    if (uri) {  // hide a password in user:pass@host
-      auto at = display.find('@');
-      auto colon = display.find(':', display.find("://") + 3);
-      if (at != std::string::npos && colon != std::string::npos && colon < at) {
-        display.replace(colon + 1, at - colon - 1, "***");
-      }
+    auto at = display.rfind('@', display.find('/', display.find("://") + 3));
+    auto colon = display.find(':', display.find("://") + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      display.replace(colon + 1, at - colon - 1, "***");  // hide a password in user:pass@host
+    }
+    return {Dialect::kPostgres, "postgresql", postgres_keywords(url), display};
+  }
+  if (keywords) {
+    std::string display;  // every keyword but the password
+    size_t start = 0;
+    while (start < url.size()) {
+      size_t space = url.find(' ', start);
+      std::string word = url.substr(start, space == std::string::npos ? std::string::npos : space - start);
+      if (!word.empty() && word.rfind("password=", 0) != 0) display += (display.empty() ? "" : " ") + word;
+      if (space == std::string::npos) break;
+      start = space + 1;
     }
     return {Dialect::kPostgres, "postgresql", url, display};
   }
-  throw StoreError("unknown database URL '" + url +
-                   "': use sqlite:PATH or postgresql://user@host:port/dbname");
+  throw Error(ErrorCode::kUsage, "unknown database URL '" + url +
+                                     "': use sqlite:PATH or postgresql://user@host:port/dbname");
+}
+
+Error Db::translate(const std::string& what, const soci::soci_error& e) {
+  if (info_.dialect == Dialect::kPostgres) {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(session_.get_backend());
+    if (!backend || !backend->conn_ || PQstatus(backend->conn_) != CONNECTION_OK) usable_ = false;
+  }
+  if (e.get_error_category() == soci::soci_error::connection_error) usable_ = false;
+  if (e.get_error_category() == soci::soci_error::constraint_violation) {
+    Error conflict(ErrorCode::kWriteConflict, "a concurrent write got there first; retry");
+    conflict.detail = what + ": " + e.get_error_message();
+    return conflict;
+  }
+  std::cerr << "osic: database: " << what << ": " << e.get_error_message() << "\n";
+  return database_unavailable(what, e.get_error_message());
 }
 
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
@@ -48,7 +167,10 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
       session_ << "SET client_min_messages TO WARNING";
     }
   } catch (const soci::soci_error& e) {
-    throw StoreError("cannot open database " + info_.display + ": " + e.get_error_message());
+    Error error(ErrorCode::kDatabaseUnavailable, "cannot open database " + info_.display + ": " +
+                                                     e.get_error_message());
+    error.detail = e.get_error_message();
+    throw error;
   }
 }
 

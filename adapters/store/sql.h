@@ -7,6 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "engine/calendar.h"
+#include "service/error.h"
+
 namespace osic::sql {
 
 enum class Dialect { kSqlite, kPostgres };
@@ -19,8 +22,13 @@ struct ConnectInfo {
   std::string display;     // what to show a person (no password)
 };
 
-// "sqlite:PATH", "postgresql://user@host:port/db" or a libpq "host=... dbname=..." string.
+// "sqlite:PATH", "postgresql://user:pass@host:port/db?sslmode=require" (percent-encoded
+// parts decoded) or a libpq "host=... dbname=..." string. Throws Error kUsage.
 ConnectInfo parse_url(const std::string& url);
+
+// A postgresql:// URI as libpq keywords, each value quoted: SOCI 4.0 hands the backend a
+// string it parses itself, so the URI form must not reach it unconverted.
+std::string postgres_keywords(const std::string& uri);
 
 class Db {
  public:
@@ -30,12 +38,30 @@ class Db {
   const ConnectInfo& info() const { return info_; }
 
   // Runs the numbered migrations not yet applied, each in its own transaction.
-  void migrate();
+  void migrate(Timestamp now);
   int schema_version();
+
+  // A SOCI failure as our Error: a constraint violation is a write conflict (someone
+  // got there first), anything else is the database being unavailable. The database's
+  // own words go to `detail`, for the log, never to a client. A lost connection marks
+  // this Db unusable, so its owner opens a new one.
+  Error translate(const std::string& what, const soci::soci_error& e);
+  bool usable() const { return usable_; }
+
+  // Runs `body`, translating what SOCI throws.
+  template <class F>
+  auto guard(const std::string& what, F&& body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (const soci::soci_error& e) {
+      throw translate(what, e);
+    }
+  }
 
  private:
   ConnectInfo info_;
   soci::session session_;
+  bool usable_ = true;
 };
 
 // A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so

@@ -1,9 +1,11 @@
 // The outbox: claiming rows to send, recording what happened, listing and retrying.
-#include "adapters/store/sql_case_store.h"
+#include "adapters/store/sql_storage.h"
+#include "service/case_snapshot.h"
 
 namespace osic {
 
-std::vector<OutboxRow> SqlCaseStore::outbox_rows(const OutboxQuery& q) {
+std::vector<OutboxRow> SqlStorage::outbox_rows(const OutboxQuery& q) {
+  return db_.guard("cannot read the outbox", [&] {
   std::vector<OutboxRow> out;
   OutboxRow o;
   long long id = 0, case_id = 0, attempts = 0, created = 0, next = 0, sent = 0, limit = q.limit;
@@ -52,9 +54,10 @@ std::vector<OutboxRow> SqlCaseStore::outbox_rows(const OutboxQuery& q) {
     out.push_back(o);
   }
   return out;
+  });
 }
 
-std::vector<OutboxRow> SqlCaseStore::claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) {
+std::vector<OutboxRow> SqlStorage::claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) {
   auto& s = db_.session();
   const bool pg = db_.dialect() == sql::Dialect::kPostgres;
   try {
@@ -70,11 +73,11 @@ std::vector<OutboxRow> SqlCaseStore::claim_outbox(Timestamp now, int limit, std:
     tx.commit();
     return rows;
   } catch (const soci::soci_error& e) {
-    throw StoreError("cannot claim outbox rows: " + e.get_error_message());
+    throw db_.translate("cannot claim outbox rows", e);
   }
 }
 
-void SqlCaseStore::update_outbox(const OutboxUpdate& u) {
+void SqlStorage::update_outbox(const OutboxUpdate& u) {
   long long id = u.id, attempts = u.attempts, next = seconds_of(u.next_attempt_at);
   long long sent = u.sent_at ? seconds_of(*u.sent_at) : 0;
   soci::indicator sent_ind = u.sent_at ? soci::i_ok : soci::i_null;
@@ -84,21 +87,23 @@ void SqlCaseStore::update_outbox(const OutboxUpdate& u) {
         soci::use(u.status), soci::use(attempts), soci::use(next), soci::use(u.last_error),
         soci::use(sent, sent_ind), soci::use(u.delivered), soci::use(id);
   } catch (const soci::soci_error& e) {
-    throw StoreError("cannot update outbox row " + std::to_string(u.id) + ": " + e.get_error_message());
+    throw db_.translate("cannot update outbox row " + std::to_string(u.id), e);
   }
 }
 
-std::vector<OutboxRow> SqlCaseStore::list_outbox(const std::string& status, int limit) {
+std::vector<OutboxRow> SqlStorage::list_outbox(const std::string& status, int limit) {
   return outbox_rows({.status = status, .limit = limit});
 }
 
-bool SqlCaseStore::retry_outbox(int64_t id, Timestamp now) {
+bool SqlStorage::retry_outbox(int64_t id, Timestamp now) {
+  return db_.guard("cannot retry outbox row " + std::to_string(id), [&] {
   long long row = id, at = seconds_of(now);
   soci::statement st = (db_.session().prepare << "UPDATE outbox SET status = 'pending', attempts = 0,"
                                                  " next_attempt_at = :n, last_error = '' WHERE id = :id AND status = 'failed'",
                         soci::use(at), soci::use(row));
   st.execute(true);
   return st.get_affected_rows() == 1;
+  });
 }
 
 }  // namespace osic

@@ -1,11 +1,13 @@
 // Timers: listing them, and firing the due ones exactly once.
 #include <nlohmann/json.hpp>
 
-#include "adapters/store/sql_case_store.h"
+#include "adapters/store/sql_storage.h"
+#include "service/case_snapshot.h"
 
 namespace osic {
 
-std::vector<TimerRow> SqlCaseStore::list_timers(const TimerFilter& filter) {
+std::vector<TimerRow> SqlStorage::list_timers(const TimerFilter& filter) {
+  return db_.guard("cannot list timers", [&] {
   std::vector<TimerRow> out;
   TimerRow t;
   long long id = 0, case_id = 0, due = 0, fired = 0, limit = std::clamp(filter.limit, 1, 10000);
@@ -42,82 +44,75 @@ std::vector<TimerRow> SqlCaseStore::list_timers(const TimerFilter& filter) {
     out.push_back(t);
   }
   return out;
+  });
 }
 
-std::optional<Timestamp> SqlCaseStore::next_due_timer() {
-  long long due = 0;
-  soci::indicator ind = soci::i_null;
-  db_.session() << "SELECT MIN(due_at) FROM timers WHERE status = 'pending'", soci::into(due, ind);
-  if (ind != soci::i_ok) return std::nullopt;
-  return timestamp_of(due);
+std::optional<Timestamp> SqlStorage::next_due_timer() {
+  return db_.guard("cannot read timers", [&]() -> std::optional<Timestamp> {
+    long long due = 0;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT MIN(due_at) FROM timers WHERE status = 'pending'", soci::into(due, ind);
+    if (ind != soci::i_ok) return std::nullopt;
+    return timestamp_of(due);
+  });
 }
 
-std::vector<FiredTimer> SqlCaseStore::fire_due_timers(const EngineLookup& engines, Timestamp now,
-                                                      int limit) {
-  auto& s = db_.session();
-  const bool pg = db_.dialect() == sql::Dialect::kPostgres;
-  std::vector<FiredTimer> out;
+std::vector<TimerRow> SqlStorage::claim_due_timers(Timestamp now, int limit) {
+  return db_.guard("cannot claim timers", [&] {
+    const bool pg = db_.dialect() == sql::Dialect::kPostgres;
+    std::vector<TimerRow> out;
+    TimerRow t;
+    long long at = seconds_of(now), n = limit, id = 0, case_id = 0, due = 0;
+    // On PostgreSQL, rows another node has claimed are skipped, not waited for.
+    soci::statement claim =
+        (db_.session().prepare << "SELECT id, case_id, timer_key, due_at, action FROM timers"
+                                  " WHERE status = 'pending' AND due_at <= :now ORDER BY due_at, id LIMIT :n" +
+                                      std::string(pg ? " FOR UPDATE SKIP LOCKED" : ""),
+         soci::use(at), soci::use(n), soci::into(id), soci::into(case_id), soci::into(t.key), soci::into(due),
+         soci::into(t.action));
+    claim.execute();
+    while (claim.fetch()) {
+      t.id = id;
+      t.case_id = case_id;
+      t.due = timestamp_of(due);
+      t.status = "pending";
+      out.push_back(t);
+    }
+    return out;
+  });
+}
+
+bool SqlStorage::try_lock_case(int64_t case_id) {
+  if (db_.dialect() != sql::Dialect::kPostgres) return true;  // SQLite's write lock is held already
   try {
-    sql::Tx tx(db_);
-    // Claim. On PostgreSQL, rows another node has claimed are skipped, not waited for.
-    {
-      long long at = seconds_of(now), n = limit, id = 0, case_id = 0, due = 0;
-      std::string key, action;
-      soci::statement claim =
-          (s.prepare << "SELECT id, case_id, timer_key, due_at, action FROM timers"
-                        " WHERE status = 'pending' AND due_at <= :now ORDER BY due_at, id LIMIT :n" +
-                            std::string(pg ? " FOR UPDATE SKIP LOCKED" : ""),
-           soci::use(at), soci::use(n), soci::into(id), soci::into(case_id), soci::into(key),
-           soci::into(due), soci::into(action));
-      claim.execute();
-      while (claim.fetch()) out.push_back({id, case_id, key, action, timestamp_of(due), ""});
-    }
-    for (auto& timer : out) {
-      s << "SAVEPOINT fire_timer";
-      try {
-        long long id = timer.timer_id, case_id = timer.case_id, at = seconds_of(now);
-        if (pg) {
-          // A person may be acting on this case and waiting for this timer's row: take
-          // the case only if it is free, else leave the timer for the next round.
-          s << "SELECT id FROM cases WHERE id = :c FOR UPDATE NOWAIT", soci::use(case_id);
-        }
-        std::string status;
-        s << "SELECT status FROM timers WHERE id = :id", soci::use(id), soci::into(status);
-        if (status != "pending") {  // an earlier timer of this batch moved its case on
-          timer.outcome = "skipped: cancelled";
-          s << "RELEASE SAVEPOINT fire_timer";
-          continue;
-        }
-        long long round = 0;
-        auto c = load_case(engines, timer.case_id, &round);
-        auto engine = c ? engines(c->workflow, c->workflow_version) : nullptr;
-        Decision d = engine ? engine->fire_timer(c->state, timer.key, now)
-                            : Decision(Refusal{RefusalCode::kNotAvailable, "the case is gone", {}});
-        if (auto* refusal = std::get_if<Refusal>(&d)) {
-          timer.outcome = "skipped: " + refusal->message;
-          s << "UPDATE timers SET status = 'skipped', fired_at = :a WHERE id = :id", soci::use(at),
-              soci::use(id);
-        } else {
-          // Marked before the outcome is written: leaving the state cancels the rest.
-          s << "UPDATE timers SET status = 'fired', fired_at = :a WHERE id = :id", soci::use(at),
-              soci::use(id);
-          if (!save_outcome(c->id, c->state.version, round, std::get<Outcome>(d), *engine, "timer", now)) {
-            throw StoreError("case changed while firing");  // cannot happen under the lock
-          }
-          timer.outcome = "fired";
-        }
-        s << "RELEASE SAVEPOINT fire_timer";
-      } catch (const soci::soci_error& e) {
-        s << "ROLLBACK TO SAVEPOINT fire_timer";
-        timer.outcome = "retry: " + e.get_error_message();
-      }
-    }
-    tx.commit();
+    // A person may be acting on this case and waiting for this timer's row: take the
+    // case only if it is free (the caller rolls back to its savepoint when not).
+    long long id = case_id;
+    db_.session() << "SELECT id FROM cases WHERE id = :c FOR UPDATE NOWAIT", soci::use(id);
+    return true;
   } catch (const soci::soci_error& e) {
-    throw StoreError("cannot fire timers: " + e.get_error_message());
+    if (!db_.usable() || e.get_error_category() == soci::soci_error::connection_error) {
+      throw db_.translate("cannot lock case " + std::to_string(case_id), e);
+    }
+    return false;
   }
-  std::erase_if(out, [](const FiredTimer& t) { return t.outcome.rfind("retry", 0) == 0; });
-  return out;
+}
+
+std::string SqlStorage::timer_status(int64_t timer_id) {
+  return db_.guard("cannot read timer " + std::to_string(timer_id), [&] {
+    long long id = timer_id;
+    std::string status;
+    db_.session() << "SELECT status FROM timers WHERE id = :id", soci::use(id), soci::into(status);
+    return status;
+  });
+}
+
+void SqlStorage::mark_timer(int64_t timer_id, const std::string& status, Timestamp at) {
+  db_.guard("cannot mark timer " + std::to_string(timer_id), [&] {
+    long long id = timer_id, when = seconds_of(at);
+    db_.session() << "UPDATE timers SET status = :s, fired_at = :a WHERE id = :id", soci::use(status),
+        soci::use(when), soci::use(id);
+  });
 }
 
 }  // namespace osic

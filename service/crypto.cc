@@ -1,4 +1,4 @@
-#include "adapters/crypto.h"
+#include "service/crypto.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>

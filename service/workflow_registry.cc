@@ -1,15 +1,17 @@
-#include "adapters/workflow_registry.h"
+#include "service/workflow_registry.h"
+
+#include "engine/loader.h"
 
 namespace osic {
 
-void WorkflowRegistry::publish(CaseStore& store, const WorkflowSet& set, Timestamp now) {
-  for (const auto& file : set.files) {
-    if (!file.result.definition) continue;
-    const std::string& name = file.result.definition->name;
-    int version = store.record_workflow(name, file.source, now);
+void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<WorkflowToPublish>& workflows,
+                               Timestamp now) {
+  for (const auto& w : workflows) {
+    const std::string& name = w.definition->name;
+    int version = sources.record_workflow(name, w.source, now);
     std::lock_guard lock(mutex_);
-    if (file.calendar) calendars_[name] = file.calendar;
-    auto engine = std::make_shared<const Engine>(file.result.definition, calendar_for(name));
+    if (w.calendar) calendars_[name] = w.calendar;
+    auto engine = std::make_shared<const Engine>(w.definition, calendar_for(name));
     engines_[{name, version}] = engine;
     current_[name] = version;
   }
@@ -35,19 +37,19 @@ std::vector<std::string> WorkflowRegistry::names() const {
   return out;
 }
 
-std::shared_ptr<const Engine> WorkflowRegistry::engine(CaseStore& store, const std::string& name,
+std::shared_ptr<const Engine> WorkflowRegistry::engine(WorkflowSources& sources, const std::string& name,
                                                         int version) {
   {
     std::lock_guard lock(mutex_);
     auto it = engines_.find({name, version});
     if (it != engines_.end()) return it->second;
   }
-  auto source = store.workflow_source(name, version);
+  auto source = sources.workflow_source(name, version);
   if (!source) return nullptr;
   LoadResult loaded = load_definition(*source, name + " version " + std::to_string(version));
   if (!loaded.ok()) {
     std::string first = loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().to_string();
-    throw StoreError("stored workflow " + name + " version " + std::to_string(version) +
+    throw Error(ErrorCode::kInternal, "stored workflow " + name + " version " + std::to_string(version) +
                      " no longer loads: " + first);
   }
   std::lock_guard lock(mutex_);
@@ -60,8 +62,8 @@ const Calendar& WorkflowRegistry::calendar_for(const std::string& name) const {
   return it == calendars_.end() ? calendar_ : *it->second;
 }
 
-EngineLookup WorkflowRegistry::lookup(CaseStore& store) {
-  return [this, &store](const std::string& name, int version) { return engine(store, name, version); };
+EngineLookup WorkflowRegistry::lookup(WorkflowSources& sources) {
+  return [this, &sources](const std::string& name, int version) { return engine(sources, name, version); };
 }
 
 }  // namespace osic

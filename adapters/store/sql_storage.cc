@@ -1,23 +1,56 @@
-// Opening the store; workflow versions and users.
-#include "adapters/store/sql_case_store.h"
+// Opening storage, transactions, workflow versions, settings and users.
+#include "adapters/store/sql_storage.h"
 
-#include <nlohmann/json.hpp>
-
-#include "adapters/crypto.h"
+#include "service/case_snapshot.h"
+#include "service/crypto.h"
 
 namespace osic {
 
-std::unique_ptr<CaseStore> CaseStore::open(const StoreOptions& options) {
-  return std::make_unique<SqlCaseStore>(options);
+std::unique_ptr<Storage> open_storage(const StoreOptions& options, const Clock& clock) {
+  return std::make_unique<SqlStorage>(options, clock);
 }
 
-SqlCaseStore::SqlCaseStore(const StoreOptions& options)
+StorageFactory storage_factory(StoreOptions options, const Clock& clock) {
+  return [options = std::move(options), &clock] { return open_storage(options, clock); };
+}
+
+SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
     : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal) {
-  db_.migrate();
-  hot_ = std::make_unique<sql::HotStatements>(db_.session());
+  db_.migrate(clock.now());
+  hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
 }
 
-int SqlCaseStore::record_workflow(const std::string& name, const std::string& source, Timestamp now) {
+void SqlStorage::begin() {
+  db_.guard("cannot begin a transaction", [&] {
+    db_.session() << (db_.dialect() == sql::Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  });
+}
+
+void SqlStorage::commit() {
+  db_.guard("cannot commit", [&] { db_.session() << "COMMIT"; });
+}
+
+void SqlStorage::rollback() noexcept {
+  try {
+    db_.session() << "ROLLBACK";
+  } catch (...) {
+    // The connection is gone; the server rolls back on its own.
+  }
+}
+
+void SqlStorage::savepoint() {
+  db_.guard("cannot set a savepoint", [&] { hot_->savepoint.execute(true); });
+}
+
+void SqlStorage::release_savepoint() {
+  db_.guard("cannot release a savepoint", [&] { hot_->release.execute(true); });
+}
+
+void SqlStorage::rollback_to_savepoint() {
+  db_.guard("cannot roll back to a savepoint", [&] { hot_->rollback_to.execute(true); });
+}
+
+int SqlStorage::record_workflow(const std::string& name, const std::string& source, Timestamp now) {
   const std::string hash = sha256_hex(source);
   auto& s = db_.session();
   try {
@@ -40,11 +73,11 @@ int SqlCaseStore::record_workflow(const std::string& name, const std::string& so
     tx.commit();
     return static_cast<int>(version);
   } catch (const soci::soci_error& e) {
-    throw StoreError("cannot record workflow '" + name + "': " + e.get_error_message());
+    throw db_.translate("cannot record workflow '" + name + "'", e);
   }
 }
 
-std::string SqlCaseStore::setting(const std::string& name, const std::function<std::string()>& make) {
+std::string SqlStorage::setting(const std::string& name, const std::function<std::string()>& make) {
   auto& s = db_.session();
   try {
     sql::Tx tx(db_);
@@ -59,20 +92,24 @@ std::string SqlCaseStore::setting(const std::string& name, const std::function<s
   } catch (const soci::soci_error& e) {
     // Another node inserted it first: read theirs.
     std::string value;
-    db_.session() << "SELECT value FROM settings WHERE name = :n", soci::use(name), soci::into(value);
+    db_.guard("cannot read setting '" + name + "'", [&] {
+      db_.session() << "SELECT value FROM settings WHERE name = :n", soci::use(name), soci::into(value);
+    });
     if (!value.empty()) return value;
-    throw StoreError("cannot read setting '" + name + "': " + e.get_error_message());
+    throw db_.translate("cannot read setting '" + name + "'", e);
   }
 }
 
-std::optional<std::string> SqlCaseStore::workflow_source(const std::string& name, int version) {
-  std::string source;
-  long long v = version;
-  soci::indicator ind = soci::i_null;
-  db_.session() << "SELECT source FROM workflow_versions WHERE name = :n AND version = :v",
-      soci::use(name), soci::use(v), soci::into(source, ind);
-  if (ind != soci::i_ok) return std::nullopt;
-  return source;
+std::optional<std::string> SqlStorage::workflow_source(const std::string& name, int version) {
+  return db_.guard("cannot read workflow '" + name + "'", [&]() -> std::optional<std::string> {
+    std::string source;
+    long long v = version;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT source FROM workflow_versions WHERE name = :n AND version = :v",
+        soci::use(name), soci::use(v), soci::into(source, ind);
+    if (ind != soci::i_ok) return std::nullopt;
+    return source;
+  });
 }
 
 namespace {
@@ -106,20 +143,20 @@ bool valid_user_name(const std::string& name) {
 
 }  // namespace
 
-Result<std::string> SqlCaseStore::add_user(const std::string& name, const std::string& email,
+Result<std::string> SqlStorage::add_user(const std::string& name, const std::string& email,
                                            const std::vector<std::string>& roles, Timestamp now) {
   if (!valid_user_name(name)) {
-    return Failure{Failure::Kind::kBadInput, "bad_user_name",
-                   "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'",
-                   {name}};
+    return Error(ErrorCode::kBadUserName,
+                 "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'",
+                 {name});
   }
   for (const auto& r : roles) {
     if (r.empty() || r.find_first_of(", ") != std::string::npos) {
-      return Failure{Failure::Kind::kBadInput, "bad_role", "role '" + r + "' is not a name", {r}};
+      return Error(ErrorCode::kBadRole, "role '" + r + "' is not a name", {r});
     }
   }
   if (user_by_name(name)) {
-    return Failure{Failure::Kind::kConflict, "user_exists", "user '" + name + "' already exists", {name}};
+    return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
   }
   std::string token = random_token();
   std::string hash = sha256_hex(token), joined = join_roles(roles);
@@ -130,14 +167,15 @@ Result<std::string> SqlCaseStore::add_user(const std::string& name, const std::s
         soci::use(name), soci::use(email), soci::use(joined), soci::use(hash), soci::use(at);
   } catch (const soci::soci_error& e) {
     if (user_by_name(name)) {
-      return Failure{Failure::Kind::kConflict, "user_exists", "user '" + name + "' already exists", {name}};
+      return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
     }
-    throw StoreError("cannot add user '" + name + "': " + e.get_error_message());
+    throw db_.translate("cannot add user '" + name + "'", e);
   }
   return token;
 }
 
-std::optional<User> SqlCaseStore::user_where(const std::string& column, const std::string& value) {
+std::optional<User> SqlStorage::user_where(const std::string& column, const std::string& value) {
+  return db_.guard("cannot read users", [&]() -> std::optional<User> {
   User u;
   long long id = 0, created = 0;
   std::string roles;
@@ -150,16 +188,18 @@ std::optional<User> SqlCaseStore::user_where(const std::string& column, const st
   u.roles = split_roles(roles);
   u.created_at = timestamp_of(created);
   return u;
+  });
 }
 
-std::optional<User> SqlCaseStore::user_by_name(const std::string& name) { return user_where("name", name); }
+std::optional<User> SqlStorage::user_by_name(const std::string& name) { return user_where("name", name); }
 
-std::optional<User> SqlCaseStore::user_by_token(const std::string& token) {
+std::optional<User> SqlStorage::user_by_token(const std::string& token) {
   if (token.empty()) return std::nullopt;
   return user_where("token_hash", sha256_hex(token));
 }
 
-std::vector<User> SqlCaseStore::users() {
+std::vector<User> SqlStorage::users() {
+  return db_.guard("cannot list users", [&] {
   std::vector<User> out;
   long long id = 0, created = 0;
   std::string name, email, roles;
@@ -170,6 +210,7 @@ std::vector<User> SqlCaseStore::users() {
   st.execute();
   while (st.fetch()) out.push_back(User{id, name, email, split_roles(roles), timestamp_of(created)});
   return out;
+  });
 }
 
 }  // namespace osic

@@ -1,6 +1,6 @@
-// Which engine serves which workflow version. Loaded files are recorded in the store by
+// Which engine serves which workflow version. Published definitions are recorded by
 // content (an unchanged file keeps its version, a changed one gets the next); a case
-// keeps the version it started on, whose source is read back from the store when first
+// keeps the version it started on, whose source is read back from storage when first
 // needed. Thread-safe.
 #pragma once
 
@@ -10,27 +10,38 @@
 #include <string>
 #include <vector>
 
-#include "adapters/store/case_store.h"
-#include "adapters/workflow_files.h"
 #include "engine/engine.h"
+#include "service/ports.h"
 
 namespace osic {
+
+// A valid definition to publish, with the source it was loaded from.
+struct WorkflowToPublish {
+  std::string source;
+  std::shared_ptr<const Definition> definition;
+  std::shared_ptr<const Calendar> calendar;  // null: the registry's default
+};
+
+// The engine for a workflow version; null when the version is unknown.
+using EngineLookup =
+    std::function<std::shared_ptr<const Engine>(const std::string& workflow, int version)>;
 
 class WorkflowRegistry {
  public:
   // `calendar` serves workflows published without one of their own.
   explicit WorkflowRegistry(const Calendar& calendar) : calendar_(calendar) {}
 
-  // Records every valid workflow of `set` and makes it the current version.
-  void publish(CaseStore& store, const WorkflowSet& set, Timestamp now);
+  // Records every workflow and makes it the current version.
+  void publish(WorkflowSources& sources, const std::vector<WorkflowToPublish>& workflows, Timestamp now);
 
   std::shared_ptr<const Engine> current(const std::string& name) const;
   int current_version(const std::string& name) const;
   std::vector<std::string> names() const;
 
-  // The engine of an exact version, or null when the store has no such version.
-  std::shared_ptr<const Engine> engine(CaseStore& store, const std::string& name, int version);
-  EngineLookup lookup(CaseStore& store);
+  // The engine of an exact version, or null when storage has no such version. Throws
+  // Error kInternal when a stored version no longer loads.
+  std::shared_ptr<const Engine> engine(WorkflowSources& sources, const std::string& name, int version);
+  EngineLookup lookup(WorkflowSources& sources);
 
  private:
   const Calendar& calendar_;

@@ -1,4 +1,4 @@
-#include "adapters/json_codec.h"
+#include "service/data_codec.h"
 
 #include <cmath>
 #include <cstdio>
@@ -42,7 +42,7 @@ namespace {
 Value field_value(const FieldDef& f, const json& v) {
   if (v.is_null()) return Value();
   auto wrong = [&](const char* want) {
-    return DataError(f.name, "'" + f.name + "' must be " + want + ", not " + v.dump());
+    return Error(ErrorCode::kInvalidData, "'" + f.name + "' must be " + want + ", not " + v.dump(), {f.name});
   };
   switch (f.type) {
     case FieldType::kString:
@@ -69,14 +69,14 @@ Value field_value(const FieldDef& f, const json& v) {
 }  // namespace
 
 Data data_from_json(const json& object, const Definition& def) {
-  if (!object.is_object()) throw DataError("", "data must be a JSON object of field names to values");
+  if (!object.is_object()) throw Error(ErrorCode::kInvalidData, "data must be a JSON object of field names to values");
   Data out;
   for (const auto& [name, v] : object.items()) {
     const FieldDef* f = def.find_field(name);
     if (!f) {
       std::vector<std::string> names;
       for (const auto& x : def.fields) names.push_back(x.name);
-      throw DataError(name, "unknown field '" + name + "'" + did_you_mean(name, names));
+      throw Error(ErrorCode::kInvalidData, "unknown field '" + name + "'" + did_you_mean(name, names), {name});
     }
     out.emplace(name, field_value(*f, v));
   }
@@ -93,7 +93,7 @@ Data stored_data_from_json(const json& object, const Definition& def) {
         out.emplace(name, field_value(*f, v));
         continue;
       }
-    } catch (const DataError&) {
+    } catch (const Error&) {
     }
     if (!v.is_null()) out.emplace(name, Value(v.is_string() ? v.get<std::string>() : v.dump()));
   }

@@ -3,30 +3,19 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
-#include <stdexcept>
 #include <string>
 
 #include "engine/case.h"
 #include "engine/definition.h"
+#include "service/error.h"
 
 namespace osic {
-
-// Bad input from outside: the message names the field and what was expected.
-class DataError : public std::runtime_error {
- public:
-  DataError(std::string field, const std::string& message)
-      : std::runtime_error(message), field_(std::move(field)) {}
-  const std::string& field() const { return field_; }
-
- private:
-  std::string field_;
-};
 
 nlohmann::json value_to_json(const Value& value);
 nlohmann::json data_to_json(const Data& data);
 
 // `{"budget": 10, "expires_on": "2027-03-21", "note": null}`; null clears a field.
-// Unknown fields and wrong types throw DataError.
+// Unknown fields and wrong types throw Error kInvalidData naming the field.
 Data data_from_json(const nlohmann::json& object, const Definition& def);
 
 // Data as stored by us (types known from the values themselves being valid for the

@@ -1,0 +1,82 @@
+// The SOCI implementation of the service's ports, for SQLite and PostgreSQL alike. Rows
+// in, rows out: the rules (engine calls, idempotency, version checks) are the service's.
+// Every SOCI failure is translated by Db::guard. One connection; not thread-safe.
+#pragma once
+
+#include "adapters/store/hot_statements.h"
+#include "adapters/store/sql.h"
+#include "adapters/store/storage.h"
+
+namespace osic {
+
+class SqlStorage : public Storage {
+ public:
+  SqlStorage(const StoreOptions& options, const Clock& clock);
+
+  std::string describe() const override { return db_.info().display; }
+  bool usable() const override { return db_.usable(); }
+
+  // Transactions
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  void savepoint() override;
+  void release_savepoint() override;
+  void rollback_to_savepoint() override;
+
+  // CaseRows
+  std::optional<CaseRow> case_row(int64_t id) override;
+  std::vector<Vote> votes(int64_t case_id, int64_t round) override;
+  int64_t insert_case(const CaseRow& row) override;
+  bool update_case(const CaseRow& row, int64_t expected_version, bool entered) override;
+  int64_t case_version(int64_t id) override;
+  void write(int64_t case_id, const CaseWrites& writes) override;
+  std::vector<HistoryRow> history(int64_t case_id) override;
+  std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
+  std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
+  void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
+                       Timestamp at) override;
+
+  // UserDirectory
+  Result<std::string> add_user(const std::string& name, const std::string& email,
+                               const std::vector<std::string>& roles, Timestamp now) override;
+  std::vector<User> users() override;
+  std::optional<User> user_by_name(const std::string& name) override;
+  std::optional<User> user_by_token(const std::string& token) override;
+
+  // TimerRows
+  std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override;
+  bool try_lock_case(int64_t case_id) override;
+  std::string timer_status(int64_t timer_id) override;
+  void mark_timer(int64_t timer_id, const std::string& status, Timestamp at) override;
+  std::vector<TimerRow> list_timers(const TimerFilter& filter) override;
+  std::optional<Timestamp> next_due_timer() override;
+
+  // OutboxRows
+  std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) override;
+  void update_outbox(const OutboxUpdate& update) override;
+  std::vector<OutboxRow> list_outbox(const std::string& status, int limit) override;
+  std::vector<OutboxRow> outbox(int64_t case_id) override;
+  bool retry_outbox(int64_t id, Timestamp now) override;
+
+  // Settings, WorkflowSources
+  std::string setting(const std::string& name, const std::function<std::string()>& make) override;
+  int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
+  std::optional<std::string> workflow_source(const std::string& name, int version) override;
+
+ private:
+  struct OutboxQuery {
+    std::optional<int64_t> case_id{};
+    std::string status{};               // empty: any
+    std::optional<Timestamp> due_by{};  // only rows to send now (pending, or a lapsed claim)
+    int limit = 1000;
+    bool lock = false;                  // FOR UPDATE SKIP LOCKED (PostgreSQL)
+  };
+  std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
+  std::optional<User> user_where(const std::string& column, const std::string& value);
+
+  mutable sql::Db db_;
+  std::unique_ptr<sql::HotStatements> hot_;
+};
+
+}  // namespace osic

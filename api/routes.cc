@@ -1,0 +1,124 @@
+// The route table: every endpoint once, with who may call it, its handler and its
+// OpenAPI operation. Adding an endpoint is one entry here plus its handler.
+#include "api/api.h"
+
+namespace osic::api {
+
+using nlohmann::json;
+
+namespace {
+
+json error_ref() { return {{"$ref", "#/components/responses/Error"}}; }
+
+json op(const std::string& summary, json responses, json parameters = json::array(), json body = nullptr,
+        bool secured = true) {
+  json o = {{"summary", summary}, {"responses", std::move(responses)}};
+  if (!parameters.empty()) o["parameters"] = std::move(parameters);
+  if (!body.is_null()) {
+    o["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", std::move(body)}}}}}};
+  }
+  if (!secured) o["security"] = json::array();
+  return o;
+}
+
+json path_param(const std::string& name, const std::string& type = "string") {
+  return {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", type}}}};
+}
+
+json query_param(const std::string& name, const std::string& description) {
+  return {{"name", name}, {"in", "query"}, {"required", false}, {"description", description},
+          {"schema", {{"type", "string"}}}};
+}
+
+json header_param(const std::string& name, const std::string& description) {
+  return {{"name", name}, {"in", "header"}, {"required", false}, {"description", description},
+          {"schema", {{"type", "string"}}}};
+}
+
+json ok(const std::string& schema, const std::string& description = "OK") {
+  return {{"description", description},
+          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + schema}}}}}}}};
+}
+
+json html(const std::string& description) { return {{"description", description}}; }
+
+std::vector<Route> make_routes() {
+  json token = {path_param("token")};
+  json act_body = {{"type", "object"},
+                   {"properties", {{"comment", {{"type", "string"}}}, {"data", {{"type", "object"}}},
+                                   {"expected_version", {{"type", "integer"}}}}}};
+  json start_body = {{"type", "object"}, {"required", {"workflow"}},
+                     {"properties", {{"workflow", {{"type", "string"}}}, {"title", {{"type", "string"}}},
+                                     {"data", {{"type", "object"}}}}}};
+  json idempotency = header_param("Idempotency-Key", "a retry with the same key returns the first answer and changes nothing");
+  return {
+      {"GET", "/healthz", Auth::kNone, &Api::health, op("Liveness", {{"200", ok("Health")}}, json::array(), nullptr, false)},
+      {"GET", "/metrics", Auth::kNone, &Api::metrics,
+       op("Prometheus metrics", {{"200", {{"description", "text/plain metrics"}}}}, json::array(), nullptr, false)},
+      {"GET", "/v1/openapi.json", Auth::kNone, &Api::openapi,
+       op("This document", {{"200", {{"description", "OpenAPI 3"}}}}, json::array(), nullptr, false)},
+      {"GET", "/v1/workflows", Auth::kBearer, &Api::list_workflows,
+       op("The loaded workflows and their versions", {{"200", ok("WorkflowList")}, {"401", error_ref()}})},
+      {"GET", "/v1/workflows/{name}", Auth::kBearer, &Api::get_workflow,
+       op("One definition: states, actions, fields, roles",
+          {{"200", ok("Workflow")}, {"401", error_ref()}, {"404", error_ref()}}, {path_param("name")})},
+      {"GET", "/v1/workflows/{name}/graph", Auth::kBearer, &Api::workflow_graph,
+       op("The workflow's diagram",
+          {{"200", {{"description", "Mermaid or Graphviz text"}}}, {"400", error_ref()}, {"404", error_ref()}},
+          {path_param("name"), query_param("format", "mermaid (default) or dot")})},
+      {"POST", "/v1/cases", Auth::kBearer, &Api::start_case,
+       op("Start a case",
+          {{"201", ok("Case", "Created; Location names the case")}, {"400", error_ref()}, {"401", error_ref()},
+           {"403", error_ref()}, {"404", error_ref()}, {"413", error_ref()}, {"415", error_ref()},
+           {"422", error_ref()}, {"503", error_ref()}},
+          {idempotency}, start_body)},
+      {"GET", "/v1/cases", Auth::kBearer, &Api::list_cases,
+       op("Search cases, newest first", {{"200", ok("CaseList")}, {"400", error_ref()}, {"401", error_ref()}, {"503", error_ref()}},
+          {query_param("workflow", "only this workflow"), query_param("state", "only this state"),
+           query_param("q", "text in the title or text fields"), query_param("limit", "1 to 200 (default 50)"),
+           query_param("cursor", "from next_cursor")})},
+      {"GET", "/v1/cases/{id}", Auth::kBearer, &Api::get_case,
+       op("The case, with the actions the caller may take now",
+          {{"200", ok("Case")}, {"401", error_ref()}, {"404", error_ref()}, {"503", error_ref()}},
+          {path_param("id", "integer")})},
+      {"GET", "/v1/cases/{id}/history", Auth::kBearer, &Api::history,
+       op("The case's append-only history",
+          {{"200", ok("History")}, {"401", error_ref()}, {"404", error_ref()}, {"503", error_ref()}},
+          {path_param("id", "integer")})},
+      {"POST", "/v1/cases/{id}/actions/{action}", Auth::kBearer, &Api::act,
+       op("Take an action",
+          {{"200", ok("Case")}, {"400", error_ref()}, {"401", error_ref()}, {"403", error_ref()},
+           {"404", error_ref()}, {"409", error_ref()}, {"413", error_ref()}, {"415", error_ref()},
+           {"422", error_ref()}, {"503", error_ref()}},
+          {path_param("id", "integer"), path_param("action"),
+           header_param("If-Match", "\"<version>\": refuse with 409 unless the case is at this version"),
+           idempotency},
+          act_body)},
+      {"GET", "/v1/inbox", Auth::kBearer, &Api::inbox,
+       op("The cases on which the caller can act now", {{"200", ok("CaseList")}, {"401", error_ref()}, {"503", error_ref()}})},
+      {"GET", "/v1/outbox", Auth::kBearer, &Api::outbox,
+       op("Queued, sent and failed e-mail (admins)",
+          {{"200", {{"description", "{\"items\": [...]}"}}}, {"400", error_ref()}, {"401", error_ref()},
+           {"403", error_ref()}},
+          {query_param("status", "pending, sending, sent or failed")})},
+      {"GET", "/v1/links/{token}", Auth::kSignedLink, &Api::link_page,
+       op("A one-click link's confirmation page (changes nothing)",
+          {{"200", html("text/html")}, {"403", html("not valid")}, {"409", html("the case has moved on")},
+           {"410", html("expired")}},
+          token, nullptr, false)},
+      {"POST", "/v1/links/{token}", Auth::kSignedLink, &Api::link_act,
+       op("Act through a one-click link, as its recipient, once",
+          {{"200", html("text/html")}, {"403", html("not valid")},
+           {"409", html("the case has moved on, or the link was used")}, {"410", html("expired")}},
+          token, nullptr, false)},
+  };
+}
+
+}  // namespace
+
+const std::vector<Route>& api_routes() {
+  static const std::vector<Route> kRoutes = make_routes();
+  return kRoutes;
+}
+
+}  // namespace osic::api

@@ -1,0 +1,340 @@
+#include "service/case_service.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+#include <limits>
+
+#include "service/case_snapshot.h"
+#include "service/crypto.h"
+#include "service/data_codec.h"
+
+namespace osic {
+
+using nlohmann::json;
+
+namespace {
+
+// A transaction that rolls back unless committed.
+class TxScope {
+ public:
+  explicit TxScope(Transactions& t) : t_(t) { t_.begin(); }
+  ~TxScope() {
+    if (!done_) t_.rollback();
+  }
+  void commit() {
+    t_.commit();
+    done_ = true;
+  }
+
+ private:
+  Transactions& t_;
+  bool done_ = false;
+};
+
+Error not_found(int64_t id) { return Error(ErrorCode::kCaseNotFound, "no case " + std::to_string(id)); }
+
+Error conflict(int64_t current) {
+  Error e(ErrorCode::kVersionConflict,
+          "the case has changed: its current version is " + std::to_string(current));
+  e.current_version = current;
+  return e;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool matches_text(const StoredCase& c, const std::string& q) {
+  const std::string needle = lower(q);
+  if (lower(c.title).find(needle) != std::string::npos) return true;
+  for (const auto& [name, v] : c.state.data) {
+    if (v.type() == Type::kString && lower(v.as_string()).find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Data typed_input(const json& data, const Definition& def) {
+  if (data.is_null()) return {};
+  return data_from_json(data, def);  // throws Error kInvalidData
+}
+
+bool is_database_failure(const Error& e) { return e.code == ErrorCode::kDatabaseUnavailable; }
+
+}  // namespace
+
+CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vote_round,
+                     bool cancel_all_timers) {
+  const HistoryEntry& e = out.entry;
+  CaseWrites w;
+  w.history = HistoryRow{out.next.version, e.at, e.actor, e.action, e.from, e.to, e.comment,
+                         changes_to_json(e.changes).dump(), channel, e.timer};
+  w.vote = out.vote;
+  w.vote_round = vote_round;
+  w.cancel_all_timers = cancel_all_timers;
+  w.cancel_timers = out.cancel;
+  w.schedule = out.schedule;
+  for (const auto& n : out.notifications) {
+    json recipients = json::array();
+    for (const auto& r : n.notify->to) recipients.push_back(r.to_string());
+    w.mail.push_back({n.notify->template_name, recipients.dump(), n.reason});
+  }
+  return w;
+}
+
+std::shared_ptr<const Engine> CaseService::engine_of(Storage& s, const std::string& workflow, int version) {
+  auto engine = registry_.engine(s, workflow, version);
+  if (!engine) {
+    throw Error(ErrorCode::kInternal, "a case uses " + workflow + " version " + std::to_string(version) +
+                                          ", which is not in the database");
+  }
+  return engine;
+}
+
+StoredCase CaseService::typed(Storage& s, const CaseRow& row) {
+  auto engine = engine_of(s, row.workflow, row.workflow_version);
+  StoredCase c;
+  c.id = row.id;
+  c.workflow = row.workflow;
+  c.workflow_version = row.workflow_version;
+  c.title = row.title;
+  c.state.state = row.state;
+  c.state.requester = row.requester;
+  c.state.version = row.version;
+  c.state.entered_at = row.entered_at;
+  c.created_at = row.created_at;
+  c.updated_at = row.updated_at;
+  json data = json::parse(row.data, nullptr, false);
+  if (data.is_discarded()) {
+    throw Error(ErrorCode::kInternal, "case " + std::to_string(row.id) + " has data that is not JSON");
+  }
+  c.state.data = stored_data_from_json(data, engine->definition());
+  const StateDef* state = engine->definition().find_state(row.state);
+  if (state && state->approval) c.state.votes = s.votes(row.id, row.round);
+  return c;
+}
+
+std::optional<StoredCase> CaseService::load(Storage& s, int64_t id, int64_t* round) {
+  auto row = s.case_row(id);
+  if (!row) return std::nullopt;
+  if (round) *round = row->round;
+  return typed(s, *row);
+}
+
+bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, const Outcome& out,
+                       const Engine& engine, const std::string& channel, Timestamp now) {
+  CaseRow row;
+  row.id = before.id;
+  row.state = out.next.state;
+  row.data = data_to_json(out.next.data).dump();
+  row.version = out.next.version;
+  row.updated_at = now;
+  row.entered_at = out.next.entered_at;
+  row.round = out.next.version;
+  if (!s.update_case(row, before.state.version, out.entered_state)) return false;
+  // Only a state with a deadline or timers can have pending timers to cancel.
+  const StateDef* left = engine.definition().find_state(out.entry.from);
+  bool left_timers = left && (left->deadline || !left->timers.empty());
+  s.write(before.id, writes_of(out, channel, round, out.entered_state && left_timers));
+  return true;
+}
+
+bool CaseService::replay(Storage& s, const Actor& actor, const std::string& key, const std::string& fingerprint,
+                         Result<StoredCase>& earlier) {
+  auto answer = s.idempotent_answer(actor.user, key);
+  if (!answer) return false;
+  if (answer->fingerprint != fingerprint) {
+    earlier = Error(ErrorCode::kIdempotencyKeyReused,
+                    "idempotency key '" + key + "' was already used for a different request", {key});
+    return true;
+  }
+  json snapshot = json::parse(answer->response);
+  auto engine = engine_of(s, snapshot.at("workflow"), snapshot.at("workflow_version"));
+  earlier = case_from_snapshot(snapshot, engine->definition());
+  return true;
+}
+
+Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, const StartCommand& cmd,
+                                            Timestamp now) {
+  auto engine = registry_.current(cmd.workflow);
+  if (!engine) return Error(ErrorCode::kWorkflowNotFound, "no workflow '" + cmd.workflow + "'", {cmd.workflow});
+  std::string fingerprint;
+  if (!cmd.idempotency_key.empty()) {
+    fingerprint = sha256_hex(json{{"start", cmd.workflow}, {"title", cmd.title}, {"data", cmd.data}}.dump());
+    Result<StoredCase> earlier;
+    if (replay(s, actor, cmd.idempotency_key, fingerprint, earlier)) return earlier;
+  }
+  Data data = typed_input(cmd.data, engine->definition());
+  Decision d = engine->start(actor, data, now);
+  if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
+  Outcome& out = std::get<Outcome>(d);
+  StoredCase c;
+  c.workflow = engine->definition().name;
+  c.workflow_version = registry_.current_version(cmd.workflow);
+  c.title = cmd.title.empty() ? engine->definition().title : cmd.title;
+  c.created_at = c.updated_at = now;
+  CaseRow row{0, c.workflow, c.workflow_version, c.title, out.next.state, data_to_json(out.next.data).dump(),
+              out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version};
+  c.id = s.insert_case(row);
+  s.write(c.id, writes_of(out, cmd.channel, out.next.version, false));
+  c.state = std::move(out.next);
+  if (!cmd.idempotency_key.empty()) {
+    s.remember_answer(actor.user, cmd.idempotency_key, {fingerprint, c.id, case_snapshot(c).dump()}, now);
+  }
+  return c;
+}
+
+Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const ActCommand& cmd, Timestamp now) {
+  std::string fingerprint;
+  if (!cmd.idempotency_key.empty()) {
+    fingerprint = sha256_hex(json{{"case", cmd.case_id}, {"action", cmd.action}, {"data", cmd.data},
+                                  {"comment", cmd.comment}, {"expected", cmd.expected_version.value_or(-1)}}
+                                 .dump());
+    Result<StoredCase> earlier;
+    if (replay(s, actor, cmd.idempotency_key, fingerprint, earlier)) return earlier;
+  }
+  int64_t round = 0;
+  auto loaded = load(s, cmd.case_id, &round);
+  if (!loaded) return not_found(cmd.case_id);
+  StoredCase c = std::move(*loaded);
+  if (cmd.expected_version && *cmd.expected_version != c.state.version) return conflict(c.state.version);
+  auto engine = engine_of(s, c.workflow, c.workflow_version);
+  // Typed here, against this case's own version: no read before the transaction.
+  ActionInput input{typed_input(cmd.data, engine->definition()), cmd.comment};
+  Decision d = engine->act(c.state, actor, cmd.action, input, now);
+  if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
+  Outcome& out = std::get<Outcome>(d);
+  if (!save(s, c, round, out, *engine, cmd.channel, now)) return conflict(s.case_version(c.id));
+  c.state = std::move(out.next);
+  c.updated_at = now;
+  if (!cmd.idempotency_key.empty()) {
+    s.remember_answer(actor.user, cmd.idempotency_key, {fingerprint, c.id, case_snapshot(c).dump()}, now);
+  }
+  return c;
+}
+
+Result<StoredCase> CaseService::start(Storage& s, const Actor& actor, const StartCommand& command) {
+  auto results = write_batch(s, {WriteJob{actor, command}});
+  return std::move(results.front());
+}
+
+Result<StoredCase> CaseService::act(Storage& s, const Actor& actor, const ActCommand& command) {
+  auto results = write_batch(s, {WriteJob{actor, command}});
+  return std::move(results.front());
+}
+
+Result<StoredCase> CaseService::run_job(Storage& s, const WriteJob& job, Timestamp now) {
+  try {
+    if (auto* start = std::get_if<StartCommand>(&job.command)) return start_in_tx(s, job.actor, *start, now);
+    return act_in_tx(s, job.actor, std::get<ActCommand>(job.command), now);
+  } catch (const Error& e) {
+    if (is_database_failure(e)) throw;
+    return e;  // this job's own failure: invalid data, a lost race, a bad stored row
+  } catch (const std::exception& e) {
+    std::cerr << "osic: a write failed: " << e.what() << "\n";
+    return Error(ErrorCode::kInternal, "the server could not do this write");
+  }
+}
+
+std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::vector<WriteJob>& jobs) {
+  const Timestamp now = clock_.now();
+  std::vector<Result<StoredCase>> results;
+  results.reserve(jobs.size());
+  TxScope tx(s);
+  for (const auto& job : jobs) {
+    s.savepoint();
+    Result<StoredCase> r = run_job(s, job, now);
+    if (!std::holds_alternative<StoredCase>(r)) s.rollback_to_savepoint();
+    s.release_savepoint();
+    results.push_back(std::move(r));
+  }
+  tx.commit();
+  return results;
+}
+
+Result<StoredCase> CaseService::get(Storage& s, int64_t id) {
+  auto c = load(s, id);
+  if (!c) return not_found(id);
+  return std::move(*c);
+}
+
+Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id) {
+  auto rows = s.history(id);
+  if (rows.empty()) return not_found(id);
+  return rows;
+}
+
+CasePage CaseService::list(Storage& s, const CaseFilter& filter) {
+  CasePage page;
+  const int limit = std::clamp(filter.limit, 1, 200);
+  int64_t before = filter.after_id > 0 ? filter.after_id : std::numeric_limits<int64_t>::max();
+  // The store narrows by text; the exact match on the title and text fields is ours,
+  // so a page may take a few batches.
+  for (;;) {
+    auto rows = s.find_cases(filter, before, limit + 1);
+    for (const auto& row : rows) {
+      before = row.id;
+      StoredCase c = typed(s, row);
+      if (!filter.q.empty() && !matches_text(c, filter.q)) continue;
+      if (static_cast<int>(page.items.size()) == limit) {
+        page.next_cursor = page.items.back().id;
+        return page;
+      }
+      page.items.push_back(std::move(c));
+    }
+    if (static_cast<int>(rows.size()) < limit + 1) return page;
+  }
+}
+
+std::vector<FiredTimer> CaseService::fire_due_timers(Storage& s, int limit) {
+  const Timestamp now = clock_.now();
+  std::vector<FiredTimer> out;
+  TxScope tx(s);
+  for (const auto& t : s.claim_due_timers(now, limit)) {
+    FiredTimer fired{t.id, t.case_id, t.key, t.action, t.due, ""};
+    s.savepoint();
+    try {
+      if (!s.try_lock_case(t.case_id)) {
+        // A person is acting on this case: leave the timer for the next round.
+        s.rollback_to_savepoint();
+        s.release_savepoint();
+        continue;
+      }
+      if (s.timer_status(t.id) != "pending") {  // an earlier timer of this batch moved its case on
+        fired.outcome = "skipped: cancelled";
+      } else {
+        int64_t round = 0;
+        auto c = load(s, t.case_id, &round);
+        auto engine = c ? engine_of(s, c->workflow, c->workflow_version) : nullptr;
+        Decision d = engine ? engine->fire_timer(c->state, t.key, now)
+                            : Decision(Refusal{RefusalCode::kNotAvailable, "the case is gone", {}});
+        if (auto* refusal = std::get_if<Refusal>(&d)) {
+          fired.outcome = "skipped: " + refusal->message;
+          s.mark_timer(t.id, "skipped", now);
+        } else {
+          // Marked before the outcome is written: leaving the state cancels the rest.
+          s.mark_timer(t.id, "fired", now);
+          if (!save(s, *c, round, std::get<Outcome>(d), *engine, "timer", now)) {
+            throw Error(ErrorCode::kWriteConflict, "the case changed while its timer fired");
+          }
+          fired.outcome = "fired";
+        }
+      }
+      s.release_savepoint();
+    } catch (const Error& e) {
+      if (is_database_failure(e)) throw;
+      // This timer alone: set it aside with its reason; the others still fire.
+      s.rollback_to_savepoint();
+      s.release_savepoint();
+      if (e.code == ErrorCode::kWriteConflict) continue;  // try again next round
+      s.mark_timer(t.id, "failed", now);
+      fired.outcome = "failed: " + e.message;
+    }
+    out.push_back(std::move(fired));
+  }
+  tx.commit();
+  return out;
+}
+
+}  // namespace osic

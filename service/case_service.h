@@ -1,0 +1,102 @@
+// The application layer: start, act, vote (an act on an approval step), fire timers,
+// read and list, with the rules around the engine: idempotency keys, version checks,
+// typing input against the case's own workflow version inside the write transaction,
+// and group commit. Talks to storage only through the ports of service/ports.h; the
+// time comes from the Clock it is handed. Thread-safe: the Storage passed to each call
+// is the caller's own connection.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "service/clock.h"
+#include "service/ports.h"
+#include "service/workflow_registry.h"
+
+namespace osic {
+
+struct StartCommand {
+  std::string workflow;
+  std::string title;            // empty: the workflow's title
+  nlohmann::json data;          // null or an object; typed against the workflow
+  std::string idempotency_key;  // empty: none
+  std::string channel = "api";
+};
+
+struct ActCommand {
+  int64_t case_id = 0;
+  std::string action;
+  nlohmann::json data;  // null or an object; typed against the case's workflow version
+  std::string comment;
+  std::optional<int64_t> expected_version;
+  std::string idempotency_key;
+  std::string channel = "api";
+};
+
+// One write of a group commit.
+struct WriteJob {
+  Actor actor;
+  std::variant<StartCommand, ActCommand> command;
+};
+
+class CaseService {
+ public:
+  CaseService(WorkflowRegistry& registry, const Clock& clock) : registry_(registry), clock_(clock) {}
+
+  // Each in a transaction of its own. Refusals, conflicts and unknown cases come back
+  // as Error values; a database failure is thrown as Error kDatabaseUnavailable, and
+  // then nothing of the call was kept.
+  Result<StoredCase> start(Storage& s, const Actor& actor, const StartCommand& command);
+  Result<StoredCase> act(Storage& s, const Actor& actor, const ActCommand& command);
+
+  // Group commit: every job under its own savepoint, one commit for all, so many
+  // clients' writes share one disk sync. A job that fails (refused, lost a race, or hit
+  // a bad row) leaves nothing and fails alone; a database failure or a failed commit
+  // throws, and then no job of the batch was kept.
+  std::vector<Result<StoredCase>> write_batch(Storage& s, const std::vector<WriteJob>& jobs);
+
+  Result<StoredCase> get(Storage& s, int64_t id);
+  Result<std::vector<HistoryRow>> history(Storage& s, int64_t id);
+  CasePage list(Storage& s, const CaseFilter& filter);
+
+  // Fires up to `limit` timers due now, oldest first, in one transaction: each timer's
+  // effects commit with the mark that it fired, so none fires twice across crashes and
+  // nodes. A timer whose case cannot be read or decided (a corrupt row, a workflow
+  // version that no longer loads) is set aside as "failed" and the others still fire.
+  std::vector<FiredTimer> fire_due_timers(Storage& s, int limit);
+
+  // The engine of a case's own workflow version; Error kInternal when storage lacks it.
+  std::shared_ptr<const Engine> engine_of(Storage& s, const std::string& workflow, int version);
+
+  WorkflowRegistry& registry() { return registry_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
+  Result<StoredCase> act_in_tx(Storage& s, const Actor& actor, const ActCommand& command, Timestamp now);
+  Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
+  // The case typed by its engine, with its current round's votes; nullopt if unknown.
+  std::optional<StoredCase> load(Storage& s, int64_t id, int64_t* round = nullptr);
+  StoredCase typed(Storage& s, const CaseRow& row);
+  // Writes the outcome for a case read at `read_version`; false when it changed meanwhile.
+  bool save(Storage& s, const StoredCase& before, int64_t round, const Outcome& out,
+            const Engine& engine, const std::string& channel, Timestamp now);
+  // True when this key was used before: `earlier` is then the stored answer, or a
+  // reused-key error when the request differs.
+  bool replay(Storage& s, const Actor& actor, const std::string& key, const std::string& fingerprint,
+              Result<StoredCase>& earlier);
+
+  WorkflowRegistry& registry_;
+  const Clock& clock_;
+};
+
+// The rows one outcome writes besides the case row.
+CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vote_round,
+                     bool cancel_all_timers);
+
+}  // namespace osic

@@ -1,0 +1,98 @@
+// The one way failure crosses a module: an Error with a code from one enum. The code
+// decides the HTTP status and the CLI exit code (two complete tables in error.cc; a test
+// fails when a code lacks either). Expected outcomes (a refusal, a conflict, an unknown
+// case) come back as values in a Result; a database that cannot be reached is thrown,
+// and every edge catches it and answers with the same tables.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "engine/case.h"
+
+namespace osic {
+
+enum class ErrorCode {
+  // The engine's refusals (engine/case.h RefusalCode), one for one.
+  kUnknownAction,
+  kNotAvailable,
+  kRoleNotAllowed,
+  kSystemOnly,
+  kRequiredFieldMissing,
+  kCommentRequired,
+  kGuardFailed,
+  kInvalidData,
+  kAlreadyVoted,
+  kRequesterMayNotApprove,
+  // Cases, users, workflows.
+  kCaseNotFound,
+  kWorkflowNotFound,
+  kUserNotFound,
+  kUserExists,
+  kBadUserName,
+  kBadRole,
+  kVersionConflict,
+  kWriteConflict,
+  kIdempotencyKeyReused,
+  kOutboxRowNotFound,
+  // Requests.
+  kBadRequest,
+  kMalformedJson,
+  kInvalidUtf8,
+  kUnsupportedMediaType,
+  kPayloadTooLarge,
+  kHeadersTooLarge,
+  kMethodNotAllowed,
+  kRouteNotFound,
+  kUnauthenticated,
+  kBusy,
+  kLinkInvalid,
+  kLinkExpired,
+  kLinkStale,
+  // The command line and the files it reads.
+  kUsage,
+  kWorkflowsInvalid,
+  kFileUnreadable,
+  // The machine.
+  kDatabaseUnavailable,
+  kInternal,
+  kCount  // not a code: the number of codes
+};
+
+// "case_not_found": the code as clients and scripts see it.
+std::string_view code_name(ErrorCode code);
+// The HTTP status of a code; the exit status of `osic` for it (1: the request was
+// refused or found nothing; 2: bad arguments, unreadable files, no database).
+int http_status(ErrorCode code);
+int exit_code(ErrorCode code);
+
+class Error : public std::exception {
+ public:
+  Error() = default;
+  Error(ErrorCode code, std::string message, std::vector<std::string> subjects = {})
+      : code(code), message(std::move(message)), subjects(std::move(subjects)) {}
+
+  const char* what() const noexcept override { return message.c_str(); }
+  std::string_view name() const { return code_name(code); }
+
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;                // a sentence a person can act on, safe to show
+  std::vector<std::string> subjects;  // the fields, roles or keys concerned
+  int64_t current_version = 0;        // with kVersionConflict
+  std::string detail;                 // for the log only (a database's own message)
+};
+
+template <class T>
+using Result = std::variant<T, Error>;
+
+// The engine's refusal as an Error of the matching code.
+Error error_of(const Refusal& refusal);
+
+// A store's failure to reach or write its database: 503 / exit 2. `detail` is logged.
+Error database_unavailable(const std::string& what, const std::string& detail);
+
+}  // namespace osic

@@ -1,0 +1,126 @@
+// The service's narrow ports to storage. Each is one concern; one connection (Storage)
+// implements them all, since a transaction spans them. Implementations translate their
+// database's failures into Error (database_unavailable, write_conflict) and contain no
+// rules: no engine calls, no idempotency or version logic. A Storage is used by one
+// thread at a time. tests/fakes.h has an in-memory one with fault injection.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/error.h"
+#include "service/records.h"
+
+namespace osic {
+
+// One unit of work on this connection. Savepoints nest one level: a job in a batch.
+class Transactions {
+ public:
+  virtual ~Transactions() = default;
+  virtual void begin() = 0;  // takes the write lock on SQLite (BEGIN IMMEDIATE)
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  virtual void rollback_to_savepoint() = 0;
+};
+
+class CaseRows {
+ public:
+  virtual ~CaseRows() = default;
+  virtual std::optional<CaseRow> case_row(int64_t id) = 0;
+  virtual std::vector<Vote> votes(int64_t case_id, int64_t round) = 0;
+  // Inserts with a new id, which it returns.
+  virtual int64_t insert_case(const CaseRow& row) = 0;
+  // Writes state, data, version (and entered_at, round when `entered`) where the stored
+  // version is `expected_version`. False when it was not (someone else wrote first).
+  virtual bool update_case(const CaseRow& row, int64_t expected_version, bool entered) = 0;
+  virtual int64_t case_version(int64_t id) = 0;
+  virtual void write(int64_t case_id, const CaseWrites& writes) = 0;
+  virtual std::vector<HistoryRow> history(int64_t case_id) = 0;
+  // Newest first, ids below `before`; narrowed by workflow, state and text (a superset:
+  // the service checks the text on typed data).
+  virtual std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) = 0;
+  virtual std::optional<IdempotentAnswer> idempotent_answer(const std::string& user,
+                                                            const std::string& key) = 0;
+  virtual void remember_answer(const std::string& user, const std::string& key,
+                               const IdempotentAnswer& answer, Timestamp at) = 0;
+};
+
+class UserDirectory {
+ public:
+  virtual ~UserDirectory() = default;
+  // Returns the token, shown once; only its SHA-256 is stored.
+  virtual Result<std::string> add_user(const std::string& name, const std::string& email,
+                                       const std::vector<std::string>& roles, Timestamp now) = 0;
+  virtual std::vector<User> users() = 0;
+  virtual std::optional<User> user_by_name(const std::string& name) = 0;
+  virtual std::optional<User> user_by_token(const std::string& token) = 0;
+};
+
+class TimerRows {
+ public:
+  virtual ~TimerRows() = default;
+  // Pending timers due at `now`, oldest first; on PostgreSQL locked FOR UPDATE SKIP
+  // LOCKED, so two nodes never take the same one. Inside a transaction.
+  virtual std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) = 0;
+  // Locks the case for this transaction if no one else holds it (PostgreSQL: NOWAIT);
+  // false when another writer has it.
+  virtual bool try_lock_case(int64_t case_id) = 0;
+  virtual std::string timer_status(int64_t timer_id) = 0;
+  virtual void mark_timer(int64_t timer_id, const std::string& status, Timestamp at) = 0;
+  virtual std::vector<TimerRow> list_timers(const TimerFilter& filter) = 0;
+  virtual std::optional<Timestamp> next_due_timer() = 0;
+};
+
+class OutboxRows {
+ public:
+  virtual ~OutboxRows() = default;
+  // Rows due to be sent, claimed for `lease`: a dispatcher that dies leaves them to be
+  // claimed again when the lease runs out, so no message is lost.
+  virtual std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) = 0;
+  virtual void update_outbox(const OutboxUpdate& update) = 0;
+  virtual std::vector<OutboxRow> list_outbox(const std::string& status, int limit) = 0;
+  virtual std::vector<OutboxRow> outbox(int64_t case_id) = 0;
+  // A failed row goes back to pending with its attempts reset. False if not failed.
+  virtual bool retry_outbox(int64_t id, Timestamp now) = 0;
+};
+
+class Settings {
+ public:
+  virtual ~Settings() = default;
+  // A server-wide value, created with `make` the first time any node asks (the first
+  // writer wins, so every node agrees).
+  virtual std::string setting(const std::string& name, const std::function<std::string()>& make) = 0;
+};
+
+class WorkflowSources {
+ public:
+  virtual ~WorkflowSources() = default;
+  // Versions by content: an unchanged source keeps its version, a changed one gets the next.
+  virtual int record_workflow(const std::string& name, const std::string& source, Timestamp now) = 0;
+  virtual std::optional<std::string> workflow_source(const std::string& name, int version) = 0;
+};
+
+// One connection's ports.
+class Storage : public Transactions,
+                public CaseRows,
+                public UserDirectory,
+                public TimerRows,
+                public OutboxRows,
+                public Settings,
+                public WorkflowSources {
+ public:
+  virtual std::string describe() const = 0;  // "sqlite:osic.db", without passwords
+  // False once the connection has failed in a way that needs a new one (the server went
+  // away); the owner then opens another through its StorageFactory.
+  virtual bool usable() const = 0;
+};
+
+// Opens a connection. Edges are handed one, so tests hand them fakes.
+using StorageFactory = std::function<std::unique_ptr<Storage>()>;
+
+}  // namespace osic

@@ -1,0 +1,146 @@
+// What the service reads and writes through its ports: plain rows, no database types.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/case.h"
+
+namespace osic {
+
+struct User {
+  int64_t id = 0;
+  std::string name;
+  std::string email;
+  std::vector<std::string> roles;
+  Timestamp created_at;
+  Actor actor() const { return Actor{name, roles}; }
+};
+
+// A case with its data typed by its workflow version.
+struct StoredCase {
+  int64_t id = 0;
+  std::string workflow;
+  int workflow_version = 0;
+  std::string title;
+  CaseState state;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+// A case as stored: data as JSON text, typed by the service with the case's engine.
+struct CaseRow {
+  int64_t id = 0;
+  std::string workflow;
+  int workflow_version = 0;
+  std::string title;
+  std::string state;
+  std::string data;  // JSON object
+  int64_t version = 0;
+  std::string requester;
+  Timestamp created_at, updated_at, entered_at;
+  int64_t round = 0;  // the history seq at which the case entered its state
+};
+
+struct HistoryRow {
+  int64_t seq = 0;
+  Timestamp at;
+  std::string actor, action, from, to, comment;
+  std::string data_change;  // JSON object: field -> {"from", "to"}
+  std::string channel;      // "cli", "api", "timer", "email-link"
+  std::string timer;
+};
+
+struct TimerRow {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string key;
+  Timestamp due;
+  std::string action;
+  std::string status;  // pending, fired, skipped, cancelled
+  std::optional<Timestamp> fired_at;
+};
+
+// What happened to a due timer when the scheduler took it.
+struct FiredTimer {
+  int64_t timer_id = 0;
+  int64_t case_id = 0;
+  std::string key;
+  std::string action;  // the system action it fired, if any
+  Timestamp due;
+  std::string outcome;  // "fired", or "skipped: <why>" when the engine refused its action
+};
+
+struct TimerFilter {
+  std::optional<int64_t> case_id;
+  std::string status;  // pending, fired, skipped, cancelled; empty for all
+  int limit = 200;
+};
+
+struct OutboxRow {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string template_name;
+  std::string recipients;  // JSON array: "role", "requester", "user:NAME"
+  std::string reason;
+  std::string status;      // pending, sending (claimed), sent, failed
+  int attempts = 0;
+  Timestamp created_at;
+  Timestamp next_attempt_at;
+  std::string last_error;
+  std::optional<Timestamp> sent_at;
+  std::string delivered;   // addresses the server has accepted, one per line
+};
+
+// What became of one attempt to send an outbox row.
+struct OutboxUpdate {
+  int64_t id = 0;
+  std::string status;  // sent, failed, or pending (to try again at next_attempt_at)
+  int attempts = 0;
+  Timestamp next_attempt_at;
+  std::string last_error{};
+  std::optional<Timestamp> sent_at{};
+  std::string delivered{};
+};
+
+struct CaseFilter {
+  std::string workflow{};
+  std::string state{};
+  std::string q{};        // text in the title or text fields
+  int64_t after_id = 0;   // cursor: cases with a smaller id (newest first)
+  int limit = 50;
+};
+
+struct CasePage {
+  std::vector<StoredCase> items;
+  int64_t next_cursor = 0;  // 0 when there is no further page
+};
+
+// Everything one decision writes besides the case row: made by the service from the
+// engine's Outcome, written by the store as it is.
+struct CaseWrites {
+  HistoryRow history;
+  std::optional<Vote> vote;
+  int64_t vote_round = 0;
+  bool cancel_all_timers = false;
+  std::vector<std::string> cancel_timers;
+  std::vector<TimerSchedule> schedule;
+  struct Mail {
+    std::string template_name;
+    std::string recipients;  // JSON array
+    std::string reason;
+  };
+  std::vector<Mail> mail;
+};
+
+// The first answer to a request sent with an idempotency key.
+struct IdempotentAnswer {
+  std::string fingerprint;  // of the request, so a reused key is told apart
+  int64_t case_id = 0;
+  std::string response;     // the case as JSON (service/case_snapshot.h)
+};
+
+}  // namespace osic

@@ -1,0 +1,385 @@
+// The fakes of the service's ports, in one place: a clock a test moves by hand, and an
+// in-memory database whose connections implement every storage port, with faults on
+// demand (the n-th write fails, the commit fails, the server is down). Service and
+// in-process API tests run on these with no database, socket or real clock; the
+// integration tests use the real SQLite, PostgreSQL and SMTP servers.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "service/clock.h"
+#include "service/crypto.h"
+#include "service/ports.h"
+
+namespace osic::test {
+
+class FakeClock : public Clock {
+ public:
+  explicit FakeClock(Timestamp start) : now_(start) {}
+  Timestamp now() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  std::chrono::system_clock::time_point precise_now() const override { return now(); }
+  void Advance(std::chrono::seconds by) {
+    std::lock_guard lock(mutex_);
+    now_ += by;
+  }
+  void Set(Timestamp at) {
+    std::lock_guard lock(mutex_);
+    now_ = at;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  Timestamp now_;
+};
+
+// What a FakeDatabase holds: the same tables as the SQL schema, as plain containers.
+struct FakeTables {
+  std::map<int64_t, CaseRow> cases;
+  std::map<int64_t, std::vector<HistoryRow>> history;
+  struct VoteRow {
+    int64_t case_id, round;
+    Vote vote;
+  };
+  std::vector<VoteRow> votes;
+  std::vector<TimerRow> timers;
+  std::vector<OutboxRow> outbox;
+  std::map<std::pair<std::string, std::string>, IdempotentAnswer> answers;
+  std::vector<User> users;
+  std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
+  std::map<std::string, std::string> settings;
+  std::map<std::pair<std::string, int>, std::string> workflows;
+  std::map<std::string, std::string> workflow_hash;  // name/version -> content hash
+  int64_t next_id = 1;
+};
+
+// One database shared by any number of FakeStorage connections. A transaction holds
+// the database (like SQLite's write lock); a rollback restores what it held before.
+class FakeDatabase {
+ public:
+  FakeTables tables;
+  std::recursive_mutex mutex;
+  // Faults. Writes are counted from 1 across every connection; the one whose number is
+  // `fail_write_at` throws database_unavailable, as does every call while `down`.
+  int fail_write_at = 0;
+  int writes = 0;
+  bool fail_commit = false;
+  bool down = false;
+  int commits = 0;
+};
+
+class FakeStorage : public Storage {
+ public:
+  explicit FakeStorage(FakeDatabase& db) : db_(db) {
+    if (db_.down) throw unavailable("cannot open");
+  }
+  ~FakeStorage() override { rollback(); }
+
+  std::string describe() const override { return "fake:"; }
+  bool usable() const override { return !db_.down; }
+
+  void begin() override {
+    check("begin");
+    db_.mutex.lock();
+    in_tx_ = true;
+    before_tx_ = db_.tables;
+  }
+  void commit() override {
+    if (db_.fail_commit || db_.down) throw unavailable("commit");  // the caller rolls back
+    ++db_.commits;
+    end_tx();
+  }
+  void rollback() noexcept override {
+    if (!in_tx_) return;
+    db_.tables = std::move(*before_tx_);
+    end_tx();
+  }
+  void savepoint() override { before_savepoint_ = db_.tables; }
+  void release_savepoint() override { before_savepoint_.reset(); }
+  void rollback_to_savepoint() override {
+    if (before_savepoint_) db_.tables = *before_savepoint_;
+  }
+
+  std::optional<CaseRow> case_row(int64_t id) override {
+    auto lock = read("case_row");
+    auto it = t().cases.find(id);
+    if (it == t().cases.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<Vote> votes(int64_t case_id, int64_t round) override {
+    auto lock = read("votes");
+    std::vector<Vote> out;
+    for (const auto& v : t().votes) {
+      if (v.case_id == case_id && v.round == round) out.push_back(v.vote);
+    }
+    return out;
+  }
+  int64_t insert_case(const CaseRow& row) override {
+    auto lock = writing("insert_case");
+    CaseRow r = row;
+    r.id = t().next_id++;
+    t().cases[r.id] = r;
+    return r.id;
+  }
+  bool update_case(const CaseRow& row, int64_t expected_version, bool entered) override {
+    auto lock = writing("update_case");
+    auto it = t().cases.find(row.id);
+    if (it == t().cases.end() || it->second.version != expected_version) return false;
+    CaseRow& c = it->second;
+    c.state = row.state;
+    c.data = row.data;
+    c.version = row.version;
+    c.updated_at = row.updated_at;
+    if (entered) {
+      c.entered_at = row.entered_at;
+      c.round = row.round;
+    }
+    return true;
+  }
+  int64_t case_version(int64_t id) override {
+    auto lock = read("case_version");
+    return t().cases.count(id) ? t().cases[id].version : 0;
+  }
+  void write(int64_t case_id, const CaseWrites& w) override {
+    auto lock = writing("write");
+    t().history[case_id].push_back(w.history);
+    if (w.vote) t().votes.push_back({case_id, w.vote_round, *w.vote});
+    for (auto& timer : t().timers) {
+      if (timer.case_id != case_id || timer.status != "pending") continue;
+      bool named = std::find(w.cancel_timers.begin(), w.cancel_timers.end(), timer.key) != w.cancel_timers.end();
+      if (w.cancel_all_timers || named) timer.status = "cancelled";
+    }
+    for (const auto& s : w.schedule) {
+      t().timers.push_back({t().next_id++, case_id, s.key, s.due, s.action, "pending", std::nullopt});
+    }
+    for (const auto& m : w.mail) {
+      OutboxRow o;
+      o.id = t().next_id++;
+      o.case_id = case_id;
+      o.template_name = m.template_name;
+      o.recipients = m.recipients;
+      o.reason = m.reason;
+      o.status = "pending";
+      o.created_at = o.next_attempt_at = w.history.at;
+      t().outbox.push_back(o);
+    }
+  }
+  std::vector<HistoryRow> history(int64_t case_id) override {
+    auto lock = read("history");
+    return t().history.count(case_id) ? t().history[case_id] : std::vector<HistoryRow>{};
+  }
+  std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override {
+    auto lock = read("find_cases");
+    std::vector<CaseRow> out;
+    for (auto it = t().cases.rbegin(); it != t().cases.rend() && static_cast<int>(out.size()) < batch; ++it) {
+      const CaseRow& c = it->second;
+      if (c.id >= before) continue;
+      if (!filter.workflow.empty() && c.workflow != filter.workflow) continue;
+      if (!filter.state.empty() && c.state != filter.state) continue;
+      out.push_back(c);
+    }
+    return out;
+  }
+  std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override {
+    auto lock = read("idempotent_answer");
+    auto it = t().answers.find({user, key});
+    if (it == t().answers.end()) return std::nullopt;
+    return it->second;
+  }
+  void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
+                       Timestamp) override {
+    auto lock = writing("remember_answer");
+    if (!t().answers.emplace(std::make_pair(user, key), answer).second) {
+      throw Error(ErrorCode::kWriteConflict, "a concurrent write got there first; retry");
+    }
+  }
+
+  Result<std::string> add_user(const std::string& name, const std::string& email,
+                               const std::vector<std::string>& roles, Timestamp now) override {
+    auto lock = writing("add_user");
+    if (user_by_name(name)) return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
+    std::string token = random_token();
+    t().users.push_back(User{t().next_id++, name, email, roles, now});
+    t().token_owner[sha256_hex(token)] = name;
+    return token;
+  }
+  std::vector<User> users() override {
+    auto lock = read("users");
+    return t().users;
+  }
+  std::optional<User> user_by_name(const std::string& name) override {
+    auto lock = read("user_by_name");
+    for (const auto& u : t().users) {
+      if (u.name == name) return u;
+    }
+    return std::nullopt;
+  }
+  std::optional<User> user_by_token(const std::string& token) override {
+    auto lock = read("user_by_token");
+    auto it = t().token_owner.find(sha256_hex(token));
+    return it == t().token_owner.end() ? std::nullopt : user_by_name(it->second);
+  }
+
+  std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override {
+    auto lock = read("claim_due_timers");
+    std::vector<TimerRow> due;
+    for (const auto& timer : t().timers) {
+      if (timer.status == "pending" && timer.due <= now) due.push_back(timer);
+    }
+    std::stable_sort(due.begin(), due.end(), [](const TimerRow& a, const TimerRow& b) { return a.due < b.due; });
+    if (static_cast<int>(due.size()) > limit) due.resize(limit);
+    return due;
+  }
+  bool try_lock_case(int64_t) override { return true; }
+  std::string timer_status(int64_t id) override {
+    auto lock = read("timer_status");
+    for (const auto& timer : t().timers) {
+      if (timer.id == id) return timer.status;
+    }
+    return "";
+  }
+  void mark_timer(int64_t id, const std::string& status, Timestamp at) override {
+    auto lock = writing("mark_timer");
+    for (auto& timer : t().timers) {
+      if (timer.id == id) {
+        timer.status = status;
+        timer.fired_at = at;
+      }
+    }
+  }
+  std::vector<TimerRow> list_timers(const TimerFilter& filter) override {
+    auto lock = read("list_timers");
+    std::vector<TimerRow> out;
+    for (const auto& timer : t().timers) {
+      if (filter.case_id && timer.case_id != *filter.case_id) continue;
+      if (!filter.status.empty() && timer.status != filter.status) continue;
+      out.push_back(timer);
+    }
+    return out;
+  }
+  std::optional<Timestamp> next_due_timer() override {
+    auto lock = read("next_due_timer");
+    std::optional<Timestamp> next;
+    for (const auto& timer : t().timers) {
+      if (timer.status == "pending" && (!next || timer.due < *next)) next = timer.due;
+    }
+    return next;
+  }
+
+  std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) override {
+    auto lock = writing("claim_outbox");
+    std::vector<OutboxRow> out;
+    for (auto& o : t().outbox) {
+      if (static_cast<int>(out.size()) == limit) break;
+      if ((o.status == "pending" || o.status == "sending") && o.next_attempt_at <= now) {
+        o.status = "sending";
+        o.next_attempt_at = now + lease;
+        out.push_back(o);
+      }
+    }
+    return out;
+  }
+  void update_outbox(const OutboxUpdate& u) override {
+    auto lock = writing("update_outbox");
+    for (auto& o : t().outbox) {
+      if (o.id != u.id) continue;
+      o.status = u.status;
+      o.attempts = u.attempts;
+      o.next_attempt_at = u.next_attempt_at;
+      o.last_error = u.last_error;
+      o.sent_at = u.sent_at;
+      o.delivered = u.delivered;
+    }
+  }
+  std::vector<OutboxRow> list_outbox(const std::string& status, int limit) override {
+    auto lock = read("list_outbox");
+    std::vector<OutboxRow> out;
+    for (const auto& o : t().outbox) {
+      if ((status.empty() || o.status == status) && static_cast<int>(out.size()) < limit) out.push_back(o);
+    }
+    return out;
+  }
+  std::vector<OutboxRow> outbox(int64_t case_id) override {
+    auto lock = read("outbox");
+    std::vector<OutboxRow> out;
+    for (const auto& o : t().outbox) {
+      if (o.case_id == case_id) out.push_back(o);
+    }
+    return out;
+  }
+  bool retry_outbox(int64_t id, Timestamp now) override {
+    auto lock = writing("retry_outbox");
+    for (auto& o : t().outbox) {
+      if (o.id == id && o.status == "failed") {
+        o.status = "pending";
+        o.attempts = 0;
+        o.next_attempt_at = now;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string setting(const std::string& name, const std::function<std::string()>& make) override {
+    auto lock = writing("setting");
+    auto [it, added] = t().settings.try_emplace(name, "");
+    if (added) it->second = make();
+    return it->second;
+  }
+  int record_workflow(const std::string& name, const std::string& source, Timestamp) override {
+    auto lock = writing("record_workflow");
+    int latest = 0;
+    for (const auto& [key, text] : t().workflows) {
+      if (key.first != name) continue;
+      if (text == source) return key.second;
+      latest = std::max(latest, key.second);
+    }
+    t().workflows[{name, latest + 1}] = source;
+    return latest + 1;
+  }
+  std::optional<std::string> workflow_source(const std::string& name, int version) override {
+    auto lock = read("workflow_source");
+    auto it = t().workflows.find({name, version});
+    if (it == t().workflows.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  static Error unavailable(const std::string& what) { return database_unavailable(what, "fake fault"); }
+  FakeTables& t() { return db_.tables; }
+  void check(const char* what) {
+    if (db_.down) throw unavailable(what);
+  }
+  void end_tx() {
+    in_tx_ = false;
+    before_tx_.reset();
+    before_savepoint_.reset();
+    db_.mutex.unlock();
+  }
+  // Outside a transaction each call holds the database while it runs.
+  std::unique_lock<std::recursive_mutex> read(const char* what) {
+    check(what);
+    return std::unique_lock<std::recursive_mutex>(db_.mutex);
+  }
+  std::unique_lock<std::recursive_mutex> writing(const char* what) {
+    auto lock = read(what);
+    if (++db_.writes == db_.fail_write_at) throw unavailable(what);
+    return lock;
+  }
+
+  FakeDatabase& db_;
+  bool in_tx_ = false;
+  std::optional<FakeTables> before_tx_;
+  std::optional<FakeTables> before_savepoint_;
+};
+
+inline StorageFactory fake_storage(FakeDatabase& db) {
+  return [&db] { return std::make_unique<FakeStorage>(db); };
+}
+
+}  // namespace osic::test
