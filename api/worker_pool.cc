@@ -4,8 +4,8 @@
 
 namespace osic::api {
 
-WorkerPool::WorkerPool(StorageFactory connect, int threads, size_t queue_limit)
-    : connect_(std::move(connect)), queue_limit_(queue_limit) {
+WorkerPool::WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch)
+    : connect_(std::move(connect)), queue_limit_(queue_limit), epoch_(epoch) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
@@ -30,6 +30,7 @@ bool WorkerPool::try_submit(Task task) {
 
 void WorkerPool::loop() {
   std::unique_ptr<Storage> store;
+  uint64_t epoch = 0;
   for (;;) {
     Task task;
     {
@@ -40,10 +41,13 @@ void WorkerPool::loop() {
       queue_.pop_front();
     }
     try {
+      if (epoch != epoch_.current()) store.reset();
+      epoch = epoch_.current();
       if (!store || !store->usable()) store = connect_();
     } catch (const std::exception& e) {
       std::cerr << "osic: worker: " << e.what() << "\n";
       store.reset();
+      epoch_.broken();
     }
     try {
       task(store.get());
@@ -52,6 +56,10 @@ void WorkerPool::loop() {
       std::cerr << "osic: worker: a request failed: " << e.what() << "\n";
     } catch (...) {
       std::cerr << "osic: worker: a request failed\n";
+    }
+    if (store && !store->usable()) {
+      store.reset();
+      epoch_.broken();
     }
   }
 }

@@ -3,6 +3,7 @@
 // 503 at once rather than letting requests pile up.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/connection_epoch.h"
 #include "service/ports.h"
 
 namespace osic::api {
@@ -20,7 +22,8 @@ class WorkerPool {
   // The store is null when no connection could be opened: the task must still answer.
   using Task = std::function<void(Storage*)>;
   // Each thread opens its connection with `connect`, and a new one when it breaks.
-  WorkerPool(StorageFactory connect, int threads, size_t queue_limit);
+  // Threads share `epoch` with the write queue (see connection_epoch.h).
+  WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch);
   ~WorkerPool();  // runs what is queued, then joins
 
   bool try_submit(Task task);  // false when the queue is full
@@ -35,6 +38,7 @@ class WorkerPool {
   std::deque<Task> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  ConnectionEpoch& epoch_;
 };
 
 }  // namespace osic::api

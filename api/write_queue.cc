@@ -2,8 +2,9 @@
 
 namespace osic::api {
 
-WriteQueue::WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch)
-    : connect_(std::move(connect)), service_(service), metrics_(metrics), max_batch_(max_batch) {
+WriteQueue::WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch,
+                       ConnectionEpoch* epoch)
+    : connect_(std::move(connect)), service_(service), metrics_(metrics), max_batch_(max_batch), epoch_(epoch) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -30,6 +31,7 @@ Result<StoredCase> WriteQueue::submit(WriteJob job) {
 
 void WriteQueue::loop() {
   std::unique_ptr<Storage> store;
+  uint64_t connected_at = 0;
   for (;;) {
     std::vector<Pending> batch;
     {
@@ -45,10 +47,15 @@ void WriteQueue::loop() {
     for (auto& p : batch) jobs.push_back(p.job);
     std::vector<Result<StoredCase>> results;
     try {
-      if (!store) store = connect_();
+      if (epoch_ && epoch_->current() != connected_at) store.reset();
+      if (!store) {
+        if (epoch_) connected_at = epoch_->current();
+        store = connect_();
+      }
       results = service_.write_batch(*store, jobs);
     } catch (...) {
       store.reset();  // reconnect for the next batch
+      if (epoch_) epoch_->broken();
       for (auto& p : batch) p.answer.set_exception(std::current_exception());
       continue;
     }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/connection_epoch.h"
 #include "api/metrics.h"
 #include "service/case_service.h"
 
@@ -19,7 +20,9 @@ namespace osic::api {
 class WriteQueue {
  public:
   // Writes over one connection opened with `connect`, through `service`.
-  WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch = 256);
+  // With `epoch`, it reconnects when another thread has seen the database drop.
+  WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch = 256,
+             ConnectionEpoch* epoch = nullptr);
   ~WriteQueue();  // finishes what is queued, then stops
 
   // Blocks until the write is durable (or refused). Throws Error kDatabaseUnavailable
@@ -40,6 +43,7 @@ class WriteQueue {
   CaseService& service_;
   Metrics& metrics_;
   size_t max_batch_;
+  ConnectionEpoch* epoch_;
   std::function<void()> on_committed_;
   std::mutex mutex_;
   std::condition_variable ready_;

@@ -100,13 +100,14 @@ int serve(const ServeFlags& f) {
     scheduler->start();
   }
   {
-    api::WriteQueue writes(connect, service, metrics);
+    api::ConnectionEpoch epoch;
+    api::WriteQueue writes(connect, service, metrics, 256, &epoch);
     writes.on_committed([&] {
       if (scheduler) scheduler->wake();
       if (dispatcher) dispatcher->wake();
     });
     api::Api api(service, metrics, writes, link_secret);
-    api::WorkerPool workers(connect, f.workers, 4096);
+    api::WorkerPool workers(connect, f.workers, 4096, epoch);
     api::ServerOptions options;
     options.address = host;
     options.port = port;

@@ -396,7 +396,8 @@ TEST(WorkerPool, AFullQueueRefusesAtOnceInsteadOfPilingUp) {
   std::atomic<int> ran{0};
   {
     static const SystemClock clock;
-    api::WorkerPool pool(storage_factory({test::fresh_database("sqlite"), SyncMode::kFull}, clock), 1, 2);
+    api::ConnectionEpoch epoch;
+    api::WorkerPool pool(storage_factory({test::fresh_database("sqlite"), SyncMode::kFull}, clock), 1, 2, epoch);
     auto task = [&](Storage*) {
       std::lock_guard hold(gate);
       ++ran;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "store_support.h"
+#include "adapters/store/sql.h"
 
 namespace osic {
 namespace {
@@ -225,6 +226,31 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+TEST(StoreUrl, TheUriFormBecomesLibpqKeywordsAndHidesItsPassword) {
+  struct Case {
+    std::string uri, keywords;
+  } cases[] = {
+      {"postgresql://osic@127.0.0.1:5432/osic", "user='osic' host='127.0.0.1' port='5432' dbname='osic'"},
+      {"postgresql://osic:p%40ss%20w'd@127.0.0.1:5433/office?sslmode=require&connect_timeout=5",
+       "user='osic' password='p@ss w\\'d' host='127.0.0.1' port='5433' sslmode='require' connect_timeout='5' dbname='office'"},
+      {"postgres://[::1]:5432/osic", "host='::1' port='5432' dbname='osic'"},
+      {"postgresql://127.0.0.1/osic", "host='127.0.0.1' dbname='osic'"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(sql::postgres_keywords(c.uri), c.keywords) << c.uri;
+  EXPECT_EQ(sql::parse_url("postgresql://osic:secret@127.0.0.1:5432/osic?sslmode=require").display,
+            "postgresql://osic:***@127.0.0.1:5432/osic?sslmode=require");
+  EXPECT_EQ(sql::parse_url("host=127.0.0.1 password=secret dbname=osic").display, "host=127.0.0.1 dbname=osic");
+  for (const char* bad : {"postgresql://u@127.0.0.1/osic?sslmode", "postgresql://u:%zz@127.0.0.1/osic",
+                          "postgresql://u@127.0.0.1/my%20db"}) {
+    try {
+      sql::parse_url(bad);
+      ADD_FAILURE() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code, ErrorCode::kUsage) << bad;
+    }
+  }
+}
 
 TEST(StoreUrl, UnknownUrlsAreRefusedClearly) {
   try {

@@ -83,7 +83,6 @@ std::string postgres_keywords(const std::string& uri) {
   }
   add("host", percent_decode(host, uri));
   add("port", port);
-  add("dbname", percent_decode(path, uri));
   size_t start = 0;
   while (start < query.size()) {
     size_t amp = query.find('&', start);
@@ -98,6 +97,14 @@ std::string postgres_keywords(const std::string& uri) {
     if (amp == std::string::npos) break;
     start = amp + 1;
   }
+  // Last: SOCI 4.0 reads the text after "dbname=" itself and stops at a space, so a
+  // quoted value after it (an application name with spaces) would be torn apart.
+  const std::string dbname = percent_decode(path, uri);
+  if (dbname.find_first_of(" '\\") != std::string::npos) {
+    throw Error(ErrorCode::kUsage, "database name '" + dbname + "' has a space, quote or backslash, which the "
+                                   "PostgreSQL driver cannot pass on; use a plain name");
+  }
+  add("dbname", dbname);
   return keywords;
 }
 
@@ -167,8 +174,14 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
       session_ << "SET client_min_messages TO WARNING";
     }
   } catch (const soci::soci_error& e) {
-    Error error(ErrorCode::kDatabaseUnavailable, "cannot open database " + info_.display + ": " +
-                                                     e.get_error_message());
+    // libpq's reasons span lines; a command's failure is one line.
+    std::string why;
+    for (char c : e.get_error_message()) {
+      if (c == '\n' || c == '\t') c = ' ';
+      if (!(c == ' ' && (why.empty() || why.back() == ' '))) why += c;
+    }
+    while (!why.empty() && why.back() == ' ') why.pop_back();
+    Error error(ErrorCode::kDatabaseUnavailable, "cannot open database " + info_.display + ": " + why);
     error.detail = e.get_error_message();
     throw error;
   }

@@ -1,0 +1,131 @@
+// The API's handlers in-process, on fake storage and a fake clock: what a request gets
+// when time moves on, and when the database goes away and comes back. No socket, no
+// sleeping; the real server end to end is api_test.cc.
+#include <gtest/gtest.h>
+
+#include "adapters/mail/links.h"
+#include "adapters/workflow_files.h"
+#include "api/api.h"
+#include "fakes.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using nlohmann::json;
+
+class ApiInProcess : public ::testing::Test {
+ protected:
+  test::FakeDatabase db_;
+  test::FakeClock clock_{test::at("2027-01-04T09:00:00Z")};
+  WeekendCalendar calendar_;
+  WorkflowRegistry registry_{calendar_};
+  CaseService service_{registry_, clock_};
+  api::Metrics metrics_;
+  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
+  api::Api api_{service_, metrics_, writes_, "secret"};
+  test::FakeStorage storage_{db_};
+  std::string staff_, dean_;
+
+  void SetUp() override {
+    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    ASSERT_TRUE(set.ok());
+    registry_.publish(storage_, set.to_publish(), clock_.now());
+    staff_ = std::get<std::string>(storage_.add_user("sara", "sara@uni.ac.ir", {"staff"}, clock_.now()));
+    dean_ = std::get<std::string>(storage_.add_user("dina", "dina@uni.ac.ir", {"dean"}, clock_.now()));
+  }
+
+  api::HttpResponse call(const std::string& method, const std::string& target, const std::string& token = "",
+                         const std::string& body = "") {
+    api::HttpRequest r;
+    r.method = method;
+    api::split_target(target, r);
+    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    r.body = body;
+    return api_.handle(r, storage_);
+  }
+  static std::string code_of(const api::HttpResponse& r) {
+    auto j = json::parse(r.body, nullptr, false);
+    return j.is_object() && j.contains("error") ? j["error"]["code"].get<std::string>() : "";
+  }
+  int64_t start() {
+    auto r = call("POST", "/v1/cases", staff_, R"({"workflow": "agreement", "data": {"partner": "KTH", "country": "SE"}})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body)["id"].get<int64_t>();
+  }
+};
+
+TEST_F(ApiInProcess, ALinkExpiresWhenTheServersClockPassesItsTime) {
+  int64_t id = start();
+  std::string token = make_link_token("secret", {id, "approve", "dina", 1, clock_.now() + std::chrono::hours(24)});
+  EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);
+  clock_.Advance(std::chrono::hours(23));
+  EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);
+  clock_.Advance(std::chrono::hours(1));
+  api::HttpResponse expired = call("GET", "/v1/links/" + token);
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_NE(expired.body.find("منقضی"), std::string::npos);  // a page for a person, in Persian first
+}
+
+TEST_F(ApiInProcess, ActionsAreStampedWithTheServersClock) {
+  int64_t id = start();
+  clock_.Set(test::at("2027-03-16T07:00:00Z"));
+  api::HttpResponse r = call("POST", "/v1/cases/" + std::to_string(id) + "/actions/submit", staff_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  api::HttpResponse history = call("GET", "/v1/cases/" + std::to_string(id) + "/history", staff_);
+  EXPECT_EQ(json::parse(history.body)["items"][1]["at"], "2027-03-16T07:00:00Z");
+}
+
+TEST_F(ApiInProcess, WithTheDatabaseAwayEveryCaseEndpointAnswers503AndRecovers) {
+  int64_t id = start();
+  const std::string c = "/v1/cases/" + std::to_string(id);
+  const std::vector<std::pair<std::string, std::string>> calls = {
+      {"GET", c}, {"GET", c + "/history"}, {"GET", "/v1/cases"}, {"GET", "/v1/inbox"},
+      {"POST", c + "/actions/submit"}, {"POST", "/v1/cases"}};
+  db_.down = true;
+  for (const auto& [method, target] : calls) {
+    std::string body = target == "/v1/cases" && method == "POST" ? R"({"workflow": "agreement"})" : "";
+    api::HttpResponse r = call(method, target, staff_, body);
+    EXPECT_EQ(r.status, 503) << method << " " << target << ": " << r.body;
+    EXPECT_EQ(code_of(r), "database_unavailable") << method << " " << target;
+  }
+  db_.down = false;
+  EXPECT_EQ(call("GET", c, staff_).status, 200);
+  EXPECT_EQ(call("POST", c + "/actions/submit", staff_).status, 200);
+  EXPECT_EQ(call("GET", "/v1/inbox", staff_).status, 200);
+}
+
+TEST_F(ApiInProcess, TheRouteTableDecidesAuthAndTheDocument) {
+  for (const auto& route : api::api_routes()) {
+    ASSERT_NE(route.handler, nullptr) << route.pattern;
+    if (route.auth == api::Auth::kBearer) {
+      std::string target = route.pattern;
+      for (auto [name, value] : {std::pair{"{id}", "1"}, {"{name}", "agreement"}, {"{action}", "submit"}}) {
+        if (auto at = target.find(name); at != std::string::npos) target.replace(at, std::string(name).size(), value);
+      }
+      EXPECT_EQ(call(route.method, target).status, 401) << route.method << " " << route.pattern;
+    }
+    std::string method = route.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const json& op = api::openapi_document()["paths"][route.pattern][method];
+    EXPECT_TRUE(op.is_object()) << route.pattern;
+    EXPECT_EQ(op.contains("security"), route.auth != api::Auth::kBearer) << route.pattern;
+  }
+}
+
+TEST(Router, AWildcardTakesTheRestOfThePath) {
+  api::Router router({{"GET", "/static/*", api::Auth::kNone, nullptr, nullptr},
+                      {"GET", "/v1/cases/{id}", api::Auth::kBearer, nullptr, nullptr}});
+  bool known = false;
+  auto m = router.match("GET", "/static/css/app.css", known);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->params.at("*"), "css/app.css");
+  EXPECT_FALSE(router.match("GET", "/staticky", known));
+  EXPECT_FALSE(router.match("POST", "/static/x", known));
+  EXPECT_TRUE(known);  // a 405, not a 404
+  EXPECT_EQ(router.match("GET", "/v1/cases/7", known)->params.at("id"), "7");
+}
+
+}  // namespace
+}  // namespace osic

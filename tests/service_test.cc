@@ -1,0 +1,266 @@
+// The case service on fake storage: no database, no socket, no real clock. Each test
+// reads as a spec: a few cases in, what is stored and answered out.
+#include <gtest/gtest.h>
+
+#include "adapters/workflow_files.h"
+#include "api/write_queue.h"
+#include "fakes.h"
+#include "service/case_service.h"
+#include "service/data_codec.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using nlohmann::json;
+using test::FakeClock;
+using test::FakeDatabase;
+using test::FakeStorage;
+
+Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }
+
+const Actor kSara{"sara", {"staff"}};
+const Actor kDina{"dina", {"dean"}};
+
+constexpr const char* kPing =
+    "workflow: ping\nroles: [staff]\nfields: {due_on: {type: date, required: true}}\n"
+    "initial: waiting\nstates:\n  waiting:\n    timers:\n      - {name: due, at: due_on, action: close}\n"
+    "    actions: {close: {to: closed, system: true}}\n  closed: {final: true}\n";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  FakeDatabase db_;
+  FakeClock clock_{t0()};
+  WeekendCalendar calendar_;
+  WorkflowRegistry registry_{calendar_};
+  CaseService service_{registry_, clock_};
+  FakeStorage s_{db_};
+
+  void SetUp() override {
+    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    ASSERT_TRUE(set.ok());
+    auto workflows = set.to_publish();
+    workflows.push_back({kPing, test::must_load(kPing), nullptr});
+    registry_.publish(s_, workflows, t0());
+  }
+
+  StoredCase ok(Result<StoredCase> r) {
+    if (auto* e = std::get_if<Error>(&r)) {
+      ADD_FAILURE() << e->name() << ": " << e->message;
+      return {};
+    }
+    return std::get<StoredCase>(r);
+  }
+  Error refused(Result<StoredCase> r) {
+    if (auto* e = std::get_if<Error>(&r)) return *e;
+    ADD_FAILURE() << "expected a refusal";
+    return {};
+  }
+  StartCommand agreement(const std::string& key = "") {
+    return {"agreement", "MoU", {{"partner", "KTH"}, {"country", "SE"}}, key, "test"};
+  }
+  ActCommand command(int64_t id, const std::string& action, json data = nullptr) {
+    return {id, action, std::move(data), "", std::nullopt, "", "test"};
+  }
+  size_t history_of(int64_t id) { return db_.tables.history[id].size(); }
+};
+
+TEST_F(ServiceTest, StartsActsAndReadsWithoutADatabase) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  EXPECT_EQ(c.state.state, "draft");
+  EXPECT_EQ(c.workflow_version, 1);
+  EXPECT_EQ(ok(service_.act(s_, kSara, command(c.id, "submit"))).state.state, "osic_review");
+  StoredCase read = ok(service_.get(s_, c.id));
+  EXPECT_EQ(read.state.version, 2);
+  EXPECT_EQ(read.state.data.at("partner").as_string(), "KTH");
+  EXPECT_EQ(history_of(c.id), 2u);
+  EXPECT_EQ(db_.tables.timers.size(), 1u);  // the review's deadline
+  EXPECT_EQ(db_.tables.outbox.size(), 1u);  // the head of office is told
+}
+
+TEST_F(ServiceTest, ARefusalWritesNothingAndCarriesItsCode) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  Error e = refused(service_.act(s_, kDina, command(c.id, "submit")));
+  EXPECT_EQ(e.code, ErrorCode::kRoleNotAllowed);
+  EXPECT_EQ(http_status(e.code), 403);
+  EXPECT_EQ(history_of(c.id), 1u);
+  EXPECT_EQ(refused(service_.act(s_, kSara, command(999, "submit"))).code, ErrorCode::kCaseNotFound);
+  EXPECT_EQ(refused(service_.start(s_, kSara, {"treaty", "", nullptr, "", "test"})).code,
+            ErrorCode::kWorkflowNotFound);
+}
+
+TEST_F(ServiceTest, InputIsTypedInsideTheTransactionAgainstTheCasesOwnVersion) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  Error e = refused(service_.act(s_, kSara, command(c.id, "submit", {{"budget", "lots"}})));
+  EXPECT_EQ(e.code, ErrorCode::kInvalidData);
+  EXPECT_EQ(e.subjects, std::vector<std::string>{"budget"});
+  EXPECT_EQ(refused(service_.act(s_, kSara, command(c.id, "submit", {{"budjet", 1}}))).code, ErrorCode::kInvalidData);
+  EXPECT_EQ(ok(service_.get(s_, c.id)).state.version, 1);
+}
+
+TEST_F(ServiceTest, AStaleVersionIsAConflictNamingTheCurrentOne) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  ActCommand stale = command(c.id, "submit");
+  stale.expected_version = 7;
+  Error e = refused(service_.act(s_, kSara, stale));
+  EXPECT_EQ(e.code, ErrorCode::kVersionConflict);
+  EXPECT_EQ(e.current_version, 1);
+  EXPECT_EQ(history_of(c.id), 1u);
+}
+
+TEST_F(ServiceTest, ARetryWithTheSameKeyReturnsTheFirstAnswerAndChangesNothing) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  ActCommand submit = command(c.id, "submit");
+  submit.idempotency_key = "k-1";
+  StoredCase first = ok(service_.act(s_, kSara, submit));
+  clock_.Advance(std::chrono::hours(1));
+  StoredCase again = ok(service_.act(s_, kSara, submit));
+  EXPECT_EQ(again.state.version, first.state.version);
+  EXPECT_EQ(again.updated_at, first.updated_at);
+  EXPECT_EQ(history_of(c.id), 2u);
+  submit.comment = "something else";
+  EXPECT_EQ(refused(service_.act(s_, kSara, submit)).code, ErrorCode::kIdempotencyKeyReused);
+  // The same for starting: a retried start makes no second case.
+  StoredCase one = ok(service_.start(s_, kSara, agreement("start-1")));
+  StoredCase two = ok(service_.start(s_, kSara, agreement("start-1")));
+  EXPECT_EQ(one.id, two.id);
+  EXPECT_EQ(db_.tables.cases.size(), 2u);
+}
+
+TEST_F(ServiceTest, InABatchARefusedJobFailsAloneAndTheOthersCommitOnce) {
+  StoredCase a = ok(service_.start(s_, kSara, agreement()));
+  StoredCase b = ok(service_.start(s_, kSara, agreement()));
+  const int commits = db_.commits;
+  auto results = service_.write_batch(
+      s_, {{kSara, command(a.id, "submit")}, {kDina, command(b.id, "submit")}, {kSara, agreement()}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<StoredCase>(results[0]));
+  EXPECT_EQ(std::get<Error>(results[1]).code, ErrorCode::kRoleNotAllowed);
+  EXPECT_TRUE(std::holds_alternative<StoredCase>(results[2]));
+  EXPECT_EQ(db_.commits, commits + 1);
+  EXPECT_EQ(history_of(a.id), 2u);
+  EXPECT_EQ(history_of(b.id), 1u);
+  EXPECT_EQ(db_.tables.cases.size(), 3u);
+}
+
+TEST_F(ServiceTest, TheSeventhWriteFailsNothingIsHalfWrittenAndTheCallerIsTold) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(ok(service_.start(s_, kSara, agreement())).id);
+  const test::FakeTables before = db_.tables;
+  // Each submit writes the case row and then its history, timers and mail: two writes.
+  db_.writes = 0;
+  db_.fail_write_at = 7;  // the fourth job's case row
+  std::vector<WriteJob> jobs;
+  for (int64_t id : ids) jobs.push_back({kSara, command(id, "submit")});
+  try {
+    service_.write_batch(s_, jobs);
+    FAIL() << "the failed write must reach the caller";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code, ErrorCode::kDatabaseUnavailable);
+    EXPECT_EQ(http_status(e.code), 503);
+    EXPECT_EQ(exit_code(e.code), 2);
+  }
+  EXPECT_EQ(db_.writes, 7);
+  for (int64_t id : ids) {
+    EXPECT_EQ(db_.tables.cases.at(id).version, before.cases.at(id).version);
+    EXPECT_EQ(history_of(id), 1u);
+  }
+  EXPECT_EQ(db_.tables.timers.size(), before.timers.size());
+  EXPECT_EQ(db_.tables.outbox.size(), before.outbox.size());
+}
+
+TEST_F(ServiceTest, WhenTheCommitFailsEveryJobOfTheBatchIsTold) {
+  StoredCase a = ok(service_.start(s_, kSara, agreement()));
+  StoredCase b = ok(service_.start(s_, kSara, agreement()));
+  db_.fail_commit = true;
+  api::Metrics metrics;
+  api::WriteQueue queue(test::fake_storage(db_), service_, metrics);
+  std::vector<std::thread> clients;
+  std::atomic<int> told{0};
+  for (int64_t id : {a.id, b.id}) {
+    clients.emplace_back([&, id] {
+      try {
+        queue.submit({kSara, command(id, "submit")});
+      } catch (const Error& e) {
+        if (e.code == ErrorCode::kDatabaseUnavailable) ++told;
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(told, 2);
+  EXPECT_EQ(history_of(a.id), 1u);
+  EXPECT_EQ(history_of(b.id), 1u);
+  db_.fail_commit = false;  // the queue reconnects and goes on
+  EXPECT_TRUE(std::holds_alternative<StoredCase>(queue.submit({kSara, command(a.id, "submit")})));
+}
+
+TEST_F(ServiceTest, ATimerWhoseCaseCannotBeReadIsSetAsideAndTheOthersFire) {
+  json due = {{"due_on", "2027-01-10"}};
+  StoredCase broken = ok(service_.start(s_, kSara, {"ping", "", due, "", "test"}));
+  StoredCase fine = ok(service_.start(s_, kSara, {"ping", "", due, "", "test"}));
+  db_.tables.cases[broken.id].data = "{not json";
+  clock_.Set(test::at("2027-01-11T00:00:00Z"));
+  auto fired = service_.fire_due_timers(s_, 10);
+  ASSERT_EQ(fired.size(), 2u);
+  EXPECT_EQ(fired[0].case_id, broken.id);
+  EXPECT_EQ(fired[0].outcome.rfind("failed: ", 0), 0u) << fired[0].outcome;
+  EXPECT_EQ(fired[1].outcome, "fired");
+  EXPECT_EQ(db_.tables.cases[fine.id].state, "closed");
+  EXPECT_EQ(s_.list_timers({broken.id, "failed", 10}).size(), 1u);
+  EXPECT_TRUE(service_.fire_due_timers(s_, 10).empty());  // not claimed again every round
+}
+
+TEST_F(ServiceTest, TimersFireWhenTheClockSaysAndNeverTwice) {
+  StoredCase c = ok(service_.start(s_, kSara, {"ping", "", {{"due_on", "2027-01-10"}}, "", "test"}));
+  clock_.Set(test::at("2027-01-09T23:59:59Z"));
+  EXPECT_TRUE(service_.fire_due_timers(s_, 10).empty());
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_EQ(service_.fire_due_timers(s_, 10).size(), 1u);
+  EXPECT_TRUE(service_.fire_due_timers(s_, 10).empty());
+  EXPECT_EQ(ok(service_.get(s_, c.id)).state.state, "closed");
+}
+
+TEST_F(ServiceTest, WithTheDatabaseAwayEveryCallIsUnavailable) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  db_.down = true;
+  auto expect_unavailable = [](const std::function<void()>& call) {
+    try {
+      call();
+      ADD_FAILURE() << "expected database_unavailable";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code, ErrorCode::kDatabaseUnavailable);
+    }
+  };
+  expect_unavailable([&] { service_.get(s_, c.id); });
+  expect_unavailable([&] { service_.history(s_, c.id); });
+  expect_unavailable([&] { service_.list(s_, {}); });
+  expect_unavailable([&] { service_.act(s_, kSara, command(c.id, "submit")); });
+  expect_unavailable([&] { service_.fire_due_timers(s_, 10); });
+  db_.down = false;
+  EXPECT_EQ(ok(service_.act(s_, kSara, command(c.id, "submit"))).state.state, "osic_review");
+}
+
+TEST(Errors, EveryCodeHasANameAStatusAndAnExitCode) {
+  std::set<std::string> names;
+  for (int i = 0; i < static_cast<int>(ErrorCode::kCount); ++i) {
+    auto code = static_cast<ErrorCode>(i);
+    std::string name(code_name(code));
+    EXPECT_FALSE(name.empty()) << "code " << i << " has no name";
+    EXPECT_TRUE(names.insert(name).second) << name << " is named twice";
+    EXPECT_GE(http_status(code), 400) << name;
+    EXPECT_LT(http_status(code), 600) << name;
+    EXPECT_TRUE(exit_code(code) == 1 || exit_code(code) == 2) << name;
+  }
+  // Every refusal the engine can make has a code of its own.
+  for (auto r : {RefusalCode::kUnknownAction, RefusalCode::kNotAvailable, RefusalCode::kRoleNotAllowed,
+                 RefusalCode::kSystemOnly, RefusalCode::kRequiredFieldMissing, RefusalCode::kCommentRequired,
+                 RefusalCode::kGuardFailed, RefusalCode::kDataInvalid, RefusalCode::kAlreadyVoted,
+                 RefusalCode::kRequesterMayNotApprove}) {
+    EXPECT_NE(error_of(Refusal{r, "", {}}).code, ErrorCode::kInternal);
+  }
+  EXPECT_EQ(http_status(ErrorCode::kDatabaseUnavailable), 503);
+  EXPECT_EQ(std::string(code_name(ErrorCode::kDatabaseUnavailable)), "database_unavailable");
+}
+
+}  // namespace
+}  // namespace osic
