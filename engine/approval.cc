@@ -55,7 +55,8 @@ std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef&
                    "the requester may not sign their own case", {actor.user}};
   }
   if (!input.data.empty()) {
-    return Refusal{RefusalCode::kDataInvalid, "signing does not change the case's data", {}};
+    return Refusal{RefusalCode::kFieldNotEditable, "signing changes no fields of the case",
+                   {input.data.begin()->first}};
   }
   std::vector<bool> filled = filled_slots(ap, c.votes);
   const std::string* open = nullptr;

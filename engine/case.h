@@ -14,6 +14,8 @@
 namespace osic {
 
 inline constexpr std::string_view kSystemUser = "system";
+// In an action's roles: the user who started the case.
+inline constexpr std::string_view kRequesterRole = "requester";
 
 struct Actor {
   std::string user;
@@ -93,9 +95,11 @@ enum class RefusalCode {
   kRequiredFieldMissing,  // `requires` or `required: true` unmet
   kCommentRequired,
   kGuardFailed,
-  kDataInvalid,           // unknown field, wrong type, a field the action may not change
+  kDataInvalid,           // unknown field, wrong type
   kAlreadyVoted,
   kRequesterMayNotApprove,
+  kFieldNotEditable,      // the action's `edits` does not list the field
+  kRequesterNotAllowed,   // the case's requester may not take this action
 };
 std::string_view refusal_code_name(RefusalCode code);
 

@@ -64,9 +64,13 @@ struct ActionDef {
   std::string name;
   std::string title;
   std::vector<RouteDef> routes;  // empty: the case stays in its state
-  std::vector<std::string> roles;
+  std::vector<std::string> roles;  // may include "requester": the user who started the case
   std::vector<std::string> requires_fields;
-  std::optional<std::vector<std::string>> edits;  // fields the actor may change; all if absent
+  // The fields the actor may change; none when absent (fail-closed).
+  std::optional<std::vector<std::string>> edits;
+  // Whether the case's requester may take it holding one of `roles` (without it, only
+  // when `roles` names "requester"): nobody reviews their own request.
+  bool allow_requester = false;
   std::vector<FieldAssignment> sets;             // computed after the actor's changes
   std::optional<Expr> guard;
   bool comment_required = false;

@@ -37,9 +37,10 @@ std::optional<Refusal> check_input(const Definition& def, const Data& input,
       return refuse(RefusalCode::kDataInvalid, "unknown field '" + name + "'" + did_you_mean(name, names),
                     {name});
     }
-    if (action && action->edits && !contains(*action->edits, name)) {
-      return refuse(RefusalCode::kDataInvalid, "action '" + action->name + "' may not change '" +
-                                                   name + "'; it may change: " + join(*action->edits),
+    if (action && (!action->edits || !contains(*action->edits, name))) {
+      std::string may = action->edits && !action->edits->empty() ? "; it may change: " + join(*action->edits)
+                                                                  : "; it changes no fields";
+      return refuse(RefusalCode::kFieldNotEditable, "'" + action->name + "' may not change '" + name + "'" + may,
                     {name});
     }
     if (!value.is_set()) {
@@ -100,11 +101,36 @@ std::string_view refusal_code_name(RefusalCode code) {
     case RefusalCode::kDataInvalid: return "data_invalid";
     case RefusalCode::kAlreadyVoted: return "already_voted";
     case RefusalCode::kRequesterMayNotApprove: return "requester_may_not_approve";
+    case RefusalCode::kFieldNotEditable: return "field_not_editable";
+    case RefusalCode::kRequesterNotAllowed: return "requester_not_allowed";
   }
   return "refused";
 }
 
 bool Actor::has_role(std::string_view role) const { return contains(roles, role); }
+
+namespace {
+
+// Who may take a person's action on this case: a holder of one of its roles ("requester"
+// is held by the user who started the case), and the requester only where the action
+// names them or allows them.
+std::optional<Refusal> check_actor(const ActionDef& a, const CaseState& c, const Actor& actor) {
+  const bool is_requester = !c.requester.empty() && actor.user == c.requester;
+  const bool named = contains(a.roles, kRequesterRole);
+  if (std::none_of(a.roles.begin(), a.roles.end(), [&](const std::string& r) {
+        return r == kRequesterRole ? is_requester : actor.has_role(r);
+      })) {
+    return refuse(RefusalCode::kRoleNotAllowed, "'" + a.name + "' needs one of the roles: " + join(a.roles), a.roles);
+  }
+  if (is_requester && !named && !a.allow_requester) {
+    return refuse(RefusalCode::kRequesterNotAllowed,
+                  "'" + a.name + "' may not be taken by the person who started the case; someone else must",
+                  {a.name});
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Engine::Engine(std::shared_ptr<const Definition> definition, const Calendar& calendar)
     : def_(std::move(definition)), calendar_(calendar) {}
@@ -179,10 +205,8 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
     }
     return refuse(RefusalCode::kRoleNotAllowed, "the engine takes system actions only");
   }
-  if (!a->system && std::none_of(a->roles.begin(), a->roles.end(),
-                                 [&](const std::string& r) { return actor.has_role(r); })) {
-    return refuse(RefusalCode::kRoleNotAllowed,
-                  "'" + a->name + "' needs one of the roles: " + join(a->roles), a->roles);
+  if (!a->system) {
+    if (auto refused = check_actor(*a, c, actor)) return *refused;
   }
   if (auto bad = check_input(def, input.data, a)) return *bad;
 
@@ -286,9 +310,7 @@ std::vector<AvailableAction> Engine::available_actions(const CaseState& c, const
   if (!s || s->final) return out;
   for (const auto& a : s->actions) {
     if (a.system) continue;
-    if (std::any_of(a.roles.begin(), a.roles.end(), [&](const std::string& r) { return actor.has_role(r); })) {
-      out.push_back({a.name, a.title, a.requires_fields, a.comment_required});
-    }
+    if (!check_actor(a, c, actor)) out.push_back({a.name, a.title, a.requires_fields, a.comment_required});
   }
   if (s->approval) {
     std::string slot;

@@ -3,6 +3,8 @@
 // reported and loading carries on. Graph-wide checks follow in check_graph().
 #include "engine/loader.h"
 
+#include "engine/case.h"
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -332,20 +334,22 @@ class WorkflowLoader {
     a.pos = YamlReader::pos_of(entry.key_node);
     std::optional<YAML::Node> roles_node;  // a copy: the entries are temporaries
     for (const auto& e : r_.entries(entry.value, keys({"title", "to", "roles", "requires", "edits",
-                                                       "set", "guard", "comment", "system"}),
+                                                       "set", "guard", "comment", "system",
+                                                       "allow_requester"}),
                                     "action '" + a.name + "'")) {
       if (e.key == "title") a.title = r_.scalar(e.value, "title").value_or("");
       if (e.key == "to") a.routes = routes(e);
       if (e.key == "roles") {
         roles_node = e.key_node;
         for (const auto& role : r_.names(e.value, "roles")) {
-          if (check_role(role)) a.roles.push_back(role.name);
+          if (role.name == kRequesterRole || check_role(role)) a.roles.push_back(role.name);
         }
       }
       if (e.key == "requires") a.requires_fields = checked_fields(e.value, "requires");
       if (e.key == "edits") a.edits = checked_fields(e.value, "edits");
       if (e.key == "guard") a.guard = compile(e.value, Type::kBool);
       if (e.key == "system") a.system = r_.boolean(e.value, "system").value_or(false);
+      if (e.key == "allow_requester") a.allow_requester = r_.boolean(e.value, "allow_requester").value_or(false);
       if (e.key == "comment") {
         auto c = r_.scalar(e.value, "comment");
         if (c && *c != "required" && *c != "optional") {

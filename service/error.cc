@@ -17,6 +17,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kInvalidData: return "invalid_data";
     case ErrorCode::kAlreadyVoted: return "already_voted";
     case ErrorCode::kRequesterMayNotApprove: return "requester_may_not_approve";
+    case ErrorCode::kFieldNotEditable: return "field_not_editable";
+    case ErrorCode::kRequesterNotAllowed: return "requester_not_allowed";
     case ErrorCode::kCaseNotFound: return "case_not_found";
     case ErrorCode::kWorkflowNotFound: return "workflow_not_found";
     case ErrorCode::kUserNotFound: return "user_not_found";
@@ -62,6 +64,8 @@ int http_status(ErrorCode code) {
     case ErrorCode::kInvalidData: return 400;
     case ErrorCode::kAlreadyVoted: return 409;
     case ErrorCode::kRequesterMayNotApprove: return 403;
+    case ErrorCode::kFieldNotEditable: return 422;
+    case ErrorCode::kRequesterNotAllowed: return 403;
     case ErrorCode::kCaseNotFound: return 404;
     case ErrorCode::kWorkflowNotFound: return 404;
     case ErrorCode::kUserNotFound: return 404;
@@ -106,6 +110,8 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kGuardFailed:
     case ErrorCode::kAlreadyVoted:
     case ErrorCode::kRequesterMayNotApprove:
+    case ErrorCode::kFieldNotEditable:
+    case ErrorCode::kRequesterNotAllowed:
     case ErrorCode::kCaseNotFound:
     case ErrorCode::kUserExists:
     case ErrorCode::kVersionConflict:
@@ -156,6 +162,8 @@ Error error_of(const Refusal& r) {
     case RefusalCode::kDataInvalid: code = ErrorCode::kInvalidData; break;
     case RefusalCode::kAlreadyVoted: code = ErrorCode::kAlreadyVoted; break;
     case RefusalCode::kRequesterMayNotApprove: code = ErrorCode::kRequesterMayNotApprove; break;
+    case RefusalCode::kFieldNotEditable: code = ErrorCode::kFieldNotEditable; break;
+    case RefusalCode::kRequesterNotAllowed: code = ErrorCode::kRequesterNotAllowed; break;
   }
   return Error(code, r.message, r.subjects);
 }

@@ -28,6 +28,8 @@ enum class ErrorCode {
   kInvalidData,
   kAlreadyVoted,
   kRequesterMayNotApprove,
+  kFieldNotEditable,
+  kRequesterNotAllowed,
   // Cases, users, workflows.
   kCaseNotFound,
   kWorkflowNotFound,

@@ -217,6 +217,83 @@ TEST_F(ApiTest, InvalidUtf8InAnyTextInputIsRefusedAndTheServerLives) {
   EXPECT_EQ(http(port(), "GET", "/v1/cases", tok("staff")).json()["items"].size(), 1u);
 }
 
+// Issue 10's exploits, each tried as an ordinary role holder would, through the API.
+TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequest) {
+  // People with two roles, added beside the running server as an administrator would.
+  auto add_user = [&](const std::string& name, const std::string& roles) {
+    std::string cmd = std::string(OSIC_BINARY) + " user add " + name + " --email " + name +
+                      "@uni.ac.ir --roles " + roles + " --json --db " + db_;
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    pclose(p);
+    return json::parse(out)["token"].get<std::string>();
+  };
+  auto as = [&](const std::string& token, int64_t id, const std::string& action, json body = json::object()) {
+    return http(port(), "POST", "/v1/cases/" + std::to_string(id) + "/actions/" + action, token, body.dump());
+  };
+
+  // Legal approving with budget 0 to skip finance: refused, and the case is unchanged.
+  int64_t a = start_agreement({{"partner", "KTH"}, {"country", "SE"}, {"budget", 900000000}});
+  act(a, "submit", "staff");
+  act(a, "accept", "osic_head");
+  HttpResult skip = act(a, "approve", "legal", {{"data", {{"budget", 0}}}});
+  EXPECT_EQ(skip.status, 422) << skip.body;
+  EXPECT_EQ(skip.error_code(), "field_not_editable");
+  EXPECT_EQ(act(a, "approve", "legal").json()["state"], "finance_review");
+
+  // After the dean and the VP signed, the signature may not change what they approved.
+  act(a, "approve", "finance");
+  act(a, "approve", "dean");
+  act(a, "approve", "vp_international");
+  HttpResult rewrite = act(a, "record_signature", "staff",
+                           {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2030-02-01"}, {"budget", 1}}}});
+  EXPECT_EQ(rewrite.status, 422) << rewrite.body;
+  EXPECT_EQ(rewrite.error_code(), "field_not_editable");
+  HttpResult rename = act(a, "record_signature", "staff",
+                          {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2030-02-01"}, {"partner", "Other"}}}});
+  EXPECT_EQ(rename.error_code(), "field_not_editable");
+
+  // Staff and head of office in one person does not accept their own agreement.
+  std::string both = add_user("homa", "staff,osic_head");
+  HttpResult mine = http(port(), "POST", "/v1/cases", both,
+                         R"({"workflow": "agreement", "data": {"partner": "ETH", "country": "CH"}})");
+  int64_t own = mine.json()["id"].get<int64_t>();
+  EXPECT_EQ(as(both, own, "submit").status, 200);
+  HttpResult self_accept = as(both, own, "accept");
+  EXPECT_EQ(self_accept.status, 403) << self_accept.body;
+  EXPECT_EQ(self_accept.error_code(), "requester_not_allowed");
+
+  // Travel: a department head who is also faculty does not approve their own trip; staff
+  // cannot lower the budget to skip the VP; nobody raises it afterwards; another faculty
+  // member cannot cancel the trip.
+  std::string head = add_user("hadi", "faculty,department_head");
+  std::string other_faculty = add_user("farid", "faculty");
+  HttpResult trip = http(port(), "POST", "/v1/cases", head,
+                         R"({"workflow": "conference_travel", "data": {"conference": "ICML", "country": "AT",
+                             "starts_on": "2027-07-20", "ends_on": "2027-07-26", "budget": 900000000}})");
+  ASSERT_EQ(trip.status, 201) << trip.body;
+  int64_t t = trip.json()["id"].get<int64_t>();
+  EXPECT_EQ(as(head, t, "submit").status, 200);
+  HttpResult own_trip = as(head, t, "approve");
+  EXPECT_EQ(own_trip.status, 403);
+  EXPECT_EQ(own_trip.error_code(), "requester_not_allowed");
+  EXPECT_EQ(act(t, "approve", "department_head").status, 200);
+  HttpResult lower = act(t, "approve", "staff", {{"data", {{"budget", 1}}}});
+  EXPECT_EQ(lower.error_code(), "field_not_editable");
+  EXPECT_EQ(act(t, "approve", "staff").json()["state"], "vp_research_approval");
+  EXPECT_EQ(act(t, "approve", "vp_research").json()["state"], "approved");
+  HttpResult stranger = as(other_faculty, t, "cancel", {{"comment", "not mine"}});
+  EXPECT_EQ(stranger.status, 403);
+  EXPECT_EQ(stranger.error_code(), "role_not_allowed");
+  HttpResult raise = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}, {"budget", 2000000000}}}});
+  EXPECT_EQ(raise.error_code(), "field_not_editable");
+  HttpResult back = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}}}});
+  EXPECT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(back.json()["data"]["budget"], 900000000);
+}
+
 TEST_F(ApiTest, IdempotencyKeyAndIfMatch) {
   int64_t id = start_agreement();
   auto first = act(id, "submit", "staff", json::object(), {{"Idempotency-Key", "k-1"}, {"If-Match", "\"1\""}});

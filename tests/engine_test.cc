@@ -25,8 +25,8 @@ initial: draft
 states:
   draft:
     actions:
-      submit: {to: review, roles: [staff], requires: [ends_on], edits: [ends_on, budget, note]}
-      edit: {roles: [staff]}
+      submit: {to: review, roles: [staff], allow_requester: true, requires: [ends_on], edits: [ends_on, budget, note]}
+      edit: {roles: [staff], allow_requester: true, edits: [partner, note]}
   review:
     on_enter: {notify: [head], template: task}
     deadline: {within: 2 business days, notify: [head], template: late}
@@ -123,8 +123,8 @@ TEST_F(EngineTest, RefusesWithTheReason) {
       {"required field missing", "submit", user("sara", {"staff"}), {}, "",
        RefusalCode::kRequiredFieldMissing, "'submit' needs these fields: ends_on"},
       {"field the action may not change", "submit", user("sara", {"staff"}),
-       {{"partner", Value("other")}}, "", RefusalCode::kDataInvalid,
-       "action 'submit' may not change 'partner'; it may change: ends_on, budget, note"},
+       {{"partner", Value("other")}}, "", RefusalCode::kFieldNotEditable,
+       "'submit' may not change 'partner'; it may change: ends_on, budget, note"},
       {"wrong type", "submit", user("sara", {"staff"}), {{"ends_on", Value("soon")}}, "",
        RefusalCode::kDataInvalid, "'ends_on' must be a date, not a string"},
       {"clearing a required field", "edit", user("sara", {"staff"}), {{"partner", Value()}}, "",
@@ -136,6 +136,45 @@ TEST_F(EngineTest, RefusesWithTheReason) {
     EXPECT_EQ(r.code, tc.code) << tc.name;
     EXPECT_EQ(r.message, tc.message) << tc.name;
   }
+}
+
+// Issue 10: an action changes only what its `edits` lists (nothing when absent), so a
+// reviewer cannot rewrite what they approve; and nobody reviews their own request.
+TEST_F(EngineTest, EditsAreFailClosedAndTheRequesterDoesNotReviewTheirOwnCase) {
+  CaseState c = started();
+  c = ok(engine_.act(c, user("sara", {"staff"}), "submit", {{{"ends_on", Value(test::day("2027-06-01"))}}, ""},
+                     at("2027-01-05")))
+          .next;
+  Refusal r = refused(engine_.act(c, user("hamid", {"head"}), "accept", {{{"budget", Value(0.0)}}, ""}, at("2027-01-05")));
+  EXPECT_EQ(r.code, RefusalCode::kFieldNotEditable);
+  EXPECT_EQ(r.message, "'accept' may not change 'budget'; it changes no fields");
+  EXPECT_EQ(r.subjects, std::vector<std::string>{"budget"});
+  // sara started the case; holding the head's role too does not let her accept it.
+  Actor both = user("sara", {"staff", "head"});
+  r = refused(engine_.act(c, both, "accept", {}, at("2027-01-05")));
+  EXPECT_EQ(r.code, RefusalCode::kRequesterNotAllowed);
+  for (const auto& a : engine_.available_actions(c, both)) EXPECT_NE(a.name, "accept");
+  EXPECT_EQ(ok(engine_.act(c, user("hamid", {"head"}), "accept", {}, at("2027-01-05"))).next.state, "quick");
+}
+
+TEST_F(EngineTest, RequesterInRolesMeansTheUserWhoStartedTheCase) {
+  auto def = test::must_load(R"(workflow: trip
+roles: [faculty, staff]
+start_roles: [faculty]
+fields: {report: string}
+initial: open
+states:
+  open:
+    actions:
+      close: {to: closed, roles: [requester, staff], edits: [report]}
+  closed: {final: true}
+)");
+  Engine engine(def, calendar_);
+  CaseState c = ok(engine.start(user("reza", {"faculty"}), {}, at("2027-01-04"))).next;
+  Refusal r = refused(engine.act(c, user("mina", {"faculty"}), "close", {}, at("2027-01-05")));
+  EXPECT_EQ(r.code, RefusalCode::kRoleNotAllowed);  // another faculty member's trip
+  EXPECT_EQ(ok(engine.act(c, user("reza", {"faculty"}), "close", {}, at("2027-01-05"))).next.state, "closed");
+  EXPECT_EQ(ok(engine.act(c, user("sima", {"staff"}), "close", {}, at("2027-01-05"))).next.state, "closed");
 }
 
 TEST_F(EngineTest, CommentRequiredGuardFailedAndSystemOnly) {

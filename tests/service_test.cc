@@ -255,7 +255,8 @@ TEST(Errors, EveryCodeHasANameAStatusAndAnExitCode) {
   for (auto r : {RefusalCode::kUnknownAction, RefusalCode::kNotAvailable, RefusalCode::kRoleNotAllowed,
                  RefusalCode::kSystemOnly, RefusalCode::kRequiredFieldMissing, RefusalCode::kCommentRequired,
                  RefusalCode::kGuardFailed, RefusalCode::kDataInvalid, RefusalCode::kAlreadyVoted,
-                 RefusalCode::kRequesterMayNotApprove}) {
+                 RefusalCode::kRequesterMayNotApprove, RefusalCode::kFieldNotEditable,
+                 RefusalCode::kRequesterNotAllowed}) {
     EXPECT_NE(error_of(Refusal{r, "", {}}).code, ErrorCode::kInternal);
   }
   EXPECT_EQ(http_status(ErrorCode::kDatabaseUnavailable), 503);
