@@ -104,12 +104,14 @@ HttpResponse Api::act(Call& call) {
 }
 
 HttpResponse Api::get_case(Call& call) {
-  StoredCase c = unwrap(service_.get(call.storage, case_id(call.params)));
-  return case_response(200, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), call.user->actor());
+  Actor actor = call.user->actor();
+  StoredCase c = unwrap(service_.get(call.storage, case_id(call.params), &actor));
+  return case_response(200, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), actor);
 }
 
 HttpResponse Api::history(Call& call) {
-  auto rows = service_.history(call.storage, case_id(call.params));
+  Actor actor = call.user->actor();
+  auto rows = service_.history(call.storage, case_id(call.params), &actor);
   if (auto* e = std::get_if<Error>(&rows)) throw *e;
   return json_response(200, history_to_json(std::get<std::vector<HistoryRow>>(rows)));
 }
@@ -130,8 +132,9 @@ HttpResponse Api::list_cases(Call& call) {
   if (std::string cursor = call.request.param("cursor"); !cursor.empty()) {
     filter.after_id = parse_id(cursor, ErrorCode::kBadRequest, "is not a cursor from next_cursor");
   }
-  CasePage page = service_.list(call.storage, filter);
   Actor actor = call.user->actor();
+  filter.scope = service_.read_scope(actor);
+  CasePage page = service_.list(call.storage, filter);
   json items = json::array();
   for (const auto& c : page.items) {
     items.push_back(case_to_json(c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), &actor));
@@ -156,7 +159,7 @@ HttpResponse Api::inbox(Call& call) {
         for (const auto& r : s.approval->signers) mine = mine || actor.has_role(r);
       }
       if (!mine) continue;
-      CaseFilter filter{name, s.name, "", 0, 200};
+      CaseFilter filter{.workflow = name, .state = s.name, .limit = 200};
       for (;;) {
         CasePage page = service_.list(call.storage, filter);
         for (const auto& c : page.items) {

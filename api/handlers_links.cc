@@ -62,7 +62,8 @@ std::optional<HttpResponse> link_refusal(const Error& e) {
 
 HttpResponse Api::link_page(Call& call) {
   const LinkClaims& claims = *call.link;
-  auto found = service_.get(call.storage, claims.case_id);
+  Actor recipient = call.user->actor();
+  auto found = service_.get(call.storage, claims.case_id, &recipient);
   if (auto* e = std::get_if<Error>(&found)) {
     if (auto r = link_refusal(*e)) return *r;
     throw *e;

@@ -135,9 +135,9 @@ void add_case(CLI::App& app, int& exit_code) {
     show->callback([=, &exit_code] {
       exit_code = guarded([&] {
         Workspace ws(*f);
-        StoredCase c = ok(ws.service->get(*ws.store, *id));
         std::optional<Actor> viewer;
         if (!as->empty()) viewer = ws.actor(*as);
+        StoredCase c = ok(ws.service->get(*ws.store, *id, viewer ? &*viewer : nullptr));
         print_case(ws, c, viewer ? &*viewer : nullptr, f->json);
         return 0;
       });

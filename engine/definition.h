@@ -141,6 +141,8 @@ struct Definition {
   std::string description;
   std::vector<std::string> roles;
   std::vector<std::string> start_roles;  // who may start a case; anyone if empty
+  // Who may read every case of the workflow besides its participants (issue 10).
+  std::vector<std::string> readers;
   std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
   SourcePos calendar_pos;
   std::vector<FieldDef> fields;

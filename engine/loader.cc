@@ -59,7 +59,7 @@ class WorkflowLoader {
       return nullptr;
     }
     auto top = r_.entries(root, keys({"workflow", "title", "description", "roles", "start_roles",
-                                      "fields", "initial", "states", "calendar"}),
+                                      "readers", "fields", "initial", "states", "calendar"}),
                           "the workflow");
     auto find = [&](std::string_view key) -> const YamlEntry* {
       for (const auto& e : top) {
@@ -93,6 +93,11 @@ class WorkflowLoader {
     if (auto e = find("start_roles")) {
       for (const auto& role : r_.names(e->value, "start_roles")) {
         if (check_role(role)) def_.start_roles.push_back(role.name);
+      }
+    }
+    if (auto e = find("readers")) {
+      for (const auto& role : r_.names(e->value, "readers")) {
+        if (check_role(role)) def_.readers.push_back(role.name);
       }
     }
     if (auto e = find("initial")) {

@@ -196,7 +196,8 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   }
   int64_t round = 0;
   auto loaded = load(s, cmd.case_id, &round);
-  if (!loaded) return not_found(cmd.case_id);
+  // A case the actor may not read does not exist for them: 404, not 403.
+  if (!loaded || !can_read(s, actor, *loaded)) return not_found(cmd.case_id);
   StoredCase c = std::move(*loaded);
   if (cmd.expected_version && *cmd.expected_version != c.state.version) return conflict(c.state.version);
   auto engine = engine_of(s, c.workflow, c.workflow_version);
@@ -253,16 +254,64 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
   return results;
 }
 
-Result<StoredCase> CaseService::get(Storage& s, int64_t id) {
+Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Actor* viewer) {
   auto c = load(s, id);
-  if (!c) return not_found(id);
+  if (!c || (viewer && !can_read(s, *viewer, *c))) return not_found(id);
   return std::move(*c);
 }
 
-Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id) {
+Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id, const Actor* viewer) {
+  if (viewer) {
+    auto c = get(s, id, viewer);
+    if (auto* e = std::get_if<Error>(&c)) return *e;
+  }
   auto rows = s.history(id);
   if (rows.empty()) return not_found(id);
   return rows;
+}
+
+namespace {
+
+bool is_admin(const Actor& actor) { return actor.has_role("admin"); }
+
+bool holds_any(const Actor& actor, const std::vector<std::string>& roles) {
+  return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) { return actor.has_role(r); });
+}
+
+// Whether the actor's roles let them act in this state (as signer or by an action).
+bool acts_in(const Actor& actor, const StateDef& state) {
+  if (state.final) return false;
+  if (state.approval && holds_any(actor, state.approval->signers)) return true;
+  return std::any_of(state.actions.begin(), state.actions.end(),
+                     [&](const ActionDef& a) { return !a.system && holds_any(actor, a.roles); });
+}
+
+}  // namespace
+
+ReadScope CaseService::read_scope(const Actor& actor) const {
+  ReadScope scope;
+  scope.all = is_admin(actor);
+  scope.user = actor.user;
+  for (const auto& name : registry_.names()) {
+    const Definition& def = registry_.current(name)->definition();
+    if (holds_any(actor, def.readers)) {
+      scope.workflows.push_back(name);
+      continue;
+    }
+    for (const auto& state : def.states) {
+      if (acts_in(actor, state)) scope.states.push_back({name, state.name});
+    }
+  }
+  return scope;
+}
+
+bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) {
+  if (is_admin(actor) || actor.is_system() || c.state.requester == actor.user) return true;
+  const Definition& def = engine_of(s, c.workflow, c.workflow_version)->definition();
+  if (holds_any(actor, def.readers)) return true;
+  const StateDef* state = def.find_state(c.state.state);
+  if (state && acts_in(actor, *state)) return true;
+  return s.has_acted(c.id, actor.user);
 }
 
 CasePage CaseService::list(Storage& s, const CaseFilter& filter) {

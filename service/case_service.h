@@ -60,9 +60,15 @@ class CaseService {
   // throws, and then no job of the batch was kept.
   std::vector<Result<StoredCase>> write_batch(Storage& s, const std::vector<WriteJob>& jobs);
 
-  Result<StoredCase> get(Storage& s, int64_t id);
-  Result<std::vector<HistoryRow>> history(Storage& s, int64_t id);
+  // With a viewer, a case they may not read is not found, exactly as a missing one.
+  Result<StoredCase> get(Storage& s, int64_t id, const Actor* viewer = nullptr);
+  Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr);
   CasePage list(Storage& s, const CaseFilter& filter);
+
+  // Read rights (issue 10): what `actor` may read, for lists filtered by the store, and
+  // whether they may read one case.
+  ReadScope read_scope(const Actor& actor) const;
+  bool can_read(Storage& s, const Actor& actor, const StoredCase& c);
 
   // Fires up to `limit` timers due now, oldest first, in one transaction: each timer's
   // effects commit with the mark that it fired, so none fires twice across crashes and

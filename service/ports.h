@@ -41,8 +41,10 @@ class CaseRows {
   virtual int64_t case_version(int64_t id) = 0;
   virtual void write(int64_t case_id, const CaseWrites& writes) = 0;
   virtual std::vector<HistoryRow> history(int64_t case_id) = 0;
-  // Newest first, ids below `before`; narrowed by workflow, state and text (a superset:
-  // the service checks the text on typed data).
+  // Whether `user` appears in the case's history.
+  virtual bool has_acted(int64_t case_id, const std::string& user) = 0;
+  // Newest first, ids below `before`; narrowed by the read scope, workflow, state and
+  // text (for text a superset: the service checks it on typed data).
   virtual std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) = 0;
   virtual std::optional<IdempotentAnswer> idempotent_answer(const std::string& user,
                                                             const std::string& key) = 0;

@@ -106,7 +106,18 @@ struct OutboxUpdate {
   std::string delivered{};
 };
 
+// Which cases a person may read, as the store filters them: an admin reads all; others
+// read the cases they started or acted on, the cases in a state where their roles can
+// act, and every case of a workflow that lists one of their roles as `readers`.
+struct ReadScope {
+  bool all = false;
+  std::string user;
+  std::vector<std::string> workflows;                               // read in full
+  std::vector<std::pair<std::string, std::string>> states;          // (workflow, state) they can act in
+};
+
 struct CaseFilter {
+  std::optional<ReadScope> scope{};  // none: every case (the CLI without --as, timers, mail)
   std::string workflow{};
   std::string state{};
   std::string q{};        // text in the title or text fields

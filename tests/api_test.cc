@@ -285,13 +285,45 @@ TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequ
   EXPECT_EQ(act(t, "approve", "staff").json()["state"], "vp_research_approval");
   EXPECT_EQ(act(t, "approve", "vp_research").json()["state"], "approved");
   HttpResult stranger = as(other_faculty, t, "cancel", {{"comment", "not mine"}});
-  EXPECT_EQ(stranger.status, 403);
-  EXPECT_EQ(stranger.error_code(), "role_not_allowed");
+  EXPECT_EQ(stranger.status, 404);  // someone else's trip does not exist for them
+  EXPECT_EQ(stranger.error_code(), "case_not_found");
   HttpResult raise = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}, {"budget", 2000000000}}}});
   EXPECT_EQ(raise.error_code(), "field_not_editable");
   HttpResult back = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}}}});
   EXPECT_EQ(back.status, 200) << back.body;
   EXPECT_EQ(back.json()["data"]["budget"], 900000000);
+}
+
+// Issue 10: the most common role could read, list and search every case. Now a case
+// is read by its requester, its participants, who can act on it now, and the workflow's
+// readers; for anyone else it does not exist (404, as a missing case).
+TEST_F(ApiTest, OnlyParticipantsAndReadersSeeACase) {
+  int64_t id = start_agreement({{"partner", "Secret University"}, {"country", "FR"}});
+  const std::string c = "/v1/cases/" + std::to_string(id);
+  for (const char* target : {"", "/history"}) {
+    HttpResult r = http(port(), "GET", c + target, tok("faculty"));
+    EXPECT_EQ(r.status, 404) << target << ": " << r.body;
+    EXPECT_EQ(r.error_code(), "case_not_found");
+    // Exactly as a missing case reads: the same status, code and sentence.
+    EXPECT_EQ(r.json()["error"]["message"], "no case " + std::to_string(id));
+    EXPECT_EQ(http(port(), "GET", "/v1/cases/99999" + std::string(target), tok("faculty")).json()["error"]["message"],
+              "no case 99999");
+  }
+  EXPECT_EQ(http(port(), "GET", "/v1/cases?q=Secret", tok("faculty")).json()["items"].size(), 0u);
+  EXPECT_EQ(http(port(), "GET", "/v1/cases", tok("faculty")).json()["items"].size(), 0u);
+  EXPECT_EQ(act(id, "submit", "faculty").status, 404);
+  // Legal reads it only from the step where they act, and keeps reading it once they have.
+  EXPECT_EQ(http(port(), "GET", c, tok("legal")).status, 404);
+  act(id, "submit", "staff");
+  act(id, "accept", "osic_head");
+  EXPECT_EQ(http(port(), "GET", c, tok("legal")).status, 200);
+  EXPECT_EQ(http(port(), "GET", "/v1/cases?q=Secret", tok("legal")).json()["items"].size(), 1u);
+  act(id, "approve", "legal");
+  EXPECT_EQ(http(port(), "GET", c + "/history", tok("legal")).status, 200);
+  // The workflow's readers (staff, the head of office) and admins read everything.
+  for (const char* user : {"staff", "osic_head", "admin"}) {
+    EXPECT_EQ(http(port(), "GET", "/v1/cases?workflow=agreement", tok(user)).json()["items"].size(), 1u) << user;
+  }
 }
 
 TEST_F(ApiTest, IdempotencyKeyAndIfMatch) {

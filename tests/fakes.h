@@ -173,12 +173,26 @@ class FakeStorage : public Storage {
     auto lock = read("history");
     return t().history.count(case_id) ? t().history[case_id] : std::vector<HistoryRow>{};
   }
+  bool has_acted(int64_t case_id, const std::string& user) override {
+    auto lock = read("has_acted");
+    for (const auto& h : t().history[case_id]) {
+      if (h.actor == user) return true;
+    }
+    return false;
+  }
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override {
     auto lock = read("find_cases");
     std::vector<CaseRow> out;
     for (auto it = t().cases.rbegin(); it != t().cases.rend() && static_cast<int>(out.size()) < batch; ++it) {
       const CaseRow& c = it->second;
       if (c.id >= before) continue;
+      if (filter.scope && !filter.scope->all) {
+        const ReadScope& r = *filter.scope;
+        bool readable = c.requester == r.user || has_acted(c.id, r.user) ||
+                        std::find(r.workflows.begin(), r.workflows.end(), c.workflow) != r.workflows.end() ||
+                        std::find(r.states.begin(), r.states.end(), std::make_pair(c.workflow, c.state)) != r.states.end();
+        if (!readable) continue;
+      }
       if (!filter.workflow.empty() && c.workflow != filter.workflow) continue;
       if (!filter.state.empty() && c.state != filter.state) continue;
       out.push_back(c);

@@ -202,6 +202,28 @@ TEST_P(StoreTest, ListsFilterAndPageWithStableCursors) {
   EXPECT_EQ(office_.list({.q = "%"}).items.size(), 0u);
 }
 
+// Read rights are filtered in the query, on both backends.
+TEST_P(StoreTest, ListsHoldOnlyWhatTheReaderMayRead) {
+  StoredCase mine = office_.start_agreement(kSara, "Mine");
+  StoredCase reviewed = office_.start_agreement(Actor{"sima", {"staff"}}, "Reviewed");
+  ok_case(office_.act(Actor{"sima", {"staff"}}, reviewed.id, "submit"));
+  ok_case(office_.act(kHamid, reviewed.id, "accept"));
+  StoredCase at_legal = office_.start_agreement(Actor{"sima", {"staff"}}, "At legal");
+  ok_case(office_.act(Actor{"sima", {"staff"}}, at_legal.id, "submit"));
+  ok_case(office_.act(kHamid, at_legal.id, "accept"));
+  ok_case(office_.act(kLeila, reviewed.id, "approve"));  // now with the dean; leila acted on it
+  auto ids = [&](const Actor& who) {
+    std::vector<int64_t> out;
+    for (const auto& c : office_.list({.scope = office_.service.read_scope(who)}).items) out.push_back(c.id);
+    return out;
+  };
+  EXPECT_EQ(ids(kSara), (std::vector<int64_t>{at_legal.id, reviewed.id, mine.id}));  // staff read all agreements
+  EXPECT_EQ(ids(kLeila), (std::vector<int64_t>{at_legal.id, reviewed.id}));  // acts on one, acted on the other
+  EXPECT_EQ(ids(Actor{"fatemeh", {"faculty"}}), std::vector<int64_t>{});
+  EXPECT_EQ(ids(kDina), (std::vector<int64_t>{at_legal.id, reviewed.id, mine.id}));  // a reader of agreements
+  EXPECT_EQ(ids(Actor{"root", {"admin"}}).size(), 3u);
+}
+
 TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
   office_.store.reset();
   auto reopened = open_storage({url_, SyncMode::kFull}, office_.clock);
@@ -219,7 +241,7 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
     open_storage({url_, SyncMode::kFull}, office_.clock);
     FAIL() << "a newer schema must be refused";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (3); upgrade osic"),
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (4); upgrade osic"),
               std::string::npos) << e.what();
   }
 }

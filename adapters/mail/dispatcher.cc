@@ -61,7 +61,9 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
       bool match = r == "requester" ? user.name == c->state.requester
                    : r.rfind("user:", 0) == 0 ? user.name == r.substr(5)
                                               : std::find(user.roles.begin(), user.roles.end(), r) != user.roles.end();
-      if (match) add(user);
+      // Only people who may read the case hear of it: a role named in `notify` that
+      // neither acts here nor reads the workflow gets nothing.
+      if (match && service_.can_read(store, user.actor(), *c)) add(user);
     }
   }
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;

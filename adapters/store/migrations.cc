@@ -73,6 +73,12 @@ const std::vector<Migration>& migrations() {
            // Server-wide values, such as the secret that signs one-click links.
            "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
        }},
+      {4,
+       {
+           // Read rights: a person's lists are their own cases and the ones they acted on.
+           "CREATE INDEX cases_by_requester ON cases (requester, id)",
+           "CREATE INDEX history_by_actor ON history (actor, case_id)",
+       }},
   };
   return kAll;
 }

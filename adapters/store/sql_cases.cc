@@ -163,10 +163,31 @@ std::vector<HistoryRow> SqlStorage::history(int64_t case_id) {
   });
 }
 
+bool SqlStorage::has_acted(int64_t case_id, const std::string& user) {
+  return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
+    long long id = case_id, found = 0;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT 1 FROM history WHERE case_id = :c AND actor = :u LIMIT 1", soci::use(id),
+        soci::use(user), soci::into(found, ind);
+    return ind == soci::i_ok;
+  });
+}
+
 std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t before, int batch) {
   return db_.guard("cannot list cases", [&] {
     const bool pg = db_.dialect() == sql::Dialect::kPostgres;
     std::string where = " WHERE id < :before";
+    // Read rights in the query itself: no page loads a case it will not show.
+    const bool scoped = filter.scope && !filter.scope->all;
+    if (scoped) {
+      where += " AND (requester = :ru OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id"
+               " AND h.actor = :hu)";
+      for (size_t i = 0; i < filter.scope->workflows.size(); ++i) where += " OR workflow = :rw" + std::to_string(i);
+      for (size_t i = 0; i < filter.scope->states.size(); ++i) {
+        where += " OR (workflow = :aw" + std::to_string(i) + " AND state = :as" + std::to_string(i) + ")";
+      }
+      where += ")";
+    }
     if (!filter.workflow.empty()) where += " AND workflow = :w";
     if (!filter.state.empty()) where += " AND state = :s";
     if (!filter.q.empty()) {
@@ -191,6 +212,15 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     st.exchange(soci::into(entered));
     st.exchange(soci::into(round));
     st.exchange(soci::use(below));
+    if (scoped) {
+      st.exchange(soci::use(filter.scope->user));
+      st.exchange(soci::use(filter.scope->user));
+      for (const auto& w : filter.scope->workflows) st.exchange(soci::use(w));
+      for (const auto& [w, state] : filter.scope->states) {
+        st.exchange(soci::use(w));
+        st.exchange(soci::use(state));
+      }
+    }
     if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
     if (!filter.state.empty()) st.exchange(soci::use(filter.state));
     if (!filter.q.empty()) {

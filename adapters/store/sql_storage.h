@@ -32,6 +32,7 @@ class SqlStorage : public Storage {
   int64_t case_version(int64_t id) override;
   void write(int64_t case_id, const CaseWrites& writes) override;
   std::vector<HistoryRow> history(int64_t case_id) override;
+  bool has_acted(int64_t case_id, const std::string& user) override;
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
   void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
