@@ -137,6 +137,10 @@ void Api::authenticate(const Route& route, Call& call) {
       auto verified = verify_link_token(link_secret_, call.params.at("token"), service_.clock().now());
       if (auto* e = std::get_if<Error>(&verified)) throw *e;
       call.link = std::get<LinkClaims>(verified);
+      // A link signs or declines, nothing else, whatever a forger with the key wrote.
+      if (call.link->action != kApproveAction && call.link->action != kRejectAction) {
+        throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
+      }
       call.user = call.storage.user_by_name(call.link->user);
       if (!call.user) throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
       return;

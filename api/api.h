@@ -60,6 +60,7 @@ class Api {
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(Storage& storage, const std::string& token);
   StoredCase unwrap(Result<StoredCase> result);  // throws the Error on failure
+  bool link_stands(Storage& storage, const LinkClaims& claims, const StoredCase& c, const Actor& recipient);
 
   CaseService& service_;
   Metrics& metrics_;

@@ -60,6 +60,19 @@ std::optional<HttpResponse> link_refusal(const Error& e) {
   }
 }
 
+// Whether a link still stands: in an approval step, while the case is in the round it was
+// made for and its signer's slot is open; elsewhere, while the case is at its version.
+bool Api::link_stands(Storage& storage, const LinkClaims& claims, const StoredCase& c, const Actor& recipient) {
+  auto engine = service_.engine_of(storage, c.workflow, c.workflow_version);
+  const StateDef* state = engine->definition().find_state(c.state.state);
+  if (!state || !state->approval) return c.state.version == claims.version;
+  if (c.round != claims.round) return false;
+  for (const auto& a : engine->available_actions(c.state, recipient)) {
+    if (a.name == claims.action) return true;
+  }
+  return false;
+}
+
 HttpResponse Api::link_page(Call& call) {
   const LinkClaims& claims = *call.link;
   Actor recipient = call.user->actor();
@@ -69,7 +82,7 @@ HttpResponse Api::link_page(Call& call) {
     throw *e;
   }
   const StoredCase& c = std::get<StoredCase>(found);
-  if (c.state.version != claims.version) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
+  if (!link_stands(call.storage, claims, c, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
   bool approve = claims.action == "approve";
   std::string verb_fa = approve ? "تأیید" : "مخالفت", verb_en = approve ? "Approve" : "Reject";
   std::string fields;
@@ -94,8 +107,25 @@ HttpResponse Api::link_act(Call& call) {
     auto body = parse_body(call.request, false);
     if (body.contains("comment") && body["comment"].is_string()) comment = body["comment"];
   }
-  ActCommand command{claims.case_id, claims.action, nullptr, comment, claims.version, "", "email-link"};
-  auto result = writes_.submit(WriteJob{call.user->actor(), command});
+  Actor recipient = call.user->actor();
+  auto found = service_.get(call.storage, claims.case_id, &recipient);
+  if (auto* e = std::get_if<Error>(&found)) {
+    if (auto r = link_refusal(*e)) return *r;
+    throw *e;
+  }
+  const StoredCase& now = std::get<StoredCase>(found);
+  if (!link_stands(call.storage, claims, now, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
+  // Checked again inside the write: the round in an approval step (another signer's vote
+  // does not make this link stale), the exact version anywhere else.
+  ActCommand command{claims.case_id, claims.action, nullptr, comment, std::nullopt, "", "email-link"};
+  auto engine = service_.engine_of(call.storage, now.workflow, now.workflow_version);
+  const StateDef* state = engine->definition().find_state(now.state.state);
+  if (state && state->approval) {
+    command.expected_round = claims.round;
+  } else {
+    command.expected_version = claims.version;
+  }
+  auto result = writes_.submit(WriteJob{recipient, command});
   if (auto* e = std::get_if<Error>(&result)) {
     if (auto r = link_refusal(*e)) return *r;
     return refused(e->code, e->message, e->message);

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/case_json.h"
+#include "adapters/link_key.h"
 #include "service/crypto.h"
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
@@ -43,15 +44,18 @@ void add_outbox(CLI::App& app, int& exit_code) {
   {
     auto f = std::make_shared<StoreFlags>();
     auto m = std::make_shared<MailFlags>();
+    auto key_file = std::make_shared<std::string>("osic.link.key");
     auto* send = cmd->add_subcommand("send", "Send what is due once and exit (for cron and checks)");
     add_store_flags(send, *f, true);
     add_mail_flags(send, *m);
+    send->add_option("--link-key-file", *key_file, "The link key file `osic serve` uses (or set OSIC_LINK_KEY)")
+        ->capture_default_str();
     send->callback([=, &exit_code] {
       exit_code = guarded([&] {
         if (m->smtp.empty()) throw Error(ErrorCode::kUsage, "outbox send needs --smtp");
         MailSettings settings = mail_settings(*m);
         Workspace ws(*f);
-        settings.link_secret = ws.store->setting("link_secret", random_token);
+        settings.link_secret = load_link_key("", *key_file);
         OutboxDispatcher dispatcher(storage_factory(store_options(*f), system_clock()), *ws.service,
                                     ws.workflows.templates, settings);
         DispatchStats stats = dispatcher.run_once(system_clock().now());

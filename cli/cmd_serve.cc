@@ -3,6 +3,7 @@
 
 #include "adapters/scheduler.h"
 #include "service/crypto.h"
+#include "adapters/link_key.h"
 #include "adapters/mail/dispatcher.h"
 #include "api/server.h"
 #include "cli/commands.h"
@@ -17,6 +18,7 @@ struct ServeFlags {
   StoreFlags store;
   MailFlags mail;
   std::string link_secret;
+  std::string link_key_file = "osic.link.key";
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   int workers = 16;
@@ -82,7 +84,9 @@ int serve(const ServeFlags& f) {
   CaseService service(registry, clock);
   create_users(*store, registry, f.demo, clock.now());
   // Generated once and kept in the database, so every node signs and checks alike.
-  std::string link_secret = !f.link_secret.empty() ? f.link_secret : store->setting("link_secret", random_token);
+  // From the environment or a 0600 file, never the database: a copy of the database must
+  // not let anyone make links that act as the office's signers.
+  std::string link_secret = load_link_key(f.link_secret, f.link_key_file);
   const std::string database = store->describe();
   store.reset();
 
@@ -139,7 +143,10 @@ void add_serve(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (and run the timer scheduler)");
   add_store_flags(cmd, f->store, true);
   add_mail_flags(cmd, f->mail);
-  cmd->add_option("--link-secret", f->link_secret, "Signs one-click links in e-mail (default: generated once, stored)");
+  cmd->add_option("--link-secret", f->link_secret, "Signs one-click links in e-mail (at least 32 bytes; "
+                                                    "prefer OSIC_LINK_KEY or --link-key-file)");
+  cmd->add_option("--link-key-file", f->link_key_file, "File holding the link key, made with mode 0600 if missing")
+      ->capture_default_str();
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
   cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();

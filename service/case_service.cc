@@ -105,6 +105,7 @@ StoredCase CaseService::typed(Storage& s, const CaseRow& row) {
   c.state.entered_at = row.entered_at;
   c.created_at = row.created_at;
   c.updated_at = row.updated_at;
+  c.round = row.round;
   json data = json::parse(row.data, nullptr, false);
   if (data.is_discarded()) {
     throw Error(ErrorCode::kInternal, "case " + std::to_string(row.id) + " has data that is not JSON");
@@ -200,6 +201,7 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   if (!loaded || !can_read(s, actor, *loaded)) return not_found(cmd.case_id);
   StoredCase c = std::move(*loaded);
   if (cmd.expected_version && *cmd.expected_version != c.state.version) return conflict(c.state.version);
+  if (cmd.expected_round && *cmd.expected_round != round) return conflict(c.state.version);
   auto engine = engine_of(s, c.workflow, c.workflow_version);
   // Typed here, against this case's own version: no read before the transaction.
   ActionInput input{typed_input(cmd.data, engine->definition()), cmd.comment};

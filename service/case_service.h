@@ -36,6 +36,7 @@ struct ActCommand {
   std::optional<int64_t> expected_version;
   std::string idempotency_key;
   std::string channel = "api";
+  std::optional<int64_t> expected_round{};  // refuse unless the case is still in this round
 };
 
 // One write of a group commit.

@@ -29,6 +29,7 @@ struct StoredCase {
   CaseState state;
   Timestamp created_at;
   Timestamp updated_at;
+  int64_t round = 0;  // the history seq at which it entered its state: an approval round
 };
 
 // A case as stored: data as JSON text, typed by the service with the case's engine.

@@ -427,8 +427,9 @@ TEST_F(ApiTest, SilentClientsDoNotStopOthersBeingServed) {
 
 class LinkTest : public ::testing::Test {
  protected:
+  static constexpr const char* kSecret = "a link key of thirty-two bytes or more";
   std::string db_ = test::fresh_database("sqlite");
-  ServerProcess server_{db_, {"--link-secret", "test-secret"}};
+  ServerProcess server_{db_, {"--link-secret", std::string(kSecret)}};
   int port() { return server_.port(); }
 
   // An agreement waiting for the dean's and the VP's signatures.
@@ -443,9 +444,11 @@ class LinkTest : public ::testing::Test {
     return post(base + "approve", "legal", "").json();
   }
   std::string link(const json& c, const std::string& action, const std::string& user,
-                   std::chrono::seconds ttl = std::chrono::hours(1), const std::string& secret = "test-secret") {
+                   std::chrono::seconds ttl = std::chrono::hours(1), const std::string& secret = kSecret) {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    return "/v1/links/" + make_link_token(secret, {c["id"].get<int64_t>(), action, user, c["version"].get<int64_t>(), now + ttl});
+    // Made as the dispatcher does on entering a step: its round is the version then.
+    int64_t version = c["version"].get<int64_t>();
+    return "/v1/links/" + make_link_token(secret, {c["id"].get<int64_t>(), action, user, version, now + ttl, version});
   }
   json case_now(const json& c) {
     return http(port(), "GET", "/v1/cases/" + std::to_string(c["id"].get<int64_t>()), server_.token("staff")).json();
@@ -487,16 +490,25 @@ TEST_F(LinkTest, ForgedExpiredAndStaleLinksAreRefused) {
   EXPECT_EQ(http(port(), "POST", "/v1/links/not-a-token").status, 403);
   std::string expired = link(c, "approve", "dean", std::chrono::seconds(-1));
   EXPECT_EQ(http(port(), "POST", expired).status, 410);
-  // The VP's link was made for this version; the dean then signs in the API: stale.
+  // The dean signs in the API: the dean's own link is then used up, and the VP's link,
+  // made for the same round, still works (issue 10: every co-signer's link works).
+  std::string dean = link(c, "approve", "dean");
   std::string vp = link(c, "approve", "vp_international");
   ASSERT_EQ(http(port(), "POST", "/v1/cases/" + std::to_string(c["id"].get<int64_t>()) + "/actions/approve",
                  server_.token("dean")).status, 200);
-  EXPECT_EQ(http(port(), "GET", vp).status, 409);
-  EXPECT_EQ(http(port(), "POST", vp).status, 409);
-  EXPECT_EQ(case_now(c)["state"], "dean_approval");
-  // A link naming someone who may not sign does nothing either.
+  EXPECT_EQ(http(port(), "GET", dean).status, 409);
+  EXPECT_EQ(http(port(), "POST", dean).status, 409);
+  EXPECT_EQ(http(port(), "GET", vp).status, 200);
+  HttpResult signed_by_vp = http(port(), "POST", vp, "", "comment=ok", {}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(signed_by_vp.status, 200) << signed_by_vp.body;
+  EXPECT_EQ(case_now(c)["state"], "signature");
+  EXPECT_EQ(http(port(), "POST", vp).status, 409);  // once
+  // A link naming someone who may not sign does nothing either, and a link acts only
+  // approve or reject, even one signed with the right key.
   std::string wrong = link(case_now(c), "approve", "staff");
-  EXPECT_EQ(http(port(), "POST", wrong).status, 403);
+  EXPECT_EQ(http(port(), "POST", wrong).headers["x-osic-error"], "not_available");
+  std::string other = link(case_now(c), "record_signature", "staff");
+  EXPECT_EQ(http(port(), "POST", other).status, 403);
 }
 
 TEST(WorkerPool, AFullQueueRefusesAtOnceInsteadOfPilingUp) {

@@ -73,7 +73,8 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     ::close(fds[0]);
     std::vector<std::string> args = {OSIC_BINARY, "serve", "--db", db, "--workflows",
                                      std::string(OSIC_SOURCE_DIR) + "/workflows",
-                                     "--listen", "127.0.0.1:0", "--demo"};
+                                     "--listen", "127.0.0.1:0", "--demo", "--link-key-file",
+                                     "/tmp/osic_link_key_" + std::to_string(::getpid())};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -1,6 +1,8 @@
 // One suite, run against SQLite and against a real PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -222,6 +224,14 @@ TEST_P(StoreTest, ListsHoldOnlyWhatTheReaderMayRead) {
   EXPECT_EQ(ids(Actor{"fatemeh", {"faculty"}}), std::vector<int64_t>{});
   EXPECT_EQ(ids(kDina), (std::vector<int64_t>{at_legal.id, reviewed.id, mine.id}));  // a reader of agreements
   EXPECT_EQ(ids(Actor{"root", {"admin"}}).size(), 3u);
+}
+
+TEST(StoreFile, ANewSqliteDatabaseIsReadableByItsOwnerOnly) {
+  std::string url = fresh_database("sqlite");
+  open_storage({url, SyncMode::kFull}, SystemClock());
+  struct stat st {};
+  ASSERT_EQ(::stat(sqlite_path(url).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {

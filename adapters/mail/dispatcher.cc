@@ -79,7 +79,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
       // A signer who can act now gets one-click links for this version of the case.
       for (const auto& a : engine->available_actions(c->state, user.actor())) {
         if (a.name != kApproveAction && a.name != kRejectAction) continue;
-        LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl};
+        LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round};
         std::string url = settings_.base_url + "/v1/links/" + make_link_token(settings_.link_secret, claims);
         (a.name == kApproveAction ? context.approve_link : context.reject_link) = url;
       }

@@ -45,7 +45,7 @@ std::optional<std::string> unhex(const std::string& s) {
 
 std::string make_link_token(const std::string& secret, const LinkClaims& c) {
   std::string payload = nlohmann::json{{"c", c.case_id}, {"a", c.action}, {"u", c.user}, {"v", c.version},
-                                       {"e", c.expires.time_since_epoch().count()}}
+                                       {"e", c.expires.time_since_epoch().count()}, {"r", c.round}}
                             .dump();
   return hex_of(payload) + "." + hmac_hex(secret, payload);
 }
@@ -66,7 +66,8 @@ Result<LinkClaims> verify_link_token(const std::string& secret, const std::strin
   LinkClaims c;
   try {
     c = {j.at("c").get<int64_t>(), j.at("a").get<std::string>(), j.at("u").get<std::string>(),
-         j.at("v").get<int64_t>(), Timestamp{std::chrono::seconds{j.at("e").get<int64_t>()}}};
+         j.at("v").get<int64_t>(), Timestamp{std::chrono::seconds{j.at("e").get<int64_t>()}},
+         j.value("r", int64_t{0})};
   } catch (const std::exception&) {
     return forged;
   }

@@ -1,7 +1,8 @@
-// One-click approval links. A token names the case, the action, the recipient, the case
-// version it was made for and when it expires, signed with HMAC-SHA256 and the server's
-// secret. The version makes a token single-use: acting moves the case on, and a token
-// for an older version is refused, as is one used after someone else acted.
+// One-click approval links. A token names the case, the action (approve or reject), the
+// recipient, the approval round and case version it was made for and when it expires,
+// signed with HMAC-SHA256 and the server's key. In an approval step a token is valid
+// while its signer's slot is open in that round, so every co-signer's link works in any
+// order; elsewhere it is bound to the case version. Either way it acts once.
 #pragma once
 
 #include <optional>
@@ -19,6 +20,7 @@ struct LinkClaims {
   std::string user;
   int64_t version = 0;
   Timestamp expires;
+  int64_t round = 0;  // the approval round (history seq at which the case entered its step)
 };
 
 std::string make_link_token(const std::string& secret, const LinkClaims& claims);

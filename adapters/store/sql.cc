@@ -5,6 +5,9 @@
 
 #include <libpq-fe.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <iostream>
 
 namespace osic::sql {
@@ -160,6 +163,11 @@ Error Db::translate(const std::string& what, const soci::soci_error& e) {
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
   try {
     if (info_.dialect == Dialect::kSqlite) {
+      // A new database file is its owner's alone: it holds every case and token hash.
+      // SQLite gives its -wal and -shm files the same mode.
+      const std::string path = info_.display.substr(7);
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+      if (fd >= 0) ::close(fd);
       session_.open(*soci::factory_sqlite3(), info_.connection);
       session_ << "PRAGMA journal_mode=WAL";
       session_ << (sync == Sync::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
