@@ -70,7 +70,8 @@ json outbox_to_json(const OutboxRow& o) {
 
 json user_to_json(const User& u) {
   return {{"name", u.name}, {"email", u.email}, {"roles", u.roles},
-          {"created_at", format_timestamp(u.created_at)}};
+          {"created_at", format_timestamp(u.created_at)}, {"disabled", u.disabled},
+          {"token_expires", u.token_expires ? json(format_timestamp(*u.token_expires)) : json(nullptr)}};
 }
 
 }  // namespace osic

@@ -157,7 +157,7 @@ std::optional<User> Api::user_by_token(Storage& storage, const std::string& toke
     auto it = users_.find(key);
     if (it != users_.end() && now - it->second.second < std::chrono::seconds(5)) return it->second.first;
   }
-  auto user = storage.user_by_token(token);
+  auto user = storage.user_by_token(token, service_.clock().now());
   std::lock_guard lock(users_mutex_);
   if (users_.size() > 10000) users_.clear();  // bounded: a flood of bad tokens cannot grow it
   if (user) users_[key] = {*user, now};

@@ -1,3 +1,8 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <set>
 
@@ -19,6 +24,7 @@ struct ServeFlags {
   MailFlags mail;
   std::string link_secret;
   std::string link_key_file = "osic.link.key";
+  std::string tokens_file = "osic.tokens";
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   int workers = 16;
@@ -41,12 +47,52 @@ std::pair<std::string, unsigned short> split_listen(const std::string& text) {
   }
 }
 
-// The first start of an empty database makes an administrator; --demo a user per role.
-void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timestamp t) {
-  if (store.users().empty()) {
-    auto token = store.add_user("admin", "admin@localhost", {"admin"}, t);
+// Where new tokens go: a terminal shows them; anything else (a service's log) must not
+// keep them, so they are appended to a file only its owner can read, whose path is shown.
+class TokenSink {
+ public:
+  explicit TokenSink(std::string path) : path_(std::move(path)) {}
+  void add(const std::string& line) { lines_.push_back(line); }
+  void flush() {
+    if (lines_.empty()) return;
+    if (::isatty(STDOUT_FILENO)) {
+      for (const auto& line : lines_) std::cout << line << "\n";
+      return;
+    }
+    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd < 0) throw Error(ErrorCode::kFileUnreadable, "cannot write new tokens to " + path_ + ": " + std::strerror(errno));
+    std::string text;
+    for (const auto& line : lines_) text += line + "\n";
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!ok) throw Error(ErrorCode::kFileUnreadable, "cannot write new tokens to " + path_);
+    std::cout << lines_.size() << " new token" << (lines_.size() == 1 ? "" : "s") << " written to " << path_
+              << " (mode 0600; not shown here because standard output is not a terminal)" << std::endl;
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string> lines_;
+};
+
+// The first start of an empty database makes an administrator; --demo a user per role,
+// but only on a database that holds no account an administrator made.
+void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timestamp t, TokenSink& tokens) {
+  auto users = store.users();
+  if (demo) {
+    std::string real;
+    for (const auto& u : users) {
+      if (u.origin == "cli") real += (real.empty() ? "" : ", ") + u.name;
+    }
+    if (!real.empty()) {
+      throw Error(ErrorCode::kUsage, "--demo makes an account for every role, so it is refused on a database "
+                                     "with real accounts (" + real + "); use a throwaway database");
+    }
+  }
+  if (users.empty()) {
+    auto token = store.add_user("admin", "admin@localhost", {"admin"}, t, UserOptions{"serve", std::nullopt});
     if (auto* value = std::get_if<std::string>(&token)) {
-      std::cout << "created user admin; token (shown only now): " << *value << "\n";
+      tokens.add("created user admin; token (shown only now): " + *value);
     }
   }
   if (!demo) return;
@@ -56,9 +102,9 @@ void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timesta
   }
   for (const auto& role : roles) {
     if (store.user_by_name(role)) continue;
-    auto token = store.add_user(role, role + "@demo.invalid", {role}, t);
+    auto token = store.add_user(role, role + "@demo.invalid", {role}, t, UserOptions{"demo", std::nullopt});
     if (auto* value = std::get_if<std::string>(&token)) {
-      std::cout << "demo user " << role << " (role " << role << "): " << *value << "\n";
+      tokens.add("demo user " + role + " (role " + role + "): " + *value);
     }
   }
 }
@@ -82,7 +128,9 @@ int serve(const ServeFlags& f) {
   WorkflowRegistry registry(fallback);
   WorkflowSet workflows = publish_workflows(f.store, *store, registry, clock);
   CaseService service(registry, clock);
-  create_users(*store, registry, f.demo, clock.now());
+  TokenSink tokens(f.tokens_file);
+  create_users(*store, registry, f.demo, clock.now(), tokens);
+  tokens.flush();
   // Generated once and kept in the database, so every node signs and checks alike.
   // From the environment or a 0600 file, never the database: a copy of the database must
   // not let anyone make links that act as the office's signers.
@@ -150,7 +198,9 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
   cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();
-  cmd->add_flag("--demo", f->demo, "Also create a user for each role and print their tokens");
+  cmd->add_flag("--demo", f->demo, "Also create a user for each role (refused on a database with real accounts)");
+  cmd->add_option("--tokens-file", f->tokens_file, "Where new tokens go when standard output is not a terminal (mode 0600)")
+      ->capture_default_str();
   cmd->add_flag("--no-scheduler", f->no_scheduler, "Serve the API only; fire no timers on this node");
   cmd->callback([f, &exit_code] { exit_code = guarded([&] { return serve(*f); }); });
 }

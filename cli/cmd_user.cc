@@ -23,6 +23,37 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// --expires 2027-03-21: the token works through that day (UTC).
+std::optional<Timestamp> parse_expires(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto date = Date::parse(text);
+  if (!date) throw Error(ErrorCode::kUsage, "--expires must be a date such as 2027-03-21, not '" + text + "'");
+  return Timestamp(date->sys() + std::chrono::days(1));
+}
+
+Error no_user(const std::string& name) {
+  return Error(ErrorCode::kUserNotFound, "no user '" + name + "'", {name});
+}
+
+// `osic user <verb> NAME`: one change to one account, in force on every node within the
+// servers' five-second token cache.
+void add_change(CLI::App* user, int& exit_code, const char* verb, const char* help,
+                const std::function<bool(Storage&, const std::string&)>& change, const char* done) {
+  auto flags = std::make_shared<StoreFlags>();
+  auto name = std::make_shared<std::string>();
+  auto* cmd = user->add_subcommand(verb, help);
+  cmd->add_option("name", *name, "User name")->required();
+  add_store_flags(cmd, *flags, false);
+  cmd->callback([=, &exit_code] {
+    exit_code = guarded([&] {
+      auto store = open_store(*flags);
+      if (!change(*store, *name)) return report(no_user(*name));
+      std::cout << "user " << *name << " " << done << "\n";
+      return 0;
+    });
+  });
+}
+
 }  // namespace
 
 void add_user(CLI::App& app, int& exit_code) {
@@ -33,15 +64,18 @@ void add_user(CLI::App& app, int& exit_code) {
   auto name = std::make_shared<std::string>();
   auto email = std::make_shared<std::string>();
   auto roles = std::make_shared<std::string>();
+  auto expires = std::make_shared<std::string>();
   auto* add = user->add_subcommand("add", "Add a user; prints their token once");
   add->add_option("name", *name, "User name")->required();
   add->add_option("--email", *email, "E-mail address")->required();
   add->add_option("--roles", *roles, "Comma-separated roles, e.g. staff,osic_head")->required();
+  add->add_option("--expires", *expires, "The token works through this date, e.g. 2027-03-21");
   add_store_flags(add, *flags, false);
   add->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*flags);
-      auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now());
+      auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now(),
+                                    UserOptions{"cli", parse_expires(*expires)});
       if (auto* e = std::get_if<Error>(&result)) return report(*e);
       const std::string& token = std::get<std::string>(result);
       if (flags->json) {
@@ -55,6 +89,54 @@ void add_user(CLI::App& app, int& exit_code) {
       return 0;
     });
   });
+
+  add_change(user, exit_code, "disable", "Stop a user's token working (reversible)",
+             [](Storage& s, const std::string& n) { return s.set_disabled(n, true); }, "disabled");
+  add_change(user, exit_code, "enable", "Let a disabled user's token work again",
+             [](Storage& s, const std::string& n) { return s.set_disabled(n, false); }, "enabled");
+  add_change(user, exit_code, "remove", "Remove a user; their token stops working (history keeps their name)",
+             [](Storage& s, const std::string& n) { return s.remove_user(n); }, "removed");
+
+  {
+    auto f = std::make_shared<StoreFlags>();
+    auto who = std::make_shared<std::string>();
+    auto list = std::make_shared<std::string>();
+    auto* cmd = user->add_subcommand("roles", "Replace a user's roles");
+    cmd->add_option("name", *who, "User name")->required();
+    cmd->add_option("roles", *list, "Comma-separated roles, e.g. staff,osic_head")->required();
+    add_store_flags(cmd, *f, false);
+    cmd->callback([=, &exit_code] {
+      exit_code = guarded([&] {
+        auto store = open_store(*f);
+        if (!store->set_roles(*who, split_list(*list))) return report(no_user(*who));
+        std::cout << "user " << *who << " now has roles " << *list << "\n";
+        return 0;
+      });
+    });
+  }
+
+  {
+    auto f = std::make_shared<StoreFlags>();
+    auto who = std::make_shared<std::string>();
+    auto until = std::make_shared<std::string>();
+    auto* cmd = user->add_subcommand("token", "Issue a new token; the old one stops working");
+    cmd->add_option("name", *who, "User name")->required();
+    cmd->add_option("--expires", *until, "The token works through this date, e.g. 2027-03-21");
+    add_store_flags(cmd, *f, false);
+    cmd->callback([=, &exit_code] {
+      exit_code = guarded([&] {
+        auto store = open_store(*f);
+        auto token = store->reissue_token(*who, parse_expires(*until));
+        if (!token) return report(no_user(*who));
+        if (f->json) {
+          std::cout << nlohmann::json{{"name", *who}, {"token", *token}}.dump(2) << "\n";
+        } else {
+          std::cout << "new token for " << *who << " (shown only now; the old one no longer works): " << *token << "\n";
+        }
+        return 0;
+      });
+    });
+  }
 
   auto list_flags = std::make_shared<StoreFlags>();
   auto* list = user->add_subcommand("list", "List users");
@@ -70,7 +152,7 @@ void add_user(CLI::App& app, int& exit_code) {
         }
         std::string roles;
         for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
-        std::cout << u.name << "\t" << u.email << "\t" << roles << "\n";
+        std::cout << u.name << "\t" << u.email << "\t" << roles << (u.disabled ? "\tdisabled" : "") << "\n";
       }
       if (list_flags->json) std::cout << out.dump(2) << "\n";
       return 0;

@@ -1,5 +1,8 @@
 #include "cli/mail_flags.h"
 
+#include <cstdlib>
+#include <fstream>
+
 namespace osic::cli {
 
 MailSettings mail_settings(const MailFlags& flags) {
@@ -8,6 +11,17 @@ MailSettings mail_settings(const MailFlags& flags) {
   auto smtp = parse_smtp_url(flags.smtp, error);
   if (!smtp) throw Error(ErrorCode::kUsage, error);
   settings.smtp = *smtp;
+  // The password need not be on the command line (where `ps` shows it): the environment
+  // or a file only its owner reads will do.
+  if (const char* env = std::getenv("OSIC_SMTP_PASSWORD"); env && *env) settings.smtp.password = env;
+  if (!flags.password_file.empty()) {
+    std::ifstream in(flags.password_file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      throw Error(ErrorCode::kFileUnreadable, "cannot read the SMTP password from " + flags.password_file);
+    }
+    settings.smtp.password = line;
+  }
   const std::string& from = flags.from;
   auto lt = from.find('<'), gt = from.find('>');
   if (lt != std::string::npos && gt != std::string::npos && gt > lt) {

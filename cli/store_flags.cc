@@ -37,6 +37,8 @@ void add_mail_flags(CLI::App* cmd, MailFlags& flags) {
   cmd->add_option("--smtp", flags.smtp, "SMTP server: smtp://user:pass@host:port?tls=starttls|tls|none");
   cmd->add_option("--mail-from", flags.from, "Sender, e.g. \"OSIC <osic@uni.ac.ir>\"")->capture_default_str();
   cmd->add_option("--base-url", flags.base_url, "Where links in e-mails point")->capture_default_str();
+  cmd->add_option("--smtp-password-file", flags.password_file,
+                  "File holding the SMTP password (or set OSIC_SMTP_PASSWORD)");
 }
 
 WorkflowSet publish_workflows(const StoreFlags& flags, Storage& storage, WorkflowRegistry& registry,

@@ -23,6 +23,7 @@ struct MailFlags {
   std::string smtp;
   std::string from = "OSIC <osic@localhost>";
   std::string base_url = "http://127.0.0.1:8080";
+  std::string password_file;  // the SMTP password, if not in --smtp or OSIC_SMTP_PASSWORD
 };
 void add_mail_flags(CLI::App* cmd, MailFlags& flags);
 

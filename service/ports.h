@@ -57,10 +57,22 @@ class UserDirectory {
   virtual ~UserDirectory() = default;
   // Returns the token, shown once; only its SHA-256 is stored.
   virtual Result<std::string> add_user(const std::string& name, const std::string& email,
-                                       const std::vector<std::string>& roles, Timestamp now) = 0;
+                                       const std::vector<std::string>& roles, Timestamp now,
+                                       const UserOptions& options) = 0;
+  Result<std::string> add_user(const std::string& name, const std::string& email,
+                               const std::vector<std::string>& roles, Timestamp now) {
+    return add_user(name, email, roles, now, UserOptions{});
+  }
   virtual std::vector<User> users() = 0;
   virtual std::optional<User> user_by_name(const std::string& name) = 0;
-  virtual std::optional<User> user_by_token(const std::string& token) = 0;
+  // The user whose token this is, if it is enabled and its token has not expired at `now`.
+  virtual std::optional<User> user_by_token(const std::string& token, Timestamp now) = 0;
+  // False when there is no such user.
+  virtual bool set_disabled(const std::string& name, bool disabled) = 0;
+  virtual bool set_roles(const std::string& name, const std::vector<std::string>& roles) = 0;
+  virtual bool remove_user(const std::string& name) = 0;
+  // A new token for the user (the old one stops working); nullopt when there is no such user.
+  virtual std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) = 0;
 };
 
 class TimerRows {

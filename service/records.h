@@ -17,7 +17,15 @@ struct User {
   std::string email;
   std::vector<std::string> roles;
   Timestamp created_at;
+  bool disabled = false;
+  std::optional<Timestamp> token_expires{};
+  std::string origin = "cli";  // who made the account: cli (an administrator), serve, demo
   Actor actor() const { return Actor{name, roles}; }
+};
+
+struct UserOptions {
+  std::string origin = "cli";
+  std::optional<Timestamp> token_expires{};  // none: the token does not expire
 };
 
 // A case with its data typed by its workflow version.

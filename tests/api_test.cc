@@ -2,6 +2,7 @@
 // races, and a SIGTERM under load.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -324,6 +325,71 @@ TEST_F(ApiTest, OnlyParticipantsAndReadersSeeACase) {
   for (const char* user : {"staff", "osic_head", "admin"}) {
     EXPECT_EQ(http(port(), "GET", "/v1/cases?workflow=agreement", tok(user)).json()["items"].size(), 1u) << user;
   }
+}
+
+// Issue 10: tokens lived forever. An administrator now disables, re-enables, reissues
+// and removes them, and every node honours the change within five seconds.
+TEST_F(ApiTest, AccountChangesReachEveryNodeWithinFiveSeconds) {
+  auto osic = [&](const std::string& args) {
+    std::string cmd = std::string(OSIC_BINARY) + " user " + args + " --db " + db_ + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    int status = pclose(p);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << args << ": " << out;
+    return out;
+  };
+  auto token_of = [](const std::string& out) { return json::parse(out)["token"].get<std::string>(); };
+  ServerProcess second(db_, {"--no-scheduler"});  // another node on the same database
+  auto status_on = [&](int node_port, const std::string& token) {
+    return http(node_port, "GET", "/v1/workflows", token).status;
+  };
+  // Polls the second node until `want`; returns the seconds it took.
+  auto seconds_until = [&](const std::string& token, int want) {
+    auto start = std::chrono::steady_clock::now();
+    while (status_on(second.port(), token) != want) {
+      if (std::chrono::steady_clock::now() - start > std::chrono::seconds(8)) return 99.0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  std::string nasrin = token_of(osic("add nasrin --email nasrin@uni.ac.ir --roles staff --json"));
+  EXPECT_EQ(status_on(port(), nasrin), 200);
+  EXPECT_EQ(status_on(second.port(), nasrin), 200);  // now in that node's cache
+  osic("disable nasrin");
+  EXPECT_LE(seconds_until(nasrin, 401), 5.5);
+  osic("enable nasrin");
+  EXPECT_LE(seconds_until(nasrin, 200), 5.5);
+  std::string renewed = token_of(osic("token nasrin --json"));
+  EXPECT_LE(seconds_until(nasrin, 401), 5.5);  // the old token stops working
+  EXPECT_EQ(status_on(second.port(), renewed), 200);
+  osic("remove nasrin");
+  EXPECT_LE(seconds_until(renewed, 401), 5.5);
+  // A token past its date never works; roles change in place.
+  std::string lapsed = token_of(osic("add omid --email omid@uni.ac.ir --roles staff --expires 2020-01-01 --json"));
+  EXPECT_EQ(status_on(port(), lapsed), 401);
+  EXPECT_NE(osic("roles omid dean,staff").find("now has roles dean,staff"), std::string::npos);
+  EXPECT_NE(osic("list").find("omid\tomid@uni.ac.ir\tdean,staff"), std::string::npos);
+  // --demo refuses a database that holds accounts an administrator made.
+  try {
+    ServerProcess refused(db_, {"--no-scheduler"});
+    ADD_FAILURE() << "--demo started on a database with real accounts";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--demo makes an account for every role, so it is refused"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(ServeOutput, TokensNeverReachAnOutputThatIsNotATerminal) {
+  ServerProcess server(test::fresh_database("sqlite"));
+  std::string token = server.token("staff");
+  ASSERT_EQ(token.size(), 64u);
+  server.terminate();
+  EXPECT_EQ(server.output().find(token), std::string::npos) << server.output();
+  EXPECT_EQ(server.output().find(server.token("admin")), std::string::npos);
+  EXPECT_NE(server.output().find("new tokens written to /tmp/osic_tokens_"), std::string::npos) << server.output();
 }
 
 TEST_F(ApiTest, IdempotencyKeyAndIfMatch) {

@@ -213,13 +213,43 @@ class FakeStorage : public Storage {
     }
   }
 
+  using UserDirectory::add_user;
   Result<std::string> add_user(const std::string& name, const std::string& email,
-                               const std::vector<std::string>& roles, Timestamp now) override {
+                               const std::vector<std::string>& roles, Timestamp now,
+                               const UserOptions& options) override {
     auto lock = writing("add_user");
     if (user_by_name(name)) return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
     std::string token = random_token();
-    t().users.push_back(User{t().next_id++, name, email, roles, now});
+    User u{t().next_id++, name, email, roles, now};
+    u.token_expires = options.token_expires;
+    u.origin = options.origin;
+    t().users.push_back(u);
     t().token_owner[sha256_hex(token)] = name;
+    return token;
+  }
+  bool set_disabled(const std::string& name, bool disabled) override {
+    auto lock = writing("set_disabled");
+    return with_user(name, [&](User& u) { u.disabled = disabled; });
+  }
+  bool set_roles(const std::string& name, const std::vector<std::string>& roles) override {
+    auto lock = writing("set_roles");
+    return with_user(name, [&](User& u) { u.roles = roles; });
+  }
+  bool remove_user(const std::string& name) override {
+    auto lock = writing("remove_user");
+    auto& users = t().users;
+    auto it = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == name; });
+    if (it == users.end()) return false;
+    users.erase(it);
+    return true;
+  }
+  std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) override {
+    auto lock = writing("reissue_token");
+    if (!user_by_name(name)) return std::nullopt;
+    std::erase_if(t().token_owner, [&](const auto& kv) { return kv.second == name; });
+    std::string token = random_token();
+    t().token_owner[sha256_hex(token)] = name;
+    with_user(name, [&](User& u) { u.token_expires = expires; });
     return token;
   }
   std::vector<User> users() override {
@@ -233,10 +263,12 @@ class FakeStorage : public Storage {
     }
     return std::nullopt;
   }
-  std::optional<User> user_by_token(const std::string& token) override {
+  std::optional<User> user_by_token(const std::string& token, Timestamp now) override {
     auto lock = read("user_by_token");
     auto it = t().token_owner.find(sha256_hex(token));
-    return it == t().token_owner.end() ? std::nullopt : user_by_name(it->second);
+    auto user = it == t().token_owner.end() ? std::nullopt : user_by_name(it->second);
+    if (!user || user->disabled || (user->token_expires && *user->token_expires <= now)) return std::nullopt;
+    return user;
   }
 
   std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override {
@@ -366,6 +398,15 @@ class FakeStorage : public Storage {
  private:
   static Error unavailable(const std::string& what) { return database_unavailable(what, "fake fault"); }
   FakeTables& t() { return db_.tables; }
+  bool with_user(const std::string& name, const std::function<void(User&)>& change) {
+    for (auto& u : t().users) {
+      if (u.name == name) {
+        change(u);
+        return true;
+      }
+    }
+    return false;
+  }
   void check(const char* what) {
     if (db_.down) throw unavailable(what);
   }

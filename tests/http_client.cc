@@ -1,5 +1,9 @@
 #include "http_client.h"
 
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -64,6 +68,10 @@ std::vector<int> open_silent_connections(int port, int n) {
 }
 
 ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra) {
+  // Not a terminal: the server writes new tokens to this file, not to its output.
+  static std::atomic<int> started{0};
+  const std::string tokens_file = "/tmp/osic_tokens_" + std::to_string(::getpid()) + "_" + std::to_string(++started);
+  std::remove(tokens_file.c_str());
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe");
   pid_ = ::fork();
@@ -74,7 +82,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     std::vector<std::string> args = {OSIC_BINARY, "serve", "--db", db, "--workflows",
                                      std::string(OSIC_SOURCE_DIR) + "/workflows",
                                      "--listen", "127.0.0.1:0", "--demo", "--link-key-file",
-                                     "/tmp/osic_link_key_" + std::to_string(::getpid())};
+                                     "/tmp/osic_link_key_" + std::to_string(::getpid()), "--tokens-file", tokens_file};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -93,12 +101,16 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     output_.append(buf, n);
     std::istringstream lines(output_);
     for (std::string line; std::getline(lines, line);) {
-      if (line.rfind("demo user ", 0) == 0) tokens_[line.substr(10, line.find(' ', 10) - 10)] = line.substr(line.rfind(' ') + 1);
-      if (line.rfind("created user admin; token (shown only now): ", 0) == 0) tokens_["admin"] = line.substr(line.rfind(' ') + 1);
       auto at = line.find("listening on http://");
       if (at != std::string::npos) port_ = std::stoi(line.substr(line.rfind(':') + 1));
     }
   }
+  std::ifstream file(tokens_file);
+  for (std::string line; std::getline(file, line);) {
+    if (line.rfind("demo user ", 0) == 0) tokens_[line.substr(10, line.find(' ', 10) - 10)] = line.substr(line.rfind(' ') + 1);
+    if (line.rfind("created user admin; token (shown only now): ", 0) == 0) tokens_["admin"] = line.substr(line.rfind(' ') + 1);
+  }
+  std::remove(tokens_file.c_str());
   if (port_ == 0) throw std::runtime_error("osic serve did not start:\n" + output_);
 }
 

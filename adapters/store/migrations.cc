@@ -79,6 +79,13 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX cases_by_requester ON cases (requester, id)",
            "CREATE INDEX history_by_actor ON history (actor, case_id)",
        }},
+      {5,
+       {
+           // Token lifecycle: accounts can be disabled, tokens expire, demo accounts are known.
+           "ALTER TABLE users ADD COLUMN disabled {bigint} NOT NULL DEFAULT 0",
+           "ALTER TABLE users ADD COLUMN token_expires_at {bigint}",
+           "ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli'",
+       }},
   };
   return kAll;
 }

@@ -143,28 +143,36 @@ bool valid_user_name(const std::string& name) {
 
 }  // namespace
 
-Result<std::string> SqlStorage::add_user(const std::string& name, const std::string& email,
-                                           const std::vector<std::string>& roles, Timestamp now) {
-  if (!valid_user_name(name)) {
-    return Error(ErrorCode::kBadUserName,
-                 "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'",
-                 {name});
-  }
+static std::optional<Error> check_roles(const std::vector<std::string>& roles) {
   for (const auto& r : roles) {
     if (r.empty() || r.find_first_of(", ") != std::string::npos) {
       return Error(ErrorCode::kBadRole, "role '" + r + "' is not a name", {r});
     }
   }
+  return std::nullopt;
+}
+
+Result<std::string> SqlStorage::add_user(const std::string& name, const std::string& email,
+                                         const std::vector<std::string>& roles, Timestamp now,
+                                         const UserOptions& options) {
+  if (!valid_user_name(name)) {
+    return Error(ErrorCode::kBadUserName,
+                 "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'",
+                 {name});
+  }
+  if (auto bad = check_roles(roles)) return *bad;
   if (user_by_name(name)) {
     return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
   }
   std::string token = random_token();
   std::string hash = sha256_hex(token), joined = join_roles(roles);
-  long long at = seconds_of(now);
+  long long at = seconds_of(now), expires = options.token_expires ? seconds_of(*options.token_expires) : 0;
+  soci::indicator expires_ind = options.token_expires ? soci::i_ok : soci::i_null;
   try {
-    db_.session() << "INSERT INTO users (name, email, roles, token_hash, created_at)"
-                     " VALUES (:n, :e, :r, :h, :a)",
-        soci::use(name), soci::use(email), soci::use(joined), soci::use(hash), soci::use(at);
+    db_.session() << "INSERT INTO users (name, email, roles, token_hash, created_at, token_expires_at, origin)"
+                     " VALUES (:n, :e, :r, :h, :a, :x, :o)",
+        soci::use(name), soci::use(email), soci::use(joined), soci::use(hash), soci::use(at),
+        soci::use(expires, expires_ind), soci::use(options.origin);
   } catch (const soci::soci_error& e) {
     if (user_by_name(name)) {
       return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
@@ -174,43 +182,106 @@ Result<std::string> SqlStorage::add_user(const std::string& name, const std::str
   return token;
 }
 
+namespace {
+
+constexpr const char* kUserColumns = "id, name, email, roles, created_at, disabled, token_expires_at, origin";
+
+}  // namespace
+
 std::optional<User> SqlStorage::user_where(const std::string& column, const std::string& value) {
   return db_.guard("cannot read users", [&]() -> std::optional<User> {
-  User u;
-  long long id = 0, created = 0;
-  std::string roles;
-  soci::indicator ind = soci::i_null;
-  db_.session() << "SELECT id, name, email, roles, created_at FROM users WHERE " + column + " = :v",
-      soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email),
-      soci::into(roles), soci::into(created);
-  if (ind != soci::i_ok) return std::nullopt;
-  u.id = id;
-  u.roles = split_roles(roles);
-  u.created_at = timestamp_of(created);
-  return u;
+    User u;
+    long long id = 0, created = 0, disabled = 0, expires = 0;
+    std::string roles;
+    soci::indicator ind = soci::i_null, expires_ind = soci::i_null;
+    db_.session() << std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = :v",
+        soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email), soci::into(roles),
+        soci::into(created), soci::into(disabled), soci::into(expires, expires_ind), soci::into(u.origin);
+    if (ind != soci::i_ok) return std::nullopt;
+    u.id = id;
+    u.roles = split_roles(roles);
+    u.created_at = timestamp_of(created);
+    u.disabled = disabled != 0;
+    if (expires_ind == soci::i_ok) u.token_expires = timestamp_of(expires);
+    return u;
   });
 }
 
 std::optional<User> SqlStorage::user_by_name(const std::string& name) { return user_where("name", name); }
 
-std::optional<User> SqlStorage::user_by_token(const std::string& token) {
+std::optional<User> SqlStorage::user_by_token(const std::string& token, Timestamp now) {
   if (token.empty()) return std::nullopt;
-  return user_where("token_hash", sha256_hex(token));
+  auto user = user_where("token_hash", sha256_hex(token));
+  if (!user || user->disabled || (user->token_expires && *user->token_expires <= now)) return std::nullopt;
+  return user;
 }
 
 std::vector<User> SqlStorage::users() {
   return db_.guard("cannot list users", [&] {
-  std::vector<User> out;
-  long long id = 0, created = 0;
-  std::string name, email, roles;
-  soci::statement st = (db_.session().prepare
-                            << "SELECT id, name, email, roles, created_at FROM users ORDER BY name",
-                        soci::into(id), soci::into(name), soci::into(email), soci::into(roles),
-                        soci::into(created));
-  st.execute();
-  while (st.fetch()) out.push_back(User{id, name, email, split_roles(roles), timestamp_of(created)});
-  return out;
+    std::vector<User> out;
+    User u;
+    long long id = 0, created = 0, disabled = 0, expires = 0;
+    std::string roles;
+    soci::indicator expires_ind = soci::i_null;
+    soci::statement st = (db_.session().prepare << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name",
+                          soci::into(id), soci::into(u.name), soci::into(u.email), soci::into(roles),
+                          soci::into(created), soci::into(disabled), soci::into(expires, expires_ind),
+                          soci::into(u.origin));
+    st.execute();
+    while (st.fetch()) {
+      u.id = id;
+      u.roles = split_roles(roles);
+      u.created_at = timestamp_of(created);
+      u.disabled = disabled != 0;
+      u.token_expires = expires_ind == soci::i_ok ? std::optional(timestamp_of(expires)) : std::nullopt;
+      out.push_back(u);
+    }
+    return out;
   });
+}
+
+bool SqlStorage::change_user(const std::string& what, const std::string& sql, const std::string& name,
+                             const std::function<void(soci::statement&)>& bind) {
+  return db_.guard("cannot " + what + " user '" + name + "'", [&] {
+    soci::statement st(db_.session());
+    bind(st);
+    st.exchange(soci::use(name));
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  });
+}
+
+bool SqlStorage::set_disabled(const std::string& name, bool disabled) {
+  long long flag = disabled ? 1 : 0;
+  return change_user("change", "UPDATE users SET disabled = :d WHERE name = :n", name,
+                     [&](soci::statement& st) { st.exchange(soci::use(flag)); });
+}
+
+bool SqlStorage::set_roles(const std::string& name, const std::vector<std::string>& roles) {
+  if (auto bad = check_roles(roles)) throw *bad;
+  std::string joined = join_roles(roles);
+  return change_user("change", "UPDATE users SET roles = :r WHERE name = :n", name,
+                     [&](soci::statement& st) { st.exchange(soci::use(joined)); });
+}
+
+bool SqlStorage::remove_user(const std::string& name) {
+  return change_user("remove", "DELETE FROM users WHERE name = :n", name, [](soci::statement&) {});
+}
+
+std::optional<std::string> SqlStorage::reissue_token(const std::string& name, std::optional<Timestamp> expires) {
+  std::string token = random_token(), hash = sha256_hex(token);
+  long long until = expires ? seconds_of(*expires) : 0;
+  soci::indicator until_ind = expires ? soci::i_ok : soci::i_null;
+  bool changed = change_user("reissue a token for", "UPDATE users SET token_hash = :h, token_expires_at = :x WHERE name = :n",
+                             name, [&](soci::statement& st) {
+                               st.exchange(soci::use(hash));
+                               st.exchange(soci::use(until, until_ind));
+                             });
+  if (!changed) return std::nullopt;
+  return token;
 }
 
 }  // namespace osic

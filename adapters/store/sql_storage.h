@@ -39,11 +39,17 @@ class SqlStorage : public Storage {
                        Timestamp at) override;
 
   // UserDirectory
+  using UserDirectory::add_user;
   Result<std::string> add_user(const std::string& name, const std::string& email,
-                               const std::vector<std::string>& roles, Timestamp now) override;
+                               const std::vector<std::string>& roles, Timestamp now,
+                               const UserOptions& options) override;
   std::vector<User> users() override;
   std::optional<User> user_by_name(const std::string& name) override;
-  std::optional<User> user_by_token(const std::string& token) override;
+  std::optional<User> user_by_token(const std::string& token, Timestamp now) override;
+  bool set_disabled(const std::string& name, bool disabled) override;
+  bool set_roles(const std::string& name, const std::vector<std::string>& roles) override;
+  bool remove_user(const std::string& name) override;
+  std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) override;
 
   // TimerRows
   std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override;
@@ -75,6 +81,9 @@ class SqlStorage : public Storage {
   };
   std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
   std::optional<User> user_where(const std::string& column, const std::string& value);
+  // Runs an UPDATE or DELETE of one user; false when no row matched.
+  bool change_user(const std::string& what, const std::string& sql, const std::string& name,
+                   const std::function<void(soci::statement&)>& bind);
 
   mutable sql::Db db_;
   std::unique_ptr<sql::HotStatements> hot_;
