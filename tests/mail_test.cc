@@ -57,7 +57,7 @@ class SmtpServer {
       ::execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
       _exit(127);
     }
-    for (int i = 0; i < 100; ++i) {  // until it listens
+    for (int i = 0; i < 300; ++i) {  // until it listens (15 s: python starts slowly on a loaded machine)
       if (run("bash -c 'echo > /dev/tcp/127.0.0.1/" + std::to_string(port) + "' 2>/dev/null && echo up").find("up") != std::string::npos) return;
       ::usleep(50000);
     }
@@ -181,6 +181,48 @@ TEST_F(MailTest, ASignersMessageCarriesOneClickLinks) {
   ASSERT_TRUE(std::holds_alternative<LinkClaims>(claims)) << token;
   EXPECT_EQ(std::get<LinkClaims>(claims).user, "dina");
   EXPECT_EQ(std::get<LinkClaims>(claims).action, "approve");
+}
+
+// Issue 10: approval steps carry deadlines, and the reminder reaches only the signers
+// who have not signed yet, with links that work after the other's signature.
+TEST_F(MailTest, AnOverdueSignOffRemindsOnlyTheSignerStillOutstanding) {
+  SmtpServer smtp(port_, dir_);
+  office_.store->add_user("dina", "dina@uni.ac.ir", {"dean"}, t0());
+  office_.store->add_user("vahid", "vahid@uni.ac.ir", {"vp_international"}, t0());
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit"));
+  ok_case(office_.act(kHamid, c.id, "accept"));
+  ok_case(office_.act(kLeila, c.id, "approve"));  // dean_approval: five business days
+  ok_case(office_.act(kDina, c.id, "approve"));   // the dean signs; the VP does not
+  MailSettings s = settings();
+  s.link_secret = std::string(40, 'k');
+  auto d = dispatcher(s);
+  d.run_once(t0());
+  const size_t before = smtp.messages().size();
+  auto fired = office_.fire(t0() + std::chrono::days(14));
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].key, "dean_approval/deadline");
+  d.run_once(t0() + std::chrono::days(14));
+  auto messages = smtp.messages();
+  ASSERT_EQ(messages.size(), before + 1) << "only the VP is reminded";
+  int to_dean = 0, to_vp = 0;
+  std::string reminder;
+  for (const auto& m : messages) {
+    to_dean += m.find("X-RcptTo: dina@uni.ac.ir") != std::string::npos;
+    if (m.find("X-RcptTo: vahid@uni.ac.ir") != std::string::npos) {
+      ++to_vp;
+      if (m.find("/v1/links/") != std::string::npos) reminder = m;  // both carry the VP's links
+    }
+  }
+  EXPECT_EQ(to_dean, 0);  // she had signed before either message went out
+  EXPECT_EQ(to_vp, 2);    // asked to sign, then reminded
+  ASSERT_FALSE(reminder.empty());
+  auto approve = reminder.find("/v1/links/", reminder.find("Approve: "));  // the text part's line
+  ASSERT_NE(approve, std::string::npos);
+  std::string token = reminder.substr(approve + 10, reminder.find_first_of("\r\n", approve) - approve - 10);
+  auto claims = verify_link_token(s.link_secret, token, t0() + std::chrono::days(14));
+  ASSERT_TRUE(std::holds_alternative<LinkClaims>(claims)) << token;
+  EXPECT_EQ(std::get<LinkClaims>(claims).round, office_.get_case(c.id)->round);
 }
 
 TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {

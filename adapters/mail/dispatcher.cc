@@ -23,6 +23,12 @@ std::set<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// In an approval step, someone who has already signed (or declined) in this round is not
+// reminded of it: a deadline's reminder reaches only the signers still outstanding.
+bool signed_this_round(const StoredCase& c, const std::string& user) {
+  return std::any_of(c.state.votes.begin(), c.state.votes.end(), [&](const Vote& v) { return v.user == user; });
+}
+
 }  // namespace
 
 OutboxDispatcher::OutboxDispatcher(StorageFactory connect, CaseService& service,
@@ -63,7 +69,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
                                               : std::find(user.roles.begin(), user.roles.end(), r) != user.roles.end();
       // Only people who may read the case hear of it: a role named in `notify` that
       // neither acts here nor reads the workflow gets nothing.
-      if (match && service_.can_read(store, user.actor(), *c)) add(user);
+      if (match && service_.can_read(store, user.actor(), *c) && !signed_this_round(*c, user.name)) add(user);
     }
   }
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
