@@ -24,8 +24,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace osic::test;
 
+// Below the kernel's ephemeral range (32768 and up), which servers started on port 0 in
+// parallel tests draw from: a port from it could be taken between choosing and binding.
 int free_port() {
-  static int next = 26000 + (getpid() % 1000) * 8;
+  static int next = 20000 + (getpid() % 1000) * 10;
   return next += 4;
 }
 
@@ -205,24 +207,25 @@ TEST_F(MailTest, AnOverdueSignOffRemindsOnlyTheSignerStillOutstanding) {
   d.run_once(t0() + std::chrono::days(14));
   auto messages = smtp.messages();
   ASSERT_EQ(messages.size(), before + 1) << "only the VP is reminded";
-  int to_dean = 0, to_vp = 0;
-  std::string reminder;
+  int to_dean = 0, to_vp = 0, live_links = 0;
   for (const auto& m : messages) {
     to_dean += m.find("X-RcptTo: dina@uni.ac.ir") != std::string::npos;
-    if (m.find("X-RcptTo: vahid@uni.ac.ir") != std::string::npos) {
-      ++to_vp;
-      if (m.find("/v1/links/") != std::string::npos) reminder = m;  // both carry the VP's links
+    if (m.find("X-RcptTo: vahid@uni.ac.ir") == std::string::npos) continue;
+    ++to_vp;
+    auto approve = m.find("/v1/links/", m.find("Approve: "));  // the text part's line
+    ASSERT_NE(approve, std::string::npos);
+    std::string token = m.substr(approve + 10, m.find_first_of("\r\n", approve) - approve - 10);
+    // The request's links (7 days) have lapsed by now; the reminder's are fresh and
+    // bound to the round the dean already signed in.
+    auto claims = verify_link_token(s.link_secret, token, t0() + std::chrono::days(14));
+    if (auto* ok = std::get_if<LinkClaims>(&claims)) {
+      ++live_links;
+      EXPECT_EQ(ok->round, office_.get_case(c.id)->round);
     }
   }
   EXPECT_EQ(to_dean, 0);  // she had signed before either message went out
   EXPECT_EQ(to_vp, 2);    // asked to sign, then reminded
-  ASSERT_FALSE(reminder.empty());
-  auto approve = reminder.find("/v1/links/", reminder.find("Approve: "));  // the text part's line
-  ASSERT_NE(approve, std::string::npos);
-  std::string token = reminder.substr(approve + 10, reminder.find_first_of("\r\n", approve) - approve - 10);
-  auto claims = verify_link_token(s.link_secret, token, t0() + std::chrono::days(14));
-  ASSERT_TRUE(std::holds_alternative<LinkClaims>(claims)) << token;
-  EXPECT_EQ(std::get<LinkClaims>(claims).round, office_.get_case(c.id)->round);
+  EXPECT_EQ(live_links, 1);
 }
 
 TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {
