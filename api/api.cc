@@ -2,6 +2,8 @@
 // JSON bodies with the status their code has.
 #include "api/api.h"
 
+#include <strings.h>
+
 #include <iostream>
 
 #include "engine/utf8.h"
@@ -123,7 +125,8 @@ void Api::authenticate(const Route& route, Call& call) {
       return;
     case Auth::kBearer: {
       std::string auth = call.request.header("authorization");
-      if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
+      // The scheme's name is case-insensitive (RFC 9110): "bearer x" is as good.
+      if (auth.size() <= 7 || ::strncasecmp(auth.c_str(), "Bearer ", 7) != 0) {
         throw Error(ErrorCode::kUnauthenticated, "send Authorization: Bearer <token>");
       }
       call.user = user_by_token(call.storage, auth.substr(7));

@@ -78,13 +78,18 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return reply(Error(ErrorCode::kBadRequest, "malformed HTTP request"), false);
     auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    if (req.method() == http::verb::unknown) {
+      // A method no route can have: answered at once, counted under one label, so random
+      // methods cannot grow the metrics without bound.
+      return reply(Error(ErrorCode::kMethodNotImplemented, "this server does not implement that method"), keep_alive_);
+    }
     HttpRequest request;
     request.method = std::string(req.method_string());
     split_target(std::string(req.target()), request);
     for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
     request.body = std::move(req.body());
-    keep_alive_ = req.keep_alive();
-    version_ = req.version();
     started_ = std::chrono::steady_clock::now();
     method_ = request.method;
     ++server_.in_flight;
@@ -102,7 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void reply(const Error& error, bool keep_alive) {
     keep_alive_ = keep_alive;
-    method_ = "-";
+    method_ = "other";
     started_ = std::chrono::steady_clock::now();
     write(error_response(error));
   }
@@ -119,6 +124,9 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.metrics.request(method_, response.route, response.status,
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     response_ = res;
+    // Its own deadline: a large answer to a request that arrived late in its read
+    // window is not cut off after its write was committed.
+    stream_.expires_after(server_.options.write_timeout);
     http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, shared_from_this(), res->keep_alive()));
   }
 

@@ -23,6 +23,8 @@ struct ServerOptions {
   // For a whole request to arrive, and for silence between requests on a keep-alive
   // connection: a slow or silent client is dropped.
   std::chrono::seconds read_timeout{15};
+  // For an answer to be written, from when it is ready.
+  std::chrono::seconds write_timeout{30};
 };
 
 class Server {

@@ -36,6 +36,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kHeadersTooLarge: return "headers_too_large";
     case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
+    case ErrorCode::kMethodNotImplemented: return "method_not_implemented";
     case ErrorCode::kRouteNotFound: return "route_not_found";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kBusy: return "busy";
@@ -83,6 +84,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kMethodNotImplemented: return 501;
     case ErrorCode::kRouteNotFound: return 404;
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kBusy: return 503;
@@ -134,6 +136,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kPayloadTooLarge:
     case ErrorCode::kHeadersTooLarge:
     case ErrorCode::kMethodNotAllowed:
+    case ErrorCode::kMethodNotImplemented:
     case ErrorCode::kRouteNotFound:
     case ErrorCode::kUnauthenticated:
     case ErrorCode::kUsage:

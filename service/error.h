@@ -49,6 +49,7 @@ enum class ErrorCode {
   kPayloadTooLarge,
   kHeadersTooLarge,
   kMethodNotAllowed,
+  kMethodNotImplemented,
   kRouteNotFound,
   kUnauthenticated,
   kBusy,

@@ -125,6 +125,7 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
       {"no token", "GET", "/v1/cases", "", "", "application/json", {}, 401, "unauthenticated"},
       {"unknown route", "GET", "/v1/nothing", "staff", "", "application/json", {}, 404, "route_not_found"},
       {"wrong method", "DELETE", c, "staff", "", "application/json", {}, 405, "method_not_allowed"},
+      {"a method nobody implements", "FROBNICATE", c, "staff", "", "application/json", {}, 501, "method_not_implemented"},
       {"unknown case", "GET", "/v1/cases/99999", "staff", "", "application/json", {}, 404, "case_not_found"},
       {"not a case id", "GET", "/v1/cases/abc", "staff", "", "application/json", {}, 404, "case_not_found"},
       {"unknown workflow", "POST", "/v1/cases", "staff", R"({"workflow": "treaty"})", "application/json", {}, 404, "workflow_not_found"},
@@ -156,6 +157,15 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
     EXPECT_EQ(r.body.find("SELECT"), std::string::npos) << tc.name;
   }
   EXPECT_EQ(http(port(), "GET", "/v1/cases", "wrong-token").status, 401);
+  // Issue 16: the scheme is case-insensitive; random methods leave one metrics label.
+  EXPECT_EQ(http(port(), "GET", "/v1/workflows", "", "", {{"Authorization", "bearer " + tok("staff")}}).status, 200);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(http(port(), "M" + std::to_string(i) + std::string(2000, 'X'), "/v1/cases", tok("staff")).status, 501);
+  }
+  std::string metrics = http(port(), "GET", "/metrics").body;
+  EXPECT_EQ(metrics.find("XXXX"), std::string::npos);
+  EXPECT_EQ(metrics.find("FROBNICATE"), std::string::npos);
+  EXPECT_NE(metrics.find("method=\"other\",route=\"unmatched\",status=\"501\""), std::string::npos) << metrics;
   // Refusals in the middle of a workflow: comment missing, guard failed.
   ASSERT_EQ(act(id, "submit", "staff").status, 200);
   HttpResult no_comment = act(id, "return", "osic_head");

@@ -27,6 +27,7 @@ HttpResult http(int port, const std::string& method, const std::string& target, 
   beast::tcp_stream stream(ioc);
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   http_ns::request<http_ns::string_body> req{http_ns::string_to_verb(method), target, 11};
+  if (req.method() == http_ns::verb::unknown) req.method_string(method);  // to test hostile methods
   req.set(http_ns::field::host, "127.0.0.1");
   if (!token.empty()) req.set(http_ns::field::authorization, "Bearer " + token);
   if (!body.empty()) req.set(http_ns::field::content_type, content_type);
