@@ -82,7 +82,13 @@ Api::Api(CaseService& service, Metrics& metrics, WriteQueue& writes, std::string
     : service_(service), metrics_(metrics), writes_(writes), router_(api_routes()),
       link_secret_(std::move(link_secret)) {}
 
-HttpResponse Api::handle(const HttpRequest& request, Storage& storage) {
+bool Api::answers_without_storage(const HttpRequest& request) const {
+  bool known = false;
+  auto match = router_.match(request.method, request.path, known);
+  return match && !match->route->needs_storage;
+}
+
+HttpResponse Api::handle(const HttpRequest& request, Storage* storage) {
   try {
     return handle_checked(request, storage);
   } catch (...) {
@@ -91,7 +97,7 @@ HttpResponse Api::handle(const HttpRequest& request, Storage& storage) {
   }
 }
 
-HttpResponse Api::handle_checked(const HttpRequest& request, Storage& storage) {
+HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
   if (auto where = invalid_utf8_in(request)) {
     return error_response(Error(ErrorCode::kInvalidUtf8, *where + " is not valid UTF-8 text"));
   }
@@ -129,7 +135,7 @@ void Api::authenticate(const Route& route, Call& call) {
       if (auth.size() <= 7 || ::strncasecmp(auth.c_str(), "Bearer ", 7) != 0) {
         throw Error(ErrorCode::kUnauthenticated, "send Authorization: Bearer <token>");
       }
-      call.user = user_by_token(call.storage, auth.substr(7));
+      call.user = user_by_token(call.store(), auth.substr(7));
       if (!call.user) throw Error(ErrorCode::kUnauthenticated, "the token is not valid");
       return;
     }
@@ -144,7 +150,7 @@ void Api::authenticate(const Route& route, Call& call) {
       if (call.link->action != kApproveAction && call.link->action != kRejectAction) {
         throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
       }
-      call.user = call.storage.user_by_name(call.link->user);
+      call.user = call.store().user_by_name(call.link->user);
       if (!call.user) throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
       return;
     }
@@ -173,6 +179,11 @@ StoredCase Api::unwrap(Result<StoredCase> result) {
 }
 
 HttpResponse Api::health(Call&) { return json_response(200, {{"status", "ok"}}); }
+
+HttpResponse Api::ready(Call& call) {
+  call.store().ping();  // throws database_unavailable when it does not answer
+  return json_response(200, {{"status", "ready"}});
+}
 
 HttpResponse Api::metrics(Call&) {
   HttpResponse r;

@@ -22,10 +22,15 @@ namespace osic::api {
 // One request as a handler sees it.
 struct Call {
   const HttpRequest& request;
-  Storage& storage;
+  Storage* storage;  // null when no database connection could be had
   const PathParams& params;
   std::optional<User> user;        // who is calling (bearer, session or link recipient)
   std::optional<LinkClaims> link;  // with Auth::kSignedLink
+  // The caller's connection; Error database_unavailable when there is none.
+  Storage& store() const {
+    if (!storage) throw Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly");
+    return *storage;
+  }
 };
 
 class Api {
@@ -33,12 +38,17 @@ class Api {
   // `link_secret` signs and checks one-click links from e-mail.
   Api(CaseService& service, Metrics& metrics, WriteQueue& writes, std::string link_secret);
 
-  // Never throws: every failure is an error body with its status.
-  HttpResponse handle(const HttpRequest& request, Storage& storage);
+  // Never throws: every failure is an error body with its status. `storage` may be null
+  // (no connection): routes that need it answer 503 database_unavailable.
+  HttpResponse handle(const HttpRequest& request, Storage* storage);
+  // Whether the request's route needs no database, so the server answers it at once on
+  // its I/O thread: liveness, metrics and the API document stay up when workers are busy.
+  bool answers_without_storage(const HttpRequest& request) const;
   const Router& router() const { return router_; }
 
   // The handlers, named in the route table (routes.cc).
   HttpResponse health(Call& call);
+  HttpResponse ready(Call& call);
   HttpResponse metrics(Call& call);
   HttpResponse openapi(Call& call);
   HttpResponse start_case(Call& call);
@@ -55,7 +65,7 @@ class Api {
   HttpResponse workflow_graph(Call& call);
 
  private:
-  HttpResponse handle_checked(const HttpRequest& request, Storage& storage);
+  HttpResponse handle_checked(const HttpRequest& request, Storage* storage);
   // Establishes who is calling, by the route's policy; throws Error when it cannot.
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(Storage& storage, const std::string& token);

@@ -77,7 +77,7 @@ HttpResponse Api::start_case(Call& call) {
   Actor actor = call.user->actor();
   StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
   metrics_.action(c.workflow, "start");
-  HttpResponse r = case_response(201, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), actor);
+  HttpResponse r = case_response(201, c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), actor);
   r.headers.push_back({"Location", "/v1/cases/" + std::to_string(c.id)});
   return r;
 }
@@ -100,18 +100,18 @@ HttpResponse Api::act(Call& call) {
   Actor actor = call.user->actor();
   StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
   metrics_.action(c.workflow, command.action);
-  return case_response(200, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), actor);
+  return case_response(200, c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), actor);
 }
 
 HttpResponse Api::get_case(Call& call) {
   Actor actor = call.user->actor();
-  StoredCase c = unwrap(service_.get(call.storage, case_id(call.params), &actor));
-  return case_response(200, c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), actor);
+  StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
+  return case_response(200, c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), actor);
 }
 
 HttpResponse Api::history(Call& call) {
   Actor actor = call.user->actor();
-  auto rows = service_.history(call.storage, case_id(call.params), &actor);
+  auto rows = service_.history(call.store(), case_id(call.params), &actor);
   if (auto* e = std::get_if<Error>(&rows)) throw *e;
   return json_response(200, history_to_json(std::get<std::vector<HistoryRow>>(rows)));
 }
@@ -134,10 +134,10 @@ HttpResponse Api::list_cases(Call& call) {
   }
   Actor actor = call.user->actor();
   filter.scope = service_.read_scope(actor);
-  CasePage page = service_.list(call.storage, filter);
+  CasePage page = service_.list(call.store(), filter);
   json items = json::array();
   for (const auto& c : page.items) {
-    items.push_back(case_to_json(c, *service_.engine_of(call.storage, c.workflow, c.workflow_version), &actor));
+    items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &actor));
   }
   return json_response(200, {{"items", items},
                              {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}});
@@ -161,9 +161,9 @@ HttpResponse Api::inbox(Call& call) {
       if (!mine) continue;
       CaseFilter filter{.workflow = name, .state = s.name, .limit = 200};
       for (;;) {
-        CasePage page = service_.list(call.storage, filter);
+        CasePage page = service_.list(call.store(), filter);
         for (const auto& c : page.items) {
-          auto e = service_.engine_of(call.storage, c.workflow, c.workflow_version);
+          auto e = service_.engine_of(call.store(), c.workflow, c.workflow_version);
           if (!e->available_actions(c.state, actor).empty() && items.size() < 500) {
             items.push_back(case_to_json(c, *e, &actor));
           }
@@ -183,7 +183,7 @@ HttpResponse Api::outbox(Call& call) {
     throw Error(ErrorCode::kBadRequest, "status must be pending, sending, sent or failed");
   }
   json items = json::array();
-  for (const auto& o : call.storage.list_outbox(status, 500)) items.push_back(outbox_to_json(o));
+  for (const auto& o : call.store().list_outbox(status, 500)) items.push_back(outbox_to_json(o));
   return json_response(200, {{"items", items}});
 }
 

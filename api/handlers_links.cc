@@ -76,13 +76,13 @@ bool Api::link_stands(Storage& storage, const LinkClaims& claims, const StoredCa
 HttpResponse Api::link_page(Call& call) {
   const LinkClaims& claims = *call.link;
   Actor recipient = call.user->actor();
-  auto found = service_.get(call.storage, claims.case_id, &recipient);
+  auto found = service_.get(call.store(), claims.case_id, &recipient);
   if (auto* e = std::get_if<Error>(&found)) {
     if (auto r = link_refusal(*e)) return *r;
     throw *e;
   }
   const StoredCase& c = std::get<StoredCase>(found);
-  if (!link_stands(call.storage, claims, c, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
+  if (!link_stands(call.store(), claims, c, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
   bool approve = claims.action == "approve";
   std::string verb_fa = approve ? "تأیید" : "مخالفت", verb_en = approve ? "Approve" : "Reject";
   std::string fields;
@@ -108,17 +108,17 @@ HttpResponse Api::link_act(Call& call) {
     if (body.contains("comment") && body["comment"].is_string()) comment = body["comment"];
   }
   Actor recipient = call.user->actor();
-  auto found = service_.get(call.storage, claims.case_id, &recipient);
+  auto found = service_.get(call.store(), claims.case_id, &recipient);
   if (auto* e = std::get_if<Error>(&found)) {
     if (auto r = link_refusal(*e)) return *r;
     throw *e;
   }
   const StoredCase& now = std::get<StoredCase>(found);
-  if (!link_stands(call.storage, claims, now, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
+  if (!link_stands(call.store(), claims, now, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
   // Checked again inside the write: the round in an approval step (another signer's vote
   // does not make this link stale), the exact version anywhere else.
   ActCommand command{claims.case_id, claims.action, nullptr, comment, std::nullopt, "", "email-link"};
-  auto engine = service_.engine_of(call.storage, now.workflow, now.workflow_version);
+  auto engine = service_.engine_of(call.store(), now.workflow, now.workflow_version);
   const StateDef* state = engine->definition().find_state(now.state.state);
   if (state && state->approval) {
     command.expected_round = claims.round;

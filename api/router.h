@@ -35,6 +35,7 @@ struct Route {
   Auth auth = Auth::kBearer;
   Handler handler = nullptr;
   nlohmann::json doc;  // the OpenAPI operation; null leaves the route out of the document
+  bool needs_storage = true;  // false: answered on the I/O thread, never queued for a worker
 };
 
 class Router {

@@ -52,11 +52,18 @@ std::vector<Route> make_routes() {
                                      {"data", {{"type", "object"}}}}}};
   json idempotency = header_param("Idempotency-Key", "a retry with the same key returns the first answer and changes nothing");
   return {
-      {"GET", "/healthz", Auth::kNone, &Api::health, op("Liveness", {{"200", ok("Health")}}, json::array(), nullptr, false)},
+      {"GET", "/healthz", Auth::kNone, &Api::health,
+       op("Liveness: the process answers (it does not touch the database)", {{"200", ok("Health")}}, json::array(),
+          nullptr, false),
+       false},
+      {"GET", "/readyz", Auth::kNone, &Api::ready,
+       op("Readiness: the database answers", {{"200", ok("Health")}, {"503", error_ref()}}, json::array(), nullptr,
+          false)},
       {"GET", "/metrics", Auth::kNone, &Api::metrics,
-       op("Prometheus metrics", {{"200", {{"description", "text/plain metrics"}}}}, json::array(), nullptr, false)},
+       op("Prometheus metrics", {{"200", {{"description", "text/plain metrics"}}}}, json::array(), nullptr, false),
+       false},
       {"GET", "/v1/openapi.json", Auth::kNone, &Api::openapi,
-       op("This document", {{"200", {{"description", "OpenAPI 3"}}}}, json::array(), nullptr, false)},
+       op("This document", {{"200", {{"description", "OpenAPI 3"}}}}, json::array(), nullptr, false), false},
       {"GET", "/v1/workflows", Auth::kBearer, &Api::list_workflows,
        op("The loaded workflows and their versions", {{"200", ok("WorkflowList")}, {"401", error_ref()}})},
       {"GET", "/v1/workflows/{name}", Auth::kBearer, &Api::get_workflow,

@@ -94,11 +94,11 @@ class Session : public std::enable_shared_from_this<Session> {
     method_ = request.method;
     ++server_.in_flight;
     counted_ = true;
+    if (server_.api.answers_without_storage(request)) return write(server_.api.handle(request, nullptr));
     auto self = shared_from_this();
     bool queued = server_.workers.try_submit([self, request = std::move(request)](Storage* store) {
-      HttpResponse response =
-          store ? self->server_.api.handle(request, *store)
-                : error_response(Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly"));
+      // Without a connection the route still answers, with database_unavailable if it needs one.
+      HttpResponse response = self->server_.api.handle(request, store);
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
     });

@@ -129,6 +129,8 @@ class Storage : public Transactions,
                 public WorkflowSources {
  public:
   virtual std::string describe() const = 0;  // "sqlite:osic.db", without passwords
+  // A round trip to the database; Error database_unavailable when it does not answer.
+  virtual void ping() = 0;
   // False once the connection has failed in a way that needs a new one (the server went
   // away); the owner then opens another through its StorageFactory.
   virtual bool usable() const = 0;

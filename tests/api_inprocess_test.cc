@@ -43,7 +43,7 @@ class ApiInProcess : public ::testing::Test {
     if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
     if (!body.empty()) r.headers["content-type"] = "application/json";
     r.body = body;
-    return api_.handle(r, storage_);
+    return api_.handle(r, &storage_);
   }
   static std::string code_of(const api::HttpResponse& r) {
     auto j = json::parse(r.body, nullptr, false);
@@ -94,6 +94,28 @@ TEST_F(ApiInProcess, WithTheDatabaseAwayEveryCaseEndpointAnswers503AndRecovers) 
   EXPECT_EQ(call("GET", c, staff_).status, 200);
   EXPECT_EQ(call("POST", c + "/actions/submit", staff_).status, 200);
   EXPECT_EQ(call("GET", "/v1/inbox", staff_).status, 200);
+}
+
+// Issue 16: liveness never waits for the database; readiness is the database answering.
+TEST_F(ApiInProcess, HealthNeedsNoDatabaseAndReadinessChecksIt) {
+  api::HttpRequest health;
+  health.method = "GET";
+  health.path = "/healthz";
+  EXPECT_TRUE(api_.answers_without_storage(health));
+  EXPECT_EQ(api_.handle(health, nullptr).status, 200);
+  api::HttpRequest cases = health;
+  cases.path = "/v1/cases";
+  cases.headers["authorization"] = "Bearer " + staff_;
+  EXPECT_FALSE(api_.answers_without_storage(cases));
+  api::HttpResponse no_connection = api_.handle(cases, nullptr);
+  EXPECT_EQ(no_connection.status, 503);
+  EXPECT_EQ(code_of(no_connection), "database_unavailable");
+  EXPECT_EQ(call("GET", "/readyz").status, 200);
+  db_.down = true;
+  EXPECT_EQ(call("GET", "/readyz").status, 503);
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
+  db_.down = false;
+  EXPECT_EQ(call("GET", "/readyz").status, 200);
 }
 
 TEST_F(ApiInProcess, TheRouteTableDecidesAuthAndTheDocument) {

@@ -82,6 +82,7 @@ class FakeStorage : public Storage {
 
   std::string describe() const override { return "fake:"; }
   bool usable() const override { return !db_.down; }
+  void ping() override { check("ping"); }
 
   void begin() override {
     check("begin");

@@ -87,7 +87,10 @@ TEST_F(PostgresOutage, EveryCaseEndpointAnswers503WhileItIsAwayAnd200WhenItIsBac
     }
   }
 
+  EXPECT_EQ(http(server.port(), "GET", "/readyz").status, 200);
   ASSERT_EQ(sh(pg_script() + " pause " + state_file()), 0);
+  EXPECT_EQ(http(server.port(), "GET", "/healthz").status, 200);  // alive, even without its database
+  EXPECT_EQ(http(server.port(), "GET", "/readyz").error_code(), "database_unavailable");
   for (int round = 0; round < 2; ++round) {  // every worker, not only the first to notice
     for (const auto& call : calls) {
       HttpResult r = http(server.port(), call.method, call.target, staff, call.body);
@@ -98,6 +101,7 @@ TEST_F(PostgresOutage, EveryCaseEndpointAnswers503WhileItIsAwayAnd200WhenItIsBac
   }
 
   ASSERT_EQ(sh(pg_script() + " resume " + state_file() + " " + std::to_string(kPort)), 0);
+  EXPECT_EQ(http(server.port(), "GET", "/readyz").status, 200);
   for (int round = 0; round < 2; ++round) {
     for (const auto& call : calls) {
       if (call.method == "POST") continue;

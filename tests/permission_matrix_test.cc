@@ -84,7 +84,7 @@ class PermissionMatrix : public ::testing::Test {
     r.method = method;
     api::split_target(target, r);
     r.headers["authorization"] = "Bearer " + token;
-    return api_.handle(r, storage_);
+    return api_.handle(r, &storage_);
   }
 };
 
@@ -126,7 +126,7 @@ TEST_F(PermissionMatrix, TheEngineAndTheApiAgreeForEveryStateActionRoleAndReques
               req.headers["authorization"] = "Bearer " + who;
               req.headers["content-type"] = "application/json";
               req.body = R"({"comment": "a reason"})";
-              r = api_.handle(req, storage_);
+              r = api_.handle(req, &storage_);
             }
             json body = json::parse(r.body, nullptr, false);
             std::string cell = name + "/" + state.name + "/" + action + " as " + role +

@@ -20,6 +20,13 @@ SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
   hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
 }
 
+void SqlStorage::ping() {
+  db_.guard("the database does not answer", [&] {
+    int one = 0;
+    db_.session() << "SELECT 1", soci::into(one);
+  });
+}
+
 void SqlStorage::begin() {
   db_.guard("cannot begin a transaction", [&] {
     db_.session() << (db_.dialect() == sql::Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");

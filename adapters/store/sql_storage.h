@@ -15,6 +15,7 @@ class SqlStorage : public Storage {
 
   std::string describe() const override { return db_.info().display; }
   bool usable() const override { return db_.usable(); }
+  void ping() override;
 
   // Transactions
   void begin() override;
