@@ -57,7 +57,21 @@ bool matches_text(const StoredCase& c, const std::string& q) {
 
 Data typed_input(const json& data, const Definition& def) {
   if (data.is_null()) return {};
-  return data_from_json(data, def);  // throws Error kInvalidData
+  Data typed = data_from_json(data, def);  // throws Error kInvalidData
+  for (const auto& [name, value] : typed) {
+    if (value.type() == Type::kString && value.as_string().size() > kMaxTextFieldBytes) {
+      throw Error(ErrorCode::kInvalidData, "'" + name + "' is longer than " + std::to_string(kMaxTextFieldBytes) +
+                                               " bytes", {name});
+    }
+  }
+  return typed;
+}
+
+void check_length(const std::string& text, size_t limit, const char* what) {
+  if (text.size() > limit) {
+    throw Error(ErrorCode::kInvalidData, std::string("the ") + what + " is longer than " + std::to_string(limit) +
+                                             " bytes", {what});
+  }
 }
 
 bool is_database_failure(const Error& e) { return e.code == ErrorCode::kDatabaseUnavailable; }
@@ -166,6 +180,7 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
     Result<StoredCase> earlier;
     if (replay(s, actor, cmd.idempotency_key, fingerprint, earlier)) return earlier;
   }
+  check_length(cmd.title, kMaxTitleBytes, "title");
   Data data = typed_input(cmd.data, engine->definition());
   Decision d = engine->start(actor, data, now);
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
@@ -204,6 +219,7 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   if (cmd.expected_round && *cmd.expected_round != round) return conflict(c.state.version);
   auto engine = engine_of(s, c.workflow, c.workflow_version);
   // Typed here, against this case's own version: no read before the transaction.
+  check_length(cmd.comment, kMaxCommentBytes, "comment");
   ActionInput input{typed_input(cmd.data, engine->definition()), cmd.comment};
   Decision d = engine->act(c.state, actor, cmd.action, input, now);
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);

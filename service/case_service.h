@@ -45,6 +45,12 @@ struct WriteJob {
   std::variant<StartCommand, ActCommand> command;
 };
 
+// How long text may be, in bytes (a Persian letter is two): generous for an office's
+// titles, comments and notes, and a bound on what one request can make the store keep.
+inline constexpr size_t kMaxTitleBytes = 1000;
+inline constexpr size_t kMaxCommentBytes = 20000;
+inline constexpr size_t kMaxTextFieldBytes = 20000;
+
 class CaseService {
  public:
   CaseService(WorkflowRegistry& registry, const Clock& clock) : registry_(registry), clock_(clock) {}

@@ -98,6 +98,25 @@ TEST_F(ServiceTest, InputIsTypedInsideTheTransactionAgainstTheCasesOwnVersion) {
   EXPECT_EQ(ok(service_.get(s_, c.id)).state.version, 1);
 }
 
+// Issue 16: text was unlimited; one request could make the store keep megabytes.
+TEST_F(ServiceTest, TitlesCommentsAndTextFieldsHaveALength) {
+  StartCommand long_title = agreement();
+  long_title.title = std::string(kMaxTitleBytes + 1, 't');
+  EXPECT_EQ(refused(service_.start(s_, kSara, long_title)).code, ErrorCode::kInvalidData);
+  StartCommand long_partner = agreement();
+  long_partner.data["partner"] = std::string(kMaxTextFieldBytes + 1, 'p');
+  Error e = refused(service_.start(s_, kSara, long_partner));
+  EXPECT_EQ(e.code, ErrorCode::kInvalidData);
+  EXPECT_EQ(e.subjects, std::vector<std::string>{"partner"});
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  ActCommand chatty = command(c.id, "submit");
+  chatty.comment = std::string(kMaxCommentBytes + 1, 'c');
+  EXPECT_EQ(refused(service_.act(s_, kSara, chatty)).code, ErrorCode::kInvalidData);
+  chatty.comment = std::string(kMaxCommentBytes, 'c');  // the limit itself is fine
+  EXPECT_EQ(ok(service_.act(s_, kSara, chatty)).state.state, "osic_review");
+  EXPECT_EQ(db_.tables.cases.size(), 1u);
+}
+
 TEST_F(ServiceTest, AStaleVersionIsAConflictNamingTheCurrentOne) {
   StoredCase c = ok(service_.start(s_, kSara, agreement()));
   ActCommand stale = command(c.id, "submit");
