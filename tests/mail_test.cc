@@ -309,6 +309,32 @@ TEST_F(MailTest, A550MarksTheRowFailedWithTheServersReplyAndRetryQueuesItAgain) 
   EXPECT_EQ(office_.store->outbox(id)[0].status, "pending");
 }
 
+// Issue 16: one recipient's permanent refusal failed the whole row, so the people after
+// them never got the mail and a retry sent it again to those before.
+TEST_F(MailTest, OneRefusedRecipientDoesNotKeepTheMailFromTheOthers) {
+  int64_t id = submitted();  // to hamid, then hoda
+  {
+    SmtpServer picky(port_, dir_, "", "reject_handler.RejectHamid");
+    auto d = dispatcher(settings());
+    EXPECT_EQ(d.run_once(t0()).failed, 1);
+  }
+  auto row = office_.store->outbox(id)[0];
+  EXPECT_EQ(row.status, "failed");
+  EXPECT_NE(row.last_error.find("hamid@uni.ac.ir: 550 5.1.1"), std::string::npos) << row.last_error;
+  EXPECT_EQ(row.delivered, "hoda@uni.ac.ir\n");  // hoda was served after hamid's refusal
+  // The address is fixed at the mail server; a retry reaches hamid alone.
+  ASSERT_TRUE(office_.store->retry_outbox(row.id, t0()));
+  fs::create_directories(dir_ + "_retry");
+  SmtpServer smtp(port_ + 1, dir_ + "_retry");
+  MailSettings s = settings();
+  s.smtp.port = static_cast<unsigned short>(port_ + 1);
+  EXPECT_EQ(dispatcher(s).run_once(t0() + std::chrono::hours(1)).sent, 1);
+  auto messages = smtp.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_NE(messages[0].find("X-RcptTo: hamid@uni.ac.ir"), std::string::npos);
+  EXPECT_EQ(office_.store->outbox(id)[0].status, "sent");
+}
+
 TEST_F(MailTest, SigkillDuringDispatchLosesNoMessage) {
   SmtpServer smtp(port_, dir_);
   std::vector<int64_t> cases;
@@ -366,6 +392,9 @@ TEST_F(MailTest, AClaimWhoseDispatcherDiedIsClaimedAgainWhenItsLeaseRunsOut) {
   submitted();
   auto claimed = office_.store->claim_outbox(t0(), 10, std::chrono::seconds(300));
   ASSERT_EQ(claimed.size(), 1u);
+  // Issue 16: the claimed row carries its lease's end, which the dispatcher writes back
+  // with each recipient it reaches; the old time written back dropped the lease.
+  EXPECT_EQ(claimed[0].next_attempt_at, t0() + std::chrono::seconds(300));
   // The dispatcher dies here, before sending or recording anything.
   EXPECT_TRUE(office_.store->claim_outbox(t0() + std::chrono::seconds(299), 10, std::chrono::seconds(300)).empty());
   auto again = office_.store->claim_outbox(t0() + std::chrono::seconds(300), 10, std::chrono::seconds(300));

@@ -76,6 +76,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
   std::set<std::string> delivered = lines_of(row.delivered);
+  std::string refused;  // addresses the server refused for good, with its replies
   std::string domain = settings_.from.email.substr(settings_.from.email.find('@') + 1);
   for (const auto& user : recipients) {
     if (delivered.count(user.email)) continue;
@@ -102,10 +103,15 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
       store.update_outbox({row.id, "sending", row.attempts, row.next_attempt_at, note, std::nullopt, u.delivered});
       continue;
     }
+    if (result.kind == SendResult::Kind::kPermanent) {
+      // This address is refused for good; the others still get their message.
+      refused += (refused.empty() ? "" : "; ") + user.email + ": " + result.reply;
+      continue;
+    }
     u.last_error = user.email + ": " + result.reply;
-    if (result.kind == SendResult::Kind::kPermanent || u.attempts >= settings_.max_attempts) {
+    if (u.attempts >= settings_.max_attempts) {
       u.status = "failed";
-      if (result.kind != SendResult::Kind::kPermanent) u.last_error = "gave up after " + std::to_string(u.attempts) + " attempts: " + u.last_error;
+      u.last_error = "gave up after " + std::to_string(u.attempts) + " attempts: " + u.last_error;
       return u;
     }
     // Exponential backoff with jitter, so many failed rows do not return at one instant.
@@ -115,6 +121,12 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     double jitter = std::uniform_real_distribution<double>(0.5, 1.5)(random);
     u.status = "pending";
     u.next_attempt_at = now + std::chrono::seconds(static_cast<long>(delay.count() * jitter));
+    return u;
+  }
+  if (!refused.empty()) {
+    // Failed, for the refused addresses only: a retry sends to them and to no one twice.
+    u.status = "failed";
+    u.last_error = refused + (note.empty() ? "" : "; " + note);
     return u;
   }
   u.status = "sent";

@@ -69,6 +69,9 @@ std::vector<OutboxRow> SqlStorage::claim_outbox(Timestamp now, int limit, std::c
       long long id = row.id;
       s << "UPDATE outbox SET status = 'sending', next_attempt_at = :u WHERE id = :id", soci::use(until), soci::use(id);
       row.status = "sending";
+      // The caller writes progress back with this time: it must be the lease's end, or
+      // the first progress report would drop the lease and another dispatcher take the row.
+      row.next_attempt_at = timestamp_of(until);
     }
     tx.commit();
     return rows;
