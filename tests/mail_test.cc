@@ -1,6 +1,9 @@
 // E-mail through a real SMTP server (Debian's aiosmtpd, started here on loopback):
 // plain and STARTTLS, Persian headers, recipients, retries, refusals.
 #include <gtest/gtest.h>
+#include <thread>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -240,6 +243,82 @@ TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {
   auto trusting = dispatcher(settings("tls=starttls&ca=" + cert));
   EXPECT_EQ(trusting.run_once(t0() + std::chrono::hours(1)).sent, 1);
   EXPECT_EQ(smtp.messages().size(), 2u);
+}
+
+// A peer that says what a script tells it: one reply per line it reads, to probe how the
+// client treats a hostile or broken server. Real sockets on loopback.
+class ScriptedPeer {
+ public:
+  ScriptedPeer(int port, std::vector<std::string> replies) : replies_(std::move(replies)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ::listen(listener_, 1);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedPeer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    ::close(listener_);
+    thread_.join();
+  }
+
+ private:
+  void serve() {
+    int fd = ::accept(listener_, nullptr, nullptr);
+    if (fd < 0) return;
+    std::string in;
+    char buf[4096];
+    for (size_t i = 0; i < replies_.size(); ++i) {
+      if (i > 0) {  // every reply after the greeting answers one command line
+        while (in.find("\r\n") == std::string::npos) {
+          ssize_t n = ::read(fd, buf, sizeof buf);
+          if (n <= 0) return (void)::close(fd);
+          in.append(buf, static_cast<size_t>(n));
+        }
+        in.erase(0, in.find("\r\n") + 2);
+      }
+      if (::write(fd, replies_[i].data(), replies_[i].size()) < 0) break;
+    }
+    ::usleep(200000);
+    ::close(fd);
+  }
+  std::vector<std::string> replies_;
+  int listener_ = -1;
+  std::thread thread_;
+};
+
+// Issue 16's SMTP findings, each against a peer that tries it.
+TEST_F(MailTest, AHostileServerIsRefusedAndBadSettingsAreErrors) {
+  MailSettings s = settings("tls=starttls&verify=no");
+  const MailMessage m{{"OSIC", "osic@uni.ac.ir"}, {{"Hamid", "hamid@uni.ac.ir"}}, "s", "t", "", "id@x", t0()};
+  {
+    // Bytes after STARTTLS's reply, before the handshake, would be read as answers under TLS.
+    ScriptedPeer peer(port_, {"220 hi\r\n", "250-x\r\n250 STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n"});
+    SendResult r = send_mail(s.smtp, "osic@uni.ac.ir", {"hamid@uni.ac.ir"}, m);
+    EXPECT_EQ(r.kind, SendResult::Kind::kTransient);
+    EXPECT_NE(r.reply.find("after its STARTTLS reply"), std::string::npos) << r.reply;
+  }
+  {
+    // An endless reply line: the client stops at its bound instead of buffering it all.
+    s.smtp.port = static_cast<unsigned short>(port_ + 1);
+    ScriptedPeer peer(port_ + 1, {"220-" + std::string(1 << 20, 'x')});
+    SendResult r = send_mail(s.smtp, "osic@uni.ac.ir", {"hamid@uni.ac.ir"}, m);
+    EXPECT_EQ(r.kind, SendResult::Kind::kTransient);
+    EXPECT_NE(r.reply.find("at most 4096 bytes a line"), std::string::npos) << r.reply;
+  }
+  // A line break in an address would smuggle a second command; refused before connecting.
+  SendResult smuggled = send_mail(s.smtp, "osic@uni.ac.ir", {"hamid@uni.ac.ir>\r\nRCPT TO:<x@evil"}, m);
+  EXPECT_EQ(smuggled.kind, SendResult::Kind::kPermanent);
+  // A malformed %-escape in --smtp is an error message, not the end of the process.
+  std::string error;
+  EXPECT_FALSE(parse_smtp_url("smtp://osic:%zz@127.0.0.1:25", error));
+  EXPECT_NE(error.find("malformed %-escape"), std::string::npos) << error;
+  EXPECT_FALSE(parse_smtp_url("smtp://127.0.0.1:25?tls=%4", error));
 }
 
 TEST_F(MailTest, AuthAndImplicitTls) {

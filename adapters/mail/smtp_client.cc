@@ -14,18 +14,35 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-std::string url_decode(const std::string& s) {
+// A reply line longer than this, or a reply of more lines, is not from a mail server
+// worth waiting for: the client stops instead of buffering without bound.
+constexpr size_t kMaxReplyLineBytes = 4096;
+constexpr size_t kMaxReplyLines = 100;
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; nullopt for a malformed escape such as "%zz".
+std::optional<std::string> url_decode(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
+    if (s[i] != '%') {
       out += s[i];
+      continue;
     }
+    int hi = i + 1 < s.size() ? hex_digit(s[i + 1]) : -1, lo = i + 2 < s.size() ? hex_digit(s[i + 2]) : -1;
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
   }
   return out;
 }
+
+bool has_line_break(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
 
 struct SmtpFailure {
   SendResult::Kind kind;
@@ -55,8 +72,16 @@ class Conversation {
   }
 
   void connect() {
+    // Resolved asynchronously, so a name server that does not answer times out too.
     tcp::resolver resolver(ioc_);
-    auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port));
+    tcp::resolver::results_type endpoints;
+    std::optional<boost::system::error_code> resolved;
+    resolver.async_resolve(config_.host, std::to_string(config_.port),
+                           [&](boost::system::error_code ec, tcp::resolver::results_type results) {
+                             resolved = ec;
+                             endpoints = std::move(results);
+                           });
+    wait(resolved, "looking up " + config_.host);
     std::optional<boost::system::error_code> done;
     net::async_connect(socket_, endpoints, [&](boost::system::error_code ec, const tcp::endpoint&) { done = ec; });
     wait(done, "connecting to " + config_.host + ":" + std::to_string(config_.port));
@@ -78,11 +103,14 @@ class Conversation {
       std::optional<boost::system::error_code> done;
       auto handler = [&](boost::system::error_code ec, size_t) { done = ec; };
       if (tls_) {
-        net::async_read_until(*tls_, net::dynamic_buffer(buffer_), "\r\n", handler);
+        net::async_read_until(*tls_, net::dynamic_buffer(buffer_, kMaxReplyLineBytes), "\r\n", handler);
       } else {
-        net::async_read_until(socket_, net::dynamic_buffer(buffer_), "\r\n", handler);
+        net::async_read_until(socket_, net::dynamic_buffer(buffer_, kMaxReplyLineBytes), "\r\n", handler);
       }
-      wait(done, "the server's reply");
+      wait(done, "the server's reply (at most " + std::to_string(kMaxReplyLineBytes) + " bytes a line)");
+      if (r.lines.size() >= kMaxReplyLines) {
+        throw SmtpFailure{SendResult::Kind::kTransient, "the server's reply is over " + std::to_string(kMaxReplyLines) + " lines"};
+      }
       size_t end = buffer_.find("\r\n");
       std::string line = buffer_.substr(0, end);
       buffer_.erase(0, end + 2);
@@ -120,6 +148,8 @@ class Conversation {
   }
 
   bool tls_active() const { return tls_ != nullptr; }
+  // Bytes the server sent that no command has read yet.
+  bool unread() const { return !buffer_.empty(); }
 
  private:
   void wait(std::optional<boost::system::error_code>& done, const std::string& what,
@@ -192,8 +222,14 @@ std::optional<SmtpConfig> parse_smtp_url(const std::string& url, std::string& er
     std::string credentials = rest.substr(0, at);
     rest = rest.substr(at + 1);
     auto colon = credentials.find(':');
-    c.user = url_decode(credentials.substr(0, colon));
-    if (colon != std::string::npos) c.password = url_decode(credentials.substr(colon + 1));
+    auto user = url_decode(credentials.substr(0, colon));
+    auto password = colon != std::string::npos ? url_decode(credentials.substr(colon + 1)) : std::optional<std::string>("");
+    if (!user || !password) {
+      error = "--smtp has a malformed %-escape in its user or password";
+      return std::nullopt;
+    }
+    c.user = *user;
+    c.password = *password;
   }
   bool port_given = false;
   if (auto colon = rest.rfind(':'); colon != std::string::npos) {
@@ -216,7 +252,12 @@ std::optional<SmtpConfig> parse_smtp_url(const std::string& url, std::string& er
   std::istringstream params(query);
   for (std::string pair; std::getline(params, pair, '&');) {
     auto eq = pair.find('=');
-    std::string key = pair.substr(0, eq), value = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+    auto decoded = eq == std::string::npos ? std::optional<std::string>("") : url_decode(pair.substr(eq + 1));
+    if (!decoded) {
+      error = "--smtp has a malformed %-escape in '" + pair + "'";
+      return std::nullopt;
+    }
+    std::string key = pair.substr(0, eq), value = *decoded;
     if (key == "tls") {
       if (value == "none") c.tls = SmtpConfig::Tls::kNone;
       else if (value == "starttls") c.tls = SmtpConfig::Tls::kStartTls;
@@ -242,6 +283,11 @@ std::optional<SmtpConfig> parse_smtp_url(const std::string& url, std::string& er
 
 SendResult send_mail(const SmtpConfig& config, const std::string& envelope_from,
                      const std::vector<std::string>& recipients, const MailMessage& message) {
+  // An address with a line break would end the SMTP command early and smuggle another.
+  if (has_line_break(envelope_from)) return {SendResult::Kind::kPermanent, "the sender address has a line break"};
+  for (const auto& r : recipients) {
+    if (has_line_break(r)) return {SendResult::Kind::kPermanent, "a recipient address has a line break"};
+  }
   try {
     Conversation s(config);
     s.connect();
@@ -253,6 +299,11 @@ SendResult send_mail(const SmtpConfig& config, const std::string& envelope_from,
         return {SendResult::Kind::kTransient, "the server does not offer STARTTLS (use tls=none to send in the clear)"};
       }
       s.command("STARTTLS", 220, 220);
+      // Anything already sent after that reply came before encryption: a man in the
+      // middle could have put it there to be read as the server's answers under TLS.
+      if (s.unread()) {
+        return {SendResult::Kind::kTransient, "the server sent data after its STARTTLS reply; refusing to go on"};
+      }
       s.start_tls();
       ehlo = s.command("EHLO osic.localhost", 250, 250);
     }
