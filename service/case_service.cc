@@ -59,15 +59,23 @@ Data typed_input(const json& data, const Definition& def) {
   if (data.is_null()) return {};
   Data typed = data_from_json(data, def);  // throws Error kInvalidData
   for (const auto& [name, value] : typed) {
-    if (value.type() == Type::kString && value.as_string().size() > kMaxTextFieldBytes) {
+    if (value.type() != Type::kString) continue;
+    if (value.as_string().size() > kMaxTextFieldBytes) {
       throw Error(ErrorCode::kInvalidData, "'" + name + "' is longer than " + std::to_string(kMaxTextFieldBytes) +
                                                " bytes", {name});
+    }
+    if (value.as_string().find('\0') != std::string::npos) {
+      throw Error(ErrorCode::kInvalidData, "'" + name + "' contains a NUL character", {name});
     }
   }
   return typed;
 }
 
+// Within `limit` bytes and free of NUL, which PostgreSQL cannot store in text.
 void check_length(const std::string& text, size_t limit, const char* what) {
+  if (text.find('\0') != std::string::npos) {
+    throw Error(ErrorCode::kInvalidData, std::string("the ") + what + " contains a NUL character", {what});
+  }
   if (text.size() > limit) {
     throw Error(ErrorCode::kInvalidData, std::string("the ") + what + " is longer than " + std::to_string(limit) +
                                              " bytes", {what});

@@ -115,6 +115,13 @@ TEST_F(ServiceTest, TitlesCommentsAndTextFieldsHaveALength) {
   chatty.comment = std::string(kMaxCommentBytes, 'c');  // the limit itself is fine
   EXPECT_EQ(ok(service_.act(s_, kSara, chatty)).state.state, "osic_review");
   EXPECT_EQ(db_.tables.cases.size(), 1u);
+  // NUL is valid UTF-8 and JSON, but no text column of PostgreSQL can hold it.
+  ActCommand nul = command(c.id, "submit");
+  nul.comment = std::string("a\0b", 3);
+  EXPECT_EQ(refused(service_.act(s_, kSara, nul)).code, ErrorCode::kInvalidData);
+  StartCommand nul_field = agreement();
+  nul_field.data["partner"] = std::string("K\0TH", 4);
+  EXPECT_EQ(refused(service_.start(s_, kSara, nul_field)).code, ErrorCode::kInvalidData);
 }
 
 TEST_F(ServiceTest, AStaleVersionIsAConflictNamingTheCurrentOne) {
