@@ -234,6 +234,25 @@ TEST(StoreFile, ANewSqliteDatabaseIsReadableByItsOwnerOnly) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+// Issue 16: the dispatcher's claim took SQLite's write lock every poll even with nothing
+// to send, and scanned the outbox under it.
+TEST(StoreFile, AnIdleOutboxClaimTakesNoWriteLockAndTheClaimUsesItsIndex) {
+  std::string url = fresh_database("sqlite");
+  auto idle = open_storage({url, SyncMode::kFull}, SystemClock());
+  auto writer = open_storage({url, SyncMode::kFull}, SystemClock());
+  writer->begin();  // someone is writing
+  EXPECT_TRUE(idle->claim_outbox(t0(), 10, std::chrono::seconds(300)).empty());  // and the idle claim does not wait
+  writer->rollback();
+  std::string plan = "sqlite3 '" + sqlite_path(url) + "' \"EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE"
+                     " status IN ('pending', 'sending') AND next_attempt_at <= 5 ORDER BY id LIMIT 10\"";
+  FILE* p = popen(plan.c_str(), "r");
+  std::string out;
+  char buf[512];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  pclose(p);
+  EXPECT_NE(out.find("outbox_due"), std::string::npos) << out;
+}
+
 TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
   office_.store.reset();
   auto reopened = open_storage({url_, SyncMode::kFull}, office_.clock);
@@ -251,7 +270,7 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
     open_storage({url_, SyncMode::kFull}, office_.clock);
     FAIL() << "a newer schema must be refused";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (5); upgrade osic"),
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (6); upgrade osic"),
               std::string::npos) << e.what();
   }
 }

@@ -86,6 +86,13 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE users ADD COLUMN token_expires_at {bigint}",
            "ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli'",
        }},
+      {6,
+       {
+           // The claim looks for pending rows and lapsed claims alike: one partial index
+           // serves it (the old one covered pending rows only, so the claim scanned).
+           "DROP INDEX outbox_pending_by_due",
+           "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status IN ('pending', 'sending')",
+       }},
   };
   return kAll;
 }

@@ -60,6 +60,16 @@ std::vector<OutboxRow> SqlStorage::outbox_rows(const OutboxQuery& q) {
 std::vector<OutboxRow> SqlStorage::claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) {
   auto& s = db_.session();
   const bool pg = db_.dialect() == sql::Dialect::kPostgres;
+  // Look before locking: an idle server polls every few seconds, and on SQLite a claim
+  // takes the one write lock that every action needs.
+  bool due = db_.guard("cannot read the outbox", [&] {
+    long long at = seconds_of(now), found = 0;
+    soci::indicator ind = soci::i_null;
+    s << "SELECT 1 FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= :d LIMIT 1",
+        soci::use(at), soci::into(found, ind);
+    return ind == soci::i_ok;
+  });
+  if (!due) return {};
   try {
     sql::Tx tx(db_);
     // On PostgreSQL rows another dispatcher has locked are skipped, not waited for.
