@@ -35,6 +35,10 @@ std::chrono::milliseconds Scheduler::step() {
   try {
     run_once();
     backoff_ = std::chrono::milliseconds(0);
+    if (std::chrono::steady_clock::now() - last_forget_ > std::chrono::hours(1)) {
+      last_forget_ = std::chrono::steady_clock::now();
+      service_.forget_old_answers(*storage_, options_.keep_idempotency);
+    }
     if (auto next = storage_->next_due_timer()) {
       // Measured against the precise clock: timer times are whole seconds, and a
       // truncated "now" would oversleep by up to one.

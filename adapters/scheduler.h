@@ -17,6 +17,7 @@ struct SchedulerOptions {
   int batch = 200;                                   // timers per transaction
   std::chrono::milliseconds poll{1000};              // longest sleep
   std::function<void(const FiredTimer&)> on_fired;  // for logs and metrics
+  std::chrono::hours keep_idempotency{24 * 7};       // answers to retried requests kept this long
 };
 
 class Scheduler {
@@ -41,6 +42,7 @@ class Scheduler {
   SchedulerOptions options_;
   std::unique_ptr<Storage> storage_;
   std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point last_forget_{};  // housekeeping runs hourly, not every poll
   BackgroundLoop loop_;
 };
 

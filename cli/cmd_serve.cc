@@ -28,6 +28,7 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   int workers = 16;
+  int idempotency_days = 7;
   bool demo = false;
   bool no_scheduler = false;
 };
@@ -148,7 +149,9 @@ int serve(const ServeFlags& f) {
   api::Metrics metrics;
   std::unique_ptr<Scheduler> scheduler;
   if (!f.no_scheduler) {
-    scheduler = std::make_unique<Scheduler>(connect, service, SchedulerOptions{});
+    SchedulerOptions scheduling;
+    scheduling.keep_idempotency = std::chrono::hours(24 * f.idempotency_days);
+    scheduler = std::make_unique<Scheduler>(connect, service, scheduling);
     scheduler->start();
   }
   {
@@ -202,6 +205,9 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--tokens-file", f->tokens_file, "Where new tokens go when standard output is not a terminal (mode 0600)")
       ->capture_default_str();
   cmd->add_flag("--no-scheduler", f->no_scheduler, "Serve the API only; fire no timers on this node");
+  cmd->add_option("--idempotency-days", f->idempotency_days, "How long a retried request's first answer is kept")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
   cmd->callback([f, &exit_code] { exit_code = guarded([&] { return serve(*f); }); });
 }
 

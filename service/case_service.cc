@@ -280,6 +280,10 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
   return results;
 }
 
+int64_t CaseService::forget_old_answers(Storage& s, std::chrono::hours keep) {
+  return s.forget_answers(clock_.now() - keep);
+}
+
 Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Actor* viewer) {
   auto c = load(s, id);
   if (!c || (viewer && !can_read(s, *viewer, *c))) return not_found(id);

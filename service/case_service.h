@@ -83,6 +83,9 @@ class CaseService {
   // version that no longer loads) is set aside as "failed" and the others still fire.
   std::vector<FiredTimer> fire_due_timers(Storage& s, int limit);
 
+  // Forgets idempotent answers older than `keep`: a retry after that is a new request.
+  int64_t forget_old_answers(Storage& s, std::chrono::hours keep);
+
   // The engine of a case's own workflow version; Error kInternal when storage lacks it.
   std::shared_ptr<const Engine> engine_of(Storage& s, const std::string& workflow, int version);
 

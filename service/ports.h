@@ -50,6 +50,8 @@ class CaseRows {
                                                             const std::string& key) = 0;
   virtual void remember_answer(const std::string& user, const std::string& key,
                                const IdempotentAnswer& answer, Timestamp at) = 0;
+  // Drops answers remembered before `before`; returns how many.
+  virtual int64_t forget_answers(Timestamp before) = 0;
 };
 
 class UserDirectory {

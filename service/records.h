@@ -161,6 +161,7 @@ struct IdempotentAnswer {
   std::string fingerprint;  // of the request, so a reused key is told apart
   int64_t case_id = 0;
   std::string response;     // the case as JSON (service/case_snapshot.h)
+  Timestamp at{};           // when it was first given
 };
 
 }  // namespace osic

@@ -207,14 +207,20 @@ class FakeStorage : public Storage {
     return it->second;
   }
   void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
-                       Timestamp) override {
+                       Timestamp at) override {
     auto lock = writing("remember_answer");
-    if (!t().answers.emplace(std::make_pair(user, key), answer).second) {
+    IdempotentAnswer kept = answer;
+    kept.at = at;
+    if (!t().answers.emplace(std::make_pair(user, key), kept).second) {
       throw Error(ErrorCode::kWriteConflict, "a concurrent write got there first; retry");
     }
   }
 
   using UserDirectory::add_user;
+  int64_t forget_answers(Timestamp before) override {
+    auto lock = writing("forget_answers");
+    return static_cast<int64_t>(std::erase_if(t().answers, [&](const auto& kv) { return kv.second.at < before; }));
+  }
   Result<std::string> add_user(const std::string& name, const std::string& email,
                                const std::vector<std::string>& roles, Timestamp now,
                                const UserOptions& options) override {

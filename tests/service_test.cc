@@ -153,6 +153,17 @@ TEST_F(ServiceTest, ARetryWithTheSameKeyReturnsTheFirstAnswerAndChangesNothing) 
   EXPECT_EQ(db_.tables.cases.size(), 2u);
 }
 
+// Issue 16: idempotency keys were kept forever; now for a configurable time.
+TEST_F(ServiceTest, RememberedAnswersAreForgottenAfterTheirTime) {
+  StoredCase c = ok(service_.start(s_, kSara, agreement("old-key")));
+  clock_.Advance(std::chrono::hours(24 * 8));
+  ok(service_.start(s_, kSara, agreement("new-key")));
+  EXPECT_EQ(service_.forget_old_answers(s_, std::chrono::hours(24 * 7)), 1);
+  EXPECT_FALSE(s_.idempotent_answer("sara", "old-key"));
+  EXPECT_TRUE(s_.idempotent_answer("sara", "new-key"));
+  EXPECT_NE(ok(service_.start(s_, kSara, agreement("old-key"))).id, c.id);  // a new request now
+}
+
 TEST_F(ServiceTest, InABatchARefusedJobFailsAloneAndTheOthersCommitOnce) {
   StoredCase a = ok(service_.start(s_, kSara, agreement()));
   StoredCase b = ok(service_.start(s_, kSara, agreement()));

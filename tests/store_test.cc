@@ -253,6 +253,16 @@ TEST(StoreFile, AnIdleOutboxClaimTakesNoWriteLockAndTheClaimUsesItsIndex) {
   EXPECT_NE(out.find("outbox_due"), std::string::npos) << out;
 }
 
+TEST_P(StoreTest, OldIdempotentAnswersAreForgotten) {
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit", {}, std::nullopt, "k-old", t0()));
+  StoredCase d = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, d.id, "submit", {}, std::nullopt, "k-new", t0() + std::chrono::hours(24 * 8)));
+  EXPECT_EQ(office_.store->forget_answers(t0() + std::chrono::hours(24)), 1);
+  EXPECT_FALSE(office_.store->idempotent_answer("sara", "k-old"));
+  EXPECT_TRUE(office_.store->idempotent_answer("sara", "k-new"));
+}
+
 TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
   office_.store.reset();
   auto reopened = open_storage({url_, SyncMode::kFull}, office_.clock);
@@ -270,7 +280,7 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
     open_storage({url_, SyncMode::kFull}, office_.clock);
     FAIL() << "a newer schema must be refused";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (6); upgrade osic"),
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (7); upgrade osic"),
               std::string::npos) << e.what();
   }
 }

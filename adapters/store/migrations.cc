@@ -93,6 +93,11 @@ const std::vector<Migration>& migrations() {
            "DROP INDEX outbox_pending_by_due",
            "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status IN ('pending', 'sending')",
        }},
+      {7,
+       {
+           // Idempotency keys expire (osic serve --idempotency-days): found by age.
+           "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)",
+       }},
   };
   return kAll;
 }

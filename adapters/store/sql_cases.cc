@@ -274,6 +274,15 @@ void SqlStorage::remember_answer(const std::string& user, const std::string& key
   });
 }
 
+int64_t SqlStorage::forget_answers(Timestamp before) {
+  return db_.guard("cannot forget old idempotency keys", [&] {
+    long long cut = seconds_of(before);
+    soci::statement st = (db_.session().prepare << "DELETE FROM idempotency_keys WHERE created_at < :c", soci::use(cut));
+    st.execute(true);
+    return static_cast<int64_t>(st.get_affected_rows());
+  });
+}
+
 std::vector<OutboxRow> SqlStorage::outbox(int64_t case_id) { return outbox_rows({.case_id = case_id}); }
 
 }  // namespace osic

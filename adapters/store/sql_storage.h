@@ -38,6 +38,7 @@ class SqlStorage : public Storage {
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
   void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
                        Timestamp at) override;
+  int64_t forget_answers(Timestamp before) override;
 
   // UserDirectory
   using UserDirectory::add_user;
