@@ -111,9 +111,29 @@ HttpResponse Api::get_case(Call& call) {
 
 HttpResponse Api::history(Call& call) {
   Actor actor = call.user->actor();
-  auto rows = service_.history(call.store(), case_id(call.params), &actor);
+  int64_t after = 0;
+  if (std::string cursor = call.request.param("cursor"); !cursor.empty()) {
+    after = parse_id(cursor, ErrorCode::kBadRequest, "is not a cursor from next_cursor");
+  }
+  int limit = 200;
+  if (std::string text = call.request.param("limit"); !text.empty()) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > 1000) {
+      throw Error(ErrorCode::kBadRequest, "limit must be a whole number from 1 to 1000");
+    }
+  }
+  // One more than asked tells whether a further page exists.
+  auto rows = service_.history(call.store(), case_id(call.params), &actor, after, limit + 1);
   if (auto* e = std::get_if<Error>(&rows)) throw *e;
-  return json_response(200, history_to_json(std::get<std::vector<HistoryRow>>(rows)));
+  auto& items = std::get<std::vector<HistoryRow>>(rows);
+  json next = nullptr;
+  if (static_cast<int>(items.size()) > limit) {
+    items.resize(limit);
+    next = std::to_string(items.back().seq);
+  }
+  json body = history_to_json(items);
+  body["next_cursor"] = next;
+  return json_response(200, body);
 }
 
 HttpResponse Api::list_cases(Call& call) {

@@ -290,13 +290,15 @@ Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Actor* viewer)
   return std::move(*c);
 }
 
-Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id, const Actor* viewer) {
+Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id, const Actor* viewer,
+                                                     int64_t after_seq, int limit) {
   if (viewer) {
     auto c = get(s, id, viewer);
     if (auto* e = std::get_if<Error>(&c)) return *e;
   }
-  auto rows = s.history(id);
-  if (rows.empty()) return not_found(id);
+  auto rows = s.history(id, after_seq, limit);
+  // A case always has its start entry: no rows from the beginning means no case.
+  if (rows.empty() && after_seq == 0) return not_found(id);
   return rows;
 }
 

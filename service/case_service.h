@@ -69,7 +69,8 @@ class CaseService {
 
   // With a viewer, a case they may not read is not found, exactly as a missing one.
   Result<StoredCase> get(Storage& s, int64_t id, const Actor* viewer = nullptr);
-  Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr);
+  Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr,
+                                          int64_t after_seq = 0, int limit = std::numeric_limits<int>::max());
   CasePage list(Storage& s, const CaseFilter& filter);
 
   // Read rights (issue 10): what `actor` may read, for lists filtered by the store, and

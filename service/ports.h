@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +41,9 @@ class CaseRows {
   virtual bool update_case(const CaseRow& row, int64_t expected_version, bool entered) = 0;
   virtual int64_t case_version(int64_t id) = 0;
   virtual void write(int64_t case_id, const CaseWrites& writes) = 0;
-  virtual std::vector<HistoryRow> history(int64_t case_id) = 0;
+  // Entries after `after_seq`, in order, at most `limit`.
+  virtual std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) = 0;
+  std::vector<HistoryRow> history(int64_t case_id) { return history(case_id, 0, std::numeric_limits<int>::max()); }
   // Whether `user` appears in the case's history.
   virtual bool has_acted(int64_t case_id, const std::string& user) = 0;
   // Newest first, ids below `before`; narrowed by the read scope, workflow, state and

@@ -85,6 +85,19 @@ TEST_F(ApiTest, AnAgreementWalksFromDraftToActiveWithSeveralPeople) {
   EXPECT_EQ(items[6]["from"], "signature");
   EXPECT_EQ(items[6]["to"], "active");
   EXPECT_EQ(items[6]["data_change"]["expires_on"]["to"], "2030-02-01");
+  EXPECT_TRUE(history.json()["next_cursor"].is_null());
+  // Issue 16: history pages, in the database, by sequence number.
+  std::string h = "/v1/cases/" + std::to_string(id) + "/history?limit=3";
+  json first = http(port(), "GET", h, tok("dean")).json();
+  ASSERT_EQ(first["items"].size(), 3u);
+  EXPECT_EQ(first["next_cursor"], "3");
+  json second = http(port(), "GET", h + "&cursor=3", tok("dean")).json();
+  EXPECT_EQ(second["items"][0]["seq"], 4);
+  EXPECT_EQ(second["next_cursor"], "6");
+  json last = http(port(), "GET", h + "&cursor=6", tok("dean")).json();
+  ASSERT_EQ(last["items"].size(), 1u);
+  EXPECT_TRUE(last["next_cursor"].is_null());
+  EXPECT_EQ(http(port(), "GET", h + "&cursor=x", tok("dean")).status, 400);
 
   HttpResult shown = http(port(), "GET", "/v1/cases/" + std::to_string(id), tok("staff"));
   EXPECT_EQ(shown.headers["etag"], "\"7\"");

@@ -170,9 +170,14 @@ class FakeStorage : public Storage {
       t().outbox.push_back(o);
     }
   }
-  std::vector<HistoryRow> history(int64_t case_id) override {
+  using CaseRows::history;
+  std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) override {
     auto lock = read("history");
-    return t().history.count(case_id) ? t().history[case_id] : std::vector<HistoryRow>{};
+    std::vector<HistoryRow> out;
+    for (const auto& h : t().history[case_id]) {
+      if (h.seq > after_seq && static_cast<int>(out.size()) < limit) out.push_back(h);
+    }
+    return out;
   }
   bool has_acted(int64_t case_id, const std::string& user) override {
     auto lock = read("has_acted");

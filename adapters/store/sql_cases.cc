@@ -141,16 +141,16 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
   });
 }
 
-std::vector<HistoryRow> SqlStorage::history(int64_t case_id) {
+std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, int limit) {
   return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
     std::vector<HistoryRow> out;
     HistoryRow r;
-    long long id = case_id, seq = 0, at = 0;
+    long long id = case_id, seq = 0, at = 0, after = after_seq, n = limit;
     soci::statement st =
         (db_.session().prepare << "SELECT seq, at, actor, action, from_state, to_state, comment,"
-                                  " data_change, channel, timer FROM history WHERE case_id = :c"
-                                  " ORDER BY seq",
-         soci::use(id), soci::into(seq), soci::into(at), soci::into(r.actor), soci::into(r.action),
+                                  " data_change, channel, timer FROM history WHERE case_id = :c AND seq > :a"
+                                  " ORDER BY seq LIMIT :n",
+         soci::use(id), soci::use(after), soci::use(n), soci::into(seq), soci::into(at), soci::into(r.actor), soci::into(r.action),
          soci::into(r.from), soci::into(r.to), soci::into(r.comment), soci::into(r.data_change),
          soci::into(r.channel), soci::into(r.timer));
     st.execute();

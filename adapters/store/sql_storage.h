@@ -32,7 +32,8 @@ class SqlStorage : public Storage {
   bool update_case(const CaseRow& row, int64_t expected_version, bool entered) override;
   int64_t case_version(int64_t id) override;
   void write(int64_t case_id, const CaseWrites& writes) override;
-  std::vector<HistoryRow> history(int64_t case_id) override;
+  using CaseRows::history;
+  std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) override;
   bool has_acted(int64_t case_id, const std::string& user) override;
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
