@@ -6,6 +6,8 @@
 #include <boost/beast.hpp>
 
 #include <array>
+#include <map>
+#include <mutex>
 #include <atomic>
 #include <iostream>
 #include <optional>
@@ -29,11 +31,17 @@ struct Server::Impl {
   net::steady_timer drain_timer{ioc};
   std::chrono::steady_clock::time_point drain_started;
   std::atomic<size_t> connections{0};
+  // Open connections by remote address: one address cannot take every slot.
+  std::mutex per_address_mutex;
+  std::map<std::string, size_t> per_address;
   std::atomic<size_t> in_flight{0};
   std::atomic<bool> draining{false};
 
   Impl(ServerOptions o, Api& a, Metrics& m, WorkerPool& w) : options(std::move(o)), api(a), metrics(m), workers(w) {}
   void accept();
+  // Counts a connection from `address`; false (and nothing counted) when it has its fill.
+  bool admit(const std::string& address);
+  void release(const std::string& address);
   void begin_stop();
   void check_drained();
 };
@@ -48,10 +56,15 @@ std::string lower(beast::string_view s) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+  // `address` was admitted by the server; the session gives it back when it ends.
+  Session(tcp::socket&& socket, Server::Impl& server, std::string address)
+      : stream_(std::move(socket)), server_(server), address_(std::move(address)) {
     ++server_.connections;
   }
-  ~Session() { --server_.connections; }
+  ~Session() {
+    --server_.connections;
+    server_.release(address_);
+  }
 
   void start() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
@@ -163,6 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<void> response_;
   std::array<char, 16384> discard_;
   Server::Impl& server_;
+  std::string address_;
   bool keep_alive_ = false;
   bool counted_ = false;
   unsigned version_ = 11;
@@ -178,14 +192,34 @@ void Server::Impl::accept() {
       if (acceptor.is_open() && !draining) accept();
       return;
     }
-    if (connections >= options.max_connections || draining) {
+    beast::error_code peer_ec;
+    auto peer = socket.remote_endpoint(peer_ec);
+    std::string address = peer_ec ? "?" : peer.address().to_string();
+    if (connections >= options.max_connections || draining || !admit(address)) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Session>(std::move(socket), *this)->start();
+      std::make_shared<Session>(std::move(socket), *this, address)->start();
     }
     accept();
   });
+}
+
+bool Server::Impl::admit(const std::string& address) {
+  std::lock_guard lock(per_address_mutex);
+  size_t& open = per_address[address];
+  if (open >= options.max_connections_per_address) {
+    if (open == 0) per_address.erase(address);
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void Server::Impl::release(const std::string& address) {
+  std::lock_guard lock(per_address_mutex);
+  auto it = per_address.find(address);
+  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
 }
 
 void Server::Impl::begin_stop() {

@@ -18,6 +18,7 @@ struct ServerOptions {
   unsigned short port = 8080;
   int io_threads = 2;
   size_t max_connections = 1024;
+  size_t max_connections_per_address = 256;  // so one address cannot take every slot
   size_t body_limit = 1024 * 1024;
   size_t header_limit = 16 * 1024;
   // For a whole request to arrive, and for silence between requests on a keep-alive

@@ -29,6 +29,7 @@ struct ServeFlags {
   int threads = 2;
   int workers = 16;
   int idempotency_days = 7;
+  int max_per_address = 256;
   bool demo = false;
   bool no_scheduler = false;
 };
@@ -167,6 +168,7 @@ int serve(const ServeFlags& f) {
     options.address = host;
     options.port = port;
     options.io_threads = f.threads;
+    options.max_connections_per_address = static_cast<size_t>(f.max_per_address);
     api::Server server(options, api, metrics, workers);
     std::string bound;
     try {
@@ -205,6 +207,10 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--tokens-file", f->tokens_file, "Where new tokens go when standard output is not a terminal (mode 0600)")
       ->capture_default_str();
   cmd->add_flag("--no-scheduler", f->no_scheduler, "Serve the API only; fire no timers on this node");
+  cmd->add_option("--max-connections-per-address", f->max_per_address,
+                  "Open connections one client address may hold (of 1024 in all)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   cmd->add_option("--idempotency-days", f->idempotency_days, "How long a retried request's first answer is kept")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();

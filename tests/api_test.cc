@@ -514,6 +514,23 @@ TEST_F(ApiTest, SilentClientsDoNotStopOthersBeingServed) {
   for (int fd : silent) ::close(fd);
 }
 
+// Issue 16: only a global cap existed, so one address could hold every connection.
+TEST(ServerLimits, OneAddressCannotTakeEveryConnection) {
+  ServerProcess server(test::fresh_database("sqlite"), {"--max-connections-per-address", "5"});
+  EXPECT_EQ(http(server.port(), "GET", "/healthz").status, 200);
+  std::vector<int> held = test::open_silent_connections(server.port(), 5);
+  EXPECT_EQ(http(server.port(), "GET", "/healthz").status, 0);  // the sixth is closed at once
+  ::close(held.back());
+  held.pop_back();
+  bool served = false;  // once the server sees the close, a slot is free again
+  for (int i = 0; i < 50 && !served; ++i) {
+    served = http(server.port(), "GET", "/healthz").status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(served);
+  for (int fd : held) ::close(fd);
+}
+
 class LinkTest : public ::testing::Test {
  protected:
   static constexpr const char* kSecret = "a link key of thirty-two bytes or more";
