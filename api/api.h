@@ -70,7 +70,12 @@ class Api {
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(Storage& storage, const std::string& token);
   StoredCase unwrap(Result<StoredCase> result);  // throws the Error on failure
-  bool link_stands(Storage& storage, const LinkClaims& claims, const StoredCase& c, const Actor& recipient);
+  struct LinkedCase {
+    StoredCase c;
+    std::shared_ptr<const Engine> engine;
+    bool approval = false;  // in an approval step: the link is bound to the round
+  };
+  LinkedCase linked_case(Call& call);
 
   CaseService& service_;
   Metrics& metrics_;

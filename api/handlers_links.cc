@@ -1,41 +1,73 @@
 // One-click links from e-mail. GET shows what the link would do and changes nothing, so
 // mail scanners that follow links act on nothing; the page's button POSTs, which acts
-// as the recipient, once, and only while the case is as it was when the mail was sent.
-// The route table checks the link's signature and expiry (Auth::kSignedLink).
-#include "adapters/case_json.h"
+// as the recipient, once, and only while the link stands. The route table checks the
+// link's signature and expiry (Auth::kSignedLink). Pages are Persian first, rendered
+// from one mustache template, which escapes what it is given.
+#include <kainjow/mustache.hpp>
+
+#include "adapters/mail/render.h"
 #include "api/api.h"
 
 namespace osic::api {
 
+namespace mustache = kainjow::mustache;
+
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
+const char* const kPage = R"(<!doctype html>
+<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>{{title}}</title>
+<style>body{font-family:Vazirmatn,Tahoma,"Noto Sans Arabic",sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.7}
+th{text-align:start;padding-inline-end:1em;font-weight:normal;color:#555}.en{direction:ltr;text-align:left;color:#444}
+button{font:inherit;padding:.4em 1.2em}textarea{width:100%}</style></head><body>
+{{#case}}<h1>{{title}}</h1><p>{{workflow}} · {{state}}</p>
+<table>{{#fields}}<tr><th>{{label}}</th><td>{{value}}</td></tr>{{/fields}}</table>{{/case}}
+{{#message}}<p>{{fa}}</p><p class="en" lang="en">{{en}}</p>{{/message}}
+{{#form}}<p>اقدام‌کننده: <bdi>{{recipient}}</bdi> <bdi class="en" lang="en">(acting as {{recipient}})</bdi></p><form method="post"><p><label>توضیح (اختیاری) — Comment (optional)<br><textarea name="comment" rows="3"></textarea></label></p>
+<p><button type="submit">{{verb_fa}} — {{verb_en}}</button></p></form>{{/form}}
+</body></html>)";
+
+mustache::data case_data(const StoredCase& c, const Definition& def) {
+  const StateDef* state = def.find_state(c.state.state);
+  mustache::data fields{mustache::data::type::list};
+  for (const auto& f : def.fields) {
+    auto it = c.state.data.find(f.name);
+    if (it == c.state.data.end()) continue;
+    std::string value = it->second.to_string();
+    if (it->second.type() == Type::kDate) value = jalali_text(it->second.as_date()) + " (" + value + ")";
+    mustache::data row;
+    row.set("label", f.label.empty() ? f.name : f.label);
+    row.set("value", value);
+    fields.push_back(row);
   }
-  return out;
+  mustache::data d;
+  d.set("title", c.title);
+  d.set("workflow", def.title.empty() ? def.name : def.title);
+  d.set("state", state && !state->title.empty() ? state->title : c.state.state);
+  d.set("fields", fields);
+  return d;
 }
 
-HttpResponse page(int status, const std::string& title, const std::string& body) {
+HttpResponse page(int status, const std::string& title, mustache::data data) {
+  data.set("title", title);
   HttpResponse r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(title) +
-           "</title></head><body style=\"font-family: Tahoma, sans-serif; max-width: 40em; margin: 2em auto\">" +
-           body + "</body></html>";
+  r.body = mustache::mustache(kPage).render(data);
   r.headers.push_back({"Cache-Control", "no-store"});
   return r;
 }
 
+HttpResponse message_page(int status, const std::string& fa, const std::string& en) {
+  mustache::data message;
+  message.set("fa", fa);
+  message.set("en", en);
+  mustache::data data;
+  data.set("message", message);
+  return page(status, fa, data);
+}
+
 HttpResponse refused(ErrorCode code, const std::string& fa, const std::string& en) {
-  HttpResponse r = page(http_status(code), en, "<p dir=\"rtl\" lang=\"fa\">" + escape(fa) + "</p><p>" + escape(en) + "</p>");
+  HttpResponse r = message_page(http_status(code), fa, en);
   r.headers.push_back({"X-Osic-Error", std::string(code_name(code))});
   return r;
 }
@@ -60,45 +92,43 @@ std::optional<HttpResponse> link_refusal(const Error& e) {
   }
 }
 
-// Whether a link still stands: in an approval step, while the case is in the round it was
-// made for and its signer's slot is open; elsewhere, while the case is at its version.
-bool Api::link_stands(Storage& storage, const LinkClaims& claims, const StoredCase& c, const Actor& recipient) {
-  auto engine = service_.engine_of(storage, c.workflow, c.workflow_version);
+// The case a link names, as its recipient may read it, if the link still stands: in an
+// approval step while the case is in the round it was made for and the signer's slot is
+// open; elsewhere while the case is at the version it was made for. Throws the refusal.
+Api::LinkedCase Api::linked_case(Call& call) {
+  const LinkClaims& claims = *call.link;
+  Actor recipient = call.user->actor();
+  StoredCase c = unwrap(service_.get(call.store(), claims.case_id, &recipient));
+  auto engine = service_.engine_of(call.store(), c.workflow, c.workflow_version);
   const StateDef* state = engine->definition().find_state(c.state.state);
-  if (!state || !state->approval) return c.state.version == claims.version;
-  if (c.round != claims.round) return false;
-  for (const auto& a : engine->available_actions(c.state, recipient)) {
-    if (a.name == claims.action) return true;
+  const bool approval = state && state->approval;
+  bool stands = c.state.version == claims.version;
+  if (approval) {
+    stands = c.round == claims.round;
+    bool open = false;
+    for (const auto& a : engine->available_actions(c.state, recipient)) open = open || a.name == claims.action;
+    stands = stands && open;
   }
-  return false;
+  if (!stands) throw Error(ErrorCode::kLinkStale, "the case has moved on since this link was sent");
+  return {std::move(c), std::move(engine), approval};
 }
 
 HttpResponse Api::link_page(Call& call) {
-  const LinkClaims& claims = *call.link;
-  Actor recipient = call.user->actor();
-  auto found = service_.get(call.store(), claims.case_id, &recipient);
-  if (auto* e = std::get_if<Error>(&found)) {
-    if (auto r = link_refusal(*e)) return *r;
-    throw *e;
-  }
-  const StoredCase& c = std::get<StoredCase>(found);
-  if (!link_stands(call.store(), claims, c, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
-  bool approve = claims.action == "approve";
-  std::string verb_fa = approve ? "تأیید" : "مخالفت", verb_en = approve ? "Approve" : "Reject";
-  std::string fields;
-  for (const auto& [name, value] : c.state.data) {
-    fields += "<tr><th style=\"text-align:left\">" + escape(name) + "</th><td>" + escape(value.to_string()) + "</td></tr>";
-  }
-  return page(200, verb_en + ": " + c.title,
-              "<h1>" + escape(c.title) + "</h1><p>" + escape(c.workflow) + " · " + escape(c.state.state) +
-                  " · " + escape(claims.user) + "</p><table>" + fields + "</table>" +
-                  "<form method=\"post\"><p><label>توضیح / Comment<br><textarea name=\"comment\" rows=\"3\" "
-                  "cols=\"50\"></textarea></label></p><p><button type=\"submit\">" + verb_fa + " — " + verb_en +
-                  "</button></p></form>");
+  LinkedCase linked = linked_case(call);
+  const bool approve = call.link->action == kApproveAction;
+  mustache::data form;
+  form.set("verb_fa", approve ? "تأیید" : "مخالفت");
+  form.set("verb_en", approve ? "Approve" : "Reject");
+  form.set("recipient", call.link->user);
+  mustache::data data;
+  data.set("case", case_data(linked.c, linked.engine->definition()));
+  data.set("form", form);
+  return page(200, std::string(approve ? "تأیید" : "مخالفت") + ": " + linked.c.title, data);
 }
 
 HttpResponse Api::link_act(Call& call) {
   const LinkClaims& claims = *call.link;
+  LinkedCase linked = linked_case(call);
   // The form sends comment=...; a script may send JSON.
   HttpRequest form;
   split_target("/?" + call.request.body, form);
@@ -107,35 +137,29 @@ HttpResponse Api::link_act(Call& call) {
     auto body = parse_body(call.request, false);
     if (body.contains("comment") && body["comment"].is_string()) comment = body["comment"];
   }
-  Actor recipient = call.user->actor();
-  auto found = service_.get(call.store(), claims.case_id, &recipient);
-  if (auto* e = std::get_if<Error>(&found)) {
-    if (auto r = link_refusal(*e)) return *r;
-    throw *e;
-  }
-  const StoredCase& now = std::get<StoredCase>(found);
-  if (!link_stands(call.store(), claims, now, recipient)) return *link_refusal(Error(ErrorCode::kLinkStale, ""));
   // Checked again inside the write: the round in an approval step (another signer's vote
   // does not make this link stale), the exact version anywhere else.
   ActCommand command{claims.case_id, claims.action, nullptr, comment, std::nullopt, "", "email-link"};
-  auto engine = service_.engine_of(call.store(), now.workflow, now.workflow_version);
-  const StateDef* state = engine->definition().find_state(now.state.state);
-  if (state && state->approval) {
+  if (linked.approval) {
     command.expected_round = claims.round;
   } else {
     command.expected_version = claims.version;
   }
-  auto result = writes_.submit(WriteJob{recipient, command});
+  auto result = writes_.submit(WriteJob{call.user->actor(), command});
   if (auto* e = std::get_if<Error>(&result)) {
     if (auto r = link_refusal(*e)) return *r;
-    return refused(e->code, e->message, e->message);
+    return refused(e->code, "این اقدام اکنون از طریق این پیوند ممکن نیست.", e->message);
   }
   const StoredCase& c = std::get<StoredCase>(result);
   metrics_.action(c.workflow, claims.action);
-  bool approve = claims.action == "approve";
-  return page(200, "Done", std::string("<p dir=\"rtl\" lang=\"fa\">") + (approve ? "تأیید شما ثبت شد." : "مخالفت شما ثبت شد.") +
-                               "</p><p>" + (approve ? "Your approval is recorded." : "Your rejection is recorded.") +
-                               "</p><p>" + escape(c.title) + " · " + escape(c.state.state) + "</p>");
+  const bool approve = claims.action == kApproveAction;
+  mustache::data message;
+  message.set("fa", approve ? "تأیید شما ثبت شد." : "مخالفت شما ثبت شد.");
+  message.set("en", approve ? "Your approval is recorded." : "Your rejection is recorded.");
+  mustache::data data;
+  data.set("case", case_data(c, service_.engine_of(call.store(), c.workflow, c.workflow_version)->definition()));
+  data.set("message", message);
+  return page(200, approve ? "تأیید شما ثبت شد" : "مخالفت شما ثبت شد", data);
 }
 
 }  // namespace osic::api

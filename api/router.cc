@@ -41,15 +41,19 @@ bool fits(const std::vector<std::string>& pattern, const std::vector<std::string
 
 }  // namespace
 
+Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  for (const auto& route : routes_) patterns_.push_back(segments(route.pattern));
+}
+
 std::optional<Router::Match> Router::match(const std::string& method, const std::string& path,
                                            bool& path_known) const {
   path_known = false;
   auto parts = segments(path);
-  for (const auto& route : routes_) {
+  for (size_t i = 0; i < routes_.size(); ++i) {
     PathParams params;
-    if (!fits(segments(route.pattern), parts, params)) continue;
+    if (!fits(patterns_[i], parts, params)) continue;
     path_known = true;
-    if (route.method == method) return Match{&route, std::move(params)};
+    if (routes_[i].method == method) return Match{&routes_[i], std::move(params)};
   }
   return std::nullopt;
 }

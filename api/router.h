@@ -44,7 +44,7 @@ class Router {
     const Route* route;
     PathParams params;  // "*" holds the rest of a wildcard path
   };
-  explicit Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
+  explicit Router(std::vector<Route> routes);
   // The route for a request, or nullopt; `path_known` tells whether any method matched,
   // so an unsupported method is a 405, not a 404.
   std::optional<Match> match(const std::string& method, const std::string& path, bool& path_known) const;
@@ -52,6 +52,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // each route's pattern, split once
 };
 
 }  // namespace osic::api

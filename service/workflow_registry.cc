@@ -62,8 +62,4 @@ const Calendar& WorkflowRegistry::calendar_for(const std::string& name) const {
   return it == calendars_.end() ? calendar_ : *it->second;
 }
 
-EngineLookup WorkflowRegistry::lookup(WorkflowSources& sources) {
-  return [this, &sources](const std::string& name, int version) { return engine(sources, name, version); };
-}
-
 }  // namespace osic

@@ -22,10 +22,6 @@ struct WorkflowToPublish {
   std::shared_ptr<const Calendar> calendar;  // null: the registry's default
 };
 
-// The engine for a workflow version; null when the version is unknown.
-using EngineLookup =
-    std::function<std::shared_ptr<const Engine>(const std::string& workflow, int version)>;
-
 class WorkflowRegistry {
  public:
   // `calendar` serves workflows published without one of their own.
@@ -41,7 +37,6 @@ class WorkflowRegistry {
   // The engine of an exact version, or null when storage has no such version. Throws
   // Error kInternal when a stored version no longer loads.
   std::shared_ptr<const Engine> engine(WorkflowSources& sources, const std::string& name, int version);
-  EngineLookup lookup(WorkflowSources& sources);
 
  private:
   const Calendar& calendar_;
