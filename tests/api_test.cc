@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "api/worker_pool.h"
 #include "http_client.h"
+#include "run_command.h"
 #include "store_support.h"
 
 namespace osic {
@@ -245,14 +246,9 @@ TEST_F(ApiTest, InvalidUtf8InAnyTextInputIsRefusedAndTheServerLives) {
 TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequest) {
   // People with two roles, added beside the running server as an administrator would.
   auto add_user = [&](const std::string& name, const std::string& roles) {
-    std::string cmd = std::string(OSIC_BINARY) + " user add " + name + " --email " + name +
-                      "@uni.ac.ir --roles " + roles + " --json --db " + db_;
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    pclose(p);
-    return json::parse(out)["token"].get<std::string>();
+    auto r = test::run_command(std::string(OSIC_BINARY) + " user add " + name + " --email " + name +
+                               "@uni.ac.ir --roles " + roles + " --json --db " + db_);
+    return json::parse(r.out)["token"].get<std::string>();
   };
   auto as = [&](const std::string& token, int64_t id, const std::string& action, json body = json::object()) {
     return http(port(), "POST", "/v1/cases/" + std::to_string(id) + "/actions/" + action, token, body.dump());
@@ -354,14 +350,9 @@ TEST_F(ApiTest, OnlyParticipantsAndReadersSeeACase) {
 // and removes them, and every node honours the change within five seconds.
 TEST_F(ApiTest, AccountChangesReachEveryNodeWithinFiveSeconds) {
   auto osic = [&](const std::string& args) {
-    std::string cmd = std::string(OSIC_BINARY) + " user " + args + " --db " + db_ + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    int status = pclose(p);
-    EXPECT_EQ(WEXITSTATUS(status), 0) << args << ": " << out;
-    return out;
+    auto r = test::run_command(std::string(OSIC_BINARY) + " user " + args + " --db " + db_);
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.out;
+    return r.out;
   };
   auto token_of = [](const std::string& out) { return json::parse(out)["token"].get<std::string>(); };
   ServerProcess second(db_, {"--no-scheduler"});  // another node on the same database

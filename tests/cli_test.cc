@@ -7,22 +7,13 @@
 #include <fstream>
 #include <string>
 
+#include "run_command.h"
+
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out;  // stdout and stderr together
-};
+using CliRun = osic::test::CommandResult;
 
-CliRun osic(const std::string& args) {
-  std::string cmd = std::string(OSIC_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+CliRun osic(const std::string& args) { return osic::test::run_command(std::string(OSIC_BINARY) + " " + args); }
 
 std::string workflows() { return std::string(OSIC_SOURCE_DIR) + "/workflows"; }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "http_client.h"
+#include "run_command.h"
 
 namespace osic {
 namespace {
@@ -27,14 +28,9 @@ int sh(const std::string& cmd) {
 }
 
 std::string run_osic(const std::string& args, int& exit_code) {
-  std::string cmd = std::string(OSIC_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = pclose(p);
-  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  test::CommandResult r = test::run_command(std::string(OSIC_BINARY) + " " + args);
+  exit_code = r.exit_code;
+  return r.out;
 }
 
 class PostgresOutage : public ::testing::Test {
