@@ -11,6 +11,7 @@ json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer
               {"workflow", c.workflow},
               {"workflow_version", c.workflow_version},
               {"title", c.title},
+              {"unit", c.unit.empty() ? json(nullptr) : json(c.unit)},
               {"state", c.state.state},
               {"data", data_to_json(c.state.data)},
               {"version", c.state.version},

@@ -61,6 +61,7 @@ class Api {
   HttpResponse link_page(Call& call);
   HttpResponse link_act(Call& call);
   HttpResponse list_workflows(Call& call);
+  HttpResponse list_units(Call& call);
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);
 

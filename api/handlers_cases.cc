@@ -62,8 +62,10 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
   return n;
 }
 
-HttpResponse case_response(int status, const StoredCase& c, const Engine& engine, const Actor& viewer) {
-  HttpResponse r = json_response(status, case_to_json(c, engine, &viewer));
+// The case as `viewer` sees it: the actions listed are those their roles give in its unit.
+HttpResponse case_response(int status, const StoredCase& c, CaseService& service, Storage& store, const Actor& viewer) {
+  Actor acting = service.acting_actor(store, viewer, c);
+  HttpResponse r = json_response(status, case_to_json(c, *service.engine_of(store, c.workflow, c.workflow_version), &acting));
   r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
   return r;
 }
@@ -73,11 +75,11 @@ HttpResponse case_response(int status, const StoredCase& c, const Engine& engine
 HttpResponse Api::start_case(Call& call) {
   json body = parse_body(call.request, true);
   StartCommand command{string_field(body, "workflow", true), string_field(body, "title", false), data_field(body),
-                       idempotency_key(call.request), "api"};
+                       idempotency_key(call.request), "api", string_field(body, "unit", false)};
   Actor actor = call.user->actor();
   StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
   metrics_.action(c.workflow, "start");
-  HttpResponse r = case_response(201, c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), actor);
+  HttpResponse r = case_response(201, c, service_, call.store(), actor);
   r.headers.push_back({"Location", "/v1/cases/" + std::to_string(c.id)});
   return r;
 }
@@ -100,13 +102,13 @@ HttpResponse Api::act(Call& call) {
   Actor actor = call.user->actor();
   StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
   metrics_.action(c.workflow, command.action);
-  return case_response(200, c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), actor);
+  return case_response(200, c, service_, call.store(), actor);
 }
 
 HttpResponse Api::get_case(Call& call) {
   Actor actor = call.user->actor();
   StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
-  return case_response(200, c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), actor);
+  return case_response(200, c, service_, call.store(), actor);
 }
 
 HttpResponse Api::history(Call& call) {
@@ -153,11 +155,12 @@ HttpResponse Api::list_cases(Call& call) {
     filter.after_id = parse_id(cursor, ErrorCode::kBadRequest, "is not a cursor from next_cursor");
   }
   Actor actor = call.user->actor();
-  filter.scope = service_.read_scope(actor);
+  filter.scope = service_.read_scope(call.store(), actor);
   CasePage page = service_.list(call.store(), filter);
   json items = json::array();
   for (const auto& c : page.items) {
-    items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &actor));
+    Actor acting = service_.acting_actor(call.store(), actor, c);
+    items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &acting));
   }
   return json_response(200, {{"items", items},
                              {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}});
@@ -167,25 +170,29 @@ HttpResponse Api::inbox(Call& call) {
   Actor actor = call.user->actor();
   json items = json::array();
   WorkflowRegistry& registry = service_.registry();
-  // The states where the caller's roles can do something, then the cases in them.
+  const Actor plain = with_plain_roles(actor);
+  const ReadScope scope = service_.read_scope(call.store(), actor);
+  // The states where the caller's roles can do something, then the cases in them that
+  // they may read (a role held in a unit: that unit's cases).
   for (const auto& name : registry.names()) {
     auto engine = registry.current(name);
     for (const auto& s : engine->definition().states) {
       bool mine = false;
       for (const auto& a : s.actions) {
-        for (const auto& r : a.roles) mine = mine || actor.has_role(r);
+        for (const auto& r : a.roles) mine = mine || plain.has_role(r);
       }
       if (s.approval) {
-        for (const auto& r : s.approval->signers) mine = mine || actor.has_role(r);
+        for (const auto& r : s.approval->signers) mine = mine || plain.has_role(r);
       }
       if (!mine) continue;
-      CaseFilter filter{.workflow = name, .state = s.name, .limit = 200};
+      CaseFilter filter{.scope = scope, .workflow = name, .state = s.name, .limit = 200};
       for (;;) {
         CasePage page = service_.list(call.store(), filter);
         for (const auto& c : page.items) {
           auto e = service_.engine_of(call.store(), c.workflow, c.workflow_version);
-          if (!e->available_actions(c.state, actor).empty() && items.size() < 500) {
-            items.push_back(case_to_json(c, *e, &actor));
+          Actor acting = service_.acting_actor(call.store(), actor, c);
+          if (!e->available_actions(c.state, acting).empty() && items.size() < 500) {
+            items.push_back(case_to_json(c, *e, &acting));
           }
         }
         if (!page.next_cursor || items.size() >= 500) break;

@@ -106,7 +106,8 @@ Api::LinkedCase Api::linked_case(Call& call) {
   if (approval) {
     stands = c.round == claims.round;
     bool open = false;
-    for (const auto& a : engine->available_actions(c.state, recipient)) open = open || a.name == claims.action;
+    Actor acting = service_.acting_actor(call.store(), recipient, c);
+    for (const auto& a : engine->available_actions(c.state, acting)) open = open || a.name == claims.action;
     stands = stands && open;
   }
   if (!stands) throw Error(ErrorCode::kLinkStale, "the case has moved on since this link was sent");

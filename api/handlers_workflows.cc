@@ -52,6 +52,15 @@ HttpResponse Api::list_workflows(Call&) {
   return json_response(200, {{"items", items}});
 }
 
+HttpResponse Api::list_units(Call& call) {
+  json items = json::array();
+  for (const auto& u : call.store().units()) {
+    items.push_back({{"name", u.name}, {"parent", u.parent.empty() ? json(nullptr) : json(u.parent)},
+                     {"title_fa", u.title_fa}, {"title_en", u.title_en}});
+  }
+  return json_response(200, {{"items", items}});
+}
+
 HttpResponse Api::get_workflow(Call& call) {
   const std::string& name = call.params.at("name");
   auto engine = service_.registry().current(name);

@@ -32,6 +32,7 @@ json build() {
         {"workflow", {{"type", "string"}}},
         {"workflow_version", {{"type", "integer"}}},
         {"title", {{"type", "string"}}},
+        {"unit", {{"type", "string"}, {"nullable", true}, {"description", "null: the university as a whole"}}},
         {"state", {{"type", "string"}}},
         {"data", {{"type", "object"}}},
         {"version", {{"type", "integer"}}},

@@ -49,7 +49,8 @@ std::vector<Route> make_routes() {
                                    {"expected_version", {{"type", "integer"}}}}}};
   json start_body = {{"type", "object"}, {"required", {"workflow"}},
                      {"properties", {{"workflow", {{"type", "string"}}}, {"title", {{"type", "string"}}},
-                                     {"data", {{"type", "object"}}}}}};
+                                     {"data", {{"type", "object"}}},
+                                     {"unit", {{"type", "string"}, {"description", "the unit the case belongs to, when the requester starts cases in several or the workflow lets them choose"}}}}}};
   json idempotency = header_param("Idempotency-Key", "a retry with the same key returns the first answer and changes nothing");
   return {
       {"GET", "/healthz", Auth::kNone, &Api::health,
@@ -73,6 +74,10 @@ std::vector<Route> make_routes() {
        op("The workflow's diagram",
           {{"200", {{"description", "Mermaid or Graphviz text"}}}, {"400", error_ref()}, {"404", error_ref()}},
           {path_param("name"), query_param("format", "mermaid (default) or dot")})},
+      {"GET", "/v1/units", Auth::kBearer, &Api::list_units,
+       op("The organisational units (faculties, departments, the office) with Persian and English titles",
+          {{"200", {{"description", "{\"items\": [{\"name\", \"parent\", \"title_fa\", \"title_en\"}]}"}}},
+           {"401", error_ref()}, {"503", error_ref()}})},
       {"POST", "/v1/cases", Auth::kBearer, &Api::start_case,
        op("Start a case",
           {{"201", ok("Case", "Created; Location names the case")}, {"400", error_ref()}, {"401", error_ref()},

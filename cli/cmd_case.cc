@@ -40,7 +40,8 @@ void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, 
             << "  workflow  " << c.workflow << " (version " << c.workflow_version << ")\n"
             << "  state     " << c.state.state << "\n"
             << "  version   " << c.state.version << "\n"
-            << "  requester " << c.state.requester << "\n";
+            << "  requester " << c.state.requester << "\n"
+            << "  unit      " << (c.unit.empty() ? "(university-wide)" : c.unit) << "\n";
   for (const auto& [name, value] : c.state.data) {
     std::cout << "  " << name << ": " << value.to_string() << "\n";
   }
@@ -56,7 +57,10 @@ void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, 
 }
 
 void print_case(Workspace& ws, const StoredCase& c, const Actor* viewer, bool as_json) {
-  print_case(c, *ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), viewer, as_json);
+  std::optional<Actor> acting;
+  if (viewer) acting = ws.service->acting_actor(*ws.store, *viewer, c);
+  print_case(c, *ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), acting ? &*acting : nullptr,
+             as_json);
 }
 
 }  // namespace
@@ -76,6 +80,8 @@ void add_case(CLI::App& app, int& exit_code) {
     start->add_option("workflow", *workflow, "Workflow name")->required();
     start->add_option("--as", *as, "The user starting it")->required();
     start->add_option("--title", *title, "A title for the case");
+    auto unit = std::make_shared<std::string>();
+    start->add_option("--unit", *unit, "The unit the case belongs to (see osic unit list)");
     start->add_option("--data", *data, "Field values as a JSON object");
     start->add_option("--idempotency-key", *key, "Retrying with the same key starts no second case");
     add_store_flags(start, *f, true);
@@ -86,7 +92,7 @@ void add_case(CLI::App& app, int& exit_code) {
           throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + *workflow + "' in " + f->workflows);
         }
         Actor actor = ws.actor(*as);
-        StoredCase c = ok(ws.service->start(*ws.store, actor, {*workflow, *title, parse_data(*data), *key, "cli"}));
+        StoredCase c = ok(ws.service->start(*ws.store, actor, {*workflow, *title, parse_data(*data), *key, "cli", *unit}));
         print_case(ws, c, &actor, f->json);
         return 0;
       });

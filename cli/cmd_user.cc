@@ -4,6 +4,7 @@
 #include "adapters/case_json.h"
 #include "cli/commands.h"
 #include "cli/store_flags.h"
+#include "service/organisation.h"
 
 namespace osic::cli {
 
@@ -68,12 +69,14 @@ void add_user(CLI::App& app, int& exit_code) {
   auto* add = user->add_subcommand("add", "Add a user; prints their token once");
   add->add_option("name", *name, "User name")->required();
   add->add_option("--email", *email, "E-mail address")->required();
-  add->add_option("--roles", *roles, "Comma-separated roles, e.g. staff,osic_head")->required();
+  add->add_option("--roles", *roles, "Comma-separated roles, e.g. staff,osic_head or department_head@physics")
+      ->required();
   add->add_option("--expires", *expires, "The token works through this date, e.g. 2027-03-21");
   add_store_flags(add, *flags, false);
   add->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*flags);
+      if (auto bad = unknown_unit_in(store->units(), split_list(*roles))) return report(*bad);
       auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now(),
                                     UserOptions{"cli", parse_expires(*expires)});
       if (auto* e = std::get_if<Error>(&result)) return report(*e);
@@ -108,6 +111,7 @@ void add_user(CLI::App& app, int& exit_code) {
     cmd->callback([=, &exit_code] {
       exit_code = guarded([&] {
         auto store = open_store(*f);
+        if (auto bad = unknown_unit_in(store->units(), split_list(*list))) return report(*bad);
         if (!store->set_roles(*who, split_list(*list))) return report(no_user(*who));
         std::cout << "user " << *who << " now has roles " << *list << "\n";
         return 0;

@@ -133,6 +133,10 @@ struct StateDef {
   const ActionDef* find_action(std::string_view name) const;
 };
 
+// Which organisational unit a case belongs to: where its requester holds the role they
+// start it with, or a unit named at start (an agreement names the faculty it is for).
+enum class UnitChoice { kRequester, kChosen };
+
 struct Definition {
   std::string path;
   std::string name;
@@ -143,6 +147,7 @@ struct Definition {
   std::vector<std::string> start_roles;  // who may start a case; anyone if empty
   // Who may read every case of the workflow besides its participants (issue 10).
   std::vector<std::string> readers;
+  UnitChoice unit = UnitChoice::kRequester;
   std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
   SourcePos calendar_pos;
   std::vector<FieldDef> fields;

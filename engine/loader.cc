@@ -59,7 +59,7 @@ class WorkflowLoader {
       return nullptr;
     }
     auto top = r_.entries(root, keys({"workflow", "title", "description", "roles", "start_roles",
-                                      "readers", "fields", "initial", "states", "calendar"}),
+                                      "readers", "fields", "initial", "states", "calendar", "unit"}),
                           "the workflow");
     auto find = [&](std::string_view key) -> const YamlEntry* {
       for (const auto& e : top) {
@@ -98,6 +98,15 @@ class WorkflowLoader {
     if (auto e = find("readers")) {
       for (const auto& role : r_.names(e->value, "readers")) {
         if (check_role(role)) def_.readers.push_back(role.name);
+      }
+    }
+    if (auto e = find("unit")) {
+      auto how = r_.scalar(e->value, "unit");
+      if (how == "chosen") {
+        def_.unit = UnitChoice::kChosen;
+      } else if (how && *how != "requester") {
+        r_.error(e->value, "unit must be 'requester' (the unit where the requester holds their role) or "
+                           "'chosen' (named when the case starts)");
       }
     }
     if (auto e = find("initial")) {

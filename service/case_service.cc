@@ -128,6 +128,7 @@ StoredCase CaseService::typed(Storage& s, const CaseRow& row) {
   c.created_at = row.created_at;
   c.updated_at = row.updated_at;
   c.round = row.round;
+  c.unit = row.unit;
   json data = json::parse(row.data, nullptr, false);
   if (data.is_discarded()) {
     throw Error(ErrorCode::kInternal, "case " + std::to_string(row.id) + " has data that is not JSON");
@@ -184,22 +185,25 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
   if (!engine) return Error(ErrorCode::kWorkflowNotFound, "no workflow '" + cmd.workflow + "'", {cmd.workflow});
   std::string fingerprint;
   if (!cmd.idempotency_key.empty()) {
-    fingerprint = sha256_hex(json{{"start", cmd.workflow}, {"title", cmd.title}, {"data", cmd.data}}.dump());
+    fingerprint = sha256_hex(json{{"start", cmd.workflow}, {"title", cmd.title}, {"data", cmd.data}, {"unit", cmd.unit}}.dump());
     Result<StoredCase> earlier;
     if (replay(s, actor, cmd.idempotency_key, fingerprint, earlier)) return earlier;
   }
   check_length(cmd.title, kMaxTitleBytes, "title");
   Data data = typed_input(cmd.data, engine->definition());
-  Decision d = engine->start(actor, data, now);
+  // Whoever holds a start role anywhere may start; the case then belongs to that unit.
+  Decision d = engine->start(with_plain_roles(actor), data, now);
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
+  std::string unit = unit_of_new_case(s, actor, engine->definition(), cmd.unit);
   Outcome& out = std::get<Outcome>(d);
   StoredCase c;
+  c.unit = unit;
   c.workflow = engine->definition().name;
   c.workflow_version = registry_.current_version(cmd.workflow);
   c.title = cmd.title.empty() ? engine->definition().title : cmd.title;
   c.created_at = c.updated_at = now;
   CaseRow row{0, c.workflow, c.workflow_version, c.title, out.next.state, data_to_json(out.next.data).dump(),
-              out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version};
+              out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version, unit};
   c.id = s.insert_case(row);
   s.write(c.id, writes_of(out, cmd.channel, out.next.version, false));
   c.state = std::move(out.next);
@@ -229,7 +233,7 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   // Typed here, against this case's own version: no read before the transaction.
   check_length(cmd.comment, kMaxCommentBytes, "comment");
   ActionInput input{typed_input(cmd.data, engine->definition()), cmd.comment};
-  Decision d = engine->act(c.state, actor, cmd.action, input, now);
+  Decision d = engine->act(c.state, acting_actor(s, actor, c), cmd.action, input, now);
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
   Outcome& out = std::get<Outcome>(d);
   if (!save(s, c, round, out, *engine, cmd.channel, now)) return conflict(s.case_version(c.id));
@@ -320,18 +324,86 @@ bool acts_in(const Actor& actor, const StateDef& state) {
 
 }  // namespace
 
-ReadScope CaseService::read_scope(const Actor& actor) const {
+Organisation CaseService::organisation(Storage& s) { return Organisation(s.units(), s.users()); }
+
+Actor CaseService::projected(Storage& s, const Actor& actor, const std::string& unit, bool reading) {
+  if (unit.empty()) {
+    // A university-wide case: only university-wide roles count.
+    if (!has_unit_roles(actor.roles)) return actor;
+    Actor out{actor.user, {}};
+    for (const auto& r : actor.roles) {
+      if (r.find('@') == std::string::npos) out.roles.push_back(r);
+    }
+    return out;
+  }
+  Organisation org = organisation(s);
+  return reading ? org.reading_in(actor, unit) : org.acting_in(actor, unit);
+}
+
+Actor CaseService::acting_actor(Storage& s, const Actor& actor, const StoredCase& c) {
+  return projected(s, actor, c.unit, false);
+}
+
+std::string CaseService::unit_of_new_case(Storage& s, const Actor& actor, const Definition& def,
+                                          const std::string& asked) {
+  std::vector<std::string> mine = units_holding(actor, def.start_roles);
+  if (!asked.empty()) {
+    auto units = s.units();
+    if (std::none_of(units.begin(), units.end(), [&](const Unit& u) { return u.name == asked; })) {
+      throw Error(ErrorCode::kUnitNotFound, "no unit '" + asked + "'", {asked});
+    }
+    if (def.unit != UnitChoice::kChosen && std::find(mine.begin(), mine.end(), asked) == mine.end()) {
+      throw Error(ErrorCode::kUnitNotAllowed,
+                  "a " + def.name + " case belongs to a unit where you hold a role that starts it; '" + asked +
+                      "' is not one", {asked});
+    }
+    return asked;
+  }
+  if (mine.size() > 1) {
+    std::string list;
+    for (const auto& u : mine) list += (list.empty() ? "" : ", ") + u;
+    throw Error(ErrorCode::kUnitRequired, "you start " + def.name + " cases in several units (" + list +
+                                              "): name the unit this one belongs to", mine);
+  }
+  return mine.empty() ? "" : mine.front();
+}
+
+ReadScope CaseService::read_scope(Storage& s, const Actor& actor) {
   ReadScope scope;
   scope.all = is_admin(actor);
   scope.user = actor.user;
+  // University-wide roles read across units; a role held in a unit reads below it.
+  Actor wide{actor.user, {}};
+  std::vector<RoleGrant> in_unit;
+  for (const auto& r : actor.roles) {
+    RoleGrant g = parse_role(r);
+    if (g.unit.empty()) {
+      wide.roles.push_back(g.role);
+    } else {
+      in_unit.push_back(std::move(g));
+    }
+  }
+  std::optional<Organisation> org;
+  if (!in_unit.empty()) org.emplace(organisation(s));
   for (const auto& name : registry_.names()) {
     const Definition& def = registry_.current(name)->definition();
-    if (holds_any(actor, def.readers)) {
+    if (holds_any(wide, def.readers)) {
       scope.workflows.push_back(name);
       continue;
     }
     for (const auto& state : def.states) {
-      if (acts_in(actor, state)) scope.states.push_back({name, state.name});
+      if (acts_in(wide, state)) scope.states.push_back({name, state.name});
+    }
+    for (const auto& g : in_unit) {
+      Actor one{actor.user, {g.role}};
+      std::vector<std::string> below = org->subtree(g.unit);
+      if (holds_any(one, def.readers)) {
+        scope.in_units.push_back({name, "", below});
+        continue;
+      }
+      for (const auto& state : def.states) {
+        if (acts_in(one, state)) scope.in_units.push_back({name, state.name, below});
+      }
     }
   }
   return scope;
@@ -340,9 +412,10 @@ ReadScope CaseService::read_scope(const Actor& actor) const {
 bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) {
   if (is_admin(actor) || actor.is_system() || c.state.requester == actor.user) return true;
   const Definition& def = engine_of(s, c.workflow, c.workflow_version)->definition();
-  if (holds_any(actor, def.readers)) return true;
+  Actor reader = projected(s, actor, c.unit, true);
+  if (holds_any(reader, def.readers)) return true;
   const StateDef* state = def.find_state(c.state.state);
-  if (state && acts_in(actor, *state)) return true;
+  if (state && acts_in(reader, *state)) return true;
   return s.has_acted(c.id, actor.user);
 }
 

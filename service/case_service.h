@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "service/clock.h"
+#include "service/organisation.h"
 #include "service/ports.h"
 #include "service/workflow_registry.h"
 
@@ -26,6 +27,7 @@ struct StartCommand {
   nlohmann::json data;          // null or an object; typed against the workflow
   std::string idempotency_key;  // empty: none
   std::string channel = "api";
+  std::string unit{};           // empty: where the requester holds their start role
 };
 
 struct ActCommand {
@@ -75,8 +77,14 @@ class CaseService {
 
   // Read rights (issue 10): what `actor` may read, for lists filtered by the store, and
   // whether they may read one case.
-  ReadScope read_scope(const Actor& actor) const;
+  ReadScope read_scope(Storage& s, const Actor& actor);
   bool can_read(Storage& s, const Actor& actor, const StoredCase& c);
+
+  // The roles `actor` acts in on this case, projected onto its unit (service/organisation.h):
+  // what the engine is handed to decide, list available actions and make links.
+  Actor acting_actor(Storage& s, const Actor& actor, const StoredCase& c);
+  // Units and the enabled people's roles, as stored now.
+  Organisation organisation(Storage& s);
 
   // Fires up to `limit` timers due now, oldest first, in one transaction: each timer's
   // effects commit with the mark that it fired, so none fires twice across crashes and
@@ -99,6 +107,11 @@ class CaseService {
   Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
   // The case typed by its engine, with its current round's votes; nullopt if unknown.
   std::optional<StoredCase> load(Storage& s, int64_t id, int64_t* round = nullptr);
+  // The unit a new case belongs to (see StartCommand::unit).
+  std::string unit_of_new_case(Storage& s, const Actor& actor, const Definition& def, const std::string& asked);
+  // `actor` projected onto `unit`, for acting (nearest holders) or for reading (any
+  // holder at or above it); the organisation is read only when units are in play.
+  Actor projected(Storage& s, const Actor& actor, const std::string& unit, bool reading);
   StoredCase typed(Storage& s, const CaseRow& row);
   // Writes the outcome for a case read at `read_version`; false when it changed meanwhile.
   bool save(Storage& s, const StoredCase& before, int64_t round, const Outcome& out,

@@ -18,7 +18,7 @@ json case_snapshot(const StoredCase& c) {
           {"title", c.title}, {"state", c.state.state}, {"data", data_to_json(c.state.data)},
           {"version", c.state.version}, {"requester", c.state.requester},
           {"entered_at", seconds_of(c.state.entered_at)}, {"created_at", seconds_of(c.created_at)},
-          {"updated_at", seconds_of(c.updated_at)}, {"votes", votes}};
+          {"updated_at", seconds_of(c.updated_at)}, {"votes", votes}, {"unit", c.unit}};
 }
 
 StoredCase case_from_snapshot(const json& j, const Definition& def) {
@@ -27,6 +27,7 @@ StoredCase case_from_snapshot(const json& j, const Definition& def) {
   c.workflow = j.at("workflow");
   c.workflow_version = j.at("workflow_version");
   c.title = j.at("title");
+  c.unit = j.value("unit", "");  // answers remembered before units existed have none
   c.state.state = j.at("state");
   c.state.data = stored_data_from_json(j.at("data"), def);
   c.state.version = j.at("version");

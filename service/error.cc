@@ -25,6 +25,12 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kUserExists: return "user_exists";
     case ErrorCode::kBadUserName: return "bad_user_name";
     case ErrorCode::kBadRole: return "bad_role";
+    case ErrorCode::kUnitNotFound: return "unit_not_found";
+    case ErrorCode::kUnitExists: return "unit_exists";
+    case ErrorCode::kUnitInUse: return "unit_in_use";
+    case ErrorCode::kUnitRequired: return "unit_required";
+    case ErrorCode::kUnitNotAllowed: return "unit_not_allowed";
+    case ErrorCode::kBadAbsence: return "bad_absence";
     case ErrorCode::kVersionConflict: return "version_conflict";
     case ErrorCode::kWriteConflict: return "write_conflict";
     case ErrorCode::kIdempotencyKeyReused: return "idempotency_key_reused";
@@ -73,6 +79,12 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUserExists: return 409;
     case ErrorCode::kBadUserName: return 400;
     case ErrorCode::kBadRole: return 400;
+    case ErrorCode::kUnitNotFound: return 404;
+    case ErrorCode::kUnitExists: return 409;
+    case ErrorCode::kUnitInUse: return 409;
+    case ErrorCode::kUnitRequired: return 422;
+    case ErrorCode::kUnitNotAllowed: return 422;
+    case ErrorCode::kBadAbsence: return 400;
     case ErrorCode::kVersionConflict: return 409;
     case ErrorCode::kWriteConflict: return 409;
     case ErrorCode::kIdempotencyKeyReused: return 422;
@@ -116,6 +128,10 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kRequesterNotAllowed:
     case ErrorCode::kCaseNotFound:
     case ErrorCode::kUserExists:
+    case ErrorCode::kUnitExists:
+    case ErrorCode::kUnitInUse:
+    case ErrorCode::kUnitRequired:
+    case ErrorCode::kUnitNotAllowed:
     case ErrorCode::kVersionConflict:
     case ErrorCode::kWriteConflict:
     case ErrorCode::kIdempotencyKeyReused:
@@ -129,6 +145,8 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kUserNotFound:
     case ErrorCode::kBadUserName:
     case ErrorCode::kBadRole:
+    case ErrorCode::kUnitNotFound:
+    case ErrorCode::kBadAbsence:
     case ErrorCode::kBadRequest:
     case ErrorCode::kMalformedJson:
     case ErrorCode::kInvalidUtf8:

@@ -37,6 +37,12 @@ enum class ErrorCode {
   kUserExists,
   kBadUserName,
   kBadRole,
+  kUnitNotFound,
+  kUnitExists,
+  kUnitInUse,
+  kUnitRequired,      // the requester holds the start role in several units: name one
+  kUnitNotAllowed,    // the unit named at start is not one of the requester's
+  kBadAbsence,        // an out-of-office window that cannot be kept
   kVersionConflict,
   kWriteConflict,
   kIdempotencyKeyReused,

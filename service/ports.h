@@ -80,6 +80,16 @@ class UserDirectory {
   virtual std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) = 0;
 };
 
+class UnitDirectory {
+ public:
+  virtual ~UnitDirectory() = default;
+  virtual std::vector<Unit> units() = 0;
+  // Error unit_exists, or unit_not_found for a parent that does not exist.
+  virtual void add_unit(const Unit& unit) = 0;
+  // Error unit_not_found, or unit_in_use while a unit, case or user role refers to it.
+  virtual void remove_unit(const std::string& name) = 0;
+};
+
 class TimerRows {
  public:
   virtual ~TimerRows() = default;
@@ -128,6 +138,7 @@ class WorkflowSources {
 class Storage : public Transactions,
                 public CaseRows,
                 public UserDirectory,
+                public UnitDirectory,
                 public TimerRows,
                 public OutboxRows,
                 public Settings,

@@ -28,12 +28,22 @@ struct UserOptions {
   std::optional<Timestamp> token_expires{};  // none: the token does not expire
 };
 
+// An organisational unit: a faculty, a department, the office. A role held in a unit
+// (`dean@media_faculty`) applies to the cases of that unit and the units below it.
+struct Unit {
+  std::string name;
+  std::string parent;  // empty: directly under the university
+  std::string title_fa;
+  std::string title_en;
+};
+
 // A case with its data typed by its workflow version.
 struct StoredCase {
   int64_t id = 0;
   std::string workflow;
   int workflow_version = 0;
   std::string title;
+  std::string unit;  // empty: the university as a whole
   CaseState state;
   Timestamp created_at;
   Timestamp updated_at;
@@ -52,6 +62,7 @@ struct CaseRow {
   std::string requester;
   Timestamp created_at, updated_at, entered_at;
   int64_t round = 0;  // the history seq at which the case entered its state
+  std::string unit;   // empty: the university as a whole
 };
 
 struct HistoryRow {
@@ -118,11 +129,18 @@ struct OutboxUpdate {
 // Which cases a person may read, as the store filters them: an admin reads all; others
 // read the cases they started or acted on, the cases in a state where their roles can
 // act, and every case of a workflow that lists one of their roles as `readers`.
+// A role held in a unit reaches only the cases of that unit and the units below it.
 struct ReadScope {
   bool all = false;
   std::string user;
   std::vector<std::string> workflows;                               // read in full
   std::vector<std::pair<std::string, std::string>> states;          // (workflow, state) they can act in
+  struct InUnits {
+    std::string workflow;
+    std::string state;               // empty: every state
+    std::vector<std::string> units;  // the case's unit is one of these
+  };
+  std::vector<InUnits> in_units;
 };
 
 struct CaseFilter {

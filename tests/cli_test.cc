@@ -141,6 +141,28 @@ TEST_F(CliStore, CasesStartActAndShowTheirHistory) {
   EXPECT_NE(list.out.find("1\tagreement\tlegal_review\tv3\tMoU with KTH"), std::string::npos) << list.out;
 }
 
+// Issue 10: units are managed from the command line, and roles may be held in them.
+TEST_F(CliStore, UnitsAreATreeThatRolesAndCasesArePlacedIn) {
+  EXPECT_EQ(osic("unit add science --title-fa 'دانشکده علوم' --title-en 'Faculty of Science' " + db_).exit_code, 0);
+  EXPECT_EQ(osic("unit add physics --parent science --title-fa 'گروه فیزیک' --title-en 'Physics' " + db_).exit_code, 0);
+  CliRun orphan = osic("unit add optics --parent nowhere --title-fa 'اپتیک' --title-en 'Optics' " + db_);
+  EXPECT_EQ(orphan.exit_code, 2);
+  EXPECT_NE(orphan.out.find("no unit 'nowhere'"), std::string::npos) << orphan.out;
+  EXPECT_EQ(osic("unit add physics --title-fa 'x' --title-en 'y' " + db_).exit_code, 1);  // unit_exists
+  EXPECT_EQ(osic("unit list " + db_).out, "science\tدانشکده علوم\tFaculty of Science\n  physics\tگروه فیزیک\tPhysics\n");
+  CliRun bad_role = osic("user add nima --email n@uni.ac.ir --roles faculty@optics " + db_);
+  EXPECT_EQ(bad_role.exit_code, 2);
+  EXPECT_NE(bad_role.out.find("names unit 'optics', which does not exist"), std::string::npos) << bad_role.out;
+  ASSERT_EQ(osic("user add nima --email n@uni.ac.ir --roles faculty@physics " + db_).exit_code, 0);
+  CliRun trip = osic("case start conference_travel --as nima --data '{\"conference\": \"ICHEP\", \"country\": \"IT\"}'" +
+                     wf_ + " " + db_);
+  ASSERT_EQ(trip.exit_code, 0) << trip.out;
+  EXPECT_NE(trip.out.find("unit      physics"), std::string::npos) << trip.out;
+  CliRun in_use = osic("unit remove physics " + db_);
+  EXPECT_EQ(in_use.exit_code, 1);
+  EXPECT_NE(in_use.out.find("unit 'physics' has 1 cases"), std::string::npos) << in_use.out;
+}
+
 TEST_F(CliStore, BadInputIsRefusedClearly) {
   CliRun bad_json = osic("case start agreement --as sara --data '{oops' " + wf_ + " " + db_);
   EXPECT_EQ(bad_json.exit_code, 2);

@@ -12,6 +12,7 @@
 
 #include "service/clock.h"
 #include "service/crypto.h"
+#include "service/organisation.h"
 #include "service/ports.h"
 
 namespace osic::test {
@@ -51,6 +52,7 @@ struct FakeTables {
   std::vector<OutboxRow> outbox;
   std::map<std::pair<std::string, std::string>, IdempotentAnswer> answers;
   std::vector<User> users;
+  std::vector<Unit> units;
   std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
   std::map<std::string, std::string> settings;
   std::map<std::pair<std::string, int>, std::string> workflows;
@@ -196,7 +198,11 @@ class FakeStorage : public Storage {
         const ReadScope& r = *filter.scope;
         bool readable = c.requester == r.user || has_acted(c.id, r.user) ||
                         std::find(r.workflows.begin(), r.workflows.end(), c.workflow) != r.workflows.end() ||
-                        std::find(r.states.begin(), r.states.end(), std::make_pair(c.workflow, c.state)) != r.states.end();
+                        std::find(r.states.begin(), r.states.end(), std::make_pair(c.workflow, c.state)) != r.states.end() ||
+                        std::any_of(r.in_units.begin(), r.in_units.end(), [&](const ReadScope::InUnits& in) {
+                          return in.workflow == c.workflow && (in.state.empty() || in.state == c.state) &&
+                                 std::find(in.units.begin(), in.units.end(), c.unit) != in.units.end();
+                        });
         if (!readable) continue;
       }
       if (!filter.workflow.empty() && c.workflow != filter.workflow) continue;
@@ -281,6 +287,23 @@ class FakeStorage : public Storage {
     auto user = it == t().token_owner.end() ? std::nullopt : user_by_name(it->second);
     if (!user || user->disabled || (user->token_expires && *user->token_expires <= now)) return std::nullopt;
     return user;
+  }
+
+  std::vector<Unit> units() override {
+    auto lock = read("units");
+    return t().units;
+  }
+  void add_unit(const Unit& unit) override {
+    if (auto bad = invalid_unit(unit)) throw *bad;
+    auto lock = writing("add_unit");
+    if (auto bad = unit_conflict(t().units, unit)) throw *bad;
+    t().units.push_back(unit);
+  }
+  void remove_unit(const std::string& name) override {
+    auto lock = writing("remove_unit");
+    int64_t cases = std::count_if(t().cases.begin(), t().cases.end(), [&](const auto& kv) { return kv.second.unit == name; });
+    if (auto bad = unit_in_use(t().units, t().users, cases, name)) throw *bad;
+    std::erase_if(t().units, [&](const Unit& u) { return u.name == name; });
   }
 
   std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override {

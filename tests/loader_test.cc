@@ -60,6 +60,10 @@ const BadCase kBadCases[] = {
      "  a: {actions: {go: {to: dne, roles: [staff]}, end: {to: b, roles: [staff]}}}\n"
      "  b: {final: true}\n",
      "w.yaml:5:26: error: unknown state 'dne'\n"},
+    {"an unknown way to place a case in a unit",
+     "workflow: demo\nroles: [staff]\nunit: dean_of_it\ninitial: a\nstates:\n  a: {final: true}\n",
+     "w.yaml:3:7: error: unit must be 'requester' (the unit where the requester holds their role) or "
+     "'chosen' (named when the case starts)\n"},
     {"unreachable state and no way out",
      "workflow: demo\nroles: [staff]\ninitial: a\nstates:\n"
      "  a: {actions: {go: {to: b, roles: [staff]}}}\n  b: {final: true}\n"

@@ -231,6 +231,32 @@ TEST_F(MailTest, AnOverdueSignOffRemindsOnlyTheSignerStillOutstanding) {
   EXPECT_EQ(live_links, 1);
 }
 
+// Issue 10: a department's travel request is announced to that department's head only.
+TEST_F(MailTest, ATravelRequestReachesOnlyTheRequestersOwnHead) {
+  SmtpServer smtp(port_, dir_);
+  Storage& store = *office_.store;
+  store.add_unit({"physics", "", "گروه فیزیک", "Department of Physics"});
+  store.add_unit({"chemistry", "", "گروه شیمی", "Department of Chemistry"});
+  store.add_user("nima", "nima@uni.ac.ir", {"faculty@physics"}, t0());
+  store.add_user("pari", "pari@uni.ac.ir", {"department_head@physics"}, t0());
+  store.add_user("kian", "kian@uni.ac.ir", {"department_head@chemistry"}, t0());
+  store.add_user("wide", "wide@uni.ac.ir", {"department_head"}, t0());
+  const Actor nima{"nima", {"faculty@physics"}};
+  StartCommand start{"conference_travel", "ICHEP",
+                     {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},
+                     "", "test"};
+  StoredCase c = ok_case(office_.service.start(store, nima, start));
+  ok_case(office_.service.act(store, nima, {c.id, "submit", nullptr, "", std::nullopt, "", "test"}));
+  auto d = dispatcher(settings());
+  d.run_once(t0());
+  std::set<std::string> rcpts;
+  for (const auto& m : smtp.messages()) {
+    auto at = m.find("X-RcptTo: ");
+    rcpts.insert(m.substr(at + 10, m.find_first_of("\r\n", at) - at - 10));
+  }
+  EXPECT_EQ(rcpts, std::set<std::string>{"pari@uni.ac.ir"});
+}
+
 TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {
   std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
   run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "

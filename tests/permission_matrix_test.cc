@@ -1,5 +1,6 @@
 // The permission matrix, generated from the shipped definitions (issue 10): for every
-// workflow, state, action and role, as the case's requester and as someone else, the
+// workflow, state, action and role, as the case's requester and as someone else, held
+// university-wide, in the case's unit and in another unit, the
 // engine and the HTTP API agree on allowed or refused (and on why); and a read matrix,
 // derived from the definitions independently of the service's own rule, says who sees
 // each case. In-process on the fakes, so it runs in scripts/test in about a second.
@@ -59,6 +60,8 @@ class PermissionMatrix : public ::testing::Test {
     WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
     ASSERT_TRUE(set.ok());
     registry_.publish(storage_, set.to_publish(), clock_.now());
+    storage_.add_unit({"physics", "", "گروه فیزیک", "Department of Physics"});
+    storage_.add_unit({"chemistry", "", "گروه شیمی", "Department of Chemistry"});
   }
 
   std::string token(const std::string& user, const std::vector<std::string>& roles) {
@@ -68,10 +71,11 @@ class PermissionMatrix : public ::testing::Test {
   }
 
   // A case put straight into `state`, started by `requester`, with every field filled.
-  int64_t case_in(const Engine& engine, const std::string& state, const std::string& requester) {
+  int64_t case_in(const Engine& engine, const std::string& state, const std::string& requester,
+                  const std::string& unit = "") {
     const Definition& def = engine.definition();
     CaseRow row{0, def.name, registry_.current_version(def.name), "matrix", state,
-                data_to_json(full_data(def)).dump(), 1, requester, clock_.now(), clock_.now(), clock_.now(), 1};
+                data_to_json(full_data(def)).dump(), 1, requester, clock_.now(), clock_.now(), clock_.now(), 1, unit};
     int64_t id = storage_.insert_case(row);
     CaseWrites w;
     w.history = HistoryRow{1, clock_.now(), requester, "start", "", def.initial, "", "{}", "test", ""};
@@ -102,18 +106,25 @@ TEST_F(PermissionMatrix, TheEngineAndTheApiAgreeForEveryStateActionRoleAndReques
       if (state.approval) actions.insert(actions.end(), {std::string(kApproveAction), std::string(kRejectAction)});
       for (const auto& action : actions) {
         for (const auto& role : def.roles) {
+          // University-wide; in the case's unit; in another unit (never the requester).
+          for (const std::string where : {"", "in-unit", "out-of-unit"}) {
           for (bool is_requester : {false, true}) {
+            if (where == "out-of-unit" && is_requester) continue;
+            const std::string suffix = where == "in-unit" ? "@physics" : where == "out-of-unit" ? "@chemistry" : "";
             // The requester also holds a role that may start the case.
-            std::vector<std::string> roles = {role};
-            if (is_requester && !def.start_roles.empty() && !holds(roles, def.start_roles.front())) {
-              roles.push_back(def.start_roles.front());
+            std::vector<std::string> plain = {role};
+            if (is_requester && !def.start_roles.empty() && !holds(plain, def.start_roles.front())) {
+              plain.push_back(def.start_roles.front());
             }
-            std::string user = std::string(is_requester ? "req_" : "u_") + name + "_" + role;
+            std::vector<std::string> roles;
+            for (const auto& r : plain) roles.push_back(r + suffix);
+            std::string user = std::string(is_requester ? "req_" : "u_") + name + "_" + role + (where.empty() ? "" : "_" + where);
             std::string who = token(user, roles);
-            int64_t id = case_in(*engine, state.name, is_requester ? user : "someone_else");
+            int64_t id = case_in(*engine, state.name, is_requester ? user : "someone_else", where.empty() ? "" : "physics");
             CaseRow before = *storage_.case_row(id);
             StoredCase c = std::get<StoredCase>(service_.get(storage_, id));
-            Actor actor{user, roles};
+            // What the engine decides for the roles that apply in the case's unit.
+            Actor actor{user, where == "out-of-unit" ? std::vector<std::string>{} : plain};
             ActionInput input{{}, "a reason"};
             Decision decision = engine->act(c.state, actor, action, input, clock_.now());
 
@@ -130,7 +141,7 @@ TEST_F(PermissionMatrix, TheEngineAndTheApiAgreeForEveryStateActionRoleAndReques
             }
             json body = json::parse(r.body, nullptr, false);
             std::string cell = name + "/" + state.name + "/" + action + " as " + role +
-                               (is_requester ? " (requester)" : "");
+                               (is_requester ? " (requester)" : "") + (where.empty() ? "" : " " + where);
             ++cells;
             if (std::holds_alternative<Outcome>(decision)) {
               ++allowed;
@@ -146,6 +157,7 @@ TEST_F(PermissionMatrix, TheEngineAndTheApiAgreeForEveryStateActionRoleAndReques
               }
               EXPECT_EQ(storage_.case_row(id)->version, before.version) << cell << ": a refusal changed the case";
             }
+          }
           }
         }
       }
@@ -180,6 +192,22 @@ TEST_F(PermissionMatrix, WhoReadsACaseFollowsTheDefinitions) {
         for (const auto& item : list["items"]) listed = listed || item["id"] == id;
         EXPECT_EQ(listed, expected) << name << "/" << state.name << " listed for " << role;
         ++cells;
+      }
+      // The same case in a unit: a role held there reads it as above, one held elsewhere does not.
+      int64_t in_physics = case_in(*engine, state.name, "starter_" + name, "physics");
+      for (const auto& role : def.roles) {
+        bool expected = holds(def.readers, role) || actors_here.count(role);
+        for (const std::string unit : {"physics", "chemistry"}) {
+          std::string who = token("reader_" + name + "_" + role + "_" + unit, {role + "@" + unit});
+          int status = call("GET", "/v1/cases/" + std::to_string(in_physics), who).status;
+          EXPECT_EQ(status, expected && unit == "physics" ? 200 : 404)
+              << name << "/" << state.name << " in physics read by " << role << "@" << unit;
+          json list = json::parse(call("GET", "/v1/cases?workflow=" + name, who).body);
+          bool listed = false;
+          for (const auto& item : list["items"]) listed = listed || item["id"] == in_physics;
+          EXPECT_EQ(listed, expected && unit == "physics") << name << "/" << state.name << " listed for " << role << "@" << unit;
+          ++cells;
+        }
       }
       EXPECT_EQ(call("GET", "/v1/cases/" + std::to_string(id), token("starter_" + name, {"nobody"})).status, 200);
       EXPECT_EQ(call("GET", "/v1/cases/" + std::to_string(id), token("root", {"admin"})).status, 200);

@@ -216,7 +216,7 @@ TEST_P(StoreTest, ListsHoldOnlyWhatTheReaderMayRead) {
   ok_case(office_.act(kLeila, reviewed.id, "approve"));  // now with the dean; leila acted on it
   auto ids = [&](const Actor& who) {
     std::vector<int64_t> out;
-    for (const auto& c : office_.list({.scope = office_.service.read_scope(who)}).items) out.push_back(c.id);
+    for (const auto& c : office_.list({.scope = office_.service.read_scope(*office_.store, who)}).items) out.push_back(c.id);
     return out;
   };
   EXPECT_EQ(ids(kSara), (std::vector<int64_t>{at_legal.id, reviewed.id, mine.id}));  // staff read all agreements
@@ -280,7 +280,7 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
     open_storage({url_, SyncMode::kFull}, office_.clock);
     FAIL() << "a newer schema must be refused";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (7); upgrade osic"),
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (8); upgrade osic"),
               std::string::npos) << e.what();
   }
 }

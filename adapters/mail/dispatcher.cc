@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "service/crypto.h"
+#include "service/organisation.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/render.h"
 
@@ -61,12 +62,17 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     if (seen.insert(user.email).second) recipients.push_back(user);
   };
   auto users = store.users();
+  // A role reaches its holders nearest the case's unit: a department's travel request
+  // goes to that department's head, not to every head.
+  Organisation org(store.units(), users);
   for (const auto& spec : nlohmann::json::parse(row.recipients)) {
     std::string r = spec.get<std::string>();
+    const bool by_role = r != "requester" && r.rfind("user:", 0) != 0;
+    std::vector<std::string> holders = by_role ? org.holders(r, c->unit) : std::vector<std::string>{};
     for (const auto& user : users) {
       bool match = r == "requester" ? user.name == c->state.requester
-                   : r.rfind("user:", 0) == 0 ? user.name == r.substr(5)
-                                              : std::find(user.roles.begin(), user.roles.end(), r) != user.roles.end();
+                   : !by_role       ? user.name == r.substr(5)
+                                    : std::find(holders.begin(), holders.end(), user.name) != holders.end();
       // Only people who may read the case hear of it: a role named in `notify` that
       // neither acts here nor reads the workflow gets nothing.
       if (match && service_.can_read(store, user.actor(), *c) && !signed_this_round(*c, user.name)) add(user);
@@ -84,7 +90,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
                         settings_.base_url + "/v1/cases/" + std::to_string(c->id), row.reason};
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
-      for (const auto& a : engine->available_actions(c->state, user.actor())) {
+      for (const auto& a : engine->available_actions(c->state, org.acting_in(user.actor(), c->unit))) {
         if (a.name != kApproveAction && a.name != kRejectAction) continue;
         LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round};
         std::string url = settings_.base_url + "/v1/links/" + make_link_token(settings_.link_secret, claims);

@@ -7,11 +7,11 @@ using soci::use;
 
 HotStatements::HotStatements(soci::session& s)
     : select_case((s.prepare << "SELECT workflow, workflow_version, title, state, data, version,"
-                                " requester, created_at, updated_at, entered_at, round"
+                                " requester, created_at, updated_at, entered_at, round, unit"
                                 " FROM cases WHERE id = :id",
                    use(case_id), into(workflow, found), into(wf_version), into(title), into(state),
                    into(data), into(version), into(requester), into(created), into(updated),
-                   into(entered), into(round))),
+                   into(entered), into(round), into(unit))),
       update_case((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
                                 " updated_at = :u WHERE id = :id AND version = :ev",
                    use(state), use(data), use(version), use(at), use(case_id), use(expected))),

@@ -98,6 +98,14 @@ const std::vector<Migration>& migrations() {
            // Idempotency keys expire (osic serve --idempotency-days): found by age.
            "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)",
        }},
+      {8,
+       {
+           // Organisational units: roles held in a unit, cases that belong to one.
+           "CREATE TABLE units (name TEXT PRIMARY KEY, parent TEXT NOT NULL, title_fa TEXT NOT NULL,"
+           " title_en TEXT NOT NULL)",
+           "ALTER TABLE cases ADD COLUMN unit TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX cases_by_unit ON cases (unit, workflow, state, id)",
+       }},
   };
   return kAll;
 }

@@ -33,7 +33,7 @@ std::optional<CaseRow> SqlStorage::case_row(int64_t id) {
     if (!found) return std::nullopt;
     return CaseRow{id, h.workflow, static_cast<int>(h.wf_version), h.title, h.state, h.data, h.version,
                    h.requester, timestamp_of(h.created), timestamp_of(h.updated), timestamp_of(h.entered),
-                   h.round};
+                   h.round, h.unit};
   });
 }
 
@@ -61,11 +61,11 @@ int64_t SqlStorage::insert_case(const CaseRow& row) {
     long long version = row.version, at = seconds_of(row.created_at), wf_version = row.workflow_version;
     long long entered = seconds_of(row.entered_at), round = row.round, id = 0;
     db_.session() << "INSERT INTO cases (workflow, workflow_version, title, state, data, version, requester,"
-                     " created_at, updated_at, entered_at, round) VALUES (:w, :wv, :t, :s, :d, :v, :r, :c, :u,"
-                     " :e, :ro) RETURNING id",
+                     " created_at, updated_at, entered_at, round, unit) VALUES (:w, :wv, :t, :s, :d, :v, :r, :c,"
+                     " :u, :e, :ro, :un) RETURNING id",
         soci::use(row.workflow), soci::use(wf_version), soci::use(row.title), soci::use(row.state),
         soci::use(row.data), soci::use(version), soci::use(row.requester), soci::use(at), soci::use(at),
-        soci::use(entered), soci::use(round), soci::into(id);
+        soci::use(entered), soci::use(round), soci::use(row.unit), soci::into(id);
     return static_cast<int64_t>(id);
   });
 }
@@ -186,6 +186,14 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
       for (size_t i = 0; i < filter.scope->states.size(); ++i) {
         where += " OR (workflow = :aw" + std::to_string(i) + " AND state = :as" + std::to_string(i) + ")";
       }
+      // Roles held in a unit: the cases of that unit and those below it.
+      for (size_t i = 0; i < filter.scope->in_units.size(); ++i) {
+        const auto& in = filter.scope->in_units[i];
+        std::string n = std::to_string(i);
+        where += " OR (workflow = :uw" + n + (in.state.empty() ? "" : " AND state = :us" + n) + " AND unit IN (";
+        for (size_t j = 0; j < in.units.size(); ++j) where += (j ? ", :uu" : ":uu") + n + "_" + std::to_string(j);
+        where += "))";
+      }
       where += ")";
     }
     if (!filter.workflow.empty()) where += " AND workflow = :w";
@@ -211,6 +219,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     st.exchange(soci::into(updated));
     st.exchange(soci::into(entered));
     st.exchange(soci::into(round));
+    st.exchange(soci::into(r.unit));
     st.exchange(soci::use(below));
     if (scoped) {
       st.exchange(soci::use(filter.scope->user));
@@ -219,6 +228,11 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
       for (const auto& [w, state] : filter.scope->states) {
         st.exchange(soci::use(w));
         st.exchange(soci::use(state));
+      }
+      for (const auto& in : filter.scope->in_units) {
+        st.exchange(soci::use(in.workflow));
+        if (!in.state.empty()) st.exchange(soci::use(in.state));
+        for (const auto& u : in.units) st.exchange(soci::use(u));
       }
     }
     if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
@@ -230,7 +244,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     st.exchange(soci::use(n));
     st.alloc();
     st.prepare("SELECT id, workflow, workflow_version, title, state, data, version, requester, created_at,"
-               " updated_at, entered_at, round FROM cases" + where + " ORDER BY id DESC LIMIT :n");
+               " updated_at, entered_at, round, unit FROM cases" + where + " ORDER BY id DESC LIMIT :n");
     st.define_and_bind();
     st.execute();
     std::vector<CaseRow> out;

@@ -54,6 +54,11 @@ class SqlStorage : public Storage {
   bool remove_user(const std::string& name) override;
   std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) override;
 
+  // UnitDirectory
+  std::vector<Unit> units() override;
+  void add_unit(const Unit& unit) override;
+  void remove_unit(const std::string& name) override;
+
   // TimerRows
   std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override;
   bool try_lock_case(int64_t case_id) override;
