@@ -29,7 +29,9 @@ json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer
   if (auto status = engine.approval_status(c.state)) {
     json signed_by = json::array();
     for (const auto& v : status->signed_by) {
-      signed_by.push_back({{"user", v.user}, {"role", v.role}, {"at", format_timestamp(v.at)}});
+      json one = {{"user", v.user}, {"role", v.role}, {"at", format_timestamp(v.at)}};
+      if (!v.on_behalf_of.empty()) one["on_behalf_of"] = v.on_behalf_of;
+      signed_by.push_back(std::move(one));
     }
     std::string policy = status->policy == ApprovalPolicy::kAll   ? "all"
                           : status->policy == ApprovalPolicy::kAny ? "any"
@@ -50,6 +52,7 @@ json history_to_json(const std::vector<HistoryRow>& rows) {
                  {"data_change", json::parse(r.data_change)},
                  {"channel", r.channel}};
     if (!r.timer.empty()) item["timer"] = r.timer;
+    item["on_behalf_of"] = r.on_behalf_of.empty() ? json(nullptr) : json(r.on_behalf_of);
     items.push_back(std::move(item));
   }
   return {{"items", items}};

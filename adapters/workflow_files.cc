@@ -123,6 +123,7 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths) {
     auto [calendars, fresh] = folders.try_emplace(folder.string());
     if (fresh) {
       calendars->second = calendars_of(folder, set);
+      if (!set.office_calendar) set.office_calendar = calendars->second.fallback;
       calendars->second.templates = load_templates((folder / "templates").string(), set.diagnostics);
       set.templates.present = set.templates.present || calendars->second.templates.present;
       set.templates.templates.insert(calendars->second.templates.templates.begin(),

@@ -29,6 +29,8 @@ struct WorkflowSet {
   std::vector<WorkflowFile> files;
   std::vector<CalendarFile> calendars;
   TemplateSet templates;                // e-mail templates of the folders read
+  // The first folder's calendar.yaml (or the built-in default): the office's calendar.
+  std::shared_ptr<const OfficeCalendar> office_calendar;
   std::vector<Diagnostic> diagnostics;  // of every file, plus problems across files
   std::vector<std::string> io_errors;   // unreadable paths, empty folders
 

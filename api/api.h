@@ -62,6 +62,9 @@ class Api {
   HttpResponse link_act(Call& call);
   HttpResponse list_workflows(Call& call);
   HttpResponse list_units(Call& call);
+  HttpResponse get_away(Call& call);
+  HttpResponse put_away(Call& call);
+  HttpResponse delete_away(Call& call);
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);
 

@@ -65,7 +65,17 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
 // The case as `viewer` sees it: the actions listed are those their roles give in its unit.
 HttpResponse case_response(int status, const StoredCase& c, CaseService& service, Storage& store, const Actor& viewer) {
   Actor acting = service.acting_actor(store, viewer, c);
-  HttpResponse r = json_response(status, case_to_json(c, *service.engine_of(store, c.workflow, c.workflow_version), &acting));
+  auto engine = service.engine_of(store, c.workflow, c.workflow_version);
+  json body = case_to_json(c, *engine, &acting);
+  // A delegate also sees what they may do for the people they stand in for.
+  for (const Actor& delegate : service.standing_in_for(store, viewer, c)) {
+    for (const auto& a : engine->available_actions(c.state, delegate)) {
+      body["available_actions"].push_back({{"name", a.name}, {"requires", a.requires_fields},
+                                           {"comment_required", a.comment_required},
+                                           {"on_behalf_of", delegate.on_behalf_of}});
+    }
+  }
+  HttpResponse r = json_response(status, body);
   r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
   return r;
 }
@@ -90,6 +100,7 @@ HttpResponse Api::act(Call& call) {
   command.case_id = case_id(call.params);
   command.action = call.params.at("action");
   command.comment = string_field(body, "comment", false);
+  command.on_behalf_of = string_field(body, "on_behalf_of", false);
   command.data = data_field(body);  // typed by the service, against the case's own version
   if (body.contains("expected_version") && !body["expected_version"].is_null()) {
     if (!body["expected_version"].is_number_integer()) {

@@ -106,8 +106,11 @@ Api::LinkedCase Api::linked_case(Call& call) {
   if (approval) {
     stands = c.round == claims.round;
     bool open = false;
-    Actor acting = service_.acting_actor(call.store(), recipient, c);
-    for (const auto& a : engine->available_actions(c.state, acting)) open = open || a.name == claims.action;
+    std::vector<Actor> as = service_.standing_in_for(call.store(), recipient, c);
+    as.insert(as.begin(), service_.acting_actor(call.store(), recipient, c));
+    for (const Actor& acting : as) {
+      for (const auto& a : engine->available_actions(c.state, acting)) open = open || a.name == claims.action;
+    }
     stands = stands && open;
   }
   if (!stands) throw Error(ErrorCode::kLinkStale, "the case has moved on since this link was sent");

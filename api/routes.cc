@@ -46,11 +46,13 @@ std::vector<Route> make_routes() {
   json token = {path_param("token")};
   json act_body = {{"type", "object"},
                    {"properties", {{"comment", {{"type", "string"}}}, {"data", {{"type", "object"}}},
-                                   {"expected_version", {{"type", "integer"}}}}}};
+                                   {"expected_version", {{"type", "integer"}}},
+                                   {"on_behalf_of", {{"type", "string"}, {"description", "act as delegate for this person, who is away"}}}}}};
   json start_body = {{"type", "object"}, {"required", {"workflow"}},
                      {"properties", {{"workflow", {{"type", "string"}}}, {"title", {{"type", "string"}}},
                                      {"data", {{"type", "object"}}},
                                      {"unit", {{"type", "string"}, {"description", "the unit the case belongs to, when the requester starts cases in several or the workflow lets them choose"}}}}}};
+  const char* away_doc = "{\"away\": null} or {\"away\": {\"from\", \"to\", \"delegate\", \"starts_at\", \"ends_at\"}}";
   json idempotency = header_param("Idempotency-Key", "a retry with the same key returns the first answer and changes nothing");
   return {
       {"GET", "/healthz", Auth::kNone, &Api::health,
@@ -74,6 +76,17 @@ std::vector<Route> make_routes() {
        op("The workflow's diagram",
           {{"200", {{"description", "Mermaid or Graphviz text"}}}, {"400", error_ref()}, {"404", error_ref()}},
           {path_param("name"), query_param("format", "mermaid (default) or dot")})},
+      {"GET", "/v1/me/away", Auth::kBearer, &Api::get_away,
+       op("The caller's out-of-office window, if any", {{"200", {{"description", away_doc}}}, {"401", error_ref()}})},
+      {"PUT", "/v1/me/away", Auth::kBearer, &Api::put_away,
+       op("Out of office: from the start of `from` to the end of `to` (office days), `delegate` acts, signs and is "
+          "told in the caller's place. Dates as 1405/10/01, ۱۴۰۵/۱۰/۰۱ or 2026-12-22. Replaces an earlier window.",
+          {{"200", {{"description", away_doc}}}, {"400", error_ref()}, {"401", error_ref()}, {"503", error_ref()}},
+          json::array(),
+          json{{"type", "object"}, {"required", {"from", "to", "delegate"}},
+               {"properties", {{"from", {{"type", "string"}}}, {"to", {{"type", "string"}}}, {"delegate", {{"type", "string"}}}}}})},
+      {"DELETE", "/v1/me/away", Auth::kBearer, &Api::delete_away,
+       op("Back in the office: ends the window now", {{"200", {{"description", away_doc}}}, {"401", error_ref()}})},
       {"GET", "/v1/units", Auth::kBearer, &Api::list_units,
        op("The organisational units (faculties, departments, the office) with Persian and English titles",
           {{"200", {{"description", "{\"items\": [{\"name\", \"parent\", \"title_fa\", \"title_en\"}]}"}}},

@@ -116,6 +116,8 @@ void add_case(CLI::App& app, int& exit_code) {
     act->add_option("--data", *data, "Field changes as a JSON object (null clears a field)");
     act->add_option("--expect-version", *expect, "Refuse unless the case is at this version");
     act->add_option("--idempotency-key", *key, "Retrying with the same key changes nothing twice");
+    auto behalf = std::make_shared<std::string>();
+    act->add_option("--on-behalf-of", *behalf, "Act as delegate for this user, who is away");
     add_store_flags(act, *f, true);
     act->callback([=, &exit_code] {
       exit_code = guarded([&] {
@@ -123,6 +125,7 @@ void add_case(CLI::App& app, int& exit_code) {
         Actor actor = ws.actor(*as);
         ActCommand command{*id, *action, parse_data(*data), *comment,
                            *expect >= 0 ? std::optional<int64_t>(*expect) : std::nullopt, *key, "cli"};
+        command.on_behalf_of = *behalf;
         StoredCase c = ok(ws.service->act(*ws.store, actor, command));
         print_case(ws, c, &actor, f->json);
         return 0;
@@ -166,7 +169,7 @@ void add_case(CLI::App& app, int& exit_code) {
           return 0;
         }
         for (const auto& r : rows) {
-          std::cout << r.seq << "\t" << format_timestamp(r.at) << "\t" << r.actor << "\t" << r.action
+          std::cout << r.seq << "\t" << format_timestamp(r.at) << "\t" << r.actor << (r.on_behalf_of.empty() ? "" : " (for " + r.on_behalf_of + ")") << "\t" << r.action
                     << "\t" << (r.from.empty() ? "-" : r.from) << " -> " << r.to;
           if (!r.comment.empty()) std::cout << "\t\"" << r.comment << "\"";
           if (r.data_change != "{}") std::cout << "\t" << r.data_change;

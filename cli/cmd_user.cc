@@ -4,6 +4,7 @@
 #include "adapters/case_json.h"
 #include "cli/commands.h"
 #include "cli/store_flags.h"
+#include "engine/jalali.h"
 #include "service/organisation.h"
 
 namespace osic::cli {
@@ -137,6 +138,47 @@ void add_user(CLI::App& app, int& exit_code) {
         } else {
           std::cout << "new token for " << *who << " (shown only now; the old one no longer works): " << *token << "\n";
         }
+        return 0;
+      });
+    });
+  }
+
+  {
+    auto f = std::make_shared<StoreFlags>();
+    auto who = std::make_shared<std::string>();
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto delegate = std::make_shared<std::string>();
+    auto clear = std::make_shared<bool>(false);
+    auto* cmd = user->add_subcommand("away", "Out of office: a delegate acts, signs and is told in the user's place");
+    cmd->add_option("name", *who, "User name")->required();
+    cmd->add_option("--from", *from, "First day away: 1405/10/01, ۱۴۰۵/۱۰/۰۱ or 2026-12-22");
+    cmd->add_option("--to", *to, "Last day away (the window ends by itself after it)");
+    cmd->add_option("--delegate", *delegate, "The user who stands in");
+    cmd->add_flag("--clear", *clear, "Back in the office: end the window now");
+    add_store_flags(cmd, *f, true);
+    cmd->callback([=, &exit_code] {
+      exit_code = guarded([&] {
+        Workspace ws(*f);
+        if (*clear) {
+          if (!ws.store->user_by_name(*who)) return report(no_user(*who));
+          ws.store->clear_absence(*who);
+          std::cout << *who << " is back; nobody stands in for them\n";
+          return 0;
+        }
+        if (from->empty() || to->empty() || delegate->empty()) {
+          throw Error(ErrorCode::kUsage, "give --from, --to and --delegate (or --clear)");
+        }
+        auto date = [](const std::string& text, const char* flag) {
+          auto d = parse_office_date(text);
+          if (!d) throw Error(ErrorCode::kUsage, std::string(flag) + " must be a date such as 1405/10/01 or 2026-12-22, not '" + text + "'");
+          return *d;
+        };
+        Absence a = ws.service->set_away(*ws.store, *who, date(*from, "--from"), date(*to, "--to"), *delegate);
+        const Calendar& calendar = ws.registry->calendar();
+        std::cout << *who << " is away from " << calendar.date_of(a.starts).to_string() << " to "
+                  << Date{calendar.date_of(a.ends).days - 1}.to_string() << "; " << a.delegate
+                  << " acts in their place\n";
         return 0;
       });
     });

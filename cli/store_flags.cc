@@ -50,6 +50,7 @@ WorkflowSet publish_workflows(const StoreFlags& flags, Storage& storage, Workflo
     throw Error(ErrorCode::kWorkflowsInvalid, "workflow definitions have errors");
   }
   registry.publish(storage, set.to_publish(), clock.now());
+  registry.set_office_calendar(set.office_calendar);
   return set;
 }
 

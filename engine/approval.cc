@@ -42,17 +42,19 @@ std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef&
     for (const auto& r : roles) list += (list.empty() ? "" : ", ") + r;
     return Refusal{RefusalCode::kRoleNotAllowed, "signing needs one of the roles: " + list, roles};
   }
+  // One slot per person per round: a delegate fills their own or the absent signer's,
+  // never both, and never two absent signers'.
   for (const auto& v : c.votes) {
-    if (v.user == actor.user) {
+    if (v.principal() == actor.principal() || v.user == actor.user) {
+      const std::string& who = v.principal() == actor.principal() ? actor.principal() : actor.user;
       return Refusal{RefusalCode::kAlreadyVoted,
-                     actor.user + " has already " + (v.approve ? "approved" : "rejected") +
-                         " in this round",
-                     {actor.user}};
+                     who + " has already " + (v.approve ? "approved" : "rejected") + " in this round",
+                     {who}};
     }
   }
-  if (actor.user == c.requester && !ap.allow_requester) {
+  if ((actor.principal() == c.requester || actor.user == c.requester) && !ap.allow_requester) {
     return Refusal{RefusalCode::kRequesterMayNotApprove,
-                   "the requester may not sign their own case", {actor.user}};
+                   "the requester may not sign their own case, in person or for someone else", {c.requester}};
   }
   if (!input.data.empty()) {
     return Refusal{RefusalCode::kFieldNotEditable, "signing changes no fields of the case",
@@ -80,6 +82,7 @@ Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor
   Vote vote;
   if (auto refusal = check_vote(c, ap, actor, approve, input, vote.role)) return *refusal;
   vote.user = actor.user;
+  vote.on_behalf_of = actor.on_behalf_of;
   vote.approve = approve;
   vote.at = now;
   vote.comment = input.comment;
@@ -99,7 +102,7 @@ Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor
     target = def_->find_state(ap.approved);
   }
   out.entry = HistoryEntry{now, actor.user, std::string(approve ? kApproveAction : kRejectAction),
-                           from, target ? target->name : from, input.comment, {}, ""};
+                           from, target ? target->name : from, input.comment, {}, "", actor.on_behalf_of};
   if (target) enter(out, *target, now);
   return out;
 }

@@ -20,7 +20,12 @@ inline constexpr std::string_view kRequesterRole = "requester";
 struct Actor {
   std::string user;
   std::vector<std::string> roles;
+  // Set when `user` acts as a delegate: the absent person whose place they take, and
+  // whose roles `roles` then are.
+  std::string on_behalf_of{};
   bool has_role(std::string_view role) const;
+  // Whose request, vote and slot this is: the absent person when acting for them.
+  const std::string& principal() const { return on_behalf_of.empty() ? user : on_behalf_of; }
   bool is_system() const { return user == kSystemUser && roles.empty(); }
   static Actor system() { return Actor{std::string(kSystemUser), {}}; }
 };
@@ -32,6 +37,8 @@ struct Vote {
   bool approve = true;
   Timestamp at;
   std::string comment;
+  std::string on_behalf_of{};  // the absent signer whose place `user` took
+  const std::string& principal() const { return on_behalf_of.empty() ? user : on_behalf_of; }
   bool operator==(const Vote&) const = default;
 };
 
@@ -60,6 +67,7 @@ struct HistoryEntry {
   std::string comment;
   std::vector<FieldChange> changes;
   std::string timer;  // the timer that acted, for system entries
+  std::string on_behalf_of{};  // the absent person a delegate acted for
 };
 
 // A timer to keep pending for the case. The key is unique within the case, so a new

@@ -115,8 +115,13 @@ namespace {
 // is held by the user who started the case), and the requester only where the action
 // names them or allows them.
 std::optional<Refusal> check_actor(const ActionDef& a, const CaseState& c, const Actor& actor) {
-  const bool is_requester = !c.requester.empty() && actor.user == c.requester;
+  const bool is_requester = !c.requester.empty() && actor.principal() == c.requester;
   const bool named = contains(a.roles, kRequesterRole);
+  // Nobody takes someone else's place on a case they started themselves.
+  if (!actor.on_behalf_of.empty() && actor.user == c.requester && !is_requester) {
+    return refuse(RefusalCode::kRequesterNotAllowed,
+                  actor.user + " started this case, so may not act on it for " + actor.on_behalf_of, {a.name});
+  }
   if (std::none_of(a.roles.begin(), a.roles.end(), [&](const std::string& r) {
         return r == kRequesterRole ? is_requester : actor.has_role(r);
       })) {
@@ -254,7 +259,7 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
 
   n.version += 1;
   out.entry = HistoryEntry{now, actor.user, a->name, from, target ? target->name : from,
-                           input.comment, std::move(changes), ""};
+                           input.comment, std::move(changes), "", actor.on_behalf_of};
   if (target) {
     enter(out, *target, now);
   } else {

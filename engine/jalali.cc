@@ -81,3 +81,52 @@ JalaliDate to_jalali(Date date) {
 }
 
 }  // namespace osic
+
+namespace osic {
+
+namespace {
+
+// The ASCII digit for a Persian (U+06F0..U+06F9) or Arabic-Indic (U+0660..U+0669) one,
+// given its two UTF-8 bytes; 0 when they are not a digit.
+char eastern_digit(unsigned char lead, unsigned char next) {
+  if (lead == 0xDB && next >= 0xB0 && next <= 0xB9) return static_cast<char>('0' + (next - 0xB0));
+  if (lead == 0xD9 && next >= 0xA0 && next <= 0xA9) return static_cast<char>('0' + (next - 0xA0));
+  return 0;
+}
+
+}  // namespace
+
+std::optional<Date> parse_office_date(std::string_view text) {
+  std::string latin;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      latin += static_cast<char>(c);
+      continue;
+    }
+    if (i + 1 >= text.size()) return std::nullopt;
+    char digit = eastern_digit(c, static_cast<unsigned char>(text[i + 1]));
+    if (!digit) return std::nullopt;
+    latin += digit;
+    ++i;
+  }
+  if (latin.find('-') != std::string::npos) return Date::parse(latin);
+  // YYYY/MM/DD, one or two digits for month and day.
+  int parts[3] = {0, 0, 0};
+  int part = 0, digits = 0;
+  for (char c : latin) {
+    if (c == '/') {
+      if (digits == 0 || ++part > 2) return std::nullopt;
+      digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (++digits > (part == 0 ? 4 : 2)) return std::nullopt;
+      parts[part] = parts[part] * 10 + (c - '0');
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (part != 2 || digits == 0 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1) return std::nullopt;
+  return from_jalali({parts[0], parts[1], parts[2]});
+}
+
+}  // namespace osic

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 
 #include "engine/value.h"
 
@@ -21,5 +22,10 @@ JalaliDate to_jalali(Date date);
 std::optional<Date> from_jalali(JalaliDate jalali);
 bool is_jalali_leap_year(int year);
 int jalali_month_length(int year, int month);
+
+// A date as people in the office write it: ISO 2027-03-21, or Solar Hijri 1406/01/01
+// with Latin, Persian (۱۴۰۶/۰۱/۰۱) or Arabic-Indic digits. nullopt for anything else,
+// or a day that does not exist.
+std::optional<Date> parse_office_date(std::string_view text);
 
 }  // namespace osic

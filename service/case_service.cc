@@ -91,7 +91,7 @@ CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vot
   const HistoryEntry& e = out.entry;
   CaseWrites w;
   w.history = HistoryRow{out.next.version, e.at, e.actor, e.action, e.from, e.to, e.comment,
-                         changes_to_json(e.changes).dump(), channel, e.timer};
+                         changes_to_json(e.changes).dump(), channel, e.timer, e.on_behalf_of};
   w.vote = out.vote;
   w.vote_round = vote_round;
   w.cancel_all_timers = cancel_all_timers;
@@ -213,11 +213,44 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
   return c;
 }
 
+// As the caller, or as delegate for someone away: the caller's own roles first; when
+// they do not allow the action, each person the caller stands in for, in name order.
+// The refusal reported is the most telling one: a specific reason over "not your role".
+Decision CaseService::decide(Storage& s, const Engine& engine, const StoredCase& c, const Actor& actor,
+                             const ActCommand& cmd, const ActionInput& input, Timestamp now) {
+  std::optional<Decision> first;
+  if (cmd.on_behalf_of.empty()) {
+    Decision d = engine.act(c.state, acting_actor(s, actor, c), cmd.action, input, now);
+    auto* r = std::get_if<Refusal>(&d);
+    if (!r || r->code != RefusalCode::kRoleNotAllowed) return d;
+    first = std::move(d);
+  }
+  bool named = false;
+  for (const Actor& delegate : standing_in_for(s, actor, c)) {
+    if (!cmd.on_behalf_of.empty() && delegate.on_behalf_of != cmd.on_behalf_of) continue;
+    named = true;
+    Decision d = engine.act(c.state, delegate, cmd.action, input, now);
+    auto* r = std::get_if<Refusal>(&d);
+    if (!r) return d;
+    if (!first || (r->code != RefusalCode::kRoleNotAllowed &&
+                   std::get<Refusal>(*first).code == RefusalCode::kRoleNotAllowed)) {
+      first = std::move(d);
+    }
+  }
+  if (!cmd.on_behalf_of.empty() && !named) {
+    throw Error(ErrorCode::kNotADelegate, actor.user + " does not stand in for " + cmd.on_behalf_of +
+                                              " now: their absence must name " + actor.user + " as delegate",
+                {cmd.on_behalf_of});
+  }
+  return std::move(*first);
+}
+
 Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const ActCommand& cmd, Timestamp now) {
   std::string fingerprint;
   if (!cmd.idempotency_key.empty()) {
     fingerprint = sha256_hex(json{{"case", cmd.case_id}, {"action", cmd.action}, {"data", cmd.data},
-                                  {"comment", cmd.comment}, {"expected", cmd.expected_version.value_or(-1)}}
+                                  {"comment", cmd.comment}, {"expected", cmd.expected_version.value_or(-1)},
+                                  {"on_behalf_of", cmd.on_behalf_of}}
                                  .dump());
     Result<StoredCase> earlier;
     if (replay(s, actor, cmd.idempotency_key, fingerprint, earlier)) return earlier;
@@ -233,7 +266,7 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   // Typed here, against this case's own version: no read before the transaction.
   check_length(cmd.comment, kMaxCommentBytes, "comment");
   ActionInput input{typed_input(cmd.data, engine->definition()), cmd.comment};
-  Decision d = engine->act(c.state, acting_actor(s, actor, c), cmd.action, input, now);
+  Decision d = decide(s, *engine, c, actor, cmd, input, now);
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
   Outcome& out = std::get<Outcome>(d);
   if (!save(s, c, round, out, *engine, cmd.channel, now)) return conflict(s.case_version(c.id));
@@ -369,6 +402,27 @@ std::string CaseService::unit_of_new_case(Storage& s, const Actor& actor, const 
 }
 
 ReadScope CaseService::read_scope(Storage& s, const Actor& actor) {
+  ReadScope scope = read_scope_in_person(s, actor);
+  if (scope.all) return scope;
+  // A delegate's lists include what the people they stand in for read by their roles.
+  const Timestamp now = clock_.now();
+  for (const auto& a : s.absences(now)) {
+    if (a.delegate != actor.user || !a.covers(now)) continue;
+    auto absent = s.user_by_name(a.user);
+    if (!absent || absent->disabled) continue;
+    ReadScope theirs = read_scope_in_person(s, absent->actor());
+    if (theirs.all) {
+      scope.all = true;
+      return scope;
+    }
+    scope.workflows.insert(scope.workflows.end(), theirs.workflows.begin(), theirs.workflows.end());
+    scope.states.insert(scope.states.end(), theirs.states.begin(), theirs.states.end());
+    scope.in_units.insert(scope.in_units.end(), theirs.in_units.begin(), theirs.in_units.end());
+  }
+  return scope;
+}
+
+ReadScope CaseService::read_scope_in_person(Storage& s, const Actor& actor) {
   ReadScope scope;
   scope.all = is_admin(actor);
   scope.user = actor.user;
@@ -410,6 +464,48 @@ ReadScope CaseService::read_scope(Storage& s, const Actor& actor) {
 }
 
 bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) {
+  if (can_read_in_person(s, actor, c)) return true;
+  // A delegate reads what the person they stand in for reads.
+  for (const auto& a : s.absences(clock_.now())) {
+    if (a.delegate != actor.user || !a.covers(clock_.now())) continue;
+    auto absent = s.user_by_name(a.user);
+    if (absent && !absent->disabled && can_read_in_person(s, absent->actor(), c)) return true;
+  }
+  return false;
+}
+
+std::vector<Actor> CaseService::standing_in_for(Storage& s, const Actor& actor, const StoredCase& c) {
+  std::vector<Actor> out;
+  const Timestamp now = clock_.now();
+  for (const auto& a : s.absences(now)) {
+    if (a.delegate != actor.user || !a.covers(now)) continue;
+    auto absent = s.user_by_name(a.user);
+    if (!absent || absent->disabled) continue;
+    Actor as = acting_actor(s, absent->actor(), c);
+    as.user = actor.user;
+    as.on_behalf_of = absent->name;
+    out.push_back(std::move(as));
+  }
+  return out;
+}
+
+Absence CaseService::set_away(Storage& s, const std::string& user, Date from, Date to, const std::string& delegate) {
+  const Calendar& calendar = registry_.calendar();
+  const Timestamp now = clock_.now();
+  if (!s.user_by_name(user)) throw Error(ErrorCode::kUserNotFound, "no user '" + user + "'", {user});
+  if (delegate == user) throw Error(ErrorCode::kBadAbsence, "a delegate must be someone else", {delegate});
+  auto other = s.user_by_name(delegate);
+  if (!other || other->disabled) {
+    throw Error(ErrorCode::kBadAbsence, "'" + delegate + "' is not an active user who could stand in", {delegate});
+  }
+  if (to < from) throw Error(ErrorCode::kBadAbsence, "the absence ends before it starts", {"to"});
+  Absence a{user, calendar.start_of_day(from), calendar.start_of_day(Date{to.days + 1}), delegate};
+  if (a.ends <= now) throw Error(ErrorCode::kBadAbsence, "that absence is already over", {"to"});
+  s.set_absence(a);
+  return a;
+}
+
+bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c) {
   if (is_admin(actor) || actor.is_system() || c.state.requester == actor.user) return true;
   const Definition& def = engine_of(s, c.workflow, c.workflow_version)->definition();
   Actor reader = projected(s, actor, c.unit, true);

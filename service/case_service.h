@@ -39,6 +39,9 @@ struct ActCommand {
   std::string idempotency_key;
   std::string channel = "api";
   std::optional<int64_t> expected_round{};  // refuse unless the case is still in this round
+  // Act as delegate for this person, who is away; empty: as oneself, or for whoever the
+  // caller stands in for when their own roles do not allow the action.
+  std::string on_behalf_of{};
 };
 
 // One write of a group commit.
@@ -85,6 +88,16 @@ class CaseService {
   Actor acting_actor(Storage& s, const Actor& actor, const StoredCase& c);
   // Units and the enabled people's roles, as stored now.
   Organisation organisation(Storage& s);
+  // The people `actor` stands in for now (their absence names `actor` as delegate), each
+  // as the actor the engine sees: `actor` with the absent person's roles on this case's
+  // unit and on_behalf_of set.
+  std::vector<Actor> standing_in_for(Storage& s, const Actor& actor, const StoredCase& c);
+
+  // Out of office (issue 10): `user` is away from the start of `from` to the end of
+  // `to` (office days) and `delegate` acts, signs and is told in their place. Error
+  // bad_absence for a window that has ended or runs backwards, a delegate who is the
+  // user, disabled or unknown; user_not_found for an unknown user.
+  Absence set_away(Storage& s, const std::string& user, Date from, Date to, const std::string& delegate);
 
   // Fires up to `limit` timers due now, oldest first, in one transaction: each timer's
   // effects commit with the mark that it fired, so none fires twice across crashes and
@@ -105,6 +118,8 @@ class CaseService {
   Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
   Result<StoredCase> act_in_tx(Storage& s, const Actor& actor, const ActCommand& command, Timestamp now);
   Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
+  Decision decide(Storage& s, const Engine& engine, const StoredCase& c, const Actor& actor, const ActCommand& cmd,
+                  const ActionInput& input, Timestamp now);
   // The case typed by its engine, with its current round's votes; nullopt if unknown.
   std::optional<StoredCase> load(Storage& s, int64_t id, int64_t* round = nullptr);
   // The unit a new case belongs to (see StartCommand::unit).
@@ -112,6 +127,8 @@ class CaseService {
   // `actor` projected onto `unit`, for acting (nearest holders) or for reading (any
   // holder at or above it); the organisation is read only when units are in play.
   Actor projected(Storage& s, const Actor& actor, const std::string& unit, bool reading);
+  bool can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c);
+  ReadScope read_scope_in_person(Storage& s, const Actor& actor);
   StoredCase typed(Storage& s, const CaseRow& row);
   // Writes the outcome for a case read at `read_version`; false when it changed meanwhile.
   bool save(Storage& s, const StoredCase& before, int64_t round, const Outcome& out,

@@ -12,7 +12,7 @@ json case_snapshot(const StoredCase& c) {
   json votes = json::array();
   for (const auto& v : c.state.votes) {
     votes.push_back({{"user", v.user}, {"role", v.role}, {"approve", v.approve},
-                     {"at", seconds_of(v.at)}, {"comment", v.comment}});
+                     {"at", seconds_of(v.at)}, {"comment", v.comment}, {"on_behalf_of", v.on_behalf_of}});
   }
   return {{"id", c.id}, {"workflow", c.workflow}, {"workflow_version", c.workflow_version},
           {"title", c.title}, {"state", c.state.state}, {"data", data_to_json(c.state.data)},
@@ -36,8 +36,8 @@ StoredCase case_from_snapshot(const json& j, const Definition& def) {
   c.created_at = timestamp_of(j.at("created_at"));
   c.updated_at = timestamp_of(j.at("updated_at"));
   for (const auto& v : j.at("votes")) {
-    c.state.votes.push_back(Vote{v.at("user"), v.at("role"), v.at("approve"),
-                                 timestamp_of(v.at("at")), v.at("comment")});
+    c.state.votes.push_back(Vote{v.at("user"), v.at("role"), v.at("approve"), timestamp_of(v.at("at")),
+                                 v.at("comment"), v.value("on_behalf_of", "")});
   }
   return c;
 }

@@ -31,6 +31,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kUnitRequired: return "unit_required";
     case ErrorCode::kUnitNotAllowed: return "unit_not_allowed";
     case ErrorCode::kBadAbsence: return "bad_absence";
+    case ErrorCode::kNotADelegate: return "not_a_delegate";
     case ErrorCode::kVersionConflict: return "version_conflict";
     case ErrorCode::kWriteConflict: return "write_conflict";
     case ErrorCode::kIdempotencyKeyReused: return "idempotency_key_reused";
@@ -85,6 +86,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUnitRequired: return 422;
     case ErrorCode::kUnitNotAllowed: return 422;
     case ErrorCode::kBadAbsence: return 400;
+    case ErrorCode::kNotADelegate: return 403;
     case ErrorCode::kVersionConflict: return 409;
     case ErrorCode::kWriteConflict: return 409;
     case ErrorCode::kIdempotencyKeyReused: return 422;
@@ -132,6 +134,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kUnitInUse:
     case ErrorCode::kUnitRequired:
     case ErrorCode::kUnitNotAllowed:
+    case ErrorCode::kNotADelegate:
     case ErrorCode::kVersionConflict:
     case ErrorCode::kWriteConflict:
     case ErrorCode::kIdempotencyKeyReused:

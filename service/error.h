@@ -43,6 +43,7 @@ enum class ErrorCode {
   kUnitRequired,      // the requester holds the start role in several units: name one
   kUnitNotAllowed,    // the unit named at start is not one of the requester's
   kBadAbsence,        // an out-of-office window that cannot be kept
+  kNotADelegate,      // on_behalf_of names someone the caller does not stand in for now
   kVersionConflict,
   kWriteConflict,
   kIdempotencyKeyReused,

@@ -78,6 +78,12 @@ class UserDirectory {
   virtual bool remove_user(const std::string& name) = 0;
   // A new token for the user (the old one stops working); nullopt when there is no such user.
   virtual std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) = 0;
+  // One window per user: a new one replaces the old. Checked by the service (the users
+  // exist, the delegate is someone else, the window is not empty).
+  virtual void set_absence(const Absence& absence) = 0;
+  virtual bool clear_absence(const std::string& user) = 0;
+  // Windows that have not ended by `now`.
+  virtual std::vector<Absence> absences(Timestamp now) = 0;
 };
 
 class UnitDirectory {

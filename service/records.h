@@ -16,7 +16,7 @@ struct User {
   std::string name;
   std::string email;
   std::vector<std::string> roles;
-  Timestamp created_at;
+  Timestamp created_at{};
   bool disabled = false;
   std::optional<Timestamp> token_expires{};
   std::string origin = "cli";  // who made the account: cli (an administrator), serve, demo
@@ -45,7 +45,7 @@ struct StoredCase {
   std::string title;
   std::string unit;  // empty: the university as a whole
   CaseState state;
-  Timestamp created_at;
+  Timestamp created_at{};
   Timestamp updated_at;
   int64_t round = 0;  // the history seq at which it entered its state: an approval round
 };
@@ -72,6 +72,17 @@ struct HistoryRow {
   std::string data_change;  // JSON object: field -> {"from", "to"}
   std::string channel;      // "cli", "api", "timer", "email-link"
   std::string timer;
+  std::string on_behalf_of{};  // the absent person a delegate acted for
+};
+
+// Out of office: from `starts` until `ends`, `delegate` acts, signs and is told in
+// `user`'s place.
+struct Absence {
+  std::string user;
+  Timestamp starts;
+  Timestamp ends;
+  std::string delegate;
+  bool covers(Timestamp at) const { return starts <= at && at < ends; }
 };
 
 struct TimerRow {
@@ -108,7 +119,7 @@ struct OutboxRow {
   std::string reason;
   std::string status;      // pending, sending (claimed), sent, failed
   int attempts = 0;
-  Timestamp created_at;
+  Timestamp created_at{};
   Timestamp next_attempt_at;
   std::string last_error;
   std::optional<Timestamp> sent_at;

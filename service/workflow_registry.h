@@ -26,6 +26,16 @@ class WorkflowRegistry {
  public:
   // `calendar` serves workflows published without one of their own.
   explicit WorkflowRegistry(const Calendar& calendar) : calendar_(calendar) {}
+  // The office's calendar: what "a day" means for absences and dates people enter
+  // (workflows/calendar.yaml once set; the default calendar until then).
+  const Calendar& calendar() const {
+    std::lock_guard lock(mutex_);
+    return office_ ? *office_ : calendar_;
+  }
+  void set_office_calendar(std::shared_ptr<const Calendar> calendar) {
+    std::lock_guard lock(mutex_);
+    office_ = std::move(calendar);
+  }
 
   // Records every workflow and makes it the current version.
   void publish(WorkflowSources& sources, const std::vector<WorkflowToPublish>& workflows, Timestamp now);
@@ -41,6 +51,7 @@ class WorkflowRegistry {
  private:
   const Calendar& calendar_;
   mutable std::mutex mutex_;
+  std::shared_ptr<const Calendar> office_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const Engine>> engines_;
   std::map<std::string, int> current_;
   // Each workflow's calendar, kept alive here because engines refer to it; older

@@ -163,6 +163,28 @@ TEST_F(CliStore, UnitsAreATreeThatRolesAndCasesArePlacedIn) {
   EXPECT_NE(in_use.out.find("unit 'physics' has 1 cases"), std::string::npos) << in_use.out;
 }
 
+// Issue 10: out of office from the command line, with Solar Hijri dates.
+TEST_F(CliStore, AwayNamesADelegateWhoActsInTheUsersPlace) {
+  ASSERT_EQ(osic("user add reza --email r@uni.ac.ir --roles legal " + db_).exit_code, 0);
+  CliRun bad = osic("user away hamid --from 1405/13/01 --to 1405/10/18 --delegate reza" + wf_ + " " + db_);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("--from must be a date"), std::string::npos) << bad.out;
+  CliRun self = osic("user away hamid --from 2026-11-01 --to 2099-01-01 --delegate hamid" + wf_ + " " + db_);
+  EXPECT_EQ(self.exit_code, 2);
+  EXPECT_NE(self.out.find("a delegate must be someone else"), std::string::npos) << self.out;
+  CliRun away = osic("user away hamid --from ۱۴۰۵/۰۸/۰۱ --to 2099-01-01 --delegate reza" + wf_ + " " + db_);
+  ASSERT_EQ(away.exit_code, 0) << away.out;
+  EXPECT_NE(away.out.find("hamid is away from 2026-10-23 to 2099-01-01; reza acts in their place"), std::string::npos)
+      << away.out;
+  ASSERT_EQ(osic("case start agreement --as sara --data '{\"partner\": \"KTH\", \"country\": \"SE\"}'" + wf_ + " " + db_).exit_code, 0);
+  ASSERT_EQ(osic("case act 1 submit --as sara" + wf_ + " " + db_).exit_code, 0);
+  CliRun accepted = osic("case act 1 accept --as reza --on-behalf-of hamid" + wf_ + " " + db_);
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.out;
+  CliRun history = osic("case history 1 --json " + db_);
+  EXPECT_NE(history.out.find("\"on_behalf_of\": \"hamid\""), std::string::npos) << history.out;
+  EXPECT_EQ(osic("user away hamid --clear" + wf_ + " " + db_).exit_code, 0);
+}
+
 TEST_F(CliStore, BadInputIsRefusedClearly) {
   CliRun bad_json = osic("case start agreement --as sara --data '{oops' " + wf_ + " " + db_);
   EXPECT_EQ(bad_json.exit_code, 2);

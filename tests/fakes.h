@@ -53,6 +53,7 @@ struct FakeTables {
   std::map<std::pair<std::string, std::string>, IdempotentAnswer> answers;
   std::vector<User> users;
   std::vector<Unit> units;
+  std::vector<Absence> absences;
   std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
   std::map<std::string, std::string> settings;
   std::map<std::pair<std::string, int>, std::string> workflows;
@@ -184,7 +185,7 @@ class FakeStorage : public Storage {
   bool has_acted(int64_t case_id, const std::string& user) override {
     auto lock = read("has_acted");
     for (const auto& h : t().history[case_id]) {
-      if (h.actor == user) return true;
+      if (h.actor == user || h.on_behalf_of == user) return true;
     }
     return false;
   }
@@ -289,6 +290,24 @@ class FakeStorage : public Storage {
     return user;
   }
 
+  void set_absence(const Absence& a) override {
+    auto lock = writing("set_absence");
+    std::erase_if(t().absences, [&](const Absence& x) { return x.user == a.user; });
+    t().absences.push_back(a);
+  }
+  bool clear_absence(const std::string& user) override {
+    auto lock = writing("clear_absence");
+    return std::erase_if(t().absences, [&](const Absence& x) { return x.user == user; }) > 0;
+  }
+  std::vector<Absence> absences(Timestamp now) override {
+    auto lock = read("absences");
+    std::vector<Absence> out;
+    for (const auto& a : t().absences) {
+      if (a.ends > now) out.push_back(a);
+    }
+    std::sort(out.begin(), out.end(), [](const Absence& x, const Absence& y) { return x.user < y.user; });
+    return out;
+  }
   std::vector<Unit> units() override {
     auto lock = read("units");
     return t().units;

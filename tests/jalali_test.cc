@@ -37,3 +37,22 @@ TEST(Jalali, RoundTripsEveryDayFrom1900To2100) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+TEST(OfficeDate, IsoAndSolarHijriInLatinPersianAndArabicDigits) {
+  EXPECT_EQ(parse_office_date("2027-03-21"), Date::parse("2027-03-21"));
+  EXPECT_EQ(parse_office_date("1406/01/01"), Date::parse("2027-03-21"));
+  EXPECT_EQ(parse_office_date("1406/1/1"), Date::parse("2027-03-21"));
+  EXPECT_EQ(parse_office_date("۱۴۰۶/۰۱/۰۱"), Date::parse("2027-03-21"));
+  EXPECT_EQ(parse_office_date("١٤٠٦/٠١/٠١"), Date::parse("2027-03-21"));
+  EXPECT_EQ(parse_office_date("1405/10/01"), Date::parse("2026-12-22"));
+  for (const char* bad : {"", "1406", "1406/13/01", "1406/07/31", "1406/01/01/01", "1406//01", "2027-02-30",
+                          "14060/01/01", "1406/001/01", "today", "۱۴۰۶/۰۱", "1406/01/01\xD9"}) {
+    EXPECT_FALSE(parse_office_date(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace osic

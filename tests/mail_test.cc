@@ -257,6 +257,37 @@ TEST_F(MailTest, ATravelRequestReachesOnlyTheRequestersOwnHead) {
   EXPECT_EQ(rcpts, std::set<std::string>{"pari@uni.ac.ir"});
 }
 
+// Issue 10: someone away is copied; their delegate is told too, with links that act in
+// their place.
+TEST_F(MailTest, TheDelegateOfSomeoneAwayGetsTheirMessageWithLinks) {
+  SmtpServer smtp(port_, dir_);
+  Storage& store = *office_.store;
+  store.add_user("dina", "dina@uni.ac.ir", {"dean"}, t0());
+  store.add_user("reza", "reza@uni.ac.ir", {"staff"}, t0());
+  office_.service.set_away(store, "dina", Date::from_sys(std::chrono::floor<std::chrono::days>(t0())),
+                           Date::from_sys(std::chrono::floor<std::chrono::days>(t0())) , "reza");
+  StoredCase c = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, c.id, "submit"));
+  ok_case(office_.act(kHamid, c.id, "accept"));
+  ok_case(office_.act(kLeila, c.id, "approve"));  // to dean_approval: the dean is asked to sign
+  MailSettings s = settings();
+  s.link_secret = std::string(40, 'k');
+  auto d = dispatcher(s);
+  d.run_once(t0());
+  std::string to_dina, to_reza;
+  for (const auto& m : smtp.messages()) {
+    if (m.find("X-RcptTo: dina@uni.ac.ir") != std::string::npos) to_dina = m;
+    if (m.find("X-RcptTo: reza@uni.ac.ir") != std::string::npos && m.find("/v1/links/") != std::string::npos) to_reza = m;
+  }
+  EXPECT_FALSE(to_dina.empty()) << "the dean is copied";
+  ASSERT_FALSE(to_reza.empty()) << "her delegate is asked, with links";
+  auto approve = to_reza.find("/v1/links/", to_reza.find("Approve: "));
+  std::string token = to_reza.substr(approve + 10, to_reza.find_first_of("\r\n", approve) - approve - 10);
+  auto claims = verify_link_token(s.link_secret, token, t0());
+  ASSERT_TRUE(std::holds_alternative<LinkClaims>(claims));
+  EXPECT_EQ(std::get<LinkClaims>(claims).user, "reza");
+}
+
 TEST_F(MailTest, StarttlsWithACertificateTheClientChecks) {
   std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
   run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "

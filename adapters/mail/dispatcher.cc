@@ -27,7 +27,8 @@ std::set<std::string> lines_of(const std::string& text) {
 // In an approval step, someone who has already signed (or declined) in this round is not
 // reminded of it: a deadline's reminder reaches only the signers still outstanding.
 bool signed_this_round(const StoredCase& c, const std::string& user) {
-  return std::any_of(c.state.votes.begin(), c.state.votes.end(), [&](const Vote& v) { return v.user == user; });
+  return std::any_of(c.state.votes.begin(), c.state.votes.end(),
+                     [&](const Vote& v) { return v.user == user || v.on_behalf_of == user; });
 }
 
 }  // namespace
@@ -78,6 +79,18 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
       if (match && service_.can_read(store, user.actor(), *c) && !signed_this_round(*c, user.name)) add(user);
     }
   }
+  // Someone away is still copied; their delegate gets the message too, with the links
+  // to act in their place.
+  const size_t addressed = recipients.size();
+  for (const auto& a : store.absences(now)) {
+    if (!a.covers(now)) continue;
+    bool away_is_addressed = std::any_of(recipients.begin(), recipients.begin() + addressed,
+                                         [&](const User& u) { return u.name == a.user; });
+    if (!away_is_addressed) continue;
+    for (const auto& user : users) {
+      if (user.name == a.delegate && !user.disabled && !signed_this_round(*c, user.name)) add(user);
+    }
+  }
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
@@ -90,7 +103,11 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
                         settings_.base_url + "/v1/cases/" + std::to_string(c->id), row.reason};
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
-      for (const auto& a : engine->available_actions(c->state, org.acting_in(user.actor(), c->unit))) {
+      std::vector<AvailableAction> actions = engine->available_actions(c->state, org.acting_in(user.actor(), c->unit));
+      for (const Actor& stand_in : service_.standing_in_for(store, user.actor(), *c)) {
+        for (auto& a : engine->available_actions(c->state, stand_in)) actions.push_back(std::move(a));
+      }
+      for (const auto& a : actions) {
         if (a.name != kApproveAction && a.name != kRejectAction) continue;
         LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round};
         std::string url = settings_.base_url + "/v1/links/" + make_link_token(settings_.link_secret, claims);

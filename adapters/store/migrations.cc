@@ -106,6 +106,15 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE cases ADD COLUMN unit TEXT NOT NULL DEFAULT ''",
            "CREATE INDEX cases_by_unit ON cases (unit, workflow, state, id)",
        }},
+      {9,
+       {
+           // Out of office: a delegate acts for the absent person, and history and votes
+           // record both.
+           "CREATE TABLE absences (user_name TEXT PRIMARY KEY, starts_at {bigint} NOT NULL,"
+           " ends_at {bigint} NOT NULL, delegate TEXT NOT NULL)",
+           "ALTER TABLE history ADD COLUMN on_behalf_of TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE votes ADD COLUMN on_behalf_of TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kAll;
 }

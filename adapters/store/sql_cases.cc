@@ -42,10 +42,10 @@ std::vector<Vote> SqlStorage::votes(int64_t case_id, int64_t round) {
     std::vector<Vote> out;
     Vote v;
     long long id = case_id, r = round, approve = 0, at = 0;
-    soci::statement st = (db_.session().prepare << "SELECT user_name, role, approve, at, comment FROM votes"
+    soci::statement st = (db_.session().prepare << "SELECT user_name, role, approve, at, comment, on_behalf_of FROM votes"
                                                    " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
                           soci::use(id), soci::use(r), soci::into(v.user), soci::into(v.role),
-                          soci::into(approve), soci::into(at), soci::into(v.comment));
+                          soci::into(approve), soci::into(at), soci::into(v.comment), soci::into(v.on_behalf_of));
     st.execute();
     while (st.fetch()) {
       v.approve = approve != 0;
@@ -110,10 +110,12 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
     h.changes = e.data_change;
     h.channel = e.channel;
     h.timer = e.timer;
+    h.on_behalf_of = e.on_behalf_of;
     h.insert_history.execute(true);
     if (w.vote) {
       h.round = w.vote_round;
       h.user = w.vote->user;
+      h.on_behalf_of = w.vote->on_behalf_of;
       h.role = w.vote->role;
       h.approve = w.vote->approve ? 1 : 0;
       h.at = seconds_of(w.vote->at);
@@ -148,11 +150,11 @@ std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, 
     long long id = case_id, seq = 0, at = 0, after = after_seq, n = limit;
     soci::statement st =
         (db_.session().prepare << "SELECT seq, at, actor, action, from_state, to_state, comment,"
-                                  " data_change, channel, timer FROM history WHERE case_id = :c AND seq > :a"
+                                  " data_change, channel, timer, on_behalf_of FROM history WHERE case_id = :c AND seq > :a"
                                   " ORDER BY seq LIMIT :n",
          soci::use(id), soci::use(after), soci::use(n), soci::into(seq), soci::into(at), soci::into(r.actor), soci::into(r.action),
          soci::into(r.from), soci::into(r.to), soci::into(r.comment), soci::into(r.data_change),
-         soci::into(r.channel), soci::into(r.timer));
+         soci::into(r.channel), soci::into(r.timer), soci::into(r.on_behalf_of));
     st.execute();
     while (st.fetch()) {
       r.seq = seq;
@@ -167,8 +169,8 @@ bool SqlStorage::has_acted(int64_t case_id, const std::string& user) {
   return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
     long long id = case_id, found = 0;
     soci::indicator ind = soci::i_null;
-    db_.session() << "SELECT 1 FROM history WHERE case_id = :c AND actor = :u LIMIT 1", soci::use(id),
-        soci::use(user), soci::into(found, ind);
+    db_.session() << "SELECT 1 FROM history WHERE case_id = :c AND (actor = :u OR on_behalf_of = :o) LIMIT 1",
+        soci::use(id), soci::use(user), soci::use(user), soci::into(found, ind);
     return ind == soci::i_ok;
   });
 }
@@ -181,7 +183,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     const bool scoped = filter.scope && !filter.scope->all;
     if (scoped) {
       where += " AND (requester = :ru OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id"
-               " AND h.actor = :hu)";
+               " AND (h.actor = :hu OR h.on_behalf_of = :ho))";
       for (size_t i = 0; i < filter.scope->workflows.size(); ++i) where += " OR workflow = :rw" + std::to_string(i);
       for (size_t i = 0; i < filter.scope->states.size(); ++i) {
         where += " OR (workflow = :aw" + std::to_string(i) + " AND state = :as" + std::to_string(i) + ")";
@@ -222,6 +224,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     st.exchange(soci::into(r.unit));
     st.exchange(soci::use(below));
     if (scoped) {
+      st.exchange(soci::use(filter.scope->user));
       st.exchange(soci::use(filter.scope->user));
       st.exchange(soci::use(filter.scope->user));
       for (const auto& w : filter.scope->workflows) st.exchange(soci::use(w));

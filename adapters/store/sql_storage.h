@@ -53,6 +53,9 @@ class SqlStorage : public Storage {
   bool set_roles(const std::string& name, const std::vector<std::string>& roles) override;
   bool remove_user(const std::string& name) override;
   std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) override;
+  void set_absence(const Absence& absence) override;
+  bool clear_absence(const std::string& user) override;
+  std::vector<Absence> absences(Timestamp now) override;
 
   // UnitDirectory
   std::vector<Unit> units() override;

@@ -1,5 +1,7 @@
-// Organisational units: the tree roles and cases are placed in.
+// Organisational units (the tree roles and cases are placed in) and absences (who acts
+// for whom while someone is away).
 #include "adapters/store/sql_storage.h"
+#include "service/case_snapshot.h"
 #include "service/organisation.h"
 
 namespace osic {
@@ -33,6 +35,45 @@ void SqlStorage::remove_unit(const std::string& name) {
     db_.session() << "SELECT COUNT(*) FROM cases WHERE unit = :u", soci::use(name), soci::into(cases);
     if (auto bad = unit_in_use(existing, users(), cases, name)) throw *bad;
     db_.session() << "DELETE FROM units WHERE name = :n", soci::use(name);
+  });
+}
+
+}  // namespace osic
+
+namespace osic {
+
+void SqlStorage::set_absence(const Absence& a) {
+  db_.guard("cannot record " + a.user + "'s absence", [&] {
+    long long from = seconds_of(a.starts), to = seconds_of(a.ends);
+    db_.session() << "DELETE FROM absences WHERE user_name = :u", soci::use(a.user);
+    db_.session() << "INSERT INTO absences (user_name, starts_at, ends_at, delegate) VALUES (:u, :f, :t, :d)",
+        soci::use(a.user), soci::use(from), soci::use(to), soci::use(a.delegate);
+  });
+}
+
+bool SqlStorage::clear_absence(const std::string& user) {
+  return db_.guard("cannot end " + user + "'s absence", [&] {
+    soci::statement st = (db_.session().prepare << "DELETE FROM absences WHERE user_name = :u", soci::use(user));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+  });
+}
+
+std::vector<Absence> SqlStorage::absences(Timestamp now) {
+  return db_.guard("cannot read absences", [&] {
+    std::vector<Absence> out;
+    Absence a;
+    long long from = 0, to = 0, cut = seconds_of(now);
+    soci::statement st = (db_.session().prepare << "SELECT user_name, starts_at, ends_at, delegate FROM absences"
+                                                   " WHERE ends_at > :n ORDER BY user_name",
+                          soci::use(cut), soci::into(a.user), soci::into(from), soci::into(to), soci::into(a.delegate));
+    st.execute();
+    while (st.fetch()) {
+      a.starts = timestamp_of(from);
+      a.ends = timestamp_of(to);
+      out.push_back(a);
+    }
+    return out;
   });
 }
 

@@ -1,0 +1,199 @@
+// Out of office and delegation (issue 10, part 5): in the window the delegate acts and
+// signs in the absent person's place, history and votes record both, a delegate never
+// fills two slots of one round, nobody stands in on a case they started, and the window
+// ends by itself. Through the case service and the in-process HTTP API, on fakes.
+#include <gtest/gtest.h>
+
+#include "adapters/workflow_files.h"
+#include "api/api.h"
+#include "fakes.h"
+#include "service/case_service.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using nlohmann::json;
+
+Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }  // a Monday
+Date day(const char* iso) { return *Date::parse(iso); }
+
+class Delegation : public ::testing::Test {
+ protected:
+  test::FakeDatabase db_;
+  test::FakeClock clock_{t0()};
+  WeekendCalendar calendar_;
+  WorkflowRegistry registry_{calendar_};
+  CaseService service_{registry_, clock_};
+  api::Metrics metrics_;
+  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
+  api::Api api_{service_, metrics_, writes_, std::string(40, 'k')};
+  test::FakeStorage s_{db_};
+  std::map<std::string, std::string> tokens_;
+
+  const Actor kNima{"nima", {"faculty@physics"}};
+  const Actor kAli{"ali", {"department_head@physics"}};
+  const Actor kReza{"reza", {"faculty@physics"}};
+
+  void SetUp() override {
+    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    ASSERT_TRUE(set.ok());
+    registry_.publish(s_, set.to_publish(), t0());
+    s_.add_unit({"physics", "", "گروه فیزیک", "Department of Physics"});
+    for (const Actor* a : {&kNima, &kAli, &kReza}) add(a->user, a->roles);
+    for (const char* c : {"c1", "c2", "c3"}) add(c, {"council"});
+    add("sara", {"staff"});
+  }
+  void add(const std::string& name, const std::vector<std::string>& roles) {
+    tokens_[name] = std::get<std::string>(s_.add_user(name, name + "@uni.ac.ir", roles, t0()));
+  }
+  template <class T>
+  T ok(Result<T> r) {
+    if (auto* e = std::get_if<Error>(&r)) {
+      ADD_FAILURE() << e->name() << ": " << e->message;
+      return {};
+    }
+    return std::get<T>(std::move(r));
+  }
+  ErrorCode code(Result<StoredCase> r) {
+    auto* e = std::get_if<Error>(&r);
+    return e ? e->code : ErrorCode::kCount;
+  }
+  Result<StoredCase> act(const Actor& who, int64_t id, const std::string& action, const std::string& for_whom = "") {
+    ActCommand cmd{id, action, nullptr, "a reason", std::nullopt, "", "test"};
+    cmd.on_behalf_of = for_whom;
+    return service_.act(s_, who, cmd);
+  }
+  StoredCase trip_of(const Actor& who) {
+    StartCommand start{"conference_travel", "ICHEP",
+                       {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},
+                       "", "test"};
+    StoredCase c = ok(service_.start(s_, who, start));
+    return ok(act(who, c.id, "submit"));
+  }
+  api::HttpResponse call(const std::string& method, const std::string& target, const std::string& user,
+                         const std::string& body = "") {
+    api::HttpRequest r;
+    r.method = method;
+    api::split_target(target, r);
+    r.headers["authorization"] = "Bearer " + tokens_.at(user);
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    r.body = body;
+    return api_.handle(r, &s_);
+  }
+};
+
+TEST_F(Delegation, TheDelegateActsInTheWindowAndHistoryRecordsBoth) {
+  StoredCase trip = trip_of(kNima);
+  EXPECT_EQ(code(act(kReza, trip.id, "approve")), ErrorCode::kCaseNotFound);  // not before the window
+  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
+  StoredCase approved = ok(act(kReza, trip.id, "approve"));
+  EXPECT_EQ(approved.state.state, "osic_review");
+  HistoryRow last = s_.history(trip.id).back();
+  EXPECT_EQ(last.actor, "reza");
+  EXPECT_EQ(last.on_behalf_of, "ali");
+  // Ali, back early, still sees the case he was represented on.
+  EXPECT_TRUE(service_.can_read(s_, kAli, ok(service_.get(s_, trip.id))));
+}
+
+TEST_F(Delegation, TheWindowEndsByItself) {
+  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-05"), "reza");
+  StoredCase trip = trip_of(kNima);
+  clock_.Set(test::at("2027-01-06T00:00:01Z"));  // the day after the last day away
+  EXPECT_EQ(code(act(kReza, trip.id, "approve")), ErrorCode::kCaseNotFound);
+  EXPECT_EQ(code(act(kReza, trip.id, "approve", "ali")), ErrorCode::kCaseNotFound);
+  EXPECT_EQ(ok(act(kAli, trip.id, "approve")).state.state, "osic_review");
+}
+
+TEST_F(Delegation, NobodyStandsInOnACaseTheyStarted) {
+  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-08"), "nima");
+  StoredCase trip = trip_of(kNima);
+  EXPECT_EQ(code(act(kNima, trip.id, "approve")), ErrorCode::kRequesterNotAllowed);
+  EXPECT_EQ(code(act(kNima, trip.id, "approve", "ali")), ErrorCode::kRequesterNotAllowed);
+  EXPECT_EQ(s_.history(trip.id).size(), 2u);
+}
+
+TEST_F(Delegation, ADelegateNeverFillsTwoSlotsOfOneRound) {
+  StartCommand start{"membership", "IAU", {{"organization", "IAU"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
+  StoredCase m = ok(service_.start(s_, Actor{"sara", {"staff"}}, start));
+  m = ok(act(Actor{"sara", {"staff"}}, m.id, "submit"));
+  ASSERT_EQ(m.state.state, "council_approval");
+  service_.set_away(s_, "c1", day("2027-01-04"), day("2027-01-08"), "c2");
+  ok(act(Actor{"c2", {"council"}}, m.id, "approve"));  // c2's own slot
+  EXPECT_EQ(code(act(Actor{"c2", {"council"}}, m.id, "approve", "c1")), ErrorCode::kAlreadyVoted);
+  StoredCase done = ok(act(Actor{"c3", {"council"}}, m.id, "approve"));  // quorum of two: c2 and c3
+  EXPECT_EQ(done.state.state, "active");
+}
+
+TEST_F(Delegation, VotesForSomeoneAwayCountInTheirSlotAndTheyCannotVoteAgain) {
+  StartCommand start{"membership", "IAU", {{"organization", "IAU"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
+  StoredCase m = ok(service_.start(s_, Actor{"sara", {"staff"}}, start));
+  ok(act(Actor{"sara", {"staff"}}, m.id, "submit"));
+  service_.set_away(s_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");  // reza is not on the council
+  StoredCase voted = ok(act(kReza, m.id, "approve"));
+  ASSERT_EQ(voted.state.votes.size(), 1u);
+  EXPECT_EQ(voted.state.votes[0].user, "reza");
+  EXPECT_EQ(voted.state.votes[0].on_behalf_of, "c1");
+  EXPECT_EQ(s_.votes(m.id, voted.round).at(0).on_behalf_of, "c1");
+  EXPECT_EQ(code(act(Actor{"c1", {"council"}}, m.id, "approve")), ErrorCode::kAlreadyVoted);
+}
+
+TEST_F(Delegation, NamingSomeoneYouDoNotStandInForIsRefused) {
+  StoredCase trip = trip_of(kNima);
+  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
+  EXPECT_EQ(code(act(Actor{"sara", {"staff"}}, trip.id, "approve", "ali")), ErrorCode::kNotADelegate);
+}
+
+TEST_F(Delegation, AWindowThatCannotBeKeptIsRefused) {
+  auto refused = [&](const std::string& user, const char* from, const char* to, const std::string& delegate) {
+    try {
+      service_.set_away(s_, user, day(from), day(to), delegate);
+    } catch (const Error& e) {
+      return e.code;
+    }
+    return ErrorCode::kCount;
+  };
+  EXPECT_EQ(refused("ali", "2027-01-04", "2027-01-08", "ali"), ErrorCode::kBadAbsence);
+  EXPECT_EQ(refused("ali", "2027-01-04", "2027-01-08", "ghost"), ErrorCode::kBadAbsence);
+  EXPECT_EQ(refused("ali", "2027-01-08", "2027-01-04", "reza"), ErrorCode::kBadAbsence);
+  EXPECT_EQ(refused("ali", "2026-12-01", "2026-12-31", "reza"), ErrorCode::kBadAbsence);  // already over
+  EXPECT_EQ(refused("ghost", "2027-01-04", "2027-01-08", "reza"), ErrorCode::kUserNotFound);
+  s_.set_disabled("reza", true);
+  EXPECT_EQ(refused("ali", "2027-01-04", "2027-01-08", "reza"), ErrorCode::kBadAbsence);
+}
+
+TEST_F(Delegation, PutMeAwayTakesSolarHijriDatesAndTheDelegateSeesWhatTheyMayDo) {
+  StoredCase trip = trip_of(kNima);
+  api::HttpResponse bad = call("PUT", "/v1/me/away", "ali", R"({"from": "1405/13/01", "to": "1405/10/18", "delegate": "reza"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  // 14 to 18 Dey 1405 is 4 to 8 January 2027.
+  api::HttpResponse put = call("PUT", "/v1/me/away", "ali", R"({"from": "۱۴۰۵/۱۰/۱۴", "to": "1405/10/18", "delegate": "reza"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  json away = json::parse(put.body)["away"];
+  EXPECT_EQ(away["from"], "2027-01-04");
+  EXPECT_EQ(away["to"], "2027-01-08");
+  EXPECT_EQ(away["delegate"], "reza");
+  EXPECT_EQ(json::parse(call("GET", "/v1/me/away", "ali").body)["away"]["delegate"], "reza");
+
+  api::HttpResponse shown = call("GET", "/v1/cases/" + std::to_string(trip.id), "reza");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  bool approve_for_ali = false;
+  json case_json = json::parse(shown.body);
+  for (const auto& a : case_json["available_actions"]) {
+    approve_for_ali = approve_for_ali || (a["name"] == "approve" && a.value("on_behalf_of", "") == "ali");
+  }
+  EXPECT_TRUE(approve_for_ali) << shown.body;
+  api::HttpResponse acted = call("POST", "/v1/cases/" + std::to_string(trip.id) + "/actions/approve", "reza",
+                                 R"({"on_behalf_of": "ali"})");
+  ASSERT_EQ(acted.status, 200) << acted.body;
+  json history = json::parse(call("GET", "/v1/cases/" + std::to_string(trip.id) + "/history", "reza").body);
+  EXPECT_EQ(history["items"].back()["actor"], "reza");
+  EXPECT_EQ(history["items"].back()["on_behalf_of"], "ali");
+
+  api::HttpResponse back = call("DELETE", "/v1/me/away", "ali");
+  EXPECT_EQ(back.status, 200) << back.body;
+  EXPECT_TRUE(json::parse(call("GET", "/v1/me/away", "ali").body)["away"].is_null()) << call("GET", "/v1/me/away", "ali").body;
+}
+
+}  // namespace
+}  // namespace osic
