@@ -49,7 +49,9 @@ HttpResponse json_response(int status, const json& body) {
 }
 
 HttpResponse error_response(const Error& e) {
-  return json_response(http_status(e.code), {{"error", {{"code", e.name()}, {"message", e.message}}}});
+  HttpResponse r = json_response(http_status(e.code), {{"error", {{"code", e.name()}, {"message", e.message}}}});
+  if (e.retry_after > 0) r.headers.push_back({"Retry-After", std::to_string(e.retry_after)});
+  return r;
 }
 
 json parse_body(const HttpRequest& request, bool required) {
@@ -135,8 +137,29 @@ void Api::authenticate(const Route& route, Call& call) {
       if (auth.size() <= 7 || ::strncasecmp(auth.c_str(), "Bearer ", 7) != 0) {
         throw Error(ErrorCode::kUnauthenticated, "send Authorization: Bearer <token>");
       }
+      const std::string& from = call.request.remote_address;
+      const auto now = std::chrono::steady_clock::now();
+      if (long wait = bad_tokens_.wait_for(from, now)) {
+        // Blocked: only tokens known good a moment ago pass (colleagues behind the same
+        // address keep working); nothing else reaches the database.
+        call.user = cached_user(auth.substr(7));
+        if (call.user) return;
+        Error e(ErrorCode::kTooManyAttempts, "too many bad tokens from this address; try again in " +
+                                                 std::to_string(wait) + " s");
+        e.retry_after = wait;
+        throw e;
+      }
       call.user = user_by_token(call.store(), auth.substr(7));
-      if (!call.user) throw Error(ErrorCode::kUnauthenticated, "the token is not valid");
+      if (!call.user) {
+        int failures = bad_tokens_.failed(from, now);
+        // Logged, without the token; after the limit once per window, not per request.
+        if (failures <= 10) {
+          std::cerr << "osic: a bad bearer token from " << (from.empty() ? "(in process)" : from) << " ("
+                    << failures << (failures == 10 ? " this minute; refusing it for the rest of the minute)" : " this minute)")
+                    << "\n";
+        }
+        throw Error(ErrorCode::kUnauthenticated, "the token is not valid");
+      }
       return;
     }
     case Auth::kSession:
@@ -158,14 +181,18 @@ void Api::authenticate(const Route& route, Call& call) {
   throw Error(ErrorCode::kUnauthenticated, "this endpoint cannot be called");
 }
 
+std::optional<User> Api::cached_user(const std::string& token) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(users_mutex_);
+  auto it = users_.find(sha256_hex(token));
+  if (it != users_.end() && now - it->second.second < std::chrono::seconds(5)) return it->second.first;
+  return std::nullopt;
+}
+
 std::optional<User> Api::user_by_token(Storage& storage, const std::string& token) {
   const auto now = std::chrono::steady_clock::now();
   const std::string key = sha256_hex(token);
-  {
-    std::lock_guard lock(users_mutex_);
-    auto it = users_.find(key);
-    if (it != users_.end() && now - it->second.second < std::chrono::seconds(5)) return it->second.first;
-  }
+  if (auto cached = cached_user(token)) return cached;
   auto user = storage.user_by_token(token, service_.clock().now());
   std::lock_guard lock(users_mutex_);
   if (users_.size() > 10000) users_.clear();  // bounded: a flood of bad tokens cannot grow it

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "adapters/mail/links.h"
+#include "api/attempt_limiter.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/router.h"
@@ -73,6 +74,7 @@ class Api {
   // Establishes who is calling, by the route's policy; throws Error when it cannot.
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(Storage& storage, const std::string& token);
+  std::optional<User> cached_user(const std::string& token);  // a token known good within 5 s
   StoredCase unwrap(Result<StoredCase> result);  // throws the Error on failure
   struct LinkedCase {
     StoredCase c;
@@ -88,6 +90,8 @@ class Api {
   std::string link_secret_;
   // Tokens seen in the last few seconds, by hash: most requests then need no lookup.
   // Short-lived so that a removed user or changed roles take effect quickly.
+  // Ten bad tokens a minute from one address, then 429 until the minute is over.
+  AttemptLimiter bad_tokens_{10, std::chrono::seconds(60)};
   std::mutex users_mutex_;
   std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };

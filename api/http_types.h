@@ -14,6 +14,7 @@ struct HttpRequest {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  std::string remote_address;  // the peer's IP address; empty in process
 
   std::string header(const std::string& name) const {
     auto it = headers.find(name);

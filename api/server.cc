@@ -103,6 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
     split_target(std::string(req.target()), request);
     for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
     request.body = std::move(req.body());
+    request.remote_address = address_;
     started_ = std::chrono::steady_clock::now();
     method_ = request.method;
     ++server_.in_flight;

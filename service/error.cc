@@ -32,6 +32,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kUnitNotAllowed: return "unit_not_allowed";
     case ErrorCode::kBadAbsence: return "bad_absence";
     case ErrorCode::kNotADelegate: return "not_a_delegate";
+    case ErrorCode::kTooManyAttempts: return "too_many_attempts";
     case ErrorCode::kVersionConflict: return "version_conflict";
     case ErrorCode::kWriteConflict: return "write_conflict";
     case ErrorCode::kIdempotencyKeyReused: return "idempotency_key_reused";
@@ -87,6 +88,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUnitNotAllowed: return 422;
     case ErrorCode::kBadAbsence: return 400;
     case ErrorCode::kNotADelegate: return 403;
+    case ErrorCode::kTooManyAttempts: return 429;
     case ErrorCode::kVersionConflict: return 409;
     case ErrorCode::kWriteConflict: return 409;
     case ErrorCode::kIdempotencyKeyReused: return 422;
@@ -165,6 +167,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kFileUnreadable:
       return 2;  // what was asked cannot be understood
     case ErrorCode::kBusy:
+    case ErrorCode::kTooManyAttempts:
     case ErrorCode::kDatabaseUnavailable:
     case ErrorCode::kInternal:
       return 2;  // the machine could not do it now; nothing was changed

@@ -43,7 +43,8 @@ enum class ErrorCode {
   kUnitRequired,      // the requester holds the start role in several units: name one
   kUnitNotAllowed,    // the unit named at start is not one of the requester's
   kBadAbsence,        // an out-of-office window that cannot be kept
-  kNotADelegate,      // on_behalf_of names someone the caller does not stand in for now
+  kNotADelegate,
+  kTooManyAttempts,   // failed attempts from one address or for one user: slowed down      // on_behalf_of names someone the caller does not stand in for now
   kVersionConflict,
   kWriteConflict,
   kIdempotencyKeyReused,
@@ -93,6 +94,7 @@ class Error : public std::exception {
   std::string message;                // a sentence a person can act on, safe to show
   std::vector<std::string> subjects;  // the fields, roles or keys concerned
   int64_t current_version = 0;        // with kVersionConflict
+  long retry_after = 0;               // seconds, with kTooManyAttempts
   std::string detail;                 // for the log only (a database's own message)
 };
 

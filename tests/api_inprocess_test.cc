@@ -151,3 +151,44 @@ TEST(Router, AWildcardTakesTheRestOfThePath) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 16: failed bearer tokens are logged and slowed down, per address.
+TEST_F(ApiInProcess, BadTokensFromOneAddressAreSlowedWhileColleaguesKeepWorking) {
+  auto from = [&](const std::string& address, const std::string& token) {
+    api::HttpRequest r;
+    r.method = "GET";
+    api::split_target("/v1/workflows", r);
+    r.headers["authorization"] = "Bearer " + token;
+    r.remote_address = address;
+    return api_.handle(r, &storage_);
+  };
+  EXPECT_EQ(from("127.0.0.2", staff_).status, 200);  // sara's token is now known good
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(from("127.0.0.2", "guess-" + std::to_string(i)).status, 401);
+  api::HttpResponse slowed = from("127.0.0.2", "guess-10");
+  EXPECT_EQ(slowed.status, 429);
+  EXPECT_EQ(code_of(slowed), "too_many_attempts");
+  bool retry_after = false;
+  for (const auto& [name, value] : slowed.headers) retry_after = retry_after || (name == "Retry-After" && std::stoi(value) > 0);
+  EXPECT_TRUE(retry_after);
+  EXPECT_EQ(from("127.0.0.2", staff_).status, 200);  // a colleague behind the same address
+  EXPECT_EQ(from("127.0.0.3", "guess-11").status, 401);  // another address is not affected
+}
+
+TEST(AttemptLimiter, RefusesAfterTheLimitUntilTheWindowHasPassed) {
+  api::AttemptLimiter limiter(3, std::chrono::seconds(60));
+  auto t = api::AttemptLimiter::Clock::time_point{} + std::chrono::hours(1);
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(limiter.wait_for("a", t), 0);
+    EXPECT_EQ(limiter.failed("a", t), i);
+  }
+  EXPECT_EQ(limiter.wait_for("a", t + std::chrono::seconds(1)), 59);
+  EXPECT_EQ(limiter.wait_for("b", t), 0);
+  EXPECT_EQ(limiter.wait_for("a", t + std::chrono::seconds(60)), 0);
+  EXPECT_EQ(limiter.failed("a", t + std::chrono::seconds(61)), 1);  // a new window
+}
+
+}  // namespace
+}  // namespace osic
