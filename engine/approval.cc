@@ -1,7 +1,11 @@
 // Multi-signer approval steps. Each entry of `signers` is a slot for one distinct user
-// with that role; an approval fills the first open slot the signer's roles fit. A user
-// votes once per round; a single rejection decides the step.
+// with that role. A vote does not take a slot when it is cast: it records every signer
+// role its voter holds, and slots are assigned to approvals by a maximum matching. So a
+// voter holding two signer roles never blocks the slot someone else could fill: any
+// round that could be completed stays completable. A user votes once per round; a
+// single rejection decides the step.
 #include <algorithm>
+#include <functional>
 
 #include "engine/engine.h"
 
@@ -9,19 +13,47 @@ namespace osic {
 
 namespace {
 
-// Which slots of `signers` approvals have filled; counted by index, without copying.
-std::vector<bool> filled_slots(const ApprovalDef& ap, const std::vector<Vote>& votes) {
-  std::vector<bool> filled(ap.signers.size(), false);
-  for (const auto& v : votes) {
-    if (!v.approve) continue;
-    for (size_t i = 0; i < ap.signers.size(); ++i) {
-      if (!filled[i] && ap.signers[i] == v.role) {
-        filled[i] = true;
-        break;
+// A vote's roles: the signer roles its voter held, comma-separated.
+std::vector<std::string> roles_of(const Vote& v) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = v.role.find(',', start);
+    out.push_back(v.role.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// For each slot, the index of the approval assigned to it or -1: as many slots filled
+// as the approvals allow (augmenting paths; a round has a handful of slots).
+std::vector<int> assign_slots(const ApprovalDef& ap, const std::vector<Vote>& votes) {
+  std::vector<int> slot_of_vote(votes.size(), -1), vote_in_slot(ap.signers.size(), -1);
+  std::vector<std::vector<std::string>> roles(votes.size());
+  for (size_t v = 0; v < votes.size(); ++v) roles[v] = roles_of(votes[v]);
+  std::vector<bool> seen;
+  std::function<bool(size_t)> place = [&](size_t v) {
+    for (size_t slot = 0; slot < ap.signers.size(); ++slot) {
+      if (seen[slot] || std::find(roles[v].begin(), roles[v].end(), ap.signers[slot]) == roles[v].end()) continue;
+      seen[slot] = true;
+      if (vote_in_slot[slot] < 0 || place(static_cast<size_t>(vote_in_slot[slot]))) {
+        vote_in_slot[slot] = static_cast<int>(v);
+        slot_of_vote[v] = static_cast<int>(slot);
+        return true;
       }
     }
+    return false;
+  };
+  for (size_t v = 0; v < votes.size(); ++v) {
+    if (!votes[v].approve) continue;
+    seen.assign(ap.signers.size(), false);
+    place(v);
   }
-  return filled;
+  return vote_in_slot;
+}
+
+int filled_count(const std::vector<int>& slots) {
+  return static_cast<int>(std::count_if(slots.begin(), slots.end(), [](int v) { return v >= 0; }));
 }
 
 }  // namespace
@@ -60,19 +92,24 @@ std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef&
     return Refusal{RefusalCode::kFieldNotEditable, "signing changes no fields of the case",
                    {input.data.begin()->first}};
   }
-  std::vector<bool> filled = filled_slots(ap, c.votes);
-  const std::string* open = nullptr;
-  for (size_t i = 0; i < ap.signers.size() && !open; ++i) {
-    if (!filled[i] && actor.has_role(ap.signers[i])) open = &ap.signers[i];
+  // The signer roles the actor holds, recorded with the vote; slots are assigned later.
+  std::string held;
+  for (const auto& r : ap.signers) {
+    if (actor.has_role(r) && ("," + held + ",").find("," + r + ",") == std::string::npos) {
+      held += (held.empty() ? "" : ",") + r;
+    }
   }
-  if (approve && !open) {
+  std::vector<Vote> with = c.votes;
+  with.push_back(Vote{actor.user, held, true, {}, {}});
+  const bool adds = filled_count(assign_slots(ap, with)) > filled_count(assign_slots(ap, c.votes));
+  if (approve && !adds) {
     return Refusal{RefusalCode::kNotAvailable, "every signature your roles can give is already in",
                    {std::string(kApproveAction)}};
   }
   if (!approve && ap.reject_comment_required && input.comment.empty()) {
     return Refusal{RefusalCode::kCommentRequired, "a rejection needs a comment", {"comment"}};
   }
-  slot = open ? *open : *any_role;
+  slot = held;
   return std::nullopt;
 }
 
@@ -93,8 +130,7 @@ Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor
   out.next.version += 1;
   out.next.votes.push_back(vote);
   out.vote = std::move(vote);
-  int approvals = static_cast<int>(std::count_if(out.next.votes.begin(), out.next.votes.end(),
-                                                 [](const Vote& v) { return v.approve; }));
+  int approvals = filled_count(assign_slots(ap, out.next.votes));
   const StateDef* target = nullptr;
   if (!approve) {
     target = def_->find_state(ap.rejected);
@@ -113,13 +149,19 @@ std::optional<ApprovalStatus> Engine::approval_status(const CaseState& c) const 
   ApprovalStatus status;
   status.policy = s->approval->policy;
   status.needed = s->approval->needed();
-  for (const auto& v : c.votes) {
-    if (v.approve) status.signed_by.push_back(v);
+  // Each approval shown with the slot the matching gives it.
+  std::vector<int> slots = assign_slots(*s->approval, c.votes);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (slots[i] < 0) continue;
+    Vote v = c.votes[static_cast<size_t>(slots[i])];
+    v.role = s->approval->signers[i];
+    status.signed_by.push_back(std::move(v));
   }
+  std::sort(status.signed_by.begin(), status.signed_by.end(),
+            [](const Vote& a, const Vote& b) { return a.at < b.at || (a.at == b.at && a.user < b.user); });
   if (static_cast<int>(status.signed_by.size()) < status.needed) {
-    std::vector<bool> filled = filled_slots(*s->approval, c.votes);
-    for (size_t i = 0; i < filled.size(); ++i) {
-      if (!filled[i]) status.outstanding.push_back(s->approval->signers[i]);
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (slots[i] < 0) status.outstanding.push_back(s->approval->signers[i]);
     }
   }
   return status;

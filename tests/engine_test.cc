@@ -296,6 +296,29 @@ TEST_F(EngineTest, AllPolicyNeedsEverySignerAndOneRejectionDecides) {
   EXPECT_EQ(rejected.notifications[0].notify->to[0].kind, Recipient::Kind::kRequester);
 }
 
+// Issue 16: a signer holding two signer roles took the first slot greedily, so the VP
+// slot stayed open with nobody left who could fill it. Slots are now matched to votes.
+TEST_F(EngineTest, ASignerWithTwoRolesNeverBlocksASlotSomeoneElseCouldFill) {
+  CaseState c = ok(engine_.act(in_review(5000), head_, "accept", {}, at("2027-01-05"))).next;
+  ASSERT_EQ(c.state, "sign");
+  Actor both = user("bahram", {"dean", "vp"}), dean = user("dina", {"dean"}), dean2 = user("dara", {"dean"});
+  Outcome first = ok(engine_.act(c, both, "approve", {}, at("2027-01-06")));
+  EXPECT_EQ(first.next.state, "sign");
+  auto status = engine_.approval_status(first.next);
+  EXPECT_EQ(status->signed_by.size(), 1u);
+  EXPECT_EQ(status->outstanding.size(), 1u);
+  // The dean signs next: bahram counts as the VP, and the step is complete.
+  Outcome done = ok(engine_.act(first.next, dean, "approve", {}, at("2027-01-07")));
+  EXPECT_EQ(done.next.state, "done");
+  // A dean first, then bahram: he fills the VP slot.
+  CaseState dean_first = ok(engine_.act(c, dean, "approve", {}, at("2027-01-06"))).next;
+  EXPECT_EQ(engine_.approval_status(dean_first)->outstanding, std::vector<std::string>{"vp"});
+  EXPECT_EQ(refused(engine_.act(dean_first, dean2, "approve", {}, at("2027-01-06"))).code, RefusalCode::kNotAvailable);
+  EXPECT_EQ(ok(engine_.act(dean_first, both, "approve", {}, at("2027-01-07"))).next.state, "done");
+  // Any dean completes it after bahram: dara is the dean, bahram the VP.
+  EXPECT_EQ(ok(engine_.act(first.next, dean2, "approve", {}, at("2027-01-07"))).next.state, "done");
+}
+
 TEST_F(EngineTest, QuorumCountsDistinctSignersAndTheRequesterMayNotSign) {
   CaseState c = ok(engine_.act(in_review(10), head_, "accept", {}, at("2027-01-05"))).next;
   ASSERT_EQ(c.state, "quick");
