@@ -165,7 +165,29 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
       {"limit out of range", "GET", "/v1/cases?limit=0", "staff", "", "application/json", {}, 400, "bad_request"},
       {"headers over 16 KiB", "GET", "/v1/cases", "staff", "", "application/json", {{"X-Padding", std::string(20000, 'h')}}, 431, "headers_too_large"},
       {"bad graph format", "GET", "/v1/workflows/agreement/graph?format=png", "staff", "", "application/json", {}, 400, "bad_request"},
+      {"unknown workflow's graph", "GET", "/v1/workflows/treaty/graph", "staff", "", "application/json", {}, 404, "workflow_not_found"},
+      {"not a bearer token", "GET", "/v1/cases", "", "", "application/json", {{"Authorization", "Basic c2FyYTpzZWNyZXQ="}}, 401, "unauthenticated"},
+      {"an empty bearer token", "GET", "/v1/cases", "", "", "application/json", {{"Authorization", "Bearer "}}, 401, "unauthenticated"},
+      {"invalid UTF-8 in a query", "GET", "/v1/cases?q=%FF", "staff", "", "application/json", {}, 400, "invalid_utf8"},
+      {"invalid UTF-8 in a title", "POST", "/v1/cases", "staff", "{\"workflow\": \"agreement\", \"title\": \"\xFF\"}", "application/json", {}, 400, "invalid_utf8"},
+      {"data not an object", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": [1, 2]})", "application/json", {}, 400, "bad_request"},
+      {"unit not a string", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "unit": 7})", "application/json", {}, 400, "bad_request"},
+      {"a unit that does not exist", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "unit": "atlantis", "data": {"partner": "X", "country": "Y"}})", "application/json", {}, 404, "unit_not_found"},
+      {"title over 1,000 bytes", "POST", "/v1/cases", "staff", R"({"workflow": "agreement", "title": ")" + std::string(1001, 't') + R"(", "data": {"partner": "X", "country": "Y"}})", "application/json", {}, 400, "invalid_data"},
+      {"NUL in a comment", "POST", c + "/actions/submit", "staff", R"({"comment": "a\u0000b"})", "application/json", {}, 400, "invalid_data"},
+      {"comment not a string", "POST", c + "/actions/submit", "staff", R"({"comment": ["x"]})", "application/json", {}, 400, "bad_request"},
+      {"expected_version not a number", "POST", c + "/actions/submit", "staff", R"({"expected_version": "3"})", "application/json", {}, 400, "bad_request"},
+      {"a field the action may not edit", "POST", c + "/actions/submit", "staff", R"({"data": {"signed_on": "2027-01-01"}})", "application/json", {}, 422, "field_not_editable"},
+      {"standing in for nobody", "POST", c + "/actions/submit", "dean", R"({"on_behalf_of": "staff"})", "application/json", {}, 403, "not_a_delegate"},
+      {"history limit too large", "GET", c + "/history?limit=5000", "staff", "", "application/json", {}, 400, "bad_request"},
+      {"history of an unknown case", "GET", "/v1/cases/99999/history", "staff", "", "application/json", {}, 404, "case_not_found"},
+      {"outbox for someone not an admin", "GET", "/v1/outbox", "staff", "", "application/json", {}, 403, "role_not_allowed"},
+      {"away without a delegate", "PUT", "/v1/me/away", "staff", R"({"from": "1405/10/01", "to": "1405/10/05"})", "application/json", {}, 400, "bad_request"},
+      {"away on a day that does not exist", "PUT", "/v1/me/away", "staff", R"({"from": "1405/07/31", "to": "1405/08/05", "delegate": "dean"})", "application/json", {}, 400, "bad_absence"},
+      {"away with oneself as delegate", "PUT", "/v1/me/away", "staff", R"({"from": "2026-11-01", "to": "2099-01-01", "delegate": "staff"})", "application/json", {}, 400, "bad_absence"},
+      {"an unknown workflow", "GET", "/v1/workflows/treaty", "staff", "", "application/json", {}, 404, "workflow_not_found"},
   };
+  ASSERT_GE(std::size(cases), 40u);
   for (const auto& tc : cases) {
     std::string token = tc.user.empty() ? "" : tok(tc.user);
     HttpResult r = http(port(), tc.method, tc.target, token, tc.body, tc.headers, tc.content_type);
@@ -198,6 +220,41 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
   EXPECT_EQ(guard.error_code(), "guard_failed");
   EXPECT_EQ(guard.json()["error"]["message"], "condition not met: expires_on > signed_on");
   // The server is still fine after all that.
+  EXPECT_EQ(http(port(), "GET", "/healthz").status, 200);
+}
+
+// Issue 16: hostile requests by the hundred thousand leave the server answering, every
+// one with its status, and its memory flat.
+TEST_F(ApiTest, AHundredThousandBadRequestsLeaveTheServerAliveAndItsMemoryFlat) {
+  int64_t id = start_agreement();
+  const std::string c = "/v1/cases/" + std::to_string(id), staff = tok("staff");
+  std::vector<test::FloodRequest> hostile = {
+      {"GET", "/v1/cases", "", "", 401},
+      {"GET", "/v1/nothing/" + std::string(300, 'n'), staff, "", 404},
+      {"DELETE", c, staff, "", 405},
+      {"FROBNICATE", c, staff, "", 501},
+      {"GET", "/v1/cases/99999", staff, "", 404},
+      {"POST", "/v1/cases", staff, "{oops", 400},
+      {"POST", "/v1/cases", staff, std::string(64, '[') + std::string(64, ']'), 400},
+      {"POST", "/v1/cases", staff, R"({"workflow": "treaty"})", 404},
+      {"POST", "/v1/cases", staff, R"({"workflow": "agreement", "data": {"budget": "lots"}})", 400},
+      {"POST", "/v1/cases", staff, "{\"workflow\": \"agreement\", \"title\": \"\xFF\"}", 400},
+      {"GET", "/v1/cases?q=%FF%FE", staff, "", 400},
+      {"GET", "/v1/cases?cursor=abc", staff, "", 400},
+      {"POST", c + "/actions/teleport", staff, "", 404},
+      {"POST", c + "/actions/accept", staff, "", 409},
+      {"GET", c + "/history?limit=0", staff, "", 400},
+      {"PUT", "/v1/me/away", staff, R"({"from": "x", "to": "y", "delegate": "dean"})", 400},
+  };
+  for (const auto& h : hostile) EXPECT_EQ(test::flood(port(), {h}, 1), 0) << h.method << " " << h.target;
+  const pid_t pid = server_.pid();
+  ASSERT_EQ(test::flood(port(), hostile, 10000), 0);  // warm: caches, pools, allocator arenas
+  const long before = test::resident_kib(pid);
+  ASSERT_EQ(test::flood(port(), hostile, 90000), 0);
+  const long after = test::resident_kib(pid);
+  std::printf("server memory: %ld KiB after 10,000 bad requests, %ld KiB after 100,000\n", before, after);
+  EXPECT_LT(after - before, 8 * 1024) << "the server grew by " << (after - before) << " KiB";
+  EXPECT_EQ(http(port(), "GET", c, staff).status, 200);
   EXPECT_EQ(http(port(), "GET", "/healthz").status, 200);
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include <poll.h>
 #include <signal.h>
@@ -66,6 +67,43 @@ std::vector<int> open_silent_connections(int port, int n) {
     fds.push_back(s.release());
   }
   return fds;
+}
+
+int flood(int port, const std::vector<FloodRequest>& requests, int total) {
+  net::io_context ioc;
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  int wrong = 0;
+  for (int i = 0; i < total; ++i) {
+    const FloodRequest& f = requests[static_cast<size_t>(i) % requests.size()];
+    if (!stream) {
+      stream.emplace(ioc);
+      stream->connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+      buffer.clear();
+    }
+    http_ns::request<http_ns::string_body> req{http_ns::string_to_verb(f.method), f.target, 11};
+    if (req.method() == http_ns::verb::unknown) req.method_string(f.method);
+    req.set(http_ns::field::host, "127.0.0.1");
+    if (!f.token.empty()) req.set(http_ns::field::authorization, "Bearer " + f.token);
+    if (!f.body.empty()) req.set(http_ns::field::content_type, "application/json");
+    req.body() = f.body;
+    req.prepare_payload();
+    beast::error_code ec;
+    http_ns::write(*stream, req, ec);
+    http_ns::response<http_ns::string_body> res;
+    if (!ec) http_ns::read(*stream, buffer, res, ec);
+    if (ec || static_cast<int>(res.result_int()) != f.status) ++wrong;
+    if (ec || !res.keep_alive()) stream.reset();
+  }
+  return wrong;
+}
+
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
 }
 
 ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra) {

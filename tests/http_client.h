@@ -33,6 +33,18 @@ HttpResult http(int port, const std::string& method, const std::string& target,
 // returned descriptors when done.
 std::vector<int> open_silent_connections(int port, int n);
 
+// One request to send again and again, with the status it must get.
+struct FloodRequest {
+  std::string method, target, token, body;
+  int status = 0;
+};
+// Sends `total` requests, cycling through `requests`, on one keep-alive connection
+// (reconnecting whenever the server closes it); returns how many got another status.
+int flood(int port, const std::vector<FloodRequest>& requests, int total);
+
+// The resident memory of a process, in KiB (VmRSS).
+long resident_kib(pid_t pid);
+
 class ServerProcess {
  public:
   // Starts `osic serve --demo` on `db` (a database URL) and waits until it listens.
@@ -44,6 +56,7 @@ class ServerProcess {
   // Sends SIGTERM and waits; returns the exit code (-1 when killed by a signal).
   int terminate();
   const std::string& output() const { return output_; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
