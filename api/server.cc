@@ -25,17 +25,21 @@ struct Server::Impl {
   Api& api;
   Metrics& metrics;
   WorkerPool& workers;
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  net::signal_set signals{ioc, SIGINT, SIGTERM};
-  net::steady_timer drain_timer{ioc};
-  std::chrono::steady_clock::time_point drain_started;
+  // What sessions touch as they end is declared before the io_context, so it outlives
+  // it: destroying the io_context destroys the sessions still queued in it.
   std::atomic<size_t> connections{0};
   // Open connections by remote address: one address cannot take every slot.
   std::mutex per_address_mutex;
   std::map<std::string, size_t> per_address;
   std::atomic<size_t> in_flight{0};
   std::atomic<bool> draining{false};
+  net::io_context ioc;
+  // The acceptor is used from several io threads (accepting, stopping): one strand.
+  net::strand<net::io_context::executor_type> accept_strand{net::make_strand(ioc)};
+  tcp::acceptor acceptor{accept_strand};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::steady_timer drain_timer{ioc};
+  std::chrono::steady_clock::time_point drain_started;
 
   Impl(ServerOptions o, Api& a, Metrics& m, WorkerPool& w) : options(std::move(o)), api(a), metrics(m), workers(w) {}
   void accept();
@@ -259,7 +263,7 @@ std::string Server::listen() {
 
 void Server::run() {
   impl_->signals.async_wait([this](beast::error_code ec, int) {
-    if (!ec) impl_->begin_stop();
+    if (!ec) net::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
   });
   impl_->accept();
   std::vector<std::thread> threads;
@@ -269,7 +273,7 @@ void Server::run() {
 }
 
 void Server::stop() {
-  net::post(impl_->ioc, [this] { impl_->begin_stop(); });
+  net::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
 }
 
 }  // namespace osic::api

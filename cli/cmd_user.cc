@@ -176,8 +176,9 @@ void add_user(CLI::App& app, int& exit_code) {
         };
         Absence a = ws.service->set_away(*ws.store, *who, date(*from, "--from"), date(*to, "--to"), *delegate);
         const Calendar& calendar = ws.registry->calendar();
-        std::cout << *who << " is away from " << calendar.date_of(a.starts).to_string() << " to "
-                  << Date{calendar.date_of(a.ends).days - 1}.to_string() << "; " << a.delegate
+        Date first = calendar.date_of(a.starts), last{calendar.date_of(a.ends).days - 1};
+        std::cout << *who << " is away from " << first.to_string() << " to " << last.to_string() << " ("
+                  << format_jalali(first) << " to " << format_jalali(last) << "); " << a.delegate
                   << " acts in their place\n";
         return 0;
       });

@@ -1,5 +1,7 @@
 #include "engine/jalali.h"
 
+#include <cstdio>
+
 #include <chrono>
 
 namespace osic {
@@ -127,6 +129,13 @@ std::optional<Date> parse_office_date(std::string_view text) {
   }
   if (part != 2 || digits == 0 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1) return std::nullopt;
   return from_jalali({parts[0], parts[1], parts[2]});
+}
+
+std::string format_jalali(Date date) {
+  JalaliDate j = to_jalali(date);
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d/%02d/%02d", j.year, j.month, j.day);
+  return out;
 }
 
 }  // namespace osic

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engine/value.h"
@@ -27,5 +28,7 @@ int jalali_month_length(int year, int month);
 // with Latin, Persian (۱۴۰۶/۰۱/۰۱) or Arabic-Indic digits. nullopt for anything else,
 // or a day that does not exist.
 std::optional<Date> parse_office_date(std::string_view text);
+// 1405/10/14: the Solar Hijri date with Latin digits, as parse_office_date reads it.
+std::string format_jalali(Date date);
 
 }  // namespace osic

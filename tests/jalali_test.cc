@@ -48,6 +48,7 @@ TEST(OfficeDate, IsoAndSolarHijriInLatinPersianAndArabicDigits) {
   EXPECT_EQ(parse_office_date("۱۴۰۶/۰۱/۰۱"), Date::parse("2027-03-21"));
   EXPECT_EQ(parse_office_date("١٤٠٦/٠١/٠١"), Date::parse("2027-03-21"));
   EXPECT_EQ(parse_office_date("1405/10/01"), Date::parse("2026-12-22"));
+  EXPECT_EQ(format_jalali(*Date::parse("2027-03-21")), "1406/01/01");
   for (const char* bad : {"", "1406", "1406/13/01", "1406/07/31", "1406/01/01/01", "1406//01", "2027-02-30",
                           "14060/01/01", "1406/001/01", "today", "۱۴۰۶/۰۱", "1406/01/01\xD9"}) {
     EXPECT_FALSE(parse_office_date(bad)) << bad;
