@@ -212,7 +212,14 @@ HttpResponse Api::ready(Call& call) {
   return json_response(200, {{"status", "ready"}});
 }
 
-HttpResponse Api::metrics(Call&) {
+HttpResponse Api::metrics(Call& call) {
+  if (!metrics_token_hash_.empty()) {
+    std::string auth = call.request.header("authorization");
+    // Compared as hashes: equal length, so the time taken tells nothing of the token.
+    bool ok = auth.size() > 7 && ::strncasecmp(auth.c_str(), "Bearer ", 7) == 0 &&
+              sha256_hex(auth.substr(7)) == metrics_token_hash_;
+    if (!ok) throw Error(ErrorCode::kUnauthenticated, "/metrics needs its token: Authorization: Bearer <token>");
+  }
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4";
   r.body = metrics_.render();

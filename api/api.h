@@ -17,6 +17,7 @@
 #include "api/router.h"
 #include "api/write_queue.h"
 #include "service/case_service.h"
+#include "service/crypto.h"
 
 namespace osic::api {
 
@@ -45,6 +46,8 @@ class Api {
   // Whether the request's route needs no database, so the server answers it at once on
   // its I/O thread: liveness, metrics and the API document stay up when workers are busy.
   bool answers_without_storage(const HttpRequest& request) const;
+  // When set, /metrics answers only `Authorization: Bearer <token>`.
+  void set_metrics_token(std::string token) { metrics_token_hash_ = token.empty() ? "" : sha256_hex(token); }
   const Router& router() const { return router_; }
 
   // The handlers, named in the route table (routes.cc).
@@ -92,6 +95,7 @@ class Api {
   // Short-lived so that a removed user or changed roles take effect quickly.
   // Ten bad tokens a minute from one address, then 429 until the minute is over.
   AttemptLimiter bad_tokens_{10, std::chrono::seconds(60)};
+  std::string metrics_token_hash_;
   std::mutex users_mutex_;
   std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -24,6 +25,7 @@ struct ServeFlags {
   MailFlags mail;
   std::string link_secret;
   std::string link_key_file = "osic.link.key";
+  std::string metrics_token_file;
   std::string tokens_file = "osic.tokens";
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
@@ -76,6 +78,20 @@ class TokenSink {
   std::string path_;
   std::vector<std::string> lines_;
 };
+
+// The token /metrics asks for, from the environment or a file; empty: it is open, as for
+// a Prometheus on the same host or network.
+std::string metrics_token(const std::string& file) {
+  std::string token;
+  if (const char* env = std::getenv("OSIC_METRICS_TOKEN"); env && *env) token = env;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in || !std::getline(in, token) || token.empty()) {
+      throw Error(ErrorCode::kFileUnreadable, "cannot read a metrics token from " + file);
+    }
+  }
+  return token;
+}
 
 // The first start of an empty database makes an administrator; --demo a user per role,
 // but only on a database that holds no account an administrator made.
@@ -163,6 +179,7 @@ int serve(const ServeFlags& f) {
       if (dispatcher) dispatcher->wake();
     });
     api::Api api(service, metrics, writes, link_secret);
+    api.set_metrics_token(metrics_token(f.metrics_token_file));
     api::WorkerPool workers(connect, f.workers, 4096, epoch);
     api::ServerOptions options;
     options.address = host;
@@ -198,6 +215,8 @@ void add_serve(CLI::App& app, int& exit_code) {
   add_mail_flags(cmd, f->mail);
   cmd->add_option("--link-secret", f->link_secret, "Signs one-click links in e-mail (at least 32 bytes; "
                                                     "prefer OSIC_LINK_KEY or --link-key-file)");
+  cmd->add_option("--metrics-token-file", f->metrics_token_file,
+                  "File holding a token /metrics then asks for (or set OSIC_METRICS_TOKEN); none: /metrics is open");
   cmd->add_option("--link-key-file", f->link_key_file, "File holding the link key, made with mode 0600 if missing")
       ->capture_default_str();
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();

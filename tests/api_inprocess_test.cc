@@ -192,3 +192,19 @@ TEST(AttemptLimiter, RefusesAfterTheLimitUntilTheWindowHasPassed) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 16: /metrics behind a token when asked.
+TEST_F(ApiInProcess, MetricsAskForTheirTokenWhenOneIsSet) {
+  EXPECT_EQ(call("GET", "/metrics").status, 200);  // open by default
+  api_.set_metrics_token("a metrics token");
+  EXPECT_EQ(call("GET", "/metrics").status, 401);
+  EXPECT_EQ(call("GET", "/metrics", staff_).status, 401);  // a user's token is not it
+  EXPECT_EQ(call("GET", "/metrics", "a metrics token").status, 200);
+  EXPECT_EQ(call("GET", "/healthz").status, 200);  // liveness stays open
+}
+
+}  // namespace
+}  // namespace osic
