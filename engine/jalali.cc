@@ -112,7 +112,14 @@ std::optional<Date> parse_office_date(std::string_view text) {
     latin += digit;
     ++i;
   }
-  if (latin.find('-') != std::string::npos) return Date::parse(latin);
+  // Years 1000 to 2999 (Solar Hijri 379 to 2378): where the calendar arithmetic is exact,
+  // and beyond any date an office enters on purpose.
+  auto in_range = [](std::optional<Date> d) -> std::optional<Date> {
+    static const Date first = *Date::parse("1000-01-01"), last = *Date::parse("2999-12-31");
+    if (!d || *d < first || *d > last) return std::nullopt;
+    return d;
+  };
+  if (latin.find('-') != std::string::npos) return in_range(Date::parse(latin));
   // YYYY/MM/DD, one or two digits for month and day.
   int parts[3] = {0, 0, 0};
   int part = 0, digits = 0;
@@ -128,7 +135,7 @@ std::optional<Date> parse_office_date(std::string_view text) {
     }
   }
   if (part != 2 || digits == 0 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1) return std::nullopt;
-  return from_jalali({parts[0], parts[1], parts[2]});
+  return in_range(from_jalali({parts[0], parts[1], parts[2]}));
 }
 
 std::string format_jalali(Date date) {

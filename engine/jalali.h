@@ -25,8 +25,8 @@ bool is_jalali_leap_year(int year);
 int jalali_month_length(int year, int month);
 
 // A date as people in the office write it: ISO 2027-03-21, or Solar Hijri 1406/01/01
-// with Latin, Persian (۱۴۰۶/۰۱/۰۱) or Arabic-Indic digits. nullopt for anything else,
-// or a day that does not exist.
+// with Latin, Persian (۱۴۰۶/۰۱/۰۱) or Arabic-Indic digits, in the years 1000 to 2999.
+// nullopt for anything else, or a day that does not exist.
 std::optional<Date> parse_office_date(std::string_view text);
 // 1405/10/14: the Solar Hijri date with Latin digits, as parse_office_date reads it.
 std::string format_jalali(Date date);

@@ -49,6 +49,11 @@ TEST(OfficeDate, IsoAndSolarHijriInLatinPersianAndArabicDigits) {
   EXPECT_EQ(parse_office_date("١٤٠٦/٠١/٠١"), Date::parse("2027-03-21"));
   EXPECT_EQ(parse_office_date("1405/10/01"), Date::parse("2026-12-22"));
   EXPECT_EQ(format_jalali(*Date::parse("2027-03-21")), "1406/01/01");
+  // Found by fuzz_dates: a year the Solar Hijri arithmetic does not cover printed back as
+  // another date. Such years are refused.
+  EXPECT_FALSE(parse_office_date("6027-03-21"));
+  EXPECT_FALSE(parse_office_date("9999/01/01"));
+  EXPECT_EQ(parse_office_date("2999-12-31"), Date::parse("2999-12-31"));
   for (const char* bad : {"", "1406", "1406/13/01", "1406/07/31", "1406/01/01/01", "1406//01", "2027-02-30",
                           "14060/01/01", "1406/001/01", "today", "۱۴۰۶/۰۱", "1406/01/01\xD9"}) {
     EXPECT_FALSE(parse_office_date(bad)) << bad;

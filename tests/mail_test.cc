@@ -538,6 +538,15 @@ TEST_F(MailTest, AClaimWhoseDispatcherDiedIsClaimedAgainWhenItsLeaseRunsOut) {
   EXPECT_EQ(again[0].id, claimed[0].id);
 }
 
+// Found by fuzz_mime: a run of bytes that start no UTF-8 character split into empty
+// pieces forever. Text is checked for UTF-8 where it enters, so this is a second line.
+TEST(Mime, BytesThatAreNotUtf8EndInsteadOfLoopingForever) {
+  std::string subject = "Rello[\n" + std::string(70, '\xB5') + "Bcc:";
+  std::string encoded = encode_header_text(subject);
+  EXPECT_EQ(encoded.find("\r\nBcc"), std::string::npos);
+  EXPECT_LT(encoded.size(), 400u);
+}
+
 TEST(Mime, LongPersianSubjectsAreSplitIntoValidEncodedWords) {
   std::string subject;
   for (int i = 0; i < 20; ++i) subject += "تفاهم‌نامهٔ همکاری ";

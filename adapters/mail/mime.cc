@@ -22,6 +22,9 @@ std::vector<std::string> utf8_pieces(const std::string& s, size_t max) {
   while (start < s.size()) {
     size_t end = std::min(s.size(), start + max);
     while (end < s.size() && end > start && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    // No character starts in the whole piece (bytes that are not UTF-8): cut it anyway,
+    // or the loop would never move on (found by fuzz_mime).
+    if (end == start) end = std::min(s.size(), start + max);
     out.push_back(s.substr(start, end - start));
     start = end;
   }
