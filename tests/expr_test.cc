@@ -177,3 +177,23 @@ TEST(Value, DatesParseStrictlyAndPrintInIsoForm) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+// Found by fuzz_expression: two thousand '[' overflowed the stack. Nesting is bounded
+// with an error naming the place; ordinary nesting still compiles.
+TEST(Expr, DeepNestingIsRefusedNotAStackOverflow) {
+  for (const std::string& deep : {std::string(2094, '['), std::string(5000, '('), std::string(3000, '-'),
+                                  [] { std::string s; for (int i = 0; i < 3000; ++i) s += "not "; return s; }()}) {
+    auto r = Expr::compile(deep, TestSymbols{}, Type::kBool);
+    ASSERT_TRUE(std::holds_alternative<ExprError>(r));
+    EXPECT_NE(std::get<ExprError>(r).message.find("nested more than 64 levels"), std::string::npos)
+        << std::get<ExprError>(r).message;
+  }
+  std::string ok = std::string(60, '(') + "1 > 0" + std::string(60, ')');
+  EXPECT_TRUE(std::holds_alternative<Expr>(Expr::compile(ok, TestSymbols{}, Type::kBool)));
+}
+
+}  // namespace
+}  // namespace osic
