@@ -169,8 +169,9 @@ HttpResponse Api::list_cases(Call& call) {
   filter.scope = service_.read_scope(call.store(), actor);
   CasePage page = service_.list(call.store(), filter);
   json items = json::array();
+  std::optional<Organisation> org;
   for (const auto& c : page.items) {
-    Actor acting = service_.acting_actor(call.store(), actor, c);
+    Actor acting = service_.acting_actor(call.store(), actor, c, &org);
     items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &acting));
   }
   return json_response(200, {{"items", items},
@@ -183,6 +184,7 @@ HttpResponse Api::inbox(Call& call) {
   WorkflowRegistry& registry = service_.registry();
   const Actor plain = with_plain_roles(actor);
   const ReadScope scope = service_.read_scope(call.store(), actor);
+  std::optional<Organisation> org;
   // The states where the caller's roles can do something, then the cases in them that
   // they may read (a role held in a unit: that unit's cases).
   for (const auto& name : registry.names()) {
@@ -201,7 +203,7 @@ HttpResponse Api::inbox(Call& call) {
         CasePage page = service_.list(call.store(), filter);
         for (const auto& c : page.items) {
           auto e = service_.engine_of(call.store(), c.workflow, c.workflow_version);
-          Actor acting = service_.acting_actor(call.store(), actor, c);
+          Actor acting = service_.acting_actor(call.store(), actor, c, &org);
           if (!e->available_actions(c.state, acting).empty() && items.size() < 500) {
             items.push_back(case_to_json(c, *e, &acting));
           }

@@ -219,14 +219,15 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
 Decision CaseService::decide(Storage& s, const Engine& engine, const StoredCase& c, const Actor& actor,
                              const ActCommand& cmd, const ActionInput& input, Timestamp now) {
   std::optional<Decision> first;
+  std::optional<Organisation> org;
   if (cmd.on_behalf_of.empty()) {
-    Decision d = engine.act(c.state, acting_actor(s, actor, c), cmd.action, input, now);
+    Decision d = engine.act(c.state, acting_actor(s, actor, c, &org), cmd.action, input, now);
     auto* r = std::get_if<Refusal>(&d);
     if (!r || r->code != RefusalCode::kRoleNotAllowed) return d;
     first = std::move(d);
   }
   bool named = false;
-  for (const Actor& delegate : standing_in_for(s, actor, c)) {
+  for (const Actor& delegate : standing_in_for(s, actor, c, &org)) {
     if (!cmd.on_behalf_of.empty() && delegate.on_behalf_of != cmd.on_behalf_of) continue;
     named = true;
     Decision d = engine.act(c.state, delegate, cmd.action, input, now);
@@ -359,7 +360,8 @@ bool acts_in(const Actor& actor, const StateDef& state) {
 
 Organisation CaseService::organisation(Storage& s) { return Organisation(s.units(), s.users()); }
 
-Actor CaseService::projected(Storage& s, const Actor& actor, const std::string& unit, bool reading) {
+Actor CaseService::projected(Storage& s, const Actor& actor, const std::string& unit, bool reading,
+                             std::optional<Organisation>* org) {
   if (unit.empty()) {
     // A university-wide case: only university-wide roles count.
     if (!has_unit_roles(actor.roles)) return actor;
@@ -369,12 +371,14 @@ Actor CaseService::projected(Storage& s, const Actor& actor, const std::string& 
     }
     return out;
   }
-  Organisation org = organisation(s);
-  return reading ? org.reading_in(actor, unit) : org.acting_in(actor, unit);
+  std::optional<Organisation> once;
+  if (!org) org = &once;
+  if (!*org) org->emplace(organisation(s));
+  return reading ? (*org)->reading_in(actor, unit) : (*org)->acting_in(actor, unit);
 }
 
-Actor CaseService::acting_actor(Storage& s, const Actor& actor, const StoredCase& c) {
-  return projected(s, actor, c.unit, false);
+Actor CaseService::acting_actor(Storage& s, const Actor& actor, const StoredCase& c, std::optional<Organisation>* org) {
+  return projected(s, actor, c.unit, false, org);
 }
 
 std::string CaseService::unit_of_new_case(Storage& s, const Actor& actor, const Definition& def,
@@ -474,14 +478,15 @@ bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) 
   return false;
 }
 
-std::vector<Actor> CaseService::standing_in_for(Storage& s, const Actor& actor, const StoredCase& c) {
+std::vector<Actor> CaseService::standing_in_for(Storage& s, const Actor& actor, const StoredCase& c,
+                                                std::optional<Organisation>* org) {
   std::vector<Actor> out;
   const Timestamp now = clock_.now();
   for (const auto& a : s.absences(now)) {
     if (a.delegate != actor.user || !a.covers(now)) continue;
     auto absent = s.user_by_name(a.user);
     if (!absent || absent->disabled) continue;
-    Actor as = acting_actor(s, absent->actor(), c);
+    Actor as = acting_actor(s, absent->actor(), c, org);
     as.user = actor.user;
     as.on_behalf_of = absent->name;
     out.push_back(std::move(as));

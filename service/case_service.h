@@ -85,13 +85,16 @@ class CaseService {
 
   // The roles `actor` acts in on this case, projected onto its unit (service/organisation.h):
   // what the engine is handed to decide, list available actions and make links.
-  Actor acting_actor(Storage& s, const Actor& actor, const StoredCase& c);
+  // `org` keeps the organisation once read, for callers that project onto many cases
+  // (a list, an inbox): it is read at most once, and only when a case has a unit.
+  Actor acting_actor(Storage& s, const Actor& actor, const StoredCase& c, std::optional<Organisation>* org = nullptr);
   // Units and the enabled people's roles, as stored now.
   Organisation organisation(Storage& s);
   // The people `actor` stands in for now (their absence names `actor` as delegate), each
   // as the actor the engine sees: `actor` with the absent person's roles on this case's
   // unit and on_behalf_of set.
-  std::vector<Actor> standing_in_for(Storage& s, const Actor& actor, const StoredCase& c);
+  std::vector<Actor> standing_in_for(Storage& s, const Actor& actor, const StoredCase& c,
+                                     std::optional<Organisation>* org = nullptr);
 
   // Out of office (issue 10): `user` is away from the start of `from` to the end of
   // `to` (office days) and `delegate` acts, signs and is told in their place. Error
@@ -126,7 +129,8 @@ class CaseService {
   std::string unit_of_new_case(Storage& s, const Actor& actor, const Definition& def, const std::string& asked);
   // `actor` projected onto `unit`, for acting (nearest holders) or for reading (any
   // holder at or above it); the organisation is read only when units are in play.
-  Actor projected(Storage& s, const Actor& actor, const std::string& unit, bool reading);
+  Actor projected(Storage& s, const Actor& actor, const std::string& unit, bool reading,
+                  std::optional<Organisation>* org = nullptr);
   bool can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c);
   ReadScope read_scope_in_person(Storage& s, const Actor& actor);
   StoredCase typed(Storage& s, const CaseRow& row);
