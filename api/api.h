@@ -83,6 +83,7 @@ class Api {
     StoredCase c;
     std::shared_ptr<const Engine> engine;
     bool approval = false;  // in an approval step: the link is bound to the round
+    std::string on_behalf_of;  // the absent person the recipient signs for, if not in person
   };
   LinkedCase linked_case(Call& call);
 

@@ -7,6 +7,7 @@
 
 #include "adapters/mail/render.h"
 #include "api/api.h"
+#include "engine/jalali.h"
 
 namespace osic::api {
 
@@ -22,7 +23,7 @@ button{font:inherit;padding:.4em 1.2em}textarea{width:100%}</style></head><body>
 {{#case}}<h1>{{title}}</h1><p>{{workflow}} · {{state}}</p>
 <table>{{#fields}}<tr><th>{{label}}</th><td>{{value}}</td></tr>{{/fields}}</table>{{/case}}
 {{#message}}<p>{{fa}}</p><p class="en" lang="en">{{en}}</p>{{/message}}
-{{#form}}<p>اقدام‌کننده: <bdi>{{recipient}}</bdi> <bdi class="en" lang="en">(acting as {{recipient}})</bdi></p><form method="post"><p><label>توضیح (اختیاری) — Comment (optional)<br><textarea name="comment" rows="3"></textarea></label></p>
+{{#form}}<p>اقدام‌کننده: <bdi>{{recipient}}</bdi>{{#for}}، به نیابت از <bdi>{{for}}</bdi>{{/for}} <bdi class="en" lang="en">(acting as {{recipient}}{{#for}}, for {{for}}{{/for}})</bdi></p><form method="post"><p><label>توضیح (اختیاری) — Comment (optional)<br><textarea name="comment" rows="3"></textarea></label></p>
 <p><button type="submit">{{verb_fa}} — {{verb_en}}</button></p></form>{{/form}}
 </body></html>)";
 
@@ -33,7 +34,7 @@ mustache::data case_data(const StoredCase& c, const Definition& def) {
     auto it = c.state.data.find(f.name);
     if (it == c.state.data.end()) continue;
     std::string value = it->second.to_string();
-    if (it->second.type() == Type::kDate) value = jalali_text(it->second.as_date()) + " (" + value + ")";
+    if (it->second.type() == Type::kDate) value = format_jalali(it->second.as_date()) + " (" + value + ")";
     mustache::data row;
     row.set("label", f.label.empty() ? f.name : f.label);
     row.set("value", value);
@@ -103,18 +104,23 @@ Api::LinkedCase Api::linked_case(Call& call) {
   const StateDef* state = engine->definition().find_state(c.state.state);
   const bool approval = state && state->approval;
   bool stands = c.state.version == claims.version;
+  std::string on_behalf_of;
   if (approval) {
     stands = c.round == claims.round;
     bool open = false;
     std::vector<Actor> as = service_.standing_in_for(call.store(), recipient, c);
     as.insert(as.begin(), service_.acting_actor(call.store(), recipient, c));
     for (const Actor& acting : as) {
-      for (const auto& a : engine->available_actions(c.state, acting)) open = open || a.name == claims.action;
+      for (const auto& a : engine->available_actions(c.state, acting)) {
+        if (open || a.name != claims.action) continue;
+        open = true;
+        on_behalf_of = acting.on_behalf_of;
+      }
     }
     stands = stands && open;
   }
   if (!stands) throw Error(ErrorCode::kLinkStale, "the case has moved on since this link was sent");
-  return {std::move(c), std::move(engine), approval};
+  return {std::move(c), std::move(engine), approval, on_behalf_of};
 }
 
 HttpResponse Api::link_page(Call& call) {
@@ -124,6 +130,7 @@ HttpResponse Api::link_page(Call& call) {
   form.set("verb_fa", approve ? "تأیید" : "مخالفت");
   form.set("verb_en", approve ? "Approve" : "Reject");
   form.set("recipient", call.link->user);
+  if (!linked.on_behalf_of.empty()) form.set("for", linked.on_behalf_of);
   mustache::data data;
   data.set("case", case_data(linked.c, linked.engine->definition()));
   data.set("form", form);

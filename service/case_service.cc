@@ -271,6 +271,8 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
   Outcome& out = std::get<Outcome>(d);
   if (!save(s, c, round, out, *engine, cmd.channel, now)) return conflict(s.case_version(c.id));
+  // Entering a state starts a new round, as save() stored it.
+  if (out.entered_state) c.round = out.next.version;
   c.state = std::move(out.next);
   c.updated_at = now;
   if (!cmd.idempotency_key.empty()) {

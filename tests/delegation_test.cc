@@ -4,19 +4,25 @@
 // ends by itself. Through the case service and the in-process HTTP API, on fakes.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "adapters/mail/links.h"
 #include "adapters/workflow_files.h"
 #include "api/api.h"
 #include "fakes.h"
 #include "service/case_service.h"
+#include "service_results.h"
 #include "test_support.h"
 
 namespace osic {
 namespace {
 
 using nlohmann::json;
+using test::code;
+using test::ok;
 
 Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }  // a Monday
-Date day(const char* iso) { return *Date::parse(iso); }
+using test::day;
 
 class Delegation : public ::testing::Test {
  protected:
@@ -46,18 +52,6 @@ class Delegation : public ::testing::Test {
   }
   void add(const std::string& name, const std::vector<std::string>& roles) {
     tokens_[name] = std::get<std::string>(s_.add_user(name, name + "@uni.ac.ir", roles, t0()));
-  }
-  template <class T>
-  T ok(Result<T> r) {
-    if (auto* e = std::get_if<Error>(&r)) {
-      ADD_FAILURE() << e->name() << ": " << e->message;
-      return {};
-    }
-    return std::get<T>(std::move(r));
-  }
-  ErrorCode code(Result<StoredCase> r) {
-    auto* e = std::get_if<Error>(&r);
-    return e ? e->code : ErrorCode::kCount;
   }
   Result<StoredCase> act(const Actor& who, int64_t id, const std::string& action, const std::string& for_whom = "") {
     ActCommand cmd{id, action, nullptr, "a reason", std::nullopt, "", "test"};
@@ -136,6 +130,34 @@ TEST_F(Delegation, VotesForSomeoneAwayCountInTheirSlotAndTheyCannotVoteAgain) {
   EXPECT_EQ(voted.state.votes[0].on_behalf_of, "c1");
   EXPECT_EQ(s_.votes(m.id, voted.round).at(0).on_behalf_of, "c1");
   EXPECT_EQ(code(act(Actor{"c1", {"council"}}, m.id, "approve")), ErrorCode::kAlreadyVoted);
+}
+
+// The one-click link a delegate gets says whose place they sign in, and signs there.
+TEST_F(Delegation, TheDelegatesLinkPageSaysWhoseSignatureItIs) {
+  StartCommand start{"membership", "IAU", {{"organization", "IAU"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
+  StoredCase m = ok(service_.start(s_, Actor{"sara", {"staff"}}, start));
+  m = ok(act(Actor{"sara", {"staff"}}, m.id, "submit"));
+  service_.set_away(s_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");
+  std::string token = make_link_token(std::string(40, 'k'), {m.id, "approve", "reza", m.state.version,
+                                                               t0() + std::chrono::hours(24), m.round});
+  api::HttpRequest get;
+  get.method = "GET";
+  api::split_target("/v1/links/" + token, get);
+  api::HttpResponse page = api_.handle(get, &s_);
+  ASSERT_EQ(page.status, 200) << page.body;
+  std::ofstream(::testing::TempDir() + "delegate_link_page.html") << page.body;  // for a look in a browser
+  EXPECT_NE(page.body.find("به نیابت از <bdi>c1</bdi>"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("(acting as reza, for c1)"), std::string::npos) << page.body;
+  api::HttpRequest post = get;
+  post.method = "POST";
+  post.headers["content-type"] = "application/x-www-form-urlencoded";
+  post.body = "comment=%D8%A8%D9%87%20%D9%86%DB%8C%D8%A7%D8%A8%D8%AA";
+  api::HttpResponse signed_page = api_.handle(post, &s_);
+  EXPECT_EQ(signed_page.status, 200) << signed_page.body;
+  std::vector<Vote> votes = s_.votes(m.id, m.round);
+  ASSERT_EQ(votes.size(), 1u);
+  EXPECT_EQ(votes[0].user, "reza");
+  EXPECT_EQ(votes[0].on_behalf_of, "c1");
 }
 
 TEST_F(Delegation, NamingSomeoneYouDoNotStandInForIsRefused) {

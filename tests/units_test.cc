@@ -7,12 +7,15 @@
 #include "fakes.h"
 #include "service/case_service.h"
 #include "service/organisation.h"
+#include "service_results.h"
 #include "test_support.h"
 
 namespace osic {
 namespace {
 
 using nlohmann::json;
+using test::code;
+using test::ok;
 
 Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }
 
@@ -79,18 +82,6 @@ class UnitsTest : public ::testing::Test {
     s_.add_user("vahid", "vahid@u.ir", {"dean@science"}, t0());
   }
 
-  template <class T>
-  T ok(Result<T> r) {
-    if (auto* e = std::get_if<Error>(&r)) {
-      ADD_FAILURE() << e->name() << ": " << e->message;
-      return {};
-    }
-    return std::get<T>(std::move(r));
-  }
-  ErrorCode code(Result<StoredCase> r) {
-    auto* e = std::get_if<Error>(&r);
-    return e ? e->code : ErrorCode::kCount;
-  }
   StoredCase submitted_trip(const Actor& who, const std::string& in = "") {
     StartCommand start{"conference_travel", "ICHEP",
                        {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},

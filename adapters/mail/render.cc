@@ -1,6 +1,5 @@
 #include "adapters/mail/render.h"
 
-#include <cstdio>
 #include <kainjow/mustache.hpp>
 
 #include "engine/jalali.h"
@@ -8,13 +7,6 @@
 namespace osic {
 
 namespace mustache = kainjow::mustache;
-
-std::string jalali_text(Date date) {
-  JalaliDate j = to_jalali(date);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d/%02d/%02d", j.year, j.month, j.day);
-  return buf;
-}
 
 RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
   const StateDef* state = c.definition.find_state(c.kase.state.state);
@@ -33,7 +25,7 @@ RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
   mustache::data data, jalali;
   for (const auto& [name, value] : c.kase.state.data) {
     data.set(name, value.to_string());
-    if (value.type() == Type::kDate) jalali.set(name, jalali_text(value.as_date()));
+    if (value.type() == Type::kDate) jalali.set(name, format_jalali(value.as_date()));
   }
   mustache::data links;
   links.set("approve", c.approve_link);

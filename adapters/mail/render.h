@@ -27,7 +27,5 @@ struct RenderedMail {
 // HTML-escapes values in the HTML part only; the subject and text are plain.
 RenderedMail render_mail(const MailTemplate& t, const MailContext& context);
 
-// 1406/01/01
-std::string jalali_text(Date date);
 
 }  // namespace osic
