@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "api/web/page.h"
 #include "engine/utf8.h"
 #include "service/crypto.h"
 
@@ -82,7 +83,7 @@ json parse_body(const HttpRequest& request, bool required) {
 
 Api::Api(CaseService& service, Metrics& metrics, WriteQueue& writes, std::string link_secret)
     : service_(service), metrics_(metrics), writes_(writes), router_(api_routes()),
-      link_secret_(std::move(link_secret)) {}
+      link_secret_(std::move(link_secret)), accounts_(service.clock()) {}
 
 bool Api::answers_without_storage(const HttpRequest& request) const {
   bool known = false;
@@ -106,6 +107,12 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
   bool path_known = false;
   auto match = router_.match(request.method, request.path, path_known);
   if (!match) {
+    // A person who mistypes an address gets a page; a program gets JSON.
+    if (request.path.rfind("/v1/", 0) != 0 && !path_known) {
+      const PathParams no_params;
+      Call none{request, storage, no_params, std::nullopt, std::nullopt};
+      return page_refusal(Error(ErrorCode::kRouteNotFound, "no such page: " + request.path), none);
+    }
     return path_known ? error_response(Error(ErrorCode::kMethodNotAllowed, request.method + " is not allowed here"))
                       : error_response(Error(ErrorCode::kRouteNotFound, "no such endpoint: " + request.path));
   }
@@ -118,10 +125,12 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
     if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
     if (e.code == ErrorCode::kInternal) std::cerr << "osic: " << request.method << " " << request.path << ": " << e.message << "\n";
     auto page = match->route->auth == Auth::kSignedLink ? link_refusal(e) : std::nullopt;
+    if (match->route->page) page = page_refusal(e, call);
     response = page ? *page : error_response(e);
   } catch (const std::exception& e) {
     std::cerr << "osic: " << request.method << " " << request.path << ": " << e.what() << "\n";
-    response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+    Error internal(ErrorCode::kInternal, "the server could not answer this request");
+    response = match->route->page ? page_refusal(internal, call) : error_response(internal);
   }
   response.route = match->route->pattern;
   return response;
@@ -162,9 +171,22 @@ void Api::authenticate(const Route& route, Call& call) {
       }
       return;
     }
-    case Auth::kSession:
-      // No route uses sessions until the web app's sign-in exists: refuse, never guess.
-      throw Error(ErrorCode::kUnauthenticated, "sign in first");
+    case Auth::kSession: {
+      auto in = accounts_.session(call.store(), web::cookie(call.request, web::kSessionCookie));
+      if (!in) throw Error(ErrorCode::kUnauthenticated, "sign in first");
+      call.user = in->user;
+      call.session = in->session;
+      call.lang = accounts_.language(call.store(), in->user.name);
+      // Every change a page makes comes from a form this session served: a page on
+      // another site cannot post one in this person's name.
+      if (call.request.method != "GET" && call.request.method != "HEAD") {
+        auto form = web::form_of(call.request);
+        if (!constant_time_equal(form["csrf"], in->session.csrf)) {
+          throw Error(ErrorCode::kCsrfFailed, "the form's token is missing or not this session's");
+        }
+      }
+      return;
+    }
     case Auth::kSignedLink: {
       auto verified = verify_link_token(link_secret_, call.params.at("token"), service_.clock().now());
       if (auto* e = std::get_if<Error>(&verified)) throw *e;

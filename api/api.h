@@ -16,6 +16,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/write_queue.h"
+#include "service/accounts.h"
 #include "service/case_service.h"
 #include "service/crypto.h"
 
@@ -28,6 +29,8 @@ struct Call {
   const PathParams& params;
   std::optional<User> user;        // who is calling (bearer, session or link recipient)
   std::optional<LinkClaims> link;  // with Auth::kSignedLink
+  std::optional<SessionRow> session{};  // with Auth::kSession
+  std::string lang{};                   // with Auth::kSession: "fa" or "en"
   // The caller's connection; Error database_unavailable when there is none.
   Storage& store() const {
     if (!storage) throw Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly");
@@ -49,6 +52,9 @@ class Api {
   // When set, /metrics answers only `Authorization: Bearer <token>`.
   void set_metrics_token(std::string token) { metrics_token_hash_ = token.empty() ? "" : sha256_hex(token); }
   const Router& router() const { return router_; }
+  // Session cookies carry Secure: set when the server is reached over https.
+  void set_secure_cookies(bool secure) { secure_cookies_ = secure; }
+  AccountService& accounts() { return accounts_; }
 
   // The handlers, named in the route table (routes.cc).
   HttpResponse health(Call& call);
@@ -72,6 +78,25 @@ class Api {
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);
 
+  // The web app (handlers_web_*.cc).
+  HttpResponse web_root(Call& call);
+  HttpResponse static_file(Call& call);
+  HttpResponse login_page(Call& call);
+  HttpResponse login(Call& call);
+  HttpResponse logout(Call& call);
+  HttpResponse set_language(Call& call);
+  HttpResponse inbox_page(Call& call);
+  HttpResponse cases_page(Call& call);
+  HttpResponse new_case_page(Call& call);
+  HttpResponse start_case_form(Call& call);
+  HttpResponse case_page(Call& call);
+  HttpResponse act_form(Call& call);
+  HttpResponse users_page(Call& call);
+  HttpResponse add_user_form(Call& call);
+  HttpResponse change_user_form(Call& call);
+  HttpResponse outbox_page(Call& call);
+  HttpResponse retry_outbox_form(Call& call);
+
  private:
   HttpResponse handle_checked(const HttpRequest& request, Storage* storage);
   // Establishes who is calling, by the route's policy; throws Error when it cannot.
@@ -86,6 +111,20 @@ class Api {
     std::string on_behalf_of;  // the absent person the recipient signs for, if not in person
   };
   LinkedCase linked_case(Call& call);
+  // A refusal on a web page's route as a page: sign-in for no session, a message otherwise.
+  HttpResponse page_refusal(const Error& error, const Call& call);
+  // The case page, with what a refused form left: the values typed, errors by field.
+  struct FormState {
+    std::string action;                         // the form that was sent
+    std::map<std::string, std::string> values;  // as typed
+    std::map<std::string, std::string> errors;  // by field name ("comment" too)
+    std::string error;                          // above the form
+    std::string notice;                         // the case moved on meanwhile
+    std::string done;                           // what the last form did
+  };
+  HttpResponse render_case_page(Call& call, const StoredCase& c, int status, const FormState* form);
+  HttpResponse start_case_form_page(Call& call, const std::string& workflow, const FormState& form, int status);
+  HttpResponse users_page_with(Call& call, int status, const std::string& error, const std::map<std::string, std::string>& add);
 
   CaseService& service_;
   Metrics& metrics_;
@@ -97,6 +136,11 @@ class Api {
   // Ten bad tokens a minute from one address, then 429 until the minute is over.
   AttemptLimiter bad_tokens_{10, std::chrono::seconds(60)};
   std::string metrics_token_hash_;
+  AccountService accounts_;
+  bool secure_cookies_ = false;
+  // Failed sign-ins: five a minute for one user name, twenty from one address, then 429.
+  AttemptLimiter sign_in_by_user_{5, std::chrono::seconds(60)};
+  AttemptLimiter sign_in_by_address_{20, std::chrono::seconds(60)};
   std::mutex users_mutex_;
   std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };

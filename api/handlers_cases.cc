@@ -154,6 +154,7 @@ HttpResponse Api::list_cases(Call& call) {
   filter.workflow = call.request.param("workflow");
   filter.state = call.request.param("state");
   filter.q = call.request.param("q");
+  filter.requester = call.request.param("requester");
   if (std::string limit = call.request.param("limit"); !limit.empty()) {
     int n = 0;
     auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
@@ -181,37 +182,10 @@ HttpResponse Api::list_cases(Call& call) {
 HttpResponse Api::inbox(Call& call) {
   Actor actor = call.user->actor();
   json items = json::array();
-  WorkflowRegistry& registry = service_.registry();
-  const Actor plain = with_plain_roles(actor);
-  const ReadScope scope = service_.read_scope(call.store(), actor);
   std::optional<Organisation> org;
-  // The states where the caller's roles can do something, then the cases in them that
-  // they may read (a role held in a unit: that unit's cases).
-  for (const auto& name : registry.names()) {
-    auto engine = registry.current(name);
-    for (const auto& s : engine->definition().states) {
-      bool mine = false;
-      for (const auto& a : s.actions) {
-        for (const auto& r : a.roles) mine = mine || plain.has_role(r);
-      }
-      if (s.approval) {
-        for (const auto& r : s.approval->signers) mine = mine || plain.has_role(r);
-      }
-      if (!mine) continue;
-      CaseFilter filter{.scope = scope, .workflow = name, .state = s.name, .limit = 200};
-      for (;;) {
-        CasePage page = service_.list(call.store(), filter);
-        for (const auto& c : page.items) {
-          auto e = service_.engine_of(call.store(), c.workflow, c.workflow_version);
-          Actor acting = service_.acting_actor(call.store(), actor, c, &org);
-          if (!e->available_actions(c.state, acting).empty() && items.size() < 500) {
-            items.push_back(case_to_json(c, *e, &acting));
-          }
-        }
-        if (!page.next_cursor || items.size() >= 500) break;
-        filter.after_id = page.next_cursor;
-      }
-    }
+  for (const auto& c : service_.inbox(call.store(), actor)) {
+    Actor acting = service_.acting_actor(call.store(), actor, c, &org);
+    items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &acting));
   }
   return json_response(200, {{"items", items}});
 }

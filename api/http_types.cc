@@ -1,5 +1,7 @@
 #include "api/http_types.h"
 
+#include <cctype>
+
 namespace osic::api {
 
 namespace {
@@ -39,6 +41,21 @@ void split_target(const std::string& target, HttpRequest& request) {
     if (amp == std::string::npos) break;
     start = amp + 1;
   }
+}
+
+std::string url_encode(const std::string& text) {
+  static const char* const kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace osic::api

@@ -36,5 +36,7 @@ struct HttpResponse {
 
 // "/v1/cases?state=draft&q=t%C3%A9" into its path and decoded query parameters.
 void split_target(const std::string& target, HttpRequest& request);
+// Percent-encodes all but unreserved characters (RFC 3986), for a query value or path segment.
+std::string url_encode(const std::string& text);
 
 }  // namespace osic::api

@@ -36,6 +36,7 @@ struct Route {
   Handler handler = nullptr;
   nlohmann::json doc;  // the OpenAPI operation; null leaves the route out of the document
   bool needs_storage = true;  // false: answered on the I/O thread, never queued for a worker
+  bool page = false;          // a web page: refusals are pages and redirects, not JSON
 };
 
 class Router {

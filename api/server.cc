@@ -135,7 +135,7 @@ class Session : public std::enable_shared_from_this<Session> {
         static_cast<http::status>(response.status), version_ ? version_ : 11);
     res->set(http::field::server, "osic");
     res->set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) res->set(name, value);
+    for (const auto& [name, value] : response.headers) res->insert(name, value);
     res->keep_alive(keep_alive_ && !server_.draining);
     res->body() = std::move(response.body);
     res->prepare_payload();

@@ -12,6 +12,7 @@
 #include "adapters/link_key.h"
 #include "adapters/mail/dispatcher.h"
 #include "api/server.h"
+#include "service/accounts.h"
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
 #include "cli/store_flags.h"
@@ -125,6 +126,19 @@ void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timesta
       tokens.add("demo user " + role + " (role " + role + "): " + *value);
     }
   }
+  // Demo people sign in to the web app with a password made at each start (printed
+  // where the tokens go), so a newcomer can walk a case through in the browser.
+  AccountService accounts(system_clock());
+  std::string passwords;
+  for (const auto& u : store.users()) {
+    if (u.origin != "demo" && !(u.origin == "serve" && u.name == "admin")) continue;
+    std::string password = "demo-" + random_token().substr(0, 8);
+    accounts.set_password(store, u.name, password);
+    passwords += "  " + u.name + "  " + password + "\n";
+  }
+  if (!passwords.empty()) {
+    tokens.add("demo sign-in for the web app (user, password; new at each start):\n" + passwords);
+  }
 }
 
 // The SMTP server without its credentials, for the start-up line.
@@ -180,6 +194,7 @@ int serve(const ServeFlags& f) {
     });
     api::Api api(service, metrics, writes, link_secret);
     api.set_metrics_token(metrics_token(f.metrics_token_file));
+    api.set_secure_cookies(f.mail.base_url.rfind("https://", 0) == 0);
     api::WorkerPool workers(connect, f.workers, 4096, epoch);
     api::ServerOptions options;
     options.address = host;
@@ -196,7 +211,8 @@ int serve(const ServeFlags& f) {
     std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
               << f.store.workflows << " on " << database << (scheduler ? ", scheduler on" : ", scheduler off")
               << (dispatcher ? ", e-mail via " + dispatcher_host(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
-              << "listening on http://" << bound << std::endl;
+              << "listening on http://" << bound << "\n"
+              << "web app: http://" << bound << "/login" << std::endl;
     server.run();
     std::cout << "stopping: requests in flight answered" << std::endl;
   }

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/store_flags.h"
 #include "engine/jalali.h"
+#include "service/accounts.h"
 #include "service/organisation.h"
 
 namespace osic::cli {
@@ -31,6 +32,15 @@ std::optional<Timestamp> parse_expires(const std::string& text) {
   auto date = Date::parse(text);
   if (!date) throw Error(ErrorCode::kUsage, "--expires must be a date such as 2027-03-21, not '" + text + "'");
   return Timestamp(date->sys() + std::chrono::days(1));
+}
+
+// The first line of standard input, without its line ending: the way a password comes in
+// that leaves it out of the shell's history and the process list.
+std::string password_from_stdin() {
+  std::string line;
+  if (!std::getline(std::cin, line)) throw Error(ErrorCode::kUsage, "--password-stdin: no password on standard input");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 Error no_user(const std::string& name) {
@@ -67,21 +77,30 @@ void add_user(CLI::App& app, int& exit_code) {
   auto email = std::make_shared<std::string>();
   auto roles = std::make_shared<std::string>();
   auto expires = std::make_shared<std::string>();
+  auto with_password = std::make_shared<bool>(false);
   auto* add = user->add_subcommand("add", "Add a user; prints their token once");
   add->add_option("name", *name, "User name")->required();
   add->add_option("--email", *email, "E-mail address")->required();
   add->add_option("--roles", *roles, "Comma-separated roles, e.g. staff,osic_head or department_head@physics")
       ->required();
   add->add_option("--expires", *expires, "The token works through this date, e.g. 2027-03-21");
+  add->add_flag("--password-stdin", *with_password, "Read a password for the web app from standard input");
   add_store_flags(add, *flags, false);
   add->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*flags);
       if (auto bad = unknown_unit_in(store->units(), split_list(*roles))) return report(*bad);
+      // Read and checked first, so a bad password adds no half-made account.
+      std::string password = *with_password ? password_from_stdin() : "";
+      if (*with_password && (password.size() < kMinPasswordBytes || password.size() > kMaxPasswordBytes)) {
+        return report(Error(ErrorCode::kBadPassword, "a password needs " + std::to_string(kMinPasswordBytes) + " to " +
+                                                         std::to_string(kMaxPasswordBytes) + " characters"));
+      }
       auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now(),
                                     UserOptions{"cli", parse_expires(*expires)});
       if (auto* e = std::get_if<Error>(&result)) return report(*e);
       const std::string& token = std::get<std::string>(result);
+      if (*with_password) AccountService(system_clock()).set_password(*store, *name, password);
       if (flags->json) {
         nlohmann::json out = user_to_json(*store->user_by_name(*name));
         out["token"] = token;
@@ -94,8 +113,12 @@ void add_user(CLI::App& app, int& exit_code) {
     });
   });
 
-  add_change(user, exit_code, "disable", "Stop a user's token working (reversible)",
-             [](Storage& s, const std::string& n) { return s.set_disabled(n, true); }, "disabled");
+  add_change(user, exit_code, "disable", "Stop a user's token and sign-in working, and end their sessions (reversible)",
+             [](Storage& s, const std::string& n) {
+               if (!s.set_disabled(n, true)) return false;
+               s.end_sessions_of(n);
+               return true;
+             }, "disabled");
   add_change(user, exit_code, "enable", "Let a disabled user's token work again",
              [](Storage& s, const std::string& n) { return s.set_disabled(n, false); }, "enabled");
   add_change(user, exit_code, "remove", "Remove a user; their token stops working (history keeps their name)",
@@ -115,6 +138,24 @@ void add_user(CLI::App& app, int& exit_code) {
         if (auto bad = unknown_unit_in(store->units(), split_list(*list))) return report(*bad);
         if (!store->set_roles(*who, split_list(*list))) return report(no_user(*who));
         std::cout << "user " << *who << " now has roles " << *list << "\n";
+        return 0;
+      });
+    });
+  }
+
+  {
+    auto f = std::make_shared<StoreFlags>();
+    auto who = std::make_shared<std::string>();
+    auto from_stdin = std::make_shared<bool>(false);
+    auto* cmd = user->add_subcommand("password", "Set a user's password for the web app; ends their sessions");
+    cmd->add_option("name", *who, "User name")->required();
+    cmd->add_flag("--password-stdin", *from_stdin, "Read the password from standard input (the only way)")->required();
+    add_store_flags(cmd, *f, false);
+    cmd->callback([=, &exit_code] {
+      exit_code = guarded([&] {
+        auto store = open_store(*f);
+        AccountService(system_clock()).set_password(*store, *who, password_from_stdin());
+        std::cout << "password set for " << *who << "; their sessions have ended\n";
         return 0;
       });
     });

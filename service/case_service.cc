@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iostream>
 #include <limits>
+#include <set>
 
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
@@ -542,6 +543,82 @@ CasePage CaseService::list(Storage& s, const CaseFilter& filter) {
     }
     if (static_cast<int>(rows.size()) < limit + 1) return page;
   }
+}
+
+std::optional<Timestamp> CaseService::due_at(const Engine& engine, const StoredCase& c) const {
+  const StateDef* state = engine.definition().find_state(c.state.state);
+  if (!state || !state->deadline) return std::nullopt;
+  return registry_.calendar().deadline(c.state.entered_at, state->deadline->amount, state->deadline->business_days);
+}
+
+std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int limit) {
+  struct Waiting {
+    StoredCase c;
+    std::optional<Timestamp> due;
+  };
+  std::vector<Waiting> found;
+  const Actor plain = with_plain_roles(actor);
+  // Whose roles count: the caller's own and those of anyone they stand in for now.
+  std::vector<Actor> people{plain};
+  std::vector<std::string> absent;
+  for (const auto& a : s.absences(clock_.now())) {
+    if (a.delegate != actor.user || !a.covers(clock_.now())) continue;
+    if (auto u = s.user_by_name(a.user); u && !u->disabled) {
+      people.push_back(with_plain_roles(u->actor()));
+      absent.push_back(a.user);
+    }
+  }
+  const ReadScope scope = read_scope(s, actor);
+  std::optional<Organisation> org;
+  std::set<int64_t> seen;
+  // The states where these roles can do something, then the cases in them that the
+  // caller may read (a role held in a unit: that unit's cases).
+  for (const auto& name : registry_.names()) {
+    auto engine = registry_.current(name);
+    for (const auto& st : engine->definition().states) {
+      bool mine = false;
+      for (const Actor& p : people) {
+        for (const auto& a : st.actions) {
+          for (const auto& r : a.roles) mine = mine || p.has_role(r) || r == kRequesterRole;
+        }
+        if (st.approval) {
+          for (const auto& r : st.approval->signers) mine = mine || p.has_role(r);
+        }
+      }
+      if (!mine) continue;
+      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name, .limit = 200};
+      for (;;) {
+        CasePage page = list(s, filter);
+        for (auto& c : page.items) {
+          if (static_cast<int>(found.size()) >= limit || seen.count(c.id)) continue;
+          auto e = engine_of(s, c.workflow, c.workflow_version);
+          bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
+          if (!waiting && !absent.empty()) {
+            for (const Actor& stand_in : standing_in_for(s, actor, c, &org)) {
+              waiting = waiting || !e->available_actions(c.state, stand_in).empty();
+            }
+          }
+          if (!waiting) continue;
+          seen.insert(c.id);
+          auto due = due_at(*e, c);
+          found.push_back({std::move(c), due});
+        }
+        if (!page.next_cursor || static_cast<int>(found.size()) >= limit) break;
+        filter.after_id = page.next_cursor;
+      }
+    }
+  }
+  const Timestamp now = clock_.now();
+  std::stable_sort(found.begin(), found.end(), [&](const Waiting& a, const Waiting& b) {
+    bool late_a = a.due && *a.due <= now, late_b = b.due && *b.due <= now;
+    if (late_a != late_b) return late_a;
+    if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
+    if (a.due && b.due && *a.due != *b.due) return *a.due < *b.due;
+    return a.c.state.entered_at < b.c.state.entered_at;
+  });
+  std::vector<StoredCase> out;
+  for (auto& w : found) out.push_back(std::move(w.c));
+  return out;
 }
 
 std::vector<FiredTimer> CaseService::fire_due_timers(Storage& s, int limit) {

@@ -77,6 +77,12 @@ class CaseService {
   Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr,
                                           int64_t after_seq = 0, int limit = std::numeric_limits<int>::max());
   CasePage list(Storage& s, const CaseFilter& filter);
+  // The cases waiting for `actor` (an action their roles give them in the case's state,
+  // their open signer slot, or either for someone they stand in for), at most `limit`,
+  // those overdue first, then by due date, then the longest waiting.
+  std::vector<StoredCase> inbox(Storage& s, const Actor& actor, int limit = 500);
+  // When a case's time in its state runs out (its state's deadline), if it has one.
+  std::optional<Timestamp> due_at(const Engine& engine, const StoredCase& c) const;
 
   // Read rights (issue 10): what `actor` may read, for lists filtered by the store, and
   // whether they may read one case.

@@ -9,5 +9,14 @@ namespace osic {
 std::string random_token();
 // Lowercase hex SHA-256.
 std::string sha256_hex(const std::string& data);
+// Equal contents, in time that depends only on the length (for tokens and hashes).
+bool constant_time_equal(const std::string& a, const std::string& b);
+
+// Passwords, with scrypt from OpenSSL: memory-hard, so a stolen database is slow to guess
+// from. Stored as "scrypt$N$r$p$SALT$HASH" (hex), so the cost can rise later and old
+// hashes still verify. N = 2^15, r = 8, p = 1: 32 MiB and some tens of milliseconds.
+std::string hash_password(const std::string& password);
+// False for a wrong password or a stored value that is not such a hash.
+bool verify_password(const std::string& password, const std::string& stored);
 
 }  // namespace osic

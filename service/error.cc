@@ -33,6 +33,9 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kBadAbsence: return "bad_absence";
     case ErrorCode::kNotADelegate: return "not_a_delegate";
     case ErrorCode::kTooManyAttempts: return "too_many_attempts";
+    case ErrorCode::kBadPassword: return "bad_password";
+    case ErrorCode::kSignInFailed: return "sign_in_failed";
+    case ErrorCode::kCsrfFailed: return "csrf_failed";
     case ErrorCode::kVersionConflict: return "version_conflict";
     case ErrorCode::kWriteConflict: return "write_conflict";
     case ErrorCode::kIdempotencyKeyReused: return "idempotency_key_reused";
@@ -89,6 +92,9 @@ int http_status(ErrorCode code) {
     case ErrorCode::kBadAbsence: return 400;
     case ErrorCode::kNotADelegate: return 403;
     case ErrorCode::kTooManyAttempts: return 429;
+    case ErrorCode::kBadPassword: return 400;
+    case ErrorCode::kSignInFailed: return 401;
+    case ErrorCode::kCsrfFailed: return 403;
     case ErrorCode::kVersionConflict: return 409;
     case ErrorCode::kWriteConflict: return 409;
     case ErrorCode::kIdempotencyKeyReused: return 422;
@@ -137,6 +143,8 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kUnitRequired:
     case ErrorCode::kUnitNotAllowed:
     case ErrorCode::kNotADelegate:
+    case ErrorCode::kSignInFailed:
+    case ErrorCode::kCsrfFailed:
     case ErrorCode::kVersionConflict:
     case ErrorCode::kWriteConflict:
     case ErrorCode::kIdempotencyKeyReused:
@@ -152,6 +160,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kBadRole:
     case ErrorCode::kUnitNotFound:
     case ErrorCode::kBadAbsence:
+    case ErrorCode::kBadPassword:
     case ErrorCode::kBadRequest:
     case ErrorCode::kMalformedJson:
     case ErrorCode::kInvalidUtf8:

@@ -44,7 +44,10 @@ enum class ErrorCode {
   kUnitNotAllowed,    // the unit named at start is not one of the requester's
   kBadAbsence,        // an out-of-office window that cannot be kept
   kNotADelegate,
-  kTooManyAttempts,   // failed attempts from one address or for one user: slowed down      // on_behalf_of names someone the caller does not stand in for now
+  kTooManyAttempts,   // failed attempts from one address or for one user: slowed down
+  kBadPassword,       // a password too short, too long or not text
+  kSignInFailed,      // the user name and password do not match (which one is not said)
+  kCsrfFailed,        // a form posted without this session's token
   kVersionConflict,
   kWriteConflict,
   kIdempotencyKeyReused,

@@ -86,6 +86,26 @@ class UserDirectory {
   virtual std::vector<Absence> absences(Timestamp now) = 0;
 };
 
+// How people sign in to the web app: password hashes, their language, their sessions.
+class Accounts {
+ public:
+  virtual ~Accounts() = default;
+  // Empty `hash`: no password (the person cannot sign in). False when there is no such user.
+  virtual bool set_password_hash(const std::string& user, const std::string& hash) = 0;
+  virtual std::string password_hash(const std::string& user) = 0;  // empty: none set
+  // "fa" or "en"; empty when the person has not chosen.
+  virtual bool set_language(const std::string& user, const std::string& lang) = 0;
+  virtual std::string language(const std::string& user) = 0;
+  virtual void add_session(const SessionRow& session) = 0;
+  virtual std::optional<SessionRow> session(const std::string& id_hash) = 0;
+  virtual void touch_session(const std::string& id_hash, Timestamp at) = 0;
+  virtual void end_session(const std::string& id_hash) = 0;
+  // Every session of `user` (a new password, a disabled account); how many there were.
+  virtual int64_t end_sessions_of(const std::string& user) = 0;
+  // Sessions last seen before `before`: long expired; how many.
+  virtual int64_t end_sessions_idle_since(Timestamp before) = 0;
+};
+
 class UnitDirectory {
  public:
   virtual ~UnitDirectory() = default;
@@ -144,6 +164,7 @@ class WorkflowSources {
 class Storage : public Transactions,
                 public CaseRows,
                 public UserDirectory,
+                public Accounts,
                 public UnitDirectory,
                 public TimerRows,
                 public OutboxRows,

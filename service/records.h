@@ -85,6 +85,16 @@ struct Absence {
   bool covers(Timestamp at) const { return starts <= at && at < ends; }
 };
 
+// A signed-in person's session in the web app. The cookie carries a random value; only
+// its SHA-256 is stored, so a copy of the database signs no one in.
+struct SessionRow {
+  std::string id_hash;
+  std::string user;
+  std::string csrf;  // the token every form of this session must send back
+  Timestamp created_at{};
+  Timestamp last_seen_at{};
+};
+
 struct TimerRow {
   int64_t id = 0;
   int64_t case_id = 0;
@@ -159,6 +169,7 @@ struct CaseFilter {
   std::string workflow{};
   std::string state{};
   std::string q{};        // text in the title or text fields
+  std::string requester{};  // only cases this person started
   int64_t after_id = 0;   // cursor: cases with a smaller id (newest first)
   int limit = 50;
 };

@@ -128,6 +128,23 @@ TEST_F(ApiInProcess, TheRouteTableDecidesAuthAndTheDocument) {
       }
       EXPECT_EQ(call(route.method, target).status, 401) << route.method << " " << route.pattern;
     }
+    if (route.page) {
+      // A page is for a signed-in person: without a session, the sign-in page; and it is
+      // not part of the API's document.
+      if (route.auth == api::Auth::kSession) {
+        std::string target = route.pattern;
+        for (auto [name, value] : {std::pair{"{id}", "1"}, {"{name}", "staff"}, {"{action}", "submit"}, {"{change}", "roles"}}) {
+          if (auto at = target.find(name); at != std::string::npos) target.replace(at, std::string(name).size(), value);
+        }
+        auto r = call(route.method, target);
+        EXPECT_EQ(r.status, 303) << route.method << " " << route.pattern;
+        bool to_login = false;
+        for (const auto& [h, v] : r.headers) to_login = to_login || (h == "Location" && v.rfind("/login", 0) == 0);
+        EXPECT_TRUE(to_login) << route.method << " " << route.pattern;
+      }
+      EXPECT_FALSE(api::openapi_document()["paths"].contains(route.pattern)) << route.pattern;
+      continue;
+    }
     std::string method = route.method;
     for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     const json& op = api::openapi_document()["paths"][route.pattern][method];

@@ -54,6 +54,9 @@ struct FakeTables {
   std::vector<User> users;
   std::vector<Unit> units;
   std::vector<Absence> absences;
+  std::map<std::string, std::string> passwords;  // user -> hash
+  std::map<std::string, std::string> languages;  // user -> fa | en
+  std::map<std::string, SessionRow> sessions;    // by id_hash
   std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
   std::map<std::string, std::string> settings;
   std::map<std::pair<std::string, int>, std::string> workflows;
@@ -208,6 +211,7 @@ class FakeStorage : public Storage {
       }
       if (!filter.workflow.empty() && c.workflow != filter.workflow) continue;
       if (!filter.state.empty() && c.state != filter.state) continue;
+      if (!filter.requester.empty() && c.requester != filter.requester) continue;
       out.push_back(c);
     }
     return out;
@@ -288,6 +292,55 @@ class FakeStorage : public Storage {
     auto user = it == t().token_owner.end() ? std::nullopt : user_by_name(it->second);
     if (!user || user->disabled || (user->token_expires && *user->token_expires <= now)) return std::nullopt;
     return user;
+  }
+
+  bool set_password_hash(const std::string& user, const std::string& hash) override {
+    auto lock = writing("set_password_hash");
+    if (!user_by_name(user)) return false;
+    t().passwords[user] = hash;
+    return true;
+  }
+  std::string password_hash(const std::string& user) override {
+    auto lock = read("password_hash");
+    auto it = t().passwords.find(user);
+    return it == t().passwords.end() ? "" : it->second;
+  }
+  bool set_language(const std::string& user, const std::string& lang) override {
+    auto lock = writing("set_language");
+    if (!user_by_name(user)) return false;
+    t().languages[user] = lang;
+    return true;
+  }
+  std::string language(const std::string& user) override {
+    auto lock = read("language");
+    auto it = t().languages.find(user);
+    return it == t().languages.end() ? "" : it->second;
+  }
+  void add_session(const SessionRow& s) override {
+    auto lock = writing("add_session");
+    t().sessions[s.id_hash] = s;
+  }
+  std::optional<SessionRow> session(const std::string& id_hash) override {
+    auto lock = read("session");
+    auto it = t().sessions.find(id_hash);
+    if (it == t().sessions.end()) return std::nullopt;
+    return it->second;
+  }
+  void touch_session(const std::string& id_hash, Timestamp at) override {
+    auto lock = writing("touch_session");
+    if (auto it = t().sessions.find(id_hash); it != t().sessions.end()) it->second.last_seen_at = at;
+  }
+  void end_session(const std::string& id_hash) override {
+    auto lock = writing("end_session");
+    t().sessions.erase(id_hash);
+  }
+  int64_t end_sessions_of(const std::string& user) override {
+    auto lock = writing("end_sessions_of");
+    return std::erase_if(t().sessions, [&](const auto& kv) { return kv.second.user == user; });
+  }
+  int64_t end_sessions_idle_since(Timestamp before) override {
+    auto lock = writing("end_sessions_idle_since");
+    return std::erase_if(t().sessions, [&](const auto& kv) { return kv.second.last_seen_at < before; });
   }
 
   void set_absence(const Absence& a) override {

@@ -100,7 +100,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   for (const auto& user : recipients) {
     if (delivered.count(user.email)) continue;
     MailContext context{*c, engine->definition(), user.name, user.email,
-                        settings_.base_url + "/v1/cases/" + std::to_string(c->id), row.reason};
+                        settings_.base_url + "/cases/" + std::to_string(c->id), row.reason};
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
       std::vector<AvailableAction> actions = engine->available_actions(c->state, org.acting_in(user.actor(), c->unit));

@@ -115,6 +115,16 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE history ADD COLUMN on_behalf_of TEXT NOT NULL DEFAULT ''",
            "ALTER TABLE votes ADD COLUMN on_behalf_of TEXT NOT NULL DEFAULT ''",
        }},
+      {10,
+       {
+           // The web app: people sign in with a password (an scrypt hash), read in the
+           // language they chose, and hold sessions that every node can check.
+           "ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT ''",
+           "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, csrf TEXT NOT NULL,"
+           " created_at {bigint} NOT NULL, last_seen_at {bigint} NOT NULL)",
+           "CREATE INDEX sessions_by_user ON sessions (user_name)",
+       }},
   };
   return kAll;
 }

@@ -200,6 +200,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     }
     if (!filter.workflow.empty()) where += " AND workflow = :w";
     if (!filter.state.empty()) where += " AND state = :s";
+    if (!filter.requester.empty()) where += " AND requester = :rq";
     if (!filter.q.empty()) {
       where += pg ? " AND (title ILIKE :q1 ESCAPE '\\' OR data ILIKE :q2 ESCAPE '\\')"
                   : " AND (title LIKE :q1 ESCAPE '\\' OR data LIKE :q2 ESCAPE '\\')";
@@ -240,6 +241,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     }
     if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
     if (!filter.state.empty()) st.exchange(soci::use(filter.state));
+    if (!filter.requester.empty()) st.exchange(soci::use(filter.requester));
     if (!filter.q.empty()) {
       st.exchange(soci::use(pattern));
       st.exchange(soci::use(pattern));

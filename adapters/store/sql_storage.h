@@ -57,6 +57,18 @@ class SqlStorage : public Storage {
   bool clear_absence(const std::string& user) override;
   std::vector<Absence> absences(Timestamp now) override;
 
+  // Accounts
+  bool set_password_hash(const std::string& user, const std::string& hash) override;
+  std::string password_hash(const std::string& user) override;
+  bool set_language(const std::string& user, const std::string& lang) override;
+  std::string language(const std::string& user) override;
+  void add_session(const SessionRow& session) override;
+  std::optional<SessionRow> session(const std::string& id_hash) override;
+  void touch_session(const std::string& id_hash, Timestamp at) override;
+  void end_session(const std::string& id_hash) override;
+  int64_t end_sessions_of(const std::string& user) override;
+  int64_t end_sessions_idle_since(Timestamp before) override;
+
   // UnitDirectory
   std::vector<Unit> units() override;
   void add_unit(const Unit& unit) override;
@@ -92,6 +104,7 @@ class SqlStorage : public Storage {
   };
   std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
   std::optional<User> user_where(const std::string& column, const std::string& value);
+  std::string user_column(const std::string& column, const std::string& user);
   // Runs an UPDATE or DELETE of one user; false when no row matched.
   bool change_user(const std::string& what, const std::string& sql, const std::string& name,
                    const std::function<void(soci::statement&)>& bind);

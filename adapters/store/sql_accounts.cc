@@ -1,0 +1,83 @@
+// Sign-in rows: password hashes and languages on the users table, and sessions.
+#include "adapters/store/sql_storage.h"
+#include "service/case_snapshot.h"
+
+namespace osic {
+
+std::string SqlStorage::user_column(const std::string& column, const std::string& user) {
+  return db_.guard("cannot read user '" + user + "'", [&] {
+    std::string value;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT " + column + " FROM users WHERE name = :n", soci::use(user), soci::into(value, ind);
+    return ind == soci::i_ok ? value : std::string();
+  });
+}
+
+bool SqlStorage::set_password_hash(const std::string& user, const std::string& hash) {
+  return change_user("set the password of", "UPDATE users SET password_hash = :h WHERE name = :n", user,
+                     [&](soci::statement& st) { st.exchange(soci::use(hash)); });
+}
+
+std::string SqlStorage::password_hash(const std::string& user) { return user_column("password_hash", user); }
+
+bool SqlStorage::set_language(const std::string& user, const std::string& lang) {
+  return change_user("set the language of", "UPDATE users SET lang = :l WHERE name = :n", user,
+                     [&](soci::statement& st) { st.exchange(soci::use(lang)); });
+}
+
+std::string SqlStorage::language(const std::string& user) { return user_column("lang", user); }
+
+void SqlStorage::add_session(const SessionRow& s) {
+  long long created = seconds_of(s.created_at), seen = seconds_of(s.last_seen_at);
+  db_.guard("cannot start a session", [&] {
+    db_.session() << "INSERT INTO sessions (id_hash, user_name, csrf, created_at, last_seen_at)"
+                     " VALUES (:i, :u, :c, :a, :s)",
+        soci::use(s.id_hash), soci::use(s.user), soci::use(s.csrf), soci::use(created), soci::use(seen);
+  });
+}
+
+std::optional<SessionRow> SqlStorage::session(const std::string& id_hash) {
+  return db_.guard("cannot read a session", [&]() -> std::optional<SessionRow> {
+    SessionRow s;
+    long long created = 0, seen = 0;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT user_name, csrf, created_at, last_seen_at FROM sessions WHERE id_hash = :i",
+        soci::use(id_hash), soci::into(s.user, ind), soci::into(s.csrf), soci::into(created), soci::into(seen);
+    if (ind != soci::i_ok) return std::nullopt;
+    s.id_hash = id_hash;
+    s.created_at = timestamp_of(created);
+    s.last_seen_at = timestamp_of(seen);
+    return s;
+  });
+}
+
+void SqlStorage::touch_session(const std::string& id_hash, Timestamp at) {
+  long long seen = seconds_of(at);
+  db_.guard("cannot update a session", [&] {
+    db_.session() << "UPDATE sessions SET last_seen_at = :s WHERE id_hash = :i", soci::use(seen), soci::use(id_hash);
+  });
+}
+
+void SqlStorage::end_session(const std::string& id_hash) {
+  db_.guard("cannot end a session",
+            [&] { db_.session() << "DELETE FROM sessions WHERE id_hash = :i", soci::use(id_hash); });
+}
+
+int64_t SqlStorage::end_sessions_of(const std::string& user) {
+  return db_.guard("cannot end sessions", [&] {
+    soci::statement st = (db_.session().prepare << "DELETE FROM sessions WHERE user_name = :u", soci::use(user));
+    st.execute(true);
+    return static_cast<int64_t>(st.get_affected_rows());
+  });
+}
+
+int64_t SqlStorage::end_sessions_idle_since(Timestamp before) {
+  long long at = seconds_of(before);
+  return db_.guard("cannot end sessions", [&] {
+    soci::statement st = (db_.session().prepare << "DELETE FROM sessions WHERE last_seen_at < :a", soci::use(at));
+    st.execute(true);
+    return static_cast<int64_t>(st.get_affected_rows());
+  });
+}
+
+}  // namespace osic

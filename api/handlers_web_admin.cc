@@ -1,0 +1,195 @@
+// The web app's administration: people (add, roles, disable, set a password) and the
+// outbox (what failed, and sending it again). For admins only; every change is a form
+// with this session's token, as everywhere in the app.
+#include <charconv>
+
+#include "api/api.h"
+#include "api/web/case_view.h"
+#include "service/organisation.h"
+
+namespace osic::api {
+
+using web::Lang;
+namespace mustache = kainjow::mustache;
+
+namespace {
+
+web::Viewer viewer_of(const Call& call) { return {web::lang_of(call.lang), &*call.user, &*call.session}; }
+
+void admins_only(const Call& call) {
+  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
+}
+
+std::vector<std::string> split_roles_text(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text + ",") {
+    if (c == ',' || c == ' ') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  return out;
+}
+
+HttpResponse back_to(const std::string& page, const std::string& done) { return web::redirect(page + "?done=" + done); }
+
+}  // namespace
+
+HttpResponse Api::users_page(Call& call) {
+  admins_only(call);
+  return users_page_with(call, 200, "", {});
+}
+
+HttpResponse Api::users_page_with(Call& call, int status, const std::string& error,
+                                  const std::map<std::string, std::string>& add) {
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  Storage& store = call.store();
+  mustache::data users{mustache::data::type::list};
+  for (const auto& u : store.users()) {
+    mustache::data row;
+    row.set("name", u.name);
+    row.set("email", u.email);
+    std::string roles;
+    for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
+    row.set("roles", roles);
+    if (u.disabled) row.set("disabled", true);
+    if (!store.password_hash(u.name).empty()) row.set("has_password", true);
+    users.push_back(row);
+  }
+  mustache::data d = web::page_data(viewer, "/admin/users", "users");
+  d.set("users", users);
+  mustache::data typed;
+  for (const char* key : {"name", "email", "roles"}) {
+    auto it = add.find(key);
+    typed.set(key, it == add.end() ? "" : it->second);
+  }
+  d.set("add", typed);
+  if (!error.empty()) d.set("error", error);
+  const std::string done = call.request.param("done");
+  if (done == "added" || done == "changed") {
+    mustache::data flash;
+    flash.set("kind", "ok");
+    flash.set("text", web::tr(done == "added" ? "user_added" : "user_changed", l));
+    d.set("flash", flash);
+  }
+  return web::render_page(status, web::tr("users", l), "admin_users.html", d);
+}
+
+HttpResponse Api::add_user_form(Call& call) {
+  admins_only(call);
+  const Lang l = web::lang_of(call.lang);
+  Storage& store = call.store();
+  auto form = web::form_of(call.request);
+  auto refuse = [&](const Error& e) {
+    return users_page_with(call, http_status(e.code),
+                           l == Lang::kEn ? e.message : web::tr("refused", l) + " (" + e.message + ")", form);
+  };
+  const std::vector<std::string> roles = split_roles_text(form["roles"]);
+  const std::string password = form["password"];
+  if (!password.empty() && password.size() < kMinPasswordBytes) {
+    return refuse(Error(ErrorCode::kBadPassword, web::tr("bad_password", Lang::kEn)));
+  }
+  if (auto bad = unknown_unit_in(store.units(), roles)) return refuse(*bad);
+  auto added = store.add_user(form["name"], form["email"], roles, service_.clock().now());
+  if (auto* e = std::get_if<Error>(&added)) return refuse(*e);
+  // The bearer token made with the account is not shown: a person signs in with the
+  // password; a program's token comes from `osic user token`.
+  if (!password.empty()) accounts_.set_password(store, form["name"], password);
+  return back_to("/admin/users", "added");
+}
+
+HttpResponse Api::change_user_form(Call& call) {
+  admins_only(call);
+  const Lang l = web::lang_of(call.lang);
+  Storage& store = call.store();
+  const std::string name = call.params.at("name"), change = call.params.at("change");
+  auto form = web::form_of(call.request);
+  if (!store.user_by_name(name)) throw Error(ErrorCode::kUserNotFound, "no user '" + name + "'");
+  auto refuse = [&](const Error& e) {
+    return users_page_with(call, http_status(e.code),
+                           l == Lang::kEn ? e.message : web::tr("refused", l) + " (" + e.message + ")", {});
+  };
+  try {
+    if (change == "roles") {
+      auto roles = split_roles_text(form["roles"]);
+      if (auto bad = unknown_unit_in(store.units(), roles)) return refuse(*bad);
+      store.set_roles(name, roles);
+    } else if (change == "disable" || change == "enable") {
+      if (change == "disable" && name == call.user->name) {
+        return refuse(Error(ErrorCode::kBadRequest, "you cannot disable your own account while signed in with it"));
+      }
+      store.set_disabled(name, change == "disable");
+      if (change == "disable") store.end_sessions_of(name);
+    } else if (change == "password") {
+      accounts_.set_password(store, name, form["password"]);
+    } else {
+      throw Error(ErrorCode::kRouteNotFound, "no such change: " + change);
+    }
+  } catch (const Error& e) {
+    if (e.code == ErrorCode::kBadPassword || e.code == ErrorCode::kBadRole) return refuse(e);
+    throw;
+  }
+  return back_to("/admin/users", "changed");
+}
+
+HttpResponse Api::outbox_page(Call& call) {
+  admins_only(call);
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  std::string status = call.request.param("status");
+  if (status.empty()) status = "failed";
+  if (status != "pending" && status != "sending" && status != "sent" && status != "failed") {
+    throw Error(ErrorCode::kBadRequest, "status must be pending, sending, sent or failed");
+  }
+  mustache::data rows{mustache::data::type::list};
+  auto found = call.store().list_outbox(status, 200);
+  for (const auto& o : found) {
+    mustache::data row;
+    row.set("id", std::to_string(o.id));
+    row.set("case_id", std::to_string(o.case_id));
+    row.set("case_number", web::case_number(o.case_id, l));
+    row.set("template", o.template_name);
+    row.set("status", web::tr(o.status, l));
+    row.set("attempts", web::local_digits(std::to_string(o.attempts), l));
+    row.set("last_error", o.last_error);
+    if (o.status == "failed") row.set("failed", true);
+    rows.push_back(row);
+  }
+  mustache::data statuses{mustache::data::type::list};
+  for (const char* s : {"failed", "pending", "sending", "sent"}) {
+    mustache::data o;
+    o.set("value", s);
+    o.set("label", web::tr(s, l));
+    if (status == s) o.set("selected", true);
+    statuses.push_back(o);
+  }
+  mustache::data d = web::page_data(viewer, "/admin/outbox", "outbox");
+  d.set("rows", rows);
+  if (!found.empty()) d.set("has_rows", true);
+  d.set("statuses", statuses);
+  if (call.request.param("done") == "retried") {
+    mustache::data flash;
+    flash.set("kind", "ok");
+    flash.set("text", web::tr("retried", l));
+    d.set("flash", flash);
+  }
+  return web::render_page(200, web::tr("outbox", l), "admin_outbox.html", d);
+}
+
+HttpResponse Api::retry_outbox_form(Call& call) {
+  admins_only(call);
+  const std::string& text = call.params.at("id");
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size()) throw Error(ErrorCode::kOutboxRowNotFound, "no such row");
+  if (!call.store().retry_outbox(id, service_.clock().now())) {
+    throw Error(ErrorCode::kOutboxRowNotFound, "outbox row " + text + " is not failed");
+  }
+  return web::redirect("/admin/outbox?status=pending&done=retried");
+}
+
+}  // namespace osic::api

@@ -1,0 +1,553 @@
+// The web app's case pages: the inbox, the list, a new case, a case with its actions,
+// sign-offs, history and diagram. Each reads through the CaseService and writes through
+// the group-commit queue, exactly as the JSON API does; a refused form comes back as the
+// same page with the values typed and the errors beside their fields.
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+#include "api/api.h"
+#include "api/web/case_view.h"
+#include "api/web/diagram.h"
+#include "service/data_codec.h"
+
+namespace osic::api {
+
+using nlohmann::json;
+using web::Lang;
+namespace mustache = kainjow::mustache;
+
+namespace {
+
+web::Viewer viewer_of(const Call& call) { return {web::lang_of(call.lang), &*call.user, &*call.session}; }
+
+int64_t page_case_id(const PathParams& params) {
+  const std::string& text = params.at("id");
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw Error(ErrorCode::kCaseNotFound, "'" + text + "' is not a case id");
+  }
+  return id;
+}
+
+std::optional<int64_t> number_of(const std::string& text) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return n;
+}
+
+// The message for a refusal, in the page's language, and where it belongs: a field, the
+// comment, or above the form (empty).
+std::pair<std::string, std::string> placed(const Error& e, Lang l, const std::vector<std::string>& form_fields) {
+  auto in_form = [&](const std::string& f) {
+    return std::find(form_fields.begin(), form_fields.end(), f) != form_fields.end();
+  };
+  const std::string first = e.subjects.empty() ? "" : e.subjects.front();
+  switch (e.code) {
+    case ErrorCode::kCommentRequired: return {"comment", web::tr("comment_required", l)};
+    case ErrorCode::kRequiredFieldMissing:
+      if (in_form(first)) return {first, web::tr("field_required", l)};
+      break;
+    case ErrorCode::kInvalidData:
+    case ErrorCode::kFieldNotEditable:
+      if (in_form(first)) return {first, web::tr("invalid_value", l) + " " + e.message};
+      break;
+    default: break;
+  }
+  return {"", l == Lang::kEn ? e.message : web::tr("refused", l) + " (" + e.message + ")"};
+}
+
+bool may_start(const Definition& def, const Actor& plain) {
+  if (def.start_roles.empty()) return true;
+  for (const auto& r : def.start_roles) {
+    if (plain.has_role(r)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+HttpResponse Api::inbox_page(Call& call) {
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  Storage& store = call.store();
+  const Actor actor = call.user->actor();
+  const Calendar& calendar = service_.registry().calendar();
+  const Timestamp now = service_.clock().now();
+  mustache::data waiting{mustache::data::type::list};
+  auto items = service_.inbox(store, actor, 200);
+  for (const auto& c : items) {
+    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+    waiting.push_back(web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+  }
+  CaseFilter mine_filter{.scope = service_.read_scope(store, actor), .requester = actor.user, .limit = 20};
+  CasePage mine_page = service_.list(store, mine_filter);
+  mustache::data mine{mustache::data::type::list};
+  for (const auto& c : mine_page.items) {
+    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+    mine.push_back(web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+  }
+  mustache::data d = web::page_data(viewer, "/inbox", "inbox");
+  d.set("waiting", waiting);
+  if (!items.empty()) d.set("has_waiting", true);
+  d.set("mine", mine);
+  if (!mine_page.items.empty()) d.set("has_mine", true);
+  if (mine_page.next_cursor) d.set("more_mine", true);
+  return web::render_page(200, web::tr("inbox", l), "inbox.html", d);
+}
+
+HttpResponse Api::cases_page(Call& call) {
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  Storage& store = call.store();
+  const Actor actor = call.user->actor();
+  const HttpRequest& q = call.request;
+  CaseFilter filter{.scope = service_.read_scope(store, actor), .workflow = q.param("workflow"),
+                    .state = q.param("state"), .q = q.param("q"), .requester = q.param("requester"), .limit = 25};
+  if (auto cursor = number_of(q.param("cursor")); cursor && *cursor > 0) filter.after_id = *cursor;
+  CasePage page = service_.list(store, filter);
+  const Calendar& calendar = service_.registry().calendar();
+  const Timestamp now = service_.clock().now();
+  mustache::data items{mustache::data::type::list};
+  for (const auto& c : page.items) {
+    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+    items.push_back(web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+  }
+  mustache::data workflows{mustache::data::type::list}, states{mustache::data::type::list};
+  for (const auto& name : service_.registry().names()) {
+    const Definition& def = service_.registry().current(name)->definition();
+    mustache::data w;
+    w.set("name", name);
+    w.set("title", web::workflow_title(def));
+    if (name == filter.workflow) {
+      w.set("selected", true);
+      for (const auto& s : def.states) {
+        mustache::data st;
+        st.set("name", s.name);
+        st.set("title", s.title.empty() ? s.name : s.title);
+        if (s.name == filter.state) st.set("selected", true);
+        states.push_back(st);
+      }
+    }
+    workflows.push_back(w);
+  }
+  std::string query = "/cases?workflow=" + url_encode(filter.workflow) + "&state=" + url_encode(filter.state) +
+                      "&requester=" + url_encode(filter.requester) + "&q=" + url_encode(filter.q);
+  mustache::data d = web::page_data(viewer, "/cases", "cases");
+  d.set("items", items);
+  if (!page.items.empty()) d.set("has_items", true);
+  d.set("workflows", workflows);
+  d.set("states", states);
+  d.set("requester", filter.requester);
+  d.set("q", filter.q);
+  if (page.next_cursor) d.set("next_page", query + "&cursor=" + std::to_string(page.next_cursor));
+  if (filter.after_id) d.set("first_page", query);
+  return web::render_page(200, web::tr("cases", l), "cases.html", d);
+}
+
+HttpResponse Api::new_case_page(Call& call) {
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  const std::string name = call.request.param("workflow");
+  const Actor plain = with_plain_roles(call.user->actor());
+  if (name.empty()) {
+    mustache::data workflows{mustache::data::type::list};
+    for (const auto& n : service_.registry().names()) {
+      const Definition& def = service_.registry().current(n)->definition();
+      if (!may_start(def, plain)) continue;
+      mustache::data w;
+      w.set("name", n);
+      w.set("title", web::workflow_title(def));
+      workflows.push_back(w);
+    }
+    mustache::data d = web::page_data(viewer, "/cases/new", "new");
+    d.set("workflows", workflows);
+    return web::render_page(200, web::tr("new_case", l), "choose_workflow.html", d);
+  }
+  FormState empty;
+  return start_case_form_page(call, name, empty, 200);
+}
+
+HttpResponse Api::start_case_form_page(Call& call, const std::string& name, const FormState& form, int status) {
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  auto engine = service_.registry().current(name);
+  if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + name + "'");
+  const Definition& def = engine->definition();
+  auto value = [&](const std::string& field, const std::string& fallback) {
+    auto it = form.values.find(field);
+    return it == form.values.end() ? fallback : it->second;
+  };
+  auto error = [&](const std::string& field) {
+    auto it = form.errors.find(field);
+    return it == form.errors.end() ? std::string() : it->second;
+  };
+  mustache::data fields{mustache::data::type::list};
+  for (const auto& f : def.fields) {
+    std::string shown = f.default_value ? web::input_value(*f.default_value, l) : "";
+    fields.push_back(web::field_input(f, "start", value(f.name, shown), f.required, error(f.name), l));
+  }
+  mustache::data d = web::page_data(viewer, "/cases/new", "new");
+  d.set("workflow", name);
+  d.set("workflow_title", web::workflow_title(def));
+  d.set("fields", fields);
+  d.set("title_value", value("title", ""));
+  if (!error("title").empty()) d.set("title_error", error("title"));
+  // A fresh key per form shown: a form sent twice starts one case, not two.
+  d.set("idempotency", value("idempotency", random_token().substr(0, 32)));
+  // The unit, when the case may be placed in one.
+  std::vector<Unit> units = call.store().units();
+  std::vector<std::string> mine;
+  for (const auto& r : call.user->roles) {
+    RoleGrant g = parse_role(r);
+    if (!g.unit.empty() && std::find(def.start_roles.begin(), def.start_roles.end(), g.role) != def.start_roles.end()) {
+      mine.push_back(g.unit);
+    }
+  }
+  if (!units.empty() && (def.unit == UnitChoice::kChosen || mine.size() > 1)) {
+    mustache::data options{mustache::data::type::list};
+    for (const auto& u : units) {
+      if (def.unit != UnitChoice::kChosen && std::find(mine.begin(), mine.end(), u.name) == mine.end()) continue;
+      mustache::data o;
+      o.set("name", u.name);
+      o.set("title", l == Lang::kEn ? u.title_en : u.title_fa);
+      if (value("unit", "") == u.name) o.set("selected", true);
+      options.push_back(o);
+    }
+    mustache::data unit;
+    unit.set("options", options);
+    if (!error("unit").empty()) unit.set("unit_error", error("unit"));
+    d.set("units", unit);
+  }
+  if (!form.error.empty()) d.set("error", form.error);
+  return web::render_page(status, web::tr("new_case", l) + ": " + web::workflow_title(def), "new_case.html", d);
+}
+
+HttpResponse Api::start_case_form(Call& call) {
+  const Lang l = web::lang_of(call.lang);
+  const std::string name = call.request.param("workflow");
+  auto engine = service_.registry().current(name);
+  if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + name + "'");
+  const Definition& def = engine->definition();
+  FormState form;
+  form.values = web::form_of(call.request);
+  std::vector<const FieldDef*> fields;
+  for (const auto& f : def.fields) fields.push_back(&f);
+  json data = web::data_from_form(fields, form.values, Data{}, form.errors, l);
+  if (!form.errors.empty()) {
+    form.error = web::tr("fix_below", l);
+    return start_case_form_page(call, name, form, 422);
+  }
+  StartCommand command{name, form.values["title"], data, "web-start:" + form.values["idempotency"], "web",
+                       form.values["unit"]};
+  if (form.values["idempotency"].empty()) command.idempotency_key.clear();
+  auto result = writes_.submit(WriteJob{call.user->actor(), command});
+  if (auto* e = std::get_if<Error>(&result)) {
+    if (e->code == ErrorCode::kDatabaseUnavailable || e->code == ErrorCode::kBusy) throw *e;
+    std::vector<std::string> names{"title", "unit"};
+    for (const auto& f : def.fields) names.push_back(f.name);
+    auto [field, message] = placed(*e, l, names);
+    if (e->code == ErrorCode::kUnitRequired || e->code == ErrorCode::kUnitNotAllowed || e->code == ErrorCode::kUnitNotFound) {
+      field = "unit";
+    }
+    if (field.empty()) {
+      form.error = message;
+    } else {
+      form.errors[field] = message;
+      form.error = web::tr("fix_below", l);
+    }
+    return start_case_form_page(call, name, form, http_status(e->code));
+  }
+  const StoredCase& c = std::get<StoredCase>(result);
+  metrics_.action(c.workflow, "start");
+  return web::redirect("/cases/" + std::to_string(c.id) + "?done=started");
+}
+
+HttpResponse Api::case_page(Call& call) {
+  Actor actor = call.user->actor();
+  StoredCase c = unwrap(service_.get(call.store(), page_case_id(call.params), &actor));
+  FormState form;
+  const std::string done = call.request.param("done");
+  if (done == "started" || done == "recorded") form.done = web::tr(done, web::lang_of(call.lang));
+  return render_case_page(call, c, 200, &form);
+}
+
+HttpResponse Api::act_form(Call& call) {
+  const Lang l = web::lang_of(call.lang);
+  Storage& store = call.store();
+  Actor actor = call.user->actor();
+  const int64_t id = page_case_id(call.params);
+  StoredCase c = unwrap(service_.get(store, id, &actor));
+  auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+  const Definition& def = engine->definition();
+  FormState form;
+  form.action = call.params.at("action");
+  form.values = web::form_of(call.request);
+  const auto version = number_of(form.values["version"]);
+  const auto round = number_of(form.values["round"]);
+  const StateDef* state = def.find_state(c.state.state);
+  const bool approval = state && state->approval;
+  // The page was made for another version of the case: someone acted first. In an
+  // approval step another signer's signature does not change what this one signs.
+  const bool moved = approval ? round && *round != c.round : version && *version != c.state.version;
+  if (moved || !version) {
+    form = FormState{};
+    form.notice = web::tr("stale", l);
+    return render_case_page(call, c, 409, &form);
+  }
+  std::vector<const FieldDef*> fields;
+  std::vector<std::string> names{"comment"};
+  if (const ActionDef* a = state ? state->find_action(form.action) : nullptr; a && a->edits) {
+    for (const auto& name : *a->edits) {
+      if (const FieldDef* f = def.find_field(name)) {
+        fields.push_back(f);
+        names.push_back(name);
+      }
+    }
+  }
+  json data = web::data_from_form(fields, form.values, c.state.data, form.errors, l);
+  if (!form.errors.empty()) {
+    form.error = web::tr("fix_below", l);
+    return render_case_page(call, c, 422, &form);
+  }
+  ActCommand command{id, form.action, data.empty() ? json(nullptr) : data, form.values["comment"]};
+  command.channel = "web";
+  command.on_behalf_of = form.values["on_behalf_of"];
+  if (approval) {
+    command.expected_round = c.round;
+  } else {
+    command.expected_version = *version;
+  }
+  auto result = writes_.submit(WriteJob{actor, command});
+  if (auto* e = std::get_if<Error>(&result)) {
+    if (e->code == ErrorCode::kDatabaseUnavailable || e->code == ErrorCode::kBusy) throw *e;
+    StoredCase now = unwrap(service_.get(store, id, &actor));
+    if (e->code == ErrorCode::kVersionConflict || e->code == ErrorCode::kLinkStale ||
+        (e->code == ErrorCode::kNotAvailable && now.state.version != c.state.version)) {
+      FormState stale;
+      stale.notice = web::tr("stale", l);
+      return render_case_page(call, now, 409, &stale);
+    }
+    auto [field, message] = placed(*e, l, names);
+    if (field.empty()) {
+      form.error = message;
+    } else {
+      form.errors[field] = message;
+      form.error = web::tr("fix_below", l);
+    }
+    return render_case_page(call, now, http_status(e->code), &form);
+  }
+  const StoredCase& after = std::get<StoredCase>(result);
+  metrics_.action(after.workflow, form.action);
+  return web::redirect("/cases/" + std::to_string(id) + "?done=recorded");
+}
+
+HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, const FormState* form) {
+  const web::Viewer viewer = viewer_of(call);
+  const Lang l = viewer.lang;
+  Storage& store = call.store();
+  const Actor actor = call.user->actor();
+  auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+  const Definition& def = engine->definition();
+  const Calendar& calendar = service_.registry().calendar();
+  const Timestamp now = service_.clock().now();
+  const StateDef* state = def.find_state(c.state.state);
+
+  mustache::data kase = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+  kase.set("version", std::to_string(c.state.version));
+  kase.set("round", std::to_string(c.round));
+  kase.set("state_title", web::state_title(def, c.state.state));
+  kase.set("state_kind", state && state->final ? "final" : "open");
+  kase.set("workflow_title", web::workflow_title(def));
+  if (!c.unit.empty()) {
+    std::string unit = c.unit;
+    for (const auto& u : store.units()) {
+      if (u.name == c.unit) unit = l == Lang::kEn ? u.title_en : u.title_fa;
+    }
+    kase.set("unit", unit);
+  }
+  kase.set("entered", web::format_time(c.state.entered_at, calendar, l));
+  kase.set("entered_iso", format_timestamp(c.state.entered_at));
+  kase.set("entered_gregorian", web::other_calendar(calendar.date_of(c.state.entered_at), l));
+  mustache::data fields{mustache::data::type::list};
+  for (const auto& f : def.fields) {
+    auto it = c.state.data.find(f.name);
+    if (it == c.state.data.end() || !it->second.is_set()) continue;
+    mustache::data row;
+    row.set("label", f.label.empty() ? f.name : f.label);
+    if (it->second.type() == Type::kDate) {
+      mustache::data date;
+      date.set("iso", it->second.as_date().to_string());
+      date.set("text", web::display_value(it->second, l));
+      date.set("gregorian", web::other_calendar(it->second.as_date(), l));
+      row.set("date", date);
+    } else {
+      row.set("value", web::display_value(it->second, l));
+    }
+    fields.push_back(row);
+  }
+  kase.set("fields", fields);
+
+  // The actions this person may take now, in person and for whoever they stand in for.
+  std::optional<Organisation> org;
+  std::vector<std::pair<AvailableAction, std::string>> actions;
+  for (auto& a : engine->available_actions(c.state, service_.acting_actor(store, actor, c, &org))) actions.push_back({a, ""});
+  for (const Actor& stand_in : service_.standing_in_for(store, actor, c, &org)) {
+    for (auto& a : engine->available_actions(c.state, stand_in)) actions.push_back({a, stand_in.on_behalf_of});
+  }
+  const bool refused_here = form && !form->action.empty();
+  mustache::data action_list{mustache::data::type::list};
+  for (const auto& [a, on_behalf] : actions) {
+    const bool this_form = refused_here && form->action == a.name;
+    auto typed = [&](const std::string& field, const std::string& fallback) {
+      if (!this_form) return fallback;
+      auto it = form->values.find(field);
+      return it == form->values.end() ? fallback : it->second;
+    };
+    auto error_of = [&](const std::string& field) {
+      if (!this_form) return std::string();
+      auto it = form->errors.find(field);
+      return it == form->errors.end() ? std::string() : it->second;
+    };
+    mustache::data ad;
+    for (const char* key : {"for", "comment_required", "comment_error", "open"}) ad.set(key, false);
+    ad.set("name", a.name);
+    ad.set("title", web::action_title(def, c.state.state, a.name, l));
+    ad.set("kind", a.name == kRejectAction ? "reject" : a.name == kApproveAction ? "approve" : "primary");
+    if (!on_behalf.empty()) ad.set("for", on_behalf);
+    if (a.comment_required) ad.set("comment_required", true);
+    ad.set("comment", typed("comment", ""));
+    if (!error_of("comment").empty()) ad.set("comment_error", error_of("comment"));
+    if (this_form) ad.set("open", true);
+    mustache::data inputs{mustache::data::type::list};
+    const ActionDef* def_action = state ? state->find_action(a.name) : nullptr;
+    if (def_action && def_action->edits) {
+      for (const auto& name : *def_action->edits) {
+        const FieldDef* f = def.find_field(name);
+        if (!f) continue;
+        auto cur = c.state.data.find(name);
+        std::string shown = cur == c.state.data.end() ? "" : web::input_value(cur->second, l);
+        bool required = std::find(a.requires_fields.begin(), a.requires_fields.end(), name) != a.requires_fields.end() ||
+                        f->required;
+        inputs.push_back(web::field_input(*f, a.name, typed(name, shown), required, error_of(name), l));
+      }
+    }
+    ad.set("fields", inputs);
+    action_list.push_back(ad);
+  }
+
+  // Sign-offs: who signed, with their comments, and who is still to sign, by name.
+  mustache::data approval_data;
+  bool has_approval = false;
+  if (auto status = engine->approval_status(c.state)) {
+    has_approval = true;
+    mustache::data signed_list{mustache::data::type::list}, outstanding{mustache::data::type::list};
+    for (const auto& v : c.state.votes) {
+      mustache::data s;
+      s.set("for", false);
+      s.set("comment", false);
+      s.set("user", v.user);
+      s.set("role", v.role);
+      if (!v.on_behalf_of.empty()) s.set("for", v.on_behalf_of);
+      s.set("at", format_time(v.at, calendar, l));
+      s.set("iso", format_timestamp(v.at));
+      s.set("gregorian", web::other_calendar(calendar.date_of(v.at), l));
+      if (!v.comment.empty()) s.set("comment", v.comment);
+      if (!v.approve) s.set("role", v.role + " — " + web::tr("action_reject", l));
+      signed_list.push_back(s);
+    }
+    if (!org) org = service_.organisation(store);
+    for (const auto& role : status->outstanding) {
+      mustache::data o;
+      o.set("role", role);
+      mustache::data people{mustache::data::type::list};
+      for (const auto& name : org->holders(role, c.unit)) people.push_back(mustache::data(name));
+      o.set("people", people);
+      outstanding.push_back(o);
+    }
+    approval_data.set("signed", signed_list);
+    approval_data.set("outstanding", outstanding);
+    std::string needed = status->policy == ApprovalPolicy::kAll   ? web::tr("needed_all", l)
+                         : status->policy == ApprovalPolicy::kAny ? web::tr("needed_any", l)
+                                                                  : web::tr("needed_quorum", l);
+    if (auto at = needed.find("%d"); at != std::string::npos) {
+      needed.replace(at, 2, web::local_digits(std::to_string(status->needed), l));
+    }
+    approval_data.set("needed_text", needed);
+  }
+
+  // The history, newest first, and the path the case took for the diagram.
+  web::DiagramPath path;
+  path.current = c.state.state;
+  mustache::data history{mustache::data::type::list};
+  auto rows = service_.history(store, c.id, &actor);
+  if (auto* e = std::get_if<Error>(&rows)) throw *e;
+  const auto& entries = std::get<std::vector<HistoryRow>>(rows);
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    const HistoryRow& h = *it;
+    if (!h.to.empty()) path.visited.insert(h.to);
+    if (!h.from.empty() && !h.to.empty() && h.from != h.to) path.taken.insert({h.from, h.to});
+    mustache::data e;
+    for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
+    e.set("at", web::format_time(h.at, calendar, l));
+    e.set("iso", format_timestamp(h.at));
+    e.set("gregorian", web::other_calendar(calendar.date_of(h.at), l));
+    e.set("actor", h.actor);
+    if (!h.on_behalf_of.empty()) e.set("for", h.on_behalf_of);
+    e.set("action", h.timer.empty() ? web::action_title(def, h.from, h.action, l) : h.action);
+    e.set("channel", web::tr("channel_" + h.channel, l));
+    if (!h.from.empty() && h.from != h.to) {
+      e.set("moved", true);
+      e.set("from", web::state_title(def, h.from));
+      e.set("to", web::state_title(def, h.to));
+    }
+    if (!h.comment.empty()) e.set("comment", h.comment);
+    mustache::data changes{mustache::data::type::list};
+    json change = json::parse(h.data_change.empty() ? "{}" : h.data_change, nullptr, false);
+    if (change.is_object()) {
+      for (const auto& [field, fromto] : change.items()) {
+        const FieldDef* f = def.find_field(field);
+        auto shown = [&](const json& v) -> std::string {
+          if (v.is_null()) return "—";
+          if (f && f->type == FieldType::kDate && v.is_string()) {
+            if (auto d = Date::parse(v.get<std::string>())) return web::format_date(*d, l);
+          }
+          if (v.is_number()) return web::format_number(v.get<double>(), l);
+          if (v.is_boolean()) return web::tr(v.get<bool>() ? "yes" : "no", l);
+          return v.is_string() ? v.get<std::string>() : v.dump();
+        };
+        mustache::data ch;
+        ch.set("label", f && !f->label.empty() ? f->label : field);
+        ch.set("before", shown(fromto.value("from", json(nullptr))));
+        ch.set("after", shown(fromto.value("to", json(nullptr))));
+        changes.push_back(ch);
+      }
+    }
+    if (!changes.is_empty_list()) e.set("has_changes", true);
+    e.set("changes", changes);
+    history.push_back(e);
+  }
+  for (const auto& h : entries) {
+    if (h.from.empty()) path.visited.insert(h.to);
+  }
+
+  mustache::data d = web::page_data(viewer, "/cases/" + std::to_string(c.id), "");
+  mustache::data attrs;
+  attrs.set("id", std::to_string(c.id));
+  attrs.set("state", c.state.state);
+  attrs.set("version", std::to_string(c.state.version));
+  d.set("case_attrs", attrs);
+  d.set("case", kase);
+  d.set("actions", action_list);
+  if (has_approval) d.set("approval", approval_data);
+  d.set("history", history);
+  d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l)));
+  if (form && !form->notice.empty()) d.set("notice", form->notice);
+  if (form && !form->done.empty()) d.set("done", form->done);
+  if (form && !form->error.empty()) d.set("error", form->error);
+  return web::render_page(status, web::case_number(c.id, l) + " · " + c.title, "case.html", d);
+}
+
+}  // namespace osic::api

@@ -1,0 +1,215 @@
+#include "api/web/case_view.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "engine/jalali.h"
+#include "service/data_codec.h"
+
+namespace osic::api::web {
+
+std::string workflow_title(const Definition& def) { return def.title.empty() ? def.name : def.title; }
+
+std::string state_title(const Definition& def, const std::string& state) {
+  const StateDef* s = def.find_state(state);
+  return s && !s->title.empty() ? s->title : state;
+}
+
+std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang) {
+  if (action == kApproveAction || action == kRejectAction || action == "start") return tr("action_" + action, lang);
+  if (const StateDef* s = def.find_state(state)) {
+    if (const ActionDef* a = s->find_action(action); a && !a->title.empty()) return a->title;
+  }
+  for (const auto& s : def.states) {
+    if (const ActionDef* a = s.find_action(action); a && !a->title.empty()) return a->title;
+  }
+  // No title in the definition: "record_signature" reads as "Record signature".
+  std::string text = action;
+  std::replace(text.begin(), text.end(), '_', ' ');
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
+
+mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang) {
+  mustache::data m;
+  m.set("iso", format_timestamp(t));
+  m.set("text", format_time(t, calendar, lang));
+  m.set("gregorian", other_calendar(calendar.date_of(t), lang));
+  return m;
+}
+
+std::string display_value(const Value& v, Lang lang) {
+  switch (v.type()) {
+    case Type::kDate: return format_date(v.as_date(), lang);
+    case Type::kNumber: return format_number(v.as_number(), lang);
+    case Type::kBool: return tr(v.as_bool() ? "yes" : "no", lang);
+    default: return v.to_string();
+  }
+}
+
+std::string input_value(const Value& v, Lang lang) {
+  switch (v.type()) {
+    case Type::kDate: return lang == Lang::kEn ? v.as_date().to_string() : format_jalali(v.as_date());
+    case Type::kNumber: return format_number(v.as_number(), Lang::kEn);
+    case Type::kBool: return v.as_bool() ? "true" : "false";
+    case Type::kUnset: return "";
+    default: return v.to_string();
+  }
+}
+
+std::string case_number(int64_t id, Lang lang) { return local_digits(std::to_string(id), lang); }
+
+mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,
+                        const Calendar& calendar, Timestamp now, Lang lang) {
+  const Definition& def = engine.definition();
+  mustache::data row;
+  row.set("id", std::to_string(c.id));
+  row.set("number", case_number(c.id, lang));
+  row.set("title", c.title);
+  row.set("workflow", workflow_title(def));
+  row.set("state", state_title(def, c.state.state));
+  row.set("requester", c.state.requester);
+  row.set("created", format_time(c.created_at, calendar, lang));
+  row.set("created_iso", format_timestamp(c.created_at));
+  row.set("created_gregorian", other_calendar(calendar.date_of(c.created_at), lang));
+  row.set("updated", format_time(c.updated_at, calendar, lang));
+  row.set("updated_iso", format_timestamp(c.updated_at));
+  row.set("updated_gregorian", other_calendar(calendar.date_of(c.updated_at), lang));
+  row.set("waited", format_span(std::chrono::duration_cast<std::chrono::seconds>(now - c.state.entered_at), lang));
+  if (due) {
+    mustache::data d = moment(*due, calendar, lang);
+    if (*due <= now) {
+      d.set("overdue", true);
+      row.set("overdue", true);
+    }
+    row.set("due", d);
+  }
+  return row;
+}
+
+mustache::data field_input(const FieldDef& field, const std::string& form, const std::string& value, bool required,
+                           const std::string& error, Lang lang) {
+  mustache::data d;
+  d.set("name", field.name);
+  d.set("form", form);
+  d.set("label", field.label.empty() ? field.name : field.label);
+  // Every key the field template asks for is set here, even when false: mustache would
+  // otherwise find the page's own "error" or "required" and show it on every field.
+  d.set("required", required);
+  if (error.empty()) {
+    d.set("error", false);
+  } else {
+    d.set("error", error);
+  }
+  d.set("hint", false);
+  for (const char* flag : {"is_enum", "is_bool", "is_text", "is_input", "is_date", "is_number", "yes", "no"}) {
+    d.set(flag, false);
+  }
+  switch (field.type) {
+    case FieldType::kEnum: {
+      d.set("is_enum", true);
+      mustache::data options{mustache::data::type::list};
+      for (const auto& v : field.values) {
+        mustache::data o;
+        o.set("value", v);
+        if (v == value) o.set("selected", true);
+        options.push_back(o);
+      }
+      d.set("options", options);
+      break;
+    }
+    case FieldType::kBool:
+      d.set("is_bool", true);
+      if (value == "true") d.set("yes", true);
+      if (value == "false") d.set("no", true);
+      break;
+    case FieldType::kDate:
+      d.set("is_input", true);
+      d.set("is_date", true);
+      d.set("value", value);
+      d.set("hint", tr("date_hint", lang));
+      break;
+    case FieldType::kNumber:
+      d.set("is_input", true);
+      d.set("is_number", true);
+      d.set("value", value);
+      break;
+    case FieldType::kString:
+      // Summaries and notes get room; short names a line.
+      if (field.name.find("summary") != std::string::npos || field.name.find("note") != std::string::npos ||
+          field.name.find("description") != std::string::npos) {
+        d.set("is_text", true);
+      } else {
+        d.set("is_input", true);
+      }
+      d.set("value", value);
+      break;
+  }
+  return d;
+}
+
+nlohmann::json data_from_form(const std::vector<const FieldDef*>& fields, const std::map<std::string, std::string>& form,
+                              const Data& current, std::map<std::string, std::string>& errors, Lang lang) {
+  nlohmann::json data = nlohmann::json::object();
+  for (const FieldDef* f : fields) {
+    auto it = form.find(f->name);
+    if (it == form.end()) continue;  // not in this form: unchanged
+    std::string text = it->second;
+    // Trimmed of spaces at either end (a pasted value often carries them).
+    size_t first = text.find_first_not_of(" \t\r\n"), last = text.find_last_not_of(" \t\r\n");
+    text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+    auto had = current.find(f->name);
+    const bool was_set = had != current.end() && had->second.is_set();
+    if (text.empty()) {
+      if (was_set) data[f->name] = nullptr;
+      continue;
+    }
+    nlohmann::json value;
+    switch (f->type) {
+      case FieldType::kNumber: {
+        std::string latin = latin_digits(text);
+        char* end = nullptr;
+        double n = std::strtod(latin.c_str(), &end);
+        if (latin.empty() || end != latin.c_str() + latin.size() || !std::isfinite(n)) {
+          errors[f->name] = tr("bad_number", lang);
+          continue;
+        }
+        value = n;
+        break;
+      }
+      case FieldType::kDate: {
+        auto d = parse_office_date(text);
+        if (!d) {
+          errors[f->name] = tr("bad_date", lang);
+          continue;
+        }
+        value = d->to_string();
+        break;
+      }
+      case FieldType::kEnum:
+        if (std::find(f->values.begin(), f->values.end(), text) == f->values.end()) {
+          errors[f->name] = tr("bad_choice", lang);
+          continue;
+        }
+        value = text;
+        break;
+      case FieldType::kBool:
+        if (text != "true" && text != "false") {
+          errors[f->name] = tr("bad_choice", lang);
+          continue;
+        }
+        value = text == "true";
+        break;
+      case FieldType::kString: value = text; break;
+    }
+    // Only what changed is sent, so the history records only real changes.
+    if (was_set && value_to_json(had->second) == value) continue;
+    data[f->name] = value;
+  }
+  return data;
+}
+
+}  // namespace osic::api::web

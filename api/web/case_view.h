@@ -1,0 +1,41 @@
+// How cases, their fields and their times read on a page: the pieces the inbox, the list
+// and the case page share, as template data.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/web/page.h"
+#include "engine/engine.h"
+#include "service/records.h"
+
+namespace osic::api::web {
+
+std::string workflow_title(const Definition& def);
+std::string state_title(const Definition& def, const std::string& state);
+std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang);
+// {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.
+mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang);
+// A field's value as a person reads it: dates in the page's calendar, amounts grouped.
+std::string display_value(const Value& value, Lang lang);
+// What an input shows for a value, in a form that reads back to the same value.
+std::string input_value(const Value& value, Lang lang);
+// The case's number as it is written on the page: ۱۲ in Persian.
+std::string case_number(int64_t id, Lang lang);
+
+// One row of a case list: id, number, title, workflow, state, requester, created,
+// updated, waited, and due {iso, text, gregorian, overdue} when its state has a deadline.
+mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,
+                        const Calendar& calendar, Timestamp now, Lang lang);
+
+// The data of one input (field.html) for `field` in form `form`: its label, type, the
+// value shown, whether required, its error.
+mustache::data field_input(const FieldDef& field, const std::string& form, const std::string& value, bool required,
+                           const std::string& error, Lang lang);
+
+// What a person typed into the inputs of `fields`, typed against them: the JSON data a
+// command takes, and an error per field that could not be read. An empty input leaves a
+// field as it is in `current`, or clears it when it had a value.
+nlohmann::json data_from_form(const std::vector<const FieldDef*>& fields, const std::map<std::string, std::string>& form,
+                              const Data& current, std::map<std::string, std::string>& errors, Lang lang);
+
+}  // namespace osic::api::web

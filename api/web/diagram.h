@@ -1,0 +1,23 @@
+// A workflow's states and transitions as an SVG drawn on the server (no diagram library
+// in the browser): states in rows by their distance from the initial state, the current
+// one filled, the states and transitions a case has been through highlighted.
+#pragma once
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "engine/definition.h"
+
+namespace osic::api::web {
+
+struct DiagramPath {
+  std::string current;                                  // empty: no case
+  std::set<std::string> visited;                        // states the case has been in
+  std::set<std::pair<std::string, std::string>> taken;  // (from, to) transitions it made
+};
+
+// `label` names the picture for screen readers.
+std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label);
+
+}  // namespace osic::api::web

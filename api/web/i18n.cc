@@ -1,0 +1,256 @@
+#include "api/web/i18n.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "engine/jalali.h"
+
+namespace osic::api::web {
+
+namespace {
+
+struct Text {
+  const char* key;
+  const char* fa;
+  const char* en;
+};
+
+// Office Persian, as the international office writes it; English beside it.
+constexpr Text kTexts[] = {
+    {"app", "سامانه همکاری‌های علمی و بین‌المللی", "OSIC Flow"},
+    {"skip", "رفتن به محتوا", "Skip to content"},
+    {"nav", "بخش‌ها", "Sections"},
+    {"inbox", "کارتابل", "Inbox"},
+    {"cases", "پرونده‌ها", "Cases"},
+    {"new_case", "پرونده جدید", "New case"},
+    {"users", "کاربران", "Users"},
+    {"outbox", "صندوق خروجی", "Outbox"},
+    {"sign_in", "ورود", "Sign in"},
+    {"sign_out", "خروج", "Sign out"},
+    {"signed_out", "از سامانه خارج شدید.", "You have signed out."},
+    {"other_language", "English", "فارسی"},
+    {"username", "نام کاربری", "User name"},
+    {"password", "گذرواژه", "Password"},
+    {"sign_in_failed", "نام کاربری یا گذرواژه نادرست است.", "The user name or the password is wrong."},
+    {"too_many_attempts", "تلاش‌های ناموفق بیش از حد بوده است؛ لطفاً کمی بعد دوباره تلاش کنید.",
+     "Too many failed attempts; please try again in a little while."},
+    {"session_expired", "نشست شما به پایان رسیده است؛ لطفاً دوباره وارد شوید.", "Your session has ended; please sign in again."},
+    {"waiting_for_me", "در انتظار اقدام من", "Waiting for me"},
+    {"started_by_me", "پرونده‌هایی که آغاز کرده‌ام", "Cases I started"},
+    {"all_mine", "همه پرونده‌های من", "All my cases"},
+    {"none_started", "هنوز پرونده‌ای آغاز نکرده‌اید.", "You have not started a case yet."},
+    {"nothing_waiting", "پرونده‌ای در انتظار اقدام شما نیست.", "Nothing is waiting for you."},
+    {"case", "پرونده", "Case"},
+    {"title", "عنوان", "Title"},
+    {"workflow", "فرایند", "Workflow"},
+    {"state", "وضعیت", "State"},
+    {"waited", "مدت انتظار", "Waiting"},
+    {"due", "مهلت رسیدگی", "Due"},
+    {"overdue", "مهلت گذشته", "overdue"},
+    {"updated", "آخرین تغییر", "Last change"},
+    {"created", "تاریخ ثبت", "Started"},
+    {"requester", "درخواست‌کننده", "Requester"},
+    {"unit", "واحد", "Unit"},
+    {"in_state_since", "در این وضعیت از", "In this state since"},
+    {"all", "همه", "All"},
+    {"search", "جستجو", "Search"},
+    {"filter", "نمایش", "Show"},
+    {"no_cases", "پرونده‌ای با این مشخصات یافت نشد.", "No case matches."},
+    {"first_page", "صفحه نخست", "First page"},
+    {"next_page", "صفحه بعد", "Next page"},
+    {"choose_workflow", "نوع پرونده را برگزینید:", "Choose the kind of case:"},
+    {"cannot_start", "نقش‌های شما آغاز هیچ فرایندی را اجازه نمی‌دهد.", "Your roles do not let you start any workflow."},
+    {"start", "ثبت پرونده", "Start the case"},
+    {"required", "الزامی", "required"},
+    {"date_hint", "۱۴۰۶/۰۱/۱۵ یا 2027-04-04", "1406/01/15 or 2027-04-04"},
+    {"yes", "بله", "Yes"},
+    {"no", "خیر", "No"},
+    {"details", "مشخصات پرونده", "Details"},
+    {"actions", "اقدام‌ها", "Actions"},
+    {"no_actions", "در این وضعیت اقدامی بر عهده شما نیست.", "There is nothing for you to do in this state."},
+    {"comment", "توضیحات", "Comment"},
+    {"on_behalf_of", "به نیابت از", "on behalf of"},
+    {"signoffs", "امضاها", "Sign-offs"},
+    {"nobody_holds", "کسی این نقش را ندارد", "nobody holds this role"},
+    {"history", "سابقه پرونده", "History"},
+    {"diagram", "نمودار فرایند", "Workflow diagram"},
+    {"back", "بازگشت", "Back"},
+    {"email", "نشانی ایمیل", "E-mail"},
+    {"roles", "نقش‌ها", "Roles"},
+    {"status", "وضعیت", "Status"},
+    {"manage", "مدیریت", "Manage"},
+    {"save", "ذخیره", "Save"},
+    {"enabled", "فعال", "enabled"},
+    {"disabled", "غیرفعال", "disabled"},
+    {"enable", "فعال‌سازی", "Enable"},
+    {"disable", "غیرفعال‌سازی", "Disable"},
+    {"has_password", "دارای گذرواژه", "has a password"},
+    {"new_password", "گذرواژه جدید", "New password"},
+    {"reset_password", "تعیین گذرواژه", "Set password"},
+    {"add_user", "افزودن کاربر", "Add a user"},
+    {"user_added", "کاربر افزوده شد.", "The user was added."},
+    {"user_changed", "تغییر ثبت شد.", "The change is saved."},
+    {"template", "قالب", "Template"},
+    {"attempts", "تلاش‌ها", "Attempts"},
+    {"last_error", "آخرین خطا", "Last error"},
+    {"retry", "ارسال دوباره", "Send again"},
+    {"retried", "نامه دوباره در صف ارسال قرار گرفت.", "The message is queued again."},
+    {"outbox_empty", "نامه‌ای با این وضعیت نیست.", "No message has this status."},
+    {"pending", "در صف", "pending"},
+    {"sending", "در حال ارسال", "sending"},
+    {"sent", "ارسال‌شده", "sent"},
+    {"failed", "ناموفق", "failed"},
+    {"recorded", "اقدام شما ثبت شد.", "Your action is recorded."},
+    {"started", "پرونده ثبت شد.", "The case is started."},
+    {"stale", "پیش از شما، کس دیگری روی این پرونده اقدام کرده است. وضعیت کنونی پرونده در زیر آمده است.",
+     "Someone else acted on this case first. It is shown below as it is now."},
+    {"fix_below", "لطفاً موارد مشخص‌شده را اصلاح کنید.", "Please correct the marked entries."},
+    {"field_required", "این مورد الزامی است.", "This is required."},
+    {"comment_required", "برای این اقدام، نوشتن توضیحات الزامی است.", "This action needs a comment."},
+    {"bad_number", "یک عدد وارد کنید، مانند ۲۵۰٬۰۰۰.", "Enter a number, such as 250,000."},
+    {"bad_date", "تاریخ را به صورت ۱۴۰۶/۰۱/۱۵ یا 2027-04-04 وارد کنید.", "Enter a date as 1406/01/15 or 2027-04-04."},
+    {"bad_choice", "یکی از گزینه‌ها را برگزینید.", "Choose one of the options."},
+    {"invalid_value", "این مقدار پذیرفته نیست.", "This value is not accepted."},
+    {"not_found", "این صفحه یا پرونده وجود ندارد، یا اجازه دیدن آن را ندارید.",
+     "This page or case does not exist, or you may not see it."},
+    {"forbidden", "اجازه این کار را ندارید.", "You may not do this."},
+    {"csrf_failed", "این فرم دیگر معتبر نیست (شاید از نشست پیشین مانده باشد). صفحه را دوباره باز کنید و دوباره بفرستید.",
+     "This form is no longer valid (it may be from an earlier session). Open the page again and resend it."},
+    {"error_title", "خطا", "Error"},
+    {"unavailable", "سامانه موقتاً در دسترس نیست؛ لطفاً چند لحظه دیگر دوباره تلاش کنید.",
+     "The system is briefly unavailable; please try again in a moment."},
+    {"refused", "این درخواست پذیرفته نشد.", "This request was not accepted."},
+    {"channel_web", "وب", "web"},
+    {"channel_api", "رابط برنامه‌ها", "API"},
+    {"channel_cli", "خط فرمان", "command line"},
+    {"channel_email-link", "پیوند ایمیل", "e-mail link"},
+    {"channel_timer", "زمان‌سنج سامانه", "timer"},
+    {"action_start", "ثبت پرونده", "started"},
+    {"action_approve", "تأیید", "Approve"},
+    {"action_reject", "مخالفت", "Reject"},
+    {"needed_all", "امضای همه لازم است", "all must sign"},
+    {"needed_any", "یک امضا کافی است", "one signature is enough"},
+    {"needed_quorum", "امضای %d نفر لازم است", "%d signatures needed"},
+    {"minutes", "دقیقه", "minutes"},
+    {"hours", "ساعت", "hours"},
+    {"days", "روز", "days"},
+    {"and", " و ", " "},
+    {"just_now", "کمتر از یک دقیقه", "under a minute"},
+    {"bad_password", "گذرواژه باید دست‌کم ۸ نویسه باشد.", "A password needs at least 8 characters."},
+};
+
+}  // namespace
+
+Lang lang_of(std::string_view code) { return code == "en" ? Lang::kEn : Lang::kFa; }
+const char* code_of(Lang lang) { return lang == Lang::kEn ? "en" : "fa"; }
+
+std::string tr(std::string_view key, Lang lang) {
+  for (const auto& t : kTexts) {
+    if (key == t.key) return lang == Lang::kEn ? t.en : t.fa;
+  }
+  return std::string(key);
+}
+
+const std::vector<std::pair<std::string, std::string>>& texts(Lang lang) {
+  static const auto make = [](Lang l) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& t : kTexts) out.emplace_back(t.key, l == Lang::kEn ? t.en : t.fa);
+    return out;
+  };
+  static const auto kFa = make(Lang::kFa), kEn = make(Lang::kEn);
+  return lang == Lang::kEn ? kEn : kFa;
+}
+
+std::string local_digits(std::string text, Lang lang) {
+  if (lang == Lang::kEn) return text;
+  static const char* const kPersian[] = {"۰", "۱", "۲", "۳", "۴", "۵", "۶", "۷", "۸", "۹"};
+  std::string out;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      out += kPersian[c - '0'];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string latin_digits(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (i + 1 < text.size() && (c == 0xDB || c == 0xD9)) {
+      unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      if (c == 0xDB && d >= 0xB0 && d <= 0xB9) {  // U+06F0..U+06F9 Persian digits
+        out += static_cast<char>('0' + (d - 0xB0));
+        i += 2;
+        continue;
+      }
+      if (c == 0xD9 && d >= 0xA0 && d <= 0xA9) {  // U+0660..U+0669 Arabic-Indic digits
+        out += static_cast<char>('0' + (d - 0xA0));
+        i += 2;
+        continue;
+      }
+      if (c == 0xD9 && d == 0xAB) {  // U+066B Arabic decimal separator
+        out += '.';
+        i += 2;
+        continue;
+      }
+      if (c == 0xD9 && d == 0xAC) {  // U+066C Arabic thousands separator
+        i += 2;
+        continue;
+      }
+    }
+    if (c == ',') {  // thousands separator as typed in English
+      ++i;
+      continue;
+    }
+    out += static_cast<char>(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string format_number(double value, Lang lang) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.2f", std::fabs(value));
+  std::string text = buffer;
+  std::string whole = text.substr(0, text.find('.')), fraction = text.substr(text.find('.') + 1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  const std::string group = lang == Lang::kEn ? "," : "٬", point = lang == Lang::kEn ? "." : "٫";
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += group;
+    grouped += whole[i];
+  }
+  std::string out = (value < 0 ? "-" : "") + grouped + (fraction.empty() ? "" : point + fraction);
+  return local_digits(out, lang);
+}
+
+std::string format_date(Date date, Lang lang) {
+  return lang == Lang::kEn ? date.to_string() : local_digits(format_jalali(date), lang);
+}
+
+std::string other_calendar(Date date, Lang lang) {
+  return lang == Lang::kEn ? format_jalali(date) : date.to_string();
+}
+
+std::string format_time(Timestamp t, const Calendar& calendar, Lang lang) {
+  Date day = calendar.date_of(t);
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(t - calendar.start_of_day(day)).count();
+  char clock[8];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(minutes / 60 % 24), static_cast<int>(minutes % 60));
+  return format_date(day, lang) + " " + local_digits(clock, lang);
+}
+
+std::string format_span(std::chrono::seconds span, Lang lang) {
+  long total = std::max<long>(0, span.count());
+  long days = total / 86400, hours = total % 86400 / 3600, minutes = total % 3600 / 60;
+  auto part = [&](long n, const char* unit) { return local_digits(std::to_string(n), lang) + " " + tr(unit, lang); };
+  if (days > 0) return hours > 0 ? part(days, "days") + tr("and", lang) + part(hours, "hours") : part(days, "days");
+  if (hours > 0) return part(hours, "hours");
+  if (minutes > 0) return part(minutes, "minutes");
+  return tr("just_now", lang);
+}
+
+}  // namespace osic::api::web

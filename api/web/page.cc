@@ -1,0 +1,130 @@
+#include "api/web/page.h"
+
+#include <algorithm>
+
+#include "api/web/assets.h"
+
+namespace osic::api::web {
+
+namespace {
+
+const std::string& asset(const std::string& name) {
+  static const std::string kMissing;
+  auto it = web_assets().find(name);
+  return it == web_assets().end() ? kMissing : it->second;
+}
+
+}  // namespace
+
+bool Viewer::admin() const {
+  return user && std::find(user->roles.begin(), user->roles.end(), "admin") != user->roles.end();
+}
+
+mustache::data page_data(const Viewer& viewer, const std::string& path, const std::string& nav) {
+  mustache::data t;
+  for (const auto& [key, text] : texts(viewer.lang)) t.set(key, text);
+  mustache::data d;
+  d.set("t", t);
+  d.set("lang", code_of(viewer.lang));
+  d.set("other_lang", viewer.lang == Lang::kEn ? "fa" : "en");
+  d.set("dir", viewer.lang == Lang::kEn ? "ltr" : "rtl");
+  d.set("arrow", viewer.lang == Lang::kEn ? "→" : "←");
+  d.set("path", path);
+  d.set("version", OSIC_VERSION);
+  if (viewer.user && viewer.session) {
+    mustache::data me;
+    me.set("name", viewer.user->name);
+    std::string roles;
+    for (const auto& r : viewer.user->roles) roles += (roles.empty() ? "" : ", ") + r;
+    me.set("roles", roles);
+    me.set("csrf", viewer.session->csrf);
+    if (viewer.admin()) me.set("admin", true);
+    if (!nav.empty()) me.set("nav_" + nav, true);
+    d.set("me", me);
+    d.set("csrf", viewer.session->csrf);
+  }
+  return d;
+}
+
+HttpResponse render_page(int status, const std::string& title, const std::string& body_template,
+                         mustache::data& data) {
+  data.set("field", mustache::partial([] { return asset("field.html"); }));
+  mustache::mustache body(asset(body_template));
+  data.set("body", body.render(data));
+  data.set("title", title);
+  mustache::mustache layout(asset("layout.html"));
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = layout.render(data);
+  add_page_headers(r);
+  return r;
+}
+
+HttpResponse message_page(int status, const Viewer& viewer, const std::string& heading, const std::string& text,
+                          const std::string& detail, const std::string& back) {
+  mustache::data d = page_data(viewer, "/", "");
+  d.set("heading", heading);
+  d.set("text", text);
+  if (!detail.empty()) d.set("detail", detail);
+  d.set("back", back);
+  return render_page(status, heading, "message.html", d);
+}
+
+HttpResponse redirect(const std::string& location) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.push_back({"Location", location});
+  add_page_headers(r);
+  return r;
+}
+
+void add_page_headers(HttpResponse& r) {
+  r.headers.push_back({"Content-Security-Policy",
+                       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"});
+  r.headers.push_back({"X-Frame-Options", "DENY"});
+  r.headers.push_back({"Referrer-Policy", "same-origin"});
+  r.headers.push_back({"X-Content-Type-Options", "nosniff"});
+  r.headers.push_back({"Cache-Control", "no-store"});
+}
+
+std::string cookie(const HttpRequest& request, const std::string& name) {
+  const std::string header = request.header("cookie");
+  size_t at = 0;
+  while (at < header.size()) {
+    size_t end = header.find(';', at);
+    if (end == std::string::npos) end = header.size();
+    std::string pair = header.substr(at, end - at);
+    size_t first = pair.find_first_not_of(' ');
+    if (first != std::string::npos) pair = pair.substr(first);
+    size_t eq = pair.find('=');
+    if (eq != std::string::npos && pair.compare(0, eq, name) == 0 && eq == name.size()) return pair.substr(eq + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+std::string set_cookie(const std::string& name, const std::string& value, bool secure, long max_age) {
+  std::string c = name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax";
+  if (max_age > 0) c += "; Max-Age=" + std::to_string(max_age);
+  if (max_age < 0) c += "; Max-Age=0";
+  if (secure) c += "; Secure";
+  return c;
+}
+
+std::map<std::string, std::string> form_of(const HttpRequest& request) {
+  HttpRequest form;
+  split_target("/?" + request.body, form);
+  return form.query;
+}
+
+std::string safe_next(const std::string& next) {
+  // Only a path of this server: "/x", never "//host" or "/\\host", which browsers follow off-site.
+  if (next.size() < 2 || next[0] != '/' || next[1] == '/' || next[1] == '\\') return "/inbox";
+  if (next.find_first_of("\r\n") != std::string::npos) return "/inbox";
+  return next;
+}
+
+}  // namespace osic::api::web

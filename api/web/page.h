@@ -1,0 +1,59 @@
+// Rendering the web app's pages: the layout around each page, the security headers every
+// page carries, cookies, forms and redirects. Mustache escapes what it is given; nothing
+// here builds HTML by hand.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "api/http_types.h"
+#include "api/web/i18n.h"
+#include "service/records.h"
+
+namespace osic::api::web {
+
+namespace mustache = kainjow::mustache;
+
+// Who is looking at a page, and in which language.
+struct Viewer {
+  Lang lang = Lang::kFa;
+  const User* user = nullptr;         // null on the sign-in page
+  const SessionRow* session = nullptr;
+  bool admin() const;
+};
+
+inline constexpr const char* kSessionCookie = "osic_session";
+inline constexpr const char* kLanguageCookie = "osic_lang";
+inline constexpr const char* kLoginCookie = "osic_login";
+
+// The template data every page starts from: language, direction, texts ({{t.KEY}}), the
+// signed-in person and their form token, and which section of the navigation is current.
+mustache::data page_data(const Viewer& viewer, const std::string& path, const std::string& nav);
+
+// The page: `body_template` rendered with `data`, inside the layout.
+HttpResponse render_page(int status, const std::string& title, const std::string& body_template,
+                         mustache::data& data);
+// A page of one message (refusals, errors), in the viewer's language.
+HttpResponse message_page(int status, const Viewer& viewer, const std::string& heading, const std::string& text,
+                          const std::string& detail = "", const std::string& back = "/inbox");
+// 303 See Other: after a POST, the browser GETs `location` (so Reload does not resend).
+HttpResponse redirect(const std::string& location);
+// Content-Security-Policy (no inline script or style, nothing from other hosts),
+// X-Frame-Options, Referrer-Policy, no caching of pages with personal data.
+void add_page_headers(HttpResponse& response);
+
+// A cookie's value from the request's Cookie header; empty when absent.
+std::string cookie(const HttpRequest& request, const std::string& name);
+// A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure when `secure`; `max_age`
+// seconds (0: ends with the browser; negative: deletes it).
+std::string set_cookie(const std::string& name, const std::string& value, bool secure, long max_age);
+
+// An application/x-www-form-urlencoded body as names and values (the last of a repeated name).
+std::map<std::string, std::string> form_of(const HttpRequest& request);
+// A local path to return to after sign-in; "/inbox" for anything else (no open redirect).
+std::string safe_next(const std::string& next);
+
+}  // namespace osic::api::web

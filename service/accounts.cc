@@ -1,0 +1,77 @@
+#include "service/accounts.h"
+
+#include "service/crypto.h"
+
+namespace osic {
+
+namespace {
+
+// Verified when the user has no password, so that an unknown name takes as long as a
+// wrong password.
+const std::string& decoy_hash() {
+  static const std::string kDecoy = hash_password(random_token());
+  return kDecoy;
+}
+
+}  // namespace
+
+void AccountService::set_password(Storage& s, const std::string& user, const std::string& password) {
+  if (password.size() < kMinPasswordBytes) {
+    throw Error(ErrorCode::kBadPassword, "a password needs at least " + std::to_string(kMinPasswordBytes) + " characters");
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    throw Error(ErrorCode::kBadPassword, "a password may have at most " + std::to_string(kMaxPasswordBytes) + " bytes");
+  }
+  if (!s.set_password_hash(user, hash_password(password))) {
+    throw Error(ErrorCode::kUserNotFound, "no user '" + user + "'", {user});
+  }
+  s.end_sessions_of(user);
+}
+
+Result<SignedIn> AccountService::sign_in(Storage& s, const std::string& name, const std::string& password) {
+  const Error refused(ErrorCode::kSignInFailed, "the user name or the password is wrong");
+  if (name.empty() || name.size() > 64 || password.size() > kMaxPasswordBytes) return refused;
+  auto user = s.user_by_name(name);
+  std::string stored = user ? s.password_hash(name) : "";
+  bool ok = verify_password(password, stored.empty() ? decoy_hash() : stored) && !stored.empty();
+  if (!ok || !user || user->disabled) return refused;
+  const Timestamp now = clock_.now();
+  SignedIn in{*user, SessionRow{}, random_token()};
+  in.session = SessionRow{sha256_hex(in.cookie), name, random_token(), now, now};
+  s.add_session(in.session);
+  return in;
+}
+
+std::optional<SignedIn> AccountService::session(Storage& s, const std::string& cookie) {
+  if (cookie.size() != 64) return std::nullopt;
+  const std::string key = sha256_hex(cookie);
+  auto row = s.session(key);
+  if (!row) return std::nullopt;
+  const Timestamp now = clock_.now();
+  auto user = s.user_by_name(row->user);
+  if (!user || user->disabled || now - row->last_seen_at >= policy_.idle || now - row->created_at >= policy_.absolute) {
+    s.end_session(key);
+    return std::nullopt;
+  }
+  // Written at most once a minute: a page view is then a read, not a write.
+  if (now - row->last_seen_at >= std::chrono::minutes(1)) {
+    s.touch_session(key, now);
+    row->last_seen_at = now;
+  }
+  return SignedIn{*user, *row, cookie};
+}
+
+void AccountService::sign_out(Storage& s, const std::string& cookie) {
+  if (!cookie.empty()) s.end_session(sha256_hex(cookie));
+}
+
+std::string AccountService::language(Storage& s, const std::string& user) {
+  return s.language(user) == "en" ? "en" : "fa";
+}
+
+void AccountService::set_language(Storage& s, const std::string& user, const std::string& lang) {
+  if (lang != "fa" && lang != "en") throw Error(ErrorCode::kBadRequest, "the language is fa or en");
+  if (!s.set_language(user, lang)) throw Error(ErrorCode::kUserNotFound, "no user '" + user + "'", {user});
+}
+
+}  // namespace osic

@@ -1,0 +1,54 @@
+// Signing people in to the web app: passwords, sessions and their expiry, the language a
+// person reads in. The rules live here; storage keeps rows (service/ports.h Accounts) and
+// the web edge keeps cookies and throttling. Thread-safe: each call gets the caller's
+// own connection.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "service/clock.h"
+#include "service/ports.h"
+
+namespace osic {
+
+struct SessionPolicy {
+  std::chrono::seconds idle{std::chrono::hours(2)};       // ended after this long unused
+  std::chrono::seconds absolute{std::chrono::hours(12)};  // ended this long after sign-in, used or not
+};
+
+struct SignedIn {
+  User user;
+  SessionRow session;
+  std::string cookie;  // the session's secret value: only the browser holds it
+};
+
+inline constexpr size_t kMinPasswordBytes = 8;
+inline constexpr size_t kMaxPasswordBytes = 1024;
+
+class AccountService {
+ public:
+  AccountService(const Clock& clock, SessionPolicy policy = {}) : clock_(clock), policy_(policy) {}
+
+  // Error bad_password (too short, too long), user_not_found. Ends the person's sessions.
+  void set_password(Storage& s, const std::string& user, const std::string& password);
+  // A new session, or Error sign_in_failed: unknown user, disabled, no password, or a
+  // wrong one, all alike (and in about the same time), so a guess learns nothing.
+  Result<SignedIn> sign_in(Storage& s, const std::string& user, const std::string& password);
+  // The person and session a cookie stands for, while the session lasts and its person
+  // is enabled; an ended or expired one is removed.
+  std::optional<SignedIn> session(Storage& s, const std::string& cookie);
+  void sign_out(Storage& s, const std::string& cookie);
+  // "fa" unless the person chose "en". Error bad_request for another language.
+  std::string language(Storage& s, const std::string& user);
+  void set_language(Storage& s, const std::string& user, const std::string& lang);
+
+  const SessionPolicy& policy() const { return policy_; }
+
+ private:
+  const Clock& clock_;
+  SessionPolicy policy_;
+};
+
+}  // namespace osic

@@ -1,0 +1,202 @@
+"""What the browser tests share: a real `osic serve` on loopback with the shipped
+workflows and demo people, and a headless Chromium driven through Debian's chromedriver."""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`osic serve --demo` on a fresh SQLite file; the demo passwords are read from the
+    tokens file it writes (standard output is not a terminal here)."""
+
+    def __init__(self, osic):
+        self.dir = tempfile.mkdtemp(prefix="osic-browser-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        tokens = os.path.join(self.dir, "tokens")
+        self.log = open(os.path.join(self.dir, "serve.log"), "w")
+        self.proc = subprocess.Popen(
+            [osic, "serve", "--db", "sqlite:" + os.path.join(self.dir, "osic.db"),
+             "--workflows", os.path.join(ROOT, "workflows"), "--listen", f"127.0.0.1:{self.port}",
+             "--demo", "--tokens-file", tokens, "--link-key-file", os.path.join(self.dir, "link.key")],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if self.proc.poll() is not None:
+                    raise RuntimeError("osic serve exited: " + open(self.log.name).read())
+                time.sleep(0.05)
+        with open(tokens) as f:
+            text = f.read()
+        self.passwords = dict(re.findall(r"^  (\S+)  (demo-\S+)$", text, re.M))
+        if "staff" not in self.passwords:
+            raise RuntimeError("no demo passwords in " + tokens)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
+                "--disable-dev-shm-usage", "--lang=fa"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(0)
+    return driver
+
+
+class Page:
+    """One person's browser session against the server."""
+
+    def __init__(self, server, driver, shots):
+        self.server = server
+        self.d = driver
+        self.shots = shots
+
+    def submit(self, button):
+        """Clicks a form's button and waits for the page it leads to."""
+        old = self.d.find_element(By.TAG_NAME, "html")
+        button.click()
+        self.wait_for_new_page(old)
+
+    def enter(self, element):
+        """Presses Enter on the focused element and waits for the next page."""
+        from selenium.webdriver.common.keys import Keys
+        old = self.d.find_element(By.TAG_NAME, "html")
+        element.send_keys(Keys.ENTER)
+        self.wait_for_new_page(old)
+
+    def wait_for_new_page(self, old):
+        def replaced(driver):
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:  # stale, or "does not belong to the document"
+                return driver.execute_script("return document.readyState") == "complete"
+        WebDriverWait(self.d, 15).until(replaced)
+
+    def open(self, path):
+        self.d.get(self.server.base + path)
+
+    def shot(self, name):
+        os.makedirs(self.shots, exist_ok=True)
+        self.d.save_screenshot(os.path.join(self.shots, name + ".png"))
+
+    def sign_in(self, user, lang="fa"):
+        self.d.delete_all_cookies()
+        self.open("/login?lang=" + lang)
+        self.d.find_element(By.NAME, "username").send_keys(user)
+        self.d.find_element(By.NAME, "password").send_keys(self.server.passwords[user])
+        self.submit(self.d.find_element(By.CSS_SELECTOR, "form[data-action=login] button"))
+        assert self.d.current_url.endswith("/inbox"), self.d.current_url
+        # The language is remembered per person: switch it in the app when it differs.
+        if self.d.find_element(By.TAG_NAME, "html").get_attribute("lang") != lang:
+            self.submit(self.d.find_element(By.CSS_SELECTOR, "form[action='/settings/language'] button"))
+            assert self.d.current_url.endswith("/inbox"), self.d.current_url
+        self.check_lang(lang)
+
+    def sign_out(self):
+        self.submit(self.d.find_element(By.CSS_SELECTOR, "form[data-action=logout] button"))
+        assert "/login" in self.d.current_url, self.d.current_url
+
+    def check_lang(self, lang):
+        html = self.d.find_element(By.TAG_NAME, "html")
+        assert html.get_attribute("lang") == lang, html.get_attribute("lang")
+        assert html.get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
+
+    def main(self):
+        return self.d.find_element(By.TAG_NAME, "main")
+
+    def state(self):
+        return self.main().get_attribute("data-state")
+
+    def case_id(self):
+        return self.main().get_attribute("data-case-id")
+
+    def form(self, action):
+        return self.d.find_element(By.CSS_SELECTOR, f"form[data-action={action}]")
+
+    def fill(self, form, values):
+        for name, value in values.items():
+            el = form.find_element(By.NAME, name)
+            if el.tag_name == "select":
+                el.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
+            else:
+                el.clear()
+                el.send_keys(value)
+
+    def act(self, action, values=None):
+        form = self.form(action)
+        self.fill(form, values or {})
+        self.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+    def field_error(self, form_action, field):
+        form = self.form(form_action)
+        return form.find_element(By.CSS_SELECTOR, f"[name={field}]").find_element(
+            By.XPATH, "./following-sibling::span[contains(@class,'field-error')]").text
+
+    def cookie(self, name):
+        c = self.d.get_cookie(name)
+        return c["value"] if c else None
+
+
+def post(server, path, fields, session_cookie):
+    """A POST outside the browser, with the session's cookie: what a forged form sends."""
+    data = urllib.parse.urlencode(fields).encode()
+    req = urllib.request.Request(server.base + path, data=data, method="POST",
+                                 headers={"Cookie": "osic_session=" + session_cookie,
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def get(server, path, session_cookie=None):
+    headers = {"Cookie": "osic_session=" + session_cookie} if session_cookie else {}
+    req = urllib.request.Request(server.base + path, headers=headers)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()

@@ -1,0 +1,172 @@
+"""The web app in a real browser: an agreement walked from draft to active by six people
+through the pages, in Persian and in English; errors beside their fields; a stale page;
+CSRF and sign-out; the case page by keyboard alone. Screenshots go to OSIC_SCREENSHOTS.
+
+Run by scripts/test: /usr/bin/python3 -m unittest tests/browser/test_web_app.py
+with OSIC=build/release/cli/osic."""
+import os
+import sys
+import unittest
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import osic_browser as ob  # noqa: E402
+
+OSIC = os.environ.get("OSIC", os.path.join(ob.ROOT, "build/release/cli/osic"))
+SHOTS = os.environ.get("OSIC_SCREENSHOTS", os.path.join(ob.ROOT, "build/release/screenshots"))
+
+
+class WebApp(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = ob.Server(OSIC)
+        cls.driver = ob.browser()
+        cls.page = ob.Page(cls.server, cls.driver, SHOTS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        cls.server.stop()
+
+    def start_agreement(self, p, lang, title):
+        p.open("/cases/new?workflow=agreement")
+        p.check_lang(lang)
+        form = p.form("start")
+        # Partner is required: left out, the page says so beside it and keeps what was typed.
+        budget = "۲۵۰٬۰۰۰٬۰۰۰" if lang == "fa" else "250,000,000"
+        p.fill(form, {"title": title, "country": "FR", "budget": budget})
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("/cases/new", p.d.current_url)
+        self.assertTrue(p.field_error("start", "partner"), "no error beside the partner field")
+        self.assertEqual(p.form("start").find_element(By.NAME, "title").get_attribute("value"), title)
+        self.assertEqual(p.form("start").find_element(By.NAME, "country").get_attribute("value"), "FR")
+        p.shot(f"{lang}-01-new-case-error")
+        p.act("start", {"partner": "Sorbonne Université"})
+        self.assertEqual(p.state(), "draft")
+        return p.case_id()
+
+    def walk(self, lang):
+        p = self.page
+        p.sign_in("staff", lang)
+        case = self.start_agreement(p, lang, "MoU Sorbonne" if lang == "en" else "تفاهم‌نامه با سوربن")
+        self.assertIn("250", p.main().text.replace("٬", ",").replace("۲۵۰", "250"))
+        p.act("submit")
+        self.assertEqual(p.state(), "osic_review")
+        p.sign_out()
+
+        p.sign_in("osic_head", lang)
+        inbox = p.main().text
+        self.assertIn("MoU Sorbonne" if lang == "en" else "تفاهم‌نامه با سوربن", inbox)
+        p.shot(f"{lang}-02-inbox")
+        p.open(f"/cases/{case}")
+        # Return needs a comment: without one, the error sits beside the comment box.
+        p.act("return")
+        self.assertEqual(p.state(), "osic_review")
+        self.assertTrue(p.field_error("return", "comment"), "no error beside the comment")
+        p.shot(f"{lang}-03-comment-required")
+        p.act("accept", {"comment": "متن را بررسی کردم." if lang == "fa" else "Text checked."})
+        self.assertEqual(p.state(), "legal_review")
+        p.sign_out()
+
+        for person, state in (("legal", "finance_review"), ("finance", "dean_approval")):
+            p.sign_in(person, lang)
+            p.open(f"/cases/{case}")
+            p.act("approve")
+            self.assertEqual(p.state(), state, person)
+            p.sign_out()
+
+        p.sign_in("dean", lang)
+        p.open(f"/cases/{case}")
+        p.act("approve", {"comment": "با امضای اینجانب." if lang == "fa" else "Signed by me."})
+        self.assertEqual(p.state(), "dean_approval")
+        signers = p.d.find_element(By.CSS_SELECTOR, ".signers").text
+        self.assertIn("dean", signers)
+        self.assertIn("vp_international", signers)  # outstanding, by name
+        p.shot(f"{lang}-04-approval")
+        p.sign_out()
+
+        p.sign_in("vp_international", lang)
+        p.open(f"/cases/{case}")
+        p.act("approve")
+        self.assertEqual(p.state(), "signature")
+        p.sign_out()
+
+        p.sign_in("staff", lang)
+        p.open(f"/cases/{case}")
+        dates = ({"signed_on": "۱۴۰۵/۰۹/۰۸", "expires_on": "1408/09/08"} if lang == "fa"
+                 else {"signed_on": "2026-11-29", "expires_on": "2029-11-29"})
+        p.act("record_signature", dates)
+        self.assertEqual(p.state(), "active")
+        text = p.main().text
+        self.assertIn("۱۴۰۵/۰۹/۰۸" if lang == "fa" else "2026-11-29", text)
+        p.shot(f"{lang}-05-active")
+        p.sign_out()
+
+    def test_agreement_walk_in_persian(self):
+        self.walk("fa")
+
+    def test_agreement_walk_in_english(self):
+        self.walk("en")
+
+    def test_a_stale_page_shows_the_new_state(self):
+        p = self.page
+        p.sign_in("staff", "fa")
+        case = self.start_agreement(p, "fa", "صفحه کهنه")
+        first = p.d.current_window_handle
+        # The same page in a second tab acts first.
+        p.d.switch_to.new_window("tab")
+        p.open(f"/cases/{case}")
+        p.act("submit")
+        self.assertEqual(p.state(), "osic_review")
+        p.d.close()
+        p.d.switch_to.window(first)
+        self.assertEqual(p.state(), "draft")  # the old page, still showing draft
+        p.act("submit")
+        self.assertEqual(p.state(), "osic_review")
+        self.assertTrue(p.d.find_element(By.CSS_SELECTOR, ".notice").text)
+        p.shot("fa-06-stale")
+        p.sign_out()
+
+    def test_csrf_and_sign_out(self):
+        p = self.page
+        p.sign_in("staff", "en")
+        case = self.start_agreement(p, "en", "CSRF check")
+        session = p.cookie("osic_session")
+        version = p.main().get_attribute("data-version")
+        # A form from elsewhere carries no token: 403, and nothing changes.
+        status, _, _ = ob.post(self.server, f"/cases/{case}/actions/submit", {"version": version}, session)
+        self.assertEqual(status, 403)
+        status, _, _ = ob.post(self.server, f"/cases/{case}/actions/submit", {"version": version, "csrf": "0" * 64}, session)
+        self.assertEqual(status, 403)
+        p.open(f"/cases/{case}")
+        self.assertEqual(p.state(), "draft")
+        # Signed out, the session is over on the server: the old cookie opens nothing.
+        p.sign_out()
+        status, headers, _ = ob.get(self.server, "/inbox", session)
+        self.assertEqual(status, 303)
+        self.assertIn("/login", headers.get("Location", ""))
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+            self.assertIn(name, headers)
+
+    def test_the_case_page_by_keyboard_alone(self):
+        p = self.page
+        p.sign_in("staff", "fa")
+        case = self.start_agreement(p, "fa", "صفحه‌کلید")
+        p.open(f"/cases/{case}")
+        target = p.form("submit").find_element(By.CSS_SELECTOR, "button[type=submit]")
+        body = p.d.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        for _ in range(80):
+            if p.d.switch_to.active_element == target:
+                break
+            p.d.switch_to.active_element.send_keys(Keys.TAB)
+        self.assertEqual(p.d.switch_to.active_element, target, "Tab never reached the submit button")
+        p.enter(p.d.switch_to.active_element)
+        self.assertEqual(p.state(), "osic_review")
+        p.sign_out()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,286 @@
+// The web app in process, on fake storage and a fake clock: sign-in and its throttling,
+// sessions that end, CSRF, the words in both languages, and forms read as people type
+// them. The real browser walks are tests/browser/test_web_app.py.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "adapters/workflow_files.h"
+#include "api/api.h"
+#include "api/web/assets.h"
+#include "api/web/case_view.h"
+#include "api/web/i18n.h"
+#include "fakes.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using nlohmann::json;
+namespace web = api::web;
+
+class WebApp : public ::testing::Test {
+ protected:
+  test::FakeDatabase db_;
+  test::FakeClock clock_{test::at("2027-01-04T09:00:00Z")};
+  WeekendCalendar calendar_;
+  WorkflowRegistry registry_{calendar_};
+  CaseService service_{registry_, clock_};
+  api::Metrics metrics_;
+  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
+  api::Api api_{service_, metrics_, writes_, "secret"};
+  test::FakeStorage storage_{db_};
+  std::string staff_token_;
+
+  void SetUp() override {
+    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    ASSERT_TRUE(set.ok());
+    registry_.publish(storage_, set.to_publish(), clock_.now());
+    staff_token_ = std::get<std::string>(storage_.add_user("sara", "sara@uni.ac.ir", {"staff"}, clock_.now()));
+    api_.accounts().set_password(storage_, "sara", "correct horse");
+  }
+
+  api::HttpResponse request(const std::string& method, const std::string& target, const std::string& cookies,
+                            const std::string& form = "", const std::string& from = "10.0.0.1") {
+    api::HttpRequest r;
+    r.method = method;
+    api::split_target(target, r);
+    if (!cookies.empty()) r.headers["cookie"] = cookies;
+    if (!form.empty()) r.headers["content-type"] = "application/x-www-form-urlencoded";
+    r.body = form;
+    r.remote_address = from;
+    return api_.handle(r, &storage_);
+  }
+  static std::string header(const api::HttpResponse& r, const std::string& name) {
+    for (const auto& [h, v] : r.headers) {
+      if (h == name) return v;
+    }
+    return "";
+  }
+  static std::string cookie_value(const api::HttpResponse& r, const std::string& name) {
+    for (const auto& [h, v] : r.headers) {
+      if (h == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+    return "";
+  }
+  // Signs in through the pages; returns the Cookie header a browser would then send.
+  std::string sign_in(const std::string& user, const std::string& password, int* status = nullptr,
+                      const std::string& from = "10.0.0.1") {
+    auto page = request("GET", "/login", "");
+    std::string login = cookie_value(page, "osic_login");
+    auto r = request("POST", "/login", "osic_login=" + login,
+                     "csrf=" + login + "&username=" + user + "&password=" + api::url_encode(password), from);
+    if (status) *status = r.status;
+    std::string session = cookie_value(r, "osic_session");
+    return session.empty() ? "" : "osic_session=" + session;
+  }
+  std::string csrf_of(const std::string& cookies) {
+    auto page = request("GET", "/inbox", cookies);
+    std::smatch m;
+    std::regex re("name=\"csrf\" value=\"([0-9a-f]{64})\"");
+    return std::regex_search(page.body, m, re) ? m[1].str() : "";
+  }
+  int64_t start_case() {
+    StartCommand command;
+    command.workflow = "agreement";
+    command.title = "KTH";
+    command.data = json{{"partner", "KTH"}, {"country", "SE"}};
+    auto c = service_.start(storage_, Actor{"sara", {"staff"}}, command);
+    return std::get<StoredCase>(c).id;
+  }
+};
+
+TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {
+  int status = 0;
+  std::string cookies = sign_in("sara", "correct horse", &status);
+  EXPECT_EQ(status, 303);
+  ASSERT_FALSE(cookies.empty());
+  auto inbox = request("GET", "/inbox", cookies);
+  EXPECT_EQ(inbox.status, 200);
+  EXPECT_NE(inbox.body.find("<html lang=\"fa\" dir=\"rtl\">"), std::string::npos);
+  EXPECT_NE(header(inbox, "Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(header(inbox, "X-Frame-Options"), "DENY");
+  EXPECT_EQ(header(inbox, "Referrer-Policy"), "same-origin");
+  auto out = request("POST", "/logout", cookies, "csrf=" + csrf_of(cookies));
+  EXPECT_EQ(out.status, 303);
+  auto after = request("GET", "/inbox", cookies);
+  EXPECT_EQ(after.status, 303);
+  EXPECT_EQ(header(after, "Location"), "/login?next=%2Finbox");
+}
+
+TEST_F(WebApp, TheSessionCookieIsHttpOnlyAndLaxAndSecureOnlyOverHttps) {
+  auto page = request("GET", "/login", "");
+  std::string login = cookie_value(page, "osic_login");
+  auto r = request("POST", "/login", "osic_login=" + login, "csrf=" + login + "&username=sara&password=correct+horse");
+  std::string set;
+  for (const auto& [h, v] : r.headers) {
+    if (h == "Set-Cookie" && v.rfind("osic_session=", 0) == 0) set = v;
+  }
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set.find("SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(set.find("Secure"), std::string::npos);
+  api_.set_secure_cookies(true);
+  EXPECT_NE(sign_in("sara", "correct horse").size(), 0u);
+  r = request("POST", "/login", "osic_login=" + login, "csrf=" + login + "&username=sara&password=correct+horse");
+  EXPECT_NE(header(r, "Set-Cookie").find("Secure"), std::string::npos);
+}
+
+TEST_F(WebApp, AWrongPasswordAnUnknownUserAndADisabledOneAreRefusedAlike) {
+  int status = 0;
+  EXPECT_EQ(sign_in("sara", "wrong horse", &status), "");
+  EXPECT_EQ(status, 401);
+  EXPECT_EQ(sign_in("nobody", "correct horse", &status), "");
+  EXPECT_EQ(status, 401);
+  storage_.set_disabled("sara", true);
+  EXPECT_EQ(sign_in("sara", "correct horse", &status), "");
+  EXPECT_EQ(status, 401);
+}
+
+TEST_F(WebApp, RepeatedFailuresForOnePersonAreAnswered429EvenWithTheRightPassword) {
+  int status = 0;
+  for (int i = 0; i < 5; ++i) sign_in("sara", "guess " + std::to_string(i), &status, "10.0.0." + std::to_string(i + 2));
+  EXPECT_EQ(status, 401);
+  EXPECT_EQ(sign_in("sara", "correct horse", &status, "10.0.0.99"), "");
+  EXPECT_EQ(status, 429);
+}
+
+TEST_F(WebApp, RepeatedFailuresFromOneAddressAreAnswered429) {
+  int status = 0;
+  for (int i = 0; i < 20; ++i) sign_in("user" + std::to_string(i), "guess", &status, "10.9.9.9");
+  EXPECT_EQ(status, 401);
+  sign_in("sara", "correct horse", &status, "10.9.9.9");
+  EXPECT_EQ(status, 429);
+  EXPECT_NE(sign_in("sara", "correct horse", &status, "10.9.9.10"), "");  // a colleague elsewhere
+}
+
+TEST_F(WebApp, ASessionEndsWhenIdleAndAtItsAbsoluteLimit) {
+  std::string cookies = sign_in("sara", "correct horse");
+  clock_.Advance(std::chrono::minutes(119));
+  EXPECT_EQ(request("GET", "/inbox", cookies).status, 200);  // used: the idle clock restarts
+  clock_.Advance(std::chrono::minutes(119));
+  EXPECT_EQ(request("GET", "/inbox", cookies).status, 200);
+  clock_.Advance(std::chrono::hours(2));
+  EXPECT_EQ(request("GET", "/inbox", cookies).status, 303);  // idle two hours
+  cookies = sign_in("sara", "correct horse");
+  for (int i = 0; i < 12; ++i) {  // used every 59 minutes, for 11 hours 48 minutes
+    clock_.Advance(std::chrono::minutes(59));
+    EXPECT_EQ(request("GET", "/inbox", cookies).status, 200) << i;
+  }
+  clock_.Advance(std::chrono::minutes(12));
+  EXPECT_EQ(request("GET", "/inbox", cookies).status, 303);  // twelve hours after sign-in
+}
+
+TEST_F(WebApp, ANewPasswordEndsThePersonsSessions) {
+  std::string cookies = sign_in("sara", "correct horse");
+  api_.accounts().set_password(storage_, "sara", "battery staple");
+  EXPECT_EQ(request("GET", "/inbox", cookies).status, 303);
+  EXPECT_NE(sign_in("sara", "battery staple"), "");
+  EXPECT_THROW(api_.accounts().set_password(storage_, "sara", "short"), Error);
+}
+
+TEST_F(WebApp, AFormWithoutThisSessionsTokenIsRefused403AndChangesNothing) {
+  std::string cookies = sign_in("sara", "correct horse");
+  int64_t id = start_case();
+  const std::string path = "/cases/" + std::to_string(id) + "/actions/submit";
+  auto r = request("POST", path, cookies, "version=1");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(header(r, "X-Osic-Error"), "csrf_failed");
+  r = request("POST", path, cookies, "version=1&csrf=" + std::string(64, '0'));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(std::get<StoredCase>(service_.get(storage_, id)).state.state, "draft");
+  r = request("POST", path, cookies, "version=1&csrf=" + csrf_of(cookies));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(std::get<StoredCase>(service_.get(storage_, id)).state.state, "osic_review");
+}
+
+TEST_F(WebApp, ALoginFormFromAnotherSiteIsRefused) {
+  auto r = request("POST", "/login", "", "username=sara&password=correct+horse");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(cookie_value(r, "osic_session"), "");
+}
+
+TEST_F(WebApp, SignInReturnsOnlyToAPathOfThisServer) {
+  auto page = request("GET", "/login", "");
+  std::string login = cookie_value(page, "osic_login");
+  for (const std::string next : {"//evil.example/x", "https://evil.example", "/\\evil.example"}) {
+    auto r = request("POST", "/login", "osic_login=" + login,
+                     "csrf=" + login + "&username=sara&password=correct+horse&next=" + api::url_encode(next));
+    EXPECT_EQ(header(r, "Location"), "/inbox") << next;
+  }
+}
+
+TEST_F(WebApp, AStalePageIsAnsweredWithTheCaseAsItIsNow) {
+  std::string cookies = sign_in("sara", "correct horse");
+  int64_t id = start_case();
+  std::string csrf = csrf_of(cookies);
+  ASSERT_EQ(request("POST", "/cases/" + std::to_string(id) + "/actions/submit", cookies, "version=1&csrf=" + csrf).status, 303);
+  auto r = request("POST", "/cases/" + std::to_string(id) + "/actions/submit", cookies, "version=1&csrf=" + csrf);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_NE(r.body.find("data-state=\"osic_review\""), std::string::npos);
+  EXPECT_NE(r.body.find(web::tr("stale", web::Lang::kFa)), std::string::npos);
+}
+
+TEST_F(WebApp, EveryTextAPageAsksForExistsInBothLanguages) {
+  std::regex key("\\{\\{t\\.([a-z_]+)\\}\\}");
+  std::set<std::string> keys;
+  for (const auto& [k, en] : web::texts(web::Lang::kEn)) {
+    EXPECT_FALSE(en.empty()) << k;
+    keys.insert(k);
+  }
+  int seen = 0;
+  for (const auto& [name, text] : api::web_assets()) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), key); it != std::sregex_iterator(); ++it) {
+      const std::string k = (*it)[1];
+      EXPECT_TRUE(keys.count(k)) << name << ": {{t." << k << "}} has no text";
+      ++seen;
+    }
+  }
+  EXPECT_GT(seen, 50);
+  for (const auto& [k, fa] : web::texts(web::Lang::kFa)) EXPECT_FALSE(fa.empty()) << k;
+}
+
+TEST(WebFormat, NumbersDatesAndDigitsReadAsEachLanguageWritesThem) {
+  EXPECT_EQ(web::format_number(250000000, web::Lang::kEn), "250,000,000");
+  EXPECT_EQ(web::format_number(250000000, web::Lang::kFa), "۲۵۰٬۰۰۰٬۰۰۰");
+  EXPECT_EQ(web::format_number(-1234.5, web::Lang::kEn), "-1,234.5");
+  EXPECT_EQ(web::format_number(0, web::Lang::kFa), "۰");
+  EXPECT_EQ(web::latin_digits("۲۵۰٬۰۰۰٬۰۰۰"), "250000000");
+  EXPECT_EQ(web::latin_digits("٢٥٠,٥"), "2505");
+  EXPECT_EQ(web::latin_digits("۱۲٫۵"), "12.5");
+  EXPECT_EQ(web::format_date(*Date::parse("2027-03-21"), web::Lang::kFa), "۱۴۰۶/۰۱/۰۱");
+  EXPECT_EQ(web::format_date(*Date::parse("2027-03-21"), web::Lang::kEn), "2027-03-21");
+  EXPECT_EQ(web::other_calendar(*Date::parse("2027-03-21"), web::Lang::kFa), "2027-03-21");
+  EXPECT_EQ(web::format_span(std::chrono::hours(50), web::Lang::kEn), "2 days 2 hours");
+  EXPECT_EQ(web::format_span(std::chrono::hours(50), web::Lang::kFa), "۲ روز و ۲ ساعت");
+}
+
+TEST(WebForm, WhatPeopleTypeIsReadAsTheFieldsType) {
+  auto field = [](const std::string& name, FieldType type) {
+    FieldDef f;
+    f.name = name;
+    f.type = type;
+    return f;
+  };
+  FieldDef budget = field("budget", FieldType::kNumber), signed_on = field("signed_on", FieldType::kDate),
+           kind = field("kind", FieldType::kEnum), partner = field("partner", FieldType::kString);
+  kind.values = {"mou", "agreement"};
+  std::map<std::string, std::string> errors;
+  Data current{{"partner", Value("KTH")}, {"budget", Value(5.0)}};
+  json data = web::data_from_form({&budget, &signed_on, &kind, &partner},
+                                  {{"budget", "۲۵۰٬۰۰۰"}, {"signed_on", "۱۴۰۶/۰۱/۰۱"}, {"kind", "mou"}, {"partner", " KTH "}},
+                                  current, errors, web::Lang::kFa);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(data, (json{{"budget", 250000.0}, {"signed_on", "2027-03-21"}, {"kind", "mou"}}));  // partner unchanged
+  data = web::data_from_form({&budget, &signed_on, &kind, &partner},
+                             {{"budget", "lots"}, {"signed_on", "1406/13/01"}, {"kind", "treaty"}, {"partner", ""}},
+                             current, errors, web::Lang::kEn);
+  EXPECT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors["budget"], web::tr("bad_number", web::Lang::kEn));
+  EXPECT_EQ(errors["signed_on"], web::tr("bad_date", web::Lang::kEn));
+  EXPECT_EQ(errors["kind"], web::tr("bad_choice", web::Lang::kEn));
+  EXPECT_TRUE(data["partner"].is_null());  // emptied: cleared
+}
+
+}  // namespace
+}  // namespace osic
