@@ -1,13 +1,15 @@
 // One-click links from e-mail. GET shows what the link would do and changes nothing, so
 // mail scanners that follow links act on nothing; the page's button POSTs, which acts
 // as the recipient, once, and only while the link stands. The route table checks the
-// link's signature and expiry (Auth::kSignedLink). Pages are Persian first, rendered
-// from one mustache template, which escapes what it is given.
+// link's signature and expiry (Auth::kSignedLink). Pages are Persian first, in the web
+// app's look (api/web/assets/link.html), and show what the reviewers wrote.
 #include <kainjow/mustache.hpp>
 
 #include "adapters/mail/render.h"
 #include "api/api.h"
+#include "api/web/case_view.h"
 #include "engine/jalali.h"
+#include "service/data_codec.h"
 
 namespace osic::api {
 
@@ -15,53 +17,76 @@ namespace mustache = kainjow::mustache;
 
 namespace {
 
-const char* const kPage = R"(<!doctype html>
-<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>{{title}}</title>
-<style>body{font-family:Vazirmatn,Tahoma,"Noto Sans Arabic",sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.7}
-th{text-align:start;padding-inline-end:1em;font-weight:normal;color:#555}.en{direction:ltr;text-align:left;color:#444}
-button{font:inherit;padding:.4em 1.2em}textarea{width:100%}</style></head><body>
-{{#case}}<h1>{{title}}</h1><p>{{workflow}} · {{state}}</p>
-<table>{{#fields}}<tr><th>{{label}}</th><td>{{value}}</td></tr>{{/fields}}</table>{{/case}}
-{{#message}}<p>{{fa}}</p><p class="en" lang="en">{{en}}</p>{{/message}}
-{{#form}}<p>اقدام‌کننده: <bdi>{{recipient}}</bdi>{{#for}}، به نیابت از <bdi>{{for}}</bdi>{{/for}} <bdi class="en" lang="en">(acting as {{recipient}}{{#for}}, for {{for}}{{/for}})</bdi></p><form method="post"><p><label>توضیح (اختیاری) — Comment (optional)<br><textarea name="comment" rows="3"></textarea></label></p>
-<p><button type="submit">{{verb_fa}} — {{verb_en}}</button></p></form>{{/form}}
-</body></html>)";
+// A person following a link from mail has chosen no language here: Persian first,
+// with English beside it, in the web app's look.
+const web::Viewer kLinkViewer{web::Lang::kFa};
 
-mustache::data case_data(const StoredCase& c, const Definition& def) {
-  const StateDef* state = def.find_state(c.state.state);
+mustache::data case_data(const StoredCase& c, const Definition& def, const std::string& heading) {
   mustache::data fields{mustache::data::type::list};
   for (const auto& f : def.fields) {
     auto it = c.state.data.find(f.name);
-    if (it == c.state.data.end()) continue;
-    std::string value = it->second.to_string();
-    if (it->second.type() == Type::kDate) value = format_jalali(it->second.as_date()) + " (" + value + ")";
+    if (it == c.state.data.end() || !it->second.is_set()) continue;
     mustache::data row;
     row.set("label", f.label.empty() ? f.name : f.label);
-    row.set("value", value);
+    if (it->second.type() == Type::kDate) {
+      mustache::data date;
+      date.set("iso", it->second.as_date().to_string());
+      date.set("text", web::display_value(it->second, web::Lang::kFa));
+      date.set("gregorian", it->second.as_date().to_string());
+      row.set("date", date);
+    } else {
+      row.set("date", false);
+      row.set("value", web::display_value(it->second, web::Lang::kFa));
+    }
     fields.push_back(row);
   }
   mustache::data d;
-  d.set("title", c.title);
-  d.set("workflow", def.title.empty() ? def.name : def.title);
-  d.set("state", state && !state->title.empty() ? state->title : c.state.state);
+  d.set("heading", heading);
+  d.set("workflow", web::workflow_title(def));
+  d.set("state", web::state_title(def, c.state.state));
+  d.set("requester", c.state.requester);
   d.set("fields", fields);
   return d;
 }
 
-HttpResponse page(int status, const std::string& title, mustache::data data) {
-  data.set("title", title);
-  HttpResponse r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = mustache::mustache(kPage).render(data);
-  r.headers.push_back({"Cache-Control", "no-store"});
-  return r;
+// What the reviewers wrote so far, oldest first: a signer reads it before signing.
+void add_comments(mustache::data& data, const std::vector<HistoryRow>& history, const Definition& def,
+                  const Calendar& calendar) {
+  mustache::data comments{mustache::data::type::list};
+  for (const auto& h : history) {
+    if (h.comment.empty()) continue;
+    mustache::data e;
+    e.set("at", web::format_time(h.at, calendar, web::Lang::kFa));
+    e.set("iso", format_timestamp(h.at));
+    e.set("gregorian", calendar.date_of(h.at).to_string());
+    e.set("actor", h.actor);
+    if (h.on_behalf_of.empty()) {
+      e.set("for", false);
+    } else {
+      e.set("for", h.on_behalf_of);
+    }
+    e.set("action", web::action_title(def, h.from, h.action, web::Lang::kFa));
+    e.set("comment", h.comment);
+    comments.push_back(e);
+  }
+  data.set("has_comments", !comments.is_empty_list());
+  data.set("comments", comments);
 }
 
-HttpResponse message_page(int status, const std::string& fa, const std::string& en) {
+HttpResponse page(int status, const std::string& title, mustache::data data) {
+  mustache::data d = web::page_data(kLinkViewer, "/", "");
+  d.set("bare", true);  // a page of its own: no sign-in, no language switch
+  for (const char* key : {"case", "message", "form", "has_comments", "comments"}) {
+    if (const mustache::data* v = data.get(key)) d.set(key, *v);
+  }
+  return web::render_page(status, title, "link.html", d);
+}
+
+HttpResponse message_page(int status, const std::string& fa, const std::string& en, const char* kind = "") {
   mustache::data message;
   message.set("fa", fa);
   message.set("en", en);
+  message.set("kind", kind);
   mustache::data data;
   data.set("message", message);
   return page(status, fa, data);
@@ -131,10 +156,17 @@ HttpResponse Api::link_page(Call& call) {
   form.set("verb_en", approve ? "Approve" : "Reject");
   form.set("recipient", call.link->user);
   if (!linked.on_behalf_of.empty()) form.set("for", linked.on_behalf_of);
+  form.set("action", call.link->action);
+  const std::string title = std::string(approve ? "تأیید" : "مخالفت") + ": " + linked.c.title;
   mustache::data data;
-  data.set("case", case_data(linked.c, linked.engine->definition()));
+  data.set("case", case_data(linked.c, linked.engine->definition(), title));
   data.set("form", form);
-  return page(200, std::string(approve ? "تأیید" : "مخالفت") + ": " + linked.c.title, data);
+  const Actor reader = call.user->actor();
+  auto history = service_.history(call.store(), linked.c.id, &reader);
+  if (auto* rows = std::get_if<std::vector<HistoryRow>>(&history)) {
+    add_comments(data, *rows, linked.engine->definition(), service_.registry().calendar());
+  }
+  return page(200, title, data);
 }
 
 HttpResponse Api::link_act(Call& call) {
@@ -167,8 +199,9 @@ HttpResponse Api::link_act(Call& call) {
   mustache::data message;
   message.set("fa", approve ? "تأیید شما ثبت شد." : "مخالفت شما ثبت شد.");
   message.set("en", approve ? "Your approval is recorded." : "Your rejection is recorded.");
+  message.set("kind", "ok");
   mustache::data data;
-  data.set("case", case_data(c, service_.engine_of(call.store(), c.workflow, c.workflow_version)->definition()));
+  data.set("case", case_data(c, service_.engine_of(call.store(), c.workflow, c.workflow_version)->definition(), c.title));
   data.set("message", message);
   return page(200, approve ? "تأیید شما ثبت شد" : "مخالفت شما ثبت شد", data);
 }

@@ -73,6 +73,7 @@ constexpr Text kTexts[] = {
     {"signoffs", "امضاها", "Sign-offs"},
     {"nobody_holds", "کسی این نقش را ندارد", "nobody holds this role"},
     {"history", "سابقه پرونده", "History"},
+    {"reviewers_comments", "نظر بررسی‌کنندگان", "Reviewers' comments"},
     {"diagram", "نمودار فرایند", "Workflow diagram"},
     {"back", "بازگشت", "Back"},
     {"email", "نشانی ایمیل", "E-mail"},
