@@ -112,6 +112,33 @@ TEST_F(CliStore, UserAddPrintsTheTokenOnceAndListDoesNot) {
   EXPECT_NE(twice.out.find("user 'leila' already exists"), std::string::npos);
 }
 
+// Passwords for the web app come on standard input, never as an argument (which the
+// shell's history and the process list would keep), and are stored as scrypt hashes.
+TEST_F(CliStore, PasswordsComeOnStandardInputAndAreStoredHashed) {
+  const std::string file = db_.substr(12);
+  auto stored = [&](const std::string& user) {
+    return osic::test::run_command("sqlite3 " + file + " \"SELECT password_hash FROM users WHERE name = '" + user + "'\"").out;
+  };
+  CliRun set = osic::test::run_command("printf 'correct horse\\n' | " + std::string(OSIC_BINARY) + " user password sara --password-stdin " + db_);
+  ASSERT_EQ(set.exit_code, 0) << set.out;
+  EXPECT_EQ(stored("sara").rfind("scrypt$32768$8$1$", 0), 0u) << stored("sara");
+  EXPECT_EQ(stored("sara").find("correct horse"), std::string::npos);
+  CliRun short_one = osic::test::run_command("printf 'short\\n' | " + std::string(OSIC_BINARY) + " user password sara --password-stdin " + db_);
+  EXPECT_EQ(short_one.exit_code, 2);
+  EXPECT_NE(short_one.out.find("at least 8 characters"), std::string::npos) << short_one.out;
+  CliRun nobody = osic::test::run_command("printf 'correct horse\\n' | " + std::string(OSIC_BINARY) + " user password nobody --password-stdin " + db_);
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_NE(osic("user password sara " + db_).exit_code, 0);  // only --password-stdin
+  CliRun added = osic::test::run_command("printf 'battery staple\\n' | " + std::string(OSIC_BINARY) +
+                                         " user add reza --email reza@uni.ac.ir --roles dean --password-stdin " + db_);
+  ASSERT_EQ(added.exit_code, 0) << added.out;
+  EXPECT_EQ(stored("reza").rfind("scrypt$", 0), 0u);
+  CliRun refused = osic::test::run_command("printf 'short\\n' | " + std::string(OSIC_BINARY) +
+                                           " user add nima --email n@uni.ac.ir --roles dean --password-stdin " + db_);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(osic("user list " + db_).out.find("nima"), std::string::npos);  // no half-made account
+}
+
 TEST_F(CliStore, CasesStartActAndShowTheirHistory) {
   CliRun started = osic("case start agreement --as sara --title 'MoU with KTH' --data "
                         "'{\"partner\": \"KTH\", \"country\": \"SE\"}' --json" + wf_ + " " + db_);

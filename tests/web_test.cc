@@ -240,6 +240,74 @@ TEST_F(WebApp, EveryTextAPageAsksForExistsInBothLanguages) {
   for (const auto& [k, fa] : web::texts(web::Lang::kFa)) EXPECT_FALSE(fa.empty()) << k;
 }
 
+TEST_F(WebApp, AnAdminAddsPeopleSetsRolesAndPasswordsAndDisablesThem) {
+  storage_.add_user("root", "root@uni.ac.ir", {"admin"}, clock_.now());
+  api_.accounts().set_password(storage_, "root", "admin password");
+  std::string admin = sign_in("root", "admin password");
+  std::string csrf = csrf_of(admin);
+  auto r = request("POST", "/admin/users", admin,
+                   "csrf=" + csrf + "&name=leila&email=leila%40uni.ac.ir&roles=legal%2Cstaff&password=leila+password");
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(storage_.user_by_name("leila")->roles, (std::vector<std::string>{"legal", "staff"}));
+  std::string leila = sign_in("leila", "leila password");
+  ASSERT_NE(leila, "");
+  EXPECT_EQ(request("POST", "/admin/users/leila/roles", admin, "csrf=" + csrf + "&roles=finance").status, 303);
+  EXPECT_EQ(storage_.user_by_name("leila")->roles, (std::vector<std::string>{"finance"}));
+  EXPECT_EQ(request("POST", "/admin/users/leila/disable", admin, "csrf=" + csrf).status, 303);
+  EXPECT_EQ(request("GET", "/inbox", leila).status, 303);  // her session ended with the account
+  EXPECT_EQ(request("POST", "/admin/users/leila/enable", admin, "csrf=" + csrf).status, 303);
+  EXPECT_EQ(request("POST", "/admin/users/leila/password", admin, "csrf=" + csrf + "&password=a+new+one+here").status, 303);
+  EXPECT_NE(sign_in("leila", "a new one here"), "");
+  // Refusals come back on the page, in words: a short password, a role in no unit, a name taken.
+  r = request("POST", "/admin/users/leila/password", admin, "csrf=" + csrf + "&password=short");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("class=\"error\""), std::string::npos);
+  EXPECT_EQ(request("POST", "/admin/users", admin, "csrf=" + csrf + "&name=leila&email=x%40y&roles=staff").status, 409);
+  EXPECT_EQ(request("POST", "/admin/users", admin, "csrf=" + csrf + "&name=omid&email=o%40y&roles=dean%40nowhere").status,
+            400);
+  EXPECT_FALSE(storage_.user_by_name("omid"));
+  EXPECT_EQ(request("POST", "/admin/users/root/disable", admin, "csrf=" + csrf).status, 400);  // not oneself
+  EXPECT_NE(request("GET", "/admin/users", admin).body.find("leila"), std::string::npos);
+}
+
+TEST_F(WebApp, AdminPagesAreForAdminsOnly) {
+  std::string sara = sign_in("sara", "correct horse");
+  std::string csrf = csrf_of(sara);
+  EXPECT_EQ(request("GET", "/admin/users", sara).status, 403);
+  EXPECT_EQ(request("GET", "/admin/outbox", sara).status, 403);
+  EXPECT_EQ(request("POST", "/admin/users", sara, "csrf=" + csrf + "&name=x&email=x%40y&roles=admin").status, 403);
+  EXPECT_FALSE(storage_.user_by_name("x"));
+  EXPECT_EQ(request("GET", "/inbox", sara).body.find("/admin/users"), std::string::npos);
+}
+
+TEST_F(WebApp, TheOutboxPageShowsFailedMailAndSendsItAgain) {
+  storage_.add_user("root", "root@uni.ac.ir", {"admin"}, clock_.now());
+  api_.accounts().set_password(storage_, "root", "admin password");
+  std::string admin = sign_in("root", "admin password");
+  int64_t id = start_case();
+  ActCommand submit;
+  submit.case_id = id;
+  submit.action = "submit";
+  ASSERT_EQ(std::get<StoredCase>(service_.act(storage_, Actor{"sara", {"staff"}}, submit)).state.state, "osic_review");
+  auto rows = storage_.list_outbox("pending", 10);
+  ASSERT_FALSE(rows.empty());
+  OutboxUpdate failed;
+  failed.id = rows[0].id;
+  failed.status = "failed";
+  failed.attempts = 8;
+  failed.next_attempt_at = clock_.now();
+  failed.last_error = "550 mailbox unavailable";
+  storage_.update_outbox(failed);
+  auto page = request("GET", "/admin/outbox", admin);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("550 mailbox unavailable"), std::string::npos);
+  auto r = request("POST", "/admin/outbox/" + std::to_string(rows[0].id) + "/retry", admin, "csrf=" + csrf_of(admin));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(storage_.list_outbox("failed", 10).size(), 0u);
+  EXPECT_EQ(request("POST", "/admin/outbox/" + std::to_string(rows[0].id) + "/retry", admin, "csrf=" + csrf_of(admin)).status,
+            404);  // no longer failed
+}
+
 TEST(WebFormat, NumbersDatesAndDigitsReadAsEachLanguageWritesThem) {
   EXPECT_EQ(web::format_number(250000000, web::Lang::kEn), "250,000,000");
   EXPECT_EQ(web::format_number(250000000, web::Lang::kFa), "۲۵۰٬۰۰۰٬۰۰۰");

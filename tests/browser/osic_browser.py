@@ -62,8 +62,12 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def browser():
+def browser(javascript=True):
+    """Headless Chromium; with `javascript=False` the pages' script never runs, as for a
+    person who has it turned off: every core flow must still work."""
     options = webdriver.ChromeOptions()
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
                 "--disable-dev-shm-usage", "--lang=fa"):

@@ -24,10 +24,12 @@ class WebApp(unittest.TestCase):
         cls.server = ob.Server(OSIC)
         cls.driver = ob.browser()
         cls.page = ob.Page(cls.server, cls.driver, SHOTS)
+        cls.driver_without_js = ob.browser(javascript=False)
 
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
+        cls.driver_without_js.quit()
         cls.server.stop()
 
     def start_agreement(self, p, lang, title):
@@ -47,8 +49,7 @@ class WebApp(unittest.TestCase):
         self.assertEqual(p.state(), "draft")
         return p.case_id()
 
-    def walk(self, lang):
-        p = self.page
+    def walk(self, lang, p):
         p.sign_in("staff", lang)
         case = self.start_agreement(p, lang, "MoU Sorbonne" if lang == "en" else "تفاهم‌نامه با سوربن")
         self.assertIn("250", p.main().text.replace("٬", ",").replace("۲۵۰", "250"))
@@ -105,10 +106,16 @@ class WebApp(unittest.TestCase):
         p.sign_out()
 
     def test_agreement_walk_in_persian(self):
-        self.walk("fa")
+        self.walk("fa", self.page)
+        self.page.open("/login")
+        self.assertEqual(self.page.d.execute_script("return document.documentElement.dataset.js || 'off'"), "on")
 
-    def test_agreement_walk_in_english(self):
-        self.walk("en")
+    def test_agreement_walk_in_english_with_javascript_off(self):
+        p = ob.Page(self.server, self.driver_without_js, SHOTS)
+        p.open("/login")
+        # The script is there but does not run: forms are plain POSTs.
+        self.assertEqual(p.d.execute_script("return document.documentElement.dataset.js || 'off'"), "off")
+        self.walk("en", p)
 
     def test_a_stale_page_shows_the_new_state(self):
         p = self.page

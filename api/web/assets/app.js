@@ -1,6 +1,7 @@
 // OSIC Flow: a little help where a browser runs script; every flow works without it.
 "use strict";
 (function () {
+  document.documentElement.dataset.js = "on";  // tests tell a page whose script ran
   // A form sent twice (a double click, an impatient Enter) would act twice: the second
   // is refused by the server as stale, but it is kinder not to send it.
   document.addEventListener("submit", function (event) {
