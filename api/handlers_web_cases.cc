@@ -77,22 +77,22 @@ HttpResponse Api::inbox_page(Call& call) {
   const Calendar& calendar = service_.registry().calendar();
   const Timestamp now = service_.clock().now();
   mustache::data waiting{mustache::data::type::list};
-  auto items = service_.inbox(store, actor, 200);
+  auto items = service_.inbox(store, actor, 100);
   for (const auto& c : items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    waiting.push_back(web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+    web::append(waiting, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
   }
   CaseFilter mine_filter{.scope = service_.read_scope(store, actor), .requester = actor.user, .limit = 20};
   CasePage mine_page = service_.list(store, mine_filter);
   mustache::data mine{mustache::data::type::list};
   for (const auto& c : mine_page.items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    mine.push_back(web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+    web::append(mine, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
   }
   mustache::data d = web::page_data(viewer, "/inbox", "inbox");
-  d.set("waiting", waiting);
+  web::put(d, "waiting", std::move(waiting));
   if (!items.empty()) d.set("has_waiting", true);
-  d.set("mine", mine);
+  web::put(d, "mine", std::move(mine));
   if (!mine_page.items.empty()) d.set("has_mine", true);
   if (mine_page.next_cursor) d.set("more_mine", true);
   return web::render_page(200, web::tr("inbox", l), "inbox.html", d);
@@ -113,7 +113,7 @@ HttpResponse Api::cases_page(Call& call) {
   mustache::data items{mustache::data::type::list};
   for (const auto& c : page.items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    items.push_back(web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+    web::append(items, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
   }
   mustache::data workflows{mustache::data::type::list}, states{mustache::data::type::list};
   for (const auto& name : service_.registry().names()) {
@@ -136,7 +136,7 @@ HttpResponse Api::cases_page(Call& call) {
   std::string query = "/cases?workflow=" + url_encode(filter.workflow) + "&state=" + url_encode(filter.state) +
                       "&requester=" + url_encode(filter.requester) + "&q=" + url_encode(filter.q);
   mustache::data d = web::page_data(viewer, "/cases", "cases");
-  d.set("items", items);
+  web::put(d, "items", std::move(items));
   if (!page.items.empty()) d.set("has_items", true);
   d.set("workflows", workflows);
   d.set("states", states);
@@ -312,7 +312,11 @@ HttpResponse Api::act_form(Call& call) {
     form.error = web::tr("fix_below", l);
     return render_case_page(call, c, 422, &form);
   }
-  ActCommand command{id, form.action, data.empty() ? json(nullptr) : data, form.values["comment"]};
+  ActCommand command;
+  command.case_id = id;
+  command.action = form.action;
+  command.data = data.empty() ? json(nullptr) : data;
+  command.comment = form.values["comment"];
   command.channel = "web";
   command.on_behalf_of = form.values["on_behalf_of"];
   if (approval) {
@@ -388,7 +392,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     }
     fields.push_back(row);
   }
-  kase.set("fields", fields);
+  web::put(kase, "fields", std::move(fields));
 
   // The actions this person may take now, in person and for whoever they stand in for.
   std::optional<Organisation> org;
@@ -526,8 +530,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       }
     }
     if (!changes.is_empty_list()) e.set("has_changes", true);
-    e.set("changes", changes);
-    history.push_back(e);
+    web::put(e, "changes", std::move(changes));
+    web::append(history, std::move(e));
   }
   for (const auto& h : entries) {
     if (h.from.empty()) path.visited.insert(h.to);
@@ -539,10 +543,10 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   attrs.set("state", c.state.state);
   attrs.set("version", std::to_string(c.state.version));
   d.set("case_attrs", attrs);
-  d.set("case", kase);
-  d.set("actions", action_list);
-  if (has_approval) d.set("approval", approval_data);
-  d.set("history", history);
+  web::put(d, "case", std::move(kase));
+  web::put(d, "actions", std::move(action_list));
+  if (has_approval) web::put(d, "approval", std::move(approval_data));
+  web::put(d, "history", std::move(history));
   d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l)));
   if (form && !form->notice.empty()) d.set("notice", form->notice);
   if (form && !form->done.empty()) d.set("done", form->done);

@@ -557,6 +557,9 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
     std::optional<Timestamp> due;
   };
   std::vector<Waiting> found;
+  // Up to this many are gathered and sorted, so the most overdue come first even when
+  // they are older than the newest `limit` (lists come newest first).
+  const int gather = std::max(limit, 2000);
   const Actor plain = with_plain_roles(actor);
   // Whose roles count: the caller's own and those of anyone they stand in for now.
   std::vector<Actor> people{plain};
@@ -590,7 +593,7 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
       for (;;) {
         CasePage page = list(s, filter);
         for (auto& c : page.items) {
-          if (static_cast<int>(found.size()) >= limit || seen.count(c.id)) continue;
+          if (static_cast<int>(found.size()) >= gather || seen.count(c.id)) continue;
           auto e = engine_of(s, c.workflow, c.workflow_version);
           bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
           if (!waiting && !absent.empty()) {
@@ -603,7 +606,7 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
           auto due = due_at(*e, c);
           found.push_back({std::move(c), due});
         }
-        if (!page.next_cursor || static_cast<int>(found.size()) >= limit) break;
+        if (!page.next_cursor || static_cast<int>(found.size()) >= gather) break;
         filter.after_id = page.next_cursor;
       }
     }
@@ -616,6 +619,7 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
     if (a.due && b.due && *a.due != *b.due) return *a.due < *b.due;
     return a.c.state.entered_at < b.c.state.entered_at;
   });
+  if (static_cast<int>(found.size()) > limit) found.resize(limit);
   std::vector<StoredCase> out;
   for (auto& w : found) out.push_back(std::move(w.c));
   return out;

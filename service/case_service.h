@@ -79,7 +79,8 @@ class CaseService {
   CasePage list(Storage& s, const CaseFilter& filter);
   // The cases waiting for `actor` (an action their roles give them in the case's state,
   // their open signer slot, or either for someone they stand in for), at most `limit`,
-  // those overdue first, then by due date, then the longest waiting.
+  // those overdue first, then by due date, then the longest waiting (of the first 2,000
+  // found; issue 14 moves this into the database).
   std::vector<StoredCase> inbox(Storage& s, const Actor& actor, int limit = 500);
   // When a case's time in its state runs out (its state's deadline), if it has one.
   std::optional<Timestamp> due_at(const Engine& engine, const StoredCase& c) const;

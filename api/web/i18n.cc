@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "engine/jalali.h"
 
@@ -140,6 +141,16 @@ constexpr Text kTexts[] = {
     {"bad_password", "گذرواژه باید دست‌کم ۸ نویسه باشد.", "A password needs at least 8 characters."},
 };
 
+// The Solar Hijri text of a date, remembered per thread: a page of a hundred cases asks
+// for the same few days many times, and the conversion walks the leap-cycle table.
+const std::string& jalali_text(Date date) {
+  thread_local std::unordered_map<long, std::string> cache;
+  if (cache.size() > 4096) cache.clear();
+  auto [it, added] = cache.try_emplace(static_cast<long>(date.days));
+  if (added) it->second = format_jalali(date);
+  return it->second;
+}
+
 }  // namespace
 
 Lang lang_of(std::string_view code) { return code == "en" ? Lang::kEn : Lang::kFa; }
@@ -229,11 +240,11 @@ std::string format_number(double value, Lang lang) {
 }
 
 std::string format_date(Date date, Lang lang) {
-  return lang == Lang::kEn ? date.to_string() : local_digits(format_jalali(date), lang);
+  return lang == Lang::kEn ? date.to_string() : local_digits(jalali_text(date), lang);
 }
 
 std::string other_calendar(Date date, Lang lang) {
-  return lang == Lang::kEn ? format_jalali(date) : date.to_string();
+  return lang == Lang::kEn ? jalali_text(date) : date.to_string();
 }
 
 std::string format_time(Timestamp t, const Calendar& calendar, Lang lang) {

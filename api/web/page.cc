@@ -1,6 +1,7 @@
 #include "api/web/page.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "api/web/assets.h"
 
@@ -14,17 +15,46 @@ const std::string& asset(const std::string& name) {
   return it == web_assets().end() ? kMissing : it->second;
 }
 
+// Each template parsed once per thread (a parsed template is not safe to share: render
+// keeps state in it), instead of once per page.
+mustache::mustache& parsed(const std::string& name) {
+  thread_local std::map<std::string, std::unique_ptr<mustache::mustache>> cache;
+  auto& slot = cache[name];
+  if (!slot) slot = std::make_unique<mustache::mustache>(asset(name));
+  return *slot;
+}
+
+// {{t.KEY}} for each language, made once.
+const mustache::data& texts_data(Lang lang) {
+  static const auto make = [](Lang l) {
+    mustache::data t;
+    for (const auto& [key, text] : texts(l)) t.set(key, text);
+    return t;
+  };
+  static const mustache::data kFa = make(Lang::kFa), kEn = make(Lang::kEn);
+  return lang == Lang::kEn ? kEn : kFa;
+}
+
 }  // namespace
+
+void put(mustache::data& parent, const std::string& name, mustache::data&& value) {
+  parent.set(name, mustache::data(false));
+  *const_cast<mustache::data*>(parent.get(name)) = std::move(value);
+}
+
+void append(mustache::data& list, mustache::data&& value) {
+  list.push_back(mustache::data(false));
+  const auto& items = list.list_value();
+  const_cast<mustache::data&>(items.back()) = std::move(value);
+}
 
 bool Viewer::admin() const {
   return user && std::find(user->roles.begin(), user->roles.end(), "admin") != user->roles.end();
 }
 
 mustache::data page_data(const Viewer& viewer, const std::string& path, const std::string& nav) {
-  mustache::data t;
-  for (const auto& [key, text] : texts(viewer.lang)) t.set(key, text);
   mustache::data d;
-  d.set("t", t);
+  d.set("t", texts_data(viewer.lang));
   d.set("lang", code_of(viewer.lang));
   d.set("other_lang", viewer.lang == Lang::kEn ? "fa" : "en");
   d.set("dir", viewer.lang == Lang::kEn ? "ltr" : "rtl");
@@ -49,10 +79,10 @@ mustache::data page_data(const Viewer& viewer, const std::string& path, const st
 HttpResponse render_page(int status, const std::string& title, const std::string& body_template,
                          mustache::data& data) {
   data.set("field", mustache::partial([] { return asset("field.html"); }));
-  mustache::mustache body(asset(body_template));
+  mustache::mustache& body = parsed(body_template);
   data.set("body", body.render(data));
   data.set("title", title);
-  mustache::mustache layout(asset("layout.html"));
+  mustache::mustache& layout = parsed("layout.html");
   HttpResponse r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
