@@ -38,6 +38,8 @@ std::chrono::milliseconds Scheduler::step() {
     if (std::chrono::steady_clock::now() - last_forget_ > std::chrono::hours(1)) {
       last_forget_ = std::chrono::steady_clock::now();
       service_.forget_old_answers(*storage_, options_.keep_idempotency);
+      // Web sessions end after two idle hours; rows of ones never used again go after a day.
+      storage_->end_sessions_idle_since(service_.clock().now() - std::chrono::hours(24));
     }
     if (auto next = storage_->next_due_timer()) {
       // Measured against the precise clock: timer times are whole seconds, and a

@@ -639,7 +639,7 @@ TEST_F(LinkTest, GetShowsAndChangesNothingPostActsOnceAsTheRecipient) {
   HttpResult shown = http(port(), "GET", approve);
   EXPECT_EQ(shown.status, 200);
   EXPECT_NE(shown.body.find("MoU with KTH"), std::string::npos);
-  EXPECT_NE(shown.body.find("<form method=\"post\">"), std::string::npos);
+  EXPECT_NE(shown.body.find("<form method=\"post\" data-action=\"approve\">"), std::string::npos);
   EXPECT_EQ(case_now(c)["version"], c["version"]);  // a mail scanner following the link did nothing
   HttpResult done = http(port(), "POST", approve, "", "comment=%D8%AA%D8%A3%DB%8C%DB%8C%D8%AF", {},
                          "application/x-www-form-urlencoded");

@@ -263,6 +263,39 @@ TEST_P(StoreTest, OldIdempotentAnswersAreForgotten) {
   EXPECT_TRUE(office_.store->idempotent_answer("sara", "k-new"));
 }
 
+// The web app's rows: password hashes, languages and sessions, the same on both backends.
+TEST_P(StoreTest, PasswordsLanguagesAndSessionsAreKeptAndEnded) {
+  Storage& s = *office_.store;
+  const Timestamp t0 = test::at("2027-01-04T09:00:00Z");
+  ASSERT_TRUE(std::holds_alternative<std::string>(s.add_user("mina", "mina@uni.ac.ir", {"staff"}, t0)));
+  EXPECT_EQ(s.password_hash("mina"), "");
+  EXPECT_EQ(s.language("mina"), "");
+  EXPECT_TRUE(s.set_password_hash("mina", "scrypt$32768$8$1$00$11"));
+  EXPECT_FALSE(s.set_password_hash("nobody", "x"));
+  EXPECT_EQ(s.password_hash("mina"), "scrypt$32768$8$1$00$11");
+  EXPECT_TRUE(s.set_language("mina", "en"));
+  EXPECT_EQ(s.language("mina"), "en");
+
+  s.add_session({"hash-a", "mina", "csrf-a", t0, t0});
+  s.add_session({"hash-b", "mina", "csrf-b", t0, t0});
+  s.add_session({"hash-c", "sara", "csrf-c", t0, t0});
+  auto a = s.session("hash-a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->user, "mina");
+  EXPECT_EQ(a->csrf, "csrf-a");
+  EXPECT_EQ(a->created_at, t0);
+  s.touch_session("hash-a", t0 + std::chrono::hours(1));
+  EXPECT_EQ(s.session("hash-a")->last_seen_at, t0 + std::chrono::hours(1));
+  EXPECT_FALSE(s.session("hash-x"));
+  s.end_session("hash-a");
+  EXPECT_FALSE(s.session("hash-a"));
+  EXPECT_EQ(s.end_sessions_idle_since(t0 + std::chrono::minutes(1)), 2);  // b and c, unused since t0
+  s.add_session({"hash-d", "mina", "csrf-d", t0, t0});
+  s.add_session({"hash-e", "mina", "csrf-e", t0, t0});
+  EXPECT_EQ(s.end_sessions_of("mina"), 2);
+  EXPECT_FALSE(s.session("hash-d"));
+}
+
 TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
   office_.store.reset();
   auto reopened = open_storage({url_, SyncMode::kFull}, office_.clock);
