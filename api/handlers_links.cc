@@ -27,7 +27,7 @@ mustache::data case_data(const StoredCase& c, const Definition& def, const std::
     auto it = c.state.data.find(f.name);
     if (it == c.state.data.end() || !it->second.is_set()) continue;
     mustache::data row;
-    row.set("label", f.label.empty() ? f.name : f.label);
+    row.set("label", web::field_label(f, web::Lang::kFa));
     if (it->second.type() == Type::kDate) {
       mustache::data date;
       date.set("iso", it->second.as_date().to_string());
@@ -36,14 +36,14 @@ mustache::data case_data(const StoredCase& c, const Definition& def, const std::
       row.set("date", date);
     } else {
       row.set("date", false);
-      row.set("value", web::display_value(it->second, web::Lang::kFa));
+      row.set("value", web::display_value(it->second, web::Lang::kFa, &f));
     }
     fields.push_back(row);
   }
   mustache::data d;
   d.set("heading", heading);
-  d.set("workflow", web::workflow_title(def));
-  d.set("state", web::state_title(def, c.state.state));
+  d.set("workflow", web::workflow_title(def, web::Lang::kFa));
+  d.set("state", web::state_title(def, c.state.state, web::Lang::kFa));
   d.set("requester", c.state.requester);
   d.set("fields", fields);
   return d;

@@ -120,13 +120,13 @@ HttpResponse Api::cases_page(Call& call) {
     const Definition& def = service_.registry().current(name)->definition();
     mustache::data w;
     w.set("name", name);
-    w.set("title", web::workflow_title(def));
+    w.set("title", web::workflow_title(def, l));
     if (name == filter.workflow) {
       w.set("selected", true);
       for (const auto& s : def.states) {
         mustache::data st;
         st.set("name", s.name);
-        st.set("title", s.title.empty() ? s.name : s.title);
+        st.set("title", web::state_title(def, s.name, l));
         if (s.name == filter.state) st.set("selected", true);
         states.push_back(st);
       }
@@ -159,7 +159,7 @@ HttpResponse Api::new_case_page(Call& call) {
       if (!may_start(def, plain)) continue;
       mustache::data w;
       w.set("name", n);
-      w.set("title", web::workflow_title(def));
+      w.set("title", web::workflow_title(def, l));
       workflows.push_back(w);
     }
     mustache::data d = web::page_data(viewer, "/cases/new", "new");
@@ -191,7 +191,7 @@ HttpResponse Api::start_case_form_page(Call& call, const std::string& name, cons
   }
   mustache::data d = web::page_data(viewer, "/cases/new", "new");
   d.set("workflow", name);
-  d.set("workflow_title", web::workflow_title(def));
+  d.set("workflow_title", web::workflow_title(def, l));
   d.set("fields", fields);
   d.set("title_value", value("title", ""));
   if (!error("title").empty()) d.set("title_error", error("title"));
@@ -222,7 +222,7 @@ HttpResponse Api::start_case_form_page(Call& call, const std::string& name, cons
     d.set("units", unit);
   }
   if (!form.error.empty()) d.set("error", form.error);
-  return web::render_page(status, web::tr("new_case", l) + ": " + web::workflow_title(def), "new_case.html", d);
+  return web::render_page(status, web::tr("new_case", l) + ": " + web::workflow_title(def, l), "new_case.html", d);
 }
 
 HttpResponse Api::start_case_form(Call& call) {
@@ -362,9 +362,9 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   mustache::data kase = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
   kase.set("version", std::to_string(c.state.version));
   kase.set("round", std::to_string(c.round));
-  kase.set("state_title", web::state_title(def, c.state.state));
+  kase.set("state_title", web::state_title(def, c.state.state, l));
   kase.set("state_kind", state && state->final ? "final" : "open");
-  kase.set("workflow_title", web::workflow_title(def));
+  kase.set("workflow_title", web::workflow_title(def, l));
   if (!c.unit.empty()) {
     std::string unit = c.unit;
     for (const auto& u : store.units()) {
@@ -380,7 +380,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     auto it = c.state.data.find(f.name);
     if (it == c.state.data.end() || !it->second.is_set()) continue;
     mustache::data row;
-    row.set("label", f.label.empty() ? f.name : f.label);
+    row.set("label", web::field_label(f, l));
     if (it->second.type() == Type::kDate) {
       mustache::data date;
       date.set("iso", it->second.as_date().to_string());
@@ -388,7 +388,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       date.set("gregorian", web::other_calendar(it->second.as_date(), l));
       row.set("date", date);
     } else {
-      row.set("value", web::display_value(it->second, l));
+      row.set("value", web::display_value(it->second, l, &f));
     }
     fields.push_back(row);
   }
@@ -453,19 +453,25 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       s.set("for", false);
       s.set("comment", false);
       s.set("user", v.user);
-      s.set("role", v.role);
+      std::string roles;  // a slot may be held by several of the signer's roles, comma-joined
+      for (size_t at = 0, next; at <= v.role.size(); at = next + 1) {
+        next = v.role.find(',', at);
+        if (next == std::string::npos) next = v.role.size();
+        roles += (roles.empty() ? "" : l == Lang::kEn ? ", " : "، ") + web::role_title(v.role.substr(at, next - at), l);
+      }
+      s.set("role", roles);
       if (!v.on_behalf_of.empty()) s.set("for", v.on_behalf_of);
       s.set("at", format_time(v.at, calendar, l));
       s.set("iso", format_timestamp(v.at));
       s.set("gregorian", web::other_calendar(calendar.date_of(v.at), l));
       if (!v.comment.empty()) s.set("comment", v.comment);
-      if (!v.approve) s.set("role", v.role + " — " + web::tr("action_reject", l));
+      if (!v.approve) s.set("role", roles + " — " + web::tr("action_reject", l));
       signed_list.push_back(s);
     }
     if (!org) org = service_.organisation(store);
     for (const auto& role : status->outstanding) {
       mustache::data o;
-      o.set("role", role);
+      o.set("role", web::role_title(role, l));
       mustache::data people{mustache::data::type::list};
       for (const auto& name : org->holders(role, c.unit)) people.push_back(mustache::data(name));
       o.set("people", people);
@@ -504,8 +510,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     e.set("channel", web::tr("channel_" + h.channel, l));
     if (!h.from.empty() && h.from != h.to) {
       e.set("moved", true);
-      e.set("from", web::state_title(def, h.from));
-      e.set("to", web::state_title(def, h.to));
+      e.set("from", web::state_title(def, h.from, l));
+      e.set("to", web::state_title(def, h.to, l));
     }
     if (!h.comment.empty()) e.set("comment", h.comment);
     mustache::data changes{mustache::data::type::list};
@@ -520,10 +526,11 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
           }
           if (v.is_number()) return web::format_number(v.get<double>(), l);
           if (v.is_boolean()) return web::tr(v.get<bool>() ? "yes" : "no", l);
+          if (f && f->type == FieldType::kEnum && v.is_string()) return f->value_title(v.get<std::string>(), l == Lang::kFa);
           return v.is_string() ? v.get<std::string>() : v.dump();
         };
         mustache::data ch;
-        ch.set("label", f && !f->label.empty() ? f->label : field);
+        ch.set("label", f ? web::field_label(*f, l) : field);
         ch.set("before", shown(fromto.value("from", json(nullptr))));
         ch.set("after", shown(fromto.value("to", json(nullptr))));
         changes.push_back(ch);
@@ -547,7 +554,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   web::put(d, "actions", std::move(action_list));
   if (has_approval) web::put(d, "approval", std::move(approval_data));
   web::put(d, "history", std::move(history));
-  d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l)));
+  d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l), l));
   if (form && !form->notice.empty()) d.set("notice", form->notice);
   if (form && !form->done.empty()) d.set("done", form->done);
   if (form && !form->error.empty()) d.set("error", form->error);

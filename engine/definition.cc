@@ -42,6 +42,13 @@ const ActionDef* StateDef::find_action(std::string_view action) const {
   return nullptr;
 }
 
+const std::string& FieldDef::value_title(const std::string& value, bool persian) const {
+  for (size_t i = 0; i < values.size() && i < value_titles.size(); ++i) {
+    if (values[i] == value && !value_titles[i].in(persian).empty()) return value_titles[i].in(persian);
+  }
+  return value;
+}
+
 const FieldDef* Definition::find_field(std::string_view field) const {
   for (const auto& f : fields) {
     if (f.name == field) return &f;

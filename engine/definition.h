@@ -22,14 +22,27 @@ enum class FieldType { kString, kNumber, kDate, kEnum, kBool };
 std::string_view field_type_name(FieldType type);
 Type value_type_of(FieldType type);
 
+// Words a person reads come in Persian and English: `title: {fa: ..., en: ...}`, or one
+// string (kept in the English slot as the language-neutral default). in() picks one,
+// falling back to the other when it is missing.
+struct LocalText {
+  std::string en;
+  std::string fa;
+  const std::string& in(bool persian) const { return (persian && !fa.empty()) || en.empty() ? fa : en; }
+};
+
 struct FieldDef {
   std::string name;
   FieldType type = FieldType::kString;
   bool required = false;  // must be given when a case starts, and may not be cleared
   std::optional<Value> default_value;
-  std::string label;
+  std::string label;                // English, or the one language given
   std::vector<std::string> values;  // enum values
   SourcePos pos;
+  std::string label_fa{};               // Persian, when given
+  std::vector<LocalText> value_titles{};  // beside `values` when the definition titles them
+  // How an enum value reads in the language asked; the value itself when untitled.
+  const std::string& value_title(const std::string& value, bool persian) const;
 };
 
 // Who a notification goes to: every user with a role, the case's requester, or one user.
@@ -76,6 +89,7 @@ struct ActionDef {
   bool comment_required = false;
   bool system = false;  // fired only by the engine's timers, never by a person
   SourcePos pos;
+  std::string title_fa{};  // Persian, when the definition gives it
 };
 
 enum class ApprovalPolicy { kAll, kAny, kQuorum };
@@ -129,6 +143,7 @@ struct StateDef {
   std::optional<DeadlineDef> deadline;
   std::vector<TimerDef> timers;
   SourcePos pos;
+  std::string title_fa{};  // Persian, when the definition gives it
 
   const ActionDef* find_action(std::string_view name) const;
 };
@@ -154,6 +169,7 @@ struct Definition {
   std::string initial;
   SourcePos initial_pos;
   std::vector<StateDef> states;
+  std::string title_fa{};  // Persian, when the definition gives it
 
   const FieldDef* find_field(std::string_view name) const;
   const StateDef* find_state(std::string_view name) const;

@@ -82,7 +82,7 @@ class WorkflowLoader {
         def_.name_pos = YamlReader::pos_of(e->value);
       }
     }
-    if (auto e = find("title")) def_.title = r_.scalar(e->value, "title").value_or("");
+    if (auto e = find("title")) text(e->value, "title", def_.title, def_.title_fa);
     if (auto e = find("description")) def_.description = r_.scalar(e->value, "description").value_or("");
     if (auto e = find("calendar")) {
       def_.calendar = r_.scalar(e->value, "calendar").value_or("");
@@ -119,6 +119,7 @@ class WorkflowLoader {
     }
     check_system_actions_fired();
     check_roles_used();
+    check_both_languages();
     return std::make_unique<Definition>(std::move(def_));
   }
 
@@ -231,9 +232,18 @@ class WorkflowLoader {
         } else if (fe.key == "required") {
           f.required = r_.boolean(fe.value, "required").value_or(false);
         } else if (fe.key == "label") {
-          f.label = r_.scalar(fe.value, "label").value_or("");
+          text(fe.value, "label", f.label, f.label_fa);
         } else if (fe.key == "values") {
-          for (auto& v : r_.names(fe.value, "values")) f.values.push_back(v.name);
+          if (fe.value.IsMap()) {  // value: title, or value: {fa: ..., en: ...}
+            for (const auto& v : r_.named_entries(fe.value, "enum value")) {
+              f.values.push_back(v.key);
+              LocalText t;
+              text(v.value, "enum value title", t.en, t.fa);
+              f.value_titles.push_back(t);
+            }
+          } else {
+            for (auto& v : r_.names(fe.value, "values")) f.values.push_back(v.name);
+          }
         } else if (fe.key == "default") {
           default_entry = &fe;
         }
@@ -351,7 +361,7 @@ class WorkflowLoader {
                                                        "set", "guard", "comment", "system",
                                                        "allow_requester"}),
                                     "action '" + a.name + "'")) {
-      if (e.key == "title") a.title = r_.scalar(e.value, "title").value_or("");
+      if (e.key == "title") text(e.value, "title", a.title, a.title_fa);
       if (e.key == "to") a.routes = routes(e);
       if (e.key == "roles") {
         roles_node = e.key_node;
@@ -560,7 +570,7 @@ class WorkflowLoader {
         r_.error(e.key_node, "final state '" + s.name + "' cannot have " + e.key + ": a final state ends the case");
         continue;
       }
-      if (e.key == "title") s.title = r_.scalar(e.value, "title").value_or("");
+      if (e.key == "title") text(e.value, "title", s.title, s.title_fa);
       if (e.key == "actions") {
         for (const auto& a : r_.named_entries(e.value, "action")) s.actions.push_back(load_action(a));
       }
@@ -609,6 +619,43 @@ class WorkflowLoader {
     }
   }
 
+  // A title or label: one string, or {fa: ..., en: ...}.
+  void text(const YAML::Node& node, std::string_view what, std::string& en, std::string& fa) {
+    if (node.IsMap()) {
+      for (const auto& e : r_.entries(node, keys({"fa", "en"}), what)) {
+        (e.key == "fa" ? fa : en) = r_.scalar(e.value, std::string(what) + "." + e.key).value_or("");
+      }
+      if (fa.empty() && en.empty()) r_.error(node, std::string(what) + " needs 'fa' or 'en'");
+      bilingual_ = true;
+    } else {
+      en = r_.scalar(node, what).value_or("");
+    }
+  }
+
+  // Once a workflow gives any text in both languages, every text should have both: a
+  // Persian page with one English label reads badly.
+  void check_both_languages() {
+    if (!bilingual_) return;
+    auto check = [&](SourcePos pos, const std::string& what, const std::string& en, const std::string& fa) {
+      if (fa.empty() && !en.empty()) r_.warning(pos, what + " '" + en + "' has no Persian (fa)");
+      if (en.empty() && !fa.empty()) r_.warning(pos, what + " '" + fa + "' has no English (en)");
+    };
+    check(def_.name_pos, "the workflow's title", def_.title, def_.title_fa);
+    if (def_.title.empty() && def_.title_fa.empty()) r_.warning(def_.name_pos, "the workflow has no title");
+    for (const auto& f : def_.fields) {
+      check(f.pos, "the label of field '" + f.name + "'", f.label, f.label_fa);
+      if (f.label.empty() && f.label_fa.empty()) r_.warning(f.pos, "field '" + f.name + "' has no label");
+      for (size_t i = 0; i < f.value_titles.size() && i < f.values.size(); ++i) {
+        check(f.pos, "the title of '" + f.values[i] + "'", f.value_titles[i].en, f.value_titles[i].fa);
+      }
+    }
+    for (const auto& s : def_.states) {
+      check(s.pos, "the title of state '" + s.name + "'", s.title, s.title_fa);
+      for (const auto& a : s.actions) check(a.pos, "the title of action '" + a.name + "'", a.title, a.title_fa);
+    }
+  }
+
+  bool bilingual_ = false;
   YamlReader r_;
   Definition def_;
   FieldSymbols symbols_;

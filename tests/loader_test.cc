@@ -190,6 +190,51 @@ TEST(Loader, WarnsAboutUnusedRolesAndUnfiredSystemActions) {
             "w.yaml:5:46: warning: system action 'auto' is never fired by a timer or deadline of 'a'");
 }
 
+// Issue 12: titles, labels and enum value titles in Persian and English.
+TEST(Loader, ReadsTitlesAndLabelsInBothLanguages) {
+  LoadResult r = load_definition(R"(workflow: demo
+title: {fa: تفاهم‌نامه, en: Agreement}
+roles: [staff]
+fields:
+  partner: {type: string, label: {fa: طرف همکاری, en: Partner}}
+  kind:
+    type: enum
+    values: {mou: {fa: تفاهم‌نامه, en: MoU}, exchange: Exchange}
+    label: {fa: نوع, en: Kind}
+initial: draft
+states:
+  draft:
+    title: {fa: پیش‌نویس, en: Draft}
+    actions:
+      submit: {to: done, roles: [staff], title: {en: Submit}}
+  done: {final: true, title: Done}
+)",
+                                 "w.yaml");
+  ASSERT_TRUE(r.ok());
+  const Definition& d = *r.definition;
+  EXPECT_EQ(d.title, "Agreement");
+  EXPECT_EQ(d.title_fa, "تفاهم‌نامه");
+  EXPECT_EQ(d.fields[0].label_fa, "طرف همکاری");
+  EXPECT_EQ(d.fields[1].values, (std::vector<std::string>{"mou", "exchange"}));
+  EXPECT_EQ(d.fields[1].value_title("mou", true), "تفاهم‌نامه");
+  EXPECT_EQ(d.fields[1].value_title("mou", false), "MoU");
+  EXPECT_EQ(d.fields[1].value_title("exchange", true), "Exchange");  // one language: used for both
+  EXPECT_EQ(d.states[0].title_fa, "پیش‌نویس");
+  // Once a workflow is bilingual, a text in one language only is a warning where it is.
+  std::vector<std::string> warnings;
+  for (const auto& diag : r.diagnostics) warnings.push_back(diag.to_string());
+  EXPECT_EQ(warnings, (std::vector<std::string>{
+                          "w.yaml:6:3: warning: the title of 'exchange' 'Exchange' has no Persian (fa)",
+                          "w.yaml:15:7: warning: the title of action 'submit' 'Submit' has no Persian (fa)",
+                          "w.yaml:16:3: warning: the title of state 'done' 'Done' has no Persian (fa)"}));
+  // A workflow in one language throughout is not warned about.
+  EXPECT_TRUE(load_definition(kValid, "w.yaml").diagnostics.empty());
+  // A map that is not {fa, en} is an error where it is.
+  EXPECT_EQ(errors_of("workflow: demo\ntitle: {de: Vertrag}\nroles: [staff]\ninitial: a\nstates:\n"
+                      "  a: {actions: {go: {to: b, roles: [staff]}}}\n  b: {final: true}\n"),
+            "w.yaml:2:8: error: title needs 'fa' or 'en'\nw.yaml:2:9: error: unknown key 'de' in title\n");
+}
+
 TEST(Loader, ReadsTheWholeLanguage) {
   auto def = test::must_load(R"(workflow: full
 title: Everything

@@ -20,6 +20,7 @@
 #include "adapters/mail/links.h"
 #include "adapters/mail/mime.h"
 #include "store_support.h"
+#include "adapters/mail/render.h"
 
 namespace osic {
 namespace {
@@ -147,7 +148,7 @@ TEST_F(MailTest, ArrivesForEachRecipientWithPersianHeadersIntact) {
     std::istringstream lines(decoded_headers(e.path().string()));
     std::string subject, from, to, rcpt;
     std::getline(lines, subject), std::getline(lines, from), std::getline(lines, to), std::getline(lines, rcpt);
-    EXPECT_EQ(subject, "کار تازه: MoU — New task: MoU");
+    EXPECT_EQ(subject, "ارجاع جدید: MoU — New task: MoU");
     EXPECT_EQ(from, "دفتر همکاری‌های علمی و بین‌المللی <osic@uni.ac.ir>");
     EXPECT_NE(to.find(rcpt), std::string::npos);
     rcpts.insert(rcpt);
@@ -159,6 +160,40 @@ TEST_F(MailTest, ArrivesForEachRecipientWithPersianHeadersIntact) {
   EXPECT_NE(messages[0].find("Message-ID: <osic-" + std::to_string(row.id) + "-"), std::string::npos);
   EXPECT_EQ(d.run_once(t0()).sent, 0);  // nothing twice
   EXPECT_EQ(smtp.messages().size(), 2u);
+}
+
+// Issue 12: the Persian half of a message is Persian throughout: the workflow's and the
+// state's Persian titles, and the office's wording.
+TEST(MailText, ThePersianHalfUsesThePersianTitlesAndTheOfficesWording) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+  ASSERT_TRUE(set.ok());
+  std::shared_ptr<const Definition> agreement;
+  for (const auto& d : set.definitions()) {
+    if (d->name == "agreement") agreement = d;
+  }
+  ASSERT_TRUE(agreement);
+  StoredCase c;
+  c.id = 7;
+  c.title = "MoU";
+  c.state.state = "osic_review";
+  c.state.data["expires_on"] = Value(*Date::parse("2027-03-21"));
+  c.state.data["partner"] = Value("KTH");
+  MailContext context{c, *agreement, "hamid", "hamid@uni.ac.ir", "https://osic.example/cases/7", "on_enter"};
+  RenderedMail m = render_mail(set.templates.templates.at("task_assigned"), context);
+  const std::string persian = m.text.substr(0, m.text.find("Dear"));
+  EXPECT_NE(persian.find("«بررسی دفتر همکاری‌ها»"), std::string::npos) << persian;
+  EXPECT_NE(persian.find("(تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی)"), std::string::npos) << persian;
+  EXPECT_EQ(persian.find("OSIC review"), std::string::npos) << persian;
+  EXPECT_EQ(m.subject, "ارجاع جدید: MoU — New task: MoU");
+  EXPECT_NE(m.text.find("at \"OSIC review\""), std::string::npos);  // the English half stays English
+  m = render_mail(set.templates.templates.at("overdue"), context);
+  EXPECT_NE(m.text.find("مهلت رسیدگی به پروندهٔ"), std::string::npos) << m.text;
+  m = render_mail(set.templates.templates.at("case_rejected"), context);
+  EXPECT_NE(m.text.find("با درخواست «MoU»"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("موافقت نشد"), std::string::npos) << m.text;
+  m = render_mail(set.templates.templates.at("renewal_reminder"), context);
+  EXPECT_NE(m.text.find("در تاریخ 1406/01/01 به پایان می‌رسد"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("expires on 2027-03-21"), std::string::npos) << m.text;
 }
 
 TEST_F(MailTest, ASignersMessageCarriesOneClickLinks) {

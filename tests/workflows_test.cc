@@ -282,7 +282,7 @@ TEST(Membership, RenewMovesTheDueDateAndItsReminderThenItLapsesUnpaid) {
   Walk w = active_membership();
   ASSERT_EQ(w.state(), "active");
   w.advance_to("2027-05-31T00:00:00Z");  // 30 days before the due date
-  EXPECT_EQ(w.sent(), std::vector<std::string>{"renewal_reminder"});
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"fee_reminder"});
   w.act(kFinance, "renew", {{"receipt", Value("R-2027-114")}});
   EXPECT_EQ(w.state(), "active");
   EXPECT_EQ(w.kase().data.at("renewal_due_on"), Value(day("2028-06-30")));

@@ -17,6 +17,10 @@ RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
   kase.set("state_title", state && !state->title.empty() ? state->title : c.kase.state.state);
   kase.set("workflow", c.definition.name);
   kase.set("workflow_title", c.definition.title.empty() ? c.definition.name : c.definition.title);
+  // The Persian sentences of a message take the Persian titles (the English ones when a
+  // definition gives none).
+  kase.set("state_title_fa", state ? LocalText{state->title, state->title_fa}.in(true) : c.kase.state.state);
+  kase.set("workflow_title_fa", LocalText{c.definition.title, c.definition.title_fa}.in(true));
   kase.set("version", std::to_string(c.kase.state.version));
   kase.set("url", c.case_url);
   mustache::data recipient;

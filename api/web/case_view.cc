@@ -11,21 +11,43 @@
 
 namespace osic::api::web {
 
-std::string workflow_title(const Definition& def) { return def.title.empty() ? def.name : def.title; }
+namespace {
 
-std::string state_title(const Definition& def, const std::string& state) {
-  const StateDef* s = def.find_state(state);
-  return s && !s->title.empty() ? s->title : state;
+std::string either(const std::string& en, const std::string& fa, Lang lang, const std::string& fallback) {
+  const std::string& text = (lang == Lang::kFa && !fa.empty()) || en.empty() ? fa : en;
+  return text.empty() ? fallback : text;
 }
+
+}  // namespace
+
+std::string workflow_title(const Definition& def, Lang lang) { return either(def.title, def.title_fa, lang, def.name); }
+
+std::string state_title(const Definition& def, const std::string& state, Lang lang) {
+  const StateDef* s = def.find_state(state);
+  return s ? either(s->title, s->title_fa, lang, state) : state;
+}
+
+std::string role_title(const std::string& role, Lang lang) {
+  std::string title = tr("role_" + role, lang);
+  return title == "role_" + role ? role : title;
+}
+
+std::string field_label(const FieldDef& f, Lang lang) { return either(f.label, f.label_fa, lang, f.name); }
 
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang) {
   if (action == kApproveAction || action == kRejectAction || action == "start") return tr("action_" + action, lang);
   if (const StateDef* s = def.find_state(state)) {
-    if (const ActionDef* a = s->find_action(action); a && !a->title.empty()) return a->title;
+    if (const ActionDef* a = s->find_action(action); a && !(a->title.empty() && a->title_fa.empty())) {
+      return either(a->title, a->title_fa, lang, action);
+    }
   }
   for (const auto& s : def.states) {
-    if (const ActionDef* a = s.find_action(action); a && !a->title.empty()) return a->title;
+    if (const ActionDef* a = s.find_action(action); a && !(a->title.empty() && a->title_fa.empty())) {
+      return either(a->title, a->title_fa, lang, action);
+    }
   }
+  // The office's usual verbs, when the definition gives the action no title.
+  if (std::string common = tr("verb_" + action, lang); common != "verb_" + action) return common;
   // No title in the definition: "record_signature" reads as "Record signature".
   std::string text = action;
   std::replace(text.begin(), text.end(), '_', ' ');
@@ -41,7 +63,10 @@ mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang) {
   return m;
 }
 
-std::string display_value(const Value& v, Lang lang) {
+std::string display_value(const Value& v, Lang lang, const FieldDef* field) {
+  if (field && field->type == FieldType::kEnum && v.type() == Type::kString) {
+    return field->value_title(v.as_string(), lang == Lang::kFa);
+  }
   switch (v.type()) {
     case Type::kDate: return format_date(v.as_date(), lang);
     case Type::kNumber: return format_number(v.as_number(), lang);
@@ -69,8 +94,8 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
   row.set("id", std::to_string(c.id));
   row.set("number", case_number(c.id, lang));
   row.set("title", c.title);
-  row.set("workflow", workflow_title(def));
-  row.set("state", state_title(def, c.state.state));
+  row.set("workflow", workflow_title(def, lang));
+  row.set("state", state_title(def, c.state.state, lang));
   row.set("requester", c.state.requester);
   row.set("created", format_time(c.created_at, calendar, lang));
   row.set("created_iso", format_timestamp(c.created_at));
@@ -95,7 +120,7 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
   mustache::data d;
   d.set("name", field.name);
   d.set("form", form);
-  d.set("label", field.label.empty() ? field.name : field.label);
+  d.set("label", field_label(field, lang));
   // Every key the field template asks for is set here, even when false: mustache would
   // otherwise find the page's own "error" or "required" and show it on every field.
   d.set("required", required);
@@ -115,6 +140,7 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
       for (const auto& v : field.values) {
         mustache::data o;
         o.set("value", v);
+        o.set("title", field.value_title(v, lang == Lang::kFa));
         if (v == value) o.set("selected", true);
         options.push_back(o);
       }

@@ -10,13 +10,19 @@
 
 namespace osic::api::web {
 
-std::string workflow_title(const Definition& def);
-std::string state_title(const Definition& def, const std::string& state);
+// Titles and labels in the page's language (the definition's other language, or the
+// name, when it gives none).
+std::string workflow_title(const Definition& def, Lang lang);
+std::string state_title(const Definition& def, const std::string& state, Lang lang);
+std::string field_label(const FieldDef& field, Lang lang);
+// A role as people name it ("رئیس دانشکده" for dean); the role's own name when unknown.
+std::string role_title(const std::string& role, Lang lang);
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.
 mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang);
-// A field's value as a person reads it: dates in the page's calendar, amounts grouped.
-std::string display_value(const Value& value, Lang lang);
+// A field's value as a person reads it: dates in the page's calendar, amounts grouped,
+// enum values by their titles (given the field).
+std::string display_value(const Value& value, Lang lang, const FieldDef* field = nullptr);
 // What an input shows for a value, in a form that reads back to the same value.
 std::string input_value(const Value& value, Lang lang);
 // The case's number as it is written on the page: ۱۲ in Persian.

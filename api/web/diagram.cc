@@ -42,7 +42,7 @@ std::string shortened(const std::string& text, size_t letters) {
 
 }  // namespace
 
-std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label) {
+std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang) {
   // Rows by breadth-first distance from the initial state; unreachable states last.
   std::map<std::string, int> row;
   std::deque<std::string> queue{def.initial};
@@ -122,7 +122,8 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
     n.set("h", std::to_string(kBoxH));
     n.set("cx", std::to_string(b.x + kBoxW / 2));
     n.set("cy", std::to_string(b.y + kBoxH / 2));
-    std::string title = s.title.empty() ? s.name : s.title;
+    std::string title = LocalText{s.title, s.title_fa}.in(lang == Lang::kFa);
+    if (title.empty()) title = s.name;
     title = shortened(title, 20);
     n.set("title", title);
     n.set("name", s.name);

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "api/web/i18n.h"
 #include "engine/definition.h"
 
 namespace osic::api::web {
@@ -18,6 +19,6 @@ struct DiagramPath {
 };
 
 // `label` names the picture for screen readers.
-std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label);
+std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang);
 
 }  // namespace osic::api::web
