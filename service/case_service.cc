@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 
+#include "engine/search_key.h"
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
 #include "service/data_codec.h"
@@ -42,18 +43,10 @@ Error conflict(int64_t current) {
   return e;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool matches_text(const StoredCase& c, const std::string& q) {
-  const std::string needle = lower(q);
-  if (lower(c.title).find(needle) != std::string::npos) return true;
-  for (const auto& [name, v] : c.state.data) {
-    if (v.type() == Type::kString && lower(v.as_string()).find(needle) != std::string::npos) return true;
-  }
-  return false;
+  // Persian-aware (engine/search_key.h): «دانشگاه تهران» typed on an Arabic keyboard finds it.
+  return case_search_text(c.title, c.state.data).find(search_key(q)) != std::string::npos;
 }
 
 Data typed_input(const json& data, const Definition& def) {
@@ -157,6 +150,7 @@ bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, cons
   row.updated_at = now;
   row.entered_at = out.next.entered_at;
   row.round = out.next.version;
+  row.search = case_search_text(before.title, out.next.data);
   if (!s.update_case(row, before.state.version, out.entered_state)) return false;
   // Only a state with a deadline or timers can have pending timers to cancel.
   const StateDef* left = engine.definition().find_state(out.entry.from);
@@ -204,7 +198,8 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
   c.title = cmd.title.empty() ? engine->definition().title : cmd.title;
   c.created_at = c.updated_at = now;
   CaseRow row{0, c.workflow, c.workflow_version, c.title, out.next.state, data_to_json(out.next.data).dump(),
-              out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version, unit};
+              out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version, unit,
+              case_search_text(c.title, out.next.data)};
   c.id = s.insert_case(row);
   s.write(c.id, writes_of(out, cmd.channel, out.next.version, false));
   c.state = std::move(out.next);

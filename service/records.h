@@ -63,6 +63,7 @@ struct CaseRow {
   Timestamp created_at, updated_at, entered_at;
   int64_t round = 0;  // the history seq at which the case entered its state
   std::string unit;   // empty: the university as a whole
+  std::string search{};  // engine/search_key.h: what text search compares
 };
 
 struct HistoryRow {

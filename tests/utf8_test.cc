@@ -1,3 +1,4 @@
+#include "engine/search_key.h"
 #include "engine/utf8.h"
 
 #include <gtest/gtest.h>
@@ -27,6 +28,25 @@ TEST(Utf8, AcceptsWellFormedTextAndFindsTheFirstBadByte) {
     EXPECT_EQ(first_invalid_utf8(c.text), c.first_bad) << c.text;
     EXPECT_EQ(is_valid_utf8(c.text), c.first_bad == c.text.size()) << c.text;
   }
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 12: what search compares (engine/search_key.h).
+TEST(SearchKey, FoldsWhatDifferentKeyboardsTypeForTheSameWords) {
+  EXPECT_EQ(search_key("همكاري"), search_key("همکاری"));         // Arabic kaf and yeh
+  EXPECT_EQ(search_key("تفاهم‌نامه"), search_key("تفاهم نامه"));  // ZWNJ and a space
+  EXPECT_EQ(search_key("۱۴۰۵"), "1405");
+  EXPECT_EQ(search_key("١٤٠٥"), "1405");
+  EXPECT_EQ(search_key("  Sorbonne\tUNIVERSITÉ  "), "sorbonne universitÉ");  // ASCII folds; spaces collapse
+  EXPECT_EQ(search_key("مُحَمَّد"), search_key("محمد"));          // harakat dropped
+  EXPECT_EQ(search_key("مدرسة"), search_key("مدرسه"));            // teh marbuta as heh
+  EXPECT_EQ(case_search_text("MoU", {{"partner", Value("KTH")}, {"budget", Value(5)}}), "\nmou\nkth");
+  EXPECT_EQ(case_search_text("", {}), "\n");  // never empty
 }
 
 }  // namespace

@@ -13,13 +13,13 @@ HotStatements::HotStatements(soci::session& s)
                    into(data), into(version), into(requester), into(created), into(updated),
                    into(entered), into(round), into(unit))),
       update_case((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
-                                " updated_at = :u WHERE id = :id AND version = :ev",
-                   use(state), use(data), use(version), use(at), use(case_id), use(expected))),
+                                " updated_at = :u, search = :q WHERE id = :id AND version = :ev",
+                   use(state), use(data), use(version), use(at), use(search), use(case_id), use(expected))),
       update_case_entered((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
-                                        " updated_at = :u, entered_at = :e, round = :r"
+                                        " updated_at = :u, entered_at = :e, round = :r, search = :q"
                                         " WHERE id = :id AND version = :ev",
                            use(state), use(data), use(version), use(at), use(entered), use(round),
-                           use(case_id), use(expected))),
+                           use(search), use(case_id), use(expected))),
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
                                    " from_state, to_state, comment, data_change, channel, timer, on_behalf_of)"
                                    " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob)",

@@ -125,6 +125,12 @@ const std::vector<Migration>& migrations() {
            " created_at {bigint} NOT NULL, last_seen_at {bigint} NOT NULL)",
            "CREATE INDEX sessions_by_user ON sessions (user_name)",
        }},
+      {11,
+       {
+           // Persian-aware text search (engine/search_key.h): each case's title and text
+           // fields as search compares them. Filled for older cases when the store opens.
+           "ALTER TABLE cases ADD COLUMN search TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kAll;
 }

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "adapters/store/sql_storage.h"
+#include "engine/search_key.h"
 #include "service/case_snapshot.h"
 
 namespace osic {
@@ -61,11 +62,11 @@ int64_t SqlStorage::insert_case(const CaseRow& row) {
     long long version = row.version, at = seconds_of(row.created_at), wf_version = row.workflow_version;
     long long entered = seconds_of(row.entered_at), round = row.round, id = 0;
     db_.session() << "INSERT INTO cases (workflow, workflow_version, title, state, data, version, requester,"
-                     " created_at, updated_at, entered_at, round, unit) VALUES (:w, :wv, :t, :s, :d, :v, :r, :c,"
-                     " :u, :e, :ro, :un) RETURNING id",
+                     " created_at, updated_at, entered_at, round, unit, search) VALUES (:w, :wv, :t, :s, :d, :v, :r,"
+                     " :c, :u, :e, :ro, :un, :q) RETURNING id",
         soci::use(row.workflow), soci::use(wf_version), soci::use(row.title), soci::use(row.state),
         soci::use(row.data), soci::use(version), soci::use(row.requester), soci::use(at), soci::use(at),
-        soci::use(entered), soci::use(round), soci::use(row.unit), soci::into(id);
+        soci::use(entered), soci::use(round), soci::use(row.unit), soci::use(row.search), soci::into(id);
     return static_cast<int64_t>(id);
   });
 }
@@ -81,6 +82,7 @@ bool SqlStorage::update_case(const CaseRow& row, int64_t expected_version, bool 
     h.expected = expected_version;
     h.entered = seconds_of(row.entered_at);
     h.round = row.round;
+    h.search = row.search;
     soci::statement& update = entered ? h.update_case_entered : h.update_case;
     update.execute(true);
     return update.get_affected_rows() == 1;
@@ -177,7 +179,6 @@ bool SqlStorage::has_acted(int64_t case_id, const std::string& user) {
 
 std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t before, int batch) {
   return db_.guard("cannot list cases", [&] {
-    const bool pg = db_.dialect() == sql::Dialect::kPostgres;
     std::string where = " WHERE id < :before";
     // Read rights in the query itself: no page loads a case it will not show.
     const bool scoped = filter.scope && !filter.scope->all;
@@ -201,11 +202,9 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     if (!filter.workflow.empty()) where += " AND workflow = :w";
     if (!filter.state.empty()) where += " AND state = :s";
     if (!filter.requester.empty()) where += " AND requester = :rq";
-    if (!filter.q.empty()) {
-      where += pg ? " AND (title ILIKE :q1 ESCAPE '\\' OR data ILIKE :q2 ESCAPE '\\')"
-                  : " AND (title LIKE :q1 ESCAPE '\\' OR data LIKE :q2 ESCAPE '\\')";
-    }
-    const std::string pattern = like_pattern(filter.q);
+    // Text search on the Persian-aware key kept beside each case (engine/search_key.h).
+    if (!filter.q.empty()) where += " AND search LIKE :q ESCAPE '\\'";
+    const std::string pattern = like_pattern(search_key(filter.q));
     long long below = before, n = batch;
     CaseRow r;
     long long id = 0, wf_version = 0, version = 0, created = 0, updated = 0, entered = 0, round = 0;
@@ -242,10 +241,7 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
     if (!filter.state.empty()) st.exchange(soci::use(filter.state));
     if (!filter.requester.empty()) st.exchange(soci::use(filter.requester));
-    if (!filter.q.empty()) {
-      st.exchange(soci::use(pattern));
-      st.exchange(soci::use(pattern));
-    }
+    if (!filter.q.empty()) st.exchange(soci::use(pattern));
     st.exchange(soci::use(n));
     st.alloc();
     st.prepare("SELECT id, workflow, workflow_version, title, state, data, version, requester, created_at,"

@@ -1,6 +1,11 @@
 // Opening storage, transactions, workflow versions, settings and users.
 #include "adapters/store/sql_storage.h"
 
+#include <nlohmann/json.hpp>
+
+#include <tuple>
+
+#include "engine/search_key.h"
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
 
@@ -18,6 +23,46 @@ SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
     : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal) {
   db_.migrate(clock.now());
   hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
+  fill_search_keys();
+}
+
+// Cases stored before migration 11 get their search keys, 500 to a transaction. A key is
+// never empty, so this finds nothing to do once done.
+void SqlStorage::fill_search_keys() {
+  for (;;) {
+    std::vector<std::tuple<long long, std::string, std::string>> rows = db_.guard("cannot read cases", [&] {
+      std::vector<std::tuple<long long, std::string, std::string>> out;
+      long long id = 0;
+      std::string title, data;
+      soci::statement st = (db_.session().prepare << "SELECT id, title, data FROM cases WHERE search = '' LIMIT 500",
+                            soci::into(id), soci::into(title), soci::into(data));
+      st.execute();
+      while (st.fetch()) out.emplace_back(id, title, data);
+      return out;
+    });
+    if (rows.empty()) return;
+    begin();
+    try {
+      for (auto& [id, title, data] : rows) {
+        // From the stored JSON: every string value (a superset of the typed text fields,
+        // which the service checks again).
+        std::string key = "\n" + search_key(title);
+        auto json = nlohmann::json::parse(data, nullptr, false);
+        if (json.is_object()) {
+          for (const auto& [name, value] : json.items()) {
+            if (value.is_string()) key += "\n" + search_key(value.get<std::string>());
+          }
+        }
+        db_.guard("cannot fill search keys", [&] {
+          db_.session() << "UPDATE cases SET search = :q WHERE id = :id", soci::use(key), soci::use(id);
+        });
+      }
+      commit();
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
 }
 
 void SqlStorage::ping() {

@@ -105,6 +105,7 @@ class SqlStorage : public Storage {
   std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
   std::optional<User> user_where(const std::string& column, const std::string& value);
   std::string user_column(const std::string& column, const std::string& user);
+  void fill_search_keys();
   // Runs an UPDATE or DELETE of one user; false when no row matched.
   bool change_user(const std::string& what, const std::string& sql, const std::string& name,
                    const std::function<void(soci::statement&)>& bind);
