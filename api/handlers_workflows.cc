@@ -12,6 +12,15 @@ json field_json(const FieldDef& f) {
   json j = {{"name", f.name}, {"type", field_type_name(f.type)}, {"required", f.required}, {"label", f.label}};
   if (f.default_value) j["default"] = f.default_value->to_string();
   if (!f.values.empty()) j["values"] = f.values;
+  // Persian beside English, where the definition gives it (issue 12).
+  if (!f.label_fa.empty()) j["label_fa"] = f.label_fa;
+  if (!f.value_titles.empty()) {
+    json titles = json::object();
+    for (size_t i = 0; i < f.values.size() && i < f.value_titles.size(); ++i) {
+      titles[f.values[i]] = {{"fa", f.value_titles[i].in(true)}, {"en", f.value_titles[i].in(false)}};
+    }
+    j["value_titles"] = titles;
+  }
   return j;
 }
 
@@ -20,11 +29,13 @@ json state_json(const StateDef& s) {
   for (const auto& a : s.actions) {
     json to = json::array();
     for (const auto& r : a.routes) to.push_back({{"to", r.to}, {"when", r.when ? json(r.when->text()) : json(nullptr)}});
-    actions.push_back({{"name", a.name}, {"title", a.title}, {"to", to}, {"roles", a.roles},
-                       {"requires", a.requires_fields}, {"comment_required", a.comment_required},
-                       {"system", a.system}});
+    json action = {{"name", a.name}, {"title", a.title}, {"to", to}, {"roles", a.roles},
+                   {"requires", a.requires_fields}, {"comment_required", a.comment_required}, {"system", a.system}};
+    if (!a.title_fa.empty()) action["title_fa"] = a.title_fa;
+    actions.push_back(action);
   }
   json j = {{"name", s.name}, {"title", s.title}, {"final", s.final}, {"actions", actions}};
+  if (!s.title_fa.empty()) j["title_fa"] = s.title_fa;
   if (s.approval) {
     const auto& ap = *s.approval;
     j["approval"] = {{"signers", ap.signers},
@@ -46,8 +57,10 @@ HttpResponse Api::list_workflows(Call&) {
   json items = json::array();
   for (const auto& name : service_.registry().names()) {
     auto engine = service_.registry().current(name);
-    items.push_back({{"name", name}, {"title", engine->definition().title},
-                     {"version", service_.registry().current_version(name)}});
+    json item = {{"name", name}, {"title", engine->definition().title},
+                 {"version", service_.registry().current_version(name)}};
+    if (!engine->definition().title_fa.empty()) item["title_fa"] = engine->definition().title_fa;
+    items.push_back(item);
   }
   return json_response(200, {{"items", items}});
 }
@@ -69,9 +82,11 @@ HttpResponse Api::get_workflow(Call& call) {
   json fields = json::array(), states = json::array();
   for (const auto& f : def.fields) fields.push_back(field_json(f));
   for (const auto& s : def.states) states.push_back(state_json(s));
-  return json_response(200, {{"name", def.name}, {"title", def.title}, {"description", def.description},
-                             {"version", service_.registry().current_version(name)}, {"roles", def.roles},
-                             {"initial", def.initial}, {"fields", fields}, {"states", states}});
+  json body = {{"name", def.name}, {"title", def.title}, {"description", def.description},
+               {"version", service_.registry().current_version(name)}, {"roles", def.roles},
+               {"initial", def.initial}, {"fields", fields}, {"states", states}};
+  if (!def.title_fa.empty()) body["title_fa"] = def.title_fa;
+  return json_response(200, body);
 }
 
 HttpResponse Api::workflow_graph(Call& call) {

@@ -308,6 +308,30 @@ TEST_F(WebApp, TheOutboxPageShowsFailedMailAndSendsItAgain) {
             404);  // no longer failed
 }
 
+// Issue 12: the shipped workflows are bilingual, for pages and for other systems alike.
+TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {
+  api::HttpRequest r;
+  r.method = "GET";
+  api::split_target("/v1/workflows/agreement", r);
+  r.headers["authorization"] = "Bearer " + staff_token_;
+  json doc = json::parse(api_.handle(r, &storage_).body);
+  EXPECT_EQ(doc["title_fa"], "تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی");
+  EXPECT_EQ(doc["states"][0]["title_fa"], "پیش‌نویس");
+  json kind;
+  for (const auto& f : doc["fields"]) {
+    if (f["name"] == "kind") kind = f;
+  }
+  EXPECT_EQ(kind["label_fa"], "نوع سند");
+  EXPECT_EQ(kind["value_titles"]["mou"], (json{{"fa", "تفاهم‌نامه"}, {"en", "MoU"}}));
+  std::string cookies = sign_in("sara", "correct horse");
+  auto page = request("GET", "/cases/" + std::to_string(start_case()), cookies);
+  EXPECT_NE(page.body.find("مؤسسه طرف همکاری"), std::string::npos);
+  EXPECT_NE(page.body.find(">پیش‌نویس<"), std::string::npos);
+  EXPECT_EQ(page.body.find("Partner institution"), std::string::npos);
+  auto form = request("GET", "/cases/new?workflow=agreement", cookies);
+  EXPECT_NE(form.body.find("<option value=\"mou\" selected>تفاهم‌نامه</option>"), std::string::npos);
+}
+
 TEST(WebFormat, NumbersDatesAndDigitsReadAsEachLanguageWritesThem) {
   EXPECT_EQ(web::format_number(250000000, web::Lang::kEn), "250,000,000");
   EXPECT_EQ(web::format_number(250000000, web::Lang::kFa), "۲۵۰٬۰۰۰٬۰۰۰");
