@@ -108,16 +108,17 @@ TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
   EXPECT_EQ(reread->state.votes[0].user, "dina");
   EXPECT_EQ(failed(office_.act(kDina, c.id, "approve")).code, ErrorCode::kAlreadyVoted);
   EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "approve")).state.state, "signature");
-  // Back to dean_approval through a renewal: a new round, the old votes do not count.
+  // Signed again through a renewal: a new round, the old votes do not count.
   ok_case(office_.act(kSara, c.id, "record_signature",
                       {{{"signed_on", Value(*Date::parse("2027-02-01"))},
                         {"expires_on", Value(*Date::parse("2029-02-01"))}}, ""}));
   ok_case(office_.act(kSara, c.id, "start_renewal"));
   StoredCase renewal = ok_case(office_.act(kSara, c.id, "submit"));
-  EXPECT_EQ(renewal.state.state, "dean_approval");
+  EXPECT_EQ(renewal.state.state, "renewal_approval");
   EXPECT_TRUE(office_.get_case(c.id)->state.votes.empty());
-  EXPECT_EQ(ok_case(office_.act(kDina, c.id, "approve")).state.state, "dean_approval");
-  EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "reject", {{}, "not renewing"})).state.state, "rejected");
+  EXPECT_EQ(ok_case(office_.act(kDina, c.id, "approve")).state.state, "renewal_approval");
+  // A declined renewal leaves the agreement in force (issue 12).
+  EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "reject", {{}, "not renewing"})).state.state, "active");
 }
 
 TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {

@@ -133,15 +133,58 @@ TEST(Agreement, WithBudgetGoesThroughFinance) {
   EXPECT_EQ(w.state(), "signature");
 }
 
-TEST(Agreement, RenewalReturnsToTheDeanAndTheVp) {
+// Issue 12: a renewal must set a new term, is signed by the dean and the VP again, and
+// leaves the agreement in force when withdrawn or declined.
+Walk active_agreement_in_renewal() {
   Walk w = agreement_to_signature(0);
   w.act(kStaff, "record_signature",
         {{"signed_on", Value(day("2027-02-01"))}, {"expires_on", Value(day("2028-02-01"))}})
-      .act(kStaff, "start_renewal")
-      .act(kStaff, "submit");
-  EXPECT_EQ(w.state(), "dean_approval");
+      .act(kStaff, "start_renewal");
+  EXPECT_EQ(w.state(), "renewal_review");
+  EXPECT_EQ(w.kase().data.at("previous_expires_on"), Value(day("2028-02-01")));
+  return w;
+}
+
+TEST(Agreement, ARenewalNeedsANewTermAndSignsItAgain) {
+  Walk w = active_agreement_in_renewal();
+  w.act(kStaff, "submit");
+  EXPECT_EQ(w.state(), "renewal_approval");
   w.act(kDean, "approve").act(kVp, "approve");
-  EXPECT_EQ(w.state(), "signature");
+  EXPECT_EQ(w.state(), "renewal_signature");
+  WeekendCalendar cal;
+  Engine engine(test::must_load(test::read_workflow("agreement.yaml")), cal);
+  // The old dates, still filled in, are refused: the renewed term must end later.
+  Refusal r = test::refused(engine.act(w.kase(), kStaff, "record_signature", {}, at("2027-06-01")));
+  EXPECT_EQ(r.code, RefusalCode::kGuardFailed);
+  w.act(kStaff, "record_signature",
+        {{"signed_on", Value(day("2027-06-01"))}, {"expires_on", Value(day("2030-06-01"))}});
+  EXPECT_EQ(w.state(), "active");
+  w.advance_to("2028-02-01T00:00:00Z");  // the old term's end: nothing, the new term runs
+  EXPECT_EQ(w.state(), "active");
+  w.advance_to("2030-06-01T00:00:00Z");
+  w.ends_in("expired");
+}
+
+TEST(Agreement, ADeclinedOrWithdrawnRenewalLeavesTheAgreementInForce) {
+  Walk declined = active_agreement_in_renewal();
+  declined.act(kStaff, "submit").act(kDean, "approve").act(kVp, "reject", {}, "not this year");
+  EXPECT_EQ(declined.state(), "active");
+  Walk withdrawn = active_agreement_in_renewal();
+  withdrawn.act(kStaff, "withdraw", {}, "the partner declined");
+  EXPECT_EQ(withdrawn.state(), "active");
+  withdrawn.advance_to("2028-02-01T00:00:00Z");
+  withdrawn.ends_in("expired");
+}
+
+TEST(Agreement, ARenewalStillOpenWhenTheTermEndsExpiresAllTheSame) {
+  for (const char* stuck_in : {"renewal_review", "renewal_approval", "renewal_signature"}) {
+    Walk w = active_agreement_in_renewal();
+    if (std::string(stuck_in) != "renewal_review") w.act(kStaff, "submit");
+    if (std::string(stuck_in) == "renewal_signature") w.act(kDean, "approve").act(kVp, "approve");
+    ASSERT_EQ(w.state(), stuck_in);
+    w.advance_to("2028-02-01T00:00:00Z");
+    w.ends_in("expired");
+  }
 }
 
 TEST(Agreement, ReturnedThenRejected) {

@@ -170,6 +170,7 @@ constexpr Text kTexts[] = {
     {"verb_close", "بستن پرونده", "Close"},
     {"verb_record_arrival", "ثبت ورود", "Record the arrival"},
     {"verb_refuse", "عدم پذیرش", "Refuse"},
+    {"verb_withdraw", "انصراف از تمدید", "Withdraw the renewal"},
     {"bad_password", "گذرواژه باید دست‌کم ۸ نویسه باشد.", "A password needs at least 8 characters."},
 };
 
