@@ -115,6 +115,9 @@ namespace {
 
 TEST(OfficeCalendar, AWorkflowMayUseACalendarOfItsOwn) {
   std::string dir = ::testing::TempDir() + "calendars_" + std::to_string(::getpid());
+  // A folder left by an earlier run whose process had the same id would hold its
+  // lost.yaml (seen in CI): start from an empty one.
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir + "/calendars");
   std::ofstream(dir + "/calendar.yaml") << "calendar: tehran\ntime_zone: Asia/Tehran\nweekend: [friday]\n";
   std::ofstream(dir + "/calendars/kish.yaml") << "calendar: kish\ntime_zone: Asia/Tehran\nweekend: [thursday, friday]\n";
@@ -134,6 +137,7 @@ TEST(OfficeCalendar, AWorkflowMayUseACalendarOfItsOwn) {
   ASSERT_FALSE(bad.diagnostics.empty());
   EXPECT_EQ(bad.diagnostics.back().to_string(),
             dir + "/lost.yaml:2:11: error: no calendar 'qeshm': expected " + dir + "/calendars/qeshm.yaml");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
