@@ -188,9 +188,13 @@ TEST(MailText, ThePersianHalfUsesThePersianTitlesAndTheOfficesWording) {
   EXPECT_NE(m.text.find("at \"OSIC review\""), std::string::npos);  // the English half stays English
   m = render_mail(set.templates.templates.at("overdue"), context);
   EXPECT_NE(m.text.find("مهلت رسیدگی به پروندهٔ"), std::string::npos) << m.text;
+  context.last_comment = "no partner interest";
+  context.last_comment_by = "hamid";
   m = render_mail(set.templates.templates.at("case_rejected"), context);
   EXPECT_NE(m.text.find("با درخواست «MoU»"), std::string::npos) << m.text;
-  EXPECT_NE(m.text.find("موافقت نشد"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("موافقت نشد. توضیح hamid: «no partner interest»"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("hamid wrote: \"no partner interest\""), std::string::npos) << m.text;
+  EXPECT_NE(m.html.find("no partner interest"), std::string::npos);
   m = render_mail(set.templates.templates.at("renewal_reminder"), context);
   EXPECT_NE(m.text.find("در تاریخ 1406/01/01 به پایان می‌رسد"), std::string::npos) << m.text;
   EXPECT_NE(m.text.find("expires on 2027-03-21"), std::string::npos) << m.text;

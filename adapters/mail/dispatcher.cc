@@ -94,6 +94,13 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
+  // The latest comment on the case, for templates that quote it (a rejection's reason).
+  std::string last_comment, last_comment_by;
+  for (const auto& h : store.history(c->id)) {
+    if (h.comment.empty()) continue;
+    last_comment = h.comment;
+    last_comment_by = h.on_behalf_of.empty() ? h.actor : h.actor + " (" + h.on_behalf_of + ")";
+  }
   std::set<std::string> delivered = lines_of(row.delivered);
   std::string refused;  // addresses the server refused for good, with its replies
   std::string domain = settings_.from.email.substr(settings_.from.email.find('@') + 1);
@@ -101,6 +108,8 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     if (delivered.count(user.email)) continue;
     MailContext context{*c, engine->definition(), user.name, user.email,
                         settings_.base_url + "/cases/" + std::to_string(c->id), row.reason};
+    context.last_comment = last_comment;
+    context.last_comment_by = last_comment_by;
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
       std::vector<AvailableAction> actions = engine->available_actions(c->state, org.acting_in(user.actor(), c->unit));

@@ -23,6 +23,8 @@ RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
   kase.set("workflow_title_fa", LocalText{c.definition.title, c.definition.title_fa}.in(true));
   kase.set("version", std::to_string(c.kase.state.version));
   kase.set("url", c.case_url);
+  kase.set("last_comment", c.last_comment);
+  kase.set("last_comment_by", c.last_comment_by);
   mustache::data recipient;
   recipient.set("name", c.recipient_name);
   recipient.set("email", c.recipient_email);

@@ -18,6 +18,9 @@ struct MailContext {
   std::string reason;
   std::string approve_link{};  // empty unless the recipient can sign now
   std::string reject_link{};
+  // The latest comment on the case and who wrote it (a rejection's reason, say).
+  std::string last_comment{};
+  std::string last_comment_by{};
 };
 
 struct RenderedMail {
