@@ -130,6 +130,9 @@ const std::vector<Migration>& migrations() {
            // Persian-aware text search (engine/search_key.h): each case's title and text
            // fields as search compares them. Filled for older cases when the store opens.
            "ALTER TABLE cases ADD COLUMN search TEXT NOT NULL DEFAULT ''",
+           // Holds only the cases still without a key (none once filled), so every
+           // connection can ask for them without scanning the table.
+           "CREATE INDEX cases_without_search_key ON cases (id) WHERE search = ''",
        }},
   };
   return kAll;

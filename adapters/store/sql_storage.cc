@@ -27,7 +27,8 @@ SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
 }
 
 // Cases stored before migration 11 get their search keys, 500 to a transaction. A key is
-// never empty, so this finds nothing to do once done.
+// never empty, so once done this finds nothing, through an index that is then empty: each
+// connection asks without scanning cases, and a fill cut short is finished by the next.
 void SqlStorage::fill_search_keys() {
   for (;;) {
     std::vector<std::tuple<long long, std::string, std::string>> rows = db_.guard("cannot read cases", [&] {
