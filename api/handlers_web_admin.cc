@@ -14,8 +14,6 @@ namespace mustache = kainjow::mustache;
 
 namespace {
 
-web::Viewer viewer_of(const Call& call) { return {web::lang_of(call.lang), &*call.user, &*call.session}; }
-
 void admins_only(const Call& call) {
   if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
 }
@@ -45,7 +43,7 @@ HttpResponse Api::users_page(Call& call) {
 
 HttpResponse Api::users_page_with(Call& call, int status, const std::string& error,
                                   const std::map<std::string, std::string>& add) {
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   Storage& store = call.store();
   mustache::data users{mustache::data::type::list};
@@ -90,9 +88,7 @@ HttpResponse Api::add_user_form(Call& call) {
   };
   const std::vector<std::string> roles = split_roles_text(form["roles"]);
   const std::string password = form["password"];
-  if (!password.empty() && password.size() < kMinPasswordBytes) {
-    return refuse(Error(ErrorCode::kBadPassword, web::tr("bad_password", Lang::kEn)));
-  }
+  if (auto bad = password.empty() ? std::nullopt : AccountService::password_problem(password)) return refuse(*bad);
   if (auto bad = unknown_unit_in(store.units(), roles)) return refuse(*bad);
   auto added = store.add_user(form["name"], form["email"], roles, service_.clock().now());
   if (auto* e = std::get_if<Error>(&added)) return refuse(*e);
@@ -138,7 +134,7 @@ HttpResponse Api::change_user_form(Call& call) {
 
 HttpResponse Api::outbox_page(Call& call) {
   admins_only(call);
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   std::string status = call.request.param("status");
   if (status.empty()) status = "failed";

@@ -92,10 +92,7 @@ void add_user(CLI::App& app, int& exit_code) {
       if (auto bad = unknown_unit_in(store->units(), split_list(*roles))) return report(*bad);
       // Read and checked first, so a bad password adds no half-made account.
       std::string password = *with_password ? password_from_stdin() : "";
-      if (*with_password && (password.size() < kMinPasswordBytes || password.size() > kMaxPasswordBytes)) {
-        return report(Error(ErrorCode::kBadPassword, "a password needs " + std::to_string(kMinPasswordBytes) + " to " +
-                                                         std::to_string(kMaxPasswordBytes) + " characters"));
-      }
+      if (auto bad = *with_password ? AccountService::password_problem(password) : std::nullopt) return report(*bad);
       auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now(),
                                     UserOptions{"cli", parse_expires(*expires)});
       if (auto* e = std::get_if<Error>(&result)) return report(*e);

@@ -15,13 +15,18 @@ const std::string& decoy_hash() {
 
 }  // namespace
 
-void AccountService::set_password(Storage& s, const std::string& user, const std::string& password) {
+std::optional<Error> AccountService::password_problem(const std::string& password) {
   if (password.size() < kMinPasswordBytes) {
-    throw Error(ErrorCode::kBadPassword, "a password needs at least " + std::to_string(kMinPasswordBytes) + " characters");
+    return Error(ErrorCode::kBadPassword, "a password needs at least " + std::to_string(kMinPasswordBytes) + " characters");
   }
   if (password.size() > kMaxPasswordBytes) {
-    throw Error(ErrorCode::kBadPassword, "a password may have at most " + std::to_string(kMaxPasswordBytes) + " bytes");
+    return Error(ErrorCode::kBadPassword, "a password may have at most " + std::to_string(kMaxPasswordBytes) + " bytes");
   }
+  return std::nullopt;
+}
+
+void AccountService::set_password(Storage& s, const std::string& user, const std::string& password) {
+  if (auto bad = password_problem(password)) throw *bad;
   if (!s.set_password_hash(user, hash_password(password))) {
     throw Error(ErrorCode::kUserNotFound, "no user '" + user + "'", {user});
   }

@@ -31,7 +31,10 @@ class AccountService {
  public:
   AccountService(const Clock& clock, SessionPolicy policy = {}) : clock_(clock), policy_(policy) {}
 
-  // Error bad_password (too short, too long), user_not_found. Ends the person's sessions.
+  // Error bad_password when a password is too short or too long: checked before an
+  // account is made with it, so a refused password leaves no half-made account.
+  static std::optional<Error> password_problem(const std::string& password);
+  // Error bad_password (as above), user_not_found. Ends the person's sessions.
   void set_password(Storage& s, const std::string& user, const std::string& password);
   // A new session, or Error sign_in_failed: unknown user, disabled, no password, or a
   // wrong one, all alike (and in about the same time), so a guess learns nothing.

@@ -171,7 +171,6 @@ constexpr Text kTexts[] = {
     {"verb_record_arrival", "ثبت ورود", "Record the arrival"},
     {"verb_refuse", "عدم پذیرش", "Refuse"},
     {"verb_withdraw", "انصراف از تمدید", "Withdraw the renewal"},
-    {"bad_password", "گذرواژه باید دست‌کم ۸ نویسه باشد.", "A password needs at least 8 characters."},
 };
 
 // The Solar Hijri text of a date, remembered per thread: a page of a hundred cases asks
