@@ -22,6 +22,10 @@
 
 namespace osic::api {
 
+namespace web {
+struct Viewer;
+}
+
 // One request as a handler sees it.
 struct Call {
   const HttpRequest& request;
@@ -111,6 +115,9 @@ class Api {
     std::string on_behalf_of;  // the absent person the recipient signs for, if not in person
   };
   LinkedCase linked_case(Call& call);
+  // Who is looking at a page and in which language: the session's person, or a browser
+  // not signed in (its language cookie).
+  static web::Viewer viewer(const Call& call);
   // A refusal on a web page's route as a page: sign-in for no session, a message otherwise.
   HttpResponse page_refusal(const Error& error, const Call& call);
   // The case page, with what a refused form left: the values typed, errors by field.

@@ -22,30 +22,12 @@ namespace {
 const web::Viewer kLinkViewer{web::Lang::kFa};
 
 mustache::data case_data(const StoredCase& c, const Definition& def, const std::string& heading) {
-  mustache::data fields{mustache::data::type::list};
-  for (const auto& f : def.fields) {
-    auto it = c.state.data.find(f.name);
-    if (it == c.state.data.end() || !it->second.is_set()) continue;
-    mustache::data row;
-    row.set("label", web::field_label(f, web::Lang::kFa));
-    if (it->second.type() == Type::kDate) {
-      mustache::data date;
-      date.set("iso", it->second.as_date().to_string());
-      date.set("text", web::display_value(it->second, web::Lang::kFa));
-      date.set("gregorian", it->second.as_date().to_string());
-      row.set("date", date);
-    } else {
-      row.set("date", false);
-      row.set("value", web::display_value(it->second, web::Lang::kFa, &f));
-    }
-    fields.push_back(row);
-  }
   mustache::data d;
   d.set("heading", heading);
   d.set("workflow", web::workflow_title(def, web::Lang::kFa));
   d.set("state", web::state_title(def, c.state.state, web::Lang::kFa));
   d.set("requester", c.state.requester);
-  d.set("fields", fields);
+  web::put(d, "fields", web::field_rows(c, def, web::Lang::kFa));
   return d;
 }
 
@@ -56,9 +38,7 @@ void add_comments(mustache::data& data, const std::vector<HistoryRow>& history, 
   for (const auto& h : history) {
     if (h.comment.empty()) continue;
     mustache::data e;
-    e.set("at", web::format_time(h.at, calendar, web::Lang::kFa));
-    e.set("iso", format_timestamp(h.at));
-    e.set("gregorian", calendar.date_of(h.at).to_string());
+    e.set("at", web::moment(h.at, calendar, web::Lang::kFa));
     e.set("actor", h.actor);
     if (h.on_behalf_of.empty()) {
       e.set("for", false);

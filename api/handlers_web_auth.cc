@@ -23,9 +23,13 @@ const long kYear = 365L * 24 * 3600;
 
 }  // namespace
 
+web::Viewer Api::viewer(const Call& call) {
+  return {call.lang.empty() ? browser_lang(call.request) : web::lang_of(call.lang), call.user ? &*call.user : nullptr,
+          call.session ? &*call.session : nullptr};
+}
+
 HttpResponse Api::page_refusal(const Error& e, const Call& call) {
-  web::Viewer viewer{call.lang.empty() ? browser_lang(call.request) : web::lang_of(call.lang),
-                     call.user ? &*call.user : nullptr, call.session ? &*call.session : nullptr};
+  const web::Viewer viewer = Api::viewer(call);
   const web::Lang l = viewer.lang;
   auto page = [&](const char* key, const std::string& detail = "") {
     HttpResponse r = web::message_page(http_status(e.code), viewer, web::tr("error_title", l), web::tr(key, l), detail);

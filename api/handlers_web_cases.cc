@@ -19,8 +19,6 @@ namespace mustache = kainjow::mustache;
 
 namespace {
 
-web::Viewer viewer_of(const Call& call) { return {web::lang_of(call.lang), &*call.user, &*call.session}; }
-
 int64_t page_case_id(const PathParams& params) {
   const std::string& text = params.at("id");
   int64_t id = 0;
@@ -70,7 +68,7 @@ bool may_start(const Definition& def, const Actor& plain) {
 }  // namespace
 
 HttpResponse Api::inbox_page(Call& call) {
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   Storage& store = call.store();
   const Actor actor = call.user->actor();
@@ -99,7 +97,7 @@ HttpResponse Api::inbox_page(Call& call) {
 }
 
 HttpResponse Api::cases_page(Call& call) {
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   Storage& store = call.store();
   const Actor actor = call.user->actor();
@@ -148,7 +146,7 @@ HttpResponse Api::cases_page(Call& call) {
 }
 
 HttpResponse Api::new_case_page(Call& call) {
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   const std::string name = call.request.param("workflow");
   const Actor plain = with_plain_roles(call.user->actor());
@@ -171,7 +169,7 @@ HttpResponse Api::new_case_page(Call& call) {
 }
 
 HttpResponse Api::start_case_form_page(Call& call, const std::string& name, const FormState& form, int status) {
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   auto engine = service_.registry().current(name);
   if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + name + "'");
@@ -349,7 +347,7 @@ HttpResponse Api::act_form(Call& call) {
 }
 
 HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, const FormState* form) {
-  const web::Viewer viewer = viewer_of(call);
+  const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   Storage& store = call.store();
   const Actor actor = call.user->actor();
@@ -372,27 +370,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     }
     kase.set("unit", unit);
   }
-  kase.set("entered", web::format_time(c.state.entered_at, calendar, l));
-  kase.set("entered_iso", format_timestamp(c.state.entered_at));
-  kase.set("entered_gregorian", web::other_calendar(calendar.date_of(c.state.entered_at), l));
-  mustache::data fields{mustache::data::type::list};
-  for (const auto& f : def.fields) {
-    auto it = c.state.data.find(f.name);
-    if (it == c.state.data.end() || !it->second.is_set()) continue;
-    mustache::data row;
-    row.set("label", web::field_label(f, l));
-    if (it->second.type() == Type::kDate) {
-      mustache::data date;
-      date.set("iso", it->second.as_date().to_string());
-      date.set("text", web::display_value(it->second, l));
-      date.set("gregorian", web::other_calendar(it->second.as_date(), l));
-      row.set("date", date);
-    } else {
-      row.set("value", web::display_value(it->second, l, &f));
-    }
-    fields.push_back(row);
-  }
-  web::put(kase, "fields", std::move(fields));
+  kase.set("entered", web::moment(c.state.entered_at, calendar, l));
+  web::put(kase, "fields", web::field_rows(c, def, l));
 
   // The actions this person may take now, in person and for whoever they stand in for.
   std::optional<Organisation> org;
@@ -461,9 +440,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       }
       s.set("role", roles);
       if (!v.on_behalf_of.empty()) s.set("for", v.on_behalf_of);
-      s.set("at", format_time(v.at, calendar, l));
-      s.set("iso", format_timestamp(v.at));
-      s.set("gregorian", web::other_calendar(calendar.date_of(v.at), l));
+      s.set("at", web::moment(v.at, calendar, l));
       if (!v.comment.empty()) s.set("comment", v.comment);
       if (!v.approve) s.set("role", roles + " — " + web::tr("action_reject", l));
       signed_list.push_back(s);
@@ -501,9 +478,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     if (!h.from.empty() && !h.to.empty() && h.from != h.to) path.taken.insert({h.from, h.to});
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
-    e.set("at", web::format_time(h.at, calendar, l));
-    e.set("iso", format_timestamp(h.at));
-    e.set("gregorian", web::other_calendar(calendar.date_of(h.at), l));
+    e.set("at", web::moment(h.at, calendar, l));
     e.set("actor", h.actor);
     if (!h.on_behalf_of.empty()) e.set("for", h.on_behalf_of);
     e.set("action", h.timer.empty() ? web::action_title(def, h.from, h.action, l) : h.action);

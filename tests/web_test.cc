@@ -328,6 +328,9 @@ TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {
   EXPECT_NE(page.body.find("مؤسسه طرف همکاری"), std::string::npos);
   EXPECT_NE(page.body.find(">پیش‌نویس<"), std::string::npos);
   EXPECT_EQ(page.body.find("Partner institution"), std::string::npos);
+  // Times in the Solar Hijri calendar with Persian digits, the Gregorian date on hover.
+  EXPECT_NE(page.body.find("<time datetime=\"2027-01-04T09:00:00Z\" title=\"2027-01-04\">۱۴۰۵/۱۰/۱۴ ۰۹:۰۰</time>"),
+            std::string::npos);
   auto form = request("GET", "/cases/new?workflow=agreement", cookies);
   EXPECT_NE(form.body.find("<option value=\"mou\" selected>تفاهم‌نامه</option>"), std::string::npos);
 }

@@ -13,8 +13,9 @@ namespace osic::api::web {
 
 namespace {
 
+// The definition's text in `lang` (engine LocalText's choice), or `fallback` when it gives none.
 std::string either(const std::string& en, const std::string& fa, Lang lang, const std::string& fallback) {
-  const std::string& text = (lang == Lang::kFa && !fa.empty()) || en.empty() ? fa : en;
+  std::string text = LocalText{en, fa}.in(lang == Lang::kFa);
   return text.empty() ? fallback : text;
 }
 
@@ -87,6 +88,28 @@ std::string input_value(const Value& v, Lang lang) {
 
 std::string case_number(int64_t id, Lang lang) { return local_digits(std::to_string(id), lang); }
 
+mustache::data field_rows(const StoredCase& c, const Definition& def, Lang lang) {
+  mustache::data fields{mustache::data::type::list};
+  for (const auto& f : def.fields) {
+    auto it = c.state.data.find(f.name);
+    if (it == c.state.data.end() || !it->second.is_set()) continue;
+    mustache::data row;
+    row.set("label", field_label(f, lang));
+    if (it->second.type() == Type::kDate) {
+      mustache::data date;
+      date.set("iso", it->second.as_date().to_string());
+      date.set("text", display_value(it->second, lang));
+      date.set("gregorian", other_calendar(it->second.as_date(), lang));
+      row.set("date", date);
+    } else {
+      row.set("date", false);
+      row.set("value", display_value(it->second, lang, &f));
+    }
+    append(fields, std::move(row));
+  }
+  return fields;
+}
+
 mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,
                         const Calendar& calendar, Timestamp now, Lang lang) {
   const Definition& def = engine.definition();
@@ -97,12 +120,8 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
   row.set("workflow", workflow_title(def, lang));
   row.set("state", state_title(def, c.state.state, lang));
   row.set("requester", c.state.requester);
-  row.set("created", format_time(c.created_at, calendar, lang));
-  row.set("created_iso", format_timestamp(c.created_at));
-  row.set("created_gregorian", other_calendar(calendar.date_of(c.created_at), lang));
-  row.set("updated", format_time(c.updated_at, calendar, lang));
-  row.set("updated_iso", format_timestamp(c.updated_at));
-  row.set("updated_gregorian", other_calendar(calendar.date_of(c.updated_at), lang));
+  row.set("created", moment(c.created_at, calendar, lang));
+  row.set("updated", moment(c.updated_at, calendar, lang));
   row.set("waited", format_span(std::chrono::duration_cast<std::chrono::seconds>(now - c.state.entered_at), lang));
   if (due) {
     mustache::data d = moment(*due, calendar, lang);

@@ -28,6 +28,10 @@ std::string input_value(const Value& value, Lang lang);
 // The case's number as it is written on the page: ۱۲ in Persian.
 std::string case_number(int64_t id, Lang lang);
 
+// The case's fields that have a value, in the definition's order, each {label, value} or
+// {label, date: {iso, text, gregorian}}: the case page and the one-click page show them alike.
+mustache::data field_rows(const StoredCase& c, const Definition& def, Lang lang);
+
 // One row of a case list: id, number, title, workflow, state, requester, created,
 // updated, waited, and due {iso, text, gregorian, overdue} when its state has a deadline.
 mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,

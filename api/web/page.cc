@@ -79,6 +79,8 @@ mustache::data page_data(const Viewer& viewer, const std::string& path, const st
 HttpResponse render_page(int status, const std::string& title, const std::string& body_template,
                          mustache::data& data) {
   data.set("field", mustache::partial([] { return asset("field.html"); }));
+  data.set("field_list", mustache::partial([] { return asset("field_list.html"); }));
+  data.set("time", mustache::partial([] { return asset("time.html"); }));
   mustache::mustache& body = parsed(body_template);
   data.set("body", body.render(data));
   data.set("title", title);
