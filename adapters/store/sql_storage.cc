@@ -54,8 +54,9 @@ void SqlStorage::fill_search_keys() {
             if (value.is_string()) key += "\n" + search_key(value.get<std::string>());
           }
         }
+        long long case_id = id;  // a structured binding cannot be captured (clang)
         db_.guard("cannot fill search keys", [&] {
-          db_.session() << "UPDATE cases SET search = :q WHERE id = :id", soci::use(key), soci::use(id);
+          db_.session() << "UPDATE cases SET search = :q WHERE id = :id", soci::use(key), soci::use(case_id);
         });
       }
       commit();
