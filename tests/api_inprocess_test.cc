@@ -6,7 +6,7 @@
 #include "adapters/mail/links.h"
 #include "adapters/workflow_files.h"
 #include "api/api.h"
-#include "fakes.h"
+#include "fake_office.h"
 #include "test_support.h"
 
 namespace osic {
@@ -14,23 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-class ApiInProcess : public ::testing::Test {
+class ApiInProcess : public ::testing::Test, protected test::FakeOffice {
  protected:
-  test::FakeDatabase db_;
-  test::FakeClock clock_{test::at("2027-01-04T09:00:00Z")};
-  WeekendCalendar calendar_;
-  WorkflowRegistry registry_{calendar_};
-  CaseService service_{registry_, clock_};
-  api::Metrics metrics_;
-  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
-  api::Api api_{service_, metrics_, writes_, "secret"};
-  test::FakeStorage storage_{db_};
   std::string staff_, dean_;
 
   void SetUp() override {
-    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
-    ASSERT_TRUE(set.ok());
-    registry_.publish(storage_, set.to_publish(), clock_.now());
     staff_ = std::get<std::string>(storage_.add_user("sara", "sara@uni.ac.ir", {"staff"}, clock_.now()));
     dean_ = std::get<std::string>(storage_.add_user("dina", "dina@uni.ac.ir", {"dean"}, clock_.now()));
   }
@@ -58,7 +46,7 @@ class ApiInProcess : public ::testing::Test {
 
 TEST_F(ApiInProcess, ALinkExpiresWhenTheServersClockPassesItsTime) {
   int64_t id = start();
-  std::string token = make_link_token("secret", {id, "approve", "dina", 1, clock_.now() + std::chrono::hours(24)});
+  std::string token = make_link_token(test::kLinkSecret, {id, "approve", "dina", 1, clock_.now() + std::chrono::hours(24)});
   EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);
   clock_.Advance(std::chrono::hours(23));
   EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);

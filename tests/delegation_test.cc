@@ -9,7 +9,7 @@
 #include "adapters/mail/links.h"
 #include "adapters/workflow_files.h"
 #include "api/api.h"
-#include "fakes.h"
+#include "fake_office.h"
 #include "service/case_service.h"
 #include "service_results.h"
 #include "test_support.h"
@@ -24,17 +24,8 @@ using test::ok;
 Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }  // a Monday
 using test::day;
 
-class Delegation : public ::testing::Test {
+class Delegation : public ::testing::Test, protected test::FakeOffice {
  protected:
-  test::FakeDatabase db_;
-  test::FakeClock clock_{t0()};
-  WeekendCalendar calendar_;
-  WorkflowRegistry registry_{calendar_};
-  CaseService service_{registry_, clock_};
-  api::Metrics metrics_;
-  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
-  api::Api api_{service_, metrics_, writes_, std::string(40, 'k')};
-  test::FakeStorage s_{db_};
   std::map<std::string, std::string> tokens_;
 
   const Actor kNima{"nima", {"faculty@physics"}};
@@ -42,27 +33,24 @@ class Delegation : public ::testing::Test {
   const Actor kReza{"reza", {"faculty@physics"}};
 
   void SetUp() override {
-    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
-    ASSERT_TRUE(set.ok());
-    registry_.publish(s_, set.to_publish(), t0());
-    s_.add_unit({"physics", "", "گروه فیزیک", "Department of Physics"});
+    storage_.add_unit({"physics", "", "گروه فیزیک", "Department of Physics"});
     for (const Actor* a : {&kNima, &kAli, &kReza}) add(a->user, a->roles);
     for (const char* c : {"c1", "c2", "c3"}) add(c, {"council"});
     add("sara", {"staff"});
   }
   void add(const std::string& name, const std::vector<std::string>& roles) {
-    tokens_[name] = std::get<std::string>(s_.add_user(name, name + "@uni.ac.ir", roles, t0()));
+    tokens_[name] = std::get<std::string>(storage_.add_user(name, name + "@uni.ac.ir", roles, t0()));
   }
   Result<StoredCase> act(const Actor& who, int64_t id, const std::string& action, const std::string& for_whom = "") {
     ActCommand cmd{id, action, nullptr, "a reason", std::nullopt, "", "test"};
     cmd.on_behalf_of = for_whom;
-    return service_.act(s_, who, cmd);
+    return service_.act(storage_, who, cmd);
   }
   StoredCase trip_of(const Actor& who) {
     StartCommand start{"conference_travel", "ICHEP",
                        {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},
                        "", "test"};
-    StoredCase c = ok(service_.start(s_, who, start));
+    StoredCase c = ok(service_.start(storage_, who, start));
     return ok(act(who, c.id, "submit"));
   }
   api::HttpResponse call(const std::string& method, const std::string& target, const std::string& user,
@@ -73,25 +61,25 @@ class Delegation : public ::testing::Test {
     r.headers["authorization"] = "Bearer " + tokens_.at(user);
     if (!body.empty()) r.headers["content-type"] = "application/json";
     r.body = body;
-    return api_.handle(r, &s_);
+    return api_.handle(r, &storage_);
   }
 };
 
 TEST_F(Delegation, TheDelegateActsInTheWindowAndHistoryRecordsBoth) {
   StoredCase trip = trip_of(kNima);
   EXPECT_EQ(code(act(kReza, trip.id, "approve")), ErrorCode::kCaseNotFound);  // not before the window
-  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
+  service_.set_away(storage_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
   StoredCase approved = ok(act(kReza, trip.id, "approve"));
   EXPECT_EQ(approved.state.state, "osic_review");
-  HistoryRow last = s_.history(trip.id).back();
+  HistoryRow last = storage_.history(trip.id).back();
   EXPECT_EQ(last.actor, "reza");
   EXPECT_EQ(last.on_behalf_of, "ali");
   // Ali, back early, still sees the case he was represented on.
-  EXPECT_TRUE(service_.can_read(s_, kAli, ok(service_.get(s_, trip.id))));
+  EXPECT_TRUE(service_.can_read(storage_, kAli, ok(service_.get(storage_, trip.id))));
 }
 
 TEST_F(Delegation, TheWindowEndsByItself) {
-  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-05"), "reza");
+  service_.set_away(storage_, "ali", day("2027-01-04"), day("2027-01-05"), "reza");
   StoredCase trip = trip_of(kNima);
   clock_.Set(test::at("2027-01-06T00:00:01Z"));  // the day after the last day away
   EXPECT_EQ(code(act(kReza, trip.id, "approve")), ErrorCode::kCaseNotFound);
@@ -100,19 +88,19 @@ TEST_F(Delegation, TheWindowEndsByItself) {
 }
 
 TEST_F(Delegation, NobodyStandsInOnACaseTheyStarted) {
-  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-08"), "nima");
+  service_.set_away(storage_, "ali", day("2027-01-04"), day("2027-01-08"), "nima");
   StoredCase trip = trip_of(kNima);
   EXPECT_EQ(code(act(kNima, trip.id, "approve")), ErrorCode::kRequesterNotAllowed);
   EXPECT_EQ(code(act(kNima, trip.id, "approve", "ali")), ErrorCode::kRequesterNotAllowed);
-  EXPECT_EQ(s_.history(trip.id).size(), 2u);
+  EXPECT_EQ(storage_.history(trip.id).size(), 2u);
 }
 
 TEST_F(Delegation, ADelegateNeverFillsTwoSlotsOfOneRound) {
   StartCommand start{"membership", "IAU", {{"organization", "IAU"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
-  StoredCase m = ok(service_.start(s_, Actor{"sara", {"staff"}}, start));
+  StoredCase m = ok(service_.start(storage_, Actor{"sara", {"staff"}}, start));
   m = ok(act(Actor{"sara", {"staff"}}, m.id, "submit"));
   ASSERT_EQ(m.state.state, "council_approval");
-  service_.set_away(s_, "c1", day("2027-01-04"), day("2027-01-08"), "c2");
+  service_.set_away(storage_, "c1", day("2027-01-04"), day("2027-01-08"), "c2");
   ok(act(Actor{"c2", {"council"}}, m.id, "approve"));  // c2's own slot
   EXPECT_EQ(code(act(Actor{"c2", {"council"}}, m.id, "approve", "c1")), ErrorCode::kAlreadyVoted);
   StoredCase done = ok(act(Actor{"c3", {"council"}}, m.id, "approve"));  // quorum of two: c2 and c3
@@ -121,29 +109,29 @@ TEST_F(Delegation, ADelegateNeverFillsTwoSlotsOfOneRound) {
 
 TEST_F(Delegation, VotesForSomeoneAwayCountInTheirSlotAndTheyCannotVoteAgain) {
   StartCommand start{"membership", "IAU", {{"organization", "IAU"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
-  StoredCase m = ok(service_.start(s_, Actor{"sara", {"staff"}}, start));
+  StoredCase m = ok(service_.start(storage_, Actor{"sara", {"staff"}}, start));
   ok(act(Actor{"sara", {"staff"}}, m.id, "submit"));
-  service_.set_away(s_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");  // reza is not on the council
+  service_.set_away(storage_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");  // reza is not on the council
   StoredCase voted = ok(act(kReza, m.id, "approve"));
   ASSERT_EQ(voted.state.votes.size(), 1u);
   EXPECT_EQ(voted.state.votes[0].user, "reza");
   EXPECT_EQ(voted.state.votes[0].on_behalf_of, "c1");
-  EXPECT_EQ(s_.votes(m.id, voted.round).at(0).on_behalf_of, "c1");
+  EXPECT_EQ(storage_.votes(m.id, voted.round).at(0).on_behalf_of, "c1");
   EXPECT_EQ(code(act(Actor{"c1", {"council"}}, m.id, "approve")), ErrorCode::kAlreadyVoted);
 }
 
 // The one-click link a delegate gets says whose place they sign in, and signs there.
 TEST_F(Delegation, TheDelegatesLinkPageSaysWhoseSignatureItIs) {
   StartCommand start{"membership", "IAU", {{"organization", "IAU"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
-  StoredCase m = ok(service_.start(s_, Actor{"sara", {"staff"}}, start));
+  StoredCase m = ok(service_.start(storage_, Actor{"sara", {"staff"}}, start));
   m = ok(act(Actor{"sara", {"staff"}}, m.id, "submit"));
-  service_.set_away(s_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");
-  std::string token = make_link_token(std::string(40, 'k'), {m.id, "approve", "reza", m.state.version,
+  service_.set_away(storage_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");
+  std::string token = make_link_token(test::kLinkSecret, {m.id, "approve", "reza", m.state.version,
                                                                t0() + std::chrono::hours(24), m.round});
   api::HttpRequest get;
   get.method = "GET";
   api::split_target("/v1/links/" + token, get);
-  api::HttpResponse page = api_.handle(get, &s_);
+  api::HttpResponse page = api_.handle(get, &storage_);
   ASSERT_EQ(page.status, 200) << page.body;
   std::ofstream(::testing::TempDir() + "delegate_link_page.html") << page.body;  // for a look in a browser
   EXPECT_NE(page.body.find("به نیابت از <bdi>c1</bdi>"), std::string::npos) << page.body;
@@ -152,9 +140,9 @@ TEST_F(Delegation, TheDelegatesLinkPageSaysWhoseSignatureItIs) {
   post.method = "POST";
   post.headers["content-type"] = "application/x-www-form-urlencoded";
   post.body = "comment=%D8%A8%D9%87%20%D9%86%DB%8C%D8%A7%D8%A8%D8%AA";
-  api::HttpResponse signed_page = api_.handle(post, &s_);
+  api::HttpResponse signed_page = api_.handle(post, &storage_);
   EXPECT_EQ(signed_page.status, 200) << signed_page.body;
-  std::vector<Vote> votes = s_.votes(m.id, m.round);
+  std::vector<Vote> votes = storage_.votes(m.id, m.round);
   ASSERT_EQ(votes.size(), 1u);
   EXPECT_EQ(votes[0].user, "reza");
   EXPECT_EQ(votes[0].on_behalf_of, "c1");
@@ -162,14 +150,14 @@ TEST_F(Delegation, TheDelegatesLinkPageSaysWhoseSignatureItIs) {
 
 TEST_F(Delegation, NamingSomeoneYouDoNotStandInForIsRefused) {
   StoredCase trip = trip_of(kNima);
-  service_.set_away(s_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
+  service_.set_away(storage_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
   EXPECT_EQ(code(act(Actor{"sara", {"staff"}}, trip.id, "approve", "ali")), ErrorCode::kNotADelegate);
 }
 
 TEST_F(Delegation, AWindowThatCannotBeKeptIsRefused) {
   auto refused = [&](const std::string& user, const char* from, const char* to, const std::string& delegate) {
     try {
-      service_.set_away(s_, user, day(from), day(to), delegate);
+      service_.set_away(storage_, user, day(from), day(to), delegate);
     } catch (const Error& e) {
       return e.code;
     }
@@ -180,7 +168,7 @@ TEST_F(Delegation, AWindowThatCannotBeKeptIsRefused) {
   EXPECT_EQ(refused("ali", "2027-01-08", "2027-01-04", "reza"), ErrorCode::kBadAbsence);
   EXPECT_EQ(refused("ali", "2026-12-01", "2026-12-31", "reza"), ErrorCode::kBadAbsence);  // already over
   EXPECT_EQ(refused("ghost", "2027-01-04", "2027-01-08", "reza"), ErrorCode::kUserNotFound);
-  s_.set_disabled("reza", true);
+  storage_.set_disabled("reza", true);
   EXPECT_EQ(refused("ali", "2027-01-04", "2027-01-08", "reza"), ErrorCode::kBadAbsence);
 }
 

@@ -10,7 +10,7 @@
 
 #include "adapters/workflow_files.h"
 #include "api/api.h"
-#include "fakes.h"
+#include "fake_office.h"
 #include "service/case_snapshot.h"
 #include "service/data_codec.h"
 #include "test_support.h"
@@ -43,23 +43,11 @@ bool holds(const std::vector<std::string>& roles, const std::string& role) {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
-class PermissionMatrix : public ::testing::Test {
+class PermissionMatrix : public ::testing::Test, protected test::FakeOffice {
  protected:
-  test::FakeDatabase db_;
-  test::FakeClock clock_{test::at("2027-01-04T09:00:00Z")};
-  WeekendCalendar calendar_;
-  WorkflowRegistry registry_{calendar_};
-  CaseService service_{registry_, clock_};
-  api::Metrics metrics_;
-  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
-  api::Api api_{service_, metrics_, writes_, std::string(40, 'k')};
-  test::FakeStorage storage_{db_};
   std::map<std::string, std::string> tokens_;  // user -> token
 
   void SetUp() override {
-    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
-    ASSERT_TRUE(set.ok());
-    registry_.publish(storage_, set.to_publish(), clock_.now());
     storage_.add_unit({"physics", "", "گروه فیزیک", "Department of Physics"});
     storage_.add_unit({"chemistry", "", "گروه شیمی", "Department of Chemistry"});
   }

@@ -11,7 +11,7 @@
 #include "api/web/assets.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
-#include "fakes.h"
+#include "fake_office.h"
 #include "test_support.h"
 
 namespace osic {
@@ -20,23 +20,11 @@ namespace {
 using nlohmann::json;
 namespace web = api::web;
 
-class WebApp : public ::testing::Test {
+class WebApp : public ::testing::Test, protected test::FakeOffice {
  protected:
-  test::FakeDatabase db_;
-  test::FakeClock clock_{test::at("2027-01-04T09:00:00Z")};
-  WeekendCalendar calendar_;
-  WorkflowRegistry registry_{calendar_};
-  CaseService service_{registry_, clock_};
-  api::Metrics metrics_;
-  api::WriteQueue writes_{test::fake_storage(db_), service_, metrics_};
-  api::Api api_{service_, metrics_, writes_, "secret"};
-  test::FakeStorage storage_{db_};
   std::string staff_token_;
 
   void SetUp() override {
-    WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
-    ASSERT_TRUE(set.ok());
-    registry_.publish(storage_, set.to_publish(), clock_.now());
     staff_token_ = std::get<std::string>(storage_.add_user("sara", "sara@uni.ac.ir", {"staff"}, clock_.now()));
     api_.accounts().set_password(storage_, "sara", "correct horse");
   }

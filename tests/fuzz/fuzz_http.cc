@@ -8,35 +8,21 @@
 #include <cstdlib>
 #include <string>
 
-#include "adapters/workflow_files.h"
-#include "api/api.h"
-#include "fakes.h"
+#include "fake_office.h"
 
 namespace {
 
 using namespace osic;
 
-struct World {
-  test::FakeDatabase db;
-  test::FakeClock clock{Timestamp(std::chrono::sys_days(std::chrono::year{2027} / 1 / 4))};
-  WeekendCalendar calendar;
-  WorkflowRegistry registry{calendar};
-  CaseService service{registry, clock};
-  api::Metrics metrics;
-  api::WriteQueue writes{test::fake_storage(db), service, metrics};
-  api::Api api{service, metrics, writes, std::string(40, 'k')};
-  test::FakeStorage storage{db};
+struct World : test::FakeOffice {
   std::string staff, dean;
   int64_t case_id = 0;
 
   World() {
-    WorkflowSet set = load_workflows({OSIC_SOURCE_DIR "/workflows"});
-    if (!set.ok()) std::abort();
-    registry.publish(storage, set.to_publish(), clock.now());
-    storage.add_unit({"physics", "", "گروه فیزیک", "Physics"});
-    staff = std::get<std::string>(storage.add_user("sara", "s@u.ir", {"staff"}, clock.now()));
-    dean = std::get<std::string>(storage.add_user("dina", "d@u.ir", {"dean@physics"}, clock.now()));
-    auto c = service.start(storage, Actor{"sara", {"staff"}},
+    storage_.add_unit({"physics", "", "گروه فیزیک", "Physics"});
+    staff = std::get<std::string>(storage_.add_user("sara", "s@u.ir", {"staff"}, clock_.now()));
+    dean = std::get<std::string>(storage_.add_user("dina", "d@u.ir", {"dean@physics"}, clock_.now()));
+    auto c = service_.start(storage_, Actor{"sara", {"staff"}},
                            {"agreement", "MoU", {{"partner", "KTH"}, {"country", "SE"}}, "", "fuzz"});
     case_id = std::get<StoredCase>(c).id;
   }
@@ -75,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   request.body = input.substr(std::min(at, input.size()));
   request.remote_address = "127.0.0.1";
-  api::HttpResponse r = world->api.handle(request, size % 7 == 0 ? nullptr : &world->storage);
+  api::HttpResponse r = world->api_.handle(request, size % 7 == 0 ? nullptr : &world->storage_);
   if (r.status < 200 || r.status > 599) std::abort();
   return 0;
 }
