@@ -136,6 +136,9 @@ TEST_F(Delegation, TheDelegatesLinkPageSaysWhoseSignatureItIs) {
   std::ofstream(::testing::TempDir() + "delegate_link_page.html") << page.body;  // for a look in a browser
   EXPECT_NE(page.body.find("به نیابت از <bdi>c1</bdi>"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("(acting as reza, for c1)"), std::string::npos) << page.body;
+  // What the reviewers wrote comes before the signer signs.
+  EXPECT_NE(page.body.find("نظر بررسی‌کنندگان"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("<blockquote>a reason</blockquote>"), std::string::npos) << page.body;
   api::HttpRequest post = get;
   post.method = "POST";
   post.headers["content-type"] = "application/x-www-form-urlencoded";

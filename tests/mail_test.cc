@@ -217,6 +217,7 @@ TEST_F(MailTest, ASignersMessageCarriesOneClickLinks) {
     if (m.find("X-RcptTo: dina@uni.ac.ir") != std::string::npos) to_dean = m;
   }
   ASSERT_FALSE(to_dean.empty());
+  EXPECT_NE(to_dean.find("https://osic.example/cases/" + std::to_string(c.id)), std::string::npos);  // case.url: the page
   EXPECT_NE(to_dean.find("https://osic.example/v1/links/"), std::string::npos);
   auto approve = to_dean.find("Approve: https://osic.example/v1/links/");
   ASSERT_NE(approve, std::string::npos) << to_dean;

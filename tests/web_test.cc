@@ -90,6 +90,15 @@ TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {
   EXPECT_NE(header(inbox, "Content-Security-Policy").find("script-src 'self'"), std::string::npos);
   EXPECT_EQ(header(inbox, "X-Frame-Options"), "DENY");
   EXPECT_EQ(header(inbox, "Referrer-Policy"), "same-origin");
+  EXPECT_EQ(header(inbox, "Cache-Control"), "no-store");
+  // A bearer token is for the JSON API: a page asks for a sign-in instead.
+  api::HttpRequest bearer;
+  bearer.method = "GET";
+  api::split_target("/inbox", bearer);
+  bearer.headers["authorization"] = "Bearer " + staff_token_;
+  api::HttpResponse refused = api_.handle(bearer, &storage_);
+  EXPECT_EQ(refused.status, 303);
+  EXPECT_EQ(header(refused, "Location"), "/login?next=%2Finbox");
   auto out = request("POST", "/logout", cookies, "csrf=" + csrf_of(cookies));
   EXPECT_EQ(out.status, 303);
   auto after = request("GET", "/inbox", cookies);
