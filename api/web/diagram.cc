@@ -67,7 +67,8 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   for (const auto& s : def.states) rows[row[s.name]].push_back(&s);  // definition order within a row
   size_t widest = 1;
   for (const auto& [r, states] : rows) widest = std::max(widest, states.size());
-  const int width = 2 * kMargin + static_cast<int>(widest) * (kBoxW + kGapX) - kGapX;
+  // Room on the right for the curves of transitions that go back up.
+  const int width = 2 * kMargin + static_cast<int>(widest) * (kBoxW + kGapX) + kGapX;
   const int height = 2 * kMargin + static_cast<int>(rows.size()) * (kBoxH + kGapY) - kGapY;
 
   struct Box {
@@ -77,7 +78,7 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   int r_index = 0;
   for (const auto& [r, states] : rows) {
     const int used = static_cast<int>(states.size()) * (kBoxW + kGapX) - kGapX;
-    int x = (width - used) / 2;
+    int x = (width - 2 * kGapX - used) / 2;  // centred left of the room for back curves
     for (const StateDef* s : states) {
       at[s->name] = {x, kMargin + r_index * (kBoxH + kGapY)};
       x += kBoxW + kGapX;

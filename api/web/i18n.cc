@@ -76,7 +76,7 @@ constexpr Text kTexts[] = {
     {"history", "سابقه پرونده", "History"},
     {"reviewers_comments", "نظر بررسی‌کنندگان", "Reviewers' comments"},
     {"diagram", "نمودار فرایند", "Workflow diagram"},
-    {"back", "بازگشت", "Back"},
+    {"back", "بازگشت به کارتابل", "Back to the inbox"},
     {"email", "نشانی ایمیل", "E-mail"},
     {"roles", "نقش‌ها", "Roles"},
     {"status", "وضعیت", "Status"},

@@ -157,6 +157,27 @@ class WebApp(unittest.TestCase):
         for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
             self.assertIn(name, headers)
 
+    def test_an_admin_sets_roles_and_a_password_on_the_users_page(self):
+        p = self.page
+        p.sign_in("admin", "fa")
+        p.open("/admin/users")
+        form = p.d.find_element(By.CSS_SELECTOR, "form[action='/admin/users/legal/roles']")
+        roles = form.find_element(By.NAME, "roles")
+        self.assertTrue(roles.is_displayed(), "the roles input is hidden")
+        p.fill(form, {"roles": "legal,finance"})
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertEqual(p.d.find_element(By.CSS_SELECTOR, "form[action='/admin/users/legal/roles'] input[name=roles]")
+                         .get_attribute("value"), "legal,finance")
+        form = p.d.find_element(By.CSS_SELECTOR, "form[action='/admin/users/protocol/password']")
+        self.assertTrue(form.find_element(By.NAME, "password").is_displayed(), "the password input is hidden")
+        p.fill(form, {"password": "a new password"})
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        p.shot("fa-07-admin-users")
+        p.sign_out()
+        self.server.passwords["protocol"] = "a new password"
+        p.sign_in("protocol", "fa")
+        p.sign_out()
+
     def test_the_case_page_by_keyboard_alone(self):
         p = self.page
         p.sign_in("staff", "fa")
