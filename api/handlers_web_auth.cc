@@ -142,11 +142,11 @@ HttpResponse Api::login(Call& call) {
     return again(web::tr("sign_in_failed", l), http_status(e->code), 0);
   }
   const SignedIn& in = std::get<SignedIn>(result);
-  std::string lang = accounts_.language(call.store(), in.user.name);
-  if (call.storage->language(in.user.name).empty()) {
-    // A first sign-in keeps the language the sign-in page was read in.
-    accounts_.set_language(call.store(), in.user.name, web::code_of(l));
+  // A first sign-in keeps the language the sign-in page was read in.
+  std::string lang = call.store().language(in.user.name);
+  if (lang.empty()) {
     lang = web::code_of(l);
+    accounts_.set_language(call.store(), in.user.name, lang);
   }
   HttpResponse r = web::redirect(next);
   r.headers.push_back({"Set-Cookie", web::set_cookie(web::kSessionCookie, in.cookie, secure_cookies_, 0)});
