@@ -19,6 +19,7 @@
 #include "adapters/mail/dispatcher.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/mime.h"
+#include "adapters/mail/smtp_reply.h"
 #include "store_support.h"
 #include "adapters/mail/render.h"
 
@@ -576,6 +577,62 @@ TEST_F(MailTest, AClaimWhoseDispatcherDiedIsClaimedAgainWhenItsLeaseRunsOut) {
   auto again = office_.store->claim_outbox(t0() + std::chrono::seconds(300), 10, std::chrono::seconds(300));
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].id, claimed[0].id);
+}
+
+// A bare "250" is a legal last line of an EHLO reply (RFC 5321 4.2.1); reading it for
+// extensions threw out_of_range, and every mail to such a server failed as transient.
+TEST_F(MailTest, AnEhloReplyEndingInABareCodeStillDelivers) {
+  MailSettings s = settings("tls=none");
+  const MailMessage m{{"OSIC", "osic@uni.ac.ir"}, {{"Hamid", "hamid@uni.ac.ir"}}, "s", "t", "", "id@x", t0()};
+  ScriptedPeer peer(port_, {"220 hi\r\n", "250-mail.uni.ac.ir\r\n250-8BITMIME\r\n250\r\n", "250 ok\r\n",
+                            "250 ok\r\n", "354 go\r\n", "250 queued as 7\r\n", "221 bye\r\n"});
+  SendResult r = send_mail(s.smtp, "osic@uni.ac.ir", {"hamid@uni.ac.ir"}, m);
+  EXPECT_EQ(r.kind, SendResult::Kind::kSent) << r.reply;
+  EXPECT_EQ(r.reply, "250 queued as 7");
+}
+
+TEST_F(MailTest, AReplyThatIsNotSmtpIsATransientFailureNamingIt) {
+  MailSettings s = settings("tls=none");
+  const MailMessage m{{"OSIC", "osic@uni.ac.ir"}, {{"Hamid", "hamid@uni.ac.ir"}}, "s", "t", "", "id@x", t0()};
+  ScriptedPeer peer(port_, {"HTTP/1.1 400 Bad Request\r\n"});
+  SendResult r = send_mail(s.smtp, "osic@uni.ac.ir", {"hamid@uni.ac.ir"}, m);
+  EXPECT_EQ(r.kind, SendResult::Kind::kTransient);
+  EXPECT_NE(r.reply.find("not SMTP: 'HTTP/1.1 400"), std::string::npos) << r.reply;
+}
+
+TEST(SmtpReply, LinesGatherIntoOneReplyWithItsCode) {
+  SmtpReplyReader reader;
+  EXPECT_FALSE(reader.add_line("250-mail.uni.ac.ir greets you"));
+  EXPECT_FALSE(reader.add_line("250-starttls"));
+  EXPECT_FALSE(reader.add_line("250-AUTH=login plain"));
+  auto ehlo = reader.add_line("250 SMTPUTF8");
+  ASSERT_TRUE(ehlo);
+  EXPECT_EQ(ehlo->code, 250);
+  EXPECT_EQ(ehlo->lines.size(), 4u);
+  EXPECT_TRUE(smtp_offers(*ehlo, "STARTTLS"));
+  EXPECT_TRUE(smtp_offers(*ehlo, "SMTPUTF8"));
+  EXPECT_FALSE(smtp_offers(*ehlo, "SMTP"));      // a keyword, not a prefix
+  EXPECT_FALSE(smtp_offers(*ehlo, "MAIL.UNI"));  // the greeting line offers nothing
+  EXPECT_EQ(smtp_auth_methods(*ehlo), "LOGIN PLAIN");
+  // The reader starts over for the next reply.
+  auto next = reader.add_line("354 go ahead");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->text(), "354 go ahead");
+}
+
+TEST(SmtpReply, WhatIsNotAReplyIsRefused) {
+  for (std::string_view bad : {"", "25", "2x0 ok", "250_ok", "ok 250", "650 ok", "099 ok"}) {
+    SmtpReplyReader reader;
+    EXPECT_THROW(reader.add_line(bad), SmtpReplyError) << bad;
+  }
+  SmtpReplyReader changing;
+  changing.add_line("250-first");
+  EXPECT_THROW(changing.add_line("550 second"), SmtpReplyError);
+  SmtpReplyReader endless;
+  for (size_t i = 0; i < SmtpReplyReader::kMaxLines; ++i) endless.add_line("250-more");
+  EXPECT_THROW(endless.add_line("250 last"), SmtpReplyError);
+  SmtpReplyReader wide;
+  EXPECT_THROW(wide.add_line("250 " + std::string(SmtpReplyReader::kMaxLineBytes, 'x')), SmtpReplyError);
 }
 
 // Found by fuzz_mime: a run of bytes that start no UTF-8 character split into empty

@@ -1,5 +1,7 @@
 #include "adapters/mail/smtp_client.h"
 
+#include "adapters/mail/smtp_reply.h"
+
 #include <utility>  // before Asio: Boost 1.74 misses it in C++20
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -14,10 +16,9 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// A reply line longer than this, or a reply of more lines, is not from a mail server
-// worth waiting for: the client stops instead of buffering without bound.
-constexpr size_t kMaxReplyLineBytes = 4096;
-constexpr size_t kMaxReplyLines = 100;
+// A reply line longer than this is not from a mail server worth waiting for: the client
+// stops instead of buffering without bound.
+constexpr size_t kMaxReplyLineBytes = SmtpReplyReader::kMaxLineBytes;
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -47,12 +48,6 @@ bool has_line_break(const std::string& s) { return s.find_first_of("\r\n") != st
 struct SmtpFailure {
   SendResult::Kind kind;
   std::string reply;
-};
-
-struct Reply {
-  int code = 0;
-  std::string text;  // all lines
-  std::vector<std::string> lines;
 };
 
 // One conversation. Each step runs the io_context for at most the timeout.
@@ -97,8 +92,7 @@ class Conversation {
     wait(done, "the TLS handshake", SendResult::Kind::kTransient);
   }
 
-  Reply read_reply() {
-    Reply r;
+  SmtpReply read_reply() {
     for (;;) {
       std::optional<boost::system::error_code> done;
       auto handler = [&](boost::system::error_code ec, size_t) { done = ec; };
@@ -108,17 +102,13 @@ class Conversation {
         net::async_read_until(socket_, net::dynamic_buffer(buffer_, kMaxReplyLineBytes), "\r\n", handler);
       }
       wait(done, "the server's reply (at most " + std::to_string(kMaxReplyLineBytes) + " bytes a line)");
-      if (r.lines.size() >= kMaxReplyLines) {
-        throw SmtpFailure{SendResult::Kind::kTransient, "the server's reply is over " + std::to_string(kMaxReplyLines) + " lines"};
-      }
       size_t end = buffer_.find("\r\n");
       std::string line = buffer_.substr(0, end);
       buffer_.erase(0, end + 2);
-      r.lines.push_back(line);
-      r.text += (r.text.empty() ? "" : " | ") + line;
-      if (line.size() < 4 || line[3] != '-') {
-        r.code = line.size() >= 3 ? std::atoi(line.substr(0, 3).c_str()) : 0;
-        return r;
+      try {
+        if (auto reply = reader_.add_line(line)) return std::move(*reply);
+      } catch (const SmtpReplyError& e) {
+        throw SmtpFailure{SendResult::Kind::kTransient, e.what()};
       }
     }
   }
@@ -135,16 +125,16 @@ class Conversation {
   }
 
   // Sends a command and expects a reply code in [lo, hi]; a 5xx is permanent.
-  Reply command(const std::string& line, int lo, int hi) {
+  SmtpReply command(const std::string& line, int lo, int hi) {
     write(line + "\r\n");
-    Reply r = read_reply();
+    SmtpReply r = read_reply();
     expect(r, lo, hi);
     return r;
   }
 
-  static void expect(const Reply& r, int lo, int hi) {
+  static void expect(const SmtpReply& r, int lo, int hi) {
     if (r.code >= lo && r.code <= hi) return;
-    throw SmtpFailure{r.code >= 500 ? SendResult::Kind::kPermanent : SendResult::Kind::kTransient, r.text};
+    throw SmtpFailure{r.code >= 500 ? SendResult::Kind::kPermanent : SendResult::Kind::kTransient, r.text()};
   }
 
   bool tls_active() const { return tls_ != nullptr; }
@@ -172,25 +162,8 @@ class Conversation {
   ssl::context ssl_ctx_;
   std::unique_ptr<ssl::stream<tcp::socket&>> tls_;
   std::string buffer_;
+  SmtpReplyReader reader_;
 };
-
-bool offers(const Reply& ehlo, const std::string& extension) {
-  for (size_t i = 1; i < ehlo.lines.size(); ++i) {
-    std::string word = ehlo.lines[i].substr(4);
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (word == extension || word.rfind(extension + " ", 0) == 0) return true;
-  }
-  return false;
-}
-
-std::string auth_methods(const Reply& ehlo) {
-  for (size_t i = 1; i < ehlo.lines.size(); ++i) {
-    std::string word = ehlo.lines[i].substr(4);
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (word.rfind("AUTH ", 0) == 0 || word.rfind("AUTH=", 0) == 0) return word.substr(5);
-  }
-  return "";
-}
 
 // Lines starting with "." get another, so the server does not take them for the end.
 std::string dot_stuff(const std::string& message) {
@@ -291,11 +264,11 @@ SendResult send_mail(const SmtpConfig& config, const std::string& envelope_from,
   try {
     Conversation s(config);
     s.connect();
-    Reply greeting = s.read_reply();
+    SmtpReply greeting = s.read_reply();
     Conversation::expect(greeting, 220, 220);
-    Reply ehlo = s.command("EHLO osic.localhost", 250, 250);
+    SmtpReply ehlo = s.command("EHLO osic.localhost", 250, 250);
     if (config.tls == SmtpConfig::Tls::kStartTls) {
-      if (!offers(ehlo, "STARTTLS")) {
+      if (!smtp_offers(ehlo, "STARTTLS")) {
         return {SendResult::Kind::kTransient, "the server does not offer STARTTLS (use tls=none to send in the clear)"};
       }
       s.command("STARTTLS", 220, 220);
@@ -308,7 +281,7 @@ SendResult send_mail(const SmtpConfig& config, const std::string& envelope_from,
       ehlo = s.command("EHLO osic.localhost", 250, 250);
     }
     if (!config.user.empty()) {
-      std::string methods = auth_methods(ehlo);
+      std::string methods = smtp_auth_methods(ehlo);
       if (methods.find("PLAIN") != std::string::npos) {
         s.command("AUTH PLAIN " + base64(std::string(1, '\0') + config.user + std::string(1, '\0') + config.password), 235, 235);
       } else if (methods.find("LOGIN") != std::string::npos) {
@@ -319,8 +292,8 @@ SendResult send_mail(const SmtpConfig& config, const std::string& envelope_from,
         return {SendResult::Kind::kPermanent, "the server offers neither AUTH PLAIN nor AUTH LOGIN"};
       }
     }
-    bool eight_bit = offers(ehlo, "8BITMIME");
-    bool utf8 = offers(ehlo, "SMTPUTF8");
+    bool eight_bit = smtp_offers(ehlo, "8BITMIME");
+    bool utf8 = smtp_offers(ehlo, "SMTPUTF8");
     std::string from = "MAIL FROM:<" + envelope_from + ">";
     if (eight_bit) from += " BODY=8BITMIME";
     if (utf8) from += " SMTPUTF8";
@@ -328,14 +301,14 @@ SendResult send_mail(const SmtpConfig& config, const std::string& envelope_from,
     for (const auto& r : recipients) s.command("RCPT TO:<" + r + ">", 250, 251);
     s.command("DATA", 354, 354);
     s.write(dot_stuff(build_mime(message, eight_bit)) + ".\r\n");
-    Reply accepted = s.read_reply();
+    SmtpReply accepted = s.read_reply();
     Conversation::expect(accepted, 250, 250);
     try {
       s.command("QUIT", 200, 299);
     } catch (const SmtpFailure&) {
       // Accepted is accepted; a rude goodbye changes nothing.
     }
-    return {SendResult::Kind::kSent, accepted.text};
+    return {SendResult::Kind::kSent, accepted.text()};
   } catch (const SmtpFailure& f) {
     return {f.kind, f.reply};
   } catch (const std::exception& e) {
