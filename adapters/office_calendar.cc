@@ -68,9 +68,44 @@ std::optional<DaySpec> parse_day_spec(const std::string& text) {
   return std::nullopt;
 }
 
-OfficeCalendar::OfficeCalendar(std::string name, const date::time_zone* zone,
-                               std::set<unsigned> weekend, std::vector<DayOff> days_off)
-    : name_(std::move(name)), zone_(zone), weekend_(std::move(weekend)), days_off_(std::move(days_off)) {}
+std::optional<Diagnostic> missing_lunar_holidays(const OfficeCalendar& calendar, const std::string& path,
+                                                 Timestamp now) {
+  Date today = calendar.date_of(now), until{today.days + 365};
+  if (calendar.dated_days_off(today, until) > 0) return std::nullopt;
+  return Diagnostic{Diagnostic::Severity::kWarning, path, 1, 1,
+                    "no dated holiday from " + today.to_string() + " to " + until.to_string() +
+                        ": holidays of the lunar calendar (Tasua, Ashura, Eid al-Fitr ...) move every year "
+                        "and count as working days until each year's are added as dated days, such as "
+                        "{date: jalali 1406-03-25, name: Ashura}"};
+}
+
+std::optional<OfficeHours> parse_office_hours(const std::string& text) {
+  int h1 = 0, m1 = 0, h2 = 0, m2 = 0, used = 0;
+  if (text.size() != 11 || std::sscanf(text.c_str(), "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &used) != 4 ||
+      used != 11) {
+    return std::nullopt;
+  }
+  if (h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59 || (h2 == 24 && m2 != 0)) return std::nullopt;
+  OfficeHours hours{std::chrono::minutes(h1 * 60 + m1), std::chrono::minutes(h2 * 60 + m2)};
+  if (hours.closes <= hours.opens) return std::nullopt;
+  return hours;
+}
+
+OfficeCalendar::OfficeCalendar(std::string name, const date::time_zone* zone, std::set<unsigned> weekend,
+                               std::vector<DayOff> days_off, std::optional<OfficeHours> hours)
+    : name_(std::move(name)),
+      zone_(zone),
+      weekend_(std::move(weekend)),
+      days_off_(std::move(days_off)),
+      hours_(hours) {}
+
+size_t OfficeCalendar::dated_days_off(Date from, Date to) const {
+  size_t n = 0;
+  for (const auto& off : days_off_) {
+    if (!off.from.yearly && off.from.fixed <= to && from <= off.to.fixed) ++n;
+  }
+  return n;
+}
 
 std::optional<std::string> OfficeCalendar::day_off_name(Date d) const {
   for (const auto& off : days_off_) {
@@ -120,6 +155,7 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path) {
   const date::time_zone* zone = nullptr;
   std::set<unsigned> weekend{6, 7};
   std::vector<DayOff> days_off;
+  std::optional<OfficeHours> hours;
   static const std::vector<std::string> kDays = {"monday", "tuesday", "wednesday", "thursday",
                                                  "friday", "saturday", "sunday"};
   auto spec_of = [&](const YAML::Node& n) -> std::optional<DaySpec> {
@@ -163,7 +199,14 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path) {
     r.error(root, "a calendar file must be a mapping with 'time_zone', 'weekend', 'holidays'");
     return out;
   }
-  for (const auto& e : r.entries(root, {"calendar", "time_zone", "weekend", "holidays", "closures"}, "the calendar")) {
+  for (const auto& e : r.entries(root, {"calendar", "time_zone", "weekend", "holidays", "closures", "office_hours"},
+                                 "the calendar")) {
+    if (e.key == "office_hours") {
+      if (auto text = r.scalar(e.value, "office_hours")) {
+        hours = parse_office_hours(*text);
+        if (!hours) r.error(e.value, "'" + *text + "' is not office hours: write 08:00-16:00 (opening before closing)");
+      }
+    }
     if (e.key == "calendar") name = r.scalar(e.value, "calendar").value_or(name);
     if (e.key == "time_zone") {
       if (auto tz = r.scalar(e.value, "time_zone")) {
@@ -195,7 +238,7 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path) {
     }
   }
   if (!has_errors(out.diagnostics)) {
-    out.calendar = std::make_shared<const OfficeCalendar>(name, zone, weekend, std::move(days_off));
+    out.calendar = std::make_shared<const OfficeCalendar>(name, zone, weekend, std::move(days_off), hours);
   }
   return out;
 }

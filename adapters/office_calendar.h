@@ -10,6 +10,7 @@
 //     - {date: 12-25, name: Christmas}                          # every year, Gregorian
 //   closures:
 //     - {from: jalali 1406-01-05, to: jalali 1406-01-13, name: Nowruz closure}
+//   office_hours: 08:00-16:00     # timers' mail waits for the next opening
 //
 // Lives in adapters because finding a time zone reads the system's tz database.
 #pragma once
@@ -45,21 +46,26 @@ struct DayOff {
 class OfficeCalendar : public Calendar {
  public:
   OfficeCalendar(std::string name, const date::time_zone* zone, std::set<unsigned> weekend,
-                 std::vector<DayOff> days_off);
+                 std::vector<DayOff> days_off, std::optional<OfficeHours> hours = std::nullopt);
 
   bool is_working_day(Date d) const override;
   Date date_of(Timestamp t) const override;
   Timestamp start_of_day(Date d) const override;
+  std::optional<OfficeHours> office_hours() const override { return hours_; }
 
   const std::string& name() const { return name_; }
   // The holiday or closure that makes `d` a day off, if any.
   std::optional<std::string> day_off_name(Date d) const;
+  // Holidays and closures given as dated days (not every year) that touch [from, to]:
+  // the lunar holidays, which move each year, can only be written so.
+  size_t dated_days_off(Date from, Date to) const;
 
  private:
   std::string name_;
   const date::time_zone* zone_;  // null: UTC
   std::set<unsigned> weekend_;   // ISO weekday numbers
   std::vector<DayOff> days_off_;
+  std::optional<OfficeHours> hours_;
 };
 
 struct CalendarLoad {
@@ -71,6 +77,15 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path);
 
 // UTC, Saturday and Sunday off, no holidays: used when the office has no calendar.yaml.
 std::shared_ptr<const OfficeCalendar> default_calendar();
+
+// A warning for `osic validate` when `calendar` has no dated holiday in the twelve
+// months from `now`: its lunar holidays are missing, and deadlines count them as
+// working days.
+std::optional<Diagnostic> missing_lunar_holidays(const OfficeCalendar& calendar, const std::string& path,
+                                                 Timestamp now);
+
+// "08:00-16:00"; nullopt if malformed or if it closes before it opens.
+std::optional<OfficeHours> parse_office_hours(const std::string& text);
 
 // "2027-03-21", "03-21", "jalali 1406-01-01", "jalali 01-01"; nullopt if malformed.
 std::optional<DaySpec> parse_day_spec(const std::string& text);

@@ -1,6 +1,8 @@
 #include <iostream>
 
+#include "adapters/office_calendar.h"
 #include "adapters/workflow_files.h"
+#include "service/clock.h"
 #include "cli/commands.h"
 
 namespace osic::cli {
@@ -24,6 +26,9 @@ int run_validate(const std::vector<std::string>& paths) {
     return set.io_errors.empty() ? 1 : 2;
   }
   for (const auto& c : set.calendars) {
+    if (auto warning = missing_lunar_holidays(*c.calendar, c.path, SystemClock().now())) {
+      std::cerr << warning->to_string() << "\n";
+    }
     std::cout << c.path << ": ok: calendar " << c.calendar->name() << "\n";
   }
   for (const auto& f : set.files) {

@@ -18,6 +18,20 @@ Timestamp Calendar::deadline(Timestamp start, int amount, bool business_days) co
   return start_of_day(Date{last.days + 1});
 }
 
+Timestamp Calendar::next_opening(Timestamp t) const {
+  auto hours = office_hours();
+  if (!hours) return t;
+  Date day = date_of(t);
+  // Ten years of days with no working day between them is a broken calendar: give up.
+  for (int guard = 0; guard < 3660; ++guard, day.days += 1) {
+    if (!is_working_day(day)) continue;
+    Timestamp opens = start_of_day(day) + hours->opens, closes = start_of_day(day) + hours->closes;
+    if (t < opens) return opens;
+    if (t < closes) return t;
+  }
+  return t;
+}
+
 bool WeekendCalendar::is_working_day(Date date) const {
   return !weekend_.count(std::chrono::weekday{date.sys()}.iso_encoding());
 }

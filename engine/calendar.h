@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "engine/value.h"
@@ -11,6 +12,12 @@ namespace osic {
 
 using Timestamp = std::chrono::sys_seconds;
 
+// The hours the office is open on a working day, in local time: 08:00-16:00 is
+// {480 min, 960 min}.
+struct OfficeHours {
+  std::chrono::minutes opens{0}, closes{24 * 60};
+};
+
 class Calendar {
  public:
   virtual ~Calendar() = default;
@@ -18,6 +25,13 @@ class Calendar {
   // The local calendar date at an instant, and the instant a local date begins.
   virtual Date date_of(Timestamp t) const = 0;
   virtual Timestamp start_of_day(Date date) const = 0;
+  // None: mail from timers goes out whenever it falls due.
+  virtual std::optional<OfficeHours> office_hours() const { return std::nullopt; }
+
+  // `t` if the office is open then, else when it next opens (the next working day's
+  // opening hour). Reminders and overdue notices wait for it rather than arrive at
+  // midnight or on a holiday. Without office hours, `t`.
+  Timestamp next_opening(Timestamp t) const;
 
   // The n-th working day strictly after `from` (n >= 1).
   Date add_business_days(Date from, int n) const;

@@ -83,6 +83,8 @@ struct TimerSchedule {
 struct Notification {
   const NotifyDef* notify = nullptr;
   std::string reason;  // "on_enter", or the key of the timer that sent it
+  // When a timer's mail may go out: the office's next opening. Unset: at once.
+  std::optional<Timestamp> send_at{};
 };
 
 struct Outcome {

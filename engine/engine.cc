@@ -304,7 +304,8 @@ Decision Engine::fire_timer(const CaseState& c, std::string_view key, Timestamp 
   }
   out.entry.timer = std::string(key);
   if (notify) {
-    out.notifications.insert(out.notifications.begin(), Notification{notify, std::string(key)});
+    out.notifications.insert(out.notifications.begin(),
+                             Notification{notify, std::string(key), calendar_.next_opening(now)});
   }
   return out;
 }

@@ -94,7 +94,7 @@ CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vot
   for (const auto& n : out.notifications) {
     json recipients = json::array();
     for (const auto& r : n.notify->to) recipients.push_back(r.to_string());
-    w.mail.push_back({n.notify->template_name, recipients.dump(), n.reason});
+    w.mail.push_back({n.notify->template_name, recipients.dump(), n.reason, n.send_at});
   }
   return w;
 }

@@ -193,6 +193,7 @@ struct CaseWrites {
     std::string template_name;
     std::string recipients;  // JSON array
     std::string reason;
+    std::optional<Timestamp> send_at{};  // not before then (office hours); unset: now
   };
   std::vector<Mail> mail;
 };

@@ -50,10 +50,16 @@ TEST(OfficeCalendar, DeadlinesCountWholeWorkingDays) {
     int days;
     const char* due;
   } cases[] = {
-      // Sunday 1 Farvardin: Nowruz to the 4th, then Thursday and Friday; Saturday counts.
-      {"started on a holiday", tehran.get(), "2027-03-21T06:30:00Z", 1, "2027-03-27T20:30:00Z"},
-      // Tue 25 Esfand: Wed counts; Thu, Fri; 29 Esfand; Nowruz; Thu, Fri; then Sat, Sun.
-      {"across Nowruz", tehran.get(), "2027-03-16T06:30:00Z", 3, "2027-03-28T20:30:00Z"},
+      // Sunday 1 Farvardin 1406: Nowruz to the 4th, the closure to the 11th, the 12th and
+      // 13th, Imam Sadiq's martyrdom on the 14th; Sunday the 15th counts.
+      {"started on a holiday", tehran.get(), "2027-03-21T06:30:00Z", 1, "2027-04-04T20:30:00Z"},
+      // Tue 25 Esfand: Wed counts; Thu, Fri; 29 Esfand; all of the above; Sun, Mon.
+      {"across Nowruz", tehran.get(), "2027-03-16T06:30:00Z", 3, "2027-04-05T20:30:00Z"},
+      // Sunday 23 Khordad 1406: Tasua (Monday) and Ashura (Tuesday) are skipped, then
+      // Wednesday counts, Thursday and Friday are the weekend, Saturday counts.
+      {"across Tasua and Ashura", tehran.get(), "2027-06-13T06:30:00Z", 2, "2027-06-19T20:30:00Z"},
+      // Monday 1 Tir 1405: Tuesday counts, Wednesday is Tasua, Ashura a Thursday.
+      {"across Tasua 1405", tehran.get(), "2026-06-22T06:30:00Z", 2, "2026-06-27T20:30:00Z"},
       {"a two-day weekend", tehran.get(), "2027-05-05T06:30:00Z", 1, "2027-05-08T20:30:00Z"},
       {"started on a weekend", tehran.get(), "2027-05-07T06:30:00Z", 1, "2027-05-08T20:30:00Z"},
       // 22:59 on Wednesday in Tehran; and 00:01 on Wednesday, which is still Tuesday in UTC:
@@ -81,12 +87,63 @@ TEST(OfficeCalendar, TehranHasNoDaylightSavingAnyMore) {
 
 TEST(OfficeCalendar, NamesItsDaysOff) {
   auto tehran = shipped();
-  EXPECT_EQ(tehran->day_off_name(test::day("2027-03-23")), "Nowruz");
-  EXPECT_EQ(tehran->day_off_name(test::day("2027-04-02")), "Nature Day");
-  EXPECT_EQ(tehran->day_off_name(test::day("2028-02-11")), "Victory of the Islamic Revolution");
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-03-23")), "نوروز (Nowruz)");
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-03-27")), "تعطیلات نوروزی دانشگاه (Nowruz closure)");
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-04-02")), "روز طبیعت (Nature Day)");
+  EXPECT_EQ(tehran->day_off_name(test::day("2028-02-11")), "پیروزی انقلاب اسلامی (Victory of the Islamic Revolution)");
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-06-15")), "عاشورای حسینی (Ashura)");
+  EXPECT_EQ(tehran->day_off_name(test::day("2027-03-10")), "عید سعید فطر (Eid al-Fitr)");
   EXPECT_FALSE(tehran->day_off_name(test::day("2027-05-05")));
   EXPECT_FALSE(tehran->is_working_day(test::day("2027-05-06")));  // a Thursday
   EXPECT_TRUE(tehran->is_working_day(test::day("2027-05-08")));   // a Saturday
+}
+
+// About sixteen lunar holidays a year, dated for 1405 and 1406: each Solar Hijri year
+// of the shipped calendar has them, and validate warns once they run out.
+TEST(OfficeCalendar, ShipsTheLunarHolidaysOfTwoYears) {
+  auto tehran = shipped();
+  EXPECT_EQ(tehran->dated_days_off(test::day("2026-03-21"), test::day("2027-03-20")), 19u);  // 1405
+  EXPECT_EQ(tehran->dated_days_off(test::day("2027-03-21"), test::day("2028-03-19")), 17u);  // 1406
+  EXPECT_FALSE(missing_lunar_holidays(*tehran, "calendar.yaml", at("2026-11-29T09:00:00Z")));
+  auto warning = missing_lunar_holidays(*tehran, "calendar.yaml", at("2028-06-01T09:00:00Z"));
+  ASSERT_TRUE(warning);
+  EXPECT_EQ(warning->severity, Diagnostic::Severity::kWarning);
+  EXPECT_NE(warning->to_string().find("calendar.yaml:1:1: warning: no dated holiday from 2028-06-01 to 2029-06-01"),
+            std::string::npos)
+      << warning->to_string();
+}
+
+// Office hours 08:00-16:00 in Tehran (UTC+3:30), Thursday and Friday off.
+TEST(OfficeCalendar, TimersMailWaitsForTheNextOpening) {
+  auto tehran = shipped();
+  ASSERT_TRUE(tehran->office_hours());
+  struct Case {
+    const char* name;
+    const char* when;
+    const char* sent;
+  } cases[] = {
+      {"open: at once", "2027-05-04T07:00:00Z", "2027-05-04T07:00:00Z"},                  // Tue 10:30
+      {"local midnight: at 08:00", "2027-05-03T20:30:00Z", "2027-05-04T04:30:00Z"},       // Tue 00:00
+      {"at closing: the next day", "2027-05-04T12:30:00Z", "2027-05-05T04:30:00Z"},       // Tue 16:00
+      {"Wednesday evening: Saturday", "2027-05-05T15:00:00Z", "2027-05-08T04:30:00Z"},    // Wed 18:30
+      {"Ashura: the day after", "2027-06-15T05:00:00Z", "2027-06-16T04:30:00Z"},          // Tue 08:30
+      {"Nowruz: after the closure", "2027-03-21T06:30:00Z", "2027-04-04T04:30:00Z"},     // 1 Farvardin
+  };
+  for (const auto& c : cases) EXPECT_EQ(tehran->next_opening(at(c.when)), at(c.sent)) << c.name;
+  // Without office hours, mail goes when it falls due.
+  EXPECT_EQ(gregorian_office()->next_opening(at("2027-05-08T02:00:00Z")), at("2027-05-08T02:00:00Z"));
+}
+
+TEST(OfficeCalendar, OfficeHoursMustOpenBeforeTheyClose) {
+  EXPECT_TRUE(parse_office_hours("07:30-15:30"));
+  EXPECT_EQ(parse_office_hours("07:30-15:30")->opens, std::chrono::minutes(450));
+  for (const char* bad : {"8-16", "08:00", "16:00-08:00", "08:00-08:00", "08:00-25:00", "08:60-16:00", "08:00 - 16:00"}) {
+    EXPECT_FALSE(parse_office_hours(bad)) << bad;
+  }
+  CalendarLoad load = load_calendar("time_zone: UTC\noffice_hours: 9 to 5\n", "h.yaml");
+  ASSERT_EQ(load.diagnostics.size(), 1u);
+  EXPECT_EQ(load.diagnostics[0].to_string(),
+            "h.yaml:2:15: error: '9 to 5' is not office hours: write 08:00-16:00 (opening before closing)");
 }
 
 TEST(OfficeCalendar, ReportsMistakesWithTheirPosition) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -29,6 +30,21 @@ TEST(Cli, ValidatesTheShippedWorkflows) {
   for (const char* name : {"agreement", "conference_travel", "visiting_scholar", "membership"}) {
     EXPECT_NE(r.out.find("/" + std::string(name) + ".yaml: ok: " + name), std::string::npos) << r.out;
   }
+}
+
+// The shipped calendar dates the lunar holidays to March 2028; a calendar without any
+// is valid but warned about, since its deadlines count Ashura as a working day.
+TEST(Cli, WarnsWhenTheCalendarHasNoLunarHolidaysAhead) {
+  EXPECT_EQ(osic("validate " + workflows()).out.find("no dated holiday"), std::string::npos);
+  std::string dir = ::testing::TempDir() + "no_lunar";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(workflows() + "/membership.yaml", dir + "/membership.yaml");
+  std::ofstream(dir + "/calendar.yaml") << "time_zone: Asia/Tehran\nweekend: [thursday, friday]\n"
+                                           "holidays: [{date: jalali 01-01, to: jalali 01-04, name: Nowruz}]\n";
+  CliRun r = osic("validate " + dir);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(dir + "/calendar.yaml:1:1: warning: no dated holiday from "), std::string::npos) << r.out;
 }
 
 TEST(Cli, ReportsProblemsInCompilerFormatAndExitsOne) {

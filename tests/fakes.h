@@ -172,7 +172,8 @@ class FakeStorage : public Storage {
       o.recipients = m.recipients;
       o.reason = m.reason;
       o.status = "pending";
-      o.created_at = o.next_attempt_at = w.history.at;
+      o.created_at = w.history.at;
+      o.next_attempt_at = m.send_at.value_or(w.history.at);
       t().outbox.push_back(o);
     }
   }

@@ -98,23 +98,38 @@ TEST_P(TimersTest, ARenewalMovesItsReminderAndTheLapseDate) {
 
 TEST_P(TimersTest, ADeadlineEscalatesAfterFiveBusinessDaysAndACancelledOneNeverFires) {
   // Submitted on Tuesday 16 March 2027 (25 Esfand 1405), Tehran: working days are
-  // Wed 17, then (weekend, 29 Esfand, Nowruz, weekend) Sat 27, Sun 28, Mon 29, Tue 30.
+  // Wed 17, then (weekend, 29 Esfand, Nowruz and the closure to 13 Farvardin, Imam
+  // Sadiq's martyrdom on the 14th) Sun 4 April, Mon 5, Tue 6, Wed 7.
   StoredCase late = office_.start_agreement(kSara);
   ASSERT_TRUE(std::holds_alternative<StoredCase>(
       office_.act(kSara, late.id, "submit", {}, std::nullopt, "", at("2027-03-16T07:00:00Z"))));
   auto deadline = office_.store->list_timers({late.id, "pending", 10});
   ASSERT_EQ(deadline.size(), 1u);
-  EXPECT_EQ(deadline[0].due, at("2027-03-30T20:30:00Z"));  // when Tuesday the 30th ends
+  EXPECT_EQ(deadline[0].due, at("2027-04-07T20:30:00Z"));  // when Wednesday the 7th ends
   StoredCase prompt = office_.start_agreement(kSara);
   ASSERT_TRUE(std::holds_alternative<StoredCase>(
       office_.act(kSara, prompt.id, "submit", {}, std::nullopt, "", at("2027-03-16T07:00:00Z"))));
   ok_case(office_.act(kHamid, prompt.id, "accept"));
-  EXPECT_TRUE(run("2027-03-30T20:29:59Z").empty());
-  auto fired = run("2027-03-30T20:30:00Z");
+  EXPECT_TRUE(run("2027-04-07T20:29:59Z").empty());
+  auto fired = run("2027-04-07T20:30:00Z");
   ASSERT_EQ(fired.size(), 1u);
   EXPECT_EQ(fired[0].case_id, late.id);
   EXPECT_EQ(outbox_count(late.id, "overdue"), 1u);
   EXPECT_EQ(outbox_count(prompt.id, "overdue"), 0u);
+  // It fell due at midnight before a Thursday: the notice waits for Saturday 08:00,
+  // when the office opens (the calendar's office_hours), not for the small hours.
+  for (const auto& o : office_.store->outbox(late.id)) {
+    if (o.template_name == "overdue") EXPECT_EQ(o.next_attempt_at, at("2027-04-10T04:30:00Z"));
+  }
+  auto claim_overdue = [&](const char* now) {
+    int n = 0;
+    for (const auto& o : office_.store->claim_outbox(at(now), 100, std::chrono::hours(1000))) {
+      n += o.template_name == "overdue";
+    }
+    return n;
+  };
+  EXPECT_EQ(claim_overdue("2027-04-10T04:29:59Z"), 0);
+  EXPECT_EQ(claim_overdue("2027-04-10T04:30:00Z"), 1);
   EXPECT_EQ(office_.store->list_timers({prompt.id, "", 10})[0].status, "cancelled");
 }
 

@@ -41,7 +41,7 @@ HotStatements::HotStatements(soci::session& s)
       insert_outbox((s.prepare << "INSERT INTO outbox (case_id, template, recipients, reason,"
                                   " status, attempts, next_attempt_at, last_error, created_at)"
                                   " VALUES (:c, :t, :r, :re, 'pending', 0, :n, '', :a)",
-                     use(case_id), use(template_name), use(recipients), use(reason), use(at),
+                     use(case_id), use(template_name), use(recipients), use(reason), use(due),
                      use(at))),
       savepoint((s.prepare << "SAVEPOINT write_job")),
       release((s.prepare << "RELEASE SAVEPOINT write_job")),

@@ -31,7 +31,7 @@ struct HotStatements {
   soci::statement cancel_all_timers;  // case_id
   soci::statement cancel_timer;  // case_id, key
   soci::statement insert_timer;  // case_id, key, due, action, at
-  soci::statement insert_outbox;  // case_id, template_name, recipients, reason, at
+  soci::statement insert_outbox;  // case_id, template_name, recipients, reason, due (first try), at
   soci::statement savepoint, release, rollback_to;  // of one job in a group commit
 };
 

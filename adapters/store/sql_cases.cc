@@ -140,6 +140,7 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
       h.template_name = m.template_name;
       h.recipients = m.recipients;
       h.reason = m.reason;
+      h.due = m.send_at ? seconds_of(*m.send_at) : h.at;
       h.insert_outbox.execute(true);
     }
   });
