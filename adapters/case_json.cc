@@ -75,7 +75,8 @@ json outbox_to_json(const OutboxRow& o) {
 json user_to_json(const User& u) {
   return {{"name", u.name}, {"email", u.email}, {"roles", u.roles},
           {"created_at", format_timestamp(u.created_at)}, {"disabled", u.disabled},
-          {"token_expires", u.token_expires ? json(format_timestamp(*u.token_expires)) : json(nullptr)}};
+          {"token_expires", u.token_expires ? json(format_timestamp(*u.token_expires)) : json(nullptr)},
+          {"name_fa", u.name_fa}, {"name_en", u.name_en}, {"lang", u.lang.empty() ? json(nullptr) : json(u.lang)}};
 }
 
 }  // namespace osic

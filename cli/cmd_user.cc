@@ -43,6 +43,15 @@ std::string password_from_stdin() {
   return line;
 }
 
+// `--lang both` (or none given): mail in both languages, Persian first.
+std::string lang_code(const std::string& flag) { return flag == "both" ? "" : flag; }
+
+void add_profile_options(CLI::App* cmd, std::string& name_fa, std::string& name_en, std::string& lang) {
+  cmd->add_option("--name-fa", name_fa, "The name to greet them by in Persian, e.g. \"دکتر سارا احمدی\"");
+  cmd->add_option("--name-en", name_en, "The name in English, e.g. \"Dr Sara Ahmadi\"");
+  cmd->add_option("--lang", lang, "The language of their mail and pages: fa, en or both (the default)");
+}
+
 Error no_user(const std::string& name) {
   return Error(ErrorCode::kUserNotFound, "no user '" + name + "'", {name});
 }
@@ -78,6 +87,8 @@ void add_user(CLI::App& app, int& exit_code) {
   auto roles = std::make_shared<std::string>();
   auto expires = std::make_shared<std::string>();
   auto with_password = std::make_shared<bool>(false);
+  auto name_fa = std::make_shared<std::string>(), name_en = std::make_shared<std::string>();
+  auto lang = std::make_shared<std::string>();
   auto* add = user->add_subcommand("add", "Add a user; prints their token once");
   add->add_option("name", *name, "User name")->required();
   add->add_option("--email", *email, "E-mail address")->required();
@@ -85,16 +96,18 @@ void add_user(CLI::App& app, int& exit_code) {
       ->required();
   add->add_option("--expires", *expires, "The token works through this date, e.g. 2027-03-21");
   add->add_flag("--password-stdin", *with_password, "Read a password for the web app from standard input");
+  add_profile_options(add, *name_fa, *name_en, *lang);
   add_store_flags(add, *flags, false);
   add->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*flags);
       if (auto bad = unknown_unit_in(store->units(), split_list(*roles))) return report(*bad);
       // Read and checked first, so a bad password adds no half-made account.
+      if (auto bad = AccountService::profile_problem(*name_fa, *name_en, lang_code(*lang))) return report(*bad);
       std::string password = *with_password ? password_from_stdin() : "";
       if (auto bad = *with_password ? AccountService::password_problem(password) : std::nullopt) return report(*bad);
       auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now(),
-                                    UserOptions{"cli", parse_expires(*expires)});
+                                    UserOptions{"cli", parse_expires(*expires), *name_fa, *name_en, lang_code(*lang)});
       if (auto* e = std::get_if<Error>(&result)) return report(*e);
       const std::string& token = std::get<std::string>(result);
       if (*with_password) AccountService(system_clock()).set_password(*store, *name, password);
@@ -223,6 +236,34 @@ void add_user(CLI::App& app, int& exit_code) {
     });
   }
 
+  {
+    auto f = std::make_shared<StoreFlags>();
+    auto who = std::make_shared<std::string>();
+    auto fa = std::make_shared<std::string>(), en = std::make_shared<std::string>(), l = std::make_shared<std::string>();
+    auto* cmd = user->add_subcommand("profile", "Set a user's display names and language (what is not given stays)");
+    cmd->add_option("name", *who, "User name")->required();
+    auto* fa_opt = cmd->add_option("--name-fa", *fa, "The name to greet them by in Persian");
+    auto* en_opt = cmd->add_option("--name-en", *en, "The name in English");
+    auto* lang_opt = cmd->add_option("--lang", *l, "fa, en or both");
+    add_store_flags(cmd, *f, false);
+    cmd->callback([=, &exit_code] {
+      exit_code = guarded([&] {
+        auto store = open_store(*f);
+        auto current = store->user_by_name(*who);
+        if (!current) return report(no_user(*who));
+        std::string new_fa = fa_opt->count() ? *fa : current->name_fa;
+        std::string new_en = en_opt->count() ? *en : current->name_en;
+        std::string new_lang = lang_opt->count() ? lang_code(*l) : current->lang;
+        if (auto bad = AccountService::profile_problem(new_fa, new_en, new_lang)) return report(*bad);
+        store->set_display_names(*who, new_fa, new_en);
+        store->set_language(*who, new_lang);
+        std::cout << "user " << *who << ": " << (new_fa.empty() ? "-" : new_fa) << " / "
+                  << (new_en.empty() ? "-" : new_en) << ", reads " << (new_lang.empty() ? "both" : new_lang) << "\n";
+        return 0;
+      });
+    });
+  }
+
   auto list_flags = std::make_shared<StoreFlags>();
   auto* list = user->add_subcommand("list", "List users");
   add_store_flags(list, *list_flags, false);
@@ -237,7 +278,9 @@ void add_user(CLI::App& app, int& exit_code) {
         }
         std::string roles;
         for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
-        std::cout << u.name << "\t" << u.email << "\t" << roles << (u.disabled ? "\tdisabled" : "") << "\n";
+        std::cout << u.name << "\t" << u.email << "\t" << roles << "\t" << u.display_name(true) << "\t"
+                  << u.display_name(false) << "\t" << (u.lang.empty() ? "both" : u.lang)
+                  << (u.disabled ? "\tdisabled" : "") << "\n";
       }
       if (list_flags->json) std::cout << out.dump(2) << "\n";
       return 0;

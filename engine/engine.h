@@ -41,6 +41,7 @@ class Engine {
  public:
   // `calendar` must outlive the engine.
   Engine(std::shared_ptr<const Definition> definition, const Calendar& calendar);
+  const Calendar& calendar() const { return calendar_; }
 
   const Definition& definition() const { return *def_; }
   const std::shared_ptr<const Definition>& definition_ptr() const { return def_; }

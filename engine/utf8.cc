@@ -38,4 +38,10 @@ std::size_t first_invalid_utf8(std::string_view text) {
 
 bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
 
+std::size_t utf8_length(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace osic

@@ -14,4 +14,7 @@ bool is_valid_utf8(std::string_view text);
 // The byte offset of the first ill-formed sequence, or text.size() when there is none.
 std::size_t first_invalid_utf8(std::string_view text);
 
+// The number of characters (code points) in well-formed UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
 }  // namespace osic

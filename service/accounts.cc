@@ -1,5 +1,6 @@
 #include "service/accounts.h"
 
+#include "engine/utf8.h"
 #include "service/crypto.h"
 
 namespace osic {
@@ -72,6 +73,25 @@ void AccountService::sign_out(Storage& s, const std::string& cookie) {
 
 std::string AccountService::language(Storage& s, const std::string& user) {
   return s.language(user) == "en" ? "en" : "fa";
+}
+
+std::optional<Error> AccountService::profile_problem(const std::string& name_fa, const std::string& name_en,
+                                                     const std::string& lang) {
+  for (const auto* name : {&name_fa, &name_en}) {
+    const char* which = name == &name_fa ? "Persian" : "English";
+    if (utf8_length(*name) > 100) {
+      return Error(ErrorCode::kInvalidData, std::string("the ") + which + " name is longer than 100 characters");
+    }
+    for (unsigned char c : *name) {
+      if (c < 0x20 || c == 0x7F) {
+        return Error(ErrorCode::kInvalidData, std::string("the ") + which + " name has a line break or control character");
+      }
+    }
+  }
+  if (!lang.empty() && lang != "fa" && lang != "en") {
+    return Error(ErrorCode::kBadRequest, "the language is fa, en or both, not '" + lang + "'");
+  }
+  return std::nullopt;
 }
 
 void AccountService::set_language(Storage& s, const std::string& user, const std::string& lang) {

@@ -47,6 +47,11 @@ class AccountService {
   std::string language(Storage& s, const std::string& user);
   void set_language(Storage& s, const std::string& user, const std::string& lang);
 
+  // Display names of at most 100 characters on one line, and a language of fa, en or ""
+  // (both); the error names what is wrong.
+  static std::optional<Error> profile_problem(const std::string& name_fa, const std::string& name_en,
+                                              const std::string& lang);
+
   const SessionPolicy& policy() const { return policy_; }
 
  private:

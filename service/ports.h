@@ -95,6 +95,9 @@ class Accounts {
   virtual std::string password_hash(const std::string& user) = 0;  // empty: none set
   // "fa" or "en"; empty when the person has not chosen.
   virtual bool set_language(const std::string& user, const std::string& lang) = 0;
+  // The names a person is greeted and shown by. False when there is no such user.
+  virtual bool set_display_names(const std::string& user, const std::string& name_fa,
+                                 const std::string& name_en) = 0;
   virtual std::string language(const std::string& user) = 0;
   virtual void add_session(const SessionRow& session) = 0;
   virtual std::optional<SessionRow> session(const std::string& id_hash) = 0;

@@ -20,12 +20,22 @@ struct User {
   bool disabled = false;
   std::optional<Timestamp> token_expires{};
   std::string origin = "cli";  // who made the account: cli (an administrator), serve, demo
+  std::string name_fa{}, name_en{};  // display names («دکتر سارا احمدی», "Dr Sara Ahmadi"); may be empty
+  std::string lang{};            // the language they read: fa, en, or empty (both)
   Actor actor() const { return Actor{name, roles}; }
+  // The name to greet them by in one language: that language's, else the other's, else
+  // the login name.
+  const std::string& display_name(bool persian) const {
+    const std::string& first = persian ? name_fa : name_en;
+    const std::string& second = persian ? name_en : name_fa;
+    return !first.empty() ? first : !second.empty() ? second : name;
+  }
 };
 
 struct UserOptions {
   std::string origin = "cli";
   std::optional<Timestamp> token_expires{};  // none: the token does not expire
+  std::string name_fa{}, name_en{}, lang{};
 };
 
 // An organisational unit: a faculty, a department, the office. A role held in a unit

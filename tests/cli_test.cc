@@ -128,6 +128,31 @@ TEST_F(CliStore, UserAddPrintsTheTokenOnceAndListDoesNot) {
   EXPECT_NE(twice.out.find("user 'leila' already exists"), std::string::npos);
 }
 
+// Issue 12: display names and a language, when the account is made and later.
+TEST_F(CliStore, UsersHaveDisplayNamesAndALanguage) {
+  CliRun added = osic("user add parisa --email p@uni.ac.ir --roles dean --name-fa 'دکتر پریسا نوری' "
+                      "--name-en 'Dr Parisa Nouri' --lang en --json " + db_);
+  ASSERT_EQ(added.exit_code, 0) << added.out;
+  EXPECT_NE(added.out.find("\"name_fa\": \"دکتر پریسا نوری\""), std::string::npos) << added.out;
+  EXPECT_NE(added.out.find("\"lang\": \"en\""), std::string::npos) << added.out;
+  CliRun changed = osic("user profile sara --name-fa 'سارا احمدی' --lang fa " + db_);
+  ASSERT_EQ(changed.exit_code, 0) << changed.out;
+  EXPECT_EQ(changed.out, "user sara: سارا احمدی / -, reads fa\n");
+  CliRun both = osic("user profile sara --lang both " + db_);
+  EXPECT_EQ(both.out, "user sara: سارا احمدی / -, reads both\n");  // the name stays
+  CliRun list = osic("user list " + db_);
+  EXPECT_NE(list.out.find("parisa\tp@uni.ac.ir\tdean\tدکتر پریسا نوری\tDr Parisa Nouri\ten"), std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find("sara\tsara@uni.ac.ir\tstaff\tسارا احمدی\tسارا احمدی\tboth"), std::string::npos) << list.out;
+  CliRun bad = osic("user profile sara --lang de " + db_);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("the language is fa, en or both, not 'de'"), std::string::npos) << bad.out;
+  EXPECT_NE(osic("user profile nobody --lang fa " + db_).exit_code, 0);
+  CliRun long_name = osic("user add nima --email n@uni.ac.ir --roles dean --name-en '" + std::string(101, 'x') + "' " + db_);
+  EXPECT_NE(long_name.exit_code, 0);
+  EXPECT_EQ(osic("user list " + db_).out.find("nima"), std::string::npos);
+}
+
 // Passwords for the web app come on standard input, never as an argument (which the
 // shell's history and the process list would keep), and are stored as scrypt hashes.
 TEST_F(CliStore, PasswordsComeOnStandardInputAndAreStoredHashed) {

@@ -55,7 +55,6 @@ struct FakeTables {
   std::vector<Unit> units;
   std::vector<Absence> absences;
   std::map<std::string, std::string> passwords;  // user -> hash
-  std::map<std::string, std::string> languages;  // user -> fa | en
   std::map<std::string, SessionRow> sessions;    // by id_hash
   std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
   std::map<std::string, std::string> settings;
@@ -247,6 +246,9 @@ class FakeStorage : public Storage {
     User u{t().next_id++, name, email, roles, now};
     u.token_expires = options.token_expires;
     u.origin = options.origin;
+    u.name_fa = options.name_fa;
+    u.name_en = options.name_en;
+    u.lang = options.lang;
     t().users.push_back(u);
     t().token_owner[sha256_hex(token)] = name;
     return token;
@@ -308,14 +310,19 @@ class FakeStorage : public Storage {
   }
   bool set_language(const std::string& user, const std::string& lang) override {
     auto lock = writing("set_language");
-    if (!user_by_name(user)) return false;
-    t().languages[user] = lang;
-    return true;
+    return with_user(user, [&](User& u) { u.lang = lang; });
   }
   std::string language(const std::string& user) override {
     auto lock = read("language");
-    auto it = t().languages.find(user);
-    return it == t().languages.end() ? "" : it->second;
+    auto u = user_by_name(user);
+    return u ? u->lang : "";
+  }
+  bool set_display_names(const std::string& user, const std::string& name_fa, const std::string& name_en) override {
+    auto lock = writing("set_display_names");
+    return with_user(user, [&](User& u) {
+      u.name_fa = name_fa;
+      u.name_en = name_en;
+    });
   }
   void add_session(const SessionRow& s) override {
     auto lock = writing("add_session");

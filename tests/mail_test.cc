@@ -163,42 +163,149 @@ TEST_F(MailTest, ArrivesForEachRecipientWithPersianHeadersIntact) {
   EXPECT_EQ(smtp.messages().size(), 2u);
 }
 
-// Issue 12: the Persian half of a message is Persian throughout: the workflow's and the
-// state's Persian titles, and the office's wording.
-TEST(MailText, ThePersianHalfUsesThePersianTitlesAndTheOfficesWording) {
-  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
-  ASSERT_TRUE(set.ok());
-  std::shared_ptr<const Definition> agreement;
-  for (const auto& d : set.definitions()) {
-    if (d->name == "agreement") agreement = d;
+// Issue 12: mail in the recipient's language, by their display name; Persian dates,
+// digits and titles in the Persian part, and the office's wording.
+class MailText : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    set_ = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    ASSERT_TRUE(set_.ok());
+    for (const auto& d : set_.definitions()) {
+      if (d->name == "agreement") agreement_ = d;
+    }
+    ASSERT_TRUE(agreement_);
+    c_.id = 7;
+    c_.title = "تفاهم‌نامه با دانشگاه KTH";
+    c_.state.state = "osic_review";
+    c_.state.data["expires_on"] = Value(*Date::parse("2027-03-21"));
+    c_.state.data["partner"] = Value("KTH");
+    c_.state.data["budget"] = Value(500000000.0);
+    c_.state.data["kind"] = Value("mou");
   }
-  ASSERT_TRUE(agreement);
-  StoredCase c;
-  c.id = 7;
-  c.title = "MoU";
-  c.state.state = "osic_review";
-  c.state.data["expires_on"] = Value(*Date::parse("2027-03-21"));
-  c.state.data["partner"] = Value("KTH");
-  MailContext context{c, *agreement, "hamid", "hamid@uni.ac.ir", "https://osic.example/cases/7", "on_enter"};
-  RenderedMail m = render_mail(set.templates.templates.at("task_assigned"), context);
-  const std::string persian = m.text.substr(0, m.text.find("Dear"));
-  EXPECT_NE(persian.find("«بررسی دفتر همکاری‌ها»"), std::string::npos) << persian;
-  EXPECT_NE(persian.find("(تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی)"), std::string::npos) << persian;
-  EXPECT_EQ(persian.find("OSIC review"), std::string::npos) << persian;
-  EXPECT_EQ(m.subject, "ارجاع جدید: MoU — New task: MoU");
-  EXPECT_NE(m.text.find("at \"OSIC review\""), std::string::npos);  // the English half stays English
-  m = render_mail(set.templates.templates.at("overdue"), context);
+  RenderedMail render(const std::string& name, const std::string& lang) {
+    MailContext context{c_, *agreement_, "hamid", "hamid@uni.ac.ir", "https://osic.example/cases/7", "on_enter"};
+    context.recipient_name_fa = "دکتر حمید رضایی";
+    context.recipient_name_en = "Dr Hamid Rezaei";
+    context.recipient_lang = lang;
+    context.today = *Date::parse("2026-12-21");
+    context.last_comment = "شریک علاقه‌ای ندارد";
+    context.last_comment_by = "leila";
+    context.last_comment_by_fa = "لیلا کریمی";
+    context.last_comment_by_en = "Leila Karimi";
+    return render_mail(set_.templates.templates.at(name), context);
+  }
+  WorkflowSet set_;
+  std::shared_ptr<const Definition> agreement_;
+  StoredCase c_;
+};
+
+TEST_F(MailText, APersianReaderGetsPersianOnlyByTheirName) {
+  RenderedMail m = render("task_assigned", "fa");
+  EXPECT_EQ(m.subject, "ارجاع جدید: تفاهم‌نامه با دانشگاه KTH");
+  EXPECT_EQ(m.text.rfind("دکتر حمید رضایی گرامی، پروندهٔ «تفاهم‌نامه با دانشگاه KTH» "
+                         "(تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی) در مرحلهٔ «بررسی دفتر همکاری‌ها» منتظر اقدام شماست.",
+                         0),
+            0u)
+      << m.text;
+  EXPECT_EQ(m.text.find("Dear"), std::string::npos);
+  EXPECT_EQ(m.html.rfind("<div dir=\"rtl\" lang=\"fa\"", 0), 0u) << m.html;
+  EXPECT_EQ(m.html.find("dir=\"ltr\""), std::string::npos);
+  m = render("renewal_reminder", "fa");
+  EXPECT_NE(m.text.find("در تاریخ ۱ فروردین ۱۴۰۶، یعنی ۹۰ روز دیگر، به پایان می‌رسد."), std::string::npos) << m.text;
+  m = render("case_rejected", "fa");
+  EXPECT_NE(m.text.find("با درخواست «تفاهم‌نامه با دانشگاه KTH» (تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی) موافقت نشد. "
+                        "توضیح لیلا کریمی: «شریک علاقه‌ای ندارد»"),
+            std::string::npos)
+      << m.text;
+  m = render("overdue", "fa");
   EXPECT_NE(m.text.find("مهلت رسیدگی به پروندهٔ"), std::string::npos) << m.text;
-  context.last_comment = "no partner interest";
-  context.last_comment_by = "hamid";
-  m = render_mail(set.templates.templates.at("case_rejected"), context);
-  EXPECT_NE(m.text.find("با درخواست «MoU»"), std::string::npos) << m.text;
-  EXPECT_NE(m.text.find("موافقت نشد. توضیح hamid: «no partner interest»"), std::string::npos) << m.text;
-  EXPECT_NE(m.text.find("hamid wrote: \"no partner interest\""), std::string::npos) << m.text;
-  EXPECT_NE(m.html.find("no partner interest"), std::string::npos);
-  m = render_mail(set.templates.templates.at("renewal_reminder"), context);
-  EXPECT_NE(m.text.find("در تاریخ 1406/01/01 به پایان می‌رسد"), std::string::npos) << m.text;
-  EXPECT_NE(m.text.find("expires on 2027-03-21"), std::string::npos) << m.text;
+}
+
+TEST_F(MailText, AnEnglishReaderGetsEnglishOnly) {
+  RenderedMail m = render("renewal_reminder", "en");
+  EXPECT_EQ(m.subject, "Renewal reminder: تفاهم‌نامه با دانشگاه KTH");
+  EXPECT_EQ(m.text.rfind("Dear Dr Hamid Rezaei, ", 0), 0u) << m.text;
+  EXPECT_NE(m.text.find("expires on 21 March 2027, in 90 days."), std::string::npos) << m.text;
+  EXPECT_EQ(m.html.rfind("<div dir=\"ltr\" lang=\"en\">", 0), 0u) << m.html;
+  EXPECT_NE(render("case_rejected", "en").text.find(" was rejected. Leila Karimi wrote: \"شریک علاقه‌ای ندارد\""),
+            std::string::npos);
+}
+
+TEST_F(MailText, SomeoneWithoutALanguageGetsBothPersianFirst) {
+  RenderedMail m = render("task_assigned", "");
+  EXPECT_EQ(m.subject, "ارجاع جدید: تفاهم‌نامه با دانشگاه KTH — New task: تفاهم‌نامه با دانشگاه KTH");
+  size_t fa = m.text.find("دکتر حمید رضایی گرامی"), en = m.text.find("Dear Dr Hamid Rezaei");
+  ASSERT_NE(fa, std::string::npos);
+  ASSERT_NE(en, std::string::npos);
+  EXPECT_LT(fa, en);
+  EXPECT_NE(m.html.find("</div>\n<hr>\n<div dir=\"ltr\" lang=\"en\">"), std::string::npos) << m.html;
+}
+
+TEST_F(MailText, AmountsChoicesAndDatesAreWrittenAsEachLanguageWritesThem) {
+  MailTemplate t;
+  t.subject = {"", "{{data.budget}}", "{{data.budget}}"};
+  t.text = {"", "{{data.budget}} ریال، {{data.kind}}، {{data_jalali.expires_on}}، پرونده {{case.id}}",
+            "{{data.budget}} IRR, {{data.kind}}, {{data_jalali.expires_on}}, case {{case.id}}"};
+  MailContext context{c_, *agreement_, "hamid", "hamid@uni.ac.ir", "", ""};
+  context.recipient_lang = "fa";
+  EXPECT_EQ(render_mail(t, context).text, "۵۰۰٬۰۰۰٬۰۰۰ ریال، تفاهم‌نامه، ۱۴۰۶/۰۱/۰۱، پرونده ۷");
+  context.recipient_lang = "en";
+  EXPECT_EQ(render_mail(t, context).text, "500,000,000 IRR, MoU, 1406/01/01, case 7");
+  // Nobody has set names: the login name, in either language.
+  EXPECT_EQ(render("task_assigned", "fa").text.find("hamid"), std::string::npos);
+}
+
+// "No English inside the Persian part": every shipped template, for a Persian reader of a
+// case whose own words are Persian, has no Latin letter outside its link.
+TEST_F(MailText, EveryTemplatesPersianPartIsPersianThroughout) {
+  c_.title = "تفاهم‌نامه با دانشگاه تهران";
+  c_.state.data["partner"] = Value("دانشگاه تهران");
+  c_.state.data["organization"] = Value("اتحادیهٔ بین‌المللی ریاضی");
+  c_.state.data["scholar_name"] = Value("دکتر مریم احمدی");
+  c_.state.data["home_institution"] = Value("دانشگاه شیراز");
+  c_.state.data["renewal_due_on"] = Value(*Date::parse("2027-06-30"));
+  c_.state.data["arrives_on"] = Value(*Date::parse("2027-01-10"));
+  ASSERT_EQ(set_.templates.templates.size(), 12u);
+  for (const auto& [name, t] : set_.templates.templates) {
+    RenderedMail m = render(name, "fa");
+    for (std::string text : {m.subject, m.text}) {
+      auto url = text.find("https://");
+      while (url != std::string::npos) {
+        text.erase(url, text.find_first_of(" \n", url) - url);
+        url = text.find("https://");
+      }
+      EXPECT_EQ(text.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos)
+          << name << ":\n" << text;
+    }
+  }
+}
+
+// Issue 12: a person with a language gets mail in it, addressed by their display name;
+// the names and language are kept by both databases.
+TEST_F(MailTest, EachRecipientGetsTheirLanguageAndName) {
+  ASSERT_TRUE(office_.store->set_display_names("hoda", "دکتر هدی احمدی", "Dr Hoda Ahmadi"));
+  ASSERT_TRUE(office_.store->set_language("hoda", "en"));
+  ASSERT_TRUE(office_.store->set_display_names("hamid", "دکتر حمید رضایی", ""));
+  auto hoda = office_.store->user_by_name("hoda");
+  ASSERT_TRUE(hoda);
+  EXPECT_EQ(hoda->name_fa, "دکتر هدی احمدی");
+  EXPECT_EQ(hoda->name_en, "Dr Hoda Ahmadi");
+  EXPECT_EQ(hoda->lang, "en");
+  SmtpServer smtp(port_, dir_);
+  submitted();
+  EXPECT_EQ(dispatcher(settings()).run_once(t0()).sent, 1);
+  std::map<std::string, std::pair<std::string, std::string>> got;  // address -> subject, To
+  for (const auto& e : fs::directory_iterator(smtp.maildir() + "/new")) {
+    std::istringstream lines(decoded_headers(e.path().string()));
+    std::string subject, from, to, rcpt;
+    std::getline(lines, subject), std::getline(lines, from), std::getline(lines, to), std::getline(lines, rcpt);
+    got[rcpt] = {subject, to};
+  }
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got["hoda@uni.ac.ir"].first, "New task: MoU");
+  EXPECT_NE(got["hoda@uni.ac.ir"].second.find("Dr Hoda Ahmadi"), std::string::npos) << got["hoda@uni.ac.ir"].second;
+  EXPECT_EQ(got["hamid@uni.ac.ir"].first, "ارجاع جدید: MoU — New task: MoU");
+  EXPECT_NE(got["hamid@uni.ac.ir"].second.find("دکتر حمید رضایی"), std::string::npos) << got["hamid@uni.ac.ir"].second;
 }
 
 TEST_F(MailTest, ASignersMessageCarriesOneClickLinks) {

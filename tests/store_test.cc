@@ -308,6 +308,24 @@ TEST_P(StoreTest, PasswordsLanguagesAndSessionsAreKeptAndEnded) {
   EXPECT_EQ(s.password_hash("mina"), "scrypt$32768$8$1$00$11");
   EXPECT_TRUE(s.set_language("mina", "en"));
   EXPECT_EQ(s.language("mina"), "en");
+  // Display names (issue 12), given when the account is made or later.
+  UserOptions named;
+  named.name_fa = "دکتر رضا نوری";
+  named.name_en = "Dr Reza Nouri";
+  named.lang = "fa";
+  ASSERT_TRUE(std::holds_alternative<std::string>(s.add_user("reza", "reza@uni.ac.ir", {"dean"}, t0, named)));
+  auto reza = s.user_by_name("reza");
+  ASSERT_TRUE(reza);
+  EXPECT_EQ(reza->name_fa, "دکتر رضا نوری");
+  EXPECT_EQ(reza->name_en, "Dr Reza Nouri");
+  EXPECT_EQ(reza->lang, "fa");
+  EXPECT_TRUE(s.set_display_names("mina", "مینا", "Mina"));
+  EXPECT_FALSE(s.set_display_names("nobody", "x", "y"));
+  for (const auto& u : s.users()) {
+    if (u.name == "mina") {
+      EXPECT_EQ(u.display_name(true) + "/" + u.display_name(false) + "/" + u.lang, "مینا/Mina/en");
+    }
+  }
 
   s.add_session({"hash-a", "mina", "csrf-a", t0, t0});
   s.add_session({"hash-b", "mina", "csrf-b", t0, t0});
@@ -346,7 +364,7 @@ TEST_P(StoreTest, ReopeningMigratesNothingTwiceAndANewerSchemaIsRefused) {
     open_storage({url_, SyncMode::kFull}, office_.clock);
     FAIL() << "a newer schema must be refused";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (11); upgrade osic"),
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this osic knows (12); upgrade osic"),
               std::string::npos) << e.what();
   }
 }

@@ -119,7 +119,9 @@ TEST_P(TimersTest, ADeadlineEscalatesAfterFiveBusinessDaysAndACancelledOneNeverF
   // It fell due at midnight before a Thursday: the notice waits for Saturday 08:00,
   // when the office opens (the calendar's office_hours), not for the small hours.
   for (const auto& o : office_.store->outbox(late.id)) {
-    if (o.template_name == "overdue") EXPECT_EQ(o.next_attempt_at, at("2027-04-10T04:30:00Z"));
+    if (o.template_name == "overdue") {
+      EXPECT_EQ(o.next_attempt_at, at("2027-04-10T04:30:00Z"));
+    }
   }
   auto claim_overdue = [&](const char* now) {
     int n = 0;

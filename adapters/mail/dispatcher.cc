@@ -95,11 +95,22 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
   // The latest comment on the case, for templates that quote it (a rejection's reason).
-  std::string last_comment, last_comment_by;
+  std::string last_comment, last_comment_by, last_comment_by_fa, last_comment_by_en;
   for (const auto& h : store.history(c->id)) {
     if (h.comment.empty()) continue;
     last_comment = h.comment;
     last_comment_by = h.on_behalf_of.empty() ? h.actor : h.actor + " (" + h.on_behalf_of + ")";
+    // By the names people know them by: «دکتر احمدی (به جای دکتر رضایی)».
+    auto known_as = [&](const std::string& login, bool persian) {
+      for (const auto& user : users) {
+        if (user.name == login) return user.display_name(persian);
+      }
+      return login;
+    };
+    last_comment_by_fa = known_as(h.actor, true) +
+                         (h.on_behalf_of.empty() ? "" : " (به جای " + known_as(h.on_behalf_of, true) + ")");
+    last_comment_by_en = known_as(h.actor, false) +
+                         (h.on_behalf_of.empty() ? "" : " (for " + known_as(h.on_behalf_of, false) + ")");
   }
   std::set<std::string> delivered = lines_of(row.delivered);
   std::string refused;  // addresses the server refused for good, with its replies
@@ -110,6 +121,12 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
                         settings_.base_url + "/cases/" + std::to_string(c->id), row.reason};
     context.last_comment = last_comment;
     context.last_comment_by = last_comment_by;
+    context.last_comment_by_fa = last_comment_by_fa;
+    context.last_comment_by_en = last_comment_by_en;
+    context.recipient_name_fa = user.name_fa;
+    context.recipient_name_en = user.name_en;
+    context.recipient_lang = user.lang;
+    context.today = engine->calendar().date_of(now);
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
       std::vector<AvailableAction> actions = engine->available_actions(c->state, org.acting_in(user.actor(), c->unit));
@@ -124,7 +141,8 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
       }
     }
     RenderedMail rendered = render_mail(t->second, context);
-    MailMessage m{settings_.from, {{user.name, user.email}}, rendered.subject, rendered.text, rendered.html,
+    MailMessage m{settings_.from, {{user.display_name(user.lang != "en"), user.email}}, rendered.subject,
+                  rendered.text, rendered.html,
                   "osic-" + std::to_string(row.id) + "-" + sha256_hex(user.email).substr(0, 12) + "@" + domain,
                   row.created_at};
     SendResult result = send_mail(settings_.smtp, settings_.from.email, {user.email}, m);

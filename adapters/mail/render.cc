@@ -3,35 +3,76 @@
 #include <kainjow/mustache.hpp>
 
 #include "engine/jalali.h"
+#include "engine/local_format.h"
 
 namespace osic {
 
 namespace mustache = kainjow::mustache;
 
-RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
+namespace {
+
+enum class PartLang { kAny, kFa, kEn };
+
+std::string display_name(const MailContext& c, bool persian) {
+  const std::string& first = persian ? c.recipient_name_fa : c.recipient_name_en;
+  const std::string& second = persian ? c.recipient_name_en : c.recipient_name_fa;
+  return !first.empty() ? first : !second.empty() ? second : c.recipient_name;
+}
+
+// A field's value as a sentence in `lang` writes it.
+std::string value_text(const FieldDef* field, const Value& value, bool persian) {
+  switch (value.type()) {
+    case Type::kDate:
+      return format_long_date(value.as_date(), persian);
+    case Type::kNumber:
+      return format_amount(value.as_number(), persian);
+    case Type::kBool:
+      return value.as_bool() ? (persian ? "بله" : "yes") : (persian ? "خیر" : "no");
+    default:
+      break;
+  }
+  std::string text = value.to_string();
+  if (field) {
+    for (size_t i = 0; i < field->values.size() && i < field->value_titles.size(); ++i) {
+      if (field->values[i] == text) return field->value_titles[i].in(persian);
+    }
+  }
+  return text;
+}
+
+// The variables for one part: a plain-string part gets the values as they were always
+// given (raw data, both titles); a Persian or English part gets them in its language.
+mustache::data variables(const MailContext& c, PartLang lang) {
+  const bool any = lang == PartLang::kAny, persian = lang == PartLang::kFa;
+  auto digits = [&](std::string text) { return persian ? persian_digits(std::move(text)) : text; };
   const StateDef* state = c.definition.find_state(c.kase.state.state);
+  const LocalText state_title{state && !state->title.empty() ? state->title : c.kase.state.state,
+                              state ? state->title_fa : ""};
+  const LocalText workflow_title{c.definition.title.empty() ? c.definition.name : c.definition.title,
+                                 c.definition.title_fa};
   mustache::data kase;
-  kase.set("id", std::to_string(c.kase.id));
+  kase.set("id", digits(std::to_string(c.kase.id)));
   kase.set("title", c.kase.title);
   kase.set("state", c.kase.state.state);
-  kase.set("state_title", state && !state->title.empty() ? state->title : c.kase.state.state);
+  kase.set("state_title", state_title.in(persian));
   kase.set("workflow", c.definition.name);
-  kase.set("workflow_title", c.definition.title.empty() ? c.definition.name : c.definition.title);
-  // The Persian sentences of a message take the Persian titles (the English ones when a
-  // definition gives none).
-  kase.set("state_title_fa", state ? LocalText{state->title, state->title_fa}.in(true) : c.kase.state.state);
-  kase.set("workflow_title_fa", LocalText{c.definition.title, c.definition.title_fa}.in(true));
-  kase.set("version", std::to_string(c.kase.state.version));
+  kase.set("workflow_title", workflow_title.in(persian));
+  kase.set("state_title_fa", state_title.in(true));
+  kase.set("workflow_title_fa", workflow_title.in(true));
+  kase.set("version", digits(std::to_string(c.kase.state.version)));
   kase.set("url", c.case_url);
   kase.set("last_comment", c.last_comment);
-  kase.set("last_comment_by", c.last_comment_by);
+  const std::string& by = persian ? c.last_comment_by_fa : c.last_comment_by_en;
+  kase.set("last_comment_by", any || by.empty() ? c.last_comment_by : by);
   mustache::data recipient;
-  recipient.set("name", c.recipient_name);
+  recipient.set("name", display_name(c, any || persian));
   recipient.set("email", c.recipient_email);
-  mustache::data data, jalali;
+  mustache::data data, jalali, days_left;
   for (const auto& [name, value] : c.kase.state.data) {
-    data.set(name, value.to_string());
-    if (value.type() == Type::kDate) jalali.set(name, format_jalali(value.as_date()));
+    data.set(name, any ? value.to_string() : value_text(c.definition.find_field(name), value, persian));
+    if (value.type() != Type::kDate) continue;
+    jalali.set(name, digits(format_jalali(value.as_date())));
+    days_left.set(name, digits(std::to_string(value.as_date().days - c.today.days)));
   }
   mustache::data links;
   links.set("approve", c.approve_link);
@@ -42,21 +83,44 @@ RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
   root.set("recipient", recipient);
   root.set("data", data);
   root.set("data_jalali", jalali);
+  root.set("days_left", days_left);
   root.set("reason", c.reason);
+  return root;
+}
 
-  auto plain = [&](const std::string& text) {
-    mustache::mustache m(text);
-    m.set_custom_escape([](const std::string& s) { return s; });
-    return m.render(root);
+std::string render(const std::string& text, mustache::data& root, bool html) {
+  mustache::mustache m(text);
+  if (!html) m.set_custom_escape([](const std::string& s) { return s; });
+  return m.render(root);
+}
+
+}  // namespace
+
+RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
+  mustache::data any = variables(c, PartLang::kAny), fa = variables(c, PartLang::kFa),
+                 en = variables(c, PartLang::kEn);
+  const bool want_fa = c.recipient_lang != "en", want_en = c.recipient_lang != "fa";
+  // Each language's HTML in a block of its own direction, so that neither reorders the other.
+  auto html_block = [](const std::string& body, bool persian) {
+    return persian ? "<div dir=\"rtl\" lang=\"fa\" style=\"font-family: Tahoma, sans-serif\">\n" + body + "</div>\n"
+                   : "<div dir=\"ltr\" lang=\"en\">\n" + body + "</div>\n";
+  };
+  auto part = [&](const MailPart& p, const char* between, bool html) {
+    if (!p.bilingual()) return p.any.empty() ? std::string() : render(p.any, any, html);
+    std::string out;
+    if (want_fa) out += html ? html_block(render(p.fa, fa, true), true) : render(p.fa, fa, false);
+    if (want_fa && want_en) out += between;
+    if (want_en) out += html ? html_block(render(p.en, en, true), false) : render(p.en, en, false);
+    return out;
   };
   RenderedMail out;
-  out.subject = plain(t.subject);
+  out.subject = part(t.subject, " — ", false);
   // A subject is one line: newlines in a title would start new headers.
   for (char& ch : out.subject) {
     if (ch == '\r' || ch == '\n') ch = ' ';
   }
-  out.text = plain(t.text);
-  if (!t.html.empty()) out.html = mustache::mustache(t.html).render(root);
+  out.text = part(t.text, "\n", false);
+  out.html = part(t.html, "<hr>\n", true);
   return out;
 }
 

@@ -12,7 +12,7 @@ namespace osic {
 struct MailContext {
   const StoredCase& kase;
   const Definition& definition;
-  std::string recipient_name;
+  std::string recipient_name;  // the login name, when they have no display name
   std::string recipient_email;
   std::string case_url;
   std::string reason;
@@ -21,6 +21,10 @@ struct MailContext {
   // The latest comment on the case and who wrote it (a rejection's reason, say).
   std::string last_comment{};
   std::string last_comment_by{};
+  // Who reads it: display names, and "fa", "en" or "" (both languages).
+  std::string recipient_name_fa{}, recipient_name_en{}, recipient_lang{};
+  std::string last_comment_by_fa{}, last_comment_by_en{};  // the commenter's display names
+  Date today{};  // for days_left.FIELD
 };
 
 struct RenderedMail {

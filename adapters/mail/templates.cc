@@ -63,15 +63,30 @@ TemplateSet load_templates(const std::string& dir, std::vector<Diagnostic>& out)
     t.name = path.stem().string();
     t.path = path.string();
     size_t errors_before = out.size();
-    for (const auto& e : r.entries(root, {"subject", "text", "html"}, "an e-mail template")) {
-      std::string value = r.scalar(e.value, e.key).value_or("");
+    auto read_text = [&](const YAML::Node& node, const std::string& what) {
+      std::string value = r.scalar(node, what).value_or("");
       kainjow::mustache::mustache check(value);
-      if (!check.is_valid()) r.error(e.value, "mustache: " + check.error_message());
+      if (!check.is_valid()) r.error(node, "mustache: " + check.error_message());
       auto vars = variables_of(value);
       t.variables.insert(vars.begin(), vars.end());
-      (e.key == "subject" ? t.subject : e.key == "text" ? t.text : t.html) = value;
+      return value;
+    };
+    for (const auto& e : r.entries(root, {"subject", "text", "html"}, "an e-mail template")) {
+      MailPart& part = e.key == "subject" ? t.subject : e.key == "text" ? t.text : t.html;
+      if (!e.value.IsMap()) {
+        part.any = read_text(e.value, e.key);
+        continue;
+      }
+      for (const auto& lang : r.entries(e.value, {"fa", "en"}, "'" + e.key + "'")) {
+        (lang.key == "fa" ? part.fa : part.en) = read_text(lang.value, e.key + "." + lang.key);
+      }
+      // A reader of either language must get something: both, or neither (a plain string).
+      if (part.fa.empty() != part.en.empty()) {
+        r.error(e.value, "'" + e.key + "' needs both 'fa' and 'en'");
+      }
     }
-    if (root.IsMap() && (t.subject.empty() || t.text.empty())) {
+    auto given = [](const MailPart& p) { return !p.any.empty() || p.bilingual(); };
+    if (root.IsMap() && (!given(t.subject) || !given(t.text))) {
       r.error(root, "an e-mail template needs 'subject' and 'text' ('html' is optional)");
     }
     if (out.size() == errors_before) set.templates.emplace(t.name, std::move(t));
@@ -93,8 +108,8 @@ void check_templates(const Definition& def, const TemplateSet& set, std::vector<
     }
     for (const auto& v : it->second.variables) {
       if (fixed_variables().count(v)) continue;
-      bool data = v.rfind("data.", 0) == 0, jalali = v.rfind("data_jalali.", 0) == 0;
-      std::string field = data ? v.substr(5) : jalali ? v.substr(12) : "";
+      bool data = v.rfind("data.", 0) == 0, jalali = v.rfind("data_jalali.", 0) == 0 || v.rfind("days_left.", 0) == 0;
+      std::string field = data ? v.substr(5) : jalali ? v.substr(v.find('.') + 1) : "";
       const FieldDef* f = field.empty() ? nullptr : def.find_field(field);
       if (f && (!jalali || f->type == FieldType::kDate)) continue;
       std::string why = !data && !jalali ? "is not a variable of e-mails"

@@ -134,6 +134,12 @@ const std::vector<Migration>& migrations() {
            // connection can ask for them without scanning the table.
            "CREATE INDEX cases_without_search_key ON cases (id) WHERE search = ''",
        }},
+      {12,
+       {
+           // People are greeted by their names in Persian and English, not their login.
+           "ALTER TABLE users ADD COLUMN name_fa TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE users ADD COLUMN name_en TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kAll;
 }

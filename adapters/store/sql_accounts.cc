@@ -27,6 +27,14 @@ bool SqlStorage::set_language(const std::string& user, const std::string& lang) 
 
 std::string SqlStorage::language(const std::string& user) { return user_column("lang", user); }
 
+bool SqlStorage::set_display_names(const std::string& user, const std::string& name_fa, const std::string& name_en) {
+  return change_user("set the names of", "UPDATE users SET name_fa = :f, name_en = :e WHERE name = :n", user,
+                     [&](soci::statement& st) {
+                       st.exchange(soci::use(name_fa));
+                       st.exchange(soci::use(name_en));
+                     });
+}
+
 void SqlStorage::add_session(const SessionRow& s) {
   long long created = seconds_of(s.created_at), seen = seconds_of(s.last_seen_at);
   db_.guard("cannot start a session", [&] {

@@ -223,10 +223,11 @@ Result<std::string> SqlStorage::add_user(const std::string& name, const std::str
   long long at = seconds_of(now), expires = options.token_expires ? seconds_of(*options.token_expires) : 0;
   soci::indicator expires_ind = options.token_expires ? soci::i_ok : soci::i_null;
   try {
-    db_.session() << "INSERT INTO users (name, email, roles, token_hash, created_at, token_expires_at, origin)"
-                     " VALUES (:n, :e, :r, :h, :a, :x, :o)",
+    db_.session() << "INSERT INTO users (name, email, roles, token_hash, created_at, token_expires_at, origin,"
+                     " name_fa, name_en, lang) VALUES (:n, :e, :r, :h, :a, :x, :o, :nf, :ne, :l)",
         soci::use(name), soci::use(email), soci::use(joined), soci::use(hash), soci::use(at),
-        soci::use(expires, expires_ind), soci::use(options.origin);
+        soci::use(expires, expires_ind), soci::use(options.origin), soci::use(options.name_fa),
+        soci::use(options.name_en), soci::use(options.lang);
   } catch (const soci::soci_error& e) {
     if (user_by_name(name)) {
       return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
@@ -238,7 +239,8 @@ Result<std::string> SqlStorage::add_user(const std::string& name, const std::str
 
 namespace {
 
-constexpr const char* kUserColumns = "id, name, email, roles, created_at, disabled, token_expires_at, origin";
+constexpr const char* kUserColumns =
+    "id, name, email, roles, created_at, disabled, token_expires_at, origin, name_fa, name_en, lang";
 
 }  // namespace
 
@@ -250,7 +252,8 @@ std::optional<User> SqlStorage::user_where(const std::string& column, const std:
     soci::indicator ind = soci::i_null, expires_ind = soci::i_null;
     db_.session() << std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = :v",
         soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email), soci::into(roles),
-        soci::into(created), soci::into(disabled), soci::into(expires, expires_ind), soci::into(u.origin);
+        soci::into(created), soci::into(disabled), soci::into(expires, expires_ind), soci::into(u.origin),
+        soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang);
     if (ind != soci::i_ok) return std::nullopt;
     u.id = id;
     u.roles = split_roles(roles);
@@ -280,7 +283,7 @@ std::vector<User> SqlStorage::users() {
     soci::statement st = (db_.session().prepare << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name",
                           soci::into(id), soci::into(u.name), soci::into(u.email), soci::into(roles),
                           soci::into(created), soci::into(disabled), soci::into(expires, expires_ind),
-                          soci::into(u.origin));
+                          soci::into(u.origin), soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang));
     st.execute();
     while (st.fetch()) {
       u.id = id;

@@ -61,6 +61,7 @@ class SqlStorage : public Storage {
   bool set_password_hash(const std::string& user, const std::string& hash) override;
   std::string password_hash(const std::string& user) override;
   bool set_language(const std::string& user, const std::string& lang) override;
+  bool set_display_names(const std::string& user, const std::string& name_fa, const std::string& name_en) override;
   std::string language(const std::string& user) override;
   void add_session(const SessionRow& session) override;
   std::optional<SessionRow> session(const std::string& id_hash) override;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "engine/jalali.h"
+#include "engine/local_format.h"
 
 namespace osic::api::web {
 
@@ -206,17 +207,7 @@ const std::vector<std::pair<std::string, std::string>>& texts(Lang lang) {
 }
 
 std::string local_digits(std::string text, Lang lang) {
-  if (lang == Lang::kEn) return text;
-  static const char* const kPersian[] = {"۰", "۱", "۲", "۳", "۴", "۵", "۶", "۷", "۸", "۹"};
-  std::string out;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      out += kPersian[c - '0'];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return lang == Lang::kEn ? text : persian_digits(std::move(text));
 }
 
 std::string latin_digits(std::string_view text) {
@@ -255,21 +246,7 @@ std::string latin_digits(std::string_view text) {
   return out;
 }
 
-std::string format_number(double value, Lang lang) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.2f", std::fabs(value));
-  std::string text = buffer;
-  std::string whole = text.substr(0, text.find('.')), fraction = text.substr(text.find('.') + 1);
-  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-  const std::string group = lang == Lang::kEn ? "," : "٬", point = lang == Lang::kEn ? "." : "٫";
-  std::string grouped;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += group;
-    grouped += whole[i];
-  }
-  std::string out = (value < 0 ? "-" : "") + grouped + (fraction.empty() ? "" : point + fraction);
-  return local_digits(out, lang);
-}
+std::string format_number(double value, Lang lang) { return format_amount(value, lang == Lang::kFa); }
 
 std::string format_date(Date date, Lang lang) {
   return lang == Lang::kEn ? date.to_string() : local_digits(jalali_text(date), lang);

@@ -1,0 +1,57 @@
+#include "engine/local_format.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/jalali.h"
+
+namespace osic {
+
+std::string persian_digits(std::string text) {
+  static const char* const kPersian[] = {"۰", "۱", "۲", "۳", "۴", "۵", "۶", "۷", "۸", "۹"};
+  std::string out;
+  out.reserve(text.size() * 2);
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      out += kPersian[c - '0'];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string format_amount(double value, bool persian) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.2f", std::fabs(value));
+  std::string text = buffer;
+  std::string whole = text.substr(0, text.find('.')), fraction = text.substr(text.find('.') + 1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  // U+066C and U+066B: the Persian thousands and decimal separators.
+  const std::string group = persian ? "٬" : ",", point = persian ? "٫" : ".";
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += group;
+    grouped += whole[i];
+  }
+  std::string out = (value < 0 ? "-" : "") + grouped + (fraction.empty() ? "" : point + fraction);
+  return persian ? persian_digits(out) : out;
+}
+
+std::string format_long_date(Date date, bool persian) {
+  if (persian) {
+    static const char* const kMonths[] = {"فروردین", "اردیبهشت", "خرداد", "تیر",  "مرداد", "شهریور",
+                                          "مهر",     "آبان",     "آذر",   "دی",   "بهمن",  "اسفند"};
+    JalaliDate j = to_jalali(date);
+    return persian_digits(std::to_string(j.day)) + " " + kMonths[(j.month - 1) % 12] + " " +
+           persian_digits(std::to_string(j.year));
+  }
+  static const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
+  std::chrono::year_month_day ymd{date.sys()};
+  return std::to_string(unsigned(ymd.day())) + " " + kMonths[unsigned(ymd.month()) - 1] + " " +
+         std::to_string(int(ymd.year()));
+}
+
+}  // namespace osic

@@ -1,0 +1,19 @@
+// Numbers and dates as a Persian or an English text writes them: Persian digits and
+// separators, Solar Hijri dates with the month's name («۱ فروردین ۱۴۰۶»), and the
+// English forms beside them. Shared by the e-mail and the web app.
+#pragma once
+
+#include <string>
+
+#include "engine/value.h"
+
+namespace osic {
+
+// Latin digits as Persian digits (۰ to ۹); everything else as it was.
+std::string persian_digits(std::string text);
+// 1,250,000.5 in English; ۱٬۲۵۰٬۰۰۰٫۵ in Persian. At most two decimals, none trailing.
+std::string format_amount(double value, bool persian);
+// «۱ فروردین ۱۴۰۶» in Persian; "21 March 2027" in English.
+std::string format_long_date(Date date, bool persian);
+
+}  // namespace osic
