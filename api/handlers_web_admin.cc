@@ -51,6 +51,7 @@ HttpResponse Api::users_page_with(Call& call, int status, const std::string& err
     mustache::data row;
     row.set("name", u.name);
     row.set("email", u.email);
+    if (!u.name_fa.empty() || !u.name_en.empty()) row.set("display", u.display_name(l == Lang::kFa));
     std::string roles;
     for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
     row.set("roles", roles);
@@ -90,7 +91,12 @@ HttpResponse Api::add_user_form(Call& call) {
   const std::string password = form["password"];
   if (auto bad = password.empty() ? std::nullopt : AccountService::password_problem(password)) return refuse(*bad);
   if (auto bad = unknown_unit_in(store.units(), roles)) return refuse(*bad);
-  auto added = store.add_user(form["name"], form["email"], roles, service_.clock().now());
+  UserOptions options;
+  options.name_fa = form["name_fa"];
+  options.name_en = form["name_en"];
+  options.lang = form["lang"];
+  if (auto bad = AccountService::profile_problem(options.name_fa, options.name_en, options.lang)) return refuse(*bad);
+  auto added = store.add_user(form["name"], form["email"], roles, service_.clock().now(), options);
   if (auto* e = std::get_if<Error>(&added)) return refuse(*e);
   // The bearer token made with the account is not shown: a person signs in with the
   // password; a program's token comes from `osic user token`.

@@ -265,6 +265,18 @@ TEST_F(WebApp, AnAdminAddsPeopleSetsRolesAndPasswordsAndDisablesThem) {
   EXPECT_FALSE(storage_.user_by_name("omid"));
   EXPECT_EQ(request("POST", "/admin/users/root/disable", admin, "csrf=" + csrf).status, 400);  // not oneself
   EXPECT_NE(request("GET", "/admin/users", admin).body.find("leila"), std::string::npos);
+  // Display names and the language of their mail (issue 12), shown beside the login.
+  r = request("POST", "/admin/users", admin,
+              "csrf=" + csrf + "&name=parisa&email=p%40uni.ac.ir&roles=dean&name_fa=" +
+                  "%D9%BE%D8%B1%DB%8C%D8%B3%D8%A7%20%D9%86%D9%88%D8%B1%DB%8C&name_en=Parisa+Nouri&lang=en");
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto parisa = storage_.user_by_name("parisa");
+  EXPECT_EQ(parisa->name_fa, "پریسا نوری");
+  EXPECT_EQ(parisa->name_en, "Parisa Nouri");
+  EXPECT_EQ(parisa->lang, "en");
+  EXPECT_NE(request("GET", "/admin/users", admin).body.find("<small>پریسا نوری</small>"), std::string::npos);
+  EXPECT_EQ(request("POST", "/admin/users", admin, "csrf=" + csrf + "&name=omid&email=o%40y&roles=dean&lang=de").status,
+            400);
 }
 
 TEST_F(WebApp, AdminPagesAreForAdminsOnly) {

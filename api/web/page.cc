@@ -63,7 +63,7 @@ mustache::data page_data(const Viewer& viewer, const std::string& path, const st
   d.set("version", OSIC_VERSION);
   if (viewer.user && viewer.session) {
     mustache::data me;
-    me.set("name", viewer.user->name);
+    me.set("name", viewer.user->display_name(viewer.lang == Lang::kFa));
     std::string roles;
     for (const auto& r : viewer.user->roles) roles += (roles.empty() ? "" : ", ") + r;
     me.set("roles", roles);
