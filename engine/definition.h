@@ -117,12 +117,22 @@ struct ApprovalDef {
   }
 };
 
+// A second notice a further period after a deadline has passed with the case still in
+// its state: to someone above the people who were late (the office head).
+struct EscalationDef {
+  int amount = 0;
+  bool business_days = false;
+  NotifyDef notify;
+  SourcePos pos;
+};
+
 struct DeadlineDef {
   int amount = 0;
   bool business_days = false;
   std::optional<NotifyDef> notify;
   std::string action;  // optional system action fired when the deadline passes
   SourcePos pos;
+  std::optional<EscalationDef> escalate{};
 };
 
 struct TimerDef {

@@ -281,6 +281,8 @@ Decision Engine::fire_timer(const CaseState& c, std::string_view key, Timestamp 
   if (rest == "deadline" && s->deadline) {
     notify = s->deadline->notify ? &*s->deadline->notify : nullptr;
     action = s->deadline->action;
+  } else if (rest == "escalation" && s->deadline && s->deadline->escalate) {
+    notify = &s->deadline->escalate->notify;
   } else {
     for (const auto& t : s->timers) {
       if (rest.substr(0, 6) == "timer/" && rest.substr(6) == t.name) {

@@ -464,7 +464,7 @@ class WorkflowLoader {
   }
 
   // "5 business days", "1 business day", "10 days"
-  void parse_within(const YAML::Node& node, DeadlineDef& d) {
+  void parse_within(const YAML::Node& node, int& amount, bool& business_days) {
     auto text = r_.scalar(node, "within");
     if (!text) return;
     std::istringstream in(*text);
@@ -479,8 +479,8 @@ class WorkflowLoader {
       bool number_ok = !words[0].empty() && words[0].size() < 5 &&
                        std::all_of(words[0].begin(), words[0].end(), ::isdigit);
       if (unit_ok && middle_ok && number_ok && std::stoi(words[0]) > 0) {
-        d.amount = std::stoi(words[0]);
-        d.business_days = business;
+        amount = std::stoi(words[0]);
+        business_days = business;
         ok = true;
       }
     }
@@ -490,11 +490,12 @@ class WorkflowLoader {
   void load_deadline(const YamlEntry& entry, StateDef& state) {
     DeadlineDef d;
     d.pos = YamlReader::pos_of(entry.key_node);
-    auto entries = r_.entries(entry.value, keys({"within", "notify", "template", "action"}), "the deadline");
+    auto entries = r_.entries(entry.value, keys({"within", "notify", "template", "action", "escalate"}), "the deadline");
     bool has_within = false;
     for (const auto& e : entries) {
-      if (e.key == "within") has_within = true, parse_within(e.value, d);
+      if (e.key == "within") has_within = true, parse_within(e.value, d.amount, d.business_days);
       if (e.key == "action") d.action = r_.scalar(e.value, "action").value_or("");
+      if (e.key == "escalate") d.escalate = load_escalation(e);
     }
     d.notify = notify_of(entries, d.pos);
     if (entry.value.IsMap() && !has_within) r_.error(entry.key_node, "the deadline needs 'within'");
@@ -502,6 +503,26 @@ class WorkflowLoader {
       r_.error(entry.key_node, "the deadline does nothing: give it 'notify' or 'action'");
     }
     state.deadline = std::move(d);
+  }
+
+  // escalate: {within: 5 business days, notify: [osic_head], template: escalated}
+  std::optional<EscalationDef> load_escalation(const YamlEntry& entry) {
+    EscalationDef x;
+    x.pos = YamlReader::pos_of(entry.key_node);
+    auto entries = r_.entries(entry.value, keys({"within", "notify", "template"}), "the escalation");
+    bool has_within = false;
+    for (const auto& e : entries) {
+      if (e.key == "within") has_within = true, parse_within(e.value, x.amount, x.business_days);
+    }
+    auto notify = notify_of(entries, x.pos);
+    if (!entry.value.IsMap()) return std::nullopt;
+    if (!has_within) r_.error(entry.key_node, "the escalation needs 'within': how long after the deadline");
+    if (!notify) {
+      r_.error(entry.key_node, "the escalation needs 'notify' and 'template': whom to tell");
+      return std::nullopt;
+    }
+    x.notify = std::move(*notify);
+    return x;
   }
 
   void load_timers(const YAML::Node& node, StateDef& state) {

@@ -25,9 +25,15 @@ std::vector<TimerSchedule> Engine::timers_for(const CaseState& c) const {
   const StateDef* s = def_->find_state(c.state);
   if (!s) return out;
   if (s->deadline) {
-    out.push_back({s->name + "/deadline",
-                   calendar_.deadline(c.entered_at, s->deadline->amount, s->deadline->business_days),
-                   s->deadline->action});
+    const DeadlineDef& d = *s->deadline;
+    out.push_back({s->name + "/deadline", calendar_.deadline(c.entered_at, d.amount, d.business_days), d.action});
+    // Counted on from the deadline, in the escalation's own unit.
+    if (d.escalate) {
+      Timestamp first = calendar_.deadline(c.entered_at, d.amount, d.business_days);
+      out.push_back({s->name + "/escalation",
+                     calendar_.deadline(first - std::chrono::seconds(1), d.escalate->amount, d.escalate->business_days),
+                     ""});
+    }
   }
   for (const auto& t : s->timers) {
     if (auto schedule = schedule_of(*s, t, c)) out.push_back(std::move(*schedule));

@@ -211,6 +211,90 @@ TEST(Agreement, OneSignerRejectionDecides) {
   w.ends_in("rejected");
 }
 
+// Issue 12: clearance by the ministry or IRIB, the president's signature for full
+// agreements and joint degrees, amendment and early termination, escalation.
+const Actor kPresident = user("parviz", {"president"});
+
+TEST(Agreement, AJointDegreeClearedByTheMinistryIsSignedByThePresidentToo) {
+  Walk w("agreement");
+  w.start(kStaff, {{"partner", Value("Politecnico di Milano")}, {"country", Value("IT")},
+                   {"kind", Value("joint_degree")}, {"clearance", Value("ministry")}})
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve");
+  ASSERT_EQ(w.state(), "clearance");
+  w.act(kStaff, "record_clearance", {{"clearance_ref", Value("MSRT-1405-2231")}});
+  ASSERT_EQ(w.state(), "president_approval");
+  w.act(kDean, "approve").act(kVp, "approve");
+  EXPECT_EQ(w.state(), "president_approval");  // all three sign
+  w.act(kPresident, "approve");
+  EXPECT_EQ(w.state(), "signature");
+}
+
+TEST(Agreement, AClearanceRefusedEndsIt) {
+  Walk w("agreement");
+  w.start(kStaff, {{"partner", Value("BBC")}, {"country", Value("GB")}, {"clearance", Value("irib")}})
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve")
+      .act(kStaff, "clearance_refused", {}, "IRIB does not agree");
+  w.ends_in("rejected");
+}
+
+TEST(Agreement, ALateSignerIsRemindedThenTheOfficeHeadIsTold) {
+  Walk w("agreement");
+  w.start(kStaff, {{"partner", Value("ETH")}, {"country", Value("CH")}})
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve");  // Monday 4 January, 12:00
+  ASSERT_EQ(w.state(), "dean_approval");
+  w.act(kDean, "approve");
+  // Five working days after Monday (Saturday and Sunday off): the end of Monday the 11th.
+  w.advance_to("2027-01-11T23:59:00Z");
+  EXPECT_TRUE(w.sent().empty());
+  w.advance_to("2027-01-12T00:00:00Z");
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"overdue"});
+  // Five working days later still waiting: the office head hears of it, once.
+  w.advance_to("2027-01-19T00:00:00Z");
+  EXPECT_EQ(w.sent(), (std::vector<std::string>{"overdue", "escalated"}));
+  EXPECT_EQ(w.fired().back(), "dean_approval/escalation");
+  w.advance_to("2027-03-01T00:00:00Z");
+  EXPECT_EQ(w.sent().size(), 2u);
+  w.act(kVp, "approve");
+  EXPECT_EQ(w.state(), "signature");
+}
+
+Walk active_agreement() {
+  Walk w = agreement_to_signature(0);
+  w.act(kStaff, "record_signature",
+        {{"signed_on", Value(day("2027-02-01"))}, {"expires_on", Value(day("2029-02-01"))}});
+  EXPECT_EQ(w.state(), "active");
+  return w;
+}
+
+TEST(Agreement, AnAmendmentChangesTheTermsAndTheAgreementStaysInForce) {
+  Walk w = active_agreement();
+  w.act(kStaff, "start_amendment", {}, "the partner asks for a longer term");
+  ASSERT_EQ(w.state(), "amendment");
+  w.act(kStaff, "submit", {{"expires_on", Value(day("2031-02-01"))}, {"summary", Value("two more years")}});
+  ASSERT_EQ(w.state(), "amendment_approval");
+  w.act(kDean, "approve").act(kVp, "approve");
+  ASSERT_EQ(w.state(), "active");
+  w.advance_to("2029-02-01T00:00:00Z");  // the old end: still in force
+  EXPECT_EQ(w.state(), "active");
+  w.advance_to("2031-02-01T00:00:00Z");
+  w.ends_in("expired");
+}
+
+TEST(Agreement, EndedEarlyWithTheVpsConsentOrKeptWithout) {
+  Walk kept = active_agreement();
+  kept.act(kHead, "request_termination", {}, "no activity in two years").act(kVp, "reject", {}, "keep it");
+  EXPECT_EQ(kept.state(), "active");
+  Walk ended = active_agreement();
+  ended.act(kHead, "request_termination", {}, "the partner closed the programme").act(kVp, "approve");
+  ended.ends_in("terminated");
+}
+
 const Actor kFaculty = user("fatemeh", {"faculty"});
 const Actor kDeptHead = user("david", {"department_head"});
 const Actor kVpResearch = user("reza", {"vp_research"});

@@ -122,6 +122,7 @@ void check_templates(const Definition& def, const TemplateSet& set, std::vector<
   for (const auto& s : def.states) {
     for (const auto& n : s.on_enter) check(n);
     if (s.deadline && s.deadline->notify) check(*s.deadline->notify);
+    if (s.deadline && s.deadline->escalate) check(s.deadline->escalate->notify);
     for (const auto& t : s.timers) {
       if (t.notify) check(*t.notify);
     }
