@@ -299,37 +299,94 @@ const Actor kFaculty = user("fatemeh", {"faculty"});
 const Actor kDeptHead = user("david", {"department_head"});
 const Actor kVpResearch = user("reza", {"vp_research"});
 
-Walk approved_trip(double budget) {
+const Actor kTravelFinance = user("fariba", {"finance"});
+const Actor kSecurity = user("sohrab", {"security"});
+const Actor kStaff2 = user("shirin", {"staff"});
+
+Walk reviewed_trip(double budget, const char* currency = "IRR") {
   Walk w("conference_travel");
   w.start(kFaculty, {{"conference", Value("IUPAP General Assembly")},
                      {"country", Value("JP")},
                      {"starts_on", Value(day("2027-05-10"))},
                      {"ends_on", Value(day("2027-05-14"))},
-                     {"budget", Value(budget)}})
+                     {"budget", Value(budget)},
+                     {"currency", Value(currency)}})
       .act(kFaculty, "submit")
       .act(kDeptHead, "approve")
       .act(kStaff, "approve");
   return w;
 }
 
-TEST(ConferenceTravel, SmallBudgetIsApprovedByOsicAndClosedWithAReport) {
-  Walk w = approved_trip(80'000'000);
+// Issue 12: finance approves the money, security clears the trip, and after return the
+// advance is settled, with reminders until it is.
+TEST(ConferenceTravel, SmallBudgetGoesThroughFinanceAndSecurityAndIsSettledAfterTheReport) {
+  Walk w = reviewed_trip(80'000'000);
+  ASSERT_EQ(w.state(), "finance_review");
+  w.act(kTravelFinance, "approve", {{"funding_ref", Value("F-1405-77")}});
+  ASSERT_EQ(w.state(), "security_clearance");
+  w.act(kSecurity, "clear");
   ASSERT_EQ(w.state(), "approved");
   w.act(kFaculty, "record_return", {{"return_on", Value(day("2027-05-16"))}});
   ASSERT_EQ(w.state(), "traveled");
   w.advance_to("2027-05-26T00:00:00Z");
   EXPECT_EQ(w.sent(), std::vector<std::string>{"report_reminder"});
   w.act(kFaculty, "submit_report", {{"report", Value("Presented our paper.")}});
+  ASSERT_EQ(w.state(), "settlement");
+  w.advance_to("2027-07-13T00:00:00Z");  // return + 58 days: three reminders so far
+  EXPECT_EQ(std::count(w.sent().begin(), w.sent().end(), "settlement_reminder"), 3);
+  w.act(kTravelFinance, "settle", {{"settlement_ref", Value("S-1406-12")}});
   w.ends_in("closed");
+  w.advance_to("2027-09-01T00:00:00Z");  // settled: no more reminders
+  EXPECT_EQ(std::count(w.sent().begin(), w.sent().end(), "settlement_reminder"), 3);
+}
+
+TEST(ConferenceTravel, TheThresholdIsInTheBudgetsOwnCurrency) {
+  EXPECT_EQ(reviewed_trip(900'000'000).state(), "vp_research_approval");
+  EXPECT_EQ(reviewed_trip(400'000'000).state(), "finance_review");
+  EXPECT_EQ(reviewed_trip(3'200, "EUR").state(), "vp_research_approval");
+  EXPECT_EQ(reviewed_trip(2'500, "EUR").state(), "finance_review");
+  EXPECT_EQ(reviewed_trip(3'200, "USD").state(), "finance_review");
+  EXPECT_EQ(reviewed_trip(3'600, "USD").state(), "vp_research_approval");
+  Walk w = reviewed_trip(0);
+  EXPECT_EQ(w.state(), "security_clearance");  // no money, no finance step
+  w.act(kSecurity, "clear")
+      .act(kFaculty, "record_return", {{"return_on", Value(day("2027-05-16"))}})
+      .act(kFaculty, "submit_report", {{"report", Value("Represented the university.")}});
+  w.ends_in("closed");  // and no settlement
 }
 
 TEST(ConferenceTravel, LargeBudgetNeedsTheVpForResearch) {
-  Walk w = approved_trip(900'000'000);
+  Walk w = reviewed_trip(4'000, "EUR");
   ASSERT_EQ(w.state(), "vp_research_approval");
   w.act(kVpResearch, "approve");
-  EXPECT_EQ(w.state(), "approved");
-  w.act(kFaculty, "cancel", {}, "visa refused");
-  w.ends_in("cancelled");
+  EXPECT_EQ(w.state(), "finance_review");
+  w.act(kTravelFinance, "approve", {{"funding_ref", Value("F-1")}}).act(kSecurity, "refuse", {}, "not cleared");
+  w.ends_in("rejected");
+  Walk cancelled = reviewed_trip(0);
+  cancelled.act(kSecurity, "clear").act(kFaculty, "cancel", {}, "visa refused");
+  cancelled.ends_in("cancelled");
+}
+
+TEST(ConferenceTravel, TheOfficeNominatesARepresentativeWithoutTheDepartment) {
+  Walk w("conference_travel");
+  w.start(kStaff, {{"conference", Value("IAU General Assembly")}, {"country", Value("ZA")},
+                   {"starts_on", Value(day("2027-08-05"))}, {"ends_on", Value(day("2027-08-14"))},
+                   {"presentation", Value("representation")}, {"representative", Value("Dr Maryam Ahmadi")}})
+      .act(kStaff, "nominate");
+  ASSERT_EQ(w.state(), "osic_review");
+  WeekendCalendar cal;
+  Engine engine(test::must_load(test::read_workflow("conference_travel.yaml")), cal);
+  // Not approved by the colleague who nominated: another one reviews it.
+  EXPECT_EQ(test::refused(engine.act(w.kase(), kStaff, "approve", {}, at("2027-01-05"))).code,
+            RefusalCode::kRequesterNotAllowed);
+  w.act(kStaff2, "approve");
+  EXPECT_EQ(w.state(), "security_clearance");
+  // A faculty member cannot skip the department this way.
+  Walk own("conference_travel");
+  own.start(kFaculty, {{"conference", Value("ICM")}, {"country", Value("DE")}, {"starts_on", Value(day("2027-05-10"))},
+                       {"ends_on", Value(day("2027-05-12"))}, {"representative", Value("me")}});
+  EXPECT_EQ(test::refused(engine.act(own.kase(), kFaculty, "nominate", {}, at("2027-01-05"))).code,
+            RefusalCode::kRoleNotAllowed);
 }
 
 TEST(ConferenceTravel, DatesMustMakeSenseAndRejectionEndsIt) {
