@@ -406,22 +406,56 @@ TEST(ConferenceTravel, DatesMustMakeSenseAndRejectionEndsIt) {
 const Actor kProtocol = user("parisa", {"protocol"});
 const Actor kOtherStaff = user("samira", {"staff"});  // staff who started a case do not review it
 
-TEST(VisitingScholar, FromProposalToClosed) {
+Walk invited_scholar(const char* arrives_on = "2027-04-01") {
   Walk w("visiting_scholar");
   w.start(kFaculty, {{"scholar_name", Value("Prof. Ana Silva")},
                      {"home_institution", Value("Universidade de Lisboa")},
                      {"country", Value("PT")},
-                     {"arrives_on", Value(day("2027-04-01"))},
+                     {"arrives_on", Value(day(arrives_on))},
                      {"departs_on", Value(day("2027-04-20"))}})
       .act(kFaculty, "submit")
       .act(kStaff, "accept")
       .act(kProtocol, "clear")
       .act(kDean, "approve");
-  ASSERT_EQ(w.state(), "invitation_sent");
+  EXPECT_EQ(w.state(), "invitation_sent");
+  return w;
+}
+
+// Issue 12: the visa is authorised after the invitation; the host hears 14, 7 and 1
+// days before the arrival and on the day.
+TEST(VisitingScholar, FromProposalThroughTheVisaToClosed) {
+  Walk w = invited_scholar();
+  w.act(kStaff, "record_visa", {{"visa_ref", Value("MFA-1405-9912")}});
+  ASSERT_EQ(w.state(), "awaiting_arrival");
+  w.advance_to("2027-03-18T00:00:00Z");
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"arrival_upcoming"});
   w.advance_to("2027-04-01T00:00:00Z");
-  EXPECT_EQ(w.sent(), std::vector<std::string>{"arrival_reminder"});
+  EXPECT_EQ(w.sent(), (std::vector<std::string>{"arrival_upcoming", "arrival_upcoming", "arrival_upcoming",
+                                                 "arrival_reminder"}));
   w.act(kStaff, "record_arrival").act(kFaculty, "close", {{"report", Value("Two seminars given.")}});
   w.ends_in("closed");
+}
+
+TEST(VisitingScholar, AScholarWhoNeverArrivesClosesAsANoShowAfterTwoWeeks) {
+  Walk w = invited_scholar();
+  w.act(kStaff, "record_visa", {{"visa_ref", Value("MFA-1")}});
+  w.advance_to("2027-04-14T23:00:00Z");
+  EXPECT_EQ(w.state(), "awaiting_arrival");
+  w.advance_to("2027-04-15T00:00:00Z");
+  w.ends_in("no_show");
+}
+
+TEST(VisitingScholar, AMovedArrivalMovesItsRemindersAndARefusedVisaCancels) {
+  Walk w = invited_scholar();
+  w.act(kStaff, "record_visa", {{"visa_ref", Value("MFA-2")}})
+      .act(kFaculty, "change_dates", {{"arrives_on", Value(day("2027-05-01"))}, {"departs_on", Value(day("2027-05-10"))}});
+  w.advance_to("2027-04-01T00:00:00Z");  // the old date: nothing
+  EXPECT_TRUE(w.sent().empty());
+  w.advance_to("2027-04-17T00:00:00Z");
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"arrival_upcoming"});
+  Walk refused = invited_scholar();
+  refused.act(kStaff, "visa_refused", {}, "the ministry did not authorise it");
+  refused.ends_in("cancelled");
 }
 
 TEST(VisitingScholar, ProtocolRefusalAndCancellation) {
@@ -444,7 +478,7 @@ TEST(VisitingScholar, ProtocolRefusalAndCancellation) {
       .act(kOtherStaff, "accept")
       .act(kProtocol, "clear")
       .act(kDean, "approve")
-      .act(kStaff, "cancel", {}, "visa not issued");
+      .act(kStaff, "cancel", {}, "the scholar withdrew");
   cancelled.ends_in("cancelled");
 }
 
