@@ -85,14 +85,18 @@ TEST_P(TimersTest, ARenewalMovesItsReminderAndTheLapseDate) {
   Actor c1{"c1", {"council"}}, c2{"c2", {"council"}}, finance{"farhad", {"finance"}};
   ok_case(office_.act(c1, id, "approve"));
   ASSERT_EQ(ok_case(office_.act(c2, id, "approve")).state.state, "active");
+  ok_case(office_.act(kSara, id, "request_payment"));
+  ok_case(office_.act(finance, id, "approve", {{{"payment_ref", Value("P-1")}}, ""}));
   ok_case(office_.act(finance, id, "renew", {{{"receipt", Value("R-1")}}, ""}));
-  EXPECT_TRUE(run("2027-07-02T00:00:00Z").empty());  // the old reminder and lapse are gone
+  EXPECT_TRUE(run("2027-09-01T00:00:00Z").empty());  // the old reminder, grace and lapse are gone
   auto pending = office_.store->list_timers({id, "pending", 10});
-  ASSERT_EQ(pending.size(), 2u);
+  ASSERT_EQ(pending.size(), 3u);
   EXPECT_EQ(pending[0].due, at("2028-05-30T20:30:00Z"));  // 2028-06-30 - 30 days, Tehran midnight
-  EXPECT_EQ(pending[1].due, at("2028-06-30T20:30:00Z"));  // the day after the new due date
+  EXPECT_EQ(pending[1].due, at("2028-06-30T20:30:00Z"));  // the day after the new due date: grace
+  EXPECT_EQ(pending[2].due, at("2028-08-28T20:30:00Z"));  // sixty days after it: lapse
   EXPECT_EQ(run("2028-05-31T00:00:00Z").size(), 1u);
   EXPECT_EQ(run("2028-07-01T00:00:00Z").size(), 1u);
+  EXPECT_EQ(run("2028-08-29T00:00:00Z").size(), 1u);
   EXPECT_EQ(office_.get_case(id)->state.state, "lapsed");
 }
 
@@ -110,6 +114,8 @@ TEST_P(TimersTest, ADeadlineEscalatesAfterFiveBusinessDaysAndACancelledOneNeverF
   ASSERT_TRUE(std::holds_alternative<StoredCase>(
       office_.act(kSara, prompt.id, "submit", {}, std::nullopt, "", at("2027-03-16T07:00:00Z"))));
   ok_case(office_.act(kHamid, prompt.id, "accept"));
+  // Legal sends it back at once: in the draft, no deadline runs.
+  ok_case(office_.act(kLeila, prompt.id, "request_changes", {{}, "clause 4"}));
   EXPECT_TRUE(run("2027-04-07T20:29:59Z").empty());
   auto fired = run("2027-04-07T20:30:00Z");
   ASSERT_EQ(fired.size(), 1u);

@@ -496,22 +496,53 @@ Walk active_membership() {
   return w;
 }
 
-TEST(Membership, RenewMovesTheDueDateAndItsReminderThenItLapsesUnpaid) {
+// Issue 12: finance approves each payment; an unpaid fee has sixty days of grace, then
+// the membership lapses, and paying again reinstates it.
+TEST(Membership, EachPaymentIsApprovedThenRenewMovesTheDueDateAndItsReminders) {
   Walk w = active_membership();
   ASSERT_EQ(w.state(), "active");
   w.advance_to("2027-05-31T00:00:00Z");  // 30 days before the due date
   EXPECT_EQ(w.sent(), std::vector<std::string>{"fee_reminder"});
+  w.act(kStaff, "request_payment", {{"annual_fee", Value(1500)}, {"currency", Value("CHF")}});
+  ASSERT_EQ(w.state(), "payment_approval");
+  w.act(kFinance, "approve", {{"payment_ref", Value("P-1406-31")}});
+  ASSERT_EQ(w.state(), "payment");
   w.act(kFinance, "renew", {{"receipt", Value("R-2027-114")}});
   EXPECT_EQ(w.state(), "active");
   EXPECT_EQ(w.kase().data.at("renewal_due_on"), Value(day("2028-06-30")));
   EXPECT_EQ(w.kase().data.at("last_paid_on"), Value(day("2027-05-31")));
-  w.advance_to("2027-07-01T00:00:00Z");  // the old lapse date passes harmlessly
+  w.advance_to("2027-09-01T00:00:00Z");  // the old grace and lapse dates pass harmlessly
   EXPECT_EQ(w.state(), "active");
   EXPECT_EQ(w.sent().size(), 1u);
   w.advance_to("2028-05-31T00:00:00Z");  // the moved reminder
   EXPECT_EQ(w.sent().size(), 2u);
-  w.advance_to("2028-07-01T00:00:00Z");  // unpaid: lapses the day after it was due
-  w.ends_in("lapsed");
+}
+
+TEST(Membership, AnUnpaidFeeHasSixtyDaysOfGraceThenLapsesAndIsReinstatedByPaying) {
+  Walk w = active_membership();
+  w.advance_to("2027-07-01T00:00:00Z");  // the day after the due date: grace begins
+  EXPECT_EQ(w.sent(), (std::vector<std::string>{"fee_reminder", "fee_grace"}));
+  EXPECT_EQ(w.state(), "active");
+  w.act(kStaff, "request_payment");  // asked, but finance does not approve in time
+  w.advance_to("2027-08-28T23:00:00Z");
+  EXPECT_EQ(w.state(), "payment_approval");
+  w.advance_to("2027-08-29T00:00:00Z");  // due + 60 days
+  ASSERT_EQ(w.state(), "lapsed");
+  w.act(kStaff, "reinstate", {}, "the council wants it back");
+  w.act(kFinance, "approve", {{"payment_ref", Value("P-2")}});
+  w.act(kStaff, "reinstate", {{"receipt", Value("R-9")}});
+  ASSERT_EQ(w.state(), "active");
+  EXPECT_EQ(w.kase().data.at("renewal_due_on"), Value(day("2028-08-29")));  // a year from the payment
+}
+
+TEST(Membership, ALapsedMembershipNobodyReinstatesEndsAYearLater) {
+  Walk w = active_membership();
+  w.advance_to("2027-08-29T00:00:00Z");
+  ASSERT_EQ(w.state(), "lapsed");
+  w.advance_to("2028-08-27T23:00:00Z");
+  EXPECT_EQ(w.state(), "lapsed");
+  w.advance_to("2028-08-28T00:00:00Z");  // due + 425 days: a year after it lapsed
+  w.ends_in("ended");
 }
 
 TEST(Membership, CouncilRejectionAndCancellation) {
