@@ -363,7 +363,9 @@ TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequ
   HttpResult lower = act(t, "approve", "staff", {{"data", {{"budget", 1}}}});
   EXPECT_EQ(lower.error_code(), "field_not_editable");
   EXPECT_EQ(act(t, "approve", "staff").json()["state"], "vp_research_approval");
-  EXPECT_EQ(act(t, "approve", "vp_research").json()["state"], "approved");
+  EXPECT_EQ(act(t, "approve", "vp_research").json()["state"], "finance_review");
+  EXPECT_EQ(act(t, "approve", "finance", {{"data", {{"funding_ref", "F-1405-9"}}}}).json()["state"], "security_clearance");
+  EXPECT_EQ(act(t, "clear", "security").json()["state"], "approved");
   HttpResult stranger = as(other_faculty, t, "cancel", {{"comment", "not mine"}});
   EXPECT_EQ(stranger.status, 404);  // someone else's trip does not exist for them
   EXPECT_EQ(stranger.error_code(), "case_not_found");
