@@ -557,10 +557,157 @@ TEST(Membership, CouncilRejectionAndCancellation) {
   cancelled.ends_in("cancelled");
 }
 
+// Issue 12: the three new workflows, walked along their main paths with their timers.
+const Actor kResearchCouncil1 = user("rc1", {"research_council"});
+const Actor kResearchCouncil2 = user("rc2", {"research_council"});
+const Actor kCommittee1 = user("uc1", {"committee"});
+const Actor kCommittee2 = user("uc2", {"committee"});
+
+Walk approved_study() {
+  Walk w("study_opportunity");
+  w.start(kFaculty, {{"host_institution", Value("TU Delft")}, {"country", Value("NL")},
+                     {"research_plan", Value("Coastal hydrodynamics")},
+                     {"starts_on", Value(day("2027-09-01"))}, {"ends_on", Value(day("2028-08-31"))},
+                     {"stipend", Value(1800)}})
+      .act(kFaculty, "submit")
+      .act(kDeptHead, "approve")
+      .act(kResearchCouncil1, "approve")
+      .act(kResearchCouncil2, "approve")
+      .act(kCommittee1, "approve")
+      .act(kCommittee2, "approve");
+  EXPECT_EQ(w.state(), "commitment");
+  return w;
+}
+
+TEST(StudyOpportunity, FromApplicationThroughReportsAbroadToSettlement) {
+  Walk w = approved_study();
+  w.act(kStaff, "record_commitment", {{"commitment_ref", Value("T-1406-55")}})
+      .act(kFaculty, "record_departure", {{"departed_on", Value(day("2027-09-01"))}});
+  ASSERT_EQ(w.state(), "abroad");
+  w.advance_to("2027-11-30T00:00:00Z");  // departed + 90 days
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"report_reminder"});
+  w.act(kFaculty, "submit_report", {{"report", Value("Two chapters drafted.")}});
+  EXPECT_EQ(w.state(), "abroad");  // a report keeps the case abroad and its reminders on their dates
+  w.advance_to("2028-08-26T00:00:00Z");  // + 360 days: four reminders in all, none twice
+  EXPECT_EQ(w.sent().size(), 4u);
+  w.advance_to("2028-09-07T00:00:00Z");  // not back a week after the end
+  EXPECT_EQ(w.sent().back(), "overdue");
+  w.act(kFaculty, "record_return", {{"return_on", Value(day("2028-09-08"))}, {"final_report", Value("Done.")}});
+  ASSERT_EQ(w.state(), "settlement");
+  w.advance_to("2028-10-08T00:00:00Z");
+  EXPECT_EQ(w.sent().back(), "settlement_reminder");
+  w.act(kFinance, "settle", {{"settlement_ref", Value("S-9")}});
+  w.ends_in("closed");
+}
+
+TEST(StudyOpportunity, TheCouncilsCanRefuseAndTheApplicantCanWithdraw) {
+  Walk refused("study_opportunity");
+  refused.start(kFaculty, {{"host_institution", Value("X")}, {"country", Value("Y")}, {"research_plan", Value("Z")},
+                           {"starts_on", Value(day("2027-09-01"))}, {"ends_on", Value(day("2028-02-01"))}})
+      .act(kFaculty, "submit")
+      .act(kDeptHead, "approve")
+      .act(kResearchCouncil1, "reject", {}, "the plan is thin");
+  refused.ends_in("rejected");
+  Walk withdrawn = approved_study();
+  withdrawn.act(kFaculty, "withdraw", {}, "family reasons");
+  withdrawn.ends_in("withdrawn");
+}
+
+TEST(IribCooperation, ClearedByIribRunsToItsEndAndAReport) {
+  Walk w("irib_cooperation");
+  w.start(kFaculty, {{"irib_unit", Value("شبکهٔ چهار")}, {"summary", Value("A science series")},
+                     {"starts_on", Value(day("2027-03-01"))}, {"ends_on", Value(day("2027-06-30"))},
+                     {"kind", Value("joint_programme")}})
+      .act(kFaculty, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve");
+  ASSERT_EQ(w.state(), "irib_clearance");
+  w.act(kStaff, "record_clearance", {{"clearance_ref", Value("IRIB-PR-1405-318")}}).act(kVp, "approve");
+  ASSERT_EQ(w.state(), "running");
+  w.act(kStaff, "extend", {{"ends_on", Value(day("2027-07-31"))}}, "two more episodes");
+  w.advance_to("2027-07-01T00:00:00Z");  // the old end: still running
+  EXPECT_EQ(w.state(), "running");
+  w.advance_to("2027-08-01T00:00:00Z");
+  ASSERT_EQ(w.state(), "report_due");
+  w.advance_to("2027-08-14T00:00:00Z");
+  EXPECT_EQ(w.sent(), (std::vector<std::string>{"report_reminder", "report_reminder"}));
+  w.act(kFaculty, "submit_report", {{"report", Value("Eight episodes broadcast.")}});
+  w.ends_in("closed");
+}
+
+TEST(IribCooperation, IribRefusesOrTheOfficeCancels) {
+  Walk refused("irib_cooperation");
+  refused.start(kFaculty, {{"irib_unit", Value("IRIB")}, {"summary", Value("S")},
+                           {"starts_on", Value(day("2027-03-01"))}, {"ends_on", Value(day("2027-06-30"))}})
+      .act(kFaculty, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve")
+      .act(kStaff, "clearance_refused", {}, "not in this year's plan");
+  refused.ends_in("rejected");
+  Walk cancelled("irib_cooperation");
+  cancelled.start(kFaculty, {{"irib_unit", Value("IRIB")}, {"summary", Value("S")},
+                             {"starts_on", Value(day("2027-03-01"))}, {"ends_on", Value(day("2027-06-30"))}})
+      .act(kFaculty, "submit")
+      .act(kHead, "accept")
+      .act(kLegal, "approve")
+      .act(kStaff, "record_clearance", {{"clearance_ref", Value("IRIB-1")}})
+      .act(kVp, "approve")
+      .act(kHead, "cancel", {}, "IRIB withdrew");
+  cancelled.ends_in("cancelled");
+}
+
+const Actor kSecurityOffice = user("sina", {"security"});
+
+TEST(DelegationVisit, AnIncomingDelegationIsClearedScheduledVisitedAndReported) {
+  Walk w("delegation_visit");
+  w.start(kStaff, {{"delegation", Value("University of Malaya")}, {"country", Value("MY")}, {"members", Value(5)},
+                   {"purpose", Value("Joint research centre")},
+                   {"starts_on", Value(day("2027-04-10"))}, {"ends_on", Value(day("2027-04-13"))}})
+      .act(kStaff, "submit")
+      .act(kHead, "accept")
+      .act(kProtocol, "approve");
+  EXPECT_EQ(w.state(), "protocol_security");  // both must clear it
+  w.act(kSecurityOffice, "approve").act(kVp, "approve");
+  ASSERT_EQ(w.state(), "programme");
+  w.act(kStaff, "confirm_programme", {{"programme", Value("Day 1: campus; day 2: labs")}});
+  ASSERT_EQ(w.state(), "scheduled");
+  w.advance_to("2027-04-03T00:00:00Z");
+  EXPECT_EQ(w.sent(), std::vector<std::string>{"visit_upcoming"});
+  w.advance_to("2027-04-10T00:00:00Z");
+  EXPECT_EQ(w.state(), "visit");
+  w.advance_to("2027-04-14T00:00:00Z");
+  ASSERT_EQ(w.state(), "report_due");
+  w.act(kStaff, "submit_report", {{"report", Value("An MoU is to follow.")}});
+  w.ends_in("closed");
+}
+
+TEST(DelegationVisit, SecurityRefusesOrTheVisitIsCancelled) {
+  Walk refused("delegation_visit");
+  refused.start(kFaculty, {{"delegation", Value("X")}, {"country", Value("Y")}, {"purpose", Value("Z")},
+                           {"starts_on", Value(day("2027-04-10"))}, {"ends_on", Value(day("2027-04-11"))}})
+      .act(kFaculty, "submit")
+      .act(kHead, "accept")
+      .act(kSecurityOffice, "reject", {}, "not cleared");
+  refused.ends_in("rejected");
+  Walk cancelled("delegation_visit");
+  cancelled.start(kFaculty, {{"delegation", Value("X")}, {"country", Value("Y")}, {"purpose", Value("Z")},
+                             {"direction", Value("outgoing")},
+                             {"starts_on", Value(day("2027-04-10"))}, {"ends_on", Value(day("2027-04-11"))}})
+      .act(kFaculty, "submit")
+      .act(kHead, "accept")
+      .act(kProtocol, "approve")
+      .act(kSecurityOffice, "approve")
+      .act(kVp, "approve")
+      .act(kStaff, "confirm_programme", {{"programme", Value("P")}})
+      .act(kFaculty, "cancel", {}, "the hosts postponed");
+  cancelled.ends_in("cancelled");
+}
+
 // Runs last (gtest keeps file order): every final state of every workflow was walked to.
 TEST(ShippedWorkflows, EveryFinalStateIsReached) {
   if (reached().empty()) GTEST_SKIP() << "the walks above did not run (filtered out)";
-  for (const char* name : {"agreement", "conference_travel", "visiting_scholar", "membership"}) {
+  for (const char* name : {"agreement", "conference_travel", "visiting_scholar", "membership", "study_opportunity",
+                           "irib_cooperation", "delegation_visit"}) {
     auto def = test::must_load(test::read_workflow(std::string(name) + ".yaml"));
     for (const auto& s : def->states) {
       if (s.final) {
