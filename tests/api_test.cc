@@ -504,7 +504,7 @@ TEST_F(ApiTest, TwentyClientsFiringTheSameActionGetOneSuccess) {
 TEST_F(ApiTest, WorkflowsDiagramsHealthAndMetrics) {
   HttpResult list = http(port(), "GET", "/v1/workflows", tok("staff"));
   ASSERT_EQ(list.status, 200);
-  EXPECT_EQ(list.json()["items"].size(), 4u);
+  EXPECT_EQ(list.json()["items"].size(), 7u);
   HttpResult one = http(port(), "GET", "/v1/workflows/membership", tok("staff"));
   EXPECT_EQ(one.json()["initial"], "application");
   EXPECT_EQ(one.json()["states"][1]["approval"]["needed"], 2);
