@@ -9,7 +9,8 @@ using nlohmann::json;
 namespace {
 
 json field_json(const FieldDef& f) {
-  json j = {{"name", f.name}, {"type", field_type_name(f.type)}, {"required", f.required}, {"label", f.label}};
+  json j = {{"name", f.name}, {"type", f.country ? "country" : field_type_name(f.type)}, {"required", f.required},
+            {"label", f.label}};
   if (f.default_value) j["default"] = f.default_value->to_string();
   if (!f.values.empty()) j["values"] = f.values;
   // Persian beside English, where the definition gives it (issue 12).

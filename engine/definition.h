@@ -41,6 +41,8 @@ struct FieldDef {
   SourcePos pos;
   std::string label_fa{};               // Persian, when given
   std::vector<LocalText> value_titles{};  // beside `values` when the definition titles them
+  // `type: country`: an enum of ISO 3166 codes titled by the countries' names.
+  bool country = false;
   // How an enum value reads in the language asked; the value itself when untitled.
   const std::string& value_title(const std::string& value, bool persian) const;
 };

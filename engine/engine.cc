@@ -56,6 +56,11 @@ std::optional<Refusal> check_input(const Definition& def, const Data& input,
                     {name});
     }
     if (f->type == FieldType::kEnum && !contains(f->values, value.as_string())) {
+      if (f->country) {
+        return refuse(RefusalCode::kDataInvalid, "'" + value.as_string() + "' is not a country code of '" + name +
+                                                     "': two capital letters of ISO 3166, such as FR, DE or IR",
+                      {name});
+      }
       return refuse(RefusalCode::kDataInvalid, "'" + value.as_string() + "' is not one of the values of '" +
                                                    name + "': " + join(f->values),
                     {name});

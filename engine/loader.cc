@@ -3,6 +3,8 @@
 // reported and loading carries on. Graph-wide checks follow in check_graph().
 #include "engine/loader.h"
 
+#include "engine/countries.h"
+
 #include "engine/case.h"
 
 #include <algorithm>
@@ -194,16 +196,28 @@ class WorkflowLoader {
     return std::nullopt;
   }
 
-  std::optional<FieldType> field_type(const YAML::Node& node) {
-    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool"});
+  // `country` is an enum whose values are the ISO 3166 codes: it sets `country`.
+  std::optional<FieldType> field_type(const YAML::Node& node, bool& country) {
+    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "country"});
     auto s = r_.scalar(node, "type");
     if (!s) return std::nullopt;
-    for (size_t i = 0; i < kTypes.size(); ++i) {
+    if (*s == "country") {
+      country = true;
+      return FieldType::kEnum;
+    }
+    for (size_t i = 0; i + 1 < kTypes.size(); ++i) {
       if (*s == kTypes[i]) return static_cast<FieldType>(i);
     }
-    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum or bool" +
+    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool or country" +
                        did_you_mean(*s, kTypes));
     return std::nullopt;
+  }
+
+  static void fill_countries(FieldDef& f) {
+    for (const auto& c : countries()) {
+      f.values.emplace_back(c.code);
+      f.value_titles.push_back(LocalText{c.en, c.fa});
+    }
   }
 
   void load_fields(const YAML::Node& node) {
@@ -216,8 +230,9 @@ class WorkflowLoader {
         continue;
       }
       if (e.value.IsScalar()) {  // shorthand: `partner: string`
-        if (auto t = field_type(e.value)) f.type = *t;
-        if (f.type == FieldType::kEnum) r_.error(e.value, "an enum field needs 'values'");
+        if (auto t = field_type(e.value, f.country)) f.type = *t;
+        if (f.country) fill_countries(f);
+        if (f.type == FieldType::kEnum && !f.country) r_.error(e.value, "an enum field needs 'values'");
         def_.fields.push_back(std::move(f));
         continue;
       }
@@ -228,7 +243,7 @@ class WorkflowLoader {
       for (const auto& fe : entries) {
         if (fe.key == "type") {
           has_type = true;
-          if (auto t = field_type(fe.value)) f.type = *t;
+          if (auto t = field_type(fe.value, f.country)) f.type = *t;
         } else if (fe.key == "required") {
           f.required = r_.boolean(fe.value, "required").value_or(false);
         } else if (fe.key == "label") {
@@ -249,6 +264,12 @@ class WorkflowLoader {
         }
       }
       if (!has_type && e.value.IsMap()) r_.error(e.key_node, "field '" + f.name + "' needs a type");
+      if (f.country) {
+        if (!f.values.empty()) r_.error(e.key_node, "a country field takes no 'values': it has every ISO 3166 code");
+        f.values.clear();
+        f.value_titles.clear();
+        fill_countries(f);
+      }
       if (f.type == FieldType::kEnum && f.values.empty()) {
         r_.error(e.key_node, "enum field '" + f.name + "' needs a list of values");
       }

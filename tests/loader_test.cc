@@ -1,6 +1,7 @@
 // The validator, table-driven: each bad snippet with the exact diagnostics it produces.
 #include <gtest/gtest.h>
 
+#include "engine/engine.h"
 #include "test_support.h"
 
 namespace osic {
@@ -29,6 +30,35 @@ TEST(Loader, AcceptsTheValidBase) {
   LoadResult r = load_definition(kValid, "w.yaml");
   EXPECT_TRUE(r.ok());
   EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics.front().to_string();
+}
+
+// Issue 12: `type: country` is an enum of ISO 3166 codes with Persian and English names,
+// checked in data and in guards.
+TEST(Loader, ACountryFieldHoldsIsoCodesWithTheirNames) {
+  std::string yaml = kValid;
+  yaml.replace(yaml.find("  kind:"), 0, "  country: {type: country}\n  seat: country\n");
+  yaml.replace(yaml.find("roles: [staff]}"), 15, "roles: [staff], guard: \"country != 'IR'\"}");
+  LoadResult r = load_definition(yaml, "w.yaml");
+  ASSERT_TRUE(r.ok()) << r.diagnostics.front().to_string();
+  const FieldDef* country = r.definition->find_field("country");
+  ASSERT_TRUE(country && country->country);
+  EXPECT_GE(country->values.size(), 190u);
+  EXPECT_EQ(country->value_title("IR", true), "ایران");
+  EXPECT_EQ(country->value_title("DE", false), "Germany");
+  EXPECT_TRUE(r.definition->find_field("seat")->country);
+  WeekendCalendar calendar;
+  Engine engine(r.definition, calendar);
+  Refusal bad = test::refused(engine.start(test::user("sara", {"staff"}), {{"country", Value("France")}},
+                                           test::at("2027-01-04T09:00:00Z")));
+  EXPECT_EQ(bad.message, "'France' is not a country code of 'country': two capital letters of ISO 3166, such as FR, DE or IR");
+  // A code no country has is a mistake in the guard, found when the file is read.
+  std::string typo = yaml;
+  typo.replace(typo.find("'IR'"), 4, "'XX'");
+  EXPECT_FALSE(load_definition(typo, "w.yaml").ok());
+  std::string with_values = kValid;
+  with_values.replace(with_values.find("  kind:"), 0, "  country: {type: country, values: [FR]}\n");
+  EXPECT_NE(errors_of(with_values).find("a country field takes no 'values'"),
+            std::string::npos);
 }
 
 struct BadCase {
@@ -152,8 +182,8 @@ const BadCase kBadCases[] = {
      "workflow: demo\nroles: [staff]\nfields:\n  a: {type: nubmer}\n  b: {type: enum}\n"
      "  c: {type: date, default: 2027-13-01}\n  and: {type: string}\n"
      "initial: s\nstates:\n  s: {actions: {go: {to: t, roles: [staff]}}}\n  t: {final: true}\n",
-     "w.yaml:4:13: error: unknown type 'nubmer'; use string, number, date, enum or bool (did you "
-     "mean 'number'?)\n"
+     "w.yaml:4:13: error: unknown type 'nubmer'; use string, number, date, enum, bool or country "
+     "(did you mean 'number'?)\n"
      "w.yaml:5:3: error: enum field 'b' needs a list of values\n"
      "w.yaml:6:28: error: default '2027-13-01' of 'c' is not a date (YYYY-MM-DD)\n"
      "w.yaml:7:3: error: field name 'and' is a reserved word of expressions\n"},

@@ -106,6 +106,21 @@ TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {
   EXPECT_EQ(header(after, "Location"), "/login?next=%2Finbox");
 }
 
+// Issue 12: a country is chosen by name; in Persian in the Persian alphabet, where the
+// code points would put پاکستان after وانواتو.
+TEST_F(WebApp, CountriesAreChosenByNameInThePagesAlphabet) {
+  std::string sara = sign_in("sara", "correct horse");
+  auto page = request("GET", "/cases/new?workflow=agreement", sara);
+  ASSERT_EQ(page.status, 200);
+  auto at = [&](const char* text) { return page.body.find(text); };
+  ASSERT_NE(at("<option value=\"AR\""), std::string::npos) << page.body.substr(0, 2000);
+  EXPECT_LT(at("<option value=\"AR\""), at("<option value=\"IR\""));  // آرژانتین, ایران
+  EXPECT_LT(at("<option value=\"IR\""), at("<option value=\"PK\""));  // ایران, پاکستان
+  EXPECT_LT(at("<option value=\"PK\""), at("<option value=\"TJ\""));  // پاکستان, تاجیکستان
+  EXPECT_LT(at("<option value=\"JP\""), at("<option value=\"VU\""));  // ژاپن, وانواتو
+  EXPECT_NE(at(">ایران<"), std::string::npos);
+}
+
 TEST_F(WebApp, TheSessionCookieIsHttpOnlyAndLaxAndSecureOnlyOverHttps) {
   auto page = request("GET", "/login", "");
   std::string login = cookie_value(page, "osic_login");

@@ -462,7 +462,7 @@ TEST(VisitingScholar, ProtocolRefusalAndCancellation) {
   Walk refused_visit("visiting_scholar");
   refused_visit
       .start(kStaff, {{"scholar_name", Value("Dr. X")}, {"home_institution", Value("Y")},
-                      {"country", Value("Z")}, {"arrives_on", Value(day("2027-04-01"))},
+                      {"country", Value("BR")}, {"arrives_on", Value(day("2027-04-01"))},
                       {"departs_on", Value(day("2027-04-02"))}})
       .act(kStaff, "submit")
       .act(kOtherStaff, "accept")
@@ -472,7 +472,7 @@ TEST(VisitingScholar, ProtocolRefusalAndCancellation) {
   Walk cancelled("visiting_scholar");
   cancelled
       .start(kStaff, {{"scholar_name", Value("Dr. X")}, {"home_institution", Value("Y")},
-                      {"country", Value("Z")}, {"arrives_on", Value(day("2027-04-01"))},
+                      {"country", Value("BR")}, {"arrives_on", Value(day("2027-04-01"))},
                       {"departs_on", Value(day("2027-04-02"))}})
       .act(kStaff, "submit")
       .act(kOtherStaff, "accept")
@@ -602,7 +602,7 @@ TEST(StudyOpportunity, FromApplicationThroughReportsAbroadToSettlement) {
 
 TEST(StudyOpportunity, TheCouncilsCanRefuseAndTheApplicantCanWithdraw) {
   Walk refused("study_opportunity");
-  refused.start(kFaculty, {{"host_institution", Value("X")}, {"country", Value("Y")}, {"research_plan", Value("Z")},
+  refused.start(kFaculty, {{"host_institution", Value("X")}, {"country", Value("CA")}, {"research_plan", Value("Z")},
                            {"starts_on", Value(day("2027-09-01"))}, {"ends_on", Value(day("2028-02-01"))}})
       .act(kFaculty, "submit")
       .act(kDeptHead, "approve")
@@ -683,14 +683,14 @@ TEST(DelegationVisit, AnIncomingDelegationIsClearedScheduledVisitedAndReported) 
 
 TEST(DelegationVisit, SecurityRefusesOrTheVisitIsCancelled) {
   Walk refused("delegation_visit");
-  refused.start(kFaculty, {{"delegation", Value("X")}, {"country", Value("Y")}, {"purpose", Value("Z")},
+  refused.start(kFaculty, {{"delegation", Value("X")}, {"country", Value("KE")}, {"purpose", Value("Z")},
                            {"starts_on", Value(day("2027-04-10"))}, {"ends_on", Value(day("2027-04-11"))}})
       .act(kFaculty, "submit")
       .act(kHead, "accept")
       .act(kSecurityOffice, "reject", {}, "not cleared");
   refused.ends_in("rejected");
   Walk cancelled("delegation_visit");
-  cancelled.start(kFaculty, {{"delegation", Value("X")}, {"country", Value("Y")}, {"purpose", Value("Z")},
+  cancelled.start(kFaculty, {{"delegation", Value("X")}, {"country", Value("KE")}, {"purpose", Value("Z")},
                              {"direction", Value("outgoing")},
                              {"starts_on", Value(day("2027-04-10"))}, {"ends_on", Value(day("2027-04-11"))}})
       .act(kFaculty, "submit")
