@@ -24,7 +24,12 @@ class WorkerPool {
   // Each thread opens its connection with `connect`, and a new one when it breaks.
   // Threads share `epoch` with the write queue (see connection_epoch.h).
   WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch);
-  ~WorkerPool();  // runs what is queued, then joins
+  ~WorkerPool();  // stop()
+
+  // Runs what is queued, then joins; later submissions are refused. The server calls it
+  // before its io_context goes: a task's last reference to a connection must not be
+  // dropped on a worker while the main thread destroys the context the socket is on.
+  void stop();
 
   bool try_submit(Task task);  // false when the queue is full
 
