@@ -26,10 +26,11 @@ std::vector<TimerSchedule> Engine::timers_for(const CaseState& c) const {
   if (!s) return out;
   if (s->deadline) {
     const DeadlineDef& d = *s->deadline;
-    out.push_back({s->name + "/deadline", calendar_.deadline(c.entered_at, d.amount, d.business_days), d.action});
-    // Counted on from the deadline, in the escalation's own unit.
+    const Timestamp due = calendar_.deadline(c.entered_at, d.amount, d.business_days);
+    out.push_back({s->name + "/deadline", due, d.action});
+    // Counted on from the deadline's last day, in the escalation's own unit.
     if (d.escalate) {
-      Timestamp first = calendar_.deadline(c.entered_at, d.amount, d.business_days);
+      const Timestamp first = due;
       out.push_back({s->name + "/escalation",
                      calendar_.deadline(first - std::chrono::seconds(1), d.escalate->amount, d.escalate->business_days),
                      ""});

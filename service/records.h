@@ -11,6 +11,15 @@
 
 namespace osic {
 
+// The name to greet someone by in one language: that language's display name, else the
+// other's, else the login name.
+inline const std::string& display_name_of(const std::string& name_fa, const std::string& name_en,
+                                          const std::string& login, bool persian) {
+  const std::string& first = persian ? name_fa : name_en;
+  const std::string& second = persian ? name_en : name_fa;
+  return !first.empty() ? first : !second.empty() ? second : login;
+}
+
 struct User {
   int64_t id = 0;
   std::string name;
@@ -23,13 +32,7 @@ struct User {
   std::string name_fa{}, name_en{};  // display names («دکتر سارا احمدی», "Dr Sara Ahmadi"); may be empty
   std::string lang{};            // the language they read: fa, en, or empty (both)
   Actor actor() const { return Actor{name, roles}; }
-  // The name to greet them by in one language: that language's, else the other's, else
-  // the login name.
-  const std::string& display_name(bool persian) const {
-    const std::string& first = persian ? name_fa : name_en;
-    const std::string& second = persian ? name_en : name_fa;
-    return !first.empty() ? first : !second.empty() ? second : name;
-  }
+  const std::string& display_name(bool persian) const { return display_name_of(name_fa, name_en, name, persian); }
 };
 
 struct UserOptions {

@@ -251,7 +251,7 @@ TEST_F(MailText, AmountsChoicesAndDatesAreWrittenAsEachLanguageWritesThem) {
   EXPECT_EQ(render_mail(t, context).text, "۵۰۰٬۰۰۰٬۰۰۰ ریال، تفاهم‌نامه، ۱۴۰۶/۰۱/۰۱، پرونده ۷");
   context.recipient_lang = "en";
   EXPECT_EQ(render_mail(t, context).text, "500,000,000 IRR, MoU, 1406/01/01, case 7");
-  // Nobody has set names: the login name, in either language.
+  // With display names set, the login name appears nowhere in the Persian part.
   EXPECT_EQ(render("task_assigned", "fa").text.find("hamid"), std::string::npos);
 }
 
@@ -770,6 +770,20 @@ TEST(Mime, LongPersianSubjectsAreSplitIntoValidEncodedWords) {
 
 namespace osic {
 namespace {
+
+// The README says a part with one language and not the other is refused.
+TEST(Templates, APartInOneLanguageOnlyIsAValidationError) {
+  fs::path dir = fs::temp_directory_path() / ("osic_tpl_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "half.yaml") << "subject: {fa: \"سلام\"}\ntext: {fa: a, en: b}\n";
+  std::vector<Diagnostic> out;
+  TemplateSet set = load_templates(dir.string(), out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NE(out[0].to_string().find("'subject' needs both 'fa' and 'en'"), std::string::npos) << out[0].to_string();
+  EXPECT_FALSE(set.templates.count("half"));
+  fs::remove_all(dir);
+}
 
 TEST(Templates, AMissingTemplateOrVariableIsAValidationError) {
   std::string dir = ::testing::TempDir() + test::unique_name("tpl_");

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -96,8 +97,12 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
 
   // The latest comment on the case, for templates that quote it (a rejection's reason).
   std::string last_comment, last_comment_by, last_comment_by_fa, last_comment_by_en;
-  for (const auto& h : store.history(c->id)) {
-    if (h.comment.empty()) continue;
+  std::optional<HistoryRow> commented;
+  for (auto& h : store.history(c->id)) {
+    if (!h.comment.empty()) commented = std::move(h);
+  }
+  if (commented) {
+    const HistoryRow& h = *commented;
     last_comment = h.comment;
     last_comment_by = h.on_behalf_of.empty() ? h.actor : h.actor + " (" + h.on_behalf_of + ")";
     // By the names people know them by: «دکتر احمدی (به جای دکتر رضایی)».

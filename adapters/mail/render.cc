@@ -13,12 +13,6 @@ namespace {
 
 enum class PartLang { kAny, kFa, kEn };
 
-std::string display_name(const MailContext& c, bool persian) {
-  const std::string& first = persian ? c.recipient_name_fa : c.recipient_name_en;
-  const std::string& second = persian ? c.recipient_name_en : c.recipient_name_fa;
-  return !first.empty() ? first : !second.empty() ? second : c.recipient_name;
-}
-
 // A field's value as a sentence in `lang` writes it.
 std::string value_text(const FieldDef* field, const Value& value, bool persian) {
   switch (value.type()) {
@@ -65,7 +59,7 @@ mustache::data variables(const MailContext& c, PartLang lang) {
   const std::string& by = persian ? c.last_comment_by_fa : c.last_comment_by_en;
   kase.set("last_comment_by", any || by.empty() ? c.last_comment_by : by);
   mustache::data recipient;
-  recipient.set("name", display_name(c, any || persian));
+  recipient.set("name", display_name_of(c.recipient_name_fa, c.recipient_name_en, c.recipient_name, any || persian));
   recipient.set("email", c.recipient_email);
   mustache::data data, jalali, days_left;
   for (const auto& [name, value] : c.kase.state.data) {
