@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/web/case_view.h"
 #include "api/web/diagram.h"
+#include "engine/local_format.h"
 #include "service/data_codec.h"
 
 namespace osic::api {
@@ -185,7 +186,8 @@ HttpResponse Api::start_case_form_page(Call& call, const std::string& name, cons
   mustache::data fields{mustache::data::type::list};
   for (const auto& f : def.fields) {
     std::string shown = f.default_value ? web::input_value(*f.default_value, l) : "";
-    fields.push_back(web::field_input(f, "start", value(f.name, shown), f.required, error(f.name), l));
+    fields.push_back(web::field_input(f, "start", web::typed_input(f, value(f.name, shown), value(f.name + "__currency", "")),
+                                      f.required, error(f.name), l));
   }
   mustache::data d = web::page_data(viewer, "/cases/new", "new");
   d.set("workflow", name);
@@ -414,7 +416,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
         std::string shown = cur == c.state.data.end() ? "" : web::input_value(cur->second, l);
         bool required = std::find(a.requires_fields.begin(), a.requires_fields.end(), name) != a.requires_fields.end() ||
                         f->required;
-        inputs.push_back(web::field_input(*f, a.name, typed(name, shown), required, error_of(name), l));
+        inputs.push_back(web::field_input(*f, a.name, web::typed_input(*f, typed(name, shown), typed(name + "__currency", "")),
+                                          required, error_of(name), l));
       }
     }
     ad.set("fields", inputs);
@@ -498,6 +501,11 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
           if (v.is_null()) return "—";
           if (f && f->type == FieldType::kDate && v.is_string()) {
             if (auto d = Date::parse(v.get<std::string>())) return web::format_date(*d, l);
+          }
+          if (f && f->type == FieldType::kMoney && v.is_object()) {
+            Data one = stored_data_from_json(json::object({{field, v}}), def);
+            auto m = one.find(field);
+            if (m != one.end() && m->second.type() == Type::kMoney) return format_money(m->second.as_money(), l == Lang::kFa);
           }
           if (v.is_number()) return web::format_number(v.get<double>(), l);
           if (v.is_boolean()) return web::tr(v.get<bool>() ? "yes" : "no", l);

@@ -1,5 +1,6 @@
 // Workflows: the loaded definitions, one in full, and its diagram.
 #include "api/api.h"
+#include "engine/currencies.h"
 #include "engine/graph.h"
 
 namespace osic::api {
@@ -13,6 +14,15 @@ json field_json(const FieldDef& f) {
             {"label", f.label}};
   if (f.default_value) j["default"] = f.default_value->to_string();
   if (!f.values.empty()) j["values"] = f.values;
+  if (!f.currencies.empty()) {
+    // The codes with the names a person reads: the web and other clients need not know them.
+    j["currencies"] = f.currencies;
+    json names = json::object();
+    for (const auto& code : f.currencies) {
+      if (const Currency* c = find_currency(code)) names[code] = {{"fa", c->fa}, {"en", c->en}};
+    }
+    j["currency_titles"] = names;
+  }
   // Persian beside English, where the definition gives it (issue 12).
   if (!f.label_fa.empty()) j["label_fa"] = f.label_fa;
   if (!f.value_titles.empty()) {

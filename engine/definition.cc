@@ -11,6 +11,7 @@ std::string_view field_type_name(FieldType type) {
     case FieldType::kDate: return "date";
     case FieldType::kEnum: return "enum";
     case FieldType::kBool: return "bool";
+    case FieldType::kMoney: return "money";
   }
   return "?";
 }
@@ -22,6 +23,7 @@ Type value_type_of(FieldType type) {
     case FieldType::kNumber: return Type::kNumber;
     case FieldType::kDate: return Type::kDate;
     case FieldType::kBool: return Type::kBool;
+    case FieldType::kMoney: return Type::kMoney;
   }
   return Type::kUnset;
 }

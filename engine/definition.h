@@ -18,7 +18,7 @@ struct SourcePos {
   int column = 0;
 };
 
-enum class FieldType { kString, kNumber, kDate, kEnum, kBool };
+enum class FieldType { kString, kNumber, kDate, kEnum, kBool, kMoney };
 std::string_view field_type_name(FieldType type);
 Type value_type_of(FieldType type);
 
@@ -43,6 +43,8 @@ struct FieldDef {
   std::vector<LocalText> value_titles{};  // beside `values` when the definition titles them
   // `type: country`: an enum of ISO 3166 codes titled by the countries' names.
   bool country = false;
+  // `type: money`: the ISO 4217 codes its amounts may be in, the first the usual one.
+  std::vector<std::string> currencies{};
   // How an enum value reads in the language asked; the value itself when untitled.
   const std::string& value_title(const std::string& value, bool persian) const;
 };

@@ -65,6 +65,15 @@ std::optional<Refusal> check_input(const Definition& def, const Data& input,
                                                    name + "': " + join(f->values),
                     {name});
     }
+    if (f->type == FieldType::kMoney && !contains(f->currencies, value.as_money().currency)) {
+      return refuse(RefusalCode::kDataInvalid, "'" + name + "' is in " + join(f->currencies) + ", not in " +
+                                                   value.as_money().currency,
+                    {name});
+    }
+    if (f->type == FieldType::kMoney && (value.as_money().hundredths >= Money::kMaxHundredths ||
+                                         value.as_money().hundredths <= -Money::kMaxHundredths)) {
+      return refuse(RefusalCode::kDataInvalid, "'" + name + "' is out of range: amounts are below 1e13", {name});
+    }
   }
   return std::nullopt;
 }
@@ -233,6 +242,8 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
       return refuse(RefusalCode::kDataInvalid, "cannot compute '" + set.field + "': " + r.error, {set.field});
     }
     Data one{{set.field, r.value}};
+    // A computed amount in a currency the field does not take is refused like a typed one.
+    if (auto bad = check_input(def, one, nullptr)) return *bad;
     apply(one, n.data, changes);
   }
   if (a->comment_required && input.comment.empty()) {

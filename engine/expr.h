@@ -1,8 +1,11 @@
 // The small, safe expression language of guards and timer dates:
 //   budget > 0 and country in ['IR', 'TR']      expires_on - 90 days
 //   signed_on is set                            return_on + 2 weeks
+//   budget > 3000 EUR or budget > 3500 USD      budget.amount > 0 and budget.currency == 'IRR'
 // Literals (numbers, 'strings', true/false, ISO dates like 2027-03-21, today), field
-// names, + - * /, N days|weeks|months|years, comparisons, and/or/not, in [...], is set.
+// names, + - * /, N days|weeks|months|years, N CURRENCY (ISO 4217), .amount and .currency
+// of money, comparisons, and/or/not, in [...], is set. Money compares and adds only within
+// one currency: `budget > 3000 EUR` does not hold for a budget in dollars.
 // Expressions are parsed and type-checked once, against the workflow's fields; nothing
 // is ever evaluated as code. An Expr is immutable and safe to share between threads.
 #pragma once
@@ -23,6 +26,7 @@ namespace osic {
 struct FieldInfo {
   Type type = Type::kString;
   const std::vector<std::string>* enum_values = nullptr;  // for enum fields
+  const std::vector<std::string>* currencies = nullptr;   // for money fields
 };
 
 // Resolves a field name; nullopt for a name the workflow does not declare.

@@ -22,6 +22,10 @@ struct Evaluator {
       case Type::kString: order = a.as_string() <=> b.as_string(); break;
       case Type::kDate: order = a.as_date() <=> b.as_date(); break;
       case Type::kBool: order = a.as_bool() <=> b.as_bool(); break;
+      // Amounts in different currencies are unordered, so only `!=` holds between them.
+      case Type::kMoney:
+        if (a.as_money().currency == b.as_money().currency) order = a.as_money().hundredths <=> b.as_money().hundredths;
+        break;
       default: break;
     }
     switch (op) {
@@ -35,9 +39,46 @@ struct Evaluator {
     }
   }
 
+  Value money(int64_t hundredths, const std::string& currency) {
+    if (hundredths >= Money::kMaxHundredths || hundredths <= -Money::kMaxHundredths) {
+      error = "the amount is out of range (1e13 or more)";
+      return Value();
+    }
+    return Value(Money{hundredths, currency});
+  }
+
+  // Money times or divided by a number, rounded to the hundredth (half away from zero).
+  Value scaled(const Money& m, double factor, bool divide) {
+    if (divide && factor == 0) {
+      error = "division by zero";
+      return Value();
+    }
+    double r = divide ? static_cast<double>(m.hundredths) / factor : static_cast<double>(m.hundredths) * factor;
+    if (!std::isfinite(r) || std::fabs(r) >= static_cast<double>(Money::kMaxHundredths)) {
+      error = "the amount is out of range (1e13 or more)";
+      return Value();
+    }
+    return money(static_cast<int64_t>(std::round(r)), m.currency);
+  }
+
+  Value money_arithmetic(const ExprNode& n, const Value& a, const Value& b) {
+    if (a.type() == Type::kMoney && b.type() == Type::kMoney) {
+      const Money &p = a.as_money(), &q = b.as_money();
+      if (p.currency != q.currency) {
+        error = "cannot " + std::string(n.op == Op::kSub ? "subtract " : "add ") + q.to_string() +
+                (n.op == Op::kSub ? " from " : " to ") + p.to_string() + ": they are in different currencies";
+        return Value();
+      }
+      return money(n.op == Op::kSub ? p.hundredths - q.hundredths : p.hundredths + q.hundredths, p.currency);
+    }
+    if (a.type() == Type::kMoney) return scaled(a.as_money(), b.as_number(), n.op == Op::kDiv);
+    return scaled(b.as_money(), a.as_number(), false);
+  }
+
   Value arithmetic(const ExprNode& n, const Value& a, const Value& b) {
     if (!a.is_set() || !b.is_set()) return Value();
     Type x = a.type(), y = b.type();
+    if (x == Type::kMoney || y == Type::kMoney) return money_arithmetic(n, a, b);
     if (x == Type::kNumber && y == Type::kNumber) {
       double p = a.as_number(), q = b.as_number();
       switch (n.op) {
@@ -103,7 +144,22 @@ struct Evaluator {
       }
       case Op::kNeg: {
         Value v = eval(*n.kids[0]);
+        if (v.type() == Type::kMoney) return Value(Money{-v.as_money().hundredths, v.as_money().currency});
         return v.is_set() ? Value(-v.as_number()) : v;
+      }
+      case Op::kMoney: {
+        Value v = eval(*n.kids[0]);
+        if (!v.is_set()) return v;
+        // A computed amount is rounded to the hundredth, as money arithmetic is.
+        return scaled(Money{100, n.currency}, v.as_number(), false);
+      }
+      case Op::kAmount: {
+        Value v = eval(*n.kids[0]);
+        return v.is_set() ? Value(v.as_money().amount()) : v;
+      }
+      case Op::kCurrency: {
+        Value v = eval(*n.kids[0]);
+        return v.is_set() ? Value(v.as_money().currency) : v;
       }
       case Op::kNot: {
         Value v = eval(*n.kids[0]);

@@ -12,6 +12,7 @@ namespace osic {
 enum class Op {
   kLiteral, kField, kToday, kList,
   kNeg, kNot, kUnit,
+  kMoney, kAmount, kCurrency,  // `n EUR`, `budget.amount`, `budget.currency`
   kAdd, kSub, kMul, kDiv,
   kEq, kNe, kLt, kLe, kGt, kGe,
   kAnd, kOr, kIn, kNotIn, kIsSet, kIsNotSet,
@@ -26,6 +27,10 @@ struct ExprNode {
   Value literal;              // kLiteral
   std::string field;          // kField
   Unit unit = Unit::kDays;    // kUnit
+  std::string currency;       // kMoney
+  // A money node: the currencies its value may be in (empty: any). A kCurrency node: the
+  // codes it may equal, so that `budget.currency == 'GBP'` is refused where GBP cannot be.
+  std::vector<std::string> currencies;
   std::vector<std::unique_ptr<ExprNode>> kids;
 };
 

@@ -6,13 +6,16 @@
 //   compare := sum [('=='|'!='|'<'|'<='|'>'|'>=') sum | ['not'] 'in' list | 'is' ['not'] 'set']
 //   sum     := product (('+'|'-') product)*
 //   product := unary (('*'|'/') unary)*
-//   unary   := '-' unary | primary [unit]
+//   unary   := '-' unary | postfix [unit | CURRENCY]
+//   postfix := primary ('.' ('amount' | 'currency'))*
 //   primary := NUMBER | 'STRING' | DATE | true | false | today | FIELD | '(' or ')' | list
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
 
+#include "engine/currencies.h"
 #include "engine/expr.h"
 #include "engine/expr_node.h"
 #include "engine/suggest.h"
@@ -107,7 +110,7 @@ std::vector<Token> lex(std::string_view s) {
         if (s.substr(i, 2) == two) t.text = two;
       }
       if (t.text.empty()) {
-        if (std::string_view("+-*/()[],<>").find(c) != std::string_view::npos) {
+        if (std::string_view("+-*/()[],<>.").find(c) != std::string_view::npos) {
           t.text = std::string(1, c);
         } else if (c == '=') {
           fail(i, "use '==' to compare");
@@ -241,21 +244,66 @@ class Parser {
     return parse_compare();
   }
 
+  // The values a string node can only have: an enum field's, or the currencies of a
+  // money field's `.currency`. nullptr when any string may come.
+  const std::vector<std::string>* allowed_values(const ExprNode& n) const {
+    if (n.op == Op::kField) {
+      auto info = symbols_.lookup(n.field);
+      return info ? info->enum_values : nullptr;
+    }
+    if (n.op == Op::kCurrency && !n.currencies.empty()) return &n.currencies;
+    return nullptr;
+  }
+
   // An enum field compared with a string literal: the literal must be one of its values.
   void check_enum_literal(const ExprNode& a, const ExprNode& b) {
-    const ExprNode* field = a.op == Op::kField ? &a : b.op == Op::kField ? &b : nullptr;
+    const ExprNode* field = a.op != Op::kLiteral ? &a : b.op != Op::kLiteral ? &b : nullptr;
     const ExprNode* lit = a.op == Op::kLiteral ? &a : b.op == Op::kLiteral ? &b : nullptr;
     if (!field || !lit || lit->type != Type::kString) return;
-    auto info = symbols_.lookup(field->field);
-    if (!info || !info->enum_values) return;
-    for (const auto& v : *info->enum_values) {
+    const std::vector<std::string>* values = allowed_values(*field);
+    if (!values) return;
+    for (const auto& v : *values) {
       if (v == lit->literal.as_string()) return;
     }
     std::string allowed;
-    for (const auto& v : *info->enum_values) allowed += (allowed.empty() ? "" : ", ") + v;
-    fail(lit->begin, "'" + lit->literal.as_string() + "' is not a value of " + field->field +
-                         " (" + allowed + ")" +
-                         did_you_mean(lit->literal.as_string(), *info->enum_values));
+    for (const auto& v : *values) allowed += (allowed.empty() ? "" : ", ") + v;
+    fail(lit->begin, "'" + lit->literal.as_string() + "' is not a value of " + span(*field) + " (" + allowed + ")" +
+                         did_you_mean(lit->literal.as_string(), *values));
+  }
+
+  static std::string currency_list(const std::vector<std::string>& codes) {
+    std::string out;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      out += (i == 0 ? "" : i + 1 == codes.size() ? " or " : ", ") + codes[i];
+    }
+    return out;
+  }
+
+  // The currencies two money operands may share; refuses the pair when they share none,
+  // because such a comparison or sum could never hold or never work.
+  std::vector<std::string> shared_currencies(const ExprNode& a, const ExprNode& b, const Token& t) {
+    if (a.currencies.empty()) return b.currencies;
+    if (b.currencies.empty()) return a.currencies;
+    std::vector<std::string> both;
+    for (const auto& c : a.currencies) {
+      if (std::find(b.currencies.begin(), b.currencies.end(), c) != b.currencies.end()) both.push_back(c);
+    }
+    if (both.empty()) {
+      fail(t.begin, "'" + span(a) + "' is in " + currency_list(a.currencies) + " and '" + span(b) + "' in " +
+                        currency_list(b.currencies) +
+                        ": amounts in different currencies are never compared or added");
+    }
+    return both;
+  }
+
+  // A number where money is wanted, or money where a number is: how to write it instead.
+  std::string money_hint(const ExprNode& a, const ExprNode& b) const {
+    const ExprNode* money = a.type == Type::kMoney ? &a : b.type == Type::kMoney ? &b : nullptr;
+    const ExprNode* number = a.type == Type::kNumber ? &a : b.type == Type::kNumber ? &b : nullptr;
+    if (!money || !number) return "";
+    std::string code = money->currencies.empty() ? "EUR" : money->currencies.front();
+    return "; write the amount with its currency, such as '" + span(*number) + " " + code + "', or use '" +
+           span(*money) + ".amount'";
   }
 
   NodePtr parse_compare() {
@@ -271,8 +319,9 @@ class Parser {
       if (left->type != right->type) {
         fail(t.begin, "cannot compare " + std::string(type_name(left->type)) + " '" +
                           span(*left) + "' with " + std::string(type_name(right->type)) + " '" +
-                          span(*right) + "'");
+                          span(*right) + "'" + money_hint(*left, *right));
       }
+      if (left->type == Type::kMoney) shared_currencies(*left, *right, t);
       if (left->type == Type::kDuration || left->type == Type::kList ||
           (ordered && left->type == Type::kBool)) {
         fail(t.begin, "cannot use '" + std::string(text) + "' on " +
@@ -322,6 +371,10 @@ class Parser {
 
   Type arithmetic_type(Op op, const ExprNode& a, const ExprNode& b, const Token& t) {
     Type x = a.type, y = b.type;
+    const bool money_and_number = (x == Type::kMoney && y == Type::kNumber) || (x == Type::kNumber && y == Type::kMoney);
+    if ((op == Op::kAdd || op == Op::kSub) && x == Type::kMoney && y == Type::kMoney) return Type::kMoney;
+    if (op == Op::kMul && money_and_number) return Type::kMoney;
+    if (op == Op::kDiv && x == Type::kMoney && y == Type::kNumber) return Type::kMoney;
     if (op == Op::kAdd) {
       if (x == Type::kNumber && y == Type::kNumber) return Type::kNumber;
       if (x == Type::kString && y == Type::kString) return Type::kString;
@@ -340,6 +393,7 @@ class Parser {
     if ((x == Type::kDate && y == Type::kNumber) || (x == Type::kNumber && y == Type::kDate)) {
       hint = "; write a duration such as '" + span(x == Type::kNumber ? a : b) + " days'";
     }
+    if (money_and_number && (op == Op::kAdd || op == Op::kSub)) hint = money_hint(a, b);
     fail(t.begin, "cannot apply '" + t.text + "' to " + std::string(type_name(x)) + " '" +
                       span(a) + "' and " + std::string(type_name(y)) + " '" + span(b) + "'" +
                       hint);
@@ -352,7 +406,10 @@ class Parser {
       Op op = t.text == "+" ? Op::kAdd : Op::kSub;
       NodePtr right = parse_product();
       Type type = arithmetic_type(op, *left, *right, t);
+      std::vector<std::string> codes;
+      if (type == Type::kMoney) codes = shared_currencies(*left, *right, t);
       left = make(op, type, std::move(left), std::move(right));
+      left->currencies = std::move(codes);
     }
     return left;
   }
@@ -364,9 +421,62 @@ class Parser {
       Op op = t.text == "*" ? Op::kMul : Op::kDiv;
       NodePtr right = parse_unary();
       Type type = arithmetic_type(op, *left, *right, t);
+      std::vector<std::string> codes = left->type == Type::kMoney ? left->currencies : right->currencies;
       left = make(op, type, std::move(left), std::move(right));
+      left->currencies = std::move(codes);
     }
     return left;
+  }
+
+  // `budget.amount` and `budget.currency`.
+  NodePtr parse_postfix(NodePtr n) {
+    while (at_punct(".")) {
+      const Token& dot = next();
+      if (peek().kind != Tok::kIdent) fail(peek().begin, "expected 'amount' or 'currency' after '.'");
+      const Token& member = next();
+      if (n->type != Type::kMoney) {
+        fail(dot.begin, "'." + member.text + "' applies to money, but '" + span(*n) + "' is a " +
+                            std::string(type_name(n->type)));
+      }
+      if (member.text != "amount" && member.text != "currency") {
+        fail(member.begin, "money has '.amount' and '.currency', not '." + member.text + "'");
+      }
+      std::vector<std::string> codes = n->currencies;
+      bool amount = member.text == "amount";
+      n = make(amount ? Op::kAmount : Op::kCurrency, amount ? Type::kNumber : Type::kString, std::move(n));
+      if (!amount) n->currencies = std::move(codes);
+      n->end = member.end;
+    }
+    return n;
+  }
+
+  static bool looks_like_currency(std::string_view w) {
+    return w.size() == 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  }
+
+  // `3000 EUR`: a literal amount becomes a money literal (so it may stand in a list);
+  // any other number expression is converted when it runs.
+  NodePtr money_of(NodePtr n, const Token& code) {
+    if (n->type != Type::kNumber) {
+      fail(code.begin, "'" + code.text + "' needs an amount before it, but '" + span(*n) + "' is a " +
+                           std::string(type_name(n->type)));
+    }
+    if (n->op == Op::kLiteral) {
+      auto hundredths = hundredths_of(n->literal.as_number());
+      if (!hundredths) {
+        fail(n->begin, "an amount has at most two decimals and is below 1e13, not " + span(*n));
+      }
+      n->literal = Value(Money{*hundredths, code.text});
+      n->type = Type::kMoney;
+      n->currencies = {code.text};
+      n->end = code.end;
+      return n;
+    }
+    NodePtr m = make(Op::kMoney, Type::kMoney, std::move(n));
+    m->currency = code.text;
+    m->currencies = {code.text};
+    m->end = code.end;
+    return m;
   }
 
   NodePtr parse_unary() {
@@ -374,15 +484,29 @@ class Parser {
       size_t begin = next().begin;
       Nest nest(*this, begin);
       NodePtr operand = parse_unary();
-      if (operand->type != Type::kNumber) {
+      if (operand->type != Type::kNumber && operand->type != Type::kMoney) {
         fail(begin, "'-' needs a number, but '" + span(*operand) + "' is a " +
                         std::string(type_name(operand->type)));
       }
-      NodePtr n = make(Op::kNeg, Type::kNumber, std::move(operand));
+      std::vector<std::string> codes = operand->currencies;
+      const Type type = operand->type;
+      NodePtr n = make(Op::kNeg, type, std::move(operand));
+      n->currencies = std::move(codes);
       n->begin = begin;
       return n;
     }
-    NodePtr n = parse_primary();
+    NodePtr n = parse_postfix(parse_primary());
+    if (peek().kind == Tok::kIdent && find_currency(peek().text)) {
+      const Token& code = next();
+      return money_of(std::move(n), code);
+    }
+    if (peek().kind == Tok::kIdent && n->type == Type::kNumber && looks_like_currency(peek().text) &&
+        !symbols_.lookup(peek().text)) {
+      std::vector<std::string> codes;
+      for (const auto& c : currencies()) codes.emplace_back(c.code);
+      fail(peek().begin, "'" + peek().text + "' is not a currency code; use ISO 4217 codes such as EUR, USD or IRR" +
+                             did_you_mean(peek().text, codes));
+    }
     if (peek().kind == Tok::kIdent) {
       if (auto unit = unit_of(peek().text)) {
         const Token& t = next();
@@ -478,6 +602,7 @@ class Parser {
     n->op = Op::kField;
     n->field = t.text;
     n->type = info->type;
+    if (info->currencies) n->currencies = *info->currencies;
     fields_.insert(t.text);
     return n;
   }

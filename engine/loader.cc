@@ -3,14 +3,13 @@
 // reported and loading carries on. Graph-wide checks follow in check_graph().
 #include "engine/loader.h"
 
-#include "engine/countries.h"
-
-#include "engine/case.h"
-
 #include <algorithm>
 #include <set>
 #include <sstream>
 
+#include "engine/case.h"
+#include "engine/countries.h"
+#include "engine/currencies.h"
 #include "engine/suggest.h"
 #include "engine/yaml_reader.h"
 
@@ -35,7 +34,8 @@ class FieldSymbols : public Symbols {
   std::optional<FieldInfo> lookup(std::string_view name) const override {
     const FieldDef* f = def_.find_field(name);
     if (!f) return std::nullopt;
-    return FieldInfo{value_type_of(f->type), f->type == FieldType::kEnum ? &f->values : nullptr};
+    return FieldInfo{value_type_of(f->type), f->type == FieldType::kEnum ? &f->values : nullptr,
+                     f->type == FieldType::kMoney ? &f->currencies : nullptr};
   }
   std::vector<std::string> names() const override {
     std::vector<std::string> out;
@@ -192,13 +192,27 @@ class WorkflowLoader {
         if (s == "true" || s == "false") return Value(s == "true");
         r_.error(node, "default '" + s + "' of '" + f.name + "' is not true or false");
         return std::nullopt;
+      case FieldType::kMoney: {
+        auto m = parse_money(s, f.currencies.size() == 1 ? f.currencies.front() : "");
+        if (!m) {
+          r_.error(node, "default '" + s + "' of '" + f.name + "' is not an amount with its currency, such as 0 " +
+                             (f.currencies.empty() ? "EUR" : f.currencies.front()));
+          return std::nullopt;
+        }
+        if (std::find(f.currencies.begin(), f.currencies.end(), m->currency) == f.currencies.end()) {
+          r_.error(node, "default '" + s + "' of '" + f.name + "' is in " + m->currency +
+                             ", which is not one of its currencies");
+          return std::nullopt;
+        }
+        return Value(*m);
+      }
     }
     return std::nullopt;
   }
 
   // `country` is an enum whose values are the ISO 3166 codes: it sets `country`.
   std::optional<FieldType> field_type(const YAML::Node& node, bool& country) {
-    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "country"});
+    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "money", "country"});
     auto s = r_.scalar(node, "type");
     if (!s) return std::nullopt;
     if (*s == "country") {
@@ -208,9 +222,23 @@ class WorkflowLoader {
     for (size_t i = 0; i + 1 < kTypes.size(); ++i) {
       if (*s == kTypes[i]) return static_cast<FieldType>(i);
     }
-    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool or country" +
+    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool, money or country" +
                        did_you_mean(*s, kTypes));
     return std::nullopt;
+  }
+
+  // `currencies: [EUR, USD, IRR]`: ISO 4217 codes we know (names() refuses repeats).
+  void currencies(const YAML::Node& node, FieldDef& f) {
+    std::vector<std::string> known;
+    for (const auto& c : osic::currencies()) known.emplace_back(c.code);
+    for (const auto& n : r_.names(node, "currencies")) {
+      if (!find_currency(n.name)) {
+        r_.error(n.pos, "'" + n.name + "' is not a currency code we know; use ISO 4217 codes such as EUR, USD or IRR" +
+                             did_you_mean(n.name, known));
+      } else {
+        f.currencies.push_back(n.name);
+      }
+    }
   }
 
   static void fill_countries(FieldDef& f) {
@@ -236,7 +264,7 @@ class WorkflowLoader {
         def_.fields.push_back(std::move(f));
         continue;
       }
-      auto entries = r_.entries(e.value, keys({"type", "required", "default", "label", "values"}),
+      auto entries = r_.entries(e.value, keys({"type", "required", "default", "label", "values", "currencies"}),
                                 "field '" + f.name + "'");
       const YamlEntry* default_entry = nullptr;
       bool has_type = false;
@@ -261,6 +289,8 @@ class WorkflowLoader {
           }
         } else if (fe.key == "default") {
           default_entry = &fe;
+        } else if (fe.key == "currencies") {
+          currencies(fe.value, f);
         }
       }
       if (!has_type && e.value.IsMap()) r_.error(e.key_node, "field '" + f.name + "' needs a type");
@@ -275,6 +305,12 @@ class WorkflowLoader {
       }
       if (f.type != FieldType::kEnum && !f.values.empty()) {
         r_.error(e.key_node, "only enum fields take 'values'");
+      }
+      if (f.type == FieldType::kMoney && f.currencies.empty()) {
+        r_.error(e.key_node, "money field '" + f.name + "' needs 'currencies', such as [EUR, USD, IRR]");
+      }
+      if (f.type != FieldType::kMoney && !f.currencies.empty()) {
+        r_.error(e.key_node, "only money fields take 'currencies'");
       }
       if (default_entry) f.default_value = field_value(f, default_entry->value);
       def_.fields.push_back(std::move(f));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/currencies.h"
 #include "engine/jalali.h"
 
 namespace osic {
@@ -37,6 +38,19 @@ std::string format_amount(double value, bool persian) {
   }
   std::string out = (value < 0 ? "-" : "") + grouped + (fraction.empty() ? "" : point + fraction);
   return persian ? persian_digits(out) : out;
+}
+
+std::string format_money(const Money& money, bool persian) {
+  std::string amount = format_amount(static_cast<double>(money.hundredths / 100), persian);
+  if (money.hundredths < 0 && money.hundredths / 100 == 0) amount = "-" + amount;
+  if (int64_t cents = money.hundredths % 100; cents != 0) {
+    char two[4];
+    std::snprintf(two, sizeof two, "%02d", static_cast<int>(cents < 0 ? -cents : cents));
+    amount += persian ? "٫" + persian_digits(two) : std::string(".") + two;
+  }
+  const Currency* c = find_currency(money.currency);
+  if (persian) return amount + " " + (c ? c->fa : money.currency);
+  return amount + " " + money.currency;
 }
 
 std::string format_long_date(Date date, bool persian) {

@@ -13,6 +13,9 @@ namespace osic {
 std::string persian_digits(std::string text);
 // 1,250,000.5 in English; ۱٬۲۵۰٬۰۰۰٫۵ in Persian. At most two decimals, none trailing.
 std::string format_amount(double value, bool persian);
+// «۳٬۰۰۰ یورو» and «۱۲٬۵۰۰٫۵۰ دلار آمریکا» in Persian; "3,000 EUR" and "12,500.50 USD" in
+// English. Cents, when there are any, always as two digits.
+std::string format_money(const Money& money, bool persian);
 // «۱ فروردین ۱۴۰۶» in Persian; "21 March 2027" in English.
 std::string format_long_date(Date date, bool persian);
 

@@ -41,7 +41,32 @@ struct Duration {
 // date + sign * duration; months first (clamped to the month's last day), then days.
 Date add(Date date, Duration duration, int sign = 1);
 
-enum class Type { kUnset, kBool, kNumber, kString, kDate, kDuration, kList };
+// An amount of one currency, in hundredths of its unit so that sums are exact: 3000.50 EUR
+// is {300050, "EUR"}. Amounts of different currencies are never converted or compared.
+struct Money {
+  int64_t hundredths = 0;
+  std::string currency;  // ISO 4217, such as "EUR"
+  bool operator==(const Money&) const = default;
+  // Amounts below 1e13 (ten million million rials is far beyond any budget): their
+  // hundredths are below 2^51, so an amount written as a JSON number reads back exactly.
+  static constexpr int64_t kMaxHundredths = 1'000'000'000'000'000;
+  // "3000 EUR", "3000.50 EUR", "-12.05 USD"
+  std::string to_string() const;
+  // The amount alone, as to_string writes it: "3000", "3000.50".
+  std::string amount_text() const;
+  double amount() const { return static_cast<double>(hundredths) / 100; }
+};
+
+// The amount of "3000", "3,000.5" or "-12.05": at most two decimals, commas only between
+// groups of three; nullopt otherwise or beyond the limit.
+std::optional<int64_t> parse_hundredths(std::string_view text);
+// A double amount with at most two decimals (such as 3000.5 from JSON) in hundredths.
+std::optional<int64_t> hundredths_of(double amount);
+// "3000 EUR", "EUR 3,000.50"; a bare amount is in `bare_currency` when one is given. The
+// code is three capital letters; whether the field takes it is the caller's to check.
+std::optional<Money> parse_money(std::string_view text, std::string_view bare_currency = {});
+
+enum class Type { kUnset, kBool, kNumber, kString, kDate, kDuration, kList, kMoney };
 std::string_view type_name(Type type);
 
 class Value {
@@ -55,6 +80,7 @@ class Value {
   Value(Date d) : v_(d) {}
   Value(Duration d) : v_(d) {}
   Value(std::vector<Value> list) : v_(std::move(list)) {}
+  Value(Money m) : v_(std::move(m)) {}
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_set() const { return v_.index() != 0; }
@@ -65,6 +91,7 @@ class Value {
   Date as_date() const { return std::get<Date>(v_); }
   Duration as_duration() const { return std::get<Duration>(v_); }
   const std::vector<Value>& as_list() const { return std::get<std::vector<Value>>(v_); }
+  const Money& as_money() const { return std::get<Money>(v_); }
 
   bool operator==(const Value& other) const = default;
 
@@ -72,8 +99,7 @@ class Value {
   std::string to_string() const;
 
  private:
-  std::variant<std::monostate, bool, double, std::string, Date, Duration, std::vector<Value>>
-      v_;
+  std::variant<std::monostate, bool, double, std::string, Date, Duration, std::vector<Value>, Money> v_;
 };
 
 // Case data: field name to value. Ordered so that output and history are stable.

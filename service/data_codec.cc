@@ -1,5 +1,6 @@
 #include "service/data_codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,11 @@ json value_to_json(const Value& value) {
       for (const auto& item : value.as_list()) out.push_back(value_to_json(item));
       return out;
     }
+    case Type::kMoney: {
+      const Money& m = value.as_money();
+      json amount = m.hundredths % 100 == 0 ? json(m.hundredths / 100) : json(m.amount());
+      return {{"amount", amount}, {"currency", m.currency}};
+    }
   }
   return nullptr;
 }
@@ -38,6 +44,47 @@ json data_to_json(const Data& data) {
 }
 
 namespace {
+
+// {"amount": 3000.5, "currency": "EUR"} (the amount a number or a decimal string), or
+// "3000.50 EUR"; a bare number when the field has one currency.
+Value money_value(const FieldDef& f, const json& v) {
+  const std::string only = f.currencies.size() == 1 ? f.currencies.front() : "";
+  const std::string example = "{\"amount\": 3000, \"currency\": \"" +
+                              (f.currencies.empty() ? std::string("EUR") : f.currencies.front()) + "\"}";
+  auto wrong = [&](const std::string& why) {
+    return Error(ErrorCode::kInvalidData, "'" + f.name + "' must be an amount with its currency, such as " + example +
+                                              (why.empty() ? "" : ": " + why) + ", not " + v.dump(),
+                 {f.name});
+  };
+  std::optional<Money> m;
+  if (v.is_number() && !only.empty()) {
+    auto h = hundredths_of(v.get<double>());
+    if (!h) throw wrong("at most two decimals, below 1e13");
+    m = Money{*h, only};
+  } else if (v.is_string()) {
+    m = parse_money(v.get<std::string>(), only);
+  } else if (v.is_object()) {
+    for (const auto& [key, item] : v.items()) {
+      if (key != "amount" && key != "currency") throw wrong("unknown key '" + key + "'");
+    }
+    const json* amount = v.contains("amount") ? &v["amount"] : nullptr;
+    std::string code = v.contains("currency") && v["currency"].is_string() ? v["currency"].get<std::string>() : only;
+    std::optional<int64_t> h;
+    if (amount && amount->is_number()) h = hundredths_of(amount->get<double>());
+    if (amount && amount->is_string()) h = parse_hundredths(amount->get<std::string>());
+    if (!h) throw wrong("the amount has at most two decimals and is below 1e13");
+    m = Money{*h, code};
+  }
+  if (!m) throw wrong("");
+  if (std::find(f.currencies.begin(), f.currencies.end(), m->currency) == f.currencies.end()) {
+    std::string list;
+    for (const auto& c : f.currencies) list += (list.empty() ? "" : ", ") + c;
+    throw Error(ErrorCode::kInvalidData, "'" + f.name + "' is in " + list + ", not in " +
+                                             (m->currency.empty() ? "no currency" : m->currency),
+                {f.name});
+  }
+  return Value(std::move(*m));
+}
 
 Value field_value(const FieldDef& f, const json& v) {
   if (v.is_null()) return Value();
@@ -62,6 +109,7 @@ Value field_value(const FieldDef& f, const json& v) {
       if (!d) throw wrong("a date \"YYYY-MM-DD\"");
       return Value(*d);
     }
+    case FieldType::kMoney: return money_value(f, v);
   }
   return Value();
 }

@@ -352,7 +352,7 @@ TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequ
   std::string other_faculty = add_user("farid", "faculty");
   HttpResult trip = http(port(), "POST", "/v1/cases", head,
                          R"({"workflow": "conference_travel", "data": {"conference": "ICML", "country": "AT",
-                             "starts_on": "2027-07-20", "ends_on": "2027-07-26", "budget": 900000000}})");
+                             "starts_on": "2027-07-20", "ends_on": "2027-07-26", "budget": "900000000 IRR"}})");
   ASSERT_EQ(trip.status, 201) << trip.body;
   int64_t t = trip.json()["id"].get<int64_t>();
   EXPECT_EQ(as(head, t, "submit").status, 200);
@@ -360,7 +360,7 @@ TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequ
   EXPECT_EQ(own_trip.status, 403);
   EXPECT_EQ(own_trip.error_code(), "requester_not_allowed");
   EXPECT_EQ(act(t, "approve", "department_head").status, 200);
-  HttpResult lower = act(t, "approve", "staff", {{"data", {{"budget", 1}}}});
+  HttpResult lower = act(t, "approve", "staff", {{"data", {{"budget", {{"amount", 1}, {"currency", "IRR"}}}}}});
   EXPECT_EQ(lower.error_code(), "field_not_editable");
   EXPECT_EQ(act(t, "approve", "staff").json()["state"], "vp_research_approval");
   EXPECT_EQ(act(t, "approve", "vp_research").json()["state"], "finance_review");
@@ -369,11 +369,11 @@ TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequ
   HttpResult stranger = as(other_faculty, t, "cancel", {{"comment", "not mine"}});
   EXPECT_EQ(stranger.status, 404);  // someone else's trip does not exist for them
   EXPECT_EQ(stranger.error_code(), "case_not_found");
-  HttpResult raise = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}, {"budget", 2000000000}}}});
+  HttpResult raise = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}, {"budget", "2000000000 IRR"}}}});
   EXPECT_EQ(raise.error_code(), "field_not_editable");
   HttpResult back = as(head, t, "record_return", {{"data", {{"return_on", "2027-07-27"}}}});
   EXPECT_EQ(back.status, 200) << back.body;
-  EXPECT_EQ(back.json()["data"]["budget"], 900000000);
+  EXPECT_EQ(back.json()["data"]["budget"], json({{"amount", 900000000}, {"currency", "IRR"}}));
 }
 
 // Issue 10: the most common role could read, list and search every case. Now a case

@@ -81,7 +81,7 @@ TEST(Cli, UnreadableFilesAndBadArgumentsExitTwo) {
 TEST(Cli, DrawsAWorkflow) {
   CliRun mermaid = osic("graph " + workflows() + "/agreement.yaml");
   EXPECT_EQ(mermaid.exit_code, 0);
-  EXPECT_NE(mermaid.out.find("legal_review --> finance_review : approve (legal) [budget > 0]"),
+  EXPECT_NE(mermaid.out.find("legal_review --> finance_review : approve (legal) [budget > 0 IRR]"),
             std::string::npos) << mermaid.out;
   EXPECT_NE(mermaid.out.find("note right of dean_approval : approval, all of dean, vp_international"),
             std::string::npos);
@@ -260,7 +260,7 @@ TEST_F(CliStore, BadInputIsRefusedClearly) {
   EXPECT_NE(bad_json.out.find("--data is not valid JSON"), std::string::npos);
   CliRun bad_type = osic("case start agreement --as sara --data '{\"budget\": \"lots\"}' " + wf_ + " " + db_);
   EXPECT_EQ(bad_type.exit_code, 2);
-  EXPECT_NE(bad_type.out.find("'budget' must be a number"), std::string::npos) << bad_type.out;
+  EXPECT_NE(bad_type.out.find("'budget' must be an amount with its currency, such as {\"amount\": 3000, \"currency\": \"IRR\"}"), std::string::npos) << bad_type.out;
   CliRun nobody = osic("case start agreement --as nobody" + wf_ + " " + db_);
   EXPECT_EQ(nobody.exit_code, 2);
   EXPECT_NE(nobody.out.find("no user 'nobody'"), std::string::npos);

@@ -179,7 +179,7 @@ class MailText : public ::testing::Test {
     c_.state.state = "osic_review";
     c_.state.data["expires_on"] = Value(*Date::parse("2027-03-21"));
     c_.state.data["partner"] = Value("KTH");
-    c_.state.data["budget"] = Value(500000000.0);
+    c_.state.data["budget"] = test::money(500000000, "IRR");
     c_.state.data["kind"] = Value("mou");
   }
   RenderedMail render(const std::string& name, const std::string& lang) {
@@ -244,8 +244,8 @@ TEST_F(MailText, SomeoneWithoutALanguageGetsBothPersianFirst) {
 TEST_F(MailText, AmountsChoicesAndDatesAreWrittenAsEachLanguageWritesThem) {
   MailTemplate t;
   t.subject = {"", "{{data.budget}}", "{{data.budget}}"};
-  t.text = {"", "{{data.budget}} ریال، {{data.kind}}، {{data_jalali.expires_on}}، پرونده {{case.id}}",
-            "{{data.budget}} IRR, {{data.kind}}, {{data_jalali.expires_on}}, case {{case.id}}"};
+  t.text = {"", "{{data.budget}}، {{data.kind}}، {{data_jalali.expires_on}}، پرونده {{case.id}}",
+            "{{data.budget}}, {{data.kind}}, {{data_jalali.expires_on}}, case {{case.id}}"};
   MailContext context{c_, *agreement_, "hamid", "hamid@uni.ac.ir", "", ""};
   context.recipient_lang = "fa";
   EXPECT_EQ(render_mail(t, context).text, "۵۰۰٬۰۰۰٬۰۰۰ ریال، تفاهم‌نامه، ۱۴۰۶/۰۱/۰۱، پرونده ۷");
@@ -264,6 +264,7 @@ TEST_F(MailText, EveryTemplatesPersianPartIsPersianThroughout) {
   c_.state.data["scholar_name"] = Value("دکتر مریم احمدی");
   c_.state.data["home_institution"] = Value("دانشگاه شیراز");
   c_.state.data["renewal_due_on"] = Value(*Date::parse("2027-06-30"));
+  c_.state.data["annual_fee"] = test::money(1200, "EUR");
   c_.state.data["arrives_on"] = Value(*Date::parse("2027-01-10"));
   ASSERT_GE(set_.templates.templates.size(), 14u);
   for (const auto& [name, t] : set_.templates.templates) {

@@ -33,7 +33,7 @@ TEST_P(StoreTest, StartsAndActsAppendingHistoryAndBumpingTheVersion) {
   ASSERT_TRUE(reread);
   EXPECT_EQ(reread->state.state, "osic_review");
   EXPECT_EQ(reread->state.data.at("partner"), Value("Sorbonne"));
-  EXPECT_EQ(reread->state.data.at("budget"), Value(0));
+  EXPECT_EQ(reread->state.data.at("budget"), money(0, "IRR"));
 
   auto history = office_.store->history(c.id);
   ASSERT_EQ(history.size(), 2u);

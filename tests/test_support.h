@@ -9,6 +9,11 @@
 #include "engine/engine.h"
 #include "engine/loader.h"
 
+namespace osic {
+// Values in failure messages as a person reads them, not as bytes (found by ADL).
+inline void PrintTo(const Value& value, std::ostream* os) { *os << value.to_string(); }
+}  // namespace osic
+
 namespace osic::test {
 
 // Parses "2027-03-01T09:30:00Z" or "2027-03-01" (midnight UTC).
@@ -25,6 +30,11 @@ inline Timestamp at(const std::string& iso) {
 }
 
 inline Date day(const std::string& iso) { return *Date::parse(iso); }
+
+// 3000.5 EUR as a value of a money field.
+inline Value money(double amount, const std::string& currency) {
+  return Value(Money{*hundredths_of(amount), currency});
+}
 
 inline std::shared_ptr<const Definition> must_load(const std::string& yaml) {
   LoadResult r = load_definition(yaml, "inline.yaml");

@@ -401,5 +401,41 @@ TEST(WebForm, WhatPeopleTypeIsReadAsTheFieldsType) {
   EXPECT_TRUE(data["partner"].is_null());  // emptied: cleared
 }
 
+// Issue 12: a money field is an amount typed in either digits with its currency chosen
+// beside it; the page shows it back as the office writes it.
+TEST(WebForms, MoneyIsAnAmountWithTheCurrencyChosenBesideIt) {
+  FieldDef fee;
+  fee.name = "fee";
+  fee.type = FieldType::kMoney;
+  fee.currencies = {"EUR", "USD"};
+  FieldDef rials = fee;
+  rials.name = "budget";
+  rials.currencies = {"IRR"};
+  std::map<std::string, std::string> errors;
+  Data current{{"fee", Value(Money{120000, "EUR"})}};
+  json data = web::data_from_form({&fee, &rials}, {{"fee", "۱٬۵۰۰٫۵۰"}, {"fee__currency", "USD"}, {"budget", "250,000,000"}},
+                                  current, errors, web::Lang::kFa);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(data, (json{{"fee", {{"amount", 1500.5}, {"currency", "USD"}}},
+                        {"budget", {{"amount", 250000000}, {"currency", "IRR"}}}}));
+  // The same amount as before is no change.
+  data = web::data_from_form({&fee}, {{"fee", "1200"}, {"fee__currency", "EUR"}}, current, errors, web::Lang::kEn);
+  EXPECT_TRUE(data.empty());
+  data = web::data_from_form({&fee}, {{"fee", "12.345"}, {"fee__currency", "EUR"}}, current, errors, web::Lang::kEn);
+  EXPECT_EQ(errors["fee"], web::tr("bad_amount", web::Lang::kEn));
+  errors.clear();
+  data = web::data_from_form({&fee}, {{"fee", "10"}, {"fee__currency", "GBP"}}, current, errors, web::Lang::kEn);
+  EXPECT_EQ(errors["fee"], web::tr("bad_choice", web::Lang::kEn));
+  EXPECT_EQ(web::display_value(Value(Money{150050, "USD"}), web::Lang::kFa, &fee), "۱٬۵۰۰٫۵۰ دلار آمریکا");
+  EXPECT_EQ(web::display_value(Value(Money{150050, "USD"}), web::Lang::kEn, &fee), "1,500.50 USD");
+  // After a refused form the amount comes back as typed, with its currency still chosen.
+  EXPECT_EQ(web::typed_input(fee, "1,500.5", "USD"), "1,500.5 USD");
+  api::web::mustache::data input = web::field_input(fee, "start", "1,500.5 USD", false, "", web::Lang::kFa);
+  EXPECT_EQ(input.get("value")->string_value(), "1,500.5");
+  ASSERT_TRUE(input.get("currencies")->is_list());
+  EXPECT_TRUE(input.get("currencies")->list_value()[1].get("selected"));
+  EXPECT_EQ(input.get("currencies")->list_value()[1].get("title")->string_value(), "دلار آمریکا");
+}
+
 }  // namespace
 }  // namespace osic

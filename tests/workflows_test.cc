@@ -13,6 +13,7 @@ namespace {
 
 using test::at;
 using test::day;
+using test::money;
 using test::user;
 
 std::map<std::string, std::set<std::string>>& reached() {
@@ -100,7 +101,7 @@ const Actor kVp = user("vahid", {"vp_international"});
 
 Walk agreement_to_signature(double budget) {
   Walk w("agreement");
-  w.start(kStaff, {{"partner", Value("Sorbonne")}, {"country", Value("FR")}, {"budget", Value(budget)}})
+  w.start(kStaff, {{"partner", Value("Sorbonne")}, {"country", Value("FR")}, {"budget", money(budget, "IRR")}})
       .act(kStaff, "submit")
       .act(kHead, "accept")
       .act(kLegal, "approve");
@@ -309,8 +310,7 @@ Walk reviewed_trip(double budget, const char* currency = "IRR") {
                      {"country", Value("JP")},
                      {"starts_on", Value(day("2027-05-10"))},
                      {"ends_on", Value(day("2027-05-14"))},
-                     {"budget", Value(budget)},
-                     {"currency", Value(currency)}})
+                     {"budget", money(budget, currency)}})
       .act(kFaculty, "submit")
       .act(kDeptHead, "approve")
       .act(kStaff, "approve");
@@ -488,7 +488,7 @@ const Actor kCouncil2 = user("c2", {"council"});
 Walk active_membership() {
   Walk w("membership");
   w.start(kStaff, {{"organization", Value("International Mathematical Union")},
-                   {"annual_fee", Value(1200)},
+                   {"annual_fee", money(1200, "EUR")},
                    {"renewal_due_on", Value(day("2027-06-30"))}})
       .act(kStaff, "submit")
       .act(kCouncil1, "approve")
@@ -503,7 +503,7 @@ TEST(Membership, EachPaymentIsApprovedThenRenewMovesTheDueDateAndItsReminders) {
   ASSERT_EQ(w.state(), "active");
   w.advance_to("2027-05-31T00:00:00Z");  // 30 days before the due date
   EXPECT_EQ(w.sent(), std::vector<std::string>{"fee_reminder"});
-  w.act(kStaff, "request_payment", {{"annual_fee", Value(1500)}, {"currency", Value("CHF")}});
+  w.act(kStaff, "request_payment", {{"annual_fee", money(1500, "CHF")}});
   ASSERT_EQ(w.state(), "payment_approval");
   w.act(kFinance, "approve", {{"payment_ref", Value("P-1406-31")}});
   ASSERT_EQ(w.state(), "payment");
@@ -568,7 +568,7 @@ Walk approved_study() {
   w.start(kFaculty, {{"host_institution", Value("TU Delft")}, {"country", Value("NL")},
                      {"research_plan", Value("Coastal hydrodynamics")},
                      {"starts_on", Value(day("2027-09-01"))}, {"ends_on", Value(day("2028-08-31"))},
-                     {"stipend", Value(1800)}})
+                     {"stipend", money(1800, "EUR")}})
       .act(kFaculty, "submit")
       .act(kDeptHead, "approve")
       .act(kResearchCouncil1, "approve")

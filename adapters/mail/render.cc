@@ -20,6 +20,8 @@ std::string value_text(const FieldDef* field, const Value& value, bool persian) 
       return format_long_date(value.as_date(), persian);
     case Type::kNumber:
       return format_amount(value.as_number(), persian);
+    case Type::kMoney:
+      return format_money(value.as_money(), persian);
     case Type::kBool:
       return value.as_bool() ? (persian ? "بله" : "yes") : (persian ? "خیر" : "no");
     default:

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "engine/currencies.h"
 #include "engine/jalali.h"
+#include "engine/local_format.h"
 #include "service/data_codec.h"
 
 namespace osic::api::web {
@@ -92,6 +94,7 @@ std::string display_value(const Value& v, Lang lang, const FieldDef* field) {
   switch (v.type()) {
     case Type::kDate: return format_date(v.as_date(), lang);
     case Type::kNumber: return format_number(v.as_number(), lang);
+    case Type::kMoney: return format_money(v.as_money(), lang == Lang::kFa);
     case Type::kBool: return tr(v.as_bool() ? "yes" : "no", lang);
     default: return v.to_string();
   }
@@ -155,6 +158,11 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
   return row;
 }
 
+std::string typed_input(const FieldDef& field, std::string value, const std::string& chosen_currency) {
+  if (field.type != FieldType::kMoney || chosen_currency.empty() || parse_money(value)) return value;
+  return value + " " + chosen_currency;
+}
+
 mustache::data field_input(const FieldDef& field, const std::string& form, const std::string& value, bool required,
                            const std::string& error, Lang lang) {
   mustache::data d;
@@ -170,7 +178,7 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
     d.set("error", error);
   }
   d.set("hint", false);
-  for (const char* flag : {"is_enum", "is_bool", "is_text", "is_input", "is_date", "is_number", "yes", "no"}) {
+  for (const char* flag : {"is_enum", "is_bool", "is_text", "is_input", "is_date", "is_number", "is_money", "yes", "no"}) {
     d.set(flag, false);
   }
   switch (field.type) {
@@ -212,6 +220,29 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
       d.set("is_number", true);
       d.set("value", value);
       break;
+    case FieldType::kMoney: {
+      // `value` is "3000 EUR" as input_value writes it, or the amount as typed with the
+      // currency chosen beside it.
+      d.set("is_money", true);
+      std::string amount = value, chosen;
+      if (value.size() > 4 && value[value.size() - 4] == ' ') {
+        amount = value.substr(0, value.size() - 4);
+        chosen = value.substr(value.size() - 3);
+      }
+      d.set("value", amount);
+      mustache::data options{mustache::data::type::list};
+      for (const auto& code : field.currencies) {
+        const Currency* c = find_currency(code);
+        mustache::data o;
+        o.set("value", code);
+        o.set("title", lang == Lang::kFa && c ? std::string(c->fa) : code);
+        if (code == chosen) o.set("selected", true);
+        options.push_back(o);
+      }
+      d.set("currencies", options);
+      d.set("one_currency", field.currencies.size() == 1);
+      break;
+    }
     case FieldType::kString:
       // Summaries and notes get room; short names a line.
       if (field.name.find("summary") != std::string::npos || field.name.find("note") != std::string::npos ||
@@ -244,6 +275,26 @@ nlohmann::json data_from_form(const std::vector<const FieldDef*>& fields, const 
     }
     nlohmann::json value;
     switch (f->type) {
+      case FieldType::kMoney: {
+        // Typed with Persian or Latin digits, with or without separators.
+        std::string latin;
+        for (char c : latin_digits(text)) {
+          if (c != ',' && c != ' ') latin += c;
+        }
+        auto hundredths = parse_hundredths(latin);
+        if (!hundredths) {
+          errors[f->name] = tr("bad_amount", lang);
+          continue;
+        }
+        auto chosen = form.find(f->name + "__currency");
+        std::string code = chosen != form.end() ? chosen->second : f->currencies.front();
+        if (std::find(f->currencies.begin(), f->currencies.end(), code) == f->currencies.end()) {
+          errors[f->name] = tr("bad_choice", lang);
+          continue;
+        }
+        value = value_to_json(Value(Money{*hundredths, code}));
+        break;
+      }
       case FieldType::kNumber: {
         std::string latin = latin_digits(text);
         char* end = nullptr;

@@ -39,6 +39,9 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
 
 // The data of one input (field.html) for `field` in form `form`: its label, type, the
 // value shown, whether required, its error.
+// What a money input shows after a refused form: the amount as typed with the currency
+// that was chosen beside it. Any other field's value as it is.
+std::string typed_input(const FieldDef& field, std::string value, const std::string& chosen_currency);
 mustache::data field_input(const FieldDef& field, const std::string& form, const std::string& value, bool required,
                            const std::string& error, Lang lang);
 

@@ -1,5 +1,6 @@
-// libFuzzer: any bytes as the JSON body's "data", typed against the agreement workflow.
-// Either typed data or Error invalid_data; never a crash.
+// libFuzzer: any bytes as the JSON body's "data", typed against the agreement and the
+// conference travel workflows (money in one currency and in three). Either typed data
+// that reads back the same from its stored form, or Error invalid_data; never a crash.
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -13,11 +14,11 @@
 
 namespace {
 
-std::shared_ptr<const osic::Definition> agreement() {
-  std::ifstream in(OSIC_SOURCE_DIR "/workflows/agreement.yaml");
+std::shared_ptr<const osic::Definition> shipped(const std::string& name) {
+  std::ifstream in(OSIC_SOURCE_DIR "/workflows/" + name);
   std::stringstream text;
   text << in.rdbuf();
-  osic::LoadResult r = osic::load_definition(text.str(), "agreement.yaml");
+  osic::LoadResult r = osic::load_definition(text.str(), name);
   if (!r.definition) std::abort();
   return r.definition;
 }
@@ -25,13 +26,18 @@ std::shared_ptr<const osic::Definition> agreement() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto def = agreement();
+  static const auto agreement = shipped("agreement.yaml");
+  static const auto travel = shipped("conference_travel.yaml");
   auto j = nlohmann::json::parse(data, data + size, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return 0;
-  try {
-    osic::Data typed = osic::data_from_json(j, *def);
-    (void)osic::data_to_json(typed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  } catch (const osic::Error&) {
+  for (const auto* def : {agreement.get(), travel.get()}) {
+    try {
+      osic::Data typed = osic::data_from_json(j, *def);
+      nlohmann::json stored = osic::data_to_json(typed);
+      (void)stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (osic::stored_data_from_json(stored, *def) != typed) std::abort();
+    } catch (const osic::Error&) {
+    }
   }
   return 0;
 }
