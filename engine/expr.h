@@ -10,6 +10,7 @@
 // is ever evaluated as code. An Expr is immutable and safe to share between threads.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -77,12 +78,19 @@ class Expr {
   Type type() const;
   // Fields the expression reads: a timer is recomputed when one of them changes.
   const std::set<std::string, std::less<>>& fields() const { return fields_; }
+  // Money fields compared with amounts, and the currencies of those amounts: a condition
+  // `budget > 3000 EUR` says nothing of a budget in dollars, which the loader points out.
+  // Fields whose `.currency` or `.amount` the expression reads are left out.
+  const std::map<std::string, std::set<std::string>, std::less<>>& currencies_compared() const {
+    return currencies_compared_;
+  }
 
  private:
   Expr() = default;
   std::string text_;
   std::shared_ptr<const ExprNode> root_;
   std::set<std::string, std::less<>> fields_;
+  std::map<std::string, std::set<std::string>, std::less<>> currencies_compared_;
 };
 
 }  // namespace osic

@@ -152,6 +152,13 @@ class Parser {
   Parser(std::string_view text, const Symbols& symbols, std::set<std::string, std::less<>>& fields)
       : text_(text), tokens_(lex(text)), symbols_(symbols), fields_(fields) {}
 
+  // A money field against an amount: which currencies the expression speaks of per field.
+  std::map<std::string, std::set<std::string>, std::less<>> currencies_compared() const {
+    auto out = compared_;
+    for (const auto& f : members_) out.erase(f);
+    return out;
+  }
+
   NodePtr parse_all() {
     if (peek().kind == Tok::kEnd) fail(0, "empty expression");
     NodePtr n = parse_or();
@@ -321,7 +328,11 @@ class Parser {
                           span(*left) + "' with " + std::string(type_name(right->type)) + " '" +
                           span(*right) + "'" + money_hint(*left, *right));
       }
-      if (left->type == Type::kMoney) shared_currencies(*left, *right, t);
+      if (left->type == Type::kMoney) {
+        shared_currencies(*left, *right, t);
+        note_comparison(*left, *right);
+        note_comparison(*right, *left);
+      }
       if (left->type == Type::kDuration || left->type == Type::kList ||
           (ordered && left->type == Type::kBool)) {
         fail(t.begin, "cannot use '" + std::string(text) + "' on " +
@@ -347,6 +358,7 @@ class Parser {
                                 "' is a " + std::string(type_name(left->type)));
         }
         check_enum_literal(*left, *item);
+        if (item->type == Type::kMoney) note_comparison(*left, *item);
       }
       (void)t;
       return make(negated_in ? Op::kNotIn : Op::kIn, Type::kBool, std::move(left),
@@ -428,6 +440,12 @@ class Parser {
     return left;
   }
 
+  void note_comparison(const ExprNode& field, const ExprNode& amount) {
+    if (field.op == Op::kField && amount.op == Op::kLiteral && amount.type == Type::kMoney) {
+      compared_[field.field].insert(amount.literal.as_money().currency);
+    }
+  }
+
   // `budget.amount` and `budget.currency`.
   NodePtr parse_postfix(NodePtr n) {
     while (at_punct(".")) {
@@ -442,6 +460,7 @@ class Parser {
         fail(member.begin, "money has '.amount' and '.currency', not '." + member.text + "'");
       }
       std::vector<std::string> codes = n->currencies;
+      if (n->op == Op::kField) members_.insert(n->field);
       bool amount = member.text == "amount";
       n = make(amount ? Op::kAmount : Op::kCurrency, amount ? Type::kNumber : Type::kString, std::move(n));
       if (!amount) n->currencies = std::move(codes);
@@ -612,6 +631,8 @@ class Parser {
   size_t pos_ = 0;
   const Symbols& symbols_;
   std::set<std::string, std::less<>>& fields_;
+  std::map<std::string, std::set<std::string>, std::less<>> compared_;
+  std::set<std::string, std::less<>> members_;
 };
 
 }  // namespace
@@ -623,6 +644,7 @@ std::variant<Expr, ExprError> Expr::compile(std::string_view text, const Symbols
   try {
     Parser parser(expr.text_, symbols, expr.fields_);
     NodePtr root = parser.parse_all();
+    expr.currencies_compared_ = parser.currencies_compared();
     if (root->type != expected) {
       std::string want = expected == Type::kBool ? "a true/false condition"
                                                  : "a " + std::string(type_name(expected));

@@ -330,6 +330,27 @@ class WorkflowLoader {
     return std::get<Expr>(std::move(result));
   }
 
+  // `budget > 3000 EUR or budget > 3500 USD` on a budget that may also be in rials: for a
+  // budget in rials the condition never holds, and a threshold is silently skipped.
+  void warn_of_currencies_left_out(const YAML::Node& node, const Expr& expr) {
+    for (const auto& [field, compared] : expr.currencies_compared()) {
+      const FieldDef* f = def_.find_field(field);
+      if (!f) continue;
+      std::vector<std::string> missing;
+      for (const auto& c : f->currencies) {
+        if (!compared.count(c)) missing.push_back(c);
+      }
+      if (missing.empty()) continue;
+      std::string spoken, left_out;
+      for (const auto& c : compared) spoken += (spoken.empty() ? "" : ", ") + c;
+      for (const auto& c : missing) left_out += (left_out.empty() ? "" : ", ") + c;
+      r_.warning(YamlReader::pos_of(node), "'" + field + "' may be in " + left_out + " too, but this condition compares it " +
+                                               "only with amounts in " + spoken + ": for an amount in " + left_out +
+                                               " it never holds; compare in each currency, or test '" + field +
+                                               ".currency'");
+    }
+  }
+
   std::vector<Recipient> recipients(const YAML::Node& node) {
     std::vector<Recipient> out;
     for (const auto& n : r_.names(node, "notify")) {
@@ -390,7 +411,10 @@ class WorkflowLoader {
       route.pos = YamlReader::pos_of(item);
       bool has_to = false;
       for (const auto& e : r_.entries(item, keys({"when", "to"}), "a routing branch")) {
-        if (e.key == "when") route.when = compile(e.value, Type::kBool);
+        if (e.key == "when") {
+          route.when = compile(e.value, Type::kBool);
+          if (route.when) warn_of_currencies_left_out(e.value, *route.when);
+        }
         if (e.key == "to") {
           has_to = true;
           route.to = r_.scalar(e.value, "to").value_or("");
@@ -428,7 +452,10 @@ class WorkflowLoader {
       }
       if (e.key == "requires") a.requires_fields = checked_fields(e.value, "requires");
       if (e.key == "edits") a.edits = checked_fields(e.value, "edits");
-      if (e.key == "guard") a.guard = compile(e.value, Type::kBool);
+      if (e.key == "guard") {
+        a.guard = compile(e.value, Type::kBool);
+        if (a.guard) warn_of_currencies_left_out(e.value, *a.guard);
+      }
       if (e.key == "system") a.system = r_.boolean(e.value, "system").value_or(false);
       if (e.key == "allow_requester") a.allow_requester = r_.boolean(e.value, "allow_requester").value_or(false);
       if (e.key == "comment") {

@@ -193,6 +193,30 @@ TEST(Money, AFieldDeclaresItsCurrencies) {
   EXPECT_NE(errors_of(on_number).find("only money fields take 'currencies'"), std::string::npos);
 }
 
+// A threshold written in some of a field's currencies is skipped for the others: the
+// validator says so where the condition is written, and is quiet once every currency is
+// compared or the condition looks at the currency itself.
+TEST(Money, AConditionThatLeavesACurrencyOutIsPointedOut) {
+  auto warnings = [](const std::string& yaml) {
+    std::string out;
+    for (const auto& d : load_definition(yaml, "w.yaml").diagnostics) {
+      if (d.severity == Diagnostic::Severity::kWarning) out += d.to_string() + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(warnings(kTravel),
+            "w.yaml:17:20: warning: 'budget' may be in IRR too, but this condition compares it only with amounts in "
+            "EUR, USD: for an amount in IRR it never holds; compare in each currency, or test 'budget.currency'\n");
+  std::string every = kTravel;
+  every.replace(every.find("budget > 3500 USD"), 17, "budget > 3500 USD or budget > 500000000 IRR");
+  ASSERT_TRUE(load_definition(every, "w.yaml").ok());
+  EXPECT_EQ(warnings(every), "");
+  std::string by_currency = kTravel;
+  by_currency.replace(by_currency.find("budget > 3500 USD"), 17, "budget.currency != 'EUR'");
+  ASSERT_TRUE(load_definition(by_currency, "w.yaml").ok());
+  EXPECT_EQ(warnings(by_currency), "");
+}
+
 TEST(Money, TheEngineRefusesACurrencyTheFieldDoesNotTake) {
   auto def = test::must_load(kTravel);
   WeekendCalendar calendar;
