@@ -20,6 +20,10 @@
 #include "service/case_service.h"
 #include "service/crypto.h"
 
+namespace osic {
+class WorkflowReloader;
+}
+
 namespace osic::api {
 
 namespace web {
@@ -56,6 +60,9 @@ class Api {
   // When set, /metrics answers only `Authorization: Bearer <token>`.
   void set_metrics_token(std::string token) { metrics_token_hash_ = token.empty() ? "" : sha256_hex(token); }
   const Router& router() const { return router_; }
+  // POST /v1/admin/reload loads the workflows folder again with it; without one the
+  // route answers 503 (a server not started from a folder, such as in tests).
+  void set_reloader(WorkflowReloader* reloader) { reloader_ = reloader; }
   // Session cookies carry Secure: set when the server is reached over https.
   void set_secure_cookies(bool secure) { secure_cookies_ = secure; }
   AccountService& accounts() { return accounts_; }
@@ -72,6 +79,7 @@ class Api {
   HttpResponse history(Call& call);
   HttpResponse inbox(Call& call);
   HttpResponse outbox(Call& call);
+  HttpResponse reload_workflows(Call& call);
   HttpResponse link_page(Call& call);
   HttpResponse link_act(Call& call);
   HttpResponse list_workflows(Call& call);
@@ -145,6 +153,7 @@ class Api {
   std::string metrics_token_hash_;
   AccountService accounts_;
   bool secure_cookies_ = false;
+  WorkflowReloader* reloader_ = nullptr;
   // Failed sign-ins: five a minute for one user name, twenty from one address, then 429.
   AttemptLimiter sign_in_by_user_{5, std::chrono::seconds(60)};
   AttemptLimiter sign_in_by_address_{20, std::chrono::seconds(60)};

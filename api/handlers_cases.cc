@@ -1,8 +1,10 @@
 // Cases: start, act, read, list, history, inbox, outbox. Each handler reads its request,
 // calls the CaseService (writes through the group-commit queue) and shapes the answer.
 #include <charconv>
+#include <iostream>
 
 #include "adapters/case_json.h"
+#include "adapters/workflow_reload.h"
 #include "api/api.h"
 #include "service/data_codec.h"
 
@@ -199,6 +201,25 @@ HttpResponse Api::outbox(Call& call) {
   json items = json::array();
   for (const auto& o : call.store().list_outbox(status, 500)) items.push_back(outbox_to_json(o));
   return json_response(200, {{"items", items}});
+}
+
+// All or nothing: a folder with any error is refused with the validator's lines, and the
+// workflows already serving stay.
+HttpResponse Api::reload_workflows(Call& call) {
+  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "reloading workflows is for admins");
+  if (!reloader_) throw Error(ErrorCode::kRouteNotFound, "this server was not started from a workflows folder: nothing to reload");
+  ReloadReport report = reloader_->reload();
+  std::cerr << "osic: " << report.summary() << std::endl;
+  if (!report.ok) {
+    return json_response(422, {{"error", {{"code", "workflows_invalid"},
+                                          {"message", "the workflows folder has errors; nothing was reloaded"},
+                                          {"problems", report.problems}}}});
+  }
+  json workflows = json::array();
+  for (const auto& w : report.workflows) {
+    workflows.push_back({{"name", w.name}, {"version", w.version}, {"changed", w.changed}});
+  }
+  return json_response(200, {{"workflows", workflows}, {"warnings", report.problems}});
 }
 
 }  // namespace osic::api

@@ -128,6 +128,12 @@ std::vector<Route> make_routes() {
           {{"200", {{"description", "{\"items\": [...]}"}}}, {"400", error_ref()}, {"401", error_ref()},
            {"403", error_ref()}},
           {query_param("status", "pending, sending, sent or failed")})},
+      {"POST", "/v1/admin/reload", Auth::kBearer, &Api::reload_workflows,
+       op("Load the workflows folder again (admins): all or nothing",
+          {{"200", {{"description", "{\"workflows\": [{\"name\", \"version\", \"changed\"}], \"warnings\": [...]}"}}},
+           {"401", error_ref()}, {"403", error_ref()},
+           {"404", error_ref()},
+           {"422", {{"description", "the folder has errors; error.problems lists them and nothing changed"}}}})},
       // The web app: pages for people, out of the API document. A page's refusal is a page.
       {"GET", "/", Auth::kNone, &Api::web_root, nullptr, false, true},
       {"GET", "/static/*", Auth::kNone, &Api::static_file, nullptr, false, true},

@@ -38,6 +38,8 @@ struct Server::Impl {
   net::strand<net::io_context::executor_type> accept_strand{net::make_strand(ioc)};
   tcp::acceptor acceptor{accept_strand};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::signal_set hangup{ioc};
+  void await_hangup();
   net::steady_timer drain_timer{ioc};
   std::chrono::steady_clock::time_point drain_started;
 
@@ -261,7 +263,19 @@ std::string Server::listen() {
   return bound.address().to_string() + ":" + std::to_string(bound.port());
 }
 
+void Server::Impl::await_hangup() {
+  hangup.async_wait([this](beast::error_code ec, int) {
+    if (ec) return;
+    options.on_hangup();
+    await_hangup();
+  });
+}
+
 void Server::run() {
+  if (impl_->options.on_hangup) {
+    impl_->hangup.add(SIGHUP);
+    impl_->await_hangup();
+  }
   impl_->signals.async_wait([this](beast::error_code ec, int) {
     if (!ec) net::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
   });

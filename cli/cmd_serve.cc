@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "service/crypto.h"
 #include "adapters/link_key.h"
 #include "adapters/mail/dispatcher.h"
+#include "adapters/workflow_reload.h"
 #include "api/server.h"
 #include "service/accounts.h"
 #include "cli/commands.h"
@@ -177,6 +179,16 @@ int serve(const ServeFlags& f) {
     dispatcher = std::make_unique<OutboxDispatcher>(connect, service, workflows.templates, settings);
     dispatcher->start();
   }
+  // SIGHUP and POST /v1/admin/reload load the folder again; the work is done on a thread
+  // of its own, never on an io thread.
+  WorkflowReloader reloader({f.store.workflows}, connect, registry, clock);
+  if (dispatcher) reloader.on_templates([&](const TemplateSet& t) { dispatcher->set_templates(t); });
+  std::atomic<bool> hangup{false};
+  BackgroundLoop reloads;
+  reloads.start([&] {
+    if (hangup.exchange(false)) std::cout << "SIGHUP: " << reloader.reload().summary() << std::endl;
+    return std::chrono::milliseconds(std::chrono::hours(1));
+  });
   api::Metrics metrics;
   std::unique_ptr<Scheduler> scheduler;
   if (!f.no_scheduler) {
@@ -195,12 +207,17 @@ int serve(const ServeFlags& f) {
     api::Api api(service, metrics, writes, link_secret);
     api.set_metrics_token(metrics_token(f.metrics_token_file));
     api.set_secure_cookies(f.mail.base_url.rfind("https://", 0) == 0);
+    api.set_reloader(&reloader);
     api::WorkerPool workers(connect, f.workers, 4096, epoch);
     api::ServerOptions options;
     options.address = host;
     options.port = port;
     options.io_threads = f.threads;
     options.max_connections_per_address = static_cast<size_t>(f.max_per_address);
+    options.on_hangup = [&] {
+      hangup = true;
+      reloads.wake();
+    };
     api::Server server(options, api, metrics, workers);
     std::string bound;
     try {
@@ -219,6 +236,7 @@ int serve(const ServeFlags& f) {
     workers.stop();
     std::cout << "stopping: requests in flight answered" << std::endl;
   }
+  reloads.stop();
   if (scheduler) scheduler->stop();
   if (dispatcher) dispatcher->stop();
   std::cout << "stopped" << std::endl;

@@ -154,6 +154,9 @@ std::optional<Refusal> check_actor(const ActionDef& a, const CaseState& c, const
 Engine::Engine(std::shared_ptr<const Definition> definition, const Calendar& calendar)
     : def_(std::move(definition)), calendar_(calendar) {}
 
+Engine::Engine(std::shared_ptr<const Definition> definition, std::shared_ptr<const Calendar> calendar)
+    : def_(std::move(definition)), calendar_owner_(std::move(calendar)), calendar_(*calendar_owner_) {}
+
 Decision Engine::start(const Actor& actor, const Data& data, Timestamp now) const {
   const Definition& def = *def_;
   if (!def.start_roles.empty() &&

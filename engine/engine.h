@@ -41,6 +41,9 @@ class Engine {
  public:
   // `calendar` must outlive the engine.
   Engine(std::shared_ptr<const Definition> definition, const Calendar& calendar);
+  // The engine keeps its calendar: a reload may replace the calendar of newer engines
+  // while cases and requests still use this one.
+  Engine(std::shared_ptr<const Definition> definition, std::shared_ptr<const Calendar> calendar);
   const Calendar& calendar() const { return calendar_; }
 
   const Definition& definition() const { return *def_; }
@@ -82,6 +85,7 @@ class Engine {
   std::optional<TimerSchedule> schedule_of(const StateDef& s, const TimerDef& t, const CaseState& c) const;
 
   std::shared_ptr<const Definition> def_;
+  std::shared_ptr<const Calendar> calendar_owner_;
   const Calendar& calendar_;
 };
 

@@ -11,8 +11,7 @@ void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<Workf
     int version = sources.record_workflow(name, w.source, now);
     std::lock_guard lock(mutex_);
     if (w.calendar) calendars_[name] = w.calendar;
-    auto engine = std::make_shared<const Engine>(w.definition, calendar_for(name));
-    engines_[{name, version}] = engine;
+    engines_[{name, version}] = make_engine(w.definition, name);
     current_[name] = version;
   }
 }
@@ -53,13 +52,14 @@ std::shared_ptr<const Engine> WorkflowRegistry::engine(WorkflowSources& sources,
                      " no longer loads: " + first);
   }
   std::lock_guard lock(mutex_);
-  auto engine = std::make_shared<const Engine>(loaded.definition, calendar_for(name));
-  return engines_.try_emplace({name, version}, engine).first->second;
+  return engines_.try_emplace({name, version}, make_engine(loaded.definition, name)).first->second;
 }
 
-const Calendar& WorkflowRegistry::calendar_for(const std::string& name) const {
+std::shared_ptr<const Engine> WorkflowRegistry::make_engine(std::shared_ptr<const Definition> definition,
+                                                             const std::string& name) const {
   auto it = calendars_.find(name);
-  return it == calendars_.end() ? calendar_ : *it->second;
+  if (it == calendars_.end()) return std::make_shared<const Engine>(std::move(definition), calendar_);
+  return std::make_shared<const Engine>(std::move(definition), it->second);
 }
 
 }  // namespace osic

@@ -32,8 +32,11 @@ class WorkflowRegistry {
     std::lock_guard lock(mutex_);
     return office_ ? *office_ : calendar_;
   }
+  // A calendar replaced by a reload stays alive: a request may still hold the reference
+  // calendar() gave it. Reloads are rare, so the few retired calendars cost nothing.
   void set_office_calendar(std::shared_ptr<const Calendar> calendar) {
     std::lock_guard lock(mutex_);
+    if (office_) retired_.push_back(std::move(office_));
     office_ = std::move(calendar);
   }
 
@@ -52,12 +55,14 @@ class WorkflowRegistry {
   const Calendar& calendar_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Calendar> office_;
+  std::vector<std::shared_ptr<const Calendar>> retired_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const Engine>> engines_;
   std::map<std::string, int> current_;
   // Each workflow's calendar, kept alive here because engines refer to it; older
   // versions of a workflow use the calendar of its current version.
   std::map<std::string, std::shared_ptr<const Calendar>> calendars_;
-  const Calendar& calendar_for(const std::string& name) const;
+  std::shared_ptr<const Engine> make_engine(std::shared_ptr<const Definition> definition,
+                                            const std::string& name) const;
 };
 
 }  // namespace osic

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -741,6 +744,103 @@ TEST(ApiShutdown, SigtermDuringLoadLosesNoAcknowledgedAction) {
   ASSERT_GT(acknowledged.size(), 20u);
   auto store = open_storage({db, SyncMode::kFull}, SystemClock());
   for (int64_t id : acknowledged) EXPECT_EQ(store->history(id).size(), 1u) << "acknowledged case " << id << " lost";
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 15: the workflows folder is loaded again on SIGHUP and on POST /v1/admin/reload,
+// all or nothing: a broken folder is refused with the validator's lines and the running
+// definitions stay; a good one serves new cases on the new version while cases already
+// running keep theirs.
+class ReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::copy(std::string(OSIC_SOURCE_DIR) + "/workflows", dir_, std::filesystem::copy_options::recursive);
+    server_ = std::make_unique<test::ServerProcess>(db_, std::vector<std::string>{}, dir_);
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  test::HttpResult call(const std::string& method, const std::string& target, const std::string& user,
+                        const std::string& body = "") {
+    return test::http(server_->port(), method, target, server_->token(user), body);
+  }
+  void rewrite(const std::string& file, const std::string& from, const std::string& to) {
+    std::string path = dir_ + "/" + file;
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    std::ofstream(path) << text;
+  }
+  int agreement_version() { return call("GET", "/v1/workflows/agreement", "staff").json()["version"].get<int>(); }
+
+  std::string dir_ = "/tmp/osic_reload_" + std::to_string(::getpid());
+  std::string db_ = test::fresh_database("sqlite");
+  std::unique_ptr<test::ServerProcess> server_;
+};
+
+TEST_F(ReloadTest, ABrokenFolderIsRefusedAndTheServingDefinitionsStay) {
+  const int before = agreement_version();
+  json running = call("POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": {"partner": "KTH", "country": "SE"}})").json();
+  rewrite("agreement.yaml", "initial: draft", "initial: drafty");
+
+  ::kill(server_->pid(), SIGHUP);
+  ASSERT_TRUE(server_->wait_for_output("SIGHUP: reload refused")) << server_->output();
+  EXPECT_TRUE(server_->wait_for_output("agreement.yaml:")) << server_->output();
+  test::HttpResult refused = call("POST", "/v1/admin/reload", "admin");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.error_code(), "workflows_invalid");
+  ASSERT_FALSE(refused.json()["error"]["problems"].empty());
+  EXPECT_NE(refused.json()["error"]["problems"][0].get<std::string>().find("agreement.yaml:"), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(call("POST", "/v1/admin/reload", "staff").status, 403);
+
+  // Still serving the definitions it had.
+  EXPECT_EQ(agreement_version(), before);
+  EXPECT_EQ(call("POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": {"partner": "ETH", "country": "CH"}})").status,
+            201);
+
+  // Fixed, with a real change: new cases start on the next version, the running one
+  // keeps its own and still moves.
+  rewrite("agreement.yaml", "initial: drafty", "initial: draft");
+  rewrite("agreement.yaml", "title: {fa: ", "title: {fa: نسخهٔ تازه ");
+  test::HttpResult reloaded = call("POST", "/v1/admin/reload", "admin");
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  bool changed = false;
+  const json answer = reloaded.json();
+  for (const auto& w : answer["workflows"]) {
+    if (w["name"] == "agreement") changed = w["changed"].get<bool>() && w["version"] == before + 1;
+    if (w["name"] == "membership") {
+      EXPECT_FALSE(w["changed"].get<bool>());
+    }
+  }
+  EXPECT_TRUE(changed) << reloaded.body;
+  EXPECT_EQ(agreement_version(), before + 1);
+  json fresh = call("POST", "/v1/cases", "staff", R"({"workflow": "agreement", "data": {"partner": "MIT", "country": "US"}})").json();
+  EXPECT_EQ(fresh["workflow_version"], before + 1);
+  const std::string id = std::to_string(running["id"].get<int64_t>());
+  test::HttpResult moved = call("POST", "/v1/cases/" + id + "/actions/submit", "staff", "{}");
+  EXPECT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json()["workflow_version"], before);
+
+  // A workflow gone from the folder is refused: its running cases need it.
+  std::filesystem::remove(dir_ + "/membership.yaml");
+  test::HttpResult gone = call("POST", "/v1/admin/reload", "admin");
+  EXPECT_EQ(gone.status, 422);
+  EXPECT_NE(gone.body.find("workflow 'membership' is serving but no longer in"), std::string::npos) << gone.body;
+
+  // SIGHUP with a good folder reloads as the endpoint does.
+  std::filesystem::copy(std::string(OSIC_SOURCE_DIR) + "/workflows/membership.yaml", dir_ + "/membership.yaml");
+  ::kill(server_->pid(), SIGHUP);
+  EXPECT_TRUE(server_->wait_for_output("SIGHUP: reloaded 7 workflows (none changed)")) << server_->output();
+  EXPECT_EQ(server_->terminate(), 0) << server_->output();
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "http_client.h"
 
+#include <chrono>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -106,7 +107,8 @@ long resident_kib(pid_t pid) {
   return -1;
 }
 
-ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra) {
+ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra,
+                             const std::string& workflows) {
   // Not a terminal: the server writes new tokens to this file, not to its output.
   static std::atomic<int> started{0};
   const std::string tokens_file = "/tmp/osic_tokens_" + std::to_string(::getpid()) + "_" + std::to_string(++started);
@@ -119,7 +121,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     ::dup2(fds[1], 2);
     ::close(fds[0]);
     std::vector<std::string> args = {OSIC_BINARY, "serve", "--db", db, "--workflows",
-                                     std::string(OSIC_SOURCE_DIR) + "/workflows",
+                                     workflows.empty() ? std::string(OSIC_SOURCE_DIR) + "/workflows" : workflows,
                                      "--listen", "127.0.0.1:0", "--demo", "--link-key-file",
                                      "/tmp/osic_link_key_" + std::to_string(::getpid()), "--tokens-file", tokens_file};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -151,6 +153,21 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
   }
   std::remove(tokens_file.c_str());
   if (port_ == 0) throw std::runtime_error("osic serve did not start:\n" + output_);
+}
+
+bool ServerProcess::wait_for_output(const std::string& text, int seconds) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (output_.find(text) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{out_fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[4096];
+    ssize_t n = ::read(out_fd_, buf, sizeof buf);
+    if (n <= 0) return false;
+    output_.append(buf, n);
+  }
+  return true;
 }
 
 int ServerProcess::terminate() {

@@ -47,8 +47,10 @@ long resident_kib(pid_t pid);
 
 class ServerProcess {
  public:
-  // Starts `osic serve --demo` on `db` (a database URL) and waits until it listens.
-  explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra = {});
+  // Starts `osic serve --demo` on `db` (a database URL) and waits until it listens; the
+  // shipped workflows unless `workflows` names another folder.
+  explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra = {},
+                         const std::string& workflows = "");
   ~ServerProcess();  // SIGTERM, then waits
 
   int port() const { return port_; }
@@ -56,6 +58,8 @@ class ServerProcess {
   // Sends SIGTERM and waits; returns the exit code (-1 when killed by a signal).
   int terminate();
   const std::string& output() const { return output_; }
+  // Reads what the server writes until `text` has appeared (true) or `seconds` passed.
+  bool wait_for_output(const std::string& text, int seconds = 10);
   pid_t pid() const { return pid_; }
 
  private:

@@ -78,6 +78,29 @@ TEST_F(ServiceTest, StartsActsAndReadsWithoutADatabase) {
   EXPECT_EQ(db_.tables.outbox.size(), 1u);  // the head of office is told
 }
 
+// Issue 15: a reload publishes the folder again with new calendars; an engine of the
+// earlier load, still serving running cases and requests, keeps the calendar it had
+// (under AddressSanitizer a dangling one would be found here).
+TEST_F(ServiceTest, AnEngineOfAnEarlierLoadKeepsItsCalendarAfterAReload) {
+  WorkflowSet first = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+  registry_.publish(s_, first.to_publish(), t0());
+  registry_.set_office_calendar(first.office_calendar);
+  std::shared_ptr<const Engine> before = registry_.current("agreement");
+  const Calendar& office = registry_.calendar();
+  {
+    WorkflowSet second = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"});
+    auto workflows = second.to_publish();
+    registry_.publish(s_, workflows, t0());
+    registry_.set_office_calendar(second.office_calendar);
+  }
+  first = WorkflowSet{};  // the first load's calendars are now held by nobody but the engines
+  EXPECT_EQ(registry_.current_version("agreement"), 1);  // the same file: the same version
+  // 1406/01/01 (2027-03-21) is Nowruz in the shipped calendar.
+  EXPECT_FALSE(before->calendar().is_working_day(test::day("2027-03-21")));
+  EXPECT_FALSE(office.is_working_day(test::day("2027-03-21")));
+  EXPECT_NE(&registry_.current("agreement")->calendar(), &before->calendar());
+}
+
 TEST_F(ServiceTest, ARefusalWritesNothingAndCarriesItsCode) {
   StoredCase c = ok(service_.start(s_, kSara, agreement()));
   Error e = refused(service_.act(s_, kDina, command(c.id, "submit")));

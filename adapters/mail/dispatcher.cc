@@ -38,10 +38,21 @@ OutboxDispatcher::OutboxDispatcher(StorageFactory connect, CaseService& service,
                                    TemplateSet templates, MailSettings settings)
     : connect_(std::move(connect)),
       service_(service),
-      templates_(std::move(templates)),
+      templates_(std::make_shared<const TemplateSet>(std::move(templates))),
       settings_(std::move(settings)) {}
 
 OutboxDispatcher::~OutboxDispatcher() { stop(); }
+
+void OutboxDispatcher::set_templates(TemplateSet templates) {
+  auto fresh = std::make_shared<const TemplateSet>(std::move(templates));
+  std::lock_guard lock(templates_mutex_);
+  templates_ = std::move(fresh);
+}
+
+std::shared_ptr<const TemplateSet> OutboxDispatcher::templates() const {
+  std::lock_guard lock(templates_mutex_);
+  return templates_;
+}
 
 OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Timestamp now) {
   OutboxUpdate u{row.id, "failed", row.attempts + 1, now, "", std::nullopt, row.delivered};
@@ -49,8 +60,9 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   if (std::holds_alternative<Error>(found)) return u.last_error = "the case is gone", u;
   const StoredCase* c = &std::get<StoredCase>(found);
   auto engine = service_.engine_of(store, c->workflow, c->workflow_version);
-  auto t = templates_.templates.find(row.template_name);
-  if (t == templates_.templates.end()) return u.last_error = "no e-mail template '" + row.template_name + "'", u;
+  const auto templates = this->templates();
+  auto t = templates->templates.find(row.template_name);
+  if (t == templates->templates.end()) return u.last_error = "no e-mail template '" + row.template_name + "'", u;
 
   // Who: every user with a named role, the requester, named users; each address once.
   std::vector<User> recipients;

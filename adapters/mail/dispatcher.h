@@ -9,6 +9,9 @@
 // Message-ID is fixed (row and recipient), so receivers can recognise a resend.
 #pragma once
 
+#include <memory>
+#include <mutex>
+
 #include "adapters/background_loop.h"
 #include "adapters/mail/mime.h"
 #include "adapters/mail/smtp_client.h"
@@ -46,13 +49,17 @@ class OutboxDispatcher {
   void start();  // a thread that runs run_once every poll, or when woken
   void stop() { loop_.stop(); }
   void wake() { loop_.wake(); }
+  // After a reload: mail queued from now on, and mail still queued, uses these.
+  void set_templates(TemplateSet templates);
 
  private:
   OutboxUpdate send_row(Storage& store, const OutboxRow& row, Timestamp now);
 
   StorageFactory connect_;
   CaseService& service_;
-  TemplateSet templates_;
+  std::shared_ptr<const TemplateSet> templates() const;
+  mutable std::mutex templates_mutex_;
+  std::shared_ptr<const TemplateSet> templates_;
   MailSettings settings_;
   // Kept across rounds: opening a connection runs the migration check, which takes
   // SQLite's write lock, and an idle server polls every few seconds.
