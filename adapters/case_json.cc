@@ -79,4 +79,14 @@ json user_to_json(const User& u) {
           {"name_fa", u.name_fa}, {"name_en", u.name_en}, {"lang", u.lang.empty() ? json(nullptr) : json(u.lang)}};
 }
 
+GraphPath graph_path(const std::string& current, const std::vector<HistoryRow>& rows) {
+  GraphPath path;
+  path.current = current;
+  for (const auto& h : rows) {
+    if (!h.to.empty()) path.visited.insert(h.to);
+    if (!h.from.empty() && !h.to.empty() && h.from != h.to) path.taken.insert({h.from, h.to});
+  }
+  return path;
+}
+
 }  // namespace osic

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/graph.h"
+
 #include "engine/engine.h"
 #include "service/records.h"
 
@@ -11,6 +13,9 @@ namespace osic {
 // The case as issue 4's contract has it; `available_actions` for `viewer` when given.
 nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer);
 nlohmann::json history_to_json(const std::vector<HistoryRow>& rows);
+
+// The states a case has been in and the moves it made, from its history, for its diagram.
+GraphPath graph_path(const std::string& current, const std::vector<HistoryRow>& rows);
 nlohmann::json user_to_json(const User& u);
 nlohmann::json outbox_to_json(const OutboxRow& o);
 

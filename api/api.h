@@ -80,6 +80,7 @@ class Api {
   HttpResponse inbox(Call& call);
   HttpResponse outbox(Call& call);
   HttpResponse reload_workflows(Call& call);
+  HttpResponse case_graph(Call& call);
   HttpResponse link_page(Call& call);
   HttpResponse link_act(Call& call);
   HttpResponse list_workflows(Call& call);

@@ -5,6 +5,8 @@
 
 #include "adapters/case_json.h"
 #include "adapters/workflow_reload.h"
+#include "api/web/diagram.h"
+#include "engine/graph.h"
 #include "api/api.h"
 #include "service/data_codec.h"
 
@@ -201,6 +203,34 @@ HttpResponse Api::outbox(Call& call) {
   json items = json::array();
   for (const auto& o : call.store().list_outbox(status, 500)) items.push_back(outbox_to_json(o));
   return json_response(200, {{"items", items}});
+}
+
+// Drawn from the version the case runs on, not the newest, so that a case in a state a
+// later version renamed is still shown where it is.
+HttpResponse Api::case_graph(Call& call) {
+  Actor actor = call.user->actor();
+  StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
+  std::string format = call.request.param("format");
+  if (format.empty()) format = "svg";
+  auto parsed = parse_graph_format(format);
+  if (format != "svg" && !parsed) throw Error(ErrorCode::kBadRequest, "format must be svg, mermaid or dot");
+  auto rows = service_.history(call.store(), c.id, &actor);
+  if (auto* e = std::get_if<Error>(&rows)) throw *e;
+  const GraphPath path = graph_path(c.state.state, std::get<std::vector<HistoryRow>>(rows));
+  const Definition& def = service_.engine_of(call.store(), c.workflow, c.workflow_version)->definition();
+  HttpResponse r;
+  if (format == "svg") {
+    std::string lang = call.request.param("lang");
+    if (lang.empty()) lang = call.user->lang == "en" ? "en" : "fa";
+    if (lang != "fa" && lang != "en") throw Error(ErrorCode::kBadRequest, "lang must be fa or en");
+    const web::Lang l = lang == "en" ? web::Lang::kEn : web::Lang::kFa;
+    r.content_type = "image/svg+xml; charset=utf-8";
+    r.body = web::workflow_svg(def, path, web::tr("diagram", l), l);
+  } else {
+    r.content_type = *parsed == GraphFormat::kDot ? "text/vnd.graphviz; charset=utf-8" : "text/plain; charset=utf-8";
+    r.body = render_graph(def, *parsed, &path);
+  }
+  return r;
 }
 
 // All or nothing: a folder with any error is refused with the validator's lines, and the

@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "api/web/case_view.h"
+#include "adapters/case_json.h"
 #include "api/web/diagram.h"
 #include "engine/local_format.h"
 #include "service/data_codec.h"
@@ -469,16 +470,13 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   }
 
   // The history, newest first, and the path the case took for the diagram.
-  web::DiagramPath path;
-  path.current = c.state.state;
   mustache::data history{mustache::data::type::list};
   auto rows = service_.history(store, c.id, &actor);
   if (auto* e = std::get_if<Error>(&rows)) throw *e;
   const auto& entries = std::get<std::vector<HistoryRow>>(rows);
+  const web::DiagramPath path = graph_path(c.state.state, entries);
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const HistoryRow& h = *it;
-    if (!h.to.empty()) path.visited.insert(h.to);
-    if (!h.from.empty() && !h.to.empty() && h.from != h.to) path.taken.insert({h.from, h.to});
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
     e.set("at", web::moment(h.at, calendar, l));
@@ -523,10 +521,6 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     web::put(e, "changes", std::move(changes));
     web::append(history, std::move(e));
   }
-  for (const auto& h : entries) {
-    if (h.from.empty()) path.visited.insert(h.to);
-  }
-
   mustache::data d = web::page_data(viewer, "/cases/" + std::to_string(c.id), "");
   mustache::data attrs;
   attrs.set("id", std::to_string(c.id));

@@ -75,7 +75,7 @@ std::string dot_text(const std::string& s) {
   return out;
 }
 
-std::string mermaid(const Definition& def) {
+std::string mermaid(const Definition& def, const GraphPath* path) {
   std::ostringstream out;
   out << "---\ntitle: " << mermaid_text(def.title.empty() ? def.name : def.title) << "\n---\n";
   out << "stateDiagram-v2\n";
@@ -101,10 +101,19 @@ std::string mermaid(const Definition& def) {
     any_final = true;
     out << "  class " << s.name << " final\n";
   }
+  // Mermaid's state diagrams cannot style one transition, so the path shows as its states.
+  if (path && !path->current.empty()) {
+    out << "  classDef visited fill:#e6f0fb,stroke:#0b5cad\n";
+    out << "  classDef current fill:#0b5cad,color:#ffffff,stroke:#0b5cad,stroke-width:3px\n";
+    for (const auto& s : def.states) {
+      if (s.name != path->current && path->visited.count(s.name)) out << "  class " << s.name << " visited\n";
+    }
+    out << "  class " << path->current << " current\n";
+  }
   return out.str();
 }
 
-std::string dot(const Definition& def) {
+std::string dot(const Definition& def, const GraphPath* path) {
   std::ostringstream out;
   out << "digraph \"" << dot_text(def.name) << "\" {\n";
   out << "  label=\"" << dot_text(def.title.empty() ? def.name : def.title) << "\";\n";
@@ -119,12 +128,18 @@ std::string dot(const Definition& def) {
       label += "\n" + policy_text(*s.approval);
       attrs += ", style=\"rounded,bold\"";
     }
+    if (path && s.name == path->current) {
+      attrs += ", style=\"rounded,filled,bold\", fillcolor=\"#0b5cad\", fontcolor=\"#ffffff\"";
+    } else if (path && path->visited.count(s.name)) {
+      attrs += ", style=\"rounded,filled\", fillcolor=\"#e6f0fb\"";
+    }
     out << "  \"" << dot_text(s.name) << "\" [label=\"" << dot_text(label) << "\"" << attrs << "];\n";
   }
   out << "  __start -> \"" << dot_text(def.initial) << "\";\n";
   for (const auto& a : arrows(def)) {
+    const bool taken = path && path->taken.count({a.from, a.to});
     out << "  \"" << dot_text(a.from) << "\" -> \"" << dot_text(a.to) << "\" [label=\""
-        << dot_text(a.label) << "\"];\n";
+        << dot_text(a.label) << "\"" << (taken ? ", color=\"#0b5cad\", penwidth=2.5" : "") << "];\n";
   }
   out << "}\n";
   return out.str();
@@ -138,8 +153,8 @@ std::optional<GraphFormat> parse_graph_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::string render_graph(const Definition& def, GraphFormat format) {
-  return format == GraphFormat::kMermaid ? mermaid(def) : dot(def);
+std::string render_graph(const Definition& def, GraphFormat format, const GraphPath* path) {
+  return format == GraphFormat::kMermaid ? mermaid(def, path) : dot(def, path);
 }
 
 }  // namespace osic

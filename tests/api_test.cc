@@ -845,3 +845,36 @@ TEST_F(ReloadTest, ABrokenFolderIsRefusedAndTheServingDefinitionsStay) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 15: a case drawn on its own workflow version, where it is and how it got there,
+// under the case's read rights.
+TEST_F(ApiTest, ACaseIsDrawnWithItsStateAndThePathItTook) {
+  int64_t id = start_agreement();
+  ASSERT_EQ(act(id, "submit", "staff").status, 200);
+  const std::string target = "/v1/cases/" + std::to_string(id) + "/graph";
+  HttpResult svg = http(port(), "GET", target, tok("staff"));
+  ASSERT_EQ(svg.status, 200) << svg.body;
+  EXPECT_EQ(svg.headers["content-type"], "image/svg+xml; charset=utf-8");
+  EXPECT_EQ(svg.body.rfind("<svg", 0), 0u) << svg.body.substr(0, 200);
+  EXPECT_NE(svg.body.find("بررسی دفتر همکاری‌ها"), std::string::npos);  // the state, in Persian by default
+  HttpResult english = http(port(), "GET", target + "?lang=en", tok("staff"));
+  EXPECT_NE(english.body.find("OSIC review"), std::string::npos);
+  HttpResult dot = http(port(), "GET", target + "?format=dot", tok("staff"));
+  ASSERT_EQ(dot.status, 200);
+  EXPECT_EQ(dot.headers["content-type"], "text/vnd.graphviz; charset=utf-8");
+  EXPECT_NE(dot.body.find(R"x("draft" -> "osic_review" [label="submit (staff)", color="#0b5cad", penwidth=2.5])x"),
+            std::string::npos)
+      << dot.body;
+  EXPECT_NE(dot.body.find(R"("osic_review" [label="OSIC review", style="rounded,filled,bold")"), std::string::npos);
+  HttpResult mermaid = http(port(), "GET", target + "?format=mermaid", tok("staff"));
+  EXPECT_NE(mermaid.body.find("class osic_review current"), std::string::npos) << mermaid.body;
+  EXPECT_NE(mermaid.body.find("class draft visited"), std::string::npos);
+  EXPECT_EQ(http(port(), "GET", target + "?format=png", tok("staff")).status, 400);
+  EXPECT_EQ(http(port(), "GET", target, tok("faculty")).status, 404);  // not theirs to read
+}
+
+}  // namespace
+}  // namespace osic

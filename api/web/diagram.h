@@ -9,14 +9,11 @@
 
 #include "api/web/i18n.h"
 #include "engine/definition.h"
+#include "engine/graph.h"
 
 namespace osic::api::web {
 
-struct DiagramPath {
-  std::string current;                                  // empty: no case
-  std::set<std::string> visited;                        // states the case has been in
-  std::set<std::pair<std::string, std::string>> taken;  // (from, to) transitions it made
-};
+using DiagramPath = GraphPath;
 
 // `label` names the picture for screen readers.
 std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang);
