@@ -78,6 +78,51 @@ TEST(Cli, UnreadableFilesAndBadArgumentsExitTwo) {
   EXPECT_EQ(osic("").exit_code, 2);
 }
 
+// Issue 15: `osic test` runs scenario files: 0 when they pass, 1 with FILE:LINE when an
+// expectation fails, 2 when a file cannot be run.
+TEST(Cli, TestRunsScenarioFilesAndNamesTheLineThatFailed) {
+  const std::string dir = "/tmp/osic_scenarios_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string good = R"(workflow: agreement
+users: {sara: [staff], hamid: [osic_head], leila: [legal]}
+scenarios:
+  - name: a draft goes to the office
+    at: 1405/09/10 09:00
+    steps:
+      - start: {as: sara, data: {partner: Sorbonne, country: FR}}
+      - act: {as: sara, action: submit}
+      - expect: {state: osic_review, mails: [{template: task_assigned, to: hamid}]}
+      - act: {as: leila, action: accept, refused: role_not_allowed}
+      - advance: 6 business days
+      - expect: {mails: [{template: overdue, to: hamid}]}
+)";
+  std::ofstream(dir + "/good.test.yaml") << good;
+  CliRun passed = osic("test " + dir + "/good.test.yaml --workflows " + workflows() + " --junit " + dir + "/j.xml");
+  EXPECT_EQ(passed.exit_code, 0) << passed.out;
+  EXPECT_NE(passed.out.find("1 scenarios in 1 files: 1 passed, 0 failed"), std::string::npos) << passed.out;
+  std::ifstream junit(dir + "/j.xml");
+  std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<testcase classname=\"agreement\" name=\"a draft goes to the office\""), std::string::npos) << xml;
+
+  std::string wrong = good;
+  wrong.replace(wrong.find("state: osic_review"), 18, "state: legal_review");
+  std::ofstream(dir + "/wrong.test.yaml") << wrong;
+  CliRun failed = osic("test " + dir + "/wrong.test.yaml --workflows " + workflows());
+  EXPECT_EQ(failed.exit_code, 1) << failed.out;
+  EXPECT_NE(failed.out.find(dir + "/wrong.test.yaml:9: expected state legal_review, got osic_review"), std::string::npos)
+      << failed.out;
+
+  std::string broken = good;
+  broken.replace(broken.find("as: leila"), 9, "as: lila");
+  std::ofstream(dir + "/broken.test.yaml") << broken;
+  CliRun unrunnable = osic("test " + dir + "/broken.test.yaml --workflows " + workflows());
+  EXPECT_EQ(unrunnable.exit_code, 2) << unrunnable.out;
+  EXPECT_NE(unrunnable.out.find("broken.test.yaml:10: no user 'lila' in this file's users (did you mean 'leila'?)"),
+            std::string::npos)
+      << unrunnable.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, DrawsAWorkflow) {
   CliRun mermaid = osic("graph " + workflows() + "/agreement.yaml");
   EXPECT_EQ(mermaid.exit_code, 0);
