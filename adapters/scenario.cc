@@ -198,7 +198,9 @@ class Runner {
       pending_.push_back(t);
     }
     c_ = out.next;
-    for (const auto& n : out.notifications) mails_.push_back({n.notify->template_name, recipients(*n.notify)});
+    for (const auto& n : out.notifications) {
+      mails_.push_back({n.notify->template_name, recipients(*n.notify), n.send_at.value_or(now_)});
+    }
     out_.states_reached.insert(c_.state);
     if (!out.entry.action.empty() && !from.empty()) out_.actions_taken.insert(from + "." + out.entry.action);
   }
@@ -303,11 +305,15 @@ class Runner {
     if (const YAML::Node timers = body["timers"]) {
       std::vector<std::string> want = timers.IsSequence() && timers.size() == 0 ? std::vector<std::string>{}
                                                                                  : names_of(timers, "timers");
-      std::vector<std::string> got;
-      for (const auto& t : pending_) got.push_back(timer_name(t.key));
+      std::vector<std::string> got, due;
+      for (const auto& t : pending_) {
+        got.push_back(timer_name(t.key));
+        due.push_back(timer_name(t.key) + " at " + format_jalali(calendar_.date_of(t.due)));
+      }
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
-      if (want != got) throw Failed{pos_of(timers), "expected timers " + join(want) + ", got " + join(got)};
+      std::sort(due.begin(), due.end());
+      if (want != got) throw Failed{pos_of(timers), "expected timers " + join(want) + ", got " + join(due)};
     }
   }
 
@@ -371,11 +377,13 @@ class Runner {
   struct Mail {
     std::string tmpl;
     std::set<std::string> to;
+    Timestamp at;
   };
-  static std::string describe(const std::vector<Mail>& mails) {
+  std::string describe(const std::vector<Mail>& mails) const {
     std::string out;
     for (const auto& m : mails) {
-      out += (out.empty() ? "" : "; ") + m.tmpl + " to " + join({m.to.begin(), m.to.end()});
+      out += (out.empty() ? "" : "; ") + m.tmpl + " to " + join({m.to.begin(), m.to.end()}) + " on " +
+             format_jalali(calendar_.date_of(m.at));
     }
     return out.empty() ? "none" : out;
   }
