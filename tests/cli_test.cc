@@ -123,6 +123,15 @@ scenarios:
   std::filesystem::remove_all(dir);
 }
 
+// Every shipped workflow has scenarios that pass and reach each of its states and actions.
+TEST(Cli, TheShippedScenariosPassAndReachEveryStateAndAction) {
+  CliRun run = osic("test --coverage --workflows " + workflows());
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(run.out.find("never"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("no scenario"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("coverage: study_opportunity: every state and action reached"), std::string::npos) << run.out;
+}
+
 TEST(Cli, DrawsAWorkflow) {
   CliRun mermaid = osic("graph " + workflows() + "/agreement.yaml");
   EXPECT_EQ(mermaid.exit_code, 0);
