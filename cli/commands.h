@@ -16,5 +16,6 @@ void add_serve(CLI::App& app, int& exit_code);
 void add_outbox(CLI::App& app, int& exit_code);
 void add_unit(CLI::App& app, int& exit_code);
 void add_test(CLI::App& app, int& exit_code);
+void add_migrate(CLI::App& app, int& exit_code);
 
 }  // namespace osic::cli

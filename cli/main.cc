@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   osic::cli::add_validate(app, exit_code);
   osic::cli::add_graph(app, exit_code);
   osic::cli::add_test(app, exit_code);
+  osic::cli::add_migrate(app, exit_code);
   osic::cli::add_user(app, exit_code);
   osic::cli::add_unit(app, exit_code);
   osic::cli::add_case(app, exit_code);

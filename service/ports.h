@@ -40,6 +40,8 @@ class CaseRows {
   // version is `expected_version`. False when it was not (someone else wrote first).
   virtual bool update_case(const CaseRow& row, int64_t expected_version, bool entered) = 0;
   virtual int64_t case_version(int64_t id) = 0;
+  // `osic migrate`: the case now runs on another version of its workflow.
+  virtual void set_workflow_version(int64_t case_id, int version) = 0;
   virtual void write(int64_t case_id, const CaseWrites& writes) = 0;
   // Entries after `after_seq`, in order, at most `limit`.
   virtual std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) = 0;

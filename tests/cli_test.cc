@@ -353,3 +353,46 @@ TEST_F(CliStore, TimersRunAtAnInstantAndListWhatFired) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 15: a state renamed in a copy of the agreement; `osic migrate` refuses until it
+// is mapped, shows what it would do, moves the case, and says so in its history.
+TEST_F(CliStore, MigrateMovesARunningCaseOntoARenamedState) {
+  const std::string dir = ::testing::TempDir() + "migrate_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(workflows(), dir, std::filesystem::copy_options::recursive);
+  ASSERT_EQ(osic("case start agreement --as sara --data '{\"partner\": \"KTH\", \"country\": \"SE\"}'" + wf_ + " " + db_).exit_code, 0);
+  ASSERT_EQ(osic("case act 1 submit --as sara" + wf_ + " " + db_).exit_code, 0);
+  std::ifstream in(dir + "/agreement.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (auto at = text.find("osic_review"); at != std::string::npos; at = text.find("osic_review", at)) {
+    text.replace(at, 11, "office_review");
+  }
+  std::ofstream(dir + "/agreement.yaml") << text;
+  const std::string copy = " --workflows " + dir + " " + db_;
+
+  CliRun unmapped = osic("migrate agreement" + copy);
+  EXPECT_EQ(unmapped.exit_code, 2) << unmapped.out;
+  EXPECT_NE(unmapped.out.find("case 1 is in 'osic_review', which version 2 of agreement does not have; map it with "
+                              "--map osic_review=NEW"),
+            std::string::npos)
+      << unmapped.out;
+  CliRun dry = osic("migrate agreement --map osic_review=office_review --dry-run" + copy);
+  EXPECT_EQ(dry.exit_code, 0) << dry.out;
+  EXPECT_NE(dry.out.find("would move case 1: version 1 → 2, osic_review → office_review"), std::string::npos) << dry.out;
+  EXPECT_NE(osic("case show 1" + copy).out.find("osic_review"), std::string::npos);  // nothing written
+
+  CliRun moved = osic("migrate agreement --map osic_review=office_review" + copy);
+  EXPECT_EQ(moved.exit_code, 0) << moved.out;
+  EXPECT_NE(moved.out.find("1 case moved to version 2"), std::string::npos) << moved.out;
+  CliRun history = osic("case history 1 " + db_);
+  EXPECT_NE(history.out.find("system\tmigrate\tosic_review -> office_review\t\"migrated v1 → v2\""), std::string::npos)
+      << history.out;
+  CliRun again = osic("migrate agreement --map osic_review=office_review" + copy);
+  EXPECT_NE(again.out.find("every running agreement case is on version 2"), std::string::npos) << again.out;
+  EXPECT_EQ(osic("case act 1 accept --as hamid" + copy).exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

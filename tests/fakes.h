@@ -147,6 +147,10 @@ class FakeStorage : public Storage {
     }
     return true;
   }
+  void set_workflow_version(int64_t case_id, int version) override {
+    auto lock = writing("set_workflow_version");
+    if (t().cases.count(case_id)) t().cases[case_id].workflow_version = version;
+  }
   int64_t case_version(int64_t id) override {
     auto lock = read("case_version");
     return t().cases.count(id) ? t().cases[id].version : 0;

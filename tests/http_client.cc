@@ -133,9 +133,10 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
   }
   ::close(fds[1]);
   out_fd_ = fds[0];
-  // Read until it says where it listens (10 s at most).
+  // Read until it says where it listens. A minute at most: under ThreadSanitizer on a
+  // busy two-core machine, making the demo users' password hashes alone took over 10 s.
   pollfd p{out_fd_, POLLIN, 0};
-  while (port_ == 0 && ::poll(&p, 1, 10000) > 0) {
+  while (port_ == 0 && ::poll(&p, 1, 60000) > 0) {
     char buf[4096];
     ssize_t n = ::read(out_fd_, buf, sizeof buf);
     if (n <= 0) break;

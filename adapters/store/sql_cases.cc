@@ -89,6 +89,14 @@ bool SqlStorage::update_case(const CaseRow& row, int64_t expected_version, bool 
   });
 }
 
+void SqlStorage::set_workflow_version(int64_t case_id, int version) {
+  db_.guard("cannot write case " + std::to_string(case_id), [&] {
+    long long id = case_id;
+    int v = version;
+    db_.session() << "UPDATE cases SET workflow_version = :v WHERE id = :id", soci::use(v), soci::use(id);
+  });
+}
+
 int64_t SqlStorage::case_version(int64_t id) {
   return db_.guard("cannot read case " + std::to_string(id), [&] {
     long long current = 0, case_id = id;

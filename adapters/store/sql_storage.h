@@ -31,6 +31,7 @@ class SqlStorage : public Storage {
   int64_t insert_case(const CaseRow& row) override;
   bool update_case(const CaseRow& row, int64_t expected_version, bool entered) override;
   int64_t case_version(int64_t id) override;
+  void set_workflow_version(int64_t case_id, int version) override;
   void write(int64_t case_id, const CaseWrites& writes) override;
   using CaseRows::history;
   std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) override;
