@@ -225,7 +225,7 @@ HttpResponse Api::case_graph(Call& call) {
     if (lang != "fa" && lang != "en") throw Error(ErrorCode::kBadRequest, "lang must be fa or en");
     const web::Lang l = lang == "en" ? web::Lang::kEn : web::Lang::kFa;
     r.content_type = "image/svg+xml; charset=utf-8";
-    r.body = web::workflow_svg(def, path, web::tr("diagram", l), l);
+    r.body = web::workflow_svg(def, path, web::tr("diagram", l), l, true);
   } else {
     r.content_type = *parsed == GraphFormat::kDot ? "text/vnd.graphviz; charset=utf-8" : "text/plain; charset=utf-8";
     r.body = render_graph(def, *parsed, &path);

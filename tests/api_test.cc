@@ -859,6 +859,7 @@ TEST_F(ApiTest, ACaseIsDrawnWithItsStateAndThePathItTook) {
   ASSERT_EQ(svg.status, 200) << svg.body;
   EXPECT_EQ(svg.headers["content-type"], "image/svg+xml; charset=utf-8");
   EXPECT_EQ(svg.body.rfind("<svg", 0), 0u) << svg.body.substr(0, 200);
+  EXPECT_NE(svg.body.find("<style>.node rect{"), std::string::npos);  // it carries its styles on its own
   EXPECT_NE(svg.body.find("بررسی دفتر همکاری‌ها"), std::string::npos);  // the state, in Persian by default
   HttpResult english = http(port(), "GET", target + "?lang=en", tok("staff"));
   EXPECT_NE(english.body.find("OSIC review"), std::string::npos);

@@ -42,7 +42,8 @@ std::string shortened(const std::string& text, size_t letters) {
 
 }  // namespace
 
-std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang) {
+std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang,
+                         bool standalone) {
   // Rows by breadth-first distance from the initial state; unreachable states last.
   std::map<std::string, int> row;
   std::deque<std::string> queue{def.initial};
@@ -138,6 +139,7 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   d.set("label", label);
   d.set("edges", edges);
   d.set("nodes", nodes);
+  d.set("standalone", standalone);
   return mustache::mustache(web_assets().at("diagram.svg")).render(d);
 }
 

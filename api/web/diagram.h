@@ -15,7 +15,9 @@ namespace osic::api::web {
 
 using DiagramPath = GraphPath;
 
-// `label` names the picture for screen readers.
-std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang);
+// `label` names the picture for screen readers. A standalone picture (served or saved on
+// its own, not inside a page) carries the page's styles with it.
+std::string workflow_svg(const Definition& def, const DiagramPath& path, const std::string& label, Lang lang,
+                         bool standalone = false);
 
 }  // namespace osic::api::web
