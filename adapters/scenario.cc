@@ -147,9 +147,8 @@ std::string timer_name(const std::string& key) {
 
 class Runner {
  public:
-  Runner(const std::string& path, const Engine& engine, const std::map<std::string, std::vector<std::string>>& users,
-         ScenarioFileResult& out)
-      : path_(path), engine_(engine), calendar_(engine.calendar()), users_(users), out_(out) {}
+  Runner(const Engine& engine, const std::map<std::string, std::vector<std::string>>& users, ScenarioFileResult& out)
+      : engine_(engine), calendar_(engine.calendar()), users_(users), out_(out) {}
 
   void run(const YAML::Node& scenario) {
     if (scenario["at"]) now_ = moment_of(scenario["at"], calendar_);
@@ -388,14 +387,14 @@ class Runner {
     return out.empty() ? "none" : out;
   }
 
-  const std::string& path_;
   const Engine& engine_;
   const Calendar& calendar_;
   const std::map<std::string, std::vector<std::string>>& users_;
   ScenarioFileResult& out_;
   CaseState c_;
   bool started_ = false;
-  Timestamp now_ = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::sys_days{std::chrono::days{20454}});
+  // A scenario without `at` starts at 2026-01-01 09:00 UTC.
+  Timestamp now_ = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + std::chrono::hours(9);
   std::vector<TimerSchedule> pending_;
   std::vector<Mail> mails_;
 };
@@ -459,7 +458,7 @@ ScenarioFileResult run_scenario_file(const std::string& path, const WorkflowSet&
       result.line = pos_of(s).line;
       auto started = std::chrono::steady_clock::now();
       try {
-        Runner(path, engine, users, out).run(s);
+        Runner(engine, users, out).run(s);
       } catch (const Failed& f) {
         result.failures.push_back(at(path, f.pos.line ? f.pos : pos_of(s)) + ": " + f.message);
       }

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <kainjow/mustache.hpp>
 #include <map>
 
 #include "adapters/scenario.h"
@@ -34,19 +35,8 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths, s
   return out;
 }
 
-std::string xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// JUnit attributes: the library's escaping, never our own.
+std::string xml(const std::string& text) { return kainjow::mustache::html_escape<std::string>(text); }
 
 void write_junit(const std::string& path, const std::vector<ScenarioFileResult>& results) {
   std::ofstream out(path);

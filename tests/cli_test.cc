@@ -86,7 +86,7 @@ TEST(Cli, TestRunsScenarioFilesAndNamesTheLineThatFailed) {
   const std::string good = R"(workflow: agreement
 users: {sara: [staff], hamid: [osic_head], leila: [legal]}
 scenarios:
-  - name: a draft goes to the office
+  - name: a draft goes to the office & "waits" <there>
     at: 1405/09/10 09:00
     steps:
       - start: {as: sara, data: {partner: Sorbonne, country: FR}}
@@ -102,7 +102,7 @@ scenarios:
   EXPECT_NE(passed.out.find("1 scenarios in 1 files: 1 passed, 0 failed"), std::string::npos) << passed.out;
   std::ifstream junit(dir + "/j.xml");
   std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
-  EXPECT_NE(xml.find("<testcase classname=\"agreement\" name=\"a draft goes to the office\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"agreement\" name=\"a draft goes to the office &amp; &quot;waits&quot; &lt;there&gt;\""), std::string::npos) << xml;
 
   std::string wrong = good;
   wrong.replace(wrong.find("state: osic_review"), 18, "state: legal_review");
