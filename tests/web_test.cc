@@ -439,3 +439,16 @@ TEST(WebForms, MoneyIsAnAmountWithTheCurrencyChosenBesideIt) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+// `osic migrate` writes the action `migrate`: a Persian page names it in Persian.
+TEST(WebText, AMigrationReadsInTheReadersLanguage) {
+  auto def = test::must_load("workflow: w\nroles: [staff]\ninitial: a\nstates:\n  a: {final: true}\n");
+  EXPECT_EQ(web::action_title(*def, "a", "migrate", web::Lang::kFa), "انتقال به نسخهٔ تازهٔ فرایند");
+  EXPECT_EQ(web::action_title(*def, "a", "migrate", web::Lang::kEn), "Moved to the new workflow version");
+}
+
+}  // namespace
+}  // namespace osic

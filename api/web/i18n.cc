@@ -160,6 +160,7 @@ constexpr Text kTexts[] = {
     {"role_council", "شورای دانشگاه", "University council"},
     {"role_admin", "مدیر سامانه", "Administrator"},
     // The office's usual verbs, for actions a definition gives no title.
+    {"verb_migrate", "انتقال به نسخهٔ تازهٔ فرایند", "Moved to the new workflow version"},
     {"verb_submit", "ارسال", "Submit"},
     {"verb_accept", "پذیرش", "Accept"},
     {"verb_return", "بازگرداندن برای اصلاح", "Return for changes"},
