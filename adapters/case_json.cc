@@ -53,6 +53,10 @@ json history_to_json(const std::vector<HistoryRow>& rows) {
                  {"channel", r.channel}};
     if (!r.timer.empty()) item["timer"] = r.timer;
     item["on_behalf_of"] = r.on_behalf_of.empty() ? json(nullptr) : json(r.on_behalf_of);
+    item["files"] = r.files.empty() ? json::array() : json::parse(r.files);
+    item["prev_hash"] = r.prev_hash;
+    item["hash"] = r.hash;
+    if (!r.purged.empty()) item["purged"] = json::parse(r.purged);
     items.push_back(std::move(item));
   }
   return {{"items", items}};

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "service/audit.h"
+
 namespace osic {
 
 Scheduler::Scheduler(StorageFactory connect, CaseService& service, SchedulerOptions options)
@@ -40,6 +42,12 @@ std::chrono::milliseconds Scheduler::step() {
       service_.forget_old_answers(*storage_, options_.keep_idempotency);
       // Web sessions end after two idle hours; rows of ones never used again go after a day.
       storage_->end_sessions_idle_since(service_.clock().now() - std::chrono::hours(24));
+      // The day's audit anchor, into the log as well, where a copy outside the database
+      // is what proves a chain rewritten as a whole.
+      if (auto anchor = make_anchor(*storage_, service_.clock().now())) {
+        std::cerr << "osic audit: anchor " << anchor->day << " chains=" << anchor->chains << " sha256=" << anchor->hash
+                  << "\n";
+      }
     }
     if (auto next = storage_->next_due_timer()) {
       // Measured against the precise clock: timer times are whole seconds, and a

@@ -17,5 +17,6 @@ void add_outbox(CLI::App& app, int& exit_code);
 void add_unit(CLI::App& app, int& exit_code);
 void add_test(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);
+void add_audit(CLI::App& app, int& exit_code);
 
 }  // namespace osic::cli

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/search_key.h"
+#include "service/audit.h"
 #include "service/data_codec.h"
 #include "service/error.h"
 
@@ -105,7 +106,7 @@ bool apply_migration(Storage& s, const StoredCase& c, const MigrationPlan& plan,
     for (const auto& t : to.timers_for(next)) {
       if (t.due > now || !t.action.empty()) w.schedule.push_back(t);
     }
-    s.write(c.id, w);
+    write_sealed(s, c.id, std::move(w));
     s.commit();
     return true;
   } catch (...) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine/search_key.h"
+#include "service/audit.h"
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
 #include "service/data_codec.h"
@@ -155,7 +156,7 @@ bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, cons
   // Only a state with a deadline or timers can have pending timers to cancel.
   const StateDef* left = engine.definition().find_state(out.entry.from);
   bool left_timers = left && (left->deadline || !left->timers.empty());
-  s.write(before.id, writes_of(out, channel, round, out.entered_state && left_timers));
+  write_sealed(s, before.id, writes_of(out, channel, round, out.entered_state && left_timers));
   return true;
 }
 
@@ -201,7 +202,7 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
               out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version, unit,
               case_search_text(c.title, out.next.data)};
   c.id = s.insert_case(row);
-  s.write(c.id, writes_of(out, cmd.channel, out.next.version, false));
+  write_sealed(s, c.id, writes_of(out, cmd.channel, out.next.version, false));
   c.state = std::move(out.next);
   if (!cmd.idempotency_key.empty()) {
     s.remember_answer(actor.user, cmd.idempotency_key, {fingerprint, c.id, case_snapshot(c).dump()}, now);

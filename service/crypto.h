@@ -1,6 +1,7 @@
 // Tokens and hashes, from OpenSSL.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace osic {
@@ -9,6 +10,21 @@ namespace osic {
 std::string random_token();
 // Lowercase hex SHA-256.
 std::string sha256_hex(const std::string& data);
+
+// SHA-256 over data given in pieces (a file as it streams in, a long list of rows).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const void* data, size_t size);
+  void update(const std::string& data) { update(data.data(), data.size()); }
+  std::string hex();  // lowercase; ends the hash (update after it is an error)
+
+ private:
+  void* ctx_;  // EVP_MD_CTX, kept out of this header
+};
 // Equal contents, in time that depends only on the length (for tokens and hashes).
 bool constant_time_equal(const std::string& a, const std::string& b);
 

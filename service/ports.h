@@ -46,6 +46,8 @@ class CaseRows {
   // Entries after `after_seq`, in order, at most `limit`.
   virtual std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) = 0;
   std::vector<HistoryRow> history(int64_t case_id) { return history(case_id, 0, std::numeric_limits<int>::max()); }
+  // The hash of the case's newest history entry; "" when it has none.
+  virtual std::string history_head(int64_t case_id) = 0;
   // Whether `user` appears in the case's history.
   virtual bool has_acted(int64_t case_id, const std::string& user) = 0;
   // Newest first, ids below `before`; narrowed by the read scope, workflow, state and
@@ -149,6 +151,19 @@ class OutboxRows {
   virtual bool retry_outbox(int64_t id, Timestamp now) = 0;
 };
 
+// The audit trail's anchors (service/audit.h).
+class AuditRows {
+ public:
+  virtual ~AuditRows() = default;
+  // For each case with history before `before`, in case order: the seq and hash of its
+  // newest entry written before then.
+  virtual void chain_heads(Timestamp before,
+                           const std::function<void(int64_t case_id, int64_t seq, const std::string& hash)>& each) = 0;
+  // False when that day has an anchor already (another node made it first).
+  virtual bool add_anchor(const AnchorRow& anchor) = 0;
+  virtual std::vector<AnchorRow> anchors() = 0;
+};
+
 class Settings {
  public:
   virtual ~Settings() = default;
@@ -173,6 +188,7 @@ class Storage : public Transactions,
                 public UnitDirectory,
                 public TimerRows,
                 public OutboxRows,
+                public AuditRows,
                 public Settings,
                 public WorkflowSources {
  public:

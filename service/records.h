@@ -87,6 +87,24 @@ struct HistoryRow {
   std::string channel;      // "cli", "api", "timer", "email-link"
   std::string timer;
   std::string on_behalf_of{};  // the absent person a delegate acted for
+  // Files this entry added: JSON array of {"field","name","size","type","sha256"}; empty: none.
+  std::string files{};
+  // The chain (service/audit_chain.h): the previous entry's hash and this one's.
+  std::string prev_hash{};
+  std::string hash{};
+  // Set when retention removed personal data from this entry: JSON {"at","by","fields",
+  // "digests"}, the digests of what was removed, so that the hash still verifies.
+  std::string purged{};
+};
+
+// A daily anchor: one hash over the head of every case's chain as it stood at
+// `covers_before`, so that a chain rewritten as a whole after that is detected too.
+struct AnchorRow {
+  std::string day;  // YYYY-MM-DD (UTC), the day the anchor covers up to
+  Timestamp covers_before{};
+  int64_t chains = 0;
+  std::string hash;
+  Timestamp made_at{};
 };
 
 // Out of office: from `starts` until `ends`, `delegate` acts, signs and is told in

@@ -264,6 +264,30 @@ TEST_F(CliStore, CasesStartActAndShowTheirHistory) {
   EXPECT_NE(list.out.find("1\tagreement\tlegal_review\tv3\tMoU with KTH"), std::string::npos) << list.out;
 }
 
+// Issue 13: `osic audit verify` passes on history as written and names the case and entry
+// that someone edited with sqlite3.
+TEST_F(CliStore, AuditVerifyNamesTheEditedEntry) {
+  ASSERT_EQ(osic("case start agreement --as sara --data '{\"partner\": \"KTH\", \"country\": \"SE\"}'" + wf_ + " " + db_).exit_code, 0);
+  ASSERT_EQ(osic("case start agreement --as sara --data '{\"partner\": \"ETH\", \"country\": \"CH\"}'" + wf_ + " " + db_).exit_code, 0);
+  ASSERT_EQ(osic("case act 2 submit --as sara" + wf_ + " " + db_).exit_code, 0);
+  ASSERT_EQ(osic("case act 2 accept --as hamid" + wf_ + " " + db_).exit_code, 0);
+  CliRun clean = osic("audit verify " + db_);
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_EQ(clean.out, "audit passed: 2 cases, 4 history entries, 0 anchors\n");
+  CliRun history = osic("case history 2 --json " + db_);
+  EXPECT_NE(history.out.find("\"prev_hash\": \""), std::string::npos) << history.out;
+
+  const std::string file = db_.substr(12);
+  ASSERT_EQ(osic::test::run_command("sqlite3 " + file + " \"UPDATE history SET actor = 'sara' WHERE case_id = 2 AND seq = 3\"").exit_code, 0);
+  CliRun edited = osic("audit verify " + db_);
+  EXPECT_EQ(edited.exit_code, 1);
+  EXPECT_NE(edited.out.find("case 2 entry 3: its content does not match its hash"), std::string::npos) << edited.out;
+  EXPECT_NE(edited.out.find("audit FAILED: 2 cases"), std::string::npos) << edited.out;
+  EXPECT_EQ(osic("audit verify --case 1 " + db_).exit_code, 0);
+  EXPECT_EQ(osic("audit verify --case 2 " + db_).exit_code, 1);
+  EXPECT_EQ(osic("audit verify --case 9 " + db_).exit_code, 1);
+}
+
 // Issue 10: units are managed from the command line, and roles may be held in them.
 TEST_F(CliStore, UnitsAreATreeThatRolesAndCasesArePlacedIn) {
   EXPECT_EQ(osic("unit add science --title-fa 'دانشکده علوم' --title-en 'Faculty of Science' " + db_).exit_code, 0);

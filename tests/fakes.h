@@ -58,6 +58,7 @@ struct FakeTables {
   std::map<std::string, SessionRow> sessions;    // by id_hash
   std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
   std::map<std::string, std::string> settings;
+  std::map<std::string, AnchorRow> anchors;  // by day
   std::map<std::pair<std::string, int>, std::string> workflows;
   std::map<std::string, std::string> workflow_hash;  // name/version -> content hash
   int64_t next_id = 1;
@@ -187,6 +188,32 @@ class FakeStorage : public Storage {
     for (const auto& h : t().history[case_id]) {
       if (h.seq > after_seq && static_cast<int>(out.size()) < limit) out.push_back(h);
     }
+    return out;
+  }
+  std::string history_head(int64_t case_id) override {
+    auto lock = read("history_head");
+    const auto& rows = t().history[case_id];
+    return rows.empty() ? std::string() : rows.back().hash;
+  }
+  void chain_heads(Timestamp before,
+                   const std::function<void(int64_t case_id, int64_t seq, const std::string& hash)>& each) override {
+    auto lock = read("chain_heads");
+    for (const auto& [id, rows] : t().history) {
+      const HistoryRow* head = nullptr;
+      for (const auto& r : rows) {
+        if (r.at < before) head = &r;
+      }
+      if (head) each(id, head->seq, head->hash);
+    }
+  }
+  bool add_anchor(const AnchorRow& anchor) override {
+    auto lock = writing("add_anchor");
+    return t().anchors.emplace(anchor.day, anchor).second;
+  }
+  std::vector<AnchorRow> anchors() override {
+    auto lock = read("anchors");
+    std::vector<AnchorRow> out;
+    for (const auto& [day, a] : t().anchors) out.push_back(a);
     return out;
   }
   bool has_acted(int64_t case_id, const std::string& user) override {

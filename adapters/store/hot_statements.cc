@@ -21,10 +21,11 @@ HotStatements::HotStatements(soci::session& s)
                            use(state), use(data), use(version), use(at), use(entered), use(round),
                            use(search), use(case_id), use(expected))),
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
-                                   " from_state, to_state, comment, data_change, channel, timer, on_behalf_of)"
-                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob)",
+                                   " from_state, to_state, comment, data_change, channel, timer, on_behalf_of, files, prev_hash, hash)"
+                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob, :fi, :ph, :h)",
                       use(case_id), use(seq), use(at), use(actor), use(action), use(from), use(to),
-                      use(comment), use(changes), use(channel), use(timer), use(on_behalf_of))),
+                      use(comment), use(changes), use(channel), use(timer), use(on_behalf_of), use(files),
+                      use(prev_hash), use(hash))),
       insert_vote((s.prepare << "INSERT INTO votes (case_id, round, user_name, role, approve, at,"
                                 " comment, on_behalf_of) VALUES (:c, :r, :u, :ro, :ap, :a, :cm, :ob)",
                    use(case_id), use(round), use(user), use(role), use(approve), use(at),

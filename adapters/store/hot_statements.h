@@ -19,7 +19,7 @@ struct HotStatements {
   long long case_id = 0, seq = 0, at = 0, version = 0, expected = 0, entered = 0, round = 0;
   long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0;
   std::string workflow, title, state, data, requester, unit, on_behalf_of, search;
-  std::string actor, action, from, to, comment, changes, channel, timer;
+  std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash;
   std::string user, role, key, template_name, recipients, reason;
   soci::indicator found = soci::i_null;
 

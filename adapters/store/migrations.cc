@@ -140,6 +140,19 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE users ADD COLUMN name_fa TEXT NOT NULL DEFAULT ''",
            "ALTER TABLE users ADD COLUMN name_en TEXT NOT NULL DEFAULT ''",
        }},
+      {13,
+       {
+           // The audit trail proves itself (service/audit_chain.h): each entry carries the
+           // hash of the one before it and its own; files it added; what a purge removed.
+           "ALTER TABLE history ADD COLUMN files TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE history ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE history ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE history ADD COLUMN purged TEXT NOT NULL DEFAULT ''",
+           // Entries written before this migration, sealed when the store opens; empty after.
+           "CREATE INDEX history_unsealed ON history (case_id, seq) WHERE hash = ''",
+           "CREATE TABLE audit_anchors (day TEXT PRIMARY KEY, covers_before {bigint} NOT NULL,"
+           " chains {bigint} NOT NULL, hash TEXT NOT NULL, made_at {bigint} NOT NULL)",
+       }},
   };
   return kAll;
 }

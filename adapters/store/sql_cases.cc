@@ -121,6 +121,9 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
     h.channel = e.channel;
     h.timer = e.timer;
     h.on_behalf_of = e.on_behalf_of;
+    h.files = e.files;
+    h.prev_hash = e.prev_hash;
+    h.hash = e.hash;
     h.insert_history.execute(true);
     if (w.vote) {
       h.round = w.vote_round;
@@ -161,11 +164,13 @@ std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, 
     long long id = case_id, seq = 0, at = 0, after = after_seq, n = limit;
     soci::statement st =
         (db_.session().prepare << "SELECT seq, at, actor, action, from_state, to_state, comment,"
-                                  " data_change, channel, timer, on_behalf_of FROM history WHERE case_id = :c AND seq > :a"
+                                  " data_change, channel, timer, on_behalf_of, files, prev_hash, hash, purged FROM history"
+                                  " WHERE case_id = :c AND seq > :a"
                                   " ORDER BY seq LIMIT :n",
          soci::use(id), soci::use(after), soci::use(n), soci::into(seq), soci::into(at), soci::into(r.actor), soci::into(r.action),
          soci::into(r.from), soci::into(r.to), soci::into(r.comment), soci::into(r.data_change),
-         soci::into(r.channel), soci::into(r.timer), soci::into(r.on_behalf_of));
+         soci::into(r.channel), soci::into(r.timer), soci::into(r.on_behalf_of), soci::into(r.files),
+         soci::into(r.prev_hash), soci::into(r.hash), soci::into(r.purged));
     st.execute();
     while (st.fetch()) {
       r.seq = seq;
@@ -173,6 +178,17 @@ std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, 
       out.push_back(r);
     }
     return out;
+  });
+}
+
+std::string SqlStorage::history_head(int64_t case_id) {
+  return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
+    long long id = case_id;
+    std::string hash;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT hash FROM history WHERE case_id = :c ORDER BY seq DESC LIMIT 1", soci::use(id),
+        soci::into(hash, ind);
+    return ind == soci::i_ok ? hash : std::string();
   });
 }
 

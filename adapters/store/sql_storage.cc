@@ -24,6 +24,7 @@ SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
   db_.migrate(clock.now());
   hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
   fill_search_keys();
+  seal_old_history();
 }
 
 // Cases stored before migration 11 get their search keys, 500 to a transaction. A key is

@@ -35,6 +35,7 @@ class SqlStorage : public Storage {
   void write(int64_t case_id, const CaseWrites& writes) override;
   using CaseRows::history;
   std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) override;
+  std::string history_head(int64_t case_id) override;
   bool has_acted(int64_t case_id, const std::string& user) override;
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
@@ -91,6 +92,12 @@ class SqlStorage : public Storage {
   std::vector<OutboxRow> outbox(int64_t case_id) override;
   bool retry_outbox(int64_t id, Timestamp now) override;
 
+  // AuditRows
+  void chain_heads(Timestamp before,
+                   const std::function<void(int64_t case_id, int64_t seq, const std::string& hash)>& each) override;
+  bool add_anchor(const AnchorRow& anchor) override;
+  std::vector<AnchorRow> anchors() override;
+
   // Settings, WorkflowSources
   std::string setting(const std::string& name, const std::function<std::string()>& make) override;
   int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
@@ -108,6 +115,7 @@ class SqlStorage : public Storage {
   std::optional<User> user_where(const std::string& column, const std::string& value);
   std::string user_column(const std::string& column, const std::string& user);
   void fill_search_keys();
+  void seal_old_history();
   // Runs an UPDATE or DELETE of one user; false when no row matched.
   bool change_user(const std::string& what, const std::string& sql, const std::string& name,
                    const std::function<void(soci::statement&)>& bind);
