@@ -247,6 +247,38 @@ class Runner {
     apply(std::get<Outcome>(d), from);
   }
 
+  // An upload, as `osic case attach` makes it: allowed to whoever may take an action that
+  // edits the field; the file stands in as the hash of its name.
+  void attach(const YAML::Node& step, const YAML::Node& body) {
+    need_case(step);
+    Actor who = actor(body["as"]);
+    const std::string field = text_of(body["field"], "field");
+    const FieldDef* f = engine_.definition().find_field(field);
+    if (!f || f->type != FieldType::kFile) {
+      throw Broken{pos_of(body["field"]), "workflow " + engine_.definition().name + " has no file field '" + field + "'"};
+    }
+    const bool allowed = !engine_.actions_editing(c_, who, field).empty();
+    if (body["refused"]) {
+      std::string expected = text_of(body["refused"], "refused");
+      if (allowed || expected != "role_not_allowed") {
+        throw Failed{pos_of(body["refused"]), "expected attaching " + field + " as " + who.user + " to be refused with " +
+                                                  expected + ", got " + (allowed ? "it attached" : "role_not_allowed")};
+      }
+      return;
+    }
+    if (!allowed) {
+      throw Failed{pos_of(step), "attaching " + field + " as " + who.user + " in " + c_.state +
+                                     " was refused: role_not_allowed: no action of theirs here edits it"};
+    }
+    std::string name = body["name"] ? text_of(body["name"], "name") : field;
+    std::vector<Value> files;
+    auto it = c_.data.find(field);
+    if (f->multiple && it != c_.data.end() && it->second.type() == Type::kList) files = it->second.as_list();
+    files.emplace_back(std::string(64 - std::min<size_t>(64, name.size()), '0') + name.substr(0, 64));
+    c_.data.insert_or_assign(field, Value(std::move(files)));
+    c_.version += 1;
+  }
+
   void expect(const YAML::Node& body) {
     only_keys(body, {"state", "fields", "actions", "mails", "timers"}, "expect");
     if (body["state"]) {
@@ -318,7 +350,7 @@ class Runner {
 
   void step(const YAML::Node& step) {
     if (!step.IsMap() || step.size() != 1) {
-      throw Broken{pos_of(step), "a step is one of start, act, vote, advance, at or expect"};
+      throw Broken{pos_of(step), "a step is one of start, act, attach, vote, advance, at or expect"};
     }
     const std::string kind = step.begin()->first.Scalar();
     const YAML::Node body = step.begin()->second;
@@ -338,6 +370,9 @@ class Runner {
     } else if (kind == "act") {
       only_keys(body, {"as", "action", "data", "comment", "refused"}, "act");
       take(step, body, text_of(body["action"], "action"));
+    } else if (kind == "attach") {
+      only_keys(body, {"as", "field", "name", "refused"}, "attach");
+      attach(step, body);
     } else if (kind == "vote") {
       only_keys(body, {"as", "decision", "comment", "refused"}, "vote");
       std::string decision = text_of(body["decision"], "decision");
@@ -369,7 +404,7 @@ class Runner {
       expect(body);
     } else {
       throw Broken{pos_of(step), "unknown step '" + kind + "'" +
-                                     did_you_mean(kind, {"start", "act", "vote", "advance", "at", "expect"})};
+                                     did_you_mean(kind, {"start", "act", "attach", "vote", "advance", "at", "expect"})};
     }
   }
 

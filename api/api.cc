@@ -2,6 +2,8 @@
 // JSON bodies with the status their code has.
 #include "api/api.h"
 
+#include <algorithm>
+
 #include <strings.h>
 
 #include <iostream>
@@ -89,6 +91,21 @@ bool Api::answers_without_storage(const HttpRequest& request) const {
   bool known = false;
   auto match = router_.match(request.method, request.path, known);
   return match && !match->route->needs_storage;
+}
+
+std::optional<int64_t> Api::streamed_body_limit(const std::string& method, const std::string& path) const {
+  bool known = false;
+  auto match = router_.match(method, path, known);
+  if (!match || !match->route->streams_body) return std::nullopt;
+  int64_t most = 0;
+  for (const auto& name : service_.registry().names()) {
+    if (auto engine = service_.registry().current(name)) {
+      for (const auto& f : engine->definition().fields) {
+        if (f.type == FieldType::kFile) most = std::max(most, f.max_size);
+      }
+    }
+  }
+  return most;
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Storage* storage) {
@@ -180,8 +197,9 @@ void Api::authenticate(const Route& route, Call& call) {
       // Every change a page makes comes from a form this session served: a page on
       // another site cannot post one in this person's name.
       if (call.request.method != "GET" && call.request.method != "HEAD") {
-        auto form = web::form_of(call.request);
-        if (!constant_time_equal(form["csrf"], in->session.csrf)) {
+        // An upload's body is spooled, not read: its form carries the token in its address.
+        std::string token = call.request.spool ? call.request.param("csrf") : web::form_of(call.request)["csrf"];
+        if (!constant_time_equal(token, in->session.csrf)) {
           throw Error(ErrorCode::kCsrfFailed, "the form's token is missing or not this session's");
         }
       }

@@ -57,6 +57,9 @@ class Api {
   // Whether the request's route needs no database, so the server answers it at once on
   // its I/O thread: liveness, metrics and the API document stay up when workers are busy.
   bool answers_without_storage(const HttpRequest& request) const;
+  // For a route that streams its body (an upload), the most it may carry: the largest
+  // max_size of any file field of the current workflows. Nothing for other routes.
+  std::optional<int64_t> streamed_body_limit(const std::string& method, const std::string& path) const;
   // When set, /metrics answers only `Authorization: Bearer <token>`.
   void set_metrics_token(std::string token) { metrics_token_hash_ = token.empty() ? "" : sha256_hex(token); }
   const Router& router() const { return router_; }
@@ -90,6 +93,9 @@ class Api {
   HttpResponse delete_away(Call& call);
   HttpResponse get_workflow(Call& call);
   HttpResponse workflow_graph(Call& call);
+  HttpResponse upload_file(Call& call);
+  HttpResponse list_files(Call& call);
+  HttpResponse download_file(Call& call);
 
   // The web app (handlers_web_*.cc).
   HttpResponse web_root(Call& call);
@@ -104,6 +110,8 @@ class Api {
   HttpResponse start_case_form(Call& call);
   HttpResponse case_page(Call& call);
   HttpResponse act_form(Call& call);
+  HttpResponse upload_file_form(Call& call);
+  HttpResponse download_file_page(Call& call);
   HttpResponse users_page(Call& call);
   HttpResponse add_user_form(Call& call);
   HttpResponse change_user_form(Call& call);

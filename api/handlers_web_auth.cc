@@ -48,6 +48,7 @@ HttpResponse Api::page_refusal(const Error& e, const Call& call) {
     }
     case ErrorCode::kCsrfFailed: return page("csrf_failed");
     case ErrorCode::kCaseNotFound:
+    case ErrorCode::kFileNotFound:
     case ErrorCode::kRouteNotFound:
     case ErrorCode::kWorkflowNotFound:
     case ErrorCode::kUnknownAction:

@@ -10,6 +10,7 @@
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
 #include "api/web/diagram.h"
+#include "engine/file_kinds.h"
 #include "engine/local_format.h"
 #include "service/data_codec.h"
 
@@ -271,7 +272,7 @@ HttpResponse Api::case_page(Call& call) {
   StoredCase c = unwrap(service_.get(call.store(), page_case_id(call.params), &actor));
   FormState form;
   const std::string done = call.request.param("done");
-  if (done == "started" || done == "recorded") form.done = web::tr(done, web::lang_of(call.lang));
+  if (done == "started" || done == "recorded" || done == "uploaded") form.done = web::tr(done, web::lang_of(call.lang));
   return render_case_page(call, c, 200, &form);
 }
 
@@ -495,6 +496,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     if (change.is_object()) {
       for (const auto& [field, fromto] : change.items()) {
         const FieldDef* f = def.find_field(field);
+        if (f && f->type == FieldType::kFile) continue;  // by name, from the entry's files below
         auto shown = [&](const json& v) -> std::string {
           if (v.is_null()) return "—";
           if (f && f->type == FieldType::kDate && v.is_string()) {
@@ -517,11 +519,21 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
         changes.push_back(ch);
       }
     }
+    json added = json::parse(h.files.empty() ? "[]" : h.files, nullptr, false);
+    for (const auto& file : added.is_array() ? added : json::array()) {
+      const FieldDef* f = def.find_field(file.value("field", ""));
+      mustache::data ch;
+      ch.set("label", f ? web::field_label(*f, l) : file.value("field", ""));
+      ch.set("before", "—");
+      ch.set("after", file.value("name", "") + " (" + web::file_size(file.value("size", int64_t{0}), l) + ")");
+      changes.push_back(ch);
+    }
     if (!changes.is_empty_list()) e.set("has_changes", true);
     web::put(e, "changes", std::move(changes));
     web::append(history, std::move(e));
   }
   mustache::data d = web::page_data(viewer, "/cases/" + std::to_string(c.id), "");
+  d.set("has_file_fields", false);
   mustache::data attrs;
   attrs.set("id", std::to_string(c.id));
   attrs.set("state", c.state.state);
@@ -529,6 +541,44 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   d.set("case_attrs", attrs);
   web::put(d, "case", std::move(kase));
   web::put(d, "actions", std::move(action_list));
+  // Files: each file field's uploads, and a form for each the person may upload now.
+  mustache::data file_fields{mustache::data::type::list};
+  const std::vector<CaseFileRow> stored_files = store.case_files(c.id);
+  std::vector<Actor> uploaders{service_.acting_actor(store, actor, c, &org)};
+  for (Actor& other : service_.standing_in_for(store, actor, c, &org)) uploaders.push_back(std::move(other));
+  for (const auto& f : def.fields) {
+    if (f.type != FieldType::kFile) continue;
+    mustache::data fd;
+    fd.set("name", f.name);
+    fd.set("label", web::field_label(f, l));
+    mustache::data items{mustache::data::type::list};
+    for (const auto& file : stored_files) {
+      if (file.field != f.name) continue;
+      mustache::data item;
+      item.set("name", file.name);
+      item.set("href", "/cases/" + std::to_string(c.id) + "/files/" + f.name + "/" + std::to_string(file.n));
+      item.set("size", web::file_size(file.size, l));
+      item.set("replaced", !file.current);
+      items.push_back(item);
+    }
+    fd.set("has_files", !items.is_empty_list());
+    fd.set("files", items);
+    bool can = false;
+    for (const Actor& a : uploaders) can = can || !engine->actions_editing(c.state, a, f.name).empty();
+    fd.set("can_upload", can);
+    std::string kinds, accept;
+    for (const auto& k : f.accept) {
+      kinds += (kinds.empty() ? "" : l == Lang::kFa ? "، " : ", ") + k;
+      if (const FileKind* kind = find_file_kind(k)) accept += (accept.empty() ? "" : ",") + std::string(kind->extension);
+    }
+    fd.set("accept", accept);
+    fd.set("kinds", kinds);
+    fd.set("max", web::file_size(f.max_size, l));
+    // Only fields with a file or one this person may upload: the rest say nothing yet.
+    if (!items.is_empty_list() || can) file_fields.push_back(fd);
+  }
+  if (!file_fields.is_empty_list()) d.set("has_file_fields", true);
+  d.set("file_fields", file_fields);
   if (has_approval) web::put(d, "approval", std::move(approval_data));
   web::put(d, "history", std::move(history));
   d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l), l));

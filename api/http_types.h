@@ -2,9 +2,14 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace osic {
+class Spool;
+}
 
 namespace osic::api {
 
@@ -15,6 +20,9 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote_address;  // the peer's IP address; empty in process
+  // A route that streams its body (an upload) gets it here, spooled to a file as it
+  // arrived, instead of in `body`.
+  std::shared_ptr<Spool> spool{};
 
   std::string header(const std::string& name) const {
     auto it = headers.find(name);
@@ -32,6 +40,10 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route = "unmatched";  // the route pattern, for metrics
+  // Sent from this file instead of `body` (a download), which `keep` holds open until
+  // the answer has gone out.
+  std::string file_path{};
+  std::shared_ptr<void> keep{};
 };
 
 // "/v1/cases?state=draft&q=t%C3%A9" into its path and decoded query parameters.

@@ -65,6 +65,15 @@ json build() {
                                               {"to", {{"type", "string"}}},
                                               {"comment", {{"type", "string"}}},
                                               {"data_change", {{"type", "object"}}}}}}}}}}}};
+  schemas["File"] = {{"type", "object"},
+                     {"properties", {{"field", {{"type", "string"}}}, {"n", {{"type", "integer"}}},
+                                     {"name", {{"type", "string"}}}, {"type", {{"type", "string"}}},
+                                     {"size", {{"type", "integer"}}}, {"sha256", {{"type", "string"}}},
+                                     {"uploaded_at", {{"type", "string"}}}, {"uploaded_by", {{"type", "string"}}},
+                                     {"seq", {{"type", "integer"}}}, {"current", {{"type", "boolean"}}},
+                                     {"href", {{"type", "string"}}}}}};
+  schemas["FileList"] = {{"type", "object"},
+                         {"properties", {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/File"}}}}}}}};
   schemas["Workflow"] = {{"type", "object"}};
   schemas["WorkflowList"] = {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};
   schemas["Health"] = {{"type", "object"}, {"properties", {{"status", {{"type", "string"}}}}}};

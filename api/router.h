@@ -37,6 +37,7 @@ struct Route {
   nlohmann::json doc;  // the OpenAPI operation; null leaves the route out of the document
   bool needs_storage = true;  // false: answered on the I/O thread, never queued for a worker
   bool page = false;          // a web page: refusals are pages and redirects, not JSON
+  bool streams_body = false;  // an upload: the body is spooled to a file as it arrives
 };
 
 class Router {

@@ -2,6 +2,8 @@
 // step short, errors handled where they occur, lifetime held by shared_from_this().
 #include "api/server.h"
 
+#include "adapters/file_spool.h"
+
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
@@ -10,6 +12,7 @@
 #include <mutex>
 #include <atomic>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -79,37 +82,127 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void do_read() {
     if (server_.draining) return close();
-    parser_.emplace();
-    parser_->body_limit(server_.options.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    head_.emplace();
+    // Beast checks a declared Content-Length against the limit as the header completes,
+    // before the route is known: here it lets any through, and on_header checks it
+    // against the route's own limit (Beast 1.74 takes an unset limit as zero).
+    head_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    head_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     // One deadline for the whole request, and for silence between requests: a slow or
     // silent client cannot hold a connection, and never holds a worker.
     stream_.expires_after(server_.options.read_timeout);
+    // The header first: an upload's body is spooled to a file as it arrives, every other
+    // body is read whole within the global limit.
+    http::async_read_header(stream_, buffer_, *head_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  // The errors of reading a request; true when the session has answered or closed.
+  bool read_failed(beast::error_code ec, const std::string& too_large) {
+    if (!ec) return false;
+    if (ec == http::error::end_of_stream) {
+      close();
+    } else if (ec == http::error::body_limit) {
+      reply(Error(ErrorCode::kPayloadTooLarge, too_large), false);
+    } else if (ec == http::error::header_limit) {
+      reply(Error(ErrorCode::kHeadersTooLarge, "the headers are too large"), false);
+    } else if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+      close();
+    } else {
+      reply(Error(ErrorCode::kBadRequest, "malformed HTTP request"), false);
+    }
+    return true;
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (read_failed(ec, "the body is over 1 MiB")) return;
+    const auto& h = head_->get();
+    if (h.method() != http::verb::unknown) {
+      HttpRequest probe;
+      split_target(std::string(h.target()), probe);
+      if (auto limit = server_.api.streamed_body_limit(std::string(h.method_string()), probe.path)) {
+        if (head_->content_length() && *head_->content_length() > static_cast<std::uint64_t>(*limit)) {
+          return reply(Error(ErrorCode::kPayloadTooLarge, "the file is over " + std::to_string(*limit >> 20) +
+                                                              " MiB, the most any file field takes"),
+                       false);
+        }
+        upload_.emplace(std::move(*head_));
+        upload_->body_limit(static_cast<std::uint64_t>(*limit));
+        upload_limit_ = *limit;
+        try {
+          spool_ = std::make_shared<Spool>(server_.options.spool_dir);
+        } catch (const std::exception&) {
+          return reply(Error(ErrorCode::kInternal, "the server cannot take uploads now"), false);
+        }
+        if (upload_->is_done()) return on_upload({}, 0);  // an empty body
+        return read_upload();
+      }
+    }
+    if (head_->content_length() && *head_->content_length() > server_.options.body_limit) {
+      return reply(Error(ErrorCode::kPayloadTooLarge, "the body is over 1 MiB"), false);
+    }
+    parser_.emplace(std::move(*head_));
+    parser_->body_limit(server_.options.body_limit);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream) return close();
-    if (ec == http::error::body_limit) return reply(Error(ErrorCode::kPayloadTooLarge, "the body is over 1 MiB"), false);
-    if (ec == http::error::header_limit) return reply(Error(ErrorCode::kHeadersTooLarge, "the headers are too large"), false);
-    if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) {
-      return close();
+  // An upload, a piece at a time into the spool. The deadline moves with each piece: a
+  // large file on a slow line arrives as long as it keeps arriving.
+  void read_upload() {
+    upload_->get().body().data = chunk_.data();
+    upload_->get().body().size = chunk_.size();
+    stream_.expires_after(server_.options.read_timeout);
+    http::async_read_some(stream_, buffer_, *upload_, beast::bind_front_handler(&Session::on_upload, shared_from_this()));
+  }
+
+  void on_upload(beast::error_code ec, std::size_t) {
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      spool_.reset();  // a client that stops half-way leaves nothing behind
+      read_failed(ec, "the file is over " + std::to_string(upload_limit_ >> 20) + " MiB, the most any file field takes");
+      return;
     }
-    if (ec) return reply(Error(ErrorCode::kBadRequest, "malformed HTTP request"), false);
-    auto req = parser_->release();
+    const size_t got = upload_->get().body().data ? chunk_.size() - upload_->get().body().size : 0;
+    try {
+      if (got) spool_->write(std::string_view(chunk_.data(), got));
+    } catch (const std::exception&) {
+      spool_.reset();
+      return reply(Error(ErrorCode::kInternal, "the server could not keep the upload"), false);
+    }
+    if (!upload_->is_done()) return read_upload();
+    auto req = upload_->release();
+    HttpRequest request = request_of(req);
+    request.spool = std::move(spool_);
+    dispatch(std::move(request));
+  }
+
+  template <class Message>
+  HttpRequest request_of(Message& req) {
     keep_alive_ = req.keep_alive();
     version_ = req.version();
-    if (req.method() == http::verb::unknown) {
-      // A method no route can have: answered at once, counted under one label, so random
-      // methods cannot grow the metrics without bound.
-      return reply(Error(ErrorCode::kMethodNotImplemented, "this server does not implement that method"), keep_alive_);
-    }
     HttpRequest request;
     request.method = std::string(req.method_string());
     split_target(std::string(req.target()), request);
     for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
-    request.body = std::move(req.body());
     request.remote_address = address_;
+    return request;
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (read_failed(ec, "the body is over 1 MiB")) return;
+    auto req = parser_->release();
+    if (req.method() == http::verb::unknown) {
+      keep_alive_ = req.keep_alive();
+      version_ = req.version();
+      // A method no route can have: answered at once, counted under one label, so random
+      // methods cannot grow the metrics without bound.
+      return reply(Error(ErrorCode::kMethodNotImplemented, "this server does not implement that method"), keep_alive_);
+    }
+    HttpRequest request = request_of(req);
+    request.body = std::move(req.body());
+    dispatch(std::move(request));
+  }
+
+  void dispatch(HttpRequest request) {
     started_ = std::chrono::steady_clock::now();
     method_ = request.method;
     ++server_.in_flight;
@@ -133,6 +226,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(HttpResponse response) {
+    server_.metrics.request(method_, response.route, response.status,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    if (!response.file_path.empty()) return write_file(std::move(response));
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), version_ ? version_ : 11);
     res->set(http::field::server, "osic");
@@ -141,8 +237,6 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_ && !server_.draining);
     res->body() = std::move(response.body);
     res->prepare_payload();
-    server_.metrics.request(method_, response.route, response.status,
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     response_ = res;
     // Its own deadline: a large answer to a request that arrived late in its read
     // window is not cut off after its write was committed.
@@ -150,8 +244,30 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, shared_from_this(), res->keep_alive()));
   }
 
+  // A download, sent from its file by Beast a piece at a time.
+  void write_file(HttpResponse response) {
+    http::file_body::value_type body;
+    beast::error_code ec;
+    body.open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return write(error_response(Error(ErrorCode::kInternal, "the file could not be read")));
+    auto res = std::make_shared<http::response<http::file_body>>(
+        std::piecewise_construct, std::make_tuple(std::move(body)),
+        std::make_tuple(static_cast<http::status>(response.status), version_ ? version_ : 11));
+    res->set(http::field::server, "osic");
+    res->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res->insert(name, value);
+    res->keep_alive(keep_alive_ && !server_.draining);
+    res->prepare_payload();
+    response_ = res;
+    keep_ = std::move(response.keep);
+    // Time to send the whole file to a client reading at a modest pace.
+    stream_.expires_after(server_.options.write_timeout * 4);
+    http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, shared_from_this(), res->keep_alive()));
+  }
+
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     response_.reset();
+    keep_.reset();
     if (counted_) {
       counted_ = false;
       --server_.in_flight;
@@ -179,8 +295,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> head_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> upload_;
+  std::shared_ptr<Spool> spool_;
+  int64_t upload_limit_ = 0;
+  std::array<char, 65536> chunk_;
   std::shared_ptr<void> response_;
+  std::shared_ptr<void> keep_;
   std::array<char, 16384> discard_;
   Server::Impl& server_;
   std::string address_;

@@ -26,6 +26,8 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{15};
   // For an answer to be written, from when it is ready.
   std::chrono::seconds write_timeout{30};
+  // Where uploads are spooled as they arrive; empty: the system's temporary folder.
+  std::string spool_dir{};
   // Called on an io thread at each SIGHUP (reload the workflows); must return at once.
   std::function<void()> on_hangup{};
 };

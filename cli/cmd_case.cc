@@ -67,6 +67,7 @@ void print_case(Workspace& ws, const StoredCase& c, const Actor* viewer, bool as
 
 void add_case(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("case", "Start, act on and inspect cases");
+  add_case_files(cmd, exit_code);
   cmd->require_subcommand(1);
 
   {

@@ -14,6 +14,8 @@ void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
       ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
   cmd->add_flag("--json", flags.json, "Machine-readable output");
+  cmd->add_option("--files", flags.files, "SQLite: the folder uploaded files are kept in (default: beside the "
+                                          "database, DB.files); PostgreSQL keeps them in the database");
   if (with_workflows) {
     cmd->add_option("--workflows", flags.workflows, "Folder of workflow definitions")
         ->capture_default_str();
@@ -21,7 +23,7 @@ void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
 }
 
 StoreOptions store_options(const StoreFlags& flags) {
-  return {flags.db, flags.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull};
+  return {flags.db, flags.sync == "normal" ? SyncMode::kNormal : SyncMode::kFull, flags.files};
 }
 
 const Clock& system_clock() {

@@ -15,6 +15,7 @@ struct StoreFlags {
   std::string db = "sqlite:osic.db";
   std::string sync = "full";
   std::string workflows = "workflows";
+  std::string files;  // SQLite: where uploaded files are kept; empty: beside the database
   bool json = false;
 };
 

@@ -12,6 +12,7 @@ std::string_view field_type_name(FieldType type) {
     case FieldType::kEnum: return "enum";
     case FieldType::kBool: return "bool";
     case FieldType::kMoney: return "money";
+    case FieldType::kFile: return "file";
   }
   return "?";
 }
@@ -24,6 +25,7 @@ Type value_type_of(FieldType type) {
     case FieldType::kDate: return Type::kDate;
     case FieldType::kBool: return Type::kBool;
     case FieldType::kMoney: return Type::kMoney;
+    case FieldType::kFile: return Type::kList;
   }
   return Type::kUnset;
 }

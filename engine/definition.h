@@ -18,7 +18,7 @@ struct SourcePos {
   int column = 0;
 };
 
-enum class FieldType { kString, kNumber, kDate, kEnum, kBool, kMoney };
+enum class FieldType { kString, kNumber, kDate, kEnum, kBool, kMoney, kFile };
 std::string_view field_type_name(FieldType type);
 Type value_type_of(FieldType type);
 
@@ -45,6 +45,12 @@ struct FieldDef {
   bool country = false;
   // `type: money`: the ISO 4217 codes its amounts may be in, the first the usual one.
   std::vector<std::string> currencies{};
+  // `type: file`: the kinds it takes (engine/file_kinds.h), the largest upload, and
+  // whether it keeps a list (a new upload adds) or one file (a new upload replaces; the
+  // old one stays in the history). Its value is the list of the files' SHA-256 hashes.
+  std::vector<std::string> accept{};
+  int64_t max_size = 0;
+  bool multiple = false;
   // How an enum value reads in the language asked; the value itself when untitled.
   const std::string& value_title(const std::string& value, bool persian) const;
 };

@@ -331,6 +331,17 @@ Decision Engine::fire_timer(const CaseState& c, std::string_view key, Timestamp 
   return out;
 }
 
+std::vector<std::string> Engine::actions_editing(const CaseState& c, const Actor& actor, std::string_view field) const {
+  std::vector<std::string> out;
+  const StateDef* s = def_->find_state(c.state);
+  if (!s || s->final) return out;
+  for (const auto& a : s->actions) {
+    if (a.system || !a.edits || std::find(a.edits->begin(), a.edits->end(), field) == a.edits->end()) continue;
+    if (!check_actor(a, c, actor)) out.push_back(a.name);
+  }
+  return out;
+}
+
 std::vector<AvailableAction> Engine::available_actions(const CaseState& c, const Actor& actor) const {
   std::vector<AvailableAction> out;
   const StateDef* s = def_->find_state(c.state);

@@ -66,6 +66,10 @@ class Engine {
 
   std::vector<AvailableAction> available_actions(const CaseState& c, const Actor& actor) const;
 
+  // The actions open to `actor` now that edit `field`: who may take one of them may upload
+  // a file to it (a file is added on its own, before the action that requires it).
+  std::vector<std::string> actions_editing(const CaseState& c, const Actor& actor, std::string_view field) const;
+
   // The approval round of the case's current state; nullopt when it is not an approval step.
   std::optional<ApprovalStatus> approval_status(const CaseState& c) const;
 

@@ -10,6 +10,7 @@
 #include "engine/case.h"
 #include "engine/countries.h"
 #include "engine/currencies.h"
+#include "engine/file_kinds.h"
 #include "engine/suggest.h"
 #include "engine/yaml_reader.h"
 
@@ -192,6 +193,9 @@ class WorkflowLoader {
         if (s == "true" || s == "false") return Value(s == "true");
         r_.error(node, "default '" + s + "' of '" + f.name + "' is not true or false");
         return std::nullopt;
+      case FieldType::kFile:
+        r_.error(node, "a file field has no default: files are uploaded to a case");
+        return std::nullopt;
       case FieldType::kMoney: {
         auto m = parse_money(s, f.currencies.size() == 1 ? f.currencies.front() : "");
         if (!m) {
@@ -212,7 +216,7 @@ class WorkflowLoader {
 
   // `country` is an enum whose values are the ISO 3166 codes: it sets `country`.
   std::optional<FieldType> field_type(const YAML::Node& node, bool& country) {
-    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "money", "country"});
+    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "money", "file", "country"});
     auto s = r_.scalar(node, "type");
     if (!s) return std::nullopt;
     if (*s == "country") {
@@ -222,7 +226,7 @@ class WorkflowLoader {
     for (size_t i = 0; i + 1 < kTypes.size(); ++i) {
       if (*s == kTypes[i]) return static_cast<FieldType>(i);
     }
-    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool, money or country" +
+    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool, money, file or country" +
                        did_you_mean(*s, kTypes));
     return std::nullopt;
   }
@@ -237,6 +241,28 @@ class WorkflowLoader {
                              did_you_mean(n.name, known));
       } else {
         f.currencies.push_back(n.name);
+      }
+    }
+  }
+
+  // 20 MiB and every kind we know, unless the definition says otherwise.
+  static void file_defaults(FieldDef& f) {
+    if (f.max_size == 0) f.max_size = kDefaultMaxFileSize;
+    if (f.accept.empty()) {
+      for (const auto& k : file_kinds()) f.accept.emplace_back(k.name);
+    }
+  }
+
+  // `accept: [pdf, jpg]`: kinds of file we can recognise by their content.
+  void accept(const YAML::Node& node, FieldDef& f) {
+    std::vector<std::string> known;
+    for (const auto& k : file_kinds()) known.emplace_back(k.name);
+    for (const auto& n : r_.names(node, "accept")) {
+      if (const FileKind* k = find_file_kind(n.name)) {
+        f.accept.emplace_back(k->name);
+      } else {
+        r_.error(n.pos, "'" + n.name + "' is not a kind of file we can recognise; use pdf, jpg, png, docx, xlsx or txt" +
+                             did_you_mean(n.name, known));
       }
     }
   }
@@ -260,13 +286,15 @@ class WorkflowLoader {
       if (e.value.IsScalar()) {  // shorthand: `partner: string`
         if (auto t = field_type(e.value, f.country)) f.type = *t;
         if (f.country) fill_countries(f);
+        if (f.type == FieldType::kFile) file_defaults(f);
         if (f.type == FieldType::kEnum && !f.country) r_.error(e.value, "an enum field needs 'values'");
         def_.fields.push_back(std::move(f));
         continue;
       }
-      auto entries = r_.entries(e.value, keys({"type", "required", "default", "label", "values", "currencies"}),
+      auto entries = r_.entries(e.value, keys({"type", "required", "default", "label", "values", "currencies", "accept", "max_size", "multiple"}),
                                 "field '" + f.name + "'");
       const YamlEntry* default_entry = nullptr;
+      std::vector<const YamlEntry*> file_only;  // accept, max_size, multiple
       bool has_type = false;
       for (const auto& fe : entries) {
         if (fe.key == "type") {
@@ -291,7 +319,31 @@ class WorkflowLoader {
           default_entry = &fe;
         } else if (fe.key == "currencies") {
           currencies(fe.value, f);
+        } else if (fe.key == "accept") {
+          accept(fe.value, f);
+          file_only.push_back(&fe);
+        } else if (fe.key == "max_size") {
+          auto text = r_.scalar(fe.value, "max_size");
+          auto size = text ? parse_file_size(*text) : std::nullopt;
+          if (text && (!size || *size > kMaxFileSize)) {
+            r_.error(fe.value, "max_size '" + *text + "' must be a size up to 1 GiB, such as 20 MiB or 500 KiB");
+          } else if (size) {
+            f.max_size = *size;
+          }
+          file_only.push_back(&fe);
+        } else if (fe.key == "multiple") {
+          f.multiple = r_.boolean(fe.value, "multiple").value_or(false);
+          file_only.push_back(&fe);
         }
+      }
+      if (f.type == FieldType::kFile) {
+        file_defaults(f);
+        if (f.required) {
+          r_.error(e.key_node, "file field '" + f.name + "' cannot be required when a case starts: files are uploaded "
+                               "to a case; list it in 'requires' of the action that needs it");
+        }
+      } else {
+        for (const YamlEntry* fe : file_only) r_.error(fe->key_node, "only file fields take '" + fe->key + "'");
       }
       if (!has_type && e.value.IsMap()) r_.error(e.key_node, "field '" + f.name + "' needs a type");
       if (f.country) {

@@ -86,7 +86,26 @@ Value money_value(const FieldDef& f, const json& v) {
   return Value(std::move(*m));
 }
 
-Value field_value(const FieldDef& f, const json& v) {
+// A file field's value: the SHA-256 hashes of its files. Only uploads set it; typed input
+// that named a hash could reach a file of another case.
+Value file_value(const FieldDef& f, const json& v, bool stored) {
+  if (!stored) {
+    throw Error(ErrorCode::kInvalidData, "'" + f.name + "' is a file: upload it with PUT /v1/cases/{id}/files/" + f.name +
+                                             " or osic case attach",
+                {f.name});
+  }
+  std::vector<Value> hashes;
+  if (!v.is_array()) throw Error(ErrorCode::kInvalidData, "'" + f.name + "' is not a list of files", {f.name});
+  for (const auto& h : v) {
+    if (!h.is_string() || h.get<std::string>().size() != 64) {
+      throw Error(ErrorCode::kInvalidData, "'" + f.name + "' is not a list of files", {f.name});
+    }
+    hashes.emplace_back(h.get<std::string>());
+  }
+  return Value(std::move(hashes));
+}
+
+Value field_value(const FieldDef& f, const json& v, bool stored = false) {
   if (v.is_null()) return Value();
   auto wrong = [&](const char* want) {
     return Error(ErrorCode::kInvalidData, "'" + f.name + "' must be " + want + ", not " + v.dump(), {f.name});
@@ -110,6 +129,7 @@ Value field_value(const FieldDef& f, const json& v) {
       return Value(*d);
     }
     case FieldType::kMoney: return money_value(f, v);
+    case FieldType::kFile: return file_value(f, v, stored);
   }
   return Value();
 }
@@ -138,7 +158,7 @@ Data stored_data_from_json(const json& object, const Definition& def) {
     const FieldDef* f = def.find_field(name);
     try {
       if (f) {
-        out.emplace(name, field_value(*f, v));
+        out.emplace(name, field_value(*f, v, true));
         continue;
       }
     } catch (const Error&) {

@@ -20,6 +20,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kFieldNotEditable: return "field_not_editable";
     case ErrorCode::kRequesterNotAllowed: return "requester_not_allowed";
     case ErrorCode::kCaseNotFound: return "case_not_found";
+    case ErrorCode::kFileNotFound: return "file_not_found";
     case ErrorCode::kWorkflowNotFound: return "workflow_not_found";
     case ErrorCode::kUserNotFound: return "user_not_found";
     case ErrorCode::kUserExists: return "user_exists";
@@ -79,6 +80,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kFieldNotEditable: return 422;
     case ErrorCode::kRequesterNotAllowed: return 403;
     case ErrorCode::kCaseNotFound: return 404;
+    case ErrorCode::kFileNotFound: return 404;
     case ErrorCode::kWorkflowNotFound: return 404;
     case ErrorCode::kUserNotFound: return 404;
     case ErrorCode::kUserExists: return 409;
@@ -137,6 +139,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kFieldNotEditable:
     case ErrorCode::kRequesterNotAllowed:
     case ErrorCode::kCaseNotFound:
+    case ErrorCode::kFileNotFound:
     case ErrorCode::kUserExists:
     case ErrorCode::kUnitExists:
     case ErrorCode::kUnitInUse:

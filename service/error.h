@@ -32,6 +32,7 @@ enum class ErrorCode {
   kRequesterNotAllowed,
   // Cases, users, workflows.
   kCaseNotFound,
+  kFileNotFound,
   kWorkflowNotFound,
   kUserNotFound,
   kUserExists,

@@ -97,6 +97,28 @@ struct HistoryRow {
   std::string purged{};
 };
 
+// A file of a case: one upload to a file field. The content is a blob stored once by
+// its SHA-256, however many cases refer to it.
+struct CaseFileRow {
+  int64_t case_id = 0;
+  std::string field;
+  int64_t n = 0;            // 1, 2, ... in upload order within the field
+  std::string sha256;
+  std::string name;         // as the uploader named it (UTF-8; Persian names kept)
+  std::string media_type;   // as recognised from the content (engine/file_kinds.h)
+  int64_t size = 0;
+  Timestamp uploaded_at{};
+  std::string uploaded_by;
+  int64_t seq = 0;          // the history entry that added it
+  bool current = true;      // false once replaced (a one-file field) or purged
+};
+
+struct BlobRow {
+  std::string sha256;
+  int64_t size = 0;
+  Timestamp created_at{};
+};
+
 // A daily anchor: one hash over the head of every case's chain as it stood at
 // `covers_before`, so that a chain rewritten as a whole after that is detected too.
 struct AnchorRow {

@@ -51,6 +51,12 @@ class ApiTest : public ::testing::Test {
                  std::vector<std::pair<std::string, std::string>> headers = {}) {
     return post("/v1/cases/" + std::to_string(id) + "/actions/" + action, user, body, headers);
   }
+  // Uploads a small PDF to a file field, as `token`'s holder.
+  HttpResult upload(int64_t id, const std::string& field, const std::string& token,
+                    const std::string& content = "%PDF-1.4\n%%EOF\n", const std::string& name = "letter.pdf") {
+    return http(port(), "PUT", "/v1/cases/" + std::to_string(id) + "/files/" + field + "?filename=" + api::url_encode(name),
+                token, content, {}, "application/pdf");
+  }
 };
 
 TEST_F(ApiTest, AnAgreementWalksFromDraftToActiveWithSeveralPeople) {
@@ -76,6 +82,10 @@ TEST_F(ApiTest, AnAgreementWalksFromDraftToActiveWithSeveralPeople) {
   EXPECT_EQ(half["approval"]["signed"].size(), 1u);
   EXPECT_EQ(half["approval"]["outstanding"], json({"vp_international"}));
   EXPECT_EQ(act(id, "approve", "vp_international").json()["state"], "signature");
+  HttpResult no_copy = act(id, "record_signature", "staff", {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2030-02-01"}}}});
+  EXPECT_EQ(no_copy.status, 422);
+  EXPECT_EQ(no_copy.error_code(), "required_field_missing");
+  ASSERT_EQ(upload(id, "signed_copy", tok("staff")).status, 201);
   HttpResult active = act(id, "record_signature", "staff",
                           {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2030-02-01"}}}});
   ASSERT_EQ(active.status, 200) << active.body;
@@ -85,13 +95,18 @@ TEST_F(ApiTest, AnAgreementWalksFromDraftToActiveWithSeveralPeople) {
   HttpResult history = http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/history", tok("dean"));
   ASSERT_EQ(history.status, 200);
   json items = history.json()["items"];
-  ASSERT_EQ(items.size(), 7u);
+  ASSERT_EQ(items.size(), 8u);
   EXPECT_EQ(items[0]["action"], "start");
   EXPECT_TRUE(items[0]["from"].is_null());
-  EXPECT_EQ(items[6]["actor"], "staff");
-  EXPECT_EQ(items[6]["from"], "signature");
-  EXPECT_EQ(items[6]["to"], "active");
-  EXPECT_EQ(items[6]["data_change"]["expires_on"]["to"], "2030-02-01");
+  // The upload is an entry of its own, with the file's hash; every entry is chained.
+  EXPECT_EQ(items[6]["action"], "attach");
+  EXPECT_EQ(items[6]["files"][0]["name"], "letter.pdf");
+  EXPECT_EQ(items[6]["files"][0]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(items[7]["prev_hash"], items[6]["hash"]);
+  EXPECT_EQ(items[7]["actor"], "staff");
+  EXPECT_EQ(items[7]["from"], "signature");
+  EXPECT_EQ(items[7]["to"], "active");
+  EXPECT_EQ(items[7]["data_change"]["expires_on"]["to"], "2030-02-01");
   EXPECT_TRUE(history.json()["next_cursor"].is_null());
   // Issue 16: history pages, in the database, by sequence number.
   std::string h = "/v1/cases/" + std::to_string(id) + "/history?limit=3";
@@ -102,12 +117,12 @@ TEST_F(ApiTest, AnAgreementWalksFromDraftToActiveWithSeveralPeople) {
   EXPECT_EQ(second["items"][0]["seq"], 4);
   EXPECT_EQ(second["next_cursor"], "6");
   json last = http(port(), "GET", h + "&cursor=6", tok("dean")).json();
-  ASSERT_EQ(last["items"].size(), 1u);
+  ASSERT_EQ(last["items"].size(), 2u);
   EXPECT_TRUE(last["next_cursor"].is_null());
   EXPECT_EQ(http(port(), "GET", h + "&cursor=x", tok("dean")).status, 400);
 
   HttpResult shown = http(port(), "GET", "/v1/cases/" + std::to_string(id), tok("staff"));
-  EXPECT_EQ(shown.headers["etag"], "\"7\"");
+  EXPECT_EQ(shown.headers["etag"], "\"8\"");
   EXPECT_EQ(shown.json()["available_actions"][0]["name"], "start_renewal");
 }
 
@@ -217,6 +232,7 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
   act(id, "approve", "legal");
   act(id, "approve", "dean");
   act(id, "approve", "vp_international");
+  ASSERT_EQ(upload(id, "signed_copy", tok("staff")).status, 201);
   HttpResult guard = act(id, "record_signature", "staff",
                          {{"data", {{"signed_on", "2027-02-01"}, {"expires_on", "2026-01-01"}}}});
   EXPECT_EQ(guard.status, 422);
@@ -358,6 +374,7 @@ TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequ
                              "starts_on": "2027-07-20", "ends_on": "2027-07-26", "budget": "900000000 IRR"}})");
   ASSERT_EQ(trip.status, 201) << trip.body;
   int64_t t = trip.json()["id"].get<int64_t>();
+  ASSERT_EQ(upload(t, "acceptance_letter", head).status, 201);
   EXPECT_EQ(as(head, t, "submit").status, 200);
   HttpResult own_trip = as(head, t, "approve");
   EXPECT_EQ(own_trip.status, 403);
@@ -553,6 +570,8 @@ TEST_F(ApiTest, EveryDocumentedRouteAnswersAndEveryRouteIsDocumented) {
       fill("id", std::to_string(id));
       fill("name", "agreement");
       fill("action", "submit");
+      fill("field", "signed_copy");
+      fill("n", "1");
       HttpResult r = http(port(), upper, target, tok("staff"), upper == "POST" ? R"({"workflow": "agreement"})" : "");
       EXPECT_NE(r.status, 0) << upper << " " << target;
       EXPECT_NE(r.error_code(), "route_not_found") << upper << " " << target;

@@ -13,6 +13,7 @@
 #include "service/case_service.h"
 #include "service_results.h"
 #include "test_support.h"
+#include "upload_support.h"
 
 namespace osic {
 namespace {
@@ -51,6 +52,7 @@ class Delegation : public ::testing::Test, protected test::FakeOffice {
                        {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},
                        "", "test"};
     StoredCase c = ok(service_.start(storage_, who, start));
+    uploaded(service_, storage_, who, c.id, "acceptance_letter");
     return ok(act(who, c.id, "submit"));
   }
   api::HttpResponse call(const std::string& method, const std::string& target, const std::string& user,
@@ -92,7 +94,7 @@ TEST_F(Delegation, NobodyStandsInOnACaseTheyStarted) {
   StoredCase trip = trip_of(kNima);
   EXPECT_EQ(code(act(kNima, trip.id, "approve")), ErrorCode::kRequesterNotAllowed);
   EXPECT_EQ(code(act(kNima, trip.id, "approve", "ali")), ErrorCode::kRequesterNotAllowed);
-  EXPECT_EQ(storage_.history(trip.id).size(), 2u);
+  EXPECT_EQ(storage_.history(trip.id).size(), 3u);  // started, letter attached, submitted
 }
 
 TEST_F(Delegation, ADelegateNeverFillsTwoSlotsOfOneRound) {

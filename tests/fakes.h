@@ -6,6 +6,9 @@
 #pragma once
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <tuple>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -59,6 +62,8 @@ struct FakeTables {
   std::map<std::string, std::string> token_owner;  // SHA-256 of the token -> user name
   std::map<std::string, std::string> settings;
   std::map<std::string, AnchorRow> anchors;  // by day
+  std::map<std::string, std::string> blobs;  // by SHA-256
+  std::vector<CaseFileRow> case_files;
   std::map<std::pair<std::string, int>, std::string> workflows;
   std::map<std::string, std::string> workflow_hash;  // name/version -> content hash
   int64_t next_id = 1;
@@ -214,6 +219,46 @@ class FakeStorage : public Storage {
     auto lock = read("anchors");
     std::vector<AnchorRow> out;
     for (const auto& [day, a] : t().anchors) out.push_back(a);
+    return out;
+  }
+  void keep_blob(const std::string& sha256, int64_t, const std::string& path) override {
+    auto lock = writing("keep_blob");
+    std::ifstream in(path, std::ios::binary);
+    t().blobs[sha256] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  bool read_blob(const std::string& sha256, const std::function<void(std::string_view)>& sink) override {
+    auto lock = read("read_blob");
+    auto it = t().blobs.find(sha256);
+    if (it == t().blobs.end()) return false;
+    sink(it->second);
+    return true;
+  }
+  std::optional<std::string> blob_path(const std::string&) override { return std::nullopt; }
+  std::vector<BlobRow> blobs(const std::string& after, int limit) override {
+    auto lock = read("blobs");
+    std::vector<BlobRow> out;
+    for (auto it = t().blobs.upper_bound(after); it != t().blobs.end() && static_cast<int>(out.size()) < limit; ++it) {
+      out.push_back({it->first, static_cast<int64_t>(it->second.size()), Timestamp{}});
+    }
+    return out;
+  }
+  void add_case_file(const CaseFileRow& row) override {
+    auto lock = writing("add_case_file");
+    t().case_files.push_back(row);
+  }
+  void set_case_file_current(int64_t case_id, const std::string& field, int64_t n, bool current) override {
+    auto lock = writing("set_case_file_current");
+    for (auto& f : t().case_files) {
+      if (f.case_id == case_id && f.field == field && f.n == n) f.current = current;
+    }
+  }
+  std::vector<CaseFileRow> case_files(int64_t case_id) override {
+    auto lock = read("case_files");
+    std::vector<CaseFileRow> out;
+    for (const auto& f : t().case_files) {
+      if (f.case_id == case_id) out.push_back(f);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return std::tie(a.field, a.n) < std::tie(b.field, b.n); });
     return out;
   }
   bool has_acted(int64_t case_id, const std::string& user) override {

@@ -21,6 +21,7 @@
 #include "adapters/mail/mime.h"
 #include "adapters/mail/smtp_reply.h"
 #include "store_support.h"
+#include "upload_support.h"
 #include "adapters/mail/render.h"
 
 namespace osic {
@@ -395,6 +396,7 @@ TEST_F(MailTest, ATravelRequestReachesOnlyTheRequestersOwnHead) {
                      {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},
                      "", "test"};
   StoredCase c = ok_case(office_.service.start(store, nima, start));
+  uploaded(office_.service, store, nima, c.id, "acceptance_letter");
   ok_case(office_.service.act(store, nima, {c.id, "submit", nullptr, "", std::nullopt, "", "test"}));
   auto d = dispatcher(settings());
   d.run_once(t0());

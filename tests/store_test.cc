@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "store_support.h"
+#include "upload_support.h"
 #include "adapters/store/sql.h"
 
 namespace osic {
@@ -109,6 +110,7 @@ TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
   EXPECT_EQ(failed(office_.act(kDina, c.id, "approve")).code, ErrorCode::kAlreadyVoted);
   EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "approve")).state.state, "signature");
   // Signed again through a renewal: a new round, the old votes do not count.
+  uploaded(office_.service, *office_.store, kSara, c.id, "signed_copy");
   ok_case(office_.act(kSara, c.id, "record_signature",
                       {{{"signed_on", Value(*Date::parse("2027-02-01"))},
                         {"expires_on", Value(*Date::parse("2029-02-01"))}}, ""}));

@@ -16,6 +16,7 @@
 
 #include "service/data_codec.h"
 #include "store_support.h"
+#include "upload_support.h"
 
 namespace osic {
 namespace {
@@ -43,6 +44,7 @@ class TimersTest : public ::testing::TestWithParam<std::string> {
     ok_case(office_.act(kLeila, c.id, "approve"));
     ok_case(office_.act(kDina, c.id, "approve"));
     ok_case(office_.act(kVahid, c.id, "approve"));
+    uploaded(office_.service, *office_.store, kSara, c.id, "signed_copy");
     return ok_case(office_.act(kSara, c.id, "record_signature",
                                {{{"signed_on", Value(day("2027-01-10"))}, {"expires_on", Value(day(expires_on))}}, ""}));
   }
@@ -87,6 +89,7 @@ TEST_P(TimersTest, ARenewalMovesItsReminderAndTheLapseDate) {
   ASSERT_EQ(ok_case(office_.act(c2, id, "approve")).state.state, "active");
   ok_case(office_.act(kSara, id, "request_payment"));
   ok_case(office_.act(finance, id, "approve", {{{"payment_ref", Value("P-1")}}, ""}));
+  uploaded(office_.service, *office_.store, finance, id, "receipt_copy");
   ok_case(office_.act(finance, id, "renew", {{{"receipt", Value("R-1")}}, ""}));
   EXPECT_TRUE(run("2027-09-01T00:00:00Z").empty());  // the old reminder, grace and lapse are gone
   auto pending = office_.store->list_timers({id, "pending", 10});

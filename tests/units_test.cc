@@ -9,6 +9,7 @@
 #include "service/organisation.h"
 #include "service_results.h"
 #include "test_support.h"
+#include "upload_support.h"
 
 namespace osic {
 namespace {
@@ -87,6 +88,7 @@ class UnitsTest : public ::testing::Test {
                        {{"conference", "ICHEP"}, {"country", "IT"}, {"starts_on", "2027-07-01"}, {"ends_on", "2027-07-05"}},
                        "", "test", in};
     StoredCase c = ok(service_.start(s_, who, start));
+    uploaded(service_, s_, who, c.id, "acceptance_letter");
     return ok(service_.act(s_, who, {c.id, "submit", nullptr, "", std::nullopt, "", "test"}));
   }
   Result<StoredCase> act(const Actor& who, int64_t id, const std::string& action, const std::string& comment = "") {

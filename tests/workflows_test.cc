@@ -35,6 +35,16 @@ class Walk {
 
   Walk& act(const Actor& actor, const std::string& action, Data data = {}, std::string comment = "") {
     now_ += std::chrono::hours(1);
+    // A file is uploaded before the action that requires it (CaseFiles::attach, tested on
+    // its own); here the upload stands in as one hash, given with the action.
+    const StateDef* state = engine_.definition().find_state(c_.state);
+    const ActionDef* a = state ? state->find_action(action) : nullptr;
+    for (const auto& field : a ? a->requires_fields : std::vector<std::string>{}) {
+      const FieldDef* f = engine_.definition().find_field(field);
+      if (f && f->type == FieldType::kFile && !c_.data.count(field) && !data.count(field)) {
+        data.emplace(field, Value(std::vector<Value>{Value(std::string(64, 'f'))}));
+      }
+    }
     Decision d = engine_.act(c_, actor, action, {std::move(data), std::move(comment)}, now_);
     if (auto* r = std::get_if<Refusal>(&d)) {
       ADD_FAILURE() << name_ << ": " << action << " in " << c_.state << " refused: " << r->message;
@@ -395,7 +405,12 @@ TEST(ConferenceTravel, DatesMustMakeSenseAndRejectionEndsIt) {
                      {"starts_on", Value(day("2027-05-10"))}, {"ends_on", Value(day("2027-05-01"))}});
   WeekendCalendar cal;
   Engine engine(test::must_load(test::read_workflow("conference_travel.yaml")), cal);
-  Refusal r = test::refused(engine.act(w.kase(), kFaculty, "submit", {}, at("2027-01-05")));
+  // Without the acceptance letter first, then with it and dates that run backwards.
+  Refusal no_letter = test::refused(engine.act(w.kase(), kFaculty, "submit", {}, at("2027-01-05")));
+  EXPECT_EQ(no_letter.code, RefusalCode::kRequiredFieldMissing);
+  EXPECT_EQ(no_letter.message, "'submit' needs these fields: acceptance_letter");
+  Data letter{{"acceptance_letter", Value(std::vector<Value>{Value(std::string(64, 'a'))})}};
+  Refusal r = test::refused(engine.act(w.kase(), kFaculty, "submit", {letter, ""}, at("2027-01-05")));
   EXPECT_EQ(r.code, RefusalCode::kGuardFailed);
   EXPECT_EQ(r.message, "condition not met: ends_on >= starts_on");
   w.act(kFaculty, "submit", {{"ends_on", Value(day("2027-05-12"))}})

@@ -153,6 +153,19 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE audit_anchors (day TEXT PRIMARY KEY, covers_before {bigint} NOT NULL,"
            " chains {bigint} NOT NULL, hash TEXT NOT NULL, made_at {bigint} NOT NULL)",
        }},
+      {14,
+       {
+           // Uploaded files: blobs by SHA-256 (their content in blob_chunks on PostgreSQL,
+           // in a folder on SQLite) and the uploads of each case that refer to them.
+           "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size {bigint} NOT NULL, created_at {bigint} NOT NULL)",
+           "CREATE TABLE blob_chunks (sha256 TEXT NOT NULL, n {bigint} NOT NULL, data TEXT NOT NULL,"
+           " PRIMARY KEY (sha256, n))",
+           "CREATE TABLE case_files (case_id {bigint} NOT NULL REFERENCES cases (id), field TEXT NOT NULL,"
+           " n {bigint} NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL,"
+           " size {bigint} NOT NULL, uploaded_at {bigint} NOT NULL, uploaded_by TEXT NOT NULL,"
+           " seq {bigint} NOT NULL, current {bigint} NOT NULL, PRIMARY KEY (case_id, field, n))",
+           "CREATE INDEX case_files_by_blob ON case_files (sha256)",
+       }},
   };
   return kAll;
 }

@@ -20,7 +20,8 @@ StorageFactory storage_factory(StoreOptions options, const Clock& clock) {
 }
 
 SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
-    : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal) {
+    : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal),
+      files_dir_(options.files_dir) {
   db_.migrate(clock.now());
   hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
   fill_search_keys();

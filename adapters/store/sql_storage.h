@@ -98,6 +98,15 @@ class SqlStorage : public Storage {
   bool add_anchor(const AnchorRow& anchor) override;
   std::vector<AnchorRow> anchors() override;
 
+  // FileRows
+  void keep_blob(const std::string& sha256, int64_t size, const std::string& path) override;
+  bool read_blob(const std::string& sha256, const std::function<void(std::string_view)>& sink) override;
+  std::optional<std::string> blob_path(const std::string& sha256) override;
+  std::vector<BlobRow> blobs(const std::string& after, int limit) override;
+  void add_case_file(const CaseFileRow& row) override;
+  void set_case_file_current(int64_t case_id, const std::string& field, int64_t n, bool current) override;
+  std::vector<CaseFileRow> case_files(int64_t case_id) override;
+
   // Settings, WorkflowSources
   std::string setting(const std::string& name, const std::function<std::string()>& make) override;
   int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
@@ -116,11 +125,14 @@ class SqlStorage : public Storage {
   std::string user_column(const std::string& column, const std::string& user);
   void fill_search_keys();
   void seal_old_history();
+  std::string files_dir() const;  // SQLite: where blobs are files
+  std::string blob_file(const std::string& sha256) const;
   // Runs an UPDATE or DELETE of one user; false when no row matched.
   bool change_user(const std::string& what, const std::string& sql, const std::string& name,
                    const std::function<void(soci::statement&)>& bind);
 
   mutable sql::Db db_;
+  std::string files_dir_;
   std::unique_ptr<sql::HotStatements> hot_;
 };
 

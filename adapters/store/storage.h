@@ -17,6 +17,9 @@ struct StoreOptions {
   // "host=... dbname=..." keywords.
   std::string url = "sqlite:osic.db";
   SyncMode sync = SyncMode::kFull;
+  // Where SQLite keeps uploaded files; empty: a folder beside the database (osic.db.files).
+  // PostgreSQL keeps them in the database.
+  std::string files_dir{};
 };
 
 // Opens (creating if needed) and migrates the database. Throws Error

@@ -59,7 +59,9 @@ std::string role_title(const std::string& role, Lang lang) {
 std::string field_label(const FieldDef& f, Lang lang) { return either(f.label, f.label_fa, lang, f.name); }
 
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang) {
-  if (action == kApproveAction || action == kRejectAction || action == "start") return tr("action_" + action, lang);
+  if (action == kApproveAction || action == kRejectAction || action == "start" || action == "attach") {
+    return tr("action_" + action, lang);
+  }
   if (const StateDef* s = def.find_state(state)) {
     if (const ActionDef* a = s->find_action(action); a && !(a->title.empty() && a->title_fa.empty())) {
       return either(a->title, a->title_fa, lang, action);
@@ -117,6 +119,7 @@ mustache::data field_rows(const StoredCase& c, const Definition& def, Lang lang)
   for (const auto& f : def.fields) {
     auto it = c.state.data.find(f.name);
     if (it == c.state.data.end() || !it->second.is_set()) continue;
+    if (f.type == FieldType::kFile) continue;  // in the files section, by name
     mustache::data row;
     row.set("label", field_label(f, lang));
     if (it->second.type() == Type::kDate) {
@@ -253,6 +256,8 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
       }
       d.set("value", value);
       break;
+    case FieldType::kFile:
+      break;  // uploaded on its own (PUT /v1/cases/{id}/files/{field}), not typed into a form
   }
   return d;
 }
@@ -275,6 +280,8 @@ nlohmann::json data_from_form(const std::vector<const FieldDef*>& fields, const 
     }
     nlohmann::json value;
     switch (f->type) {
+      case FieldType::kFile:
+        continue;
       case FieldType::kMoney: {
         // Typed with Persian or Latin digits, with or without separators.
         std::string latin;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "engine/file_kinds.h"
 #include "engine/jalali.h"
 #include "engine/local_format.h"
 
@@ -108,6 +109,17 @@ constexpr Text kTexts[] = {
     {"sent", "ارسال‌شده", "sent"},
     {"failed", "ناموفق", "failed"},
     {"recorded", "اقدام شما ثبت شد.", "Your action is recorded."},
+    {"uploaded", "پیوست بارگذاری شد.", "The file is uploaded."},
+    {"files", "پیوست‌ها", "Files"},
+    {"no_files", "پیوستی ندارد.", "No file yet."},
+    {"upload", "بارگذاری", "Upload"},
+    {"choose_file", "فایلی برای بارگذاری انتخاب کنید.", "Choose a file to upload."},
+    {"file_kind_refused", "این نوع فایل پذیرفته نیست.", "This kind of file is not accepted."},
+    {"file_too_large", "حجم این فایل بیش از حد مجاز است.", "This file is too large."},
+    {"file_takes", "پذیرفته:", "Accepted:"},
+    {"up_to", "تا", "up to"},
+    {"replaced", "جایگزین‌شده", "replaced"},
+    {"action_attach", "بارگذاری پیوست", "File uploaded"},
     {"started", "پرونده ثبت شد.", "The case is started."},
     {"stale", "پیش از شما، کس دیگری روی این پرونده اقدام کرده است. وضعیت کنونی پرونده در زیر آمده است.",
      "Someone else acted on this case first. It is shown below as it is now."},
@@ -255,6 +267,18 @@ std::string latin_digits(std::string_view text) {
 }
 
 std::string format_number(double value, Lang lang) { return format_amount(value, lang == Lang::kFa); }
+
+std::string file_size(int64_t bytes, Lang lang) {
+  std::string text = format_file_size(bytes);
+  if (lang == Lang::kEn) return text;
+  static const std::pair<const char*, const char*> kUnits[] = {
+      {" bytes", " بایت"}, {" KiB", " کیلوبایت"}, {" MiB", " مگابایت"}, {" GiB", " گیگابایت"}};
+  for (const auto& [en, fa] : kUnits) {
+    if (auto at = text.find(en); at != std::string::npos) text.replace(at, std::string(en).size(), fa);
+  }
+  if (auto dot = text.find('.'); dot != std::string::npos) text.replace(dot, 1, "٫");
+  return persian_digits(text);
+}
 
 std::string format_date(Date date, Lang lang) {
   return lang == Lang::kEn ? date.to_string() : local_digits(jalali_text(date), lang);

@@ -32,6 +32,8 @@ std::string local_digits(std::string text, Lang lang);
 std::string latin_digits(std::string_view text);
 // 1,250,000.5 in English; ۱٬۲۵۰٬۰۰۰٫۵ in Persian.
 std::string format_number(double value, Lang lang);
+// 20 MiB as «۲۰ مگابایت» or "20 MiB".
+std::string file_size(int64_t bytes, Lang lang);
 // ۱۴۰۵/۰۹/۰۸ in Persian, 2026-11-29 in English.
 std::string format_date(Date date, Lang lang);
 // The date and the office's time of day: ۱۴۰۵/۰۹/۰۸ ۱۰:۳۰.

@@ -162,6 +162,12 @@ class Page:
         self.fill(form, values or {})
         self.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
+    def upload(self, field, path):
+        """Chooses a file for a file field's upload form and sends it."""
+        form = self.d.find_element(By.CSS_SELECTOR, f"form.upload[data-field={field}]")
+        form.find_element(By.NAME, "file").send_keys(path)
+        self.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
     def field_error(self, form_action, field):
         form = self.form(form_action)
         return form.find_element(By.CSS_SELECTOR, f"[name={field}]").find_element(

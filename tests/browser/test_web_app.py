@@ -6,9 +6,11 @@ Run by scripts/test: /usr/bin/python3 -m unittest tests/browser/test_web_app.py
 with OSIC=build/release/cli/osic."""
 import os
 import sys
+import tempfile
 import unittest
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -98,11 +100,27 @@ class WebApp(unittest.TestCase):
         p.open(f"/cases/{case}")
         dates = ({"signed_on": "۱۴۰۵/۰۹/۰۸", "expires_on": "1408/09/08"} if lang == "fa"
                  else {"signed_on": "2026-11-29", "expires_on": "2029-11-29"})
+        # The signature needs the signed copy: a PNG passed off as a PDF is refused, the
+        # PDF, under a Persian name, is kept and listed with a link to it.
+        folder = tempfile.mkdtemp()
+        fake = os.path.join(folder, "scan.pdf")
+        with open(fake, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\nnot a pdf")
+        p.upload("signed_copy", fake)
+        self.assertIn("این نوع فایل پذیرفته نیست" if lang == "fa" else "This kind of file is not accepted",
+                      p.main().text)
+        signed = os.path.join(folder, "تفاهم‌نامهٔ امضاشده.pdf" if lang == "fa" else "signed MoU.pdf")
+        with open(signed, "wb") as f:
+            f.write(b"%PDF-1.7\n%%EOF\n")
+        p.upload("signed_copy", signed)
+        files = p.d.find_element(By.CSS_SELECTOR, ".file-field[data-field=signed_copy]").text
+        self.assertIn(os.path.basename(signed), files)
+        p.shot(f"{lang}-05-signed-copy")
         p.act("record_signature", dates)
         self.assertEqual(p.state(), "active")
         text = p.main().text
         self.assertIn("۱۴۰۵/۰۹/۰۸" if lang == "fa" else "2026-11-29", text)
-        p.shot(f"{lang}-05-active")
+        p.shot(f"{lang}-06-active")
         p.sign_out()
 
     def test_agreement_walk_in_persian(self):
@@ -186,10 +204,12 @@ class WebApp(unittest.TestCase):
         target = p.form("submit").find_element(By.CSS_SELECTOR, "button[type=submit]")
         body = p.d.find_element(By.TAG_NAME, "body")
         body.send_keys(Keys.TAB)
+        # Keys to the page, as a keyboard sends them: to a file input's element, Selenium
+        # would take the key for a file's path.
         for _ in range(80):
             if p.d.switch_to.active_element == target:
                 break
-            p.d.switch_to.active_element.send_keys(Keys.TAB)
+            ActionChains(p.d).send_keys(Keys.TAB).perform()
         self.assertEqual(p.d.switch_to.active_element, target, "Tab never reached the submit button")
         p.enter(p.d.switch_to.active_element)
         self.assertEqual(p.state(), "osic_review")

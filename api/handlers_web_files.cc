@@ -1,0 +1,72 @@
+// Files on the web app's case page: a form per file field the person may upload now
+// (multipart/form-data, spooled as it arrives), and downloads under the case's rights.
+#include <charconv>
+
+#include "adapters/multipart.h"
+#include "api/api.h"
+#include "api/web/i18n.h"
+#include "api/web/page.h"
+#include "service/case_files.h"
+
+namespace osic::api {
+
+namespace {
+
+int64_t whole(const std::string& text, ErrorCode bad) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) throw Error(bad, "'" + text + "' is not a number");
+  return n;
+}
+
+}  // namespace
+
+HttpResponse Api::upload_file_form(Call& call) {
+  const web::Lang l = web::lang_of(call.lang);
+  Storage& store = call.store();
+  const Actor actor = call.user->actor();
+  const int64_t id = whole(call.params.at("id"), ErrorCode::kCaseNotFound);
+  const std::string field = call.params.at("field");
+  StoredCase c = unwrap(service_.get(store, id, &actor));
+  FormState form;
+  auto boundary = multipart_boundary(call.request.header("content-type"));
+  if (!boundary || !call.request.spool) {
+    form.error = web::tr("choose_file", l);
+    return render_case_page(call, c, 400, &form);
+  }
+  Spool file;
+  MultipartForm parts;
+  Upload up;
+  try {
+    up = call.request.spool->finish("", "", "");
+    parts = read_multipart(up.path, *boundary, file);
+  } catch (const Error& e) {
+    form.error = web::tr("choose_file", l);
+    return render_case_page(call, c, 400, &form);
+  }
+  if (!parts.has_file || parts.file_name.empty() || file.size() == 0) {
+    form.error = web::tr("choose_file", l);
+    return render_case_page(call, c, 422, &form);
+  }
+  Upload upload = file.finish(field, parts.file_name, parts.file_type);
+  upload.comment = parts.fields["comment"];
+  upload.channel = "web";
+  CaseFiles files(service_);
+  auto r = files.attach(store, actor, id, upload);
+  if (auto* e = std::get_if<Error>(&r)) {
+    if (e->code == ErrorCode::kDatabaseUnavailable) throw *e;
+    StoredCase now = unwrap(service_.get(store, id, &actor));
+    switch (e->code) {
+      case ErrorCode::kUnsupportedMediaType: form.error = web::tr("file_kind_refused", l); break;
+      case ErrorCode::kPayloadTooLarge: form.error = web::tr("file_too_large", l); break;
+      default: form.error = web::tr("refused", l); break;
+    }
+    form.error += " (" + e->message + ")";
+    return render_case_page(call, now, http_status(e->code), &form);
+  }
+  return web::redirect("/cases/" + std::to_string(id) + "?done=uploaded");
+}
+
+HttpResponse Api::download_file_page(Call& call) { return download_file(call); }
+
+}  // namespace osic::api

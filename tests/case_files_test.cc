@@ -1,0 +1,139 @@
+// Issue 13: files of cases on SQLite (blobs in a folder) and PostgreSQL (blobs in the
+// database): the signed copy an agreement requires, taken for what its content is,
+// stored once, replaced without being lost, and chained into the history.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "adapters/file_spool.h"
+#include "service/audit.h"
+#include "service/case_files.h"
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+using namespace osic::test;
+
+const std::string kPdf = "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + "not really an image";
+
+class CaseFilesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string url_ = fresh_database(GetParam());
+  Office office_{url_, SyncMode::kNormal};
+  CaseFiles files_{office_.service};
+
+  // An agreement waiting for its signature to be recorded.
+  int64_t agreement_at_signature() {
+    const int64_t id = office_.start_agreement(kSara).id;
+    ok_case(office_.act(kSara, id, "submit"));
+    ok_case(office_.act(kHamid, id, "accept"));
+    ok_case(office_.act(kLeila, id, "approve"));
+    ok_case(office_.act(kDina, id, "approve"));
+    ok_case(office_.act(kVahid, id, "approve"));
+    EXPECT_EQ(office_.get_case(id)->state.state, "signature");
+    return id;
+  }
+  Result<CaseFileRow> attach(const Actor& who, int64_t id, const std::string& field, const std::string& content,
+                             const std::string& name, const std::string& type = "application/pdf") {
+    Spool spool;
+    spool.write(content);
+    return files_.attach(*office_.store, who, id, spool.finish(field, name, type));
+  }
+  std::string content_of(const std::string& sha256) {
+    std::string out;
+    EXPECT_TRUE(office_.store->read_blob(sha256, [&](std::string_view piece) { out.append(piece); }));
+    return out;
+  }
+};
+
+TEST_P(CaseFilesTest, TheSignatureNeedsTheSignedCopyWhichKeepsItsPersianName) {
+  const int64_t id = agreement_at_signature();
+  ActionInput dates{{{"signed_on", Value(*Date::parse("2027-01-04"))}, {"expires_on", Value(*Date::parse("2030-01-04"))}}, ""};
+  Error missing = failed(office_.act(kSara, id, "record_signature", dates));
+  EXPECT_EQ(missing.name(), "required_field_missing");
+  EXPECT_NE(missing.message.find("signed_copy"), std::string::npos) << missing.message;
+
+  const std::string name = "تفاهم‌نامه امضاشده - دانشگاه سوربن.pdf";
+  auto r = attach(kSara, id, "signed_copy", kPdf, name);
+  ASSERT_TRUE(std::holds_alternative<CaseFileRow>(r)) << std::get<Error>(r).message;
+  const CaseFileRow& file = std::get<CaseFileRow>(r);
+  EXPECT_EQ(file.name, name);
+  EXPECT_EQ(file.media_type, "application/pdf");
+  EXPECT_EQ(file.size, static_cast<int64_t>(kPdf.size()));
+  EXPECT_EQ(file.sha256, sha256_hex(kPdf));
+  ok_case(office_.act(kSara, id, "record_signature", dates));
+  EXPECT_EQ(office_.get_case(id)->state.state, "active");
+
+  // Read back under the case's rights: the content, and the name as given.
+  auto found = files_.find(*office_.store, id, &kSara, "signed_copy", std::nullopt);
+  ASSERT_TRUE(std::holds_alternative<CaseFileRow>(found));
+  EXPECT_EQ(std::get<CaseFileRow>(found).name, name);
+  EXPECT_EQ(content_of(file.sha256), kPdf);
+  const Actor stranger{"nima", {"researcher"}};
+  EXPECT_EQ(std::get<Error>(files_.find(*office_.store, id, &stranger, "signed_copy", std::nullopt)).name(), "case_not_found");
+
+  // The upload is in the history, with its hash, and the chain holds.
+  auto history = office_.store->history(id);
+  const HistoryRow& entry = history[history.size() - 2];
+  EXPECT_EQ(entry.action, "attach");
+  EXPECT_EQ(entry.from, "signature");
+  EXPECT_EQ(entry.to, "signature");
+  EXPECT_NE(entry.files.find(file.sha256), std::string::npos) << entry.files;
+  EXPECT_NE(entry.files.find(name), std::string::npos) << entry.files;
+  EXPECT_TRUE(verify_audit(*office_.store).passed());
+}
+
+TEST_P(CaseFilesTest, AFileIsTakenForWhatItsContentIsNotWhatItClaims) {
+  const int64_t id = agreement_at_signature();
+  auto png_as_pdf = attach(kSara, id, "signed_copy", kPng, "scan.pdf");
+  EXPECT_EQ(std::get<Error>(png_as_pdf).name(), "unsupported_media_type");
+  EXPECT_NE(std::get<Error>(png_as_pdf).message.find("is not a pdf file"), std::string::npos);
+  auto png = attach(kSara, id, "signed_copy", kPng, "scan.png", "image/png");
+  EXPECT_EQ(std::get<Error>(png).name(), "unsupported_media_type");
+  EXPECT_NE(std::get<Error>(png).message.find("'signed_copy' takes pdf files, not png"), std::string::npos);
+  // Without a type, the name decides what it claims; the content still has to agree.
+  auto by_name = attach(kSara, id, "signed_copy", kPdf, "signed.pdf", "");
+  EXPECT_TRUE(std::holds_alternative<CaseFileRow>(by_name));
+  // Someone who cannot record the signature cannot upload its copy; no such field either.
+  EXPECT_EQ(std::get<Error>(attach(kDina, id, "signed_copy", kPdf, "x.pdf")).name(), "role_not_allowed");
+  EXPECT_EQ(std::get<Error>(attach(kSara, id, "partner", kPdf, "x.pdf")).name(), "invalid_data");
+  // Too large for the field: refused before anything is kept.
+  std::string big(20 * 1024 * 1024 + 1, 'x');
+  big.replace(0, kPdf.size(), kPdf);
+  auto too_big = attach(kSara, id, "signed_copy", big, "big.pdf");
+  EXPECT_EQ(std::get<Error>(too_big).name(), "payload_too_large");
+  EXPECT_EQ(office_.store->blobs("", 10).size(), 1u);
+  // Nothing refused reached the history: one upload.
+  int attaches = 0;
+  for (const auto& h : office_.store->history(id)) attaches += h.action == "attach";
+  EXPECT_EQ(attaches, 1);
+}
+
+TEST_P(CaseFilesTest, TheSameContentIsStoredOnceAndAReplacedFileIsKept) {
+  const int64_t a = agreement_at_signature(), b = agreement_at_signature();
+  auto first = std::get<CaseFileRow>(attach(kSara, a, "signed_copy", kPdf, "a.pdf"));
+  std::get<CaseFileRow>(attach(kSara, b, "signed_copy", kPdf, "b.pdf"));
+  EXPECT_EQ(office_.store->blobs("", 10).size(), 1u);  // one blob, two cases
+
+  const std::string corrected = kPdf + "% corrected page 3\n";
+  auto second = std::get<CaseFileRow>(attach(kSara, a, "signed_copy", corrected, "a-corrected.pdf"));
+  EXPECT_EQ(second.n, 2);
+  auto all = std::get<std::vector<CaseFileRow>>(files_.list(*office_.store, a, &kSara));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_FALSE(all[0].current);
+  EXPECT_TRUE(all[1].current);
+  EXPECT_EQ(std::get<CaseFileRow>(files_.find(*office_.store, a, &kSara, "signed_copy", std::nullopt)).name, "a-corrected.pdf");
+  // The replaced one is still there, by its number.
+  auto old = std::get<CaseFileRow>(files_.find(*office_.store, a, &kSara, "signed_copy", 1));
+  EXPECT_EQ(content_of(old.sha256), kPdf);
+  EXPECT_EQ(first.sha256, old.sha256);
+  EXPECT_EQ(office_.get_case(a)->state.data.at("signed_copy"), Value(std::vector<Value>{Value(second.sha256)}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CaseFilesTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace osic
