@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   osic::cli::add_outbox(app, exit_code);
   osic::cli::add_audit(app, exit_code);
   osic::cli::add_files(app, exit_code);
+  osic::cli::add_purge(app, exit_code);
   // Text from the command line is stored as given: refuse what is not UTF-8 up front.
   for (int i = 1; i < argc; ++i) {
     if (!osic::is_valid_utf8(argv[i])) {

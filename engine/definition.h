@@ -183,6 +183,13 @@ struct Definition {
   // Who may read every case of the workflow besides its participants (issue 10).
   std::vector<std::string> readers;
   UnitChoice unit = UnitChoice::kRequester;
+  // How long personal data outlives a closed case: `osic purge` removes these fields (and
+  // their files) from cases closed at least `after` ago, leaving the history verifiable.
+  struct Retention {
+    Duration after;
+    std::vector<std::string> purge;
+  };
+  std::optional<Retention> retention;
   std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
   SourcePos calendar_pos;
   std::vector<FieldDef> fields;

@@ -62,7 +62,7 @@ class WorkflowLoader {
       return nullptr;
     }
     auto top = r_.entries(root, keys({"workflow", "title", "description", "roles", "start_roles",
-                                      "readers", "fields", "initial", "states", "calendar", "unit"}),
+                                      "readers", "fields", "initial", "states", "calendar", "unit", "retention"}),
                           "the workflow");
     auto find = [&](std::string_view key) -> const YamlEntry* {
       for (const auto& e : top) {
@@ -112,6 +112,7 @@ class WorkflowLoader {
                            "'chosen' (named when the case starts)");
       }
     }
+    if (auto e = find("retention")) load_retention(*e);
     if (auto e = find("initial")) {
       def_.initial = r_.scalar(e->value, "initial").value_or("");
       def_.initial_pos = YamlReader::pos_of(e->value);
@@ -127,6 +128,35 @@ class WorkflowLoader {
   }
 
  private:
+  // `retention: {after: 2 years, purge: [passport_copy]}`
+  void load_retention(const YamlEntry& entry) {
+    Definition::Retention r;
+    bool has_after = false;
+    for (const auto& e : r_.entries(entry.value, keys({"after", "purge"}), "retention")) {
+      if (e.key == "after") {
+        has_after = true;
+        auto text = r_.scalar(e.value, "after");
+        std::istringstream in(text.value_or(""));
+        int n = 0;
+        std::string unit;
+        if (in >> n >> unit && in.eof() && n > 0 && (unit == "year" || unit == "years")) {
+          r.after.months = 12 * n;
+        } else if (n > 0 && (unit == "month" || unit == "months")) {
+          r.after.months = n;
+        } else if (n > 0 && (unit == "day" || unit == "days")) {
+          r.after.days = n;
+        } else if (text) {
+          r_.error(e.value, "retention 'after' must read like '2 years', '18 months' or '90 days', not '" + *text + "'");
+        }
+      } else {
+        r.purge = checked_fields(e.value, "purge");
+      }
+    }
+    if (!has_after && entry.value.IsMap()) r_.error(entry.key_node, "retention needs 'after', such as 2 years");
+    if (r.purge.empty() && entry.value.IsMap()) r_.error(entry.key_node, "retention needs the fields to 'purge'");
+    def_.retention = std::move(r);
+  }
+
   void load_roles(const YAML::Node& node) {
     for (const auto& role : r_.names(node, "roles")) {
       if (!YamlReader::is_identifier(role.name) || role.name == "requester" || role.name == "system") {

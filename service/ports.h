@@ -47,6 +47,10 @@ class CaseRows {
   // Entries after `after_seq`, in order, at most `limit`.
   virtual std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) = 0;
   std::vector<HistoryRow> history(int64_t case_id) { return history(case_id, 0, std::numeric_limits<int>::max()); }
+  // Retention: an entry's data change and files with personal data removed, and the
+  // record of the removal (HistoryRow::purged). Its hash stays as it was.
+  virtual void set_history_purged(int64_t case_id, int64_t seq, const std::string& data_change,
+                                  const std::string& files, const std::string& purged) = 0;
   // The hash of the case's newest history entry; "" when it has none.
   virtual std::string history_head(int64_t case_id) = 0;
   // Whether `user` appears in the case's history.
@@ -169,6 +173,11 @@ class FileRows {
   virtual void add_case_file(const CaseFileRow& row) = 0;
   virtual void set_case_file_current(int64_t case_id, const std::string& field, int64_t n, bool current) = 0;
   virtual std::vector<CaseFileRow> case_files(int64_t case_id) = 0;  // by field, then n
+  // Retention: the field's files lose their names and stop being current.
+  virtual void purge_case_files(int64_t case_id, const std::string& field) = 0;
+  // How many files not purged refer to the blob.
+  virtual int64_t blob_references(const std::string& sha256) = 0;
+  virtual void remove_blob(const std::string& sha256) = 0;
 };
 
 // The audit trail's anchors (service/audit.h).

@@ -261,6 +261,28 @@ class FakeStorage : public Storage {
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return std::tie(a.field, a.n) < std::tie(b.field, b.n); });
     return out;
   }
+  void set_history_purged(int64_t case_id, int64_t seq, const std::string& data_change, const std::string& files,
+                          const std::string& purged) override {
+    auto lock = writing("set_history_purged");
+    for (auto& h : t().history[case_id]) {
+      if (h.seq == seq) h.data_change = data_change, h.files = files, h.purged = purged;
+    }
+  }
+  void purge_case_files(int64_t case_id, const std::string& field) override {
+    auto lock = writing("purge_case_files");
+    for (auto& f : t().case_files) {
+      if (f.case_id == case_id && f.field == field) f.name.clear(), f.current = false;
+    }
+  }
+  int64_t blob_references(const std::string& sha256) override {
+    auto lock = read("blob_references");
+    return std::count_if(t().case_files.begin(), t().case_files.end(),
+                         [&](const CaseFileRow& f) { return f.sha256 == sha256 && !f.name.empty(); });
+  }
+  void remove_blob(const std::string& sha256) override {
+    auto lock = writing("remove_blob");
+    t().blobs.erase(sha256);
+  }
   bool has_acted(int64_t case_id, const std::string& user) override {
     auto lock = read("has_acted");
     for (const auto& h : t().history[case_id]) {

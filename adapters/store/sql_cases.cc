@@ -181,6 +181,15 @@ std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, 
   });
 }
 
+void SqlStorage::set_history_purged(int64_t case_id, int64_t seq, const std::string& data_change,
+                                    const std::string& files, const std::string& purged) {
+  db_.guard("cannot purge the history of case " + std::to_string(case_id), [&] {
+    long long id = case_id, s = seq;
+    db_.session() << "UPDATE history SET data_change = :d, files = :f, purged = :p WHERE case_id = :c AND seq = :s",
+        soci::use(data_change), soci::use(files), soci::use(purged), soci::use(id), soci::use(s);
+  });
+}
+
 std::string SqlStorage::history_head(int64_t case_id) {
   return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
     long long id = case_id;

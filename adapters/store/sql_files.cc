@@ -247,4 +247,28 @@ std::vector<CaseFileRow> SqlStorage::case_files(int64_t case_id) {
   });
 }
 
+void SqlStorage::purge_case_files(int64_t case_id, const std::string& field) {
+  db_.guard("cannot purge the files of case " + std::to_string(case_id), [&] {
+    long long id = case_id;
+    db_.session() << "UPDATE case_files SET name = '', current = 0 WHERE case_id = :c AND field = :f", soci::use(id),
+        soci::use(field);
+  });
+}
+
+int64_t SqlStorage::blob_references(const std::string& sha256) {
+  return db_.guard("cannot read files", [&] {
+    long long n = 0;
+    db_.session() << "SELECT COUNT(*) FROM case_files WHERE sha256 = :s AND name <> ''", soci::use(sha256), soci::into(n);
+    return static_cast<int64_t>(n);
+  });
+}
+
+void SqlStorage::remove_blob(const std::string& sha256) {
+  db_.guard("cannot remove a file", [&] {
+    db_.session() << "DELETE FROM blob_chunks WHERE sha256 = :s", soci::use(sha256);
+    db_.session() << "DELETE FROM blobs WHERE sha256 = :s", soci::use(sha256);
+  });
+  if (auto path = blob_path(sha256)) std::filesystem::remove(*path);
+}
+
 }  // namespace osic

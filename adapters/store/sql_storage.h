@@ -36,6 +36,8 @@ class SqlStorage : public Storage {
   using CaseRows::history;
   std::vector<HistoryRow> history(int64_t case_id, int64_t after_seq, int limit) override;
   std::string history_head(int64_t case_id) override;
+  void set_history_purged(int64_t case_id, int64_t seq, const std::string& data_change, const std::string& files,
+                          const std::string& purged) override;
   bool has_acted(int64_t case_id, const std::string& user) override;
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
@@ -106,6 +108,9 @@ class SqlStorage : public Storage {
   void add_case_file(const CaseFileRow& row) override;
   void set_case_file_current(int64_t case_id, const std::string& field, int64_t n, bool current) override;
   std::vector<CaseFileRow> case_files(int64_t case_id) override;
+  void purge_case_files(int64_t case_id, const std::string& field) override;
+  int64_t blob_references(const std::string& sha256) override;
+  void remove_blob(const std::string& sha256) override;
 
   // Settings, WorkflowSources
   std::string setting(const std::string& name, const std::function<std::string()>& make) override;

@@ -59,7 +59,8 @@ std::string role_title(const std::string& role, Lang lang) {
 std::string field_label(const FieldDef& f, Lang lang) { return either(f.label, f.label_fa, lang, f.name); }
 
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang) {
-  if (action == kApproveAction || action == kRejectAction || action == "start" || action == "attach") {
+  if (action == kApproveAction || action == kRejectAction || action == "start" || action == "attach" ||
+      action == "purge") {
     return tr("action_" + action, lang);
   }
   if (const StateDef* s = def.find_state(state)) {

@@ -120,6 +120,7 @@ constexpr Text kTexts[] = {
     {"up_to", "تا", "up to"},
     {"replaced", "جایگزین‌شده", "replaced"},
     {"action_attach", "بارگذاری پیوست", "File uploaded"},
+    {"action_purge", "حذف داده‌های شخصی طبق مدت نگهداری", "Personal data removed (retention)"},
     {"started", "پرونده ثبت شد.", "The case is started."},
     {"stale", "پیش از شما، کس دیگری روی این پرونده اقدام کرده است. وضعیت کنونی پرونده در زیر آمده است.",
      "Someone else acted on this case first. It is shown below as it is now."},
