@@ -112,6 +112,7 @@ class Api {
   HttpResponse act_form(Call& call);
   HttpResponse upload_file_form(Call& call);
   HttpResponse download_file_page(Call& call);
+  HttpResponse dossier_page(Call& call);
   HttpResponse users_page(Call& call);
   HttpResponse add_user_form(Call& call);
   HttpResponse change_user_form(Call& call);

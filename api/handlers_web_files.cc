@@ -4,6 +4,7 @@
 
 #include "adapters/multipart.h"
 #include "api/api.h"
+#include "api/web/dossier.h"
 #include "api/web/i18n.h"
 #include "api/web/page.h"
 #include "service/case_files.h"
@@ -68,5 +69,17 @@ HttpResponse Api::upload_file_form(Call& call) {
 }
 
 HttpResponse Api::download_file_page(Call& call) { return download_file(call); }
+
+HttpResponse Api::dossier_page(Call& call) {
+  const Actor actor = call.user->actor();
+  HttpResponse r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = web::render_dossier(service_, call.store(), whole(call.params.at("id"), ErrorCode::kCaseNotFound), &actor,
+                               web::lang_of(call.request.param("lang").empty() ? call.lang : call.request.param("lang")));
+  web::add_page_headers(r);
+  // A standalone page to print or save: its styles are inside it, and it has no script.
+  r.headers[0].second = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+  return r;
+}
 
 }  // namespace osic::api

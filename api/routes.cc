@@ -177,6 +177,7 @@ std::vector<Route> make_routes() {
       {"POST", "/cases/{id}/actions/{action}", Auth::kSession, &Api::act_form, nullptr, true, true},
       {"POST", "/cases/{id}/files/{field}", Auth::kSession, &Api::upload_file_form, nullptr, true, true, true},
       {"GET", "/cases/{id}/files/{field}/{n}", Auth::kSession, &Api::download_file_page, nullptr, true, true},
+      {"GET", "/cases/{id}/dossier", Auth::kSession, &Api::dossier_page, nullptr, true, true},
       {"GET", "/admin/users", Auth::kSession, &Api::users_page, nullptr, true, true},
       {"POST", "/admin/users", Auth::kSession, &Api::add_user_form, nullptr, true, true},
       {"POST", "/admin/users/{name}/{change}", Auth::kSession, &Api::change_user_form, nullptr, true, true},

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/file_spool.h"
+#include "api/web/dossier.h"
 #include "cli/commands.h"
 #include "cli/store_flags.h"
 #include "engine/file_kinds.h"
@@ -33,7 +34,10 @@ void print_file(const CaseFileRow& f) {
 
 }  // namespace
 
+void add_dossier(CLI::App* cmd, int& exit_code);
+
 void add_case_files(CLI::App* cmd, int& exit_code) {
+  add_dossier(cmd, exit_code);
   {
     auto f = std::make_shared<StoreFlags>();
     auto id = std::make_shared<int64_t>(0);
@@ -136,6 +140,28 @@ void add_case_files(CLI::App* cmd, int& exit_code) {
       });
     });
   }
+}
+
+void add_dossier(CLI::App* cmd, int& exit_code) {
+  auto f = std::make_shared<StoreFlags>();
+  auto id = std::make_shared<int64_t>(0);
+  auto as = std::make_shared<std::string>();
+  auto lang = std::make_shared<std::string>("fa");
+  auto* dossier = cmd->add_subcommand("dossier", "Write a case's printable dossier (HTML) to standard output");
+  dossier->add_option("id", *id, "Case id")->required();
+  dossier->add_option("--lang", *lang, "fa or en")->check(CLI::IsMember({"fa", "en"}))->capture_default_str();
+  dossier->add_option("--as", *as, "Read as this user (their read rights apply)");
+  add_store_flags(dossier, *f, true);
+  dossier->callback([=, &exit_code] {
+    exit_code = guarded([&] {
+      Workspace ws(*f);
+      std::optional<Actor> viewer;
+      if (!as->empty()) viewer = ws.actor(*as);
+      std::cout << api::web::render_dossier(*ws.service, *ws.store, *id, viewer ? &*viewer : nullptr,
+                                            api::web::lang_of(*lang));
+      return 0;
+    });
+  });
 }
 
 void add_files(CLI::App& app, int& exit_code) {

@@ -276,6 +276,21 @@ TEST_F(CliStore, AuditVerifyNamesTheEditedEntry) {
   EXPECT_EQ(clean.out, "audit passed: 2 cases, 4 history entries, 0 anchors\n");
   CliRun history = osic("case history 2 --json " + db_);
   EXPECT_NE(history.out.find("\"prev_hash\": \""), std::string::npos) << history.out;
+  // The dossier: the fields, each entry's hash, and that the chain holds; in English too.
+  const std::string pdf = ::testing::TempDir() + "قرارداد امضاشده.pdf";
+  std::ofstream(pdf) << "%PDF-1.4\n%%EOF\n";
+  CliRun attached = osic("case attach 2 draft_text '" + pdf + "' --as sara" + wf_ + " " + db_);
+  EXPECT_EQ(attached.exit_code, 1) << attached.out;  // in legal review nobody edits the draft any more
+  EXPECT_NE(attached.out.find("role_not_allowed"), std::string::npos) << attached.out;
+  CliRun dossier = osic("case dossier 2" + wf_ + " " + db_);
+  ASSERT_EQ(dossier.exit_code, 0) << dossier.out;
+  EXPECT_NE(dossier.out.find("<html lang=\"fa\" dir=\"rtl\">"), std::string::npos);
+  EXPECT_NE(dossier.out.find("زنجیرهٔ سوابق این پرونده وارسی شد و سالم است"), std::string::npos) << dossier.out;
+  EXPECT_NE(dossier.out.find("ETH"), std::string::npos);
+  const std::string third_hash = osic::test::run_command("sqlite3 " + db_.substr(12) + " \"SELECT hash FROM history WHERE case_id = 2 AND seq = 3\"").out;
+  EXPECT_NE(dossier.out.find(third_hash.substr(0, 64)), std::string::npos);
+  EXPECT_NE(osic("case dossier 2 --lang en" + wf_ + " " + db_).out.find("hash chain was checked and holds"),
+            std::string::npos);
 
   const std::string file = db_.substr(12);
   ASSERT_EQ(osic::test::run_command("sqlite3 " + file + " \"UPDATE history SET actor = 'sara' WHERE case_id = 2 AND seq = 3\"").exit_code, 0);
@@ -286,6 +301,8 @@ TEST_F(CliStore, AuditVerifyNamesTheEditedEntry) {
   EXPECT_EQ(osic("audit verify --case 1 " + db_).exit_code, 0);
   EXPECT_EQ(osic("audit verify --case 2 " + db_).exit_code, 1);
   EXPECT_EQ(osic("audit verify --case 9 " + db_).exit_code, 1);
+  EXPECT_NE(osic("case dossier 2 --lang en" + wf_ + " " + db_).out.find("does not hold; the first entry that does not match: 3"),
+            std::string::npos);
 }
 
 // Issue 10: units are managed from the command line, and roles may be held in them.

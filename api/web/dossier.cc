@@ -1,0 +1,84 @@
+#include "api/web/dossier.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/web/assets.h"
+#include "api/web/case_view.h"
+#include "api/web/page.h"
+#include "service/audit.h"
+#include "service/data_codec.h"
+
+namespace osic::api::web {
+
+std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang l) {
+  auto got = service.get(store, case_id, viewer);
+  if (auto* e = std::get_if<Error>(&got)) throw *e;
+  const StoredCase& c = std::get<StoredCase>(got);
+  auto engine = service.engine_of(store, c.workflow, c.workflow_version);
+  const Definition& def = engine->definition();
+  const Calendar& calendar = service.registry().calendar();
+  const Timestamp now = service.clock().now();
+
+  mustache::data d;
+  d.set("lang", l == Lang::kFa ? "fa" : "en");
+  d.set("dir", l == Lang::kFa ? "rtl" : "ltr");
+  d.set("t", mustache::data());
+  mustache::data t;
+  for (const auto& [key, text] : texts(l)) t.set(key, text);
+  d.set("t", t);
+  d.set("number", case_number(c.id, l));
+  d.set("title", c.title);
+  d.set("workflow", workflow_title(def, l));
+  d.set("version", local_digits(std::to_string(c.workflow_version), l));
+  d.set("state", state_title(def, c.state.state, l));
+  d.set("requester", c.state.requester);
+  d.set("created", format_time(c.created_at, calendar, l));
+  d.set("made", format_time(now, calendar, l));
+  d.set("time", mustache::partial([] { return web_assets().at("time.html"); }));
+  d.set("fields", field_rows(c, def, l));
+
+  mustache::data files{mustache::data::type::list};
+  for (const auto& f : store.case_files(c.id)) {
+    const FieldDef* fd = def.find_field(f.field);
+    mustache::data row;
+    row.set("field", fd ? field_label(*fd, l) : f.field);
+    row.set("name", f.name.empty() ? tr("purged_file", l) : f.name);
+    row.set("size", file_size(f.size, l));
+    row.set("type", f.media_type);
+    row.set("sha256", f.sha256);
+    row.set("by", f.uploaded_by);
+    row.set("at", format_time(f.uploaded_at, calendar, l));
+    row.set("replaced", !f.current && !f.name.empty());
+    files.push_back(row);
+  }
+  d.set("has_files", !files.is_empty_list());
+  d.set("files", files);
+
+  mustache::data history{mustache::data::type::list};
+  for (const auto& h : store.history(c.id)) {
+    mustache::data row;
+    row.set("seq", local_digits(std::to_string(h.seq), l));
+    row.set("at", format_time(h.at, calendar, l));
+    row.set("actor", h.on_behalf_of.empty() ? h.actor : h.actor + " (" + tr("on_behalf_of", l) + " " + h.on_behalf_of + ")");
+    row.set("action", h.timer.empty() ? action_title(def, h.from, h.action, l) : h.action);
+    row.set("moved", h.from.empty() ? state_title(def, h.to, l)
+                     : h.from == h.to ? std::string("—")
+                                      : state_title(def, h.from, l) + " ← " + state_title(def, h.to, l));
+    if (l == Lang::kEn && !h.from.empty() && h.from != h.to) {
+      row.set("moved", state_title(def, h.from, l) + " → " + state_title(def, h.to, l));
+    }
+    row.set("comment", h.comment);
+    row.set("hash", h.hash);
+    row.set("purged", !h.purged.empty());
+    history.push_back(row);
+  }
+  d.set("history", history);
+
+  AuditReport audit = verify_audit(store, c.id);
+  d.set("verified", audit.passed());
+  d.set("break", audit.breaks.empty() ? std::string() : local_digits(std::to_string(audit.breaks[0].seq), l));
+  mustache::mustache page(web_assets().at("dossier.html"));
+  return page.render(d);
+}
+
+}  // namespace osic::api::web
