@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "engine/file_kinds.h"
-#include "engine/search_key.h"
 #include "engine/utf8.h"
 #include "service/audit.h"
 #include "service/data_codec.h"
@@ -143,15 +142,7 @@ Result<CaseFileRow> CaseFiles::attach(Storage& s, const Actor& actor, int64_t ca
     Value after{hashes};
     data.insert_or_assign(up.field, after);
 
-    CaseRow row;
-    row.id = case_id;
-    row.state = c.state.state;
-    row.data = data_to_json(data).dump();
-    row.version = c.state.version + 1;
-    row.updated_at = now;
-    row.entered_at = c.state.entered_at;
-    row.round = c.round;
-    row.search = case_search_text(c.title, data);
+    const CaseRow row = data_changed_row(c, data, now);
     if (!s.update_case(row, c.state.version, false)) {
       s.rollback();
       return Error(ErrorCode::kWriteConflict, "case " + std::to_string(case_id) + " changed meanwhile; try again");

@@ -81,6 +81,19 @@ bool is_database_failure(const Error& e) { return e.code == ErrorCode::kDatabase
 
 }  // namespace
 
+CaseRow data_changed_row(const StoredCase& c, const Data& data, Timestamp now) {
+  CaseRow row;
+  row.id = c.id;
+  row.state = c.state.state;
+  row.data = data_to_json(data).dump();
+  row.version = c.state.version + 1;
+  row.updated_at = now;
+  row.entered_at = c.state.entered_at;
+  row.round = c.round;
+  row.search = case_search_text(c.title, data);
+  return row;
+}
+
 CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vote_round,
                      bool cancel_all_timers) {
   const HistoryEntry& e = out.entry;

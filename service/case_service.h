@@ -153,6 +153,10 @@ class CaseService {
   const Clock& clock_;
 };
 
+// The case row after a change of data alone, in the same state and round (an upload, a
+// purge): the next version, with its search text made again.
+CaseRow data_changed_row(const StoredCase& c, const Data& data, Timestamp now);
+
 // The rows one outcome writes besides the case row.
 CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vote_round,
                      bool cancel_all_timers);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "engine/search_key.h"
 #include "service/audit.h"
 #include "service/data_codec.h"
 
@@ -98,15 +97,7 @@ std::vector<std::string> apply_purge(Storage& s, CaseService& cases, const Purge
       data.erase(field);
       change[field] = {{"purged", true}};
     }
-    CaseRow row;
-    row.id = c.id;
-    row.state = c.state.state;
-    row.data = data_to_json(data).dump();
-    row.version = c.state.version + 1;
-    row.updated_at = now;
-    row.entered_at = c.state.entered_at;
-    row.round = c.round;
-    row.search = case_search_text(c.title, data);
+    const CaseRow row = data_changed_row(c, data, now);
     if (!s.update_case(row, c.state.version, false)) {
       throw Error(ErrorCode::kWriteConflict, "case " + std::to_string(c.id) + " changed meanwhile; run the purge again");
     }
