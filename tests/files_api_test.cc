@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "api/http_types.h"
@@ -122,6 +123,7 @@ TEST_F(FilesApi, ATwentyMebibyteUploadDoesNotGrowTheServersMemoryByItsSize) {
   ASSERT_EQ(up.status, 201) << up.body;
   const long after = test::resident_kib(server_->pid());
   EXPECT_LT(after - before, 10 * 1024) << "resident memory grew from " << before << " KiB to " << after << " KiB";
+  std::cout << "server resident memory: " << before << " KiB before the 20 MiB upload, " << after << " KiB after\n";
   HttpResult down = http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/files/signed_copy", tok("staff"));
   EXPECT_EQ(down.body.size(), big.size());
   EXPECT_EQ(sha256_hex(down.body), sha256_hex(big));
