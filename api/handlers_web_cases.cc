@@ -494,7 +494,10 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     mustache::data changes{mustache::data::type::list};
     json change = json::parse(h.data_change.empty() ? "{}" : h.data_change, nullptr, false);
     if (change.is_object()) {
-      for (const auto& [field, fromto] : change.items()) {
+      for (const auto& item : change.items()) {
+        // Named copies: clang 14 cannot capture a structured binding in the lambda below.
+        const std::string field = item.key();
+        const json& fromto = item.value();
         const FieldDef* f = def.find_field(field);
         if (f && f->type == FieldType::kFile) continue;  // by name, from the entry's files below
         auto shown = [&](const json& v) -> std::string {
