@@ -62,6 +62,16 @@ json history_to_json(const std::vector<HistoryRow>& rows) {
   return {{"items", items}};
 }
 
+json file_to_json(const CaseFileRow& f) {
+  return {{"field", f.field},       {"n", f.n},
+          {"name", f.name},         {"type", f.media_type},
+          {"size", f.size},         {"sha256", f.sha256},
+          {"uploaded_at", format_timestamp(f.uploaded_at)},
+          {"uploaded_by", f.uploaded_by},
+          {"seq", f.seq},           {"current", f.current},
+          {"href", "/v1/cases/" + std::to_string(f.case_id) + "/files/" + f.field + "/" + std::to_string(f.n)}};
+}
+
 json outbox_to_json(const OutboxRow& o) {
   return {{"id", o.id},
           {"case", o.case_id},

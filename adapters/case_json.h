@@ -13,6 +13,8 @@ namespace osic {
 // The case as issue 4's contract has it; `available_actions` for `viewer` when given.
 nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer);
 nlohmann::json history_to_json(const std::vector<HistoryRow>& rows);
+// One file of a case, with `href` where the API serves it.
+nlohmann::json file_to_json(const CaseFileRow& file);
 
 // The states a case has been in and the moves it made, from its history, for its diagram.
 GraphPath graph_path(const std::string& current, const std::vector<HistoryRow>& rows);

@@ -60,23 +60,28 @@ Upload Spool::finish(std::string field, std::string name, std::string media_type
   return up;
 }
 
-Upload spool_file(Spool& spool, const std::string& path, const std::string& field, const std::string& name,
-                  const std::string& media_type) {
+void read_in_pieces(const std::string& path, const std::function<void(std::string_view)>& each) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(ErrorCode::kFileUnreadable, "cannot read " + path + ": " + std::strerror(errno), {path});
   std::vector<char> buf(256 * 1024);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw Error(ErrorCode::kFileUnreadable, "cannot read " + path + ": " + std::strerror(err), {path});
+  try {
+    for (;;) {
+      ssize_t n = ::read(fd, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw Error(ErrorCode::kFileUnreadable, "cannot read " + path + ": " + std::strerror(errno), {path});
+      if (n == 0) break;
+      each(std::string_view(buf.data(), static_cast<size_t>(n)));
     }
-    if (n == 0) break;
-    spool.write(std::string_view(buf.data(), static_cast<size_t>(n)));
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
   ::close(fd);
+}
+
+Upload spool_file(Spool& spool, const std::string& path, const std::string& field, const std::string& name,
+                  const std::string& media_type) {
+  read_in_pieces(path, [&](std::string_view piece) { spool.write(piece); });
   return spool.finish(field, name.empty() ? path : name, media_type);
 }
 

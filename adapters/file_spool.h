@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,10 @@ class Spool {
   std::string head_;
   Sha256 sha_;
 };
+
+// Hands the file at `path` to `each` in pieces of 256 KiB. Error kFileUnreadable when
+// it cannot be read.
+void read_in_pieces(const std::string& path, const std::function<void(std::string_view)>& each);
 
 // Spools a whole local file (the CLI's `osic case attach`).
 Upload spool_file(Spool& spool, const std::string& path, const std::string& field, const std::string& name,

@@ -171,6 +171,11 @@ class Api {
   std::map<std::string, std::pair<User, std::chrono::steady_clock::time_point>> users_;
 };
 
+// A positive whole number from a path or query, or Error `bad` with the text and `what`.
+int64_t parse_id(const std::string& text, ErrorCode bad, const std::string& what);
+// The {id} of a case's path; a path that names no case is an unknown case (404).
+int64_t case_id(const PathParams& params);
+
 // The body as a JSON object, with the nesting bounded; Error 400/415 otherwise.
 nlohmann::json parse_body(const HttpRequest& request, bool required);
 HttpResponse json_response(int status, const nlohmann::json& body);

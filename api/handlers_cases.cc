@@ -16,21 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-// A positive whole number, or `bad` with the text named in its message.
-int64_t parse_id(const std::string& text, ErrorCode bad, const std::string& what) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw Error(bad, "'" + text + "' " + what);
-  }
-  return id;
-}
-
-// A path that names no case is an unknown case, not a malformed request.
-int64_t case_id(const PathParams& params) {
-  return parse_id(params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
-}
-
 std::string string_field(const json& body, const char* name, bool required) {
   if (!body.contains(name) || body[name].is_null()) {
     if (required) throw Error(ErrorCode::kBadRequest, std::string("'") + name + "' is required");
@@ -85,6 +70,19 @@ HttpResponse case_response(int status, const StoredCase& c, CaseService& service
 }
 
 }  // namespace
+
+int64_t parse_id(const std::string& text, ErrorCode bad, const std::string& what) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw Error(bad, "'" + text + "' " + what);
+  }
+  return id;
+}
+
+int64_t case_id(const PathParams& params) {
+  return parse_id(params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
+}
 
 HttpResponse Api::start_case(Call& call) {
   json body = parse_body(call.request, true);

@@ -1,8 +1,7 @@
 // Files of cases over HTTP: PUT /v1/cases/{id}/files/{field} (the raw body, spooled by
 // the server as it arrives), GET of one file with its UTF-8 name, its SHA-256 as ETag and
 // nosniff, and the list of a case's files.
-#include <charconv>
-
+#include "adapters/case_json.h"
 #include "adapters/file_spool.h"
 #include "api/api.h"
 #include "service/case_files.h"
@@ -13,23 +12,6 @@ namespace osic::api {
 using nlohmann::json;
 
 namespace {
-
-int64_t whole(const std::string& text, ErrorCode bad, const std::string& what) {
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) throw Error(bad, "'" + text + "' " + what);
-  return n;
-}
-
-json file_json(const CaseFileRow& f) {
-  return {{"field", f.field},       {"n", f.n},
-          {"name", f.name},         {"type", f.media_type},
-          {"size", f.size},         {"sha256", f.sha256},
-          {"uploaded_at", format_timestamp(f.uploaded_at)},
-          {"uploaded_by", f.uploaded_by},
-          {"seq", f.seq},           {"current", f.current},
-          {"href", "/v1/cases/" + std::to_string(f.case_id) + "/files/" + f.field + "/" + std::to_string(f.n)}};
-}
 
 // Content-Disposition with the name in UTF-8 (RFC 6266 and 5987) and a plain fallback
 // for clients that only read `filename`.
@@ -42,7 +24,7 @@ std::string disposition(const std::string& name) {
 }  // namespace
 
 HttpResponse Api::upload_file(Call& call) {
-  const int64_t id = whole(call.params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
+  const int64_t id = case_id(call.params);
   std::shared_ptr<Spool> spool = call.request.spool;
   if (!spool) {  // in process (tests): the body as it came
     spool = std::make_shared<Spool>();
@@ -56,24 +38,24 @@ HttpResponse Api::upload_file(Call& call) {
   CaseFiles files(service_);
   auto r = files.attach(call.store(), call.user->actor(), id, up);
   if (auto* e = std::get_if<Error>(&r)) throw *e;
-  return json_response(201, file_json(std::get<CaseFileRow>(r)));
+  return json_response(201, file_to_json(std::get<CaseFileRow>(r)));
 }
 
 HttpResponse Api::list_files(Call& call) {
-  const int64_t id = whole(call.params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
+  const int64_t id = case_id(call.params);
   Actor actor = call.user->actor();
   CaseFiles files(service_);
   auto r = files.list(call.store(), id, &actor);
   if (auto* e = std::get_if<Error>(&r)) throw *e;
   json items = json::array();
-  for (const auto& f : std::get<std::vector<CaseFileRow>>(r)) items.push_back(file_json(f));
+  for (const auto& f : std::get<std::vector<CaseFileRow>>(r)) items.push_back(file_to_json(f));
   return json_response(200, {{"items", items}});
 }
 
 HttpResponse Api::download_file(Call& call) {
-  const int64_t id = whole(call.params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
+  const int64_t id = case_id(call.params);
   std::optional<int64_t> n;
-  if (auto it = call.params.find("n"); it != call.params.end()) n = whole(it->second, ErrorCode::kFileNotFound, "is not a file number");
+  if (auto it = call.params.find("n"); it != call.params.end()) n = parse_id(it->second, ErrorCode::kFileNotFound, "is not a file number");
   Actor actor = call.user->actor();
   CaseFiles files(service_);
   auto r = files.find(call.store(), id, &actor, call.params.at("field"), n);

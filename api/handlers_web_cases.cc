@@ -22,16 +22,6 @@ namespace mustache = kainjow::mustache;
 
 namespace {
 
-int64_t page_case_id(const PathParams& params) {
-  const std::string& text = params.at("id");
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw Error(ErrorCode::kCaseNotFound, "'" + text + "' is not a case id");
-  }
-  return id;
-}
-
 std::optional<int64_t> number_of(const std::string& text) {
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -269,7 +259,7 @@ HttpResponse Api::start_case_form(Call& call) {
 
 HttpResponse Api::case_page(Call& call) {
   Actor actor = call.user->actor();
-  StoredCase c = unwrap(service_.get(call.store(), page_case_id(call.params), &actor));
+  StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
   FormState form;
   const std::string done = call.request.param("done");
   if (done == "started" || done == "recorded" || done == "uploaded") form.done = web::tr(done, web::lang_of(call.lang));
@@ -280,7 +270,7 @@ HttpResponse Api::act_form(Call& call) {
   const Lang l = web::lang_of(call.lang);
   Storage& store = call.store();
   Actor actor = call.user->actor();
-  const int64_t id = page_case_id(call.params);
+  const int64_t id = case_id(call.params);
   StoredCase c = unwrap(service_.get(store, id, &actor));
   auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
   const Definition& def = engine->definition();

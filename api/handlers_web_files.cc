@@ -1,7 +1,5 @@
 // Files on the web app's case page: a form per file field the person may upload now
 // (multipart/form-data, spooled as it arrives), and downloads under the case's rights.
-#include <charconv>
-
 #include "adapters/multipart.h"
 #include "api/api.h"
 #include "api/web/dossier.h"
@@ -11,22 +9,11 @@
 
 namespace osic::api {
 
-namespace {
-
-int64_t whole(const std::string& text, ErrorCode bad) {
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) throw Error(bad, "'" + text + "' is not a number");
-  return n;
-}
-
-}  // namespace
-
 HttpResponse Api::upload_file_form(Call& call) {
   const web::Lang l = web::lang_of(call.lang);
   Storage& store = call.store();
   const Actor actor = call.user->actor();
-  const int64_t id = whole(call.params.at("id"), ErrorCode::kCaseNotFound);
+  const int64_t id = case_id(call.params);
   const std::string field = call.params.at("field");
   StoredCase c = unwrap(service_.get(store, id, &actor));
   FormState form;
@@ -74,7 +61,7 @@ HttpResponse Api::dossier_page(Call& call) {
   const Actor actor = call.user->actor();
   HttpResponse r;
   r.content_type = "text/html; charset=utf-8";
-  r.body = web::render_dossier(service_, call.store(), whole(call.params.at("id"), ErrorCode::kCaseNotFound), &actor,
+  r.body = web::render_dossier(service_, call.store(), case_id(call.params), &actor,
                                web::lang_of(call.request.param("lang").empty() ? call.lang : call.request.param("lang")));
   web::add_page_headers(r);
   // A standalone page to print or save: its styles are inside it, and it has no script.

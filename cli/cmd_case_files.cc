@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "adapters/case_json.h"
 #include "adapters/file_spool.h"
 #include "api/web/dossier.h"
 #include "cli/commands.h"
@@ -19,12 +20,6 @@ namespace osic::cli {
 namespace {
 
 using nlohmann::json;
-
-json file_json(const CaseFileRow& f) {
-  return {{"field", f.field}, {"n", f.n}, {"name", f.name}, {"type", f.media_type}, {"size", f.size},
-          {"sha256", f.sha256}, {"uploaded_at", format_timestamp(f.uploaded_at)}, {"uploaded_by", f.uploaded_by},
-          {"seq", f.seq}, {"current", f.current}};
-}
 
 void print_file(const CaseFileRow& f) {
   std::cout << f.field << "\t" << f.n << "\t" << f.name << "\t" << format_file_size(f.size) << "\t" << f.media_type << "\t"
@@ -69,7 +64,7 @@ void add_case_files(CLI::App* cmd, int& exit_code) {
         if (auto* e = std::get_if<Error>(&r)) return report(*e);
         const CaseFileRow& row = std::get<CaseFileRow>(r);
         if (f->json) {
-          std::cout << file_json(row).dump(2) << "\n";
+          std::cout << file_to_json(row).dump(2) << "\n";
         } else {
           std::cout << "case " << *id << ": " << row.field << " #" << row.n << " " << row.name << " ("
                     << format_file_size(row.size) << ", " << row.media_type << ") sha256 " << row.sha256 << "\n";
@@ -130,7 +125,7 @@ void add_case_files(CLI::App* cmd, int& exit_code) {
         json items = json::array();
         for (const auto& row : std::get<std::vector<CaseFileRow>>(r)) {
           if (f->json) {
-            items.push_back(file_json(row));
+            items.push_back(file_to_json(row));
           } else {
             print_file(row);
           }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "adapters/file_spool.h"
 #include "adapters/store/sql_storage.h"
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
@@ -44,29 +45,6 @@ std::string unbase64(const std::string& text) {
 
 Error io_error(const std::string& what, const std::string& path) {
   return Error(ErrorCode::kDatabaseUnavailable, what + " " + path + ": " + std::strerror(errno));
-}
-
-// Reads `path` in pieces.
-void read_file(const std::string& path, const std::function<void(std::string_view)>& each) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw io_error("cannot open", path);
-  std::vector<char> buf(kChunk);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      throw io_error("cannot read", path);
-    }
-    if (n == 0) break;
-    try {
-      each(std::string_view(buf.data(), static_cast<size_t>(n)));
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-  }
-  ::close(fd);
 }
 
 void sync_path(const std::string& path, int flags) {
@@ -111,7 +89,7 @@ void SqlStorage::keep_blob(const std::string& sha256, int64_t size, const std::s
       int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
       if (out < 0) throw io_error("cannot write", temp);
       try {
-        read_file(path, [&](std::string_view piece) {
+        read_in_pieces(path, [&](std::string_view piece) {
           while (!piece.empty()) {
             ssize_t n = ::write(out, piece.data(), piece.size());
             if (n < 0 && errno == EINTR) continue;
@@ -133,7 +111,7 @@ void SqlStorage::keep_blob(const std::string& sha256, int64_t size, const std::s
   } else if (!known) {
     db_.guard("cannot store a file", [&] {
       long long n = 0;
-      read_file(path, [&](std::string_view piece) {
+      read_in_pieces(path, [&](std::string_view piece) {
         std::string text = base64(piece.data(), piece.size());
         db_.session() << "INSERT INTO blob_chunks (sha256, n, data) VALUES (:s, :n, :d)", soci::use(sha256),
             soci::use(n), soci::use(text);
@@ -153,7 +131,7 @@ void SqlStorage::keep_blob(const std::string& sha256, int64_t size, const std::s
 bool SqlStorage::read_blob(const std::string& sha256, const std::function<void(std::string_view)>& sink) {
   if (db_.dialect() == sql::Dialect::kSqlite) {
     if (auto path = blob_path(sha256)) {
-      read_file(*path, sink);
+      read_in_pieces(*path, sink);
       return true;
     }
     return false;

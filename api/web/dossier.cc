@@ -22,10 +22,7 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   mustache::data d;
   d.set("lang", l == Lang::kFa ? "fa" : "en");
   d.set("dir", l == Lang::kFa ? "rtl" : "ltr");
-  d.set("t", mustache::data());
-  mustache::data t;
-  for (const auto& [key, text] : texts(l)) t.set(key, text);
-  d.set("t", t);
+  d.set("t", texts_data(l));
   d.set("number", case_number(c.id, l));
   d.set("title", c.title);
   d.set("workflow", workflow_title(def, l));
@@ -61,12 +58,11 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
     row.set("at", format_time(h.at, calendar, l));
     row.set("actor", h.on_behalf_of.empty() ? h.actor : h.actor + " (" + tr("on_behalf_of", l) + " " + h.on_behalf_of + ")");
     row.set("action", h.timer.empty() ? action_title(def, h.from, h.action, l) : h.action);
-    row.set("moved", h.from.empty() ? state_title(def, h.to, l)
+    // The arrow points the way the line reads: leftwards in Persian.
+    const std::string arrow = l == Lang::kFa ? " ← " : " → ";
+    row.set("moved", h.from.empty()   ? state_title(def, h.to, l)
                      : h.from == h.to ? std::string("—")
-                                      : state_title(def, h.from, l) + " ← " + state_title(def, h.to, l));
-    if (l == Lang::kEn && !h.from.empty() && h.from != h.to) {
-      row.set("moved", state_title(def, h.from, l) + " → " + state_title(def, h.to, l));
-    }
+                                      : state_title(def, h.from, l) + arrow + state_title(def, h.to, l));
     row.set("comment", h.comment);
     row.set("hash", h.hash);
     row.set("purged", !h.purged.empty());

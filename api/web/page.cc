@@ -24,6 +24,8 @@ mustache::mustache& parsed(const std::string& name) {
   return *slot;
 }
 
+}  // namespace
+
 // {{t.KEY}} for each language, made once.
 const mustache::data& texts_data(Lang lang) {
   static const auto make = [](Lang l) {
@@ -34,8 +36,6 @@ const mustache::data& texts_data(Lang lang) {
   static const mustache::data kFa = make(Lang::kFa), kEn = make(Lang::kEn);
   return lang == Lang::kEn ? kEn : kFa;
 }
-
-}  // namespace
 
 void put(mustache::data& parent, const std::string& name, mustache::data&& value) {
   parent.set(name, mustache::data(false));

@@ -35,6 +35,9 @@ inline constexpr const char* kLoginCookie = "osic_login";
 void put(mustache::data& parent, const std::string& name, mustache::data&& value);
 void append(mustache::data& list, mustache::data&& value);
 
+// {{t.KEY}}: every text in one language, made once.
+const mustache::data& texts_data(Lang lang);
+
 // The template data every page starts from: language, direction, texts ({{t.KEY}}), the
 // signed-in person and their form token, and which section of the navigation is current.
 mustache::data page_data(const Viewer& viewer, const std::string& path, const std::string& nav);
