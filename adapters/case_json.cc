@@ -6,7 +6,7 @@ namespace osic {
 
 using nlohmann::json;
 
-json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer) {
+json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer, const CaseTiming* timing) {
   json out = {{"id", c.id},
               {"workflow", c.workflow},
               {"workflow_version", c.workflow_version},
@@ -18,6 +18,12 @@ json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer
               {"created_by", c.state.requester},
               {"created_at", format_timestamp(c.created_at)},
               {"updated_at", format_timestamp(c.updated_at)}};
+  if (timing) {
+    out["entered_at"] = format_timestamp(timing->entered_at);
+    out["due_at"] = timing->due_at ? json(format_timestamp(*timing->due_at)) : json(nullptr);
+    out["overdue"] = timing->overdue;
+    out["overdue_business_days"] = timing->overdue_business_days;
+  }
   if (viewer) {
     json actions = json::array();
     for (const auto& a : engine.available_actions(c.state, *viewer)) {

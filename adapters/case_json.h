@@ -10,8 +10,10 @@
 
 namespace osic {
 
-// The case as issue 4's contract has it; `available_actions` for `viewer` when given.
-nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer);
+// The case as issue 4's contract has it; `available_actions` for `viewer` when given;
+// `entered_at`, `due_at` and `overdue` from `timing` when given.
+nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer,
+                            const CaseTiming* timing = nullptr);
 nlohmann::json history_to_json(const std::vector<HistoryRow>& rows);
 // One file of a case, with `href` where the API serves it.
 nlohmann::json file_to_json(const CaseFileRow& file);

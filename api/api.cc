@@ -2,6 +2,8 @@
 // JSON bodies with the status their code has.
 #include "api/api.h"
 
+#include "adapters/csv_export.h"
+
 #include <algorithm>
 
 #include <strings.h>
@@ -48,6 +50,19 @@ HttpResponse json_response(int status, const json& body) {
   r.status = status;
   // Replace, never throw: an answer must always be writable, whatever text it carries.
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse Api::csv_response(const HttpRequest& request, const HttpResponse& answer) {
+  json body = json::parse(answer.body);
+  // The data columns carry the workflow's field labels when the list is of one workflow.
+  std::shared_ptr<const Engine> engine;
+  if (std::string workflow = request.param("workflow"); !workflow.empty()) engine = service_.registry().current(workflow);
+  HttpResponse r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = items_to_csv(body["items"], service_.registry().calendar(), engine ? &engine->definition() : nullptr);
+  std::string name = request.path.substr(request.path.rfind('/') + 1);
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + ".csv\""});
   return r;
 }
 
@@ -121,8 +136,21 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
   if (auto where = invalid_utf8_in(request)) {
     return error_response(Error(ErrorCode::kInvalidUtf8, *where + " is not valid UTF-8 text"));
   }
+  // A list or report as CSV: "/v1/cases.csv" or Accept: text/csv.
+  const bool csv_suffix = request.path.rfind("/v1/", 0) == 0 && request.path.size() > 4 &&
+                          request.path.compare(request.path.size() - 4, 4, ".csv") == 0;
+  std::optional<HttpRequest> unsuffixed;
+  if (csv_suffix) {
+    unsuffixed = request;
+    unsuffixed->path.resize(unsuffixed->path.size() - 4);
+  }
+  const HttpRequest& asked = unsuffixed ? *unsuffixed : request;
   bool path_known = false;
-  auto match = router_.match(request.method, request.path, path_known);
+  auto match = router_.match(asked.method, asked.path, path_known);
+  if (match && csv_suffix && !match->route->csv) {
+    match.reset();
+    path_known = false;
+  }
   if (!match) {
     // A person who mistypes an address gets a page; a program gets JSON.
     if (request.path.rfind("/v1/", 0) != 0 && !path_known) {
@@ -133,11 +161,15 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
     return path_known ? error_response(Error(ErrorCode::kMethodNotAllowed, request.method + " is not allowed here"))
                       : error_response(Error(ErrorCode::kRouteNotFound, "no such endpoint: " + request.path));
   }
-  Call call{request, storage, match->params, std::nullopt, std::nullopt};
+  Call call{asked, storage, match->params, std::nullopt, std::nullopt};
   HttpResponse response;
   try {
     authenticate(*match->route, call);
     response = (this->*(match->route->handler))(call);
+    if (match->route->csv && response.status == 200 &&
+        (csv_suffix || asked.header("accept").find("text/csv") != std::string::npos)) {
+      response = csv_response(asked, response);
+    }
   } catch (const Error& e) {
     if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
     if (e.code == ErrorCode::kInternal) std::cerr << "osic: " << request.method << " " << request.path << ": " << e.message << "\n";

@@ -81,6 +81,12 @@ class Api {
   HttpResponse list_cases(Call& call);
   HttpResponse history(Call& call);
   HttpResponse inbox(Call& call);
+  // A list's or report's JSON answer as CSV (adapters/csv_export.h).
+  HttpResponse csv_response(const HttpRequest& request, const HttpResponse& answer);
+  HttpResponse report_states(Call& call);
+  HttpResponse report_overdue(Call& call);
+  HttpResponse report_expiring(Call& call);
+  HttpResponse report_cycle_time(Call& call);
   HttpResponse outbox(Call& call);
   HttpResponse reload_workflows(Call& call);
   HttpResponse case_graph(Call& call);

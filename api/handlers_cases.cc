@@ -55,7 +55,8 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
 HttpResponse case_response(int status, const StoredCase& c, CaseService& service, Storage& store, const Actor& viewer) {
   Actor acting = service.acting_actor(store, viewer, c);
   auto engine = service.engine_of(store, c.workflow, c.workflow_version);
-  json body = case_to_json(c, *engine, &acting);
+  CaseTiming timing = service.timing(*engine, c);
+  json body = case_to_json(c, *engine, &acting, &timing);
   // A delegate also sees what they may do for the people they stand in for.
   for (const Actor& delegate : service.standing_in_for(store, viewer, c)) {
     for (const auto& a : engine->available_actions(c.state, delegate)) {
@@ -157,6 +158,7 @@ HttpResponse Api::list_cases(Call& call) {
   filter.state = call.request.param("state");
   filter.q = call.request.param("q");
   filter.requester = call.request.param("requester");
+  filter.where = call.request.param("where");
   if (std::string limit = call.request.param("limit"); !limit.empty()) {
     int n = 0;
     auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
@@ -175,7 +177,9 @@ HttpResponse Api::list_cases(Call& call) {
   std::optional<Organisation> org;
   for (const auto& c : page.items) {
     Actor acting = service_.acting_actor(call.store(), actor, c, &org);
-    items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &acting));
+    auto engine = service_.engine_of(call.store(), c.workflow, c.workflow_version);
+    CaseTiming timing = service_.timing(*engine, c);
+    items.push_back(case_to_json(c, *engine, &acting, &timing));
   }
   return json_response(200, {{"items", items},
                              {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}});
@@ -187,7 +191,9 @@ HttpResponse Api::inbox(Call& call) {
   std::optional<Organisation> org;
   for (const auto& c : service_.inbox(call.store(), actor)) {
     Actor acting = service_.acting_actor(call.store(), actor, c, &org);
-    items.push_back(case_to_json(c, *service_.engine_of(call.store(), c.workflow, c.workflow_version), &acting));
+    auto engine = service_.engine_of(call.store(), c.workflow, c.workflow_version);
+    CaseTiming timing = service_.timing(*engine, c);
+    items.push_back(case_to_json(c, *engine, &acting, &timing));
   }
   return json_response(200, {{"items", items}});
 }

@@ -38,6 +38,7 @@ struct Route {
   bool needs_storage = true;  // false: answered on the I/O thread, never queued for a worker
   bool page = false;          // a web page: refusals are pages and redirects, not JSON
   bool streams_body = false;  // an upload: the body is spooled to a file as it arrives
+  bool csv = false;  // a list or report: also as CSV, asked by a ".csv" suffix or Accept: text/csv
 };
 
 class Router {

@@ -42,6 +42,19 @@ json ok(const std::string& schema, const std::string& description = "OK") {
 
 json html(const std::string& description) { return {{"description", description}}; }
 
+json report_doc(const std::string& shape) {
+  return {{"description", shape + "; as CSV with a .csv suffix or Accept: text/csv"}};
+}
+
+// Lists and reports also answer as CSV.
+std::vector<Route> with_csv(std::vector<Route> routes) {
+  for (auto& r : routes) {
+    r.csv = r.method == "GET" && (r.pattern == "/v1/cases" || r.pattern == "/v1/inbox" ||
+                                  r.pattern.rfind("/v1/reports/", 0) == 0);
+  }
+  return routes;
+}
+
 std::vector<Route> make_routes() {
   json token = {path_param("token")};
   json act_body = {{"type", "object"},
@@ -101,8 +114,10 @@ std::vector<Route> make_routes() {
        op("Search cases, newest first", {{"200", ok("CaseList")}, {"400", error_ref()}, {"401", error_ref()}, {"503", error_ref()}},
           {query_param("workflow", "only this workflow"), query_param("state", "only this state"),
            query_param("q", "text in the title or text fields"),
-           query_param("requester", "only cases this user started"), query_param("limit", "1 to 200 (default 50)"),
-           query_param("cursor", "from next_cursor")})},
+           query_param("requester", "only cases this user started"),
+           query_param("where", "a condition on the workflow's fields, run by the database, e.g. "
+                                "expires_on <= today + 90 days and country == 'FR' (needs workflow)"),
+           query_param("limit", "1 to 200 (default 50)"), query_param("cursor", "from next_cursor")})},
       {"GET", "/v1/cases/{id}", Auth::kBearer, &Api::get_case,
        op("The case, with the actions the caller may take now",
           {{"200", ok("Case")}, {"401", error_ref()}, {"404", error_ref()}, {"503", error_ref()}},
@@ -151,6 +166,33 @@ std::vector<Route> make_routes() {
           act_body)},
       {"GET", "/v1/inbox", Auth::kBearer, &Api::inbox,
        op("The cases on which the caller can act now", {{"200", ok("CaseList")}, {"401", error_ref()}, {"503", error_ref()}})},
+      {"GET", "/v1/reports/states", Auth::kBearer, &Api::report_states,
+       op("Open cases of a workflow per state",
+          {{"200", report_doc("{\"items\": [{\"state\", \"title\", \"title_fa\", \"count\"}]}")},
+           {"400", error_ref()}, {"401", error_ref()}, {"404", error_ref()}},
+          {query_param("workflow", "required")})},
+      {"GET", "/v1/reports/overdue", Auth::kBearer, &Api::report_overdue,
+       op("Cases past their state's deadline, most overdue first",
+          {{"200", report_doc("{\"items\": [{\"case\", \"workflow\", \"title\", \"state\", \"due_at\", "
+                              "\"overdue_business_days\"}], \"total\"}")},
+           {"400", error_ref()}, {"401", error_ref()}},
+          {query_param("workflow", "only this workflow"), query_param("limit", "1 to 1000 (default 200)")})},
+      {"GET", "/v1/reports/expiring", Auth::kBearer, &Api::report_expiring,
+       op("Open cases whose date field falls within the next N days, soonest first",
+          {{"200", report_doc("{\"items\": [{\"case\", \"title\", \"state\", FIELD, GROUP_BY}], "
+                              "\"groups\": [{\"key\", \"count\"}], \"total\"}")},
+           {"400", error_ref()}, {"401", error_ref()}, {"404", error_ref()}},
+          {query_param("workflow", "required"), query_param("field", "a date field (required)"),
+           query_param("within", "days from today, 0 to 3660 (default 90)"),
+           query_param("group_by", "an enum or country field to count by"),
+           query_param("limit", "1 to 1000 (default 200)")})},
+      {"GET", "/v1/reports/cycle-time", Auth::kBearer, &Api::report_cycle_time,
+       op("Median and 90th percentile of the time spent in each state, and of the whole cycle",
+          {{"200", report_doc("{\"items\": [{\"state\", \"title\", \"count\", \"median_business_days\", "
+                              "\"p90_business_days\", \"median_hours\", \"p90_hours\"}], \"whole\": {...}}")},
+           {"400", error_ref()}, {"401", error_ref()}, {"404", error_ref()}},
+          {query_param("workflow", "required"), query_param("from", "first day (default: a year before 'to')"),
+           query_param("to", "last day (default: today)")})},
       {"GET", "/v1/outbox", Auth::kBearer, &Api::outbox,
        op("Queued, sent and failed e-mail (admins)",
           {{"200", {{"description", "{\"items\": [...]}"}}}, {"400", error_ref()}, {"401", error_ref()},
@@ -199,7 +241,7 @@ std::vector<Route> make_routes() {
 }  // namespace
 
 const std::vector<Route>& api_routes() {
-  static const std::vector<Route> kRoutes = make_routes();
+  static const std::vector<Route> kRoutes = with_csv(make_routes());
   return kRoutes;
 }
 

@@ -30,8 +30,9 @@ StoredCase ok(Result<StoredCase> result) {
   return std::get<StoredCase>(std::move(result));
 }
 
-void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, bool as_json) {
-  json j = case_to_json(c, engine, viewer);
+void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, const CaseTiming& timing,
+                bool as_json) {
+  json j = case_to_json(c, engine, viewer, &timing);
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return;
@@ -41,7 +42,13 @@ void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, 
             << "  state     " << c.state.state << "\n"
             << "  version   " << c.state.version << "\n"
             << "  requester " << c.state.requester << "\n"
-            << "  unit      " << (c.unit.empty() ? "(university-wide)" : c.unit) << "\n";
+            << "  unit      " << (c.unit.empty() ? "(university-wide)" : c.unit) << "\n"
+            << "  entered   " << j["entered_at"].get<std::string>() << "\n";
+  if (timing.due_at) {
+    std::cout << "  due       " << j["due_at"].get<std::string>();
+    if (timing.overdue) std::cout << " (overdue by " << timing.overdue_business_days << " working days)";
+    std::cout << "\n";
+  }
   for (const auto& [name, value] : c.state.data) {
     std::cout << "  " << name << ": " << value.to_string() << "\n";
   }
@@ -59,8 +66,8 @@ void print_case(const StoredCase& c, const Engine& engine, const Actor* viewer, 
 void print_case(Workspace& ws, const StoredCase& c, const Actor* viewer, bool as_json) {
   std::optional<Actor> acting;
   if (viewer) acting = ws.service->acting_actor(*ws.store, *viewer, c);
-  print_case(c, *ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), acting ? &*acting : nullptr,
-             as_json);
+  auto engine = ws.service->engine_of(*ws.store, c.workflow, c.workflow_version);
+  print_case(c, *engine, acting ? &*acting : nullptr, ws.service->timing(*engine, c), as_json);
 }
 
 }  // namespace
@@ -188,6 +195,9 @@ void add_case(CLI::App& app, int& exit_code) {
     list->add_option("--workflow", filter->workflow, "Only this workflow");
     list->add_option("--state", filter->state, "Only cases in this state");
     list->add_option("--q", filter->q, "Text in the title or text fields");
+    list->add_option("--where", filter->where,
+                     "A condition on the workflow's fields, run by the database, e.g. "
+                     "\"expires_on <= today + 90 days and country == 'FR'\" (needs --workflow)");
     list->add_option("--limit", filter->limit, "At most this many (1-200)")->capture_default_str();
     list->add_option("--cursor", filter->after_id, "Continue after this cursor");
     add_store_flags(list, *f, true);
@@ -198,13 +208,17 @@ void add_case(CLI::App& app, int& exit_code) {
         if (f->json) {
           json items = json::array();
           for (const auto& c : page.items) {
-            items.push_back(case_to_json(c, *ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), nullptr));
+            auto engine = ws.service->engine_of(*ws.store, c.workflow, c.workflow_version);
+            CaseTiming timing = ws.service->timing(*engine, c);
+            items.push_back(case_to_json(c, *engine, nullptr, &timing));
           }
           std::cout << json{{"items", items}, {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}}.dump(2) << "\n";
           return 0;
         }
         for (const auto& c : page.items) {
-          std::cout << c.id << "\t" << c.workflow << "\t" << c.state.state << "\tv" << c.state.version
+          CaseTiming timing = ws.service->timing(*ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), c);
+          std::cout << c.id << "\t" << c.workflow << "\t" << c.state.state << "\tv" << c.state.version << "\t"
+                    << (timing.overdue ? "overdue " + std::to_string(timing.overdue_business_days) + "d" : "-")
                     << "\t" << c.title << "\n";
         }
         if (page.next_cursor) std::cout << "more: --cursor " << page.next_cursor << "\n";

@@ -12,6 +12,12 @@ Date Calendar::add_business_days(Date from, int n) const {
   return d;
 }
 
+int Calendar::business_days_between(Date from, Date to) const {
+  int n = 0;
+  for (Date d{from.days + 1}; d <= to; d.days += 1) n += is_working_day(d) ? 1 : 0;
+  return n;
+}
+
 Timestamp Calendar::deadline(Timestamp start, int amount, bool business_days) const {
   Date first = date_of(start);
   Date last = business_days ? add_business_days(first, amount) : Date{first.days + amount};

@@ -35,6 +35,8 @@ class Calendar {
 
   // The n-th working day strictly after `from` (n >= 1).
   Date add_business_days(Date from, int n) const;
+  // The working days after `from` up to and including `to`; 0 when `to` is not later.
+  int business_days_between(Date from, Date to) const;
   // When a deadline of `amount` days (or working days) started at `start` runs out:
   // at the end of the last counted day. Days are whole days, never 24-hour blocks, and
   // the day of `start` itself is not counted, so a deadline started on a weekend or

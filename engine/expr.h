@@ -76,6 +76,8 @@ class Expr {
 
   const std::string& text() const { return text_; }
   Type type() const;
+  // The parsed tree, for engine/case_query.cc, which lowers a filter for a database.
+  const ExprNode& root() const { return *root_; }
   // Fields the expression reads: a timer is recomputed when one of them changes.
   const std::set<std::string, std::less<>>& fields() const { return fields_; }
   // Money fields compared with amounts, and the currencies of those amounts: a condition

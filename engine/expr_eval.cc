@@ -215,12 +215,14 @@ bool holds(const Value& v) { return v.is_set() && v.type() == Type::kBool && v.a
 
 }  // namespace
 
-EvalResult Expr::evaluate(const EvalContext& ctx) const {
+EvalResult evaluate_node(const ExprNode& node, const EvalContext& ctx) {
   Evaluator ev{ctx, {}};
-  Value v = ev.eval(*root_);
+  Value v = ev.eval(node);
   if (!ev.error.empty()) return {Value(), ev.error};
   return {std::move(v), {}};
 }
+
+EvalResult Expr::evaluate(const EvalContext& ctx) const { return evaluate_node(*root_, ctx); }
 
 std::optional<std::string> Expr::first_failing_condition(const EvalContext& ctx) const {
   Evaluator ev{ctx, {}};

@@ -34,4 +34,9 @@ struct ExprNode {
   std::vector<std::unique_ptr<ExprNode>> kids;
 };
 
+struct EvalContext;
+struct EvalResult;
+// Evaluates one part of a tree: engine/case_query.cc folds the parts that read no field.
+EvalResult evaluate_node(const ExprNode& node, const EvalContext& ctx);
+
 }  // namespace osic

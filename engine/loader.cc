@@ -10,6 +10,7 @@
 #include "engine/case.h"
 #include "engine/countries.h"
 #include "engine/currencies.h"
+#include "engine/field_symbols.h"
 #include "engine/file_kinds.h"
 #include "engine/suggest.h"
 #include "engine/yaml_reader.h"
@@ -28,25 +29,6 @@ bool is_reserved_word(std::string_view name) {
                                        "weeks", "month", "months", "year", "years", "requester"};
   return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return name == w; });
 }
-
-class FieldSymbols : public Symbols {
- public:
-  explicit FieldSymbols(const Definition& def) : def_(def) {}
-  std::optional<FieldInfo> lookup(std::string_view name) const override {
-    const FieldDef* f = def_.find_field(name);
-    if (!f) return std::nullopt;
-    return FieldInfo{value_type_of(f->type), f->type == FieldType::kEnum ? &f->values : nullptr,
-                     f->type == FieldType::kMoney ? &f->currencies : nullptr};
-  }
-  std::vector<std::string> names() const override {
-    std::vector<std::string> out;
-    for (const auto& f : def_.fields) out.push_back(f.name);
-    return out;
-  }
-
- private:
-  const Definition& def_;
-};
 
 class WorkflowLoader {
  public:

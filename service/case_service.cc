@@ -1,11 +1,14 @@
 #include "service/case_service.h"
 
+#include "engine/case_query.h"
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
 #include <limits>
 #include <set>
 
+#include "engine/case_query.h"
 #include "engine/search_key.h"
 #include "service/audit.h"
 #include "service/case_snapshot.h"
@@ -44,11 +47,6 @@ Error conflict(int64_t current) {
   return e;
 }
 
-
-bool matches_text(const StoredCase& c, const std::string& q) {
-  // Persian-aware (engine/search_key.h): «دانشگاه تهران» typed on an Arabic keyboard finds it.
-  return case_search_text(c.title, c.state.data).find(search_key(q)) != std::string::npos;
-}
 
 Data typed_input(const json& data, const Definition& def) {
   if (data.is_null()) return {};
@@ -532,26 +530,39 @@ bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const Store
   return s.has_acted(c.id, actor.user);
 }
 
-CasePage CaseService::list(Storage& s, const CaseFilter& filter) {
+CasePage CaseService::list(Storage& s, const CaseFilter& asked) {
+  CaseFilter filter = asked;
+  if (!filter.where.empty() && !filter.query) filter.query = compile_where(filter.workflow, filter.where);
   CasePage page;
   const int limit = std::clamp(filter.limit, 1, 200);
-  int64_t before = filter.after_id > 0 ? filter.after_id : std::numeric_limits<int64_t>::max();
-  // The store narrows by text; the exact match on the title and text fields is ours,
-  // so a page may take a few batches.
-  for (;;) {
-    auto rows = s.find_cases(filter, before, limit + 1);
-    for (const auto& row : rows) {
-      before = row.id;
-      StoredCase c = typed(s, row);
-      if (!filter.q.empty() && !matches_text(c, filter.q)) continue;
-      if (static_cast<int>(page.items.size()) == limit) {
-        page.next_cursor = page.items.back().id;
-        return page;
-      }
-      page.items.push_back(std::move(c));
+  const int64_t before = filter.after_id > 0 ? filter.after_id : std::numeric_limits<int64_t>::max();
+  // Every condition (read rights, text, where) is the store's, so one more row than
+  // asked says whether a further page exists.
+  auto rows = s.find_cases(filter, before, limit + 1);
+  for (const auto& row : rows) {
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next_cursor = page.items.back().id;
+      break;
     }
-    if (static_cast<int>(rows.size()) < limit + 1) return page;
+    page.items.push_back(typed(s, row));
   }
+  return page;
+}
+
+std::shared_ptr<const CaseQuery> CaseService::compile_where(const std::string& workflow, const std::string& where) {
+  if (workflow.empty()) {
+    throw Error(ErrorCode::kBadWhere, "a 'where' filter needs the workflow whose fields it names (workflow=...)",
+                {"where"});
+  }
+  auto engine = registry_.current(workflow);
+  if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + workflow + "'", {workflow});
+  const Date today = registry_.calendar().date_of(clock_.now());
+  auto compiled = compile_case_query(where, engine->definition(), today);
+  if (auto* e = std::get_if<ExprError>(&compiled)) {
+    throw Error(ErrorCode::kBadWhere, "where, column " + std::to_string(e->offset + 1) + ": " + e->message,
+                {"where"});
+  }
+  return std::make_shared<const CaseQuery>(std::move(std::get<CaseQuery>(compiled)));
 }
 
 std::optional<Timestamp> CaseService::due_at(const Engine& engine, const StoredCase& c) const {
@@ -560,15 +571,25 @@ std::optional<Timestamp> CaseService::due_at(const Engine& engine, const StoredC
   return registry_.calendar().deadline(c.state.entered_at, state->deadline->amount, state->deadline->business_days);
 }
 
+CaseTiming CaseService::timing(const Engine& engine, const StoredCase& c) const {
+  CaseTiming t{.entered_at = c.state.entered_at, .due_at = due_at(engine, c)};
+  const Timestamp now = clock_.now();
+  if (t.due_at && *t.due_at <= now) {
+    t.overdue = true;
+    const Calendar& calendar = registry_.calendar();
+    // The due instant is the start of the day after the last allowed one.
+    t.overdue_business_days =
+        calendar.business_days_between(Date{calendar.date_of(*t.due_at).days - 1}, calendar.date_of(now));
+  }
+  return t;
+}
+
 std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int limit) {
   struct Waiting {
     StoredCase c;
     std::optional<Timestamp> due;
   };
   std::vector<Waiting> found;
-  // Up to this many are gathered and sorted, so the most overdue come first even when
-  // they are older than the newest `limit` (lists come newest first).
-  const int gather = std::max(limit, 2000);
   const Actor plain = with_plain_roles(actor);
   // Whose roles count: the caller's own and those of anyone they stand in for now.
   std::vector<Actor> people{plain};
@@ -588,21 +609,32 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
   for (const auto& name : registry_.names()) {
     auto engine = registry_.current(name);
     for (const auto& st : engine->definition().states) {
-      bool mine = false;
+      bool by_role = false, as_requester = false;
       for (const Actor& p : people) {
         for (const auto& a : st.actions) {
-          for (const auto& r : a.roles) mine = mine || p.has_role(r) || r == kRequesterRole;
+          for (const auto& r : a.roles) {
+            by_role = by_role || p.has_role(r);
+            as_requester = as_requester || r == kRequesterRole;
+          }
         }
         if (st.approval) {
-          for (const auto& r : st.approval->signers) mine = mine || p.has_role(r);
+          for (const auto& r : st.approval->signers) by_role = by_role || p.has_role(r);
         }
       }
-      if (!mine) continue;
-      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name, .limit = 200};
+      if (!by_role && !as_requester) continue;
+      // Longest waiting first: within one state that is also soonest due, so the first
+      // `limit` waiting here are all this state can add to the first `limit` overall.
+      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name, .longest_waiting_first = true};
+      // Only as the requester (and standing in for no one): their own cases, by index.
+      if (!by_role && absent.empty()) filter.requester = actor.user;
+      const int batch = std::min(limit + 1, 200);
+      int here = 0;
       for (;;) {
-        CasePage page = list(s, filter);
-        for (auto& c : page.items) {
-          if (static_cast<int>(found.size()) >= gather || seen.count(c.id)) continue;
+        auto rows = s.find_cases(filter, std::numeric_limits<int64_t>::max(), batch);
+        for (const auto& row : rows) {
+          filter.waiting_after = std::make_pair(row.entered_at, row.id);
+          if (here >= limit || seen.count(row.id)) continue;
+          StoredCase c = typed(s, row);
           auto e = engine_of(s, c.workflow, c.workflow_version);
           bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
           if (!waiting && !absent.empty()) {
@@ -612,11 +644,11 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
           }
           if (!waiting) continue;
           seen.insert(c.id);
+          ++here;
           auto due = due_at(*e, c);
           found.push_back({std::move(c), due});
         }
-        if (!page.next_cursor || static_cast<int>(found.size()) >= gather) break;
-        filter.after_id = page.next_cursor;
+        if (static_cast<int>(rows.size()) < batch || here >= limit) break;
       }
     }
   }

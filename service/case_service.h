@@ -77,6 +77,9 @@ class CaseService {
   Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr,
                                           int64_t after_seq = 0, int limit = std::numeric_limits<int>::max());
   CasePage list(Storage& s, const CaseFilter& filter);
+  // A `where` filter checked against the workflow's current fields (Error bad_where
+  // naming the column of the first problem).
+  std::shared_ptr<const CaseQuery> compile_where(const std::string& workflow, const std::string& where);
   // The cases waiting for `actor` (an action their roles give them in the case's state,
   // their open signer slot, or either for someone they stand in for), at most `limit`,
   // those overdue first, then by due date, then the longest waiting (of the first 2,000
@@ -84,6 +87,8 @@ class CaseService {
   std::vector<StoredCase> inbox(Storage& s, const Actor& actor, int limit = 500);
   // When a case's time in its state runs out (its state's deadline), if it has one.
   std::optional<Timestamp> due_at(const Engine& engine, const StoredCase& c) const;
+  // Entered, due and overdue now, by the office calendar.
+  CaseTiming timing(const Engine& engine, const StoredCase& c) const;
 
   // Read rights (issue 10): what `actor` may read, for lists filtered by the store, and
   // whether they may read one case.
@@ -122,6 +127,8 @@ class CaseService {
   std::shared_ptr<const Engine> engine_of(Storage& s, const std::string& workflow, int version);
 
   WorkflowRegistry& registry() { return registry_; }
+  // A stored row typed by its workflow version (reports load only the rows they show).
+  StoredCase typed_row(Storage& s, const CaseRow& row) { return typed(s, row); }
   const Clock& clock() const { return clock_; }
 
  private:

@@ -42,6 +42,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kIdempotencyKeyReused: return "idempotency_key_reused";
     case ErrorCode::kOutboxRowNotFound: return "outbox_row_not_found";
     case ErrorCode::kBadRequest: return "bad_request";
+    case ErrorCode::kBadWhere: return "bad_where";
     case ErrorCode::kMalformedJson: return "malformed_json";
     case ErrorCode::kInvalidUtf8: return "invalid_utf8";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
@@ -102,6 +103,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kIdempotencyKeyReused: return 422;
     case ErrorCode::kOutboxRowNotFound: return 404;
     case ErrorCode::kBadRequest: return 400;
+    case ErrorCode::kBadWhere: return 400;
     case ErrorCode::kMalformedJson: return 400;
     case ErrorCode::kInvalidUtf8: return 400;
     case ErrorCode::kUnsupportedMediaType: return 415;
@@ -165,6 +167,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kBadAbsence:
     case ErrorCode::kBadPassword:
     case ErrorCode::kBadRequest:
+    case ErrorCode::kBadWhere:
     case ErrorCode::kMalformedJson:
     case ErrorCode::kInvalidUtf8:
     case ErrorCode::kUnsupportedMediaType:

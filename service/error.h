@@ -55,6 +55,7 @@ enum class ErrorCode {
   kOutboxRowNotFound,
   // Requests.
   kBadRequest,
+  kBadWhere,  // a `where` filter that does not compile (its column in the message)
   kMalformedJson,
   kInvalidUtf8,
   kUnsupportedMediaType,

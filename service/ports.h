@@ -66,6 +66,19 @@ class CaseRows {
   virtual int64_t forget_answers(Timestamp before) = 0;
 };
 
+// What the office head's reports count, in the database.
+class ReportRows {
+ public:
+  virtual ~ReportRows() = default;
+  // How many cases match `filter`, by state when `group_field` is empty, else by that
+  // field's value in their data.
+  virtual std::vector<GroupCount> count_cases(const CaseFilter& filter, const std::string& group_field) = 0;
+  // Each stay of a case matching `filter` (its workflow, read rights) in a state, that
+  // ended within [from, to), or that began then and has not ended.
+  virtual void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
+                           const std::function<void(const StateStay&)>& each) = 0;
+};
+
 class UserDirectory {
  public:
   virtual ~UserDirectory() = default;
@@ -212,6 +225,7 @@ class WorkflowSources {
 // One connection's ports.
 class Storage : public Transactions,
                 public CaseRows,
+                public ReportRows,
                 public UserDirectory,
                 public Accounts,
                 public UnitDirectory,

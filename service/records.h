@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,15 @@ struct StoredCase {
   Timestamp created_at{};
   Timestamp updated_at;
   int64_t round = 0;  // the history seq at which it entered its state: an approval round
+};
+
+// How long a case has been in its state and when its deadline falls (the state's
+// `deadline`, counted from when the case entered it).
+struct CaseTiming {
+  Timestamp entered_at;
+  std::optional<Timestamp> due_at;  // none: the state has no deadline
+  bool overdue = false;
+  int overdue_business_days = 0;  // working days past the due date, up to today
 };
 
 // A case as stored: data as JSON text, typed by the service with the case's engine.
@@ -218,14 +228,44 @@ struct ReadScope {
   std::vector<InUnits> in_units;
 };
 
+struct CaseQuery;  // engine/case_query.h
+
 struct CaseFilter {
   std::optional<ReadScope> scope{};  // none: every case (the CLI without --as, timers, mail)
   std::string workflow{};
   std::string state{};
   std::string q{};        // text in the title or text fields
   std::string requester{};  // only cases this person started
+  // A condition in the workflow's expression language (engine/case_query.h), such as
+  // "expires_on <= 2027-03-31 and country == 'FR'"; needs `workflow`. The service
+  // compiles it into `query`, which the store runs as SQL.
+  std::string where{};
+  std::shared_ptr<const CaseQuery> query{};
+  // Only cases that entered their state before then (the overdue report).
+  std::optional<Timestamp> entered_before{};
+  // Longest waiting first (by entered_at, then id) instead of newest first; the
+  // cursor is the (entered_at, id) of the last case of the page before.
+  bool longest_waiting_first = false;
+  std::vector<std::string> not_states{};  // leave out cases in these states (closed ones)
+  // Soonest first by this date field of the data (reports of expiring agreements).
+  std::string order_by_field{};
+  std::optional<std::pair<Timestamp, int64_t>> waiting_after{};
   int64_t after_id = 0;   // cursor: cases with a smaller id (newest first)
   int limit = 50;
+};
+
+// A number of cases sharing a state or a field's value ("" when it is unset).
+struct GroupCount {
+  std::string key;
+  int64_t count = 0;
+};
+
+// A case's time in one state: from entering it to leaving it (none: it is still there).
+struct StateStay {
+  int64_t case_id = 0;
+  std::string state;
+  Timestamp entered, case_started;
+  std::optional<Timestamp> left{};
 };
 
 struct CasePage {

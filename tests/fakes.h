@@ -6,6 +6,8 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <iterator>
 #include <tuple>
@@ -16,6 +18,7 @@
 #include "service/clock.h"
 #include "service/crypto.h"
 #include "service/organisation.h"
+#include "engine/search_key.h"
 #include "service/ports.h"
 
 namespace osic::test {
@@ -293,9 +296,19 @@ class FakeStorage : public Storage {
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override {
     auto lock = read("find_cases");
     std::vector<CaseRow> out;
-    for (auto it = t().cases.rbegin(); it != t().cases.rend() && static_cast<int>(out.size()) < batch; ++it) {
-      const CaseRow& c = it->second;
+    std::vector<const CaseRow*> order;
+    for (auto it = t().cases.rbegin(); it != t().cases.rend(); ++it) order.push_back(&it->second);
+    if (filter.longest_waiting_first) {
+      std::stable_sort(order.begin(), order.end(), [](const CaseRow* a, const CaseRow* b) {
+        return std::make_pair(a->entered_at, a->id) < std::make_pair(b->entered_at, b->id);
+      });
+    }
+    for (const CaseRow* row : order) {
+      if (static_cast<int>(out.size()) >= batch) break;
+      const CaseRow& c = *row;
       if (c.id >= before) continue;
+      if (filter.entered_before && c.entered_at >= *filter.entered_before) continue;
+      if (filter.waiting_after && std::make_pair(c.entered_at, c.id) <= *filter.waiting_after) continue;
       if (filter.scope && !filter.scope->all) {
         const ReadScope& r = *filter.scope;
         bool readable = c.requester == r.user || has_acted(c.id, r.user) ||
@@ -310,9 +323,42 @@ class FakeStorage : public Storage {
       if (!filter.workflow.empty() && c.workflow != filter.workflow) continue;
       if (!filter.state.empty() && c.state != filter.state) continue;
       if (!filter.requester.empty() && c.requester != filter.requester) continue;
+      if (!filter.q.empty() && c.search.find(search_key(filter.q)) == std::string::npos) continue;
+      // `where` is SQL's to run; its tests use the real stores (store_tests).
+      if (filter.query) throw Error(ErrorCode::kInternal, "the in-memory store does not run 'where' filters");
       out.push_back(c);
     }
     return out;
+  }
+  std::vector<GroupCount> count_cases(const CaseFilter& filter, const std::string& group_field) override {
+    std::map<std::string, int64_t> counts;
+    for (const auto& c : find_cases(filter, std::numeric_limits<int64_t>::max(), std::numeric_limits<int>::max())) {
+      if (group_field.empty()) {
+        ++counts[c.state];
+        continue;
+      }
+      auto data = nlohmann::json::parse(c.data);
+      ++counts[data.contains(group_field) && data[group_field].is_string() ? data[group_field].get<std::string>() : ""];
+    }
+    std::vector<GroupCount> out;
+    for (const auto& [key, n] : counts) out.push_back({key, n});
+    return out;
+  }
+  void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
+                   const std::function<void(const StateStay&)>& each) override {
+    for (const auto& c : find_cases(filter, std::numeric_limits<int64_t>::max(), std::numeric_limits<int>::max())) {
+      auto lock = read("state_stays");
+      std::vector<HistoryRow> moves;
+      for (const auto& h : t().history[c.id]) {
+        if (h.from != h.to) moves.push_back(h);
+      }
+      for (size_t i = 0; i < moves.size(); ++i) {
+        StateStay stay{c.id, moves[i].to, moves[i].at, c.created_at};
+        if (i + 1 < moves.size()) stay.left = moves[i + 1].at;
+        Timestamp when = stay.left ? *stay.left : stay.entered;
+        if (when >= from && when < to) each(stay);
+      }
+    }
   }
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override {
     auto lock = read("idempotent_answer");

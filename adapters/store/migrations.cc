@@ -166,6 +166,13 @@ const std::vector<Migration>& migrations() {
            " seq {bigint} NOT NULL, current {bigint} NOT NULL, PRIMARY KEY (case_id, field, n))",
            "CREATE INDEX case_files_by_blob ON case_files (sha256)",
        }},
+      {15,
+       {
+           // Reports and the inbox read the longest waiting cases of a state first, and
+           // cycle times read the history of a span of time.
+           "CREATE INDEX cases_waiting ON cases (workflow, state, entered_at, id)",
+           "CREATE INDEX history_by_time ON history (at)",
+       }},
   };
   return kAll;
 }

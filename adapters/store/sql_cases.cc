@@ -3,20 +3,21 @@
 #include <limits>
 
 #include "adapters/store/sql_storage.h"
-#include "engine/search_key.h"
+#include "adapters/store/case_conditions.h"
 #include "service/case_snapshot.h"
 
 namespace osic {
 
 namespace {
 
-std::string like_pattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
+std::string order_by(const CaseFilter& filter, sql::Dialect dialect) {
+  if (filter.longest_waiting_first) return " ORDER BY entered_at, id";
+  // Unset dates last, on both databases.
+  if (!filter.order_by_field.empty()) {
+    std::string field = sql::field_column(filter.order_by_field, "", dialect);
+    return " ORDER BY (" + field + " IS NULL), " + field + ", id";
   }
-  return out + "%";
+  return " ORDER BY id DESC";
 }
 
 }  // namespace
@@ -213,32 +214,7 @@ bool SqlStorage::has_acted(int64_t case_id, const std::string& user) {
 
 std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t before, int batch) {
   return db_.guard("cannot list cases", [&] {
-    std::string where = " WHERE id < :before";
-    // Read rights in the query itself: no page loads a case it will not show.
-    const bool scoped = filter.scope && !filter.scope->all;
-    if (scoped) {
-      where += " AND (requester = :ru OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id"
-               " AND (h.actor = :hu OR h.on_behalf_of = :ho))";
-      for (size_t i = 0; i < filter.scope->workflows.size(); ++i) where += " OR workflow = :rw" + std::to_string(i);
-      for (size_t i = 0; i < filter.scope->states.size(); ++i) {
-        where += " OR (workflow = :aw" + std::to_string(i) + " AND state = :as" + std::to_string(i) + ")";
-      }
-      // Roles held in a unit: the cases of that unit and those below it.
-      for (size_t i = 0; i < filter.scope->in_units.size(); ++i) {
-        const auto& in = filter.scope->in_units[i];
-        std::string n = std::to_string(i);
-        where += " OR (workflow = :uw" + n + (in.state.empty() ? "" : " AND state = :us" + n) + " AND unit IN (";
-        for (size_t j = 0; j < in.units.size(); ++j) where += (j ? ", :uu" : ":uu") + n + "_" + std::to_string(j);
-        where += "))";
-      }
-      where += ")";
-    }
-    if (!filter.workflow.empty()) where += " AND workflow = :w";
-    if (!filter.state.empty()) where += " AND state = :s";
-    if (!filter.requester.empty()) where += " AND requester = :rq";
-    // Text search on the Persian-aware key kept beside each case (engine/search_key.h).
-    if (!filter.q.empty()) where += " AND search LIKE :q ESCAPE '\\'";
-    const std::string pattern = like_pattern(search_key(filter.q));
+    sql::CaseConditions conditions(filter, db_.dialect());
     long long below = before, n = batch;
     CaseRow r;
     long long id = 0, wf_version = 0, version = 0, created = 0, updated = 0, entered = 0, round = 0;
@@ -257,29 +233,12 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     st.exchange(soci::into(round));
     st.exchange(soci::into(r.unit));
     st.exchange(soci::use(below));
-    if (scoped) {
-      st.exchange(soci::use(filter.scope->user));
-      st.exchange(soci::use(filter.scope->user));
-      st.exchange(soci::use(filter.scope->user));
-      for (const auto& w : filter.scope->workflows) st.exchange(soci::use(w));
-      for (const auto& [w, state] : filter.scope->states) {
-        st.exchange(soci::use(w));
-        st.exchange(soci::use(state));
-      }
-      for (const auto& in : filter.scope->in_units) {
-        st.exchange(soci::use(in.workflow));
-        if (!in.state.empty()) st.exchange(soci::use(in.state));
-        for (const auto& u : in.units) st.exchange(soci::use(u));
-      }
-    }
-    if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
-    if (!filter.state.empty()) st.exchange(soci::use(filter.state));
-    if (!filter.requester.empty()) st.exchange(soci::use(filter.requester));
-    if (!filter.q.empty()) st.exchange(soci::use(pattern));
+    conditions.bind(st);
     st.exchange(soci::use(n));
     st.alloc();
     st.prepare("SELECT id, workflow, workflow_version, title, state, data, version, requester, created_at,"
-               " updated_at, entered_at, round, unit FROM cases" + where + " ORDER BY id DESC LIMIT :n");
+               " updated_at, entered_at, round, unit FROM cases WHERE id < :before" + conditions.text() +
+               order_by(filter, db_.dialect()) + " LIMIT :n");
     st.define_and_bind();
     st.execute();
     std::vector<CaseRow> out;

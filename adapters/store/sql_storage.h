@@ -40,6 +40,9 @@ class SqlStorage : public Storage {
                           const std::string& purged) override;
   bool has_acted(int64_t case_id, const std::string& user) override;
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
+  std::vector<GroupCount> count_cases(const CaseFilter& filter, const std::string& group_field) override;
+  void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
+                   const std::function<void(const StateStay&)>& each) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
   void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
                        Timestamp at) override;

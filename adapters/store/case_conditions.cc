@@ -1,0 +1,101 @@
+#include "adapters/store/case_conditions.h"
+
+#include "engine/search_key.h"
+#include "service/case_snapshot.h"
+
+namespace osic::sql {
+
+namespace {
+
+std::string like_pattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect) : filter_(filter) {
+  std::string& where = text_;
+  // Read rights in the query itself: no page loads a case it will not show.
+  if (filter.scope && !filter.scope->all) {
+    where += " AND (cases.requester = :ru OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id"
+             " AND (h.actor = :hu OR h.on_behalf_of = :ho))";
+    for (size_t i = 0; i < filter.scope->workflows.size(); ++i) where += " OR cases.workflow = :rw" + std::to_string(i);
+    for (size_t i = 0; i < filter.scope->states.size(); ++i) {
+      where += " OR (cases.workflow = :aw" + std::to_string(i) + " AND cases.state = :as" + std::to_string(i) + ")";
+    }
+    // Roles held in a unit: the cases of that unit and those below it.
+    for (size_t i = 0; i < filter.scope->in_units.size(); ++i) {
+      const auto& in = filter.scope->in_units[i];
+      std::string n = std::to_string(i);
+      where += " OR (cases.workflow = :uw" + n + (in.state.empty() ? "" : " AND cases.state = :us" + n) +
+               " AND cases.unit IN (";
+      for (size_t j = 0; j < in.units.size(); ++j) where += (j ? ", :uu" : ":uu") + n + "_" + std::to_string(j);
+      where += "))";
+    }
+    where += ")";
+  }
+  if (!filter.workflow.empty()) where += " AND cases.workflow = :w";
+  if (!filter.state.empty()) where += " AND cases.state = :s";
+  if (!filter.requester.empty()) where += " AND cases.requester = :rq";
+  // Text search on the Persian-aware key kept beside each case (engine/search_key.h).
+  if (!filter.q.empty()) {
+    where += " AND cases.search LIKE :q ESCAPE '\\'";
+    pattern_ = like_pattern(search_key(filter.q));
+  }
+  if (filter.query) {
+    where_.emplace(*filter.query, dialect);
+    where += " AND " + where_->text();
+  }
+  if (!filter.not_states.empty()) {
+    where += " AND cases.state NOT IN (";
+    for (size_t i = 0; i < filter.not_states.size(); ++i) where += (i ? ", :ns" : ":ns") + std::to_string(i);
+    where += ")";
+  }
+  if (filter.entered_before) {
+    where += " AND cases.entered_at < :eb";
+    entered_before_ = seconds_of(*filter.entered_before);
+  }
+  if (filter.waiting_after) {
+    where += " AND (cases.entered_at > :wa OR (cases.entered_at = :wb AND cases.id > :wi))";
+    waiting_at_ = seconds_of(filter.waiting_after->first);
+    waiting_id_ = filter.waiting_after->second;
+  }
+}
+
+void CaseConditions::bind(soci::statement& st) {
+  const CaseFilter& filter = filter_;
+  if (filter.scope && !filter.scope->all) {
+    st.exchange(soci::use(filter.scope->user));
+    st.exchange(soci::use(filter.scope->user));
+    st.exchange(soci::use(filter.scope->user));
+    for (const auto& w : filter.scope->workflows) st.exchange(soci::use(w));
+    for (const auto& [w, state] : filter.scope->states) {
+      st.exchange(soci::use(w));
+      st.exchange(soci::use(state));
+    }
+    for (const auto& in : filter.scope->in_units) {
+      st.exchange(soci::use(in.workflow));
+      if (!in.state.empty()) st.exchange(soci::use(in.state));
+      for (const auto& u : in.units) st.exchange(soci::use(u));
+    }
+  }
+  if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
+  if (!filter.state.empty()) st.exchange(soci::use(filter.state));
+  if (!filter.requester.empty()) st.exchange(soci::use(filter.requester));
+  if (!filter.q.empty()) st.exchange(soci::use(pattern_));
+  if (where_) where_->bind(st);
+  for (const auto& state : filter.not_states) st.exchange(soci::use(state));
+  if (filter.entered_before) st.exchange(soci::use(entered_before_));
+  if (filter.waiting_after) {
+    st.exchange(soci::use(waiting_at_));
+    st.exchange(soci::use(waiting_at_));
+    st.exchange(soci::use(waiting_id_));
+  }
+}
+
+}  // namespace osic::sql

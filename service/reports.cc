@@ -1,0 +1,175 @@
+#include "service/reports.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace osic {
+
+namespace {
+
+std::shared_ptr<const Engine> workflow_engine(CaseService& service, const std::string& workflow) {
+  if (workflow.empty()) throw Error(ErrorCode::kBadRequest, "'workflow' is required", {"workflow"});
+  auto engine = service.registry().current(workflow);
+  if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + workflow + "'", {workflow});
+  return engine;
+}
+
+std::vector<std::string> final_states(const Definition& def) {
+  std::vector<std::string> out;
+  for (const auto& st : def.states) {
+    if (st.final) out.push_back(st.name);
+  }
+  return out;
+}
+
+// Cases entered before this instant are past a deadline of `amount` (working) days now.
+// The deadline depends only on the day a case entered, so this is the start of the day
+// after the last such day.
+Timestamp overdue_before(const Calendar& calendar, const DeadlineDef& deadline, Timestamp now) {
+  Date day = calendar.date_of(now);
+  for (int guard = 0; guard < 4000; ++guard, day.days -= 1) {
+    if (calendar.deadline(calendar.start_of_day(day), deadline.amount, deadline.business_days) <= now) break;
+  }
+  return calendar.start_of_day(Date{day.days + 1});
+}
+
+const FieldDef& field_of(const Definition& def, const std::string& name, const char* param) {
+  const FieldDef* f = def.find_field(name);
+  if (!f) {
+    throw Error(ErrorCode::kBadRequest, std::string("'") + param + "': workflow '" + def.name + "' has no field '" +
+                                            name + "'", {param});
+  }
+  return *f;
+}
+
+}  // namespace
+
+double percentile(std::vector<double>& values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
+  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+std::vector<StateCountRow> report_states(Storage& s, CaseService& service, const Actor& actor,
+                                         const std::string& workflow) {
+  auto engine = workflow_engine(service, workflow);
+  const Definition& def = engine->definition();
+  CaseFilter filter{.scope = service.read_scope(s, actor), .workflow = workflow, .not_states = final_states(def)};
+  std::map<std::string, int64_t> counts;
+  for (const auto& g : s.count_cases(filter, "")) counts[g.key] = g.count;
+  std::vector<StateCountRow> out;
+  for (const auto& st : def.states) {
+    if (st.final) continue;
+    out.push_back({st.name, st.title, st.title_fa, counts.count(st.name) ? counts[st.name] : 0});
+    counts.erase(st.name);
+  }
+  // States a later version removed, where older cases still wait.
+  for (const auto& [state, n] : counts) out.push_back({state, state, "", n});
+  return out;
+}
+
+OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& actor, const std::string& workflow,
+                             int limit) {
+  if (!workflow.empty()) workflow_engine(service, workflow);
+  const Timestamp now = service.clock().now();
+  const Calendar& calendar = service.registry().calendar();
+  const ReadScope scope = service.read_scope(s, actor);
+  OverdueReport report;
+  for (const auto& name : service.registry().names()) {
+    if (!workflow.empty() && name != workflow) continue;
+    auto engine = service.registry().current(name);
+    for (const auto& st : engine->definition().states) {
+      if (!st.deadline || st.final) continue;
+      // Longest waiting first is most overdue first: the first `limit` of each state
+      // hold the first `limit` of all.
+      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name,
+                        .entered_before = overdue_before(calendar, *st.deadline, now),
+                        .longest_waiting_first = true};
+      for (const auto& g : s.count_cases(filter, "")) report.total += g.count;
+      for (const auto& row : s.find_cases(filter, std::numeric_limits<int64_t>::max(), limit)) {
+        StoredCase c = service.typed_row(s, row);
+        CaseTiming t = service.timing(*service.engine_of(s, c.workflow, c.workflow_version), c);
+        if (!t.overdue) continue;  // an older version of the workflow with a longer deadline
+        report.items.push_back({std::move(c), *t.due_at, t.overdue_business_days});
+      }
+    }
+  }
+  std::stable_sort(report.items.begin(), report.items.end(),
+                   [](const OverdueRow& a, const OverdueRow& b) { return a.due_at < b.due_at; });
+  if (static_cast<int>(report.items.size()) > limit) report.items.resize(limit);
+  return report;
+}
+
+ExpiringReport report_expiring(Storage& s, CaseService& service, const Actor& actor, const std::string& workflow,
+                               const std::string& field, int within, const std::string& group_by, int limit) {
+  auto engine = workflow_engine(service, workflow);
+  const Definition& def = engine->definition();
+  if (field.empty()) throw Error(ErrorCode::kBadRequest, "'field' is required: a date field", {"field"});
+  if (field_of(def, field, "field").type != FieldType::kDate) {
+    throw Error(ErrorCode::kBadRequest, "'field': '" + field + "' is not a date field", {"field"});
+  }
+  if (!group_by.empty() && field_of(def, group_by, "group_by").type != FieldType::kEnum) {
+    throw Error(ErrorCode::kBadRequest, "'group_by': '" + group_by + "' is not an enum or country field", {"group_by"});
+  }
+  if (within < 0 || within > 3660) throw Error(ErrorCode::kBadRequest, "'within' must be 0 to 3660 days", {"within"});
+  CaseFilter filter{.scope = service.read_scope(s, actor), .workflow = workflow,
+                    .where = field + " >= today and " + field + " <= today + " + std::to_string(within) + " days",
+                    .not_states = final_states(def), .order_by_field = field};
+  filter.query = service.compile_where(workflow, filter.where);
+  ExpiringReport report;
+  for (const auto& g : s.count_cases(filter, group_by)) report.total += g.count;
+  if (!group_by.empty()) report.groups = s.count_cases(filter, group_by);
+  for (const auto& row : s.find_cases(filter, std::numeric_limits<int64_t>::max(), limit)) {
+    report.items.push_back(service.typed_row(s, row));
+  }
+  return report;
+}
+
+CycleTimeReport report_cycle_time(Storage& s, CaseService& service, const Actor& actor, const std::string& workflow,
+                                  Date from, Date to) {
+  auto engine = workflow_engine(service, workflow);
+  const Definition& def = engine->definition();
+  if (to < from) throw Error(ErrorCode::kBadRequest, "'to' is before 'from'", {"to"});
+  const Calendar& calendar = service.registry().calendar();
+  CaseFilter filter{.scope = service.read_scope(s, actor), .workflow = workflow};
+  struct Spans {
+    std::vector<double> days, hours;
+  };
+  std::map<std::string, Spans> by_state;
+  Spans whole;
+  auto add = [&](Spans& spans, Timestamp a, Timestamp b) {
+    spans.days.push_back(calendar.business_days_between(calendar.date_of(a), calendar.date_of(b)));
+    spans.hours.push_back(std::chrono::duration<double>(b - a).count() / 3600.0);
+  };
+  std::set<std::string> finals;
+  for (const auto& st : final_states(def)) finals.insert(st);
+  s.state_stays(filter, calendar.start_of_day(from), calendar.start_of_day(Date{to.days + 1}),
+                [&](const StateStay& stay) {
+                  if (stay.left) add(by_state[stay.state], stay.entered, *stay.left);
+                  else if (finals.count(stay.state)) add(whole, stay.case_started, stay.entered);
+                });
+  auto row = [](std::string state, std::string title, std::string title_fa, Spans& spans) {
+    CycleTimeRow r{std::move(state), std::move(title), std::move(title_fa), static_cast<int64_t>(spans.days.size())};
+    r.median_business_days = percentile(spans.days, 0.5);
+    r.p90_business_days = percentile(spans.days, 0.9);
+    r.median_hours = percentile(spans.hours, 0.5);
+    r.p90_hours = percentile(spans.hours, 0.9);
+    return r;
+  };
+  CycleTimeReport report;
+  for (const auto& st : def.states) {
+    auto it = by_state.find(st.name);
+    if (it == by_state.end()) continue;
+    report.states.push_back(row(st.name, st.title, st.title_fa, it->second));
+    by_state.erase(it);
+  }
+  for (auto& [state, spans] : by_state) report.states.push_back(row(state, state, "", spans));
+  report.whole = row("", "Whole cycle", "کل فرایند", whole);
+  return report;
+}
+
+}  // namespace osic

@@ -1,0 +1,179 @@
+// Issue 14: `where` filters run by the database. Each filter's cases must be exactly the
+// ones the workflow's own evaluator accepts, on SQLite and PostgreSQL; filters that
+// cannot be run are refused naming the column; and pages end with a cursor whenever a
+// further match exists, also when a page ends exactly at the batch boundary.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "engine/case_query.h"
+#include "engine/field_symbols.h"
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+using namespace osic::test;
+
+class CaseQueryTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string url_ = fresh_database(GetParam());
+  Office office_{url_, SyncMode::kNormal};
+
+  std::set<int64_t> listed(const std::string& where) {
+    CaseFilter filter{.workflow = "agreement", .where = where, .limit = 200};
+    std::set<int64_t> ids;
+    for (const auto& c : office_.list(filter).items) ids.insert(c.id);
+    return ids;
+  }
+
+  // What the evaluator says, case by case: the meaning SQL must keep.
+  std::set<int64_t> evaluated(const std::string& where, const std::vector<StoredCase>& cases) {
+    const Definition& def = office_.engine("agreement")->definition();
+    FieldSymbols symbols(def);
+    auto compiled = Expr::compile(where, symbols, Type::kBool);
+    EXPECT_TRUE(std::holds_alternative<Expr>(compiled)) << where;
+    std::set<int64_t> ids;
+    const Date today = office_.calendar.date_of(office_.clock.now());
+    for (const auto& c : cases) {
+      EvalResult r = std::get<Expr>(compiled).evaluate({c.state.data, today});
+      if (r.ok() && r.value.is_set() && r.value.as_bool()) ids.insert(c.id);
+    }
+    return ids;
+  }
+
+  Error refused(const std::string& workflow, const std::string& where) {
+    try {
+      office_.list(CaseFilter{.workflow = workflow, .where = where});
+    } catch (const Error& e) {
+      return e;
+    }
+    ADD_FAILURE() << "accepted: " << where;
+    return Error();
+  }
+};
+
+TEST_P(CaseQueryTest, EveryFilterFindsExactlyWhatTheEvaluatorAccepts) {
+  const char* countries[] = {"FR", "DE", "IR", "TR", "JP"};
+  const char* kinds[] = {"mou", "agreement", "exchange", "joint_degree"};
+  std::vector<StoredCase> cases;
+  const Date base = office_.calendar.date_of(t0());
+  for (int i = 0; i < 40; ++i) {
+    Data data{{"partner", Value(i % 3 ? "Université " + std::to_string(i) : "دانشگاه " + std::to_string(i))},
+              {"country", Value(countries[i % 5])},
+              {"kind", Value(kinds[i % 4])}};
+    if (i % 4 != 3) data["expires_on"] = Value(Date{base.days + 30 * i - 200});
+    if (i % 5 == 1) data["signed_on"] = Value(Date{base.days - 10 * i});
+    if (i % 6 != 5) data["budget"] = Value(Money{(i % 7) * 150'000'00, "IRR"});
+    if (i % 2) data["summary"] = Value(std::string(i % 4 == 1 ? "It's about 'quotes'" : "exchange of staff"));
+    cases.push_back(ok_case(office_.start(kSara, "agreement", data, "MoU " + std::to_string(i))));
+  }
+  const std::vector<std::string> filters = {
+      "country == 'FR'",
+      "country != 'FR'",
+      "country in ['FR', 'DE'] and kind == 'mou'",
+      "country not in ['FR', 'DE']",
+      "not (country in ['IR'])",
+      "expires_on <= today + 90 days",
+      "expires_on > today and expires_on <= today + 1 year",
+      "expires_on < 2026-01-01 or expires_on is not set",
+      "not (expires_on >= today)",
+      "expires_on is set and signed_on is set",
+      "signed_on < expires_on",
+      "not (signed_on < expires_on)",
+      "budget > 300000 IRR",
+      "budget >= 300000 IRR and budget <= 600000 IRR",
+      "budget == 0 IRR",
+      "budget != 0 IRR",
+      "not (budget != 0 IRR)",
+      "budget.amount > 100000",
+      "budget.currency == 'IRR' and budget.amount == 0",
+      "budget.amount > 0 or kind == 'exchange'",
+      R"(summary == 'It\'s about \'quotes\'')",
+      R"(summary == "It's about 'quotes'")",
+      "summary != 'exchange of staff'",
+      "summary is not set",
+      "partner == 'دانشگاه 3'",
+      "partner > 'Uz'",
+      "kind in ['exchange', 'joint_degree'] and not (country == 'JP' or country == 'TR')",
+      "1 + 1 == 2 and country == 'JP'",
+      "today < 2000-01-01 or country == 'IR'",
+  };
+  int telling = 0;  // filters that keep some cases and drop others
+  for (const auto& where : filters) {
+    auto expected = evaluated(where, cases);
+    EXPECT_EQ(listed(where), expected) << where;
+    telling += !expected.empty() && expected.size() < cases.size();
+  }
+  EXPECT_EQ(telling, static_cast<int>(filters.size()));
+  // The filter narrows after read rights, state and text, not instead of them.
+  CaseFilter narrowed{.workflow = "agreement", .state = "draft", .q = "دانشگاه", .where = "country == 'FR'"};
+  for (const auto& c : office_.list(narrowed).items) {
+    EXPECT_EQ(c.state.data.at("country").as_string(), "FR");
+  }
+}
+
+TEST_P(CaseQueryTest, AFilterThatCannotRunIsRefusedNamingItsColumn) {
+  Error e = refused("agreement", "contry == 'FR'");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+  EXPECT_NE(e.message.find("column 1"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("country"), std::string::npos) << e.message;  // the suggestion
+
+  e = refused("agreement", "country == 'FR' and expires_on > 3");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+  EXPECT_NE(e.message.find("column "), std::string::npos) << e.message;
+
+  e = refused("agreement", "expires_on - 90 days < today");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+  EXPECT_NE(e.message.find("column 1:"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("expires_on <= today + 90 days"), std::string::npos) << e.message;
+
+  e = refused("agreement", "signed_copy == 'x'");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+
+  e = refused("agreement", "country");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+  e = refused("agreement", "country == 'FR'; DROP TABLE cases");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+
+  e = refused("", "country == 'FR'");
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+  e = refused("no_such_workflow", "country == 'FR'");
+  EXPECT_EQ(e.code, ErrorCode::kWorkflowNotFound);
+}
+
+TEST_P(CaseQueryTest, ASearchPageThatEndsAtTheBatchBoundaryStillSaysWhetherMoreExist) {
+  // Five matches among cases that do not match, newest first.
+  for (int i = 0; i < 12; ++i) {
+    std::string partner = i % 2 ? "Sorbonne " + std::to_string(i) : "Kyoto " + std::to_string(i);
+    office_.start_agreement(kSara, partner);
+  }
+  // "sorbonne" matches 6 of them. A page of 6 holds them all and says so.
+  CaseFilter all{.workflow = "agreement", .q = "SORBONNE", .limit = 6};
+  CasePage page = office_.list(all);
+  EXPECT_EQ(page.items.size(), 6u);
+  EXPECT_EQ(page.next_cursor, 0);
+  // A page of 5 ends one short: it must give a cursor, and the next page the last one.
+  CaseFilter five{.workflow = "agreement", .q = "sorbonne", .limit = 5};
+  page = office_.list(five);
+  ASSERT_EQ(page.items.size(), 5u);
+  ASSERT_NE(page.next_cursor, 0);
+  five.after_id = page.next_cursor;
+  CasePage rest = office_.list(five);
+  ASSERT_EQ(rest.items.size(), 1u);
+  EXPECT_EQ(rest.next_cursor, 0);
+  EXPECT_LT(rest.items[0].id, page.items.back().id);
+  // The same with a where filter on top.
+  CaseFilter three{.workflow = "agreement", .q = "sorbonne", .where = "country == 'FR'", .limit = 3};
+  page = office_.list(three);
+  ASSERT_EQ(page.items.size(), 3u);
+  ASSERT_NE(page.next_cursor, 0);
+  three.after_id = page.next_cursor;
+  EXPECT_EQ(office_.list(three).items.size(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CaseQueryTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace osic
