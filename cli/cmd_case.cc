@@ -218,8 +218,9 @@ void add_case(CLI::App& app, int& exit_code) {
         for (const auto& c : page.items) {
           CaseTiming timing = ws.service->timing(*ws.service->engine_of(*ws.store, c.workflow, c.workflow_version), c);
           std::cout << c.id << "\t" << c.workflow << "\t" << c.state.state << "\tv" << c.state.version << "\t"
-                    << (timing.overdue ? "overdue " + std::to_string(timing.overdue_business_days) + "d" : "-")
-                    << "\t" << c.title << "\n";
+                    << c.title;
+          if (timing.overdue) std::cout << "\toverdue by " << timing.overdue_business_days << " working days";
+          std::cout << "\n";
         }
         if (page.next_cursor) std::cout << "more: --cursor " << page.next_cursor << "\n";
         return 0;

@@ -14,6 +14,7 @@ void add_case(CLI::App& app, int& exit_code);
 void add_timers(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_outbox(CLI::App& app, int& exit_code);
+void add_report(CLI::App& app, int& exit_code);
 void add_unit(CLI::App& app, int& exit_code);
 void add_test(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);

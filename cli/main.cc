@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   osic::cli::add_timers(app, exit_code);
   osic::cli::add_serve(app, exit_code);
   osic::cli::add_outbox(app, exit_code);
+  osic::cli::add_report(app, exit_code);
   osic::cli::add_audit(app, exit_code);
   osic::cli::add_files(app, exit_code);
   osic::cli::add_purge(app, exit_code);

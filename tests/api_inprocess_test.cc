@@ -213,3 +213,67 @@ TEST_F(ApiInProcess, MetricsAskForTheirTokenWhenOneIsSet) {
 
 }  // namespace
 }  // namespace osic
+
+namespace osic {
+namespace {
+
+TEST_F(ApiInProcess, ListsAndReportsAnswerAsCsvWhenAskedAndJsonOtherwise) {
+  auto r = call("POST", "/v1/cases", staff_,
+                R"({"workflow": "agreement", "title": "تفاهم‌نامه", "data": {"partner": "دانشگاه لیون", "country": "FR", "expires_on": "2027-03-21"}})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  // The suffix.
+  api::HttpResponse csv = call("GET", "/v1/cases.csv?workflow=agreement", staff_);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);
+  EXPECT_NE(csv.body.find("دانشگاه لیون"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("2027-03-21,۱۴۰۶/۰۱/۰۱"), std::string::npos) << csv.body;
+  // The header; and JSON without either.
+  api::HttpRequest asked;
+  asked.method = "GET";
+  api::split_target("/v1/reports/states?workflow=agreement", asked);
+  asked.headers["authorization"] = "Bearer " + staff_;
+  asked.headers["accept"] = "text/csv";
+  api::HttpResponse sheet = api_.handle(asked, &storage_);
+  EXPECT_EQ(sheet.content_type, "text/csv; charset=utf-8");
+  EXPECT_NE(sheet.body.find("پیش‌نویس"), std::string::npos) << sheet.body;
+  api::HttpResponse states = call("GET", "/v1/reports/states?workflow=agreement", staff_);
+  ASSERT_EQ(states.status, 200);
+  auto body = json::parse(states.body);
+  EXPECT_EQ(body["items"][0]["state"], "draft");
+  EXPECT_EQ(body["items"][0]["count"], 1);
+  // Only lists and reports have a sheet.
+  EXPECT_EQ(call("GET", "/v1/cases/1.csv", staff_).status, 404);
+  EXPECT_EQ(call("GET", "/v1/reports/states.csv", staff_).status, 400);  // workflow is required
+}
+
+TEST_F(ApiInProcess, ABadWhereOrReportParameterIsA400NamingWhatIsWrong) {
+  api::HttpResponse r = call("GET", "/v1/cases?workflow=agreement&where=contry%20%3D%3D%20'FR'", staff_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(code_of(r), "bad_where");
+  EXPECT_NE(r.body.find("column 1"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("country"), std::string::npos) << r.body;
+  EXPECT_EQ(code_of(call("GET", "/v1/cases?where=country%20%3D%3D%20'FR'", staff_)), "bad_where");
+  EXPECT_EQ(call("GET", "/v1/reports/expiring?workflow=agreement&field=partner", staff_).status, 400);
+  EXPECT_EQ(call("GET", "/v1/reports/expiring?workflow=agreement&field=expires_on&within=x", staff_).status, 400);
+  EXPECT_EQ(call("GET", "/v1/reports/cycle-time?workflow=agreement&from=yesterday", staff_).status, 400);
+  EXPECT_EQ(call("GET", "/v1/reports/states?workflow=nope", staff_).status, 404);
+  EXPECT_EQ(call("GET", "/v1/reports/overdue").status, 401);
+}
+
+TEST_F(ApiInProcess, ACaseShowsWhenItEnteredItsStateAndWhenItIsDue) {
+  int64_t id = start();
+  ASSERT_EQ(call("POST", "/v1/cases/" + std::to_string(id) + "/actions/submit", staff_, "{}").status, 200);
+  auto c = json::parse(call("GET", "/v1/cases/" + std::to_string(id), staff_).body);
+  EXPECT_EQ(c["state"], "osic_review");
+  EXPECT_TRUE(c["due_at"].is_string()) << c.dump();
+  EXPECT_EQ(c["overdue"], false);
+  clock_.Advance(std::chrono::days(30));
+  c = json::parse(call("GET", "/v1/cases/" + std::to_string(id), staff_).body);
+  EXPECT_EQ(c["overdue"], true);
+  EXPECT_GT(c["overdue_business_days"].get<int>(), 10);
+  EXPECT_EQ(c["entered_at"], c["updated_at"]);
+}
+
+}  // namespace
+}  // namespace osic

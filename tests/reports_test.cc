@@ -1,0 +1,159 @@
+// Issue 14: the office head's reports, counted by the database under read rights, on
+// SQLite and PostgreSQL; and the CSV of agreements with Persian partners.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "adapters/csv_export.h"
+#include "adapters/report_json.h"
+#include "service/reports.h"
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+using namespace osic::test;
+
+const Actor kOutsider{"outsider", {}};
+
+Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
+
+class ReportsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string url_ = fresh_database(GetParam());
+  Office office_{url_, SyncMode::kNormal};
+  int64_t a_ = 0, b_ = 0, c_ = 0, d_ = 0, e_ = 0, f_ = 0;
+
+  int64_t agreement(const std::string& partner, const std::string& country, std::optional<int> expires_in,
+                    Timestamp when = t0()) {
+    Data data{{"partner", Value(partner)}, {"country", Value(country)}};
+    if (expires_in) data["expires_on"] = Value(Date{office_.calendar.date_of(t0()).days + *expires_in});
+    return ok_case(office_.start(kSara, "agreement", data, "MoU " + partner, when)).id;
+  }
+
+  // Monday 4 January 2027, 09:00 (t0): A, B and C are submitted; C is accepted on Tuesday;
+  // D is submitted on Thursday; B is rejected on Wednesday the 13th; E and F stay drafts.
+  // OSIC review has a deadline of 5 working days.
+  void SetUp() override {
+    a_ = agreement("Sorbonne", "FR", 30);
+    b_ = agreement("KTH", "SE", 100);
+    c_ = agreement("Kyoto", "JP", std::nullopt);
+    d_ = agreement("TU München", "DE", 60);
+    e_ = agreement("دانشگاه لیون", "FR", 10);
+    f_ = agreement("ETH", "CH", std::nullopt);
+    for (int64_t id : {a_, b_, c_}) ok_case(office_.act(kSara, id, "submit"));
+    ok_case(office_.act(kHamid, c_, "accept", {}, std::nullopt, "", day(1)));
+    ok_case(office_.act(kSara, d_, "submit", {}, std::nullopt, "", day(3)));
+    ok_case(office_.act(kHamid, b_, "reject", ActionInput{{}, "Out of scope"}, std::nullopt, "", day(9, 10)));
+    office_.clock.Set(day(9, 10));
+  }
+};
+
+TEST_P(ReportsTest, StatesCountOpenCasesUnderReadRights) {
+  std::map<std::string, int64_t> counts;
+  for (const auto& row : report_states(*office_.store, office_.service, kHamid, "agreement")) counts[row.state] = row.count;
+  EXPECT_EQ(counts["draft"], 2);
+  EXPECT_EQ(counts["osic_review"], 2);
+  EXPECT_EQ(counts["legal_review"], 1);
+  EXPECT_EQ(counts.count("rejected"), 0u) << "final states are not open";
+  for (const auto& row : report_states(*office_.store, office_.service, kOutsider, "agreement")) {
+    EXPECT_EQ(row.count, 0) << row.state << ": an outsider may read no agreement";
+  }
+  EXPECT_THROW(report_states(*office_.store, office_.service, kHamid, "no_such"), Error);
+}
+
+TEST_P(ReportsTest, OverdueListsExactlyTheCasesPastTheirDeadline) {
+  // A entered OSIC review on Monday the 4th: due at the end of Monday the 11th, and on
+  // Wednesday the 13th two working days late. D entered on Thursday: due the 14th.
+  OverdueReport report = report_overdue(*office_.store, office_.service, kHamid, "", 100);
+  std::set<int64_t> listed;
+  for (const auto& row : report.items) listed.insert(row.c.id);
+  for (int64_t id : {a_, b_, c_, d_, e_, f_}) {
+    StoredCase c = *office_.get_case(id);
+    CaseTiming t = office_.service.timing(*office_.engine("agreement"), c);
+    EXPECT_EQ(listed.count(id) == 1, t.overdue) << "case " << id << " in " << c.state.state;
+  }
+  ASSERT_TRUE(listed.count(a_));
+  EXPECT_FALSE(listed.count(d_));
+  EXPECT_EQ(report.total, static_cast<int64_t>(report.items.size()));
+  for (const auto& row : report.items) {
+    if (row.c.id != a_) continue;
+    EXPECT_EQ(row.overdue_business_days, 2);
+    EXPECT_EQ(row.due_at, office_.calendar.start_of_day(office_.calendar.date_of(day(8))));
+  }
+  EXPECT_TRUE(report_overdue(*office_.store, office_.service, kOutsider, "", 100).items.empty());
+  // The case JSON and the CLI say the same of A.
+  CaseTiming t = office_.service.timing(*office_.engine("agreement"), *office_.get_case(a_));
+  EXPECT_TRUE(t.overdue);
+  EXPECT_EQ(t.overdue_business_days, 2);
+}
+
+TEST_P(ReportsTest, ExpiringGroupsByCountryAndLeavesOutClosedCases) {
+  // Today is the 13th. Within 90 days: E (14th), A (3 Feb), D (5 Mar). B (14 Apr) is
+  // beyond, and rejected anyway.
+  ExpiringReport report =
+      report_expiring(*office_.store, office_.service, kHamid, "agreement", "expires_on", 90, "country", 100);
+  std::vector<int64_t> order;
+  for (const auto& c : report.items) order.push_back(c.id);
+  EXPECT_EQ(order, (std::vector<int64_t>{e_, a_, d_}));
+  EXPECT_EQ(report.total, 3);
+  std::map<std::string, int64_t> groups;
+  for (const auto& g : report.groups) groups[g.key] = g.count;
+  EXPECT_EQ(groups, (std::map<std::string, int64_t>{{"FR", 2}, {"DE", 1}}));
+  // 200 days would reach B, but B is closed.
+  report = report_expiring(*office_.store, office_.service, kHamid, "agreement", "expires_on", 200, "", 100);
+  EXPECT_EQ(report.total, 3);
+  EXPECT_TRUE(report.groups.empty());
+  EXPECT_THROW(report_expiring(*office_.store, office_.service, kHamid, "agreement", "partner", 90, "", 100), Error);
+  EXPECT_THROW(report_expiring(*office_.store, office_.service, kHamid, "agreement", "expires_on", 90, "partner", 100),
+               Error);
+}
+
+TEST_P(ReportsTest, CycleTimeGivesMedianAndNinetiethPercentilePerState) {
+  const Date from = office_.calendar.date_of(t0()), to = office_.calendar.date_of(day(20));
+  CycleTimeReport report = report_cycle_time(*office_.store, office_.service, kHamid, "agreement", from, to);
+  std::map<std::string, CycleTimeRow> rows;
+  for (const auto& r : report.states) rows[r.state] = r;
+  // Drafts: A, B, C submitted at once (0 h), D after three days (72 h, 3 working days).
+  ASSERT_TRUE(rows.count("draft"));
+  EXPECT_EQ(rows["draft"].count, 4);
+  EXPECT_EQ(rows["draft"].median_hours, 0);
+  EXPECT_EQ(rows["draft"].p90_hours, 72);
+  EXPECT_EQ(rows["draft"].p90_business_days, 3);
+  // OSIC review: C for a day, B for nine days and an hour (seven working days). A and D
+  // are still there and not counted.
+  ASSERT_TRUE(rows.count("osic_review"));
+  EXPECT_EQ(rows["osic_review"].count, 2);
+  EXPECT_EQ(rows["osic_review"].median_hours, 24);
+  EXPECT_EQ(rows["osic_review"].median_business_days, 1);
+  EXPECT_EQ(rows["osic_review"].p90_hours, 217);
+  EXPECT_EQ(rows["osic_review"].p90_business_days, 7);
+  // The whole cycle: B, from its start to rejection.
+  EXPECT_EQ(report.whole.count, 1);
+  EXPECT_EQ(report.whole.median_hours, 217);
+  // A span before anything happened has nothing; an outsider sees nothing.
+  auto before = report_cycle_time(*office_.store, office_.service, kHamid, "agreement", Date{from.days - 30},
+                                  Date{from.days - 1});
+  EXPECT_TRUE(before.states.empty());
+  EXPECT_TRUE(report_cycle_time(*office_.store, office_.service, kOutsider, "agreement", from, to).states.empty());
+}
+
+TEST_P(ReportsTest, TheCsvOfAgreementsKeepsPersianPartnersIntact) {
+  CaseFilter filter{.workflow = "agreement", .where = "country == 'FR'"};
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& c : office_.list(filter).items) {
+    items.push_back({{"id", c.id}, {"title", c.title}, {"data", data_to_json(c.state.data)}});
+  }
+  std::string csv = items_to_csv(items, office_.calendar, &office_.engine("agreement")->definition());
+  ASSERT_EQ(csv.rfind("\xEF\xBB\xBF", 0), 0u) << "a byte-order mark first, for Excel";
+  EXPECT_NE(csv.find("دانشگاه لیون"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("مؤسسه طرف همکاری (data.partner)"), std::string::npos) << csv;
+  // 2027-01-14, and in the Solar Hijri calendar 1405/10/24 in Persian digits.
+  EXPECT_NE(csv.find("2027-01-14,۱۴۰۵/۱۰/۲۴"), std::string::npos) << csv;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ReportsTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace osic
