@@ -137,7 +137,8 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
     return error_response(Error(ErrorCode::kInvalidUtf8, *where + " is not valid UTF-8 text"));
   }
   // A list or report as CSV: "/v1/cases.csv" or Accept: text/csv.
-  const bool csv_suffix = request.path.rfind("/v1/", 0) == 0 && request.path.size() > 4 &&
+  const bool csv_suffix = (request.path.rfind("/v1/", 0) == 0 || request.path.rfind("/reports/", 0) == 0) &&
+                          request.path.size() > 4 &&
                           request.path.compare(request.path.size() - 4, 4, ".csv") == 0;
   std::optional<HttpRequest> unsuffixed;
   if (csv_suffix) {

@@ -111,6 +111,7 @@ class Api {
   HttpResponse logout(Call& call);
   HttpResponse set_language(Call& call);
   HttpResponse inbox_page(Call& call);
+  HttpResponse reports_page(Call& call);
   HttpResponse cases_page(Call& call);
   HttpResponse new_case_page(Call& call);
   HttpResponse start_case_form(Call& call);

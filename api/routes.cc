@@ -50,7 +50,7 @@ json report_doc(const std::string& shape) {
 std::vector<Route> with_csv(std::vector<Route> routes) {
   for (auto& r : routes) {
     r.csv = r.method == "GET" && (r.pattern == "/v1/cases" || r.pattern == "/v1/inbox" ||
-                                  r.pattern.rfind("/v1/reports/", 0) == 0);
+                                  r.pattern.rfind("/v1/reports/", 0) == 0 || r.pattern.rfind("/reports/", 0) == 0);
   }
   return routes;
 }
@@ -213,6 +213,13 @@ std::vector<Route> make_routes() {
       {"POST", "/settings/language", Auth::kSession, &Api::set_language, nullptr, true, true},
       {"GET", "/inbox", Auth::kSession, &Api::inbox_page, nullptr, true, true},
       {"GET", "/cases", Auth::kSession, &Api::cases_page, nullptr, true, true},
+      {"GET", "/reports", Auth::kSession, &Api::reports_page, nullptr, true, true},
+      // The dashboard's CSV links: the API's reports under the session (a person without
+      // one is sent to sign in, as for a page).
+      {"GET", "/reports/states", Auth::kSession, &Api::report_states, nullptr, true, true},
+      {"GET", "/reports/overdue", Auth::kSession, &Api::report_overdue, nullptr, true, true},
+      {"GET", "/reports/expiring", Auth::kSession, &Api::report_expiring, nullptr, true, true},
+      {"GET", "/reports/cycle-time", Auth::kSession, &Api::report_cycle_time, nullptr, true, true},
       {"GET", "/cases/new", Auth::kSession, &Api::new_case_page, nullptr, true, true},
       {"POST", "/cases/new", Auth::kSession, &Api::start_case_form, nullptr, true, true},
       {"GET", "/cases/{id}", Auth::kSession, &Api::case_page, nullptr, true, true},

@@ -81,6 +81,7 @@ HttpResponse render_page(int status, const std::string& title, const std::string
   data.set("field", mustache::partial([] { return asset("field.html"); }));
   data.set("field_list", mustache::partial([] { return asset("field_list.html"); }));
   data.set("time", mustache::partial([] { return asset("time.html"); }));
+  data.set("bars", mustache::partial([] { return asset("bars.svg"); }));
   mustache::mustache& body = parsed(body_template);
   data.set("body", body.render(data));
   data.set("title", title);

@@ -175,6 +175,29 @@ class WebApp(unittest.TestCase):
         for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
             self.assertIn(name, headers)
 
+    def test_the_heads_dashboard_draws_its_reports_and_gives_their_csv(self):
+        p = self.page
+        p.sign_in("staff", "fa")
+        self.start_agreement(p, "fa", "داشبورد")
+        p.sign_out()
+        p.sign_in("osic_head", "fa")
+        p.open("/reports?workflow=agreement")
+        main = p.main()
+        self.assertIn("پرونده‌های جاری به تفکیک مرحله", main.text)
+        # The chart is SVG drawn on the server: one bar per step with cases, labelled.
+        bars = p.d.find_elements(By.CSS_SELECTOR, "svg.chart rect")
+        self.assertGreaterEqual(len(bars), 1)
+        self.assertIn("پیش‌نویس", p.d.find_element(By.CSS_SELECTOR, "svg.chart").text)
+        p.shot("fa-09-reports")
+        # Each report's CSV link works under the session, with a byte-order mark for Excel.
+        link = p.d.find_element(By.CSS_SELECTOR, "a[href^='/reports/states.csv']").get_attribute("href")
+        status, headers, body = ob.get(self.server, link[len(self.server.base):], p.cookie("osic_session"))
+        self.assertEqual(status, 200)
+        self.assertTrue(headers.get("Content-Type", "").startswith("text/csv"))
+        self.assertTrue(body.startswith("\ufeff"))
+        self.assertIn("پیش‌نویس", body)
+        p.sign_out()
+
     def test_an_admin_sets_roles_and_a_password_on_the_users_page(self):
         p = self.page
         p.sign_in("admin", "fa")
