@@ -3,6 +3,7 @@
 #include "engine/case_query.h"
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 #include <iostream>
 #include <limits>
@@ -604,8 +605,17 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
   const ReadScope scope = read_scope(s, actor);
   std::optional<Organisation> org;
   std::set<int64_t> seen;
-  // The states where these roles can do something, then the cases in them that the
-  // caller may read (a role held in a unit: that unit's cases).
+  // One stream per state where these roles can do something, each the cases there that
+  // the caller may read, longest waiting (so soonest due) first. The streams are merged
+  // by due date, and a case is typed and checked only when it is next in line, so the
+  // work is about `limit` cases however many wait.
+  struct Stream {
+    CaseFilter filter;
+    std::optional<DeadlineDef> deadline;
+    std::deque<CaseRow> rows{};
+    bool done = false;
+  };
+  std::vector<Stream> streams;
   for (const auto& name : registry_.names()) {
     auto engine = registry_.current(name);
     for (const auto& st : engine->definition().states) {
@@ -622,35 +632,54 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
         }
       }
       if (!by_role && !as_requester) continue;
-      // Longest waiting first: within one state that is also soonest due, so the first
-      // `limit` waiting here are all this state can add to the first `limit` overall.
-      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name, .longest_waiting_first = true};
+      Stream stream{CaseFilter{.scope = scope, .workflow = name, .state = st.name, .longest_waiting_first = true},
+                    st.deadline};
       // Only as the requester (and standing in for no one): their own cases, by index.
-      if (!by_role && absent.empty()) filter.requester = actor.user;
-      const int batch = std::min(limit + 1, 200);
-      int here = 0;
-      for (;;) {
-        auto rows = s.find_cases(filter, std::numeric_limits<int64_t>::max(), batch);
-        for (const auto& row : rows) {
-          filter.waiting_after = std::make_pair(row.entered_at, row.id);
-          if (here >= limit || seen.count(row.id)) continue;
-          StoredCase c = typed(s, row);
-          auto e = engine_of(s, c.workflow, c.workflow_version);
-          bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
-          if (!waiting && !absent.empty()) {
-            for (const Actor& stand_in : standing_in_for(s, actor, c, &org)) {
-              waiting = waiting || !e->available_actions(c.state, stand_in).empty();
-            }
-          }
-          if (!waiting) continue;
-          seen.insert(c.id);
-          ++here;
-          auto due = due_at(*e, c);
-          found.push_back({std::move(c), due});
-        }
-        if (static_cast<int>(rows.size()) < batch || here >= limit) break;
+      if (!by_role && absent.empty()) stream.filter.requester = actor.user;
+      streams.push_back(std::move(stream));
+    }
+  }
+  const Calendar& calendar = registry_.calendar();
+  const int batch = std::clamp(limit + 1, 2, 50);
+  auto next_key = [&](Stream& st) -> std::optional<std::pair<Timestamp, Timestamp>> {
+    if (st.rows.empty() && !st.done) {
+      auto rows = s.find_cases(st.filter, std::numeric_limits<int64_t>::max(), batch);
+      st.done = static_cast<int>(rows.size()) < batch;
+      if (!rows.empty()) st.filter.waiting_after = std::make_pair(rows.back().entered_at, rows.back().id);
+      for (auto& r : rows) st.rows.push_back(std::move(r));
+    }
+    if (st.rows.empty()) return std::nullopt;
+    const CaseRow& r = st.rows.front();
+    Timestamp due = st.deadline ? calendar.deadline(r.entered_at, st.deadline->amount, st.deadline->business_days)
+                                : Timestamp::max();
+    return std::make_pair(due, r.entered_at);
+  };
+  while (static_cast<int>(found.size()) < limit) {
+    Stream* next = nullptr;
+    std::optional<std::pair<Timestamp, Timestamp>> best;
+    for (auto& st : streams) {
+      auto k = next_key(st);
+      if (k && (!best || *k < *best)) {
+        best = k;
+        next = &st;
       }
     }
+    if (!next) break;
+    CaseRow row = std::move(next->rows.front());
+    next->rows.pop_front();
+    if (seen.count(row.id)) continue;
+    StoredCase c = typed(s, row);
+    auto e = engine_of(s, c.workflow, c.workflow_version);
+    bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
+    if (!waiting && !absent.empty()) {
+      for (const Actor& stand_in : standing_in_for(s, actor, c, &org)) {
+        waiting = waiting || !e->available_actions(c.state, stand_in).empty();
+      }
+    }
+    if (!waiting) continue;
+    seen.insert(c.id);
+    auto due = due_at(*e, c);
+    found.push_back({std::move(c), due});
   }
   const Timestamp now = clock_.now();
   std::stable_sort(found.begin(), found.end(), [&](const Waiting& a, const Waiting& b) {

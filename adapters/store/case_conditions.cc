@@ -1,5 +1,7 @@
 #include "adapters/store/case_conditions.h"
 
+#include <algorithm>
+
 #include "engine/search_key.h"
 #include "service/case_snapshot.h"
 
@@ -20,8 +22,15 @@ std::string like_pattern(const std::string& q) {
 
 CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect) : filter_(filter) {
   std::string& where = text_;
-  // Read rights in the query itself: no page loads a case it will not show.
-  if (filter.scope && !filter.scope->all) {
+  // Read rights in the query itself: no page loads a case it will not show. A reader of
+  // the whole workflow asked for needs no condition, and the query can then count and
+  // page on the indexes alone.
+  const bool reads_whole_workflow =
+      filter.scope && !filter.workflow.empty() &&
+      std::find(filter.scope->workflows.begin(), filter.scope->workflows.end(), filter.workflow) !=
+          filter.scope->workflows.end();
+  scoped_ = filter.scope && !filter.scope->all && !reads_whole_workflow;
+  if (scoped_) {
     // Two EXISTS, not one with OR: each then reads its own index instead of the whole
     // history (PostgreSQL hashed the OR into a scan of every entry).
     where += " AND (cases.requester = :ru"
@@ -72,7 +81,7 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect) : filt
 
 void CaseConditions::bind(soci::statement& st) {
   const CaseFilter& filter = filter_;
-  if (filter.scope && !filter.scope->all) {
+  if (scoped_) {
     st.exchange(soci::use(filter.scope->user));
     st.exchange(soci::use(filter.scope->user));
     st.exchange(soci::use(filter.scope->user));

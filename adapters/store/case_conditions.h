@@ -26,6 +26,7 @@ class CaseConditions {
 
  private:
   const CaseFilter& filter_;
+  bool scoped_ = false;
   std::string text_;
   std::string pattern_;
   long long entered_before_ = 0, waiting_at_ = 0, waiting_id_ = 0;

@@ -168,10 +168,11 @@ const std::vector<Migration>& migrations() {
        }},
       {15,
        {
-           // Reports and the inbox read the longest waiting cases of a state first, cycle
-           // times read the history of a span of time, and read rights look up what a
-           // person did standing in for someone.
+           // Lists of one workflow page by id; reports and the inbox read the longest
+           // waiting cases of a state first; cycle times read the history of a span of
+           // time; read rights look up what a person did standing in for someone.
            "CREATE INDEX cases_waiting ON cases (workflow, state, entered_at, id)",
+           "CREATE INDEX cases_by_workflow ON cases (workflow, id)",
            "CREATE INDEX history_by_time ON history (at)",
            "CREATE INDEX history_by_stand_in ON history (on_behalf_of, case_id)",
        }},

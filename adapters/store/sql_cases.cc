@@ -232,12 +232,15 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
     st.exchange(soci::into(entered));
     st.exchange(soci::into(round));
     st.exchange(soci::into(r.unit));
-    st.exchange(soci::use(below));
+    // Longest waiting first reads the (workflow, state, entered_at) index; an id bound
+    // beside it would tempt SQLite onto the id index and a sort.
+    if (!filter.longest_waiting_first) st.exchange(soci::use(below));
     conditions.bind(st);
     st.exchange(soci::use(n));
     st.alloc();
     st.prepare("SELECT id, workflow, workflow_version, title, state, data, version, requester, created_at,"
-               " updated_at, entered_at, round, unit FROM cases WHERE id < :before" + conditions.text() +
+               " updated_at, entered_at, round, unit FROM cases WHERE " +
+               (filter.longest_waiting_first ? std::string("1 = 1") : std::string("id < :before")) + conditions.text() +
                order_by(filter, db_.dialect()) + " LIMIT :n");
     st.define_and_bind();
     st.execute();
