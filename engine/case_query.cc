@@ -1,5 +1,7 @@
 #include "engine/case_query.h"
 
+#include <algorithm>
+
 #include "engine/expr_node.h"
 #include "engine/field_symbols.h"
 
@@ -169,6 +171,16 @@ class Lowering {
   Date today_;
 };
 
+int depth(const CaseQuery& q) {
+  int most = 0;
+  for (const auto& kid : q.kids) most = std::max(most, depth(kid));
+  return most + 1;
+}
+
+// Each level becomes two or three parentheses of SQL; SQLite's parser gives up near a
+// hundred (found by fuzz_where). A filter nested this deep is a mistake, not a need.
+constexpr int kMaxDepth = 24;
+
 }  // namespace
 
 std::variant<CaseQuery, ExprError> compile_case_query(std::string_view text, const Definition& def, Date today) {
@@ -176,7 +188,11 @@ std::variant<CaseQuery, ExprError> compile_case_query(std::string_view text, con
   auto compiled = Expr::compile(text, symbols, Type::kBool);
   if (auto* e = std::get_if<ExprError>(&compiled)) return *e;
   try {
-    return Lowering(def, today).condition(std::get<Expr>(compiled).root());
+    CaseQuery q = Lowering(def, today).condition(std::get<Expr>(compiled).root());
+    if (depth(q) > kMaxDepth) {
+      return ExprError{0, "the filter is nested too deeply (at most " + std::to_string(kMaxDepth) + " levels)"};
+    }
+    return q;
   } catch (const Refused& r) {
     return r.error;
   }

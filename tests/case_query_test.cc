@@ -136,6 +136,13 @@ TEST_P(CaseQueryTest, AFilterThatCannotRunIsRefusedNamingItsColumn) {
   e = refused("agreement", "country == 'FR'; DROP TABLE cases");
   EXPECT_EQ(e.code, ErrorCode::kBadWhere);
 
+  // Found by fuzz_where: SQLite's parser overflowed on a deeply nested filter.
+  std::string deep = "country == 'FR'";
+  for (int i = 0; i < 30; ++i) deep = "not (" + deep + ")";
+  e = refused("agreement", deep);
+  EXPECT_EQ(e.code, ErrorCode::kBadWhere);
+  EXPECT_NE(e.message.find("nested too deeply"), std::string::npos) << e.message;
+
   e = refused("", "country == 'FR'");
   EXPECT_EQ(e.code, ErrorCode::kBadWhere);
   e = refused("no_such_workflow", "country == 'FR'");
