@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "engine/jalali.h"
@@ -71,7 +72,8 @@ bool is_iso_date(const std::string& s) {
 bool is_iso_time(const std::string& s) { return s.size() == 20 && s[10] == 'T' && s.back() == 'Z'; }
 
 void flatten(const json& value, const std::string& prefix, std::vector<std::pair<std::string, json>>& out) {
-  if (value.is_object() && !value.empty()) {
+  // An object is its members' columns; an empty one (a case with no data) has none.
+  if (value.is_object()) {
     for (const auto& [key, v] : value.items()) flatten(v, prefix.empty() ? key : prefix + "." + key, out);
     return;
   }
@@ -90,11 +92,11 @@ std::string cell_text(const json& v) {
   return v.dump();
 }
 
-std::string quoted(std::string text) {
-  // A spreadsheet runs a cell that starts like a formula; an apostrophe keeps it text.
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
-                        text[0] == '\r')) {
-    if (!(text[0] == '-' && text.size() > 1 && std::isdigit(static_cast<unsigned char>(text[1])))) text = "'" + text;
+// A cell as CSV. Text that people typed (`typed`) and a spreadsheet would run as a
+// formula gets an apostrophe first; numbers we wrote, such as -12.5, stay numbers.
+std::string quoted(std::string text, bool typed = false) {
+  if (typed && !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos) {
+    text = "'" + text;
   }
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -170,7 +172,7 @@ std::string items_to_csv(const json& items, const Calendar& calendar, const Defi
     for (const auto& name : columns) {
       auto it = row.find(name);
       const json v = it == row.end() ? json(nullptr) : it->second;
-      out += (first ? "" : ",") + quoted(cell_text(v));
+      out += (first ? "" : ",") + quoted(cell_text(v), v.is_string() || v.is_array());
       first = false;
       if (!dated[name]) continue;
       std::string jalali;
