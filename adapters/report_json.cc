@@ -10,21 +10,20 @@ using nlohmann::json;
 
 namespace {
 
-// Figures to a tenth: an hour or a day finer than that is noise in a report.
-double tenth(double v) { return std::round(v * 10) / 10; }
-
 json cycle_row_json(const CycleTimeRow& r) {
   return {{"state", r.state.empty() ? json(nullptr) : json(r.state)},
           {"title", r.title},
           {"title_fa", r.title_fa},
           {"count", r.count},
-          {"median_business_days", tenth(r.median_business_days)},
-          {"p90_business_days", tenth(r.p90_business_days)},
-          {"median_hours", tenth(r.median_hours)},
-          {"p90_hours", tenth(r.p90_hours)}};
+          {"median_business_days", to_tenth(r.median_business_days)},
+          {"p90_business_days", to_tenth(r.p90_business_days)},
+          {"median_hours", to_tenth(r.median_hours)},
+          {"p90_hours", to_tenth(r.p90_hours)}};
 }
 
 }  // namespace
+
+double to_tenth(double value) { return std::round(value * 10) / 10; }
 
 json states_report_json(const std::vector<StateCountRow>& rows) {
   json items = json::array();

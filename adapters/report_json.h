@@ -8,6 +8,9 @@
 
 namespace osic {
 
+// A figure to a tenth, as reports show it: an hour or a day finer than that is noise.
+double to_tenth(double value);
+
 nlohmann::json states_report_json(const std::vector<StateCountRow>& rows);
 nlohmann::json overdue_report_json(const OverdueReport& report);
 nlohmann::json expiring_report_json(const ExpiringReport& report, const std::string& field, const std::string& group_by);

@@ -180,6 +180,9 @@ class Api {
 
 // A positive whole number from a path or query, or Error `bad` with the text and `what`.
 int64_t parse_id(const std::string& text, ErrorCode bad, const std::string& what);
+// The query parameter `name` as a whole number from `lowest` to `highest`; `otherwise`
+// when it is absent; Error bad_request naming it when it is anything else.
+int whole_param(const HttpRequest& request, const std::string& name, int lowest, int highest, int otherwise);
 // The {id} of a case's path; a path that names no case is an unknown case (404).
 int64_t case_id(const PathParams& params);
 

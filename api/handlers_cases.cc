@@ -81,6 +81,19 @@ int64_t parse_id(const std::string& text, ErrorCode bad, const std::string& what
   return id;
 }
 
+int whole_param(const HttpRequest& request, const std::string& name, int lowest, int highest, int otherwise) {
+  const std::string text = request.param(name);
+  if (text.empty()) return otherwise;
+  int n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < lowest || n > highest) {
+    throw Error(ErrorCode::kBadRequest,
+                "'" + name + "' must be a whole number from " + std::to_string(lowest) + " to " + std::to_string(highest),
+                {name});
+  }
+  return n;
+}
+
 int64_t case_id(const PathParams& params) {
   return parse_id(params.at("id"), ErrorCode::kCaseNotFound, "is not a case id");
 }
@@ -131,13 +144,7 @@ HttpResponse Api::history(Call& call) {
   if (std::string cursor = call.request.param("cursor"); !cursor.empty()) {
     after = parse_id(cursor, ErrorCode::kBadRequest, "is not a cursor from next_cursor");
   }
-  int limit = 200;
-  if (std::string text = call.request.param("limit"); !text.empty()) {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-    if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > 1000) {
-      throw Error(ErrorCode::kBadRequest, "limit must be a whole number from 1 to 1000");
-    }
-  }
+  const int limit = whole_param(call.request, "limit", 1, 1000, 200);
   // One more than asked tells whether a further page exists.
   auto rows = service_.history(call.store(), case_id(call.params), &actor, after, limit + 1);
   if (auto* e = std::get_if<Error>(&rows)) throw *e;
@@ -159,14 +166,7 @@ HttpResponse Api::list_cases(Call& call) {
   filter.q = call.request.param("q");
   filter.requester = call.request.param("requester");
   filter.where = call.request.param("where");
-  if (std::string limit = call.request.param("limit"); !limit.empty()) {
-    int n = 0;
-    auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
-    if (ec != std::errc() || end != limit.data() + limit.size() || n < 1 || n > 200) {
-      throw Error(ErrorCode::kBadRequest, "limit must be a whole number from 1 to 200");
-    }
-    filter.limit = n;
-  }
+  filter.limit = whole_param(call.request, "limit", 1, 200, filter.limit);
   if (std::string cursor = call.request.param("cursor"); !cursor.empty()) {
     filter.after_id = parse_id(cursor, ErrorCode::kBadRequest, "is not a cursor from next_cursor");
   }

@@ -1,7 +1,5 @@
 // GET /v1/reports/...: the office head's reports, under the caller's read rights. Each
 // answers {"items": [...]}, so that a ".csv" suffix or Accept: text/csv gives a sheet.
-#include <charconv>
-
 #include "adapters/report_json.h"
 #include "api/api.h"
 #include "engine/jalali.h"
@@ -11,19 +9,6 @@ namespace osic::api {
 using nlohmann::json;
 
 namespace {
-
-int whole_param(const HttpRequest& request, const std::string& name, int lowest, int highest, int otherwise) {
-  const std::string text = request.param(name);
-  if (text.empty()) return otherwise;
-  int n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n < lowest || n > highest) {
-    throw Error(ErrorCode::kBadRequest,
-                "'" + name + "' must be a whole number from " + std::to_string(lowest) + " to " + std::to_string(highest),
-                {name});
-  }
-  return n;
-}
 
 Date date_param(const HttpRequest& request, const std::string& name, Date otherwise) {
   const std::string text = request.param(name);

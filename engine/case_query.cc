@@ -135,7 +135,8 @@ class Lowering {
       CaseQuery q{.kind = CaseQuery::Kind::kCompare, .comparison = cmp};
       q.left = operand(a);
       q.right = operand(b);
-      // `is_set` of a file field aside, kIsSet covers files; a comparison never does.
+      // A side that folded to no value: the comparison cannot hold, as in the evaluator
+      // (and an unset value has nothing the store could bind).
       if (q.left.type == Type::kUnset || q.right.type == Type::kUnset) return constant(false);
       return q;
     }

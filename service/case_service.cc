@@ -1,10 +1,8 @@
 #include "service/case_service.h"
 
-#include "engine/case_query.h"
-
 #include <algorithm>
-#include <deque>
 #include <cctype>
+#include <deque>
 #include <iostream>
 #include <limits>
 #include <set>
@@ -614,6 +612,7 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
     std::optional<DeadlineDef> deadline;
     std::deque<CaseRow> rows{};
     bool done = false;
+    std::optional<std::pair<Timestamp, Timestamp>> head{};  // (due, entered) of rows.front()
   };
   std::vector<Stream> streams;
   for (const auto& name : registry_.names()) {
@@ -641,7 +640,9 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
   }
   const Calendar& calendar = registry_.calendar();
   const int batch = std::clamp(limit + 1, 2, 50);
+  // The merge key of a stream's next case, worked out once per case.
   auto next_key = [&](Stream& st) -> std::optional<std::pair<Timestamp, Timestamp>> {
+    if (st.head) return st.head;
     if (st.rows.empty() && !st.done) {
       auto rows = s.find_cases(st.filter, std::numeric_limits<int64_t>::max(), batch);
       st.done = static_cast<int>(rows.size()) < batch;
@@ -652,7 +653,8 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
     const CaseRow& r = st.rows.front();
     Timestamp due = st.deadline ? calendar.deadline(r.entered_at, st.deadline->amount, st.deadline->business_days)
                                 : Timestamp::max();
-    return std::make_pair(due, r.entered_at);
+    st.head = std::make_pair(due, r.entered_at);
+    return st.head;
   };
   while (static_cast<int>(found.size()) < limit) {
     Stream* next = nullptr;
@@ -667,6 +669,7 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
     if (!next) break;
     CaseRow row = std::move(next->rows.front());
     next->rows.pop_front();
+    next->head.reset();
     if (seen.count(row.id)) continue;
     StoredCase c = typed(s, row);
     auto e = engine_of(s, c.workflow, c.workflow_version);

@@ -121,8 +121,9 @@ ExpiringReport report_expiring(Storage& s, CaseService& service, const Actor& ac
                     .not_states = final_states(def), .order_by_field = field};
   filter.query = service.compile_where(workflow, filter.where);
   ExpiringReport report;
-  for (const auto& g : s.count_cases(filter, group_by)) report.total += g.count;
-  if (!group_by.empty()) report.groups = s.count_cases(filter, group_by);
+  auto groups = s.count_cases(filter, group_by);  // by state when there is no group_by
+  for (const auto& g : groups) report.total += g.count;
+  if (!group_by.empty()) report.groups = std::move(groups);
   for (const auto& row : s.find_cases(filter, std::numeric_limits<int64_t>::max(), limit)) {
     report.items.push_back(service.typed_row(s, row));
   }
