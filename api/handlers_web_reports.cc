@@ -2,7 +2,6 @@
 // tables and server-drawn bar charts, each with its CSV (the same handlers as the API,
 // under the session: /reports/states.csv and so on).
 #include <algorithm>
-#include <cmath>
 
 #include "adapters/report_json.h"
 #include "api/api.h"
@@ -80,7 +79,7 @@ HttpResponse Api::reports_page(Call& call) {
     web::append(states, std::move(r));
   }
   web::put(d, "states", std::move(states));
-  d.set("states_chart", web::bar_chart(bars, web::tr("open_by_state", l), l));
+  d.set("states_chart", web::bar_chart(bars, web::tr("count", l), l));
 
   // Overdue, in every workflow the person may read.
   OverdueReport overdue = osic::report_overdue(store, service_, actor, "", 20);
@@ -93,6 +92,7 @@ HttpResponse Api::reports_page(Call& call) {
   }
   web::put(d, "overdue", std::move(late));
   if (!overdue.items.empty()) d.set("has_overdue", true);
+  if (overdue.total > static_cast<int64_t>(overdue.items.size())) d.set("more_overdue", true);
   d.set("overdue_total", web::format_number(static_cast<double>(overdue.total), l));
 
   // What expires soon.
@@ -124,7 +124,7 @@ HttpResponse Api::reports_page(Call& call) {
         groups.push_back({g.key.empty() ? "—" : by->value_title(g.key, l == Lang::kFa), static_cast<double>(g.count),
                           web::format_number(static_cast<double>(g.count), l)});
       }
-      e.set("chart", web::bar_chart(groups, web::field_label(*by, l), l));
+      e.set("chart", web::bar_chart(groups, web::tr("count_by", l) + " " + web::field_label(*by, l), l));
       e.set("group_label", web::field_label(*by, l));
     }
     d.set("expiring", e);
@@ -139,15 +139,15 @@ HttpResponse Api::reports_page(Call& call) {
     mustache::data r;
     r.set("title", title);
     r.set("count", web::format_number(static_cast<double>(row.count), l));
-    r.set("median_days", web::format_number(std::round(row.median_business_days * 10) / 10, l));
-    r.set("p90_days", web::format_number(std::round(row.p90_business_days * 10) / 10, l));
-    r.set("median_hours", web::format_number(std::round(row.median_hours * 10) / 10, l));
-    r.set("p90_hours", web::format_number(std::round(row.p90_hours * 10) / 10, l));
+    r.set("median_days", web::format_number(to_tenth(row.median_business_days), l));
+    r.set("p90_days", web::format_number(to_tenth(row.p90_business_days), l));
+    r.set("median_hours", web::format_number(to_tenth(row.median_hours), l));
+    r.set("p90_hours", web::format_number(to_tenth(row.p90_hours), l));
     return r;
   };
   for (const auto& row : cycle.states) {
     const std::string title = web::state_title(def, row.state, l);
-    medians.push_back({title, row.median_business_days, web::format_number(std::round(row.median_business_days * 10) / 10, l)});
+    medians.push_back({title, row.median_business_days, web::format_number(to_tenth(row.median_business_days), l)});
     web::append(steps, step(row, title));
   }
   if (cycle.whole.count > 0) web::append(steps, step(cycle.whole, web::tr("whole_cycle", l)));
