@@ -485,7 +485,8 @@ TEST(ServeOutput, TokensNeverReachAnOutputThatIsNotATerminal) {
   server.terminate();
   EXPECT_EQ(server.output().find(token), std::string::npos) << server.output();
   EXPECT_EQ(server.output().find(server.token("admin")), std::string::npos);
-  EXPECT_NE(server.output().find("new tokens written to /tmp/osic_tokens_"), std::string::npos) << server.output();
+  EXPECT_NE(server.output().find("new tokens written to " + ::testing::TempDir() + "osic_tokens_"), std::string::npos)
+      << server.output();
 }
 
 TEST_F(ApiTest, IdempotencyKeyAndIfMatch) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 
@@ -111,7 +112,11 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
                              const std::string& workflows) {
   // Not a terminal: the server writes new tokens to this file, not to its output.
   static std::atomic<int> started{0};
-  const std::string tokens_file = "/tmp/osic_tokens_" + std::to_string(::getpid()) + "_" + std::to_string(++started);
+  // Where the test command keeps the tests' files (TEST_TMPDIR, as ::testing::TempDir()).
+  const char* scratch = std::getenv("TEST_TMPDIR");
+  const std::string dir = scratch && *scratch ? std::string(scratch) + "/" : "/tmp/";
+  const std::string run = std::to_string(::getpid()) + "_" + std::to_string(++started);
+  const std::string tokens_file = dir + "osic_tokens_" + run, link_key_file = dir + "osic_link_key_" + run;
   std::remove(tokens_file.c_str());
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe");
@@ -123,7 +128,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     std::vector<std::string> args = {OSIC_BINARY, "serve", "--db", db, "--workflows",
                                      workflows.empty() ? std::string(OSIC_SOURCE_DIR) + "/workflows" : workflows,
                                      "--listen", "127.0.0.1:0", "--demo", "--link-key-file",
-                                     "/tmp/osic_link_key_" + std::to_string(::getpid()), "--tokens-file", tokens_file};
+                                     link_key_file, "--tokens-file", tokens_file};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
