@@ -42,6 +42,7 @@ std::chrono::milliseconds Scheduler::step() {
       service_.forget_old_answers(*storage_, options_.keep_idempotency);
       // Web sessions end after two idle hours; rows of ones never used again go after a day.
       storage_->end_sessions_idle_since(service_.clock().now() - std::chrono::hours(24));
+      storage_->refresh_statistics();
       // The day's audit anchor, into the log as well, where a copy outside the database
       // is what proves a chain rewritten as a whole.
       if (auto anchor = make_anchor(*storage_, service_.clock().now())) {

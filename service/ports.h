@@ -220,6 +220,10 @@ class WorkflowSources {
   // Versions by content: an unchanged source keeps its version, a changed one gets the next.
   virtual int record_workflow(const std::string& name, const std::string& source, Timestamp now) = 0;
   virtual std::optional<std::string> workflow_source(const std::string& name, int version) = 0;
+  // Indexes `workflow`'s cases by each of `fields` (its dates and choices, which filters
+  // and reports compare), so a filter on one reads an index instead of every case of the
+  // workflow. Fields already indexed are left as they are.
+  virtual void index_fields(const std::string& workflow, const std::vector<std::string>& fields) = 0;
 };
 
 // One connection's ports.
@@ -242,6 +246,10 @@ class Storage : public Transactions,
   // False once the connection has failed in a way that needs a new one (the server went
   // away); the owner then opens another through its StorageFactory.
   virtual bool usable() const = 0;
+  // Lets the database's planner catch up with how the tables have grown (hourly, from
+  // housekeeping): without counts it can read a whole workflow's cases by the wrong
+  // index. Usually does nothing.
+  virtual void refresh_statistics() = 0;
 };
 
 // Opens a connection. Edges are handed one, so tests hand them fakes.

@@ -9,6 +9,11 @@ void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<Workf
   for (const auto& w : workflows) {
     const std::string& name = w.definition->name;
     int version = sources.record_workflow(name, w.source, now);
+    std::vector<std::string> compared;
+    for (const auto& f : w.definition->fields) {
+      if (f.type == FieldType::kDate || f.type == FieldType::kEnum) compared.push_back(f.name);
+    }
+    sources.index_fields(name, compared);
     std::lock_guard lock(mutex_);
     if (w.calendar) calendars_[name] = w.calendar;
     engines_[{name, version}] = make_engine(w.definition, name);

@@ -97,6 +97,7 @@ class FakeStorage : public Storage {
   std::string describe() const override { return "fake:"; }
   bool usable() const override { return !db_.down; }
   void ping() override { check("ping"); }
+  void refresh_statistics() override { check("refresh_statistics"); }
 
   void begin() override {
     check("begin");
@@ -647,6 +648,8 @@ class FakeStorage : public Storage {
     t().workflows[{name, latest + 1}] = source;
     return latest + 1;
   }
+  // Fake tables have no indexes; the store's are tested against real databases.
+  void index_fields(const std::string&, const std::vector<std::string>&) override {}
   std::optional<std::string> workflow_source(const std::string& name, int version) override {
     auto lock = read("workflow_source");
     auto it = t().workflows.find({name, version});

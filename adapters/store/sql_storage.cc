@@ -3,8 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <set>
 #include <tuple>
 
+#include "adapters/store/sql_where.h"
 #include "engine/search_key.h"
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
@@ -26,6 +29,60 @@ SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
   hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
   fill_search_keys();
   seal_old_history();
+  measure_unmeasured_indexes();
+}
+
+void SqlStorage::measure_unmeasured_indexes() {
+  if (db_.dialect() != sql::Dialect::kSqlite) return;  // PostgreSQL's autovacuum analyses
+  db_.guard("cannot gather the database's statistics", [&] {
+    auto& s = db_.session();
+    long long has_stats = 0;
+    s << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'", soci::into(has_stats);
+    struct Unmeasured {
+      std::string index, table, partial;  // partial: the WHERE of a partial index
+    };
+    std::vector<Unmeasured> unmeasured;
+    std::string index, table, text;
+    soci::indicator text_ind = soci::i_ok;
+    soci::statement st = (s.prepare << std::string("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'") +
+                                           (has_stats ? " AND name NOT IN (SELECT idx FROM sqlite_stat1"
+                                                        " WHERE idx IS NOT NULL)"
+                                                      : ""),
+                          soci::into(index), soci::into(table), soci::into(text, text_ind));
+    st.execute();
+    while (st.fetch()) {
+      // Indexes SQLite makes for keys have no SQL; the others are ours, made by migrations
+      // and index_fields, so their WHERE can be run as it stands.
+      const std::string sql_text = text_ind == soci::i_ok ? text : "";
+      const auto where = sql_text.rfind(" WHERE ");
+      unmeasured.push_back({index, table, where == std::string::npos ? "" : sql_text.substr(where + 7)});
+    }
+    std::map<std::string, bool> busy;
+    for (const auto& u : unmeasured) {
+      if (!sql::plain_name(u.table) || u.index.find('"') != std::string::npos) continue;
+      // Below this the plan hardly matters, and counts taken now would mislead later;
+      // PRAGMA optimize (refresh_statistics) takes over as the table grows.
+      if (!busy.count(u.table)) {
+        long long rows = 0;
+        s << "SELECT COUNT(*) FROM (SELECT 1 FROM " + u.table + " LIMIT 1000)", soci::into(rows);
+        busy[u.table] = rows >= 1000;
+      }
+      if (!busy[u.table]) continue;
+      // A partial index with no entries (a workflow with no cases yet) gets no counts;
+      // it is measured at the first start after it has some.
+      if (!u.partial.empty()) {
+        long long any = 0;
+        s << "SELECT COUNT(*) FROM (SELECT 1 FROM " + u.table + " WHERE " + u.partial + " LIMIT 1)", soci::into(any);
+        if (!any) continue;
+      }
+      s << "ANALYZE \"" + u.index + "\"";  // reads only that index
+    }
+  });
+}
+
+void SqlStorage::refresh_statistics() {
+  if (db_.dialect() != sql::Dialect::kSqlite) return;
+  db_.guard("cannot refresh the database's statistics", [&] { db_.session() << "PRAGMA optimize"; });
 }
 
 // Cases stored before migration 11 get their search keys, 500 to a transaction. A key is
@@ -131,6 +188,41 @@ int SqlStorage::record_workflow(const std::string& name, const std::string& sour
   } catch (const soci::soci_error& e) {
     throw db_.translate("cannot record workflow '" + name + "'", e);
   }
+}
+
+void SqlStorage::index_fields(const std::string& workflow, const std::vector<std::string>& fields) {
+  if (!sql::plain_name(workflow) || fields.empty()) return;
+  const bool made_some = db_.guard("cannot index the fields of workflow '" + workflow + "'", [&] {
+    auto& s = db_.session();
+    const bool pg = db_.dialect() == sql::Dialect::kPostgres;
+    auto missing = [&] {
+      std::set<std::string> made;
+      std::string name;
+      soci::statement st = (s.prepare << (pg ? "SELECT indexname FROM pg_indexes WHERE tablename = 'cases'"
+                                               " AND schemaname = current_schema()"
+                                             : "SELECT name FROM sqlite_master WHERE type = 'index'"
+                                               " AND tbl_name = 'cases'"),
+                            soci::into(name));
+      st.execute();
+      while (st.fetch()) made.insert(name);
+      std::vector<sql::FieldIndex> out;
+      for (const auto& field : fields) {
+        if (!sql::plain_name(field)) continue;
+        sql::FieldIndex index = sql::field_index(workflow, field, db_.dialect());
+        if (!made.count(index.name)) out.push_back(std::move(index));
+      }
+      return out;
+    };
+    // Asked first, so that a start with every index made takes no write lock.
+    if (missing().empty()) return false;
+    sql::Tx tx(db_);
+    // One node at a time makes them; the others then find them made.
+    if (pg) s << "SELECT pg_advisory_xact_lock(7420003)";
+    for (const auto& index : missing()) s << index.create;
+    tx.commit();
+    return true;
+  });
+  if (made_some) measure_unmeasured_indexes();
 }
 
 std::string SqlStorage::setting(const std::string& name, const std::function<std::string()>& make) {

@@ -16,6 +16,7 @@ class SqlStorage : public Storage {
   std::string describe() const override { return db_.info().display; }
   bool usable() const override { return db_.usable(); }
   void ping() override;
+  void refresh_statistics() override;
 
   // Transactions
   void begin() override;
@@ -119,6 +120,7 @@ class SqlStorage : public Storage {
   std::string setting(const std::string& name, const std::function<std::string()>& make) override;
   int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
   std::optional<std::string> workflow_source(const std::string& name, int version) override;
+  void index_fields(const std::string& workflow, const std::vector<std::string>& fields) override;
 
  private:
   struct OutboxQuery {
@@ -132,6 +134,9 @@ class SqlStorage : public Storage {
   std::optional<User> user_where(const std::string& column, const std::string& value);
   std::string user_column(const std::string& column, const std::string& user);
   void fill_search_keys();
+  // SQLite: counts for the planner of each busy table with an index it has none for (a
+  // database never analysed, or an index just made).
+  void measure_unmeasured_indexes();
   void seal_old_history();
   std::string files_dir() const;  // SQLite: where blobs are files
   std::string blob_file(const std::string& sha256) const;

@@ -2,15 +2,17 @@
 
 #include <algorithm>
 
-namespace osic::sql {
+#include "service/crypto.h"
 
-namespace {
+namespace osic::sql {
 
 bool plain_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
+
+namespace {
 
 const char* sql_operator(Comparison c) {
   switch (c) {
@@ -56,16 +58,33 @@ std::string SqlWhere::placeholder(const Value& v, Type as) {
   return name;
 }
 
-std::string field_column(const std::string& field, const std::string& part, Dialect dialect) {
+std::string field_column(const std::string& field, const std::string& part, Dialect dialect,
+                         const std::string& table) {
   // Field names come from a loaded definition, which allows only these characters.
   if (!plain_name(field) || !(part.empty() || plain_name(part))) {
     throw Error(ErrorCode::kInternal, "a field name that cannot be used in a query");
   }
+  const std::string data = table + "data";
   if (dialect == Dialect::kSqlite) {
-    return "json_extract(cases.data, '$." + field + (part.empty() ? "" : "." + part) + "')";
+    return "json_extract(" + data + ", '$." + field + (part.empty() ? "" : "." + part) + "')";
   }
-  return part.empty() ? "(cases.data::jsonb ->> '" + field + "')"
-                      : "(cases.data::jsonb -> '" + field + "' ->> '" + part + "')";
+  return part.empty() ? "(" + data + "::jsonb ->> '" + field + "')"
+                      : "(" + data + "::jsonb -> '" + field + "' ->> '" + part + "')";
+}
+
+FieldIndex field_index(const std::string& workflow, const std::string& field, Dialect dialect) {
+  if (!plain_name(workflow)) throw Error(ErrorCode::kInternal, "a workflow name that cannot be used in a query");
+  std::string name = "cases_" + workflow + "_by_" + field;
+  if (name.size() > 63) {  // PostgreSQL's longest name; the hash keeps cut names apart
+    name = name.substr(0, 46) + "_" + sha256_hex(workflow + "/" + field).substr(0, 16);
+  }
+  // Quoted, so PostgreSQL keeps the case of names that differ only in it.
+  std::string out = "CREATE INDEX IF NOT EXISTS \"" + name + "\" ON cases (";
+  const std::string column = field_column(field, "", dialect, "");
+  // Strings compare with COLLATE "C" on PostgreSQL (SqlWhere::operand); the index must
+  // order them the same way to serve the comparison.
+  out += dialect == Dialect::kPostgres ? column + " COLLATE \"C\"" : column;
+  return {name, out + ") WHERE workflow = '" + workflow + "'"};
 }
 
 std::string SqlWhere::column(const QueryOperand& o) { return field_column(o.field, o.part, dialect_); }

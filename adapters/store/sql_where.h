@@ -13,9 +13,27 @@
 
 namespace osic::sql {
 
+// Letters, digits and '_' only: the names a loaded definition allows, safe to write into
+// SQL text.
+bool plain_name(const std::string& name);
+
 // A field of the case's stored data (or the amount or currency of a money field) as an
-// SQL expression giving its text or number; NULL when it is unset.
-std::string field_column(const std::string& field, const std::string& part, Dialect dialect);
+// SQL expression giving its text or number; NULL when it is unset. `table` is the
+// qualifier of the data column ("" in an index definition).
+std::string field_column(const std::string& field, const std::string& part, Dialect dialect,
+                         const std::string& table = "cases.");
+
+// An index on one text field (a date or a choice) of one workflow's cases: the same
+// expression a filter compares, so the database can use it for `where` on that field.
+// Partial, holding only that workflow's cases, so other workflows' writes do not pay
+// for it. Both databases see that a query for that workflow may use it although the
+// workflow is bound: SQLite plans again for a bound value a partial index depends on,
+// and PostgreSQL plans each of our statements with its values.
+struct FieldIndex {
+  std::string name;    // as the database lists it
+  std::string create;  // CREATE INDEX IF NOT EXISTS ...
+};
+FieldIndex field_index(const std::string& workflow, const std::string& field, Dialect dialect);
 
 class SqlWhere {
  public:
