@@ -214,16 +214,24 @@ class Settings {
   virtual std::string setting(const std::string& name, const std::function<std::string()>& make) = 0;
 };
 
+// A field a filter may compare, and how: dates and choices as text, numbers as
+// numbers, money as its currency and then its amount.
+struct IndexedField {
+  enum class As { kText, kNumber, kMoney };
+  std::string name;
+  As as = As::kText;
+};
+
 class WorkflowSources {
  public:
   virtual ~WorkflowSources() = default;
   // Versions by content: an unchanged source keeps its version, a changed one gets the next.
   virtual int record_workflow(const std::string& name, const std::string& source, Timestamp now) = 0;
   virtual std::optional<std::string> workflow_source(const std::string& name, int version) = 0;
-  // Indexes `workflow`'s cases by each of `fields` (its dates and choices, which filters
-  // and reports compare), so a filter on one reads an index instead of every case of the
-  // workflow. Fields already indexed are left as they are.
-  virtual void index_fields(const std::string& workflow, const std::vector<std::string>& fields) = 0;
+  // Indexes `workflow`'s cases by each of `fields` (its dates, choices, numbers and
+  // amounts, which filters and reports compare), so a filter on one reads an index
+  // instead of every case of the workflow. Fields already indexed are left as they are.
+  virtual void index_fields(const std::string& workflow, const std::vector<IndexedField>& fields) = 0;
 };
 
 // One connection's ports.

@@ -9,9 +9,11 @@ void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<Workf
   for (const auto& w : workflows) {
     const std::string& name = w.definition->name;
     int version = sources.record_workflow(name, w.source, now);
-    std::vector<std::string> compared;
+    std::vector<IndexedField> compared;
     for (const auto& f : w.definition->fields) {
-      if (f.type == FieldType::kDate || f.type == FieldType::kEnum) compared.push_back(f.name);
+      if (f.type == FieldType::kDate || f.type == FieldType::kEnum) compared.push_back({f.name, IndexedField::As::kText});
+      if (f.type == FieldType::kNumber) compared.push_back({f.name, IndexedField::As::kNumber});
+      if (f.type == FieldType::kMoney) compared.push_back({f.name, IndexedField::As::kMoney});
     }
     sources.index_fields(name, compared);
     std::lock_guard lock(mutex_);

@@ -649,7 +649,7 @@ class FakeStorage : public Storage {
     return latest + 1;
   }
   // Fake tables have no indexes; the store's are tested against real databases.
-  void index_fields(const std::string&, const std::vector<std::string>&) override {}
+  void index_fields(const std::string&, const std::vector<IndexedField>&) override {}
   std::optional<std::string> workflow_source(const std::string& name, int version) override {
     auto lock = read("workflow_source");
     auto it = t().workflows.find({name, version});

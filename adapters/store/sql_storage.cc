@@ -190,7 +190,7 @@ int SqlStorage::record_workflow(const std::string& name, const std::string& sour
   }
 }
 
-void SqlStorage::index_fields(const std::string& workflow, const std::vector<std::string>& fields) {
+void SqlStorage::index_fields(const std::string& workflow, const std::vector<IndexedField>& fields) {
   if (!sql::plain_name(workflow) || fields.empty()) return;
   const bool made_some = db_.guard("cannot index the fields of workflow '" + workflow + "'", [&] {
     auto& s = db_.session();
@@ -207,7 +207,11 @@ void SqlStorage::index_fields(const std::string& workflow, const std::vector<std
       while (st.fetch()) made.insert(name);
       std::vector<sql::FieldIndex> out;
       for (const auto& field : fields) {
-        if (!sql::plain_name(field)) continue;
+        if (!sql::plain_name(field.name)) continue;
+        // SQLite keeps no histograms (Debian builds it without STAT4), so for a range on
+        // a number it walks the workflow newest first anyway: such an index would only
+        // slow its writes. PostgreSQL's planner knows how many a range holds.
+        if (!pg && field.as != IndexedField::As::kText) continue;
         sql::FieldIndex index = sql::field_index(workflow, field, db_.dialect());
         if (!made.count(index.name)) out.push_back(std::move(index));
       }

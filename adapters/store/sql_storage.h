@@ -120,7 +120,7 @@ class SqlStorage : public Storage {
   std::string setting(const std::string& name, const std::function<std::string()>& make) override;
   int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
   std::optional<std::string> workflow_source(const std::string& name, int version) override;
-  void index_fields(const std::string& workflow, const std::vector<std::string>& fields) override;
+  void index_fields(const std::string& workflow, const std::vector<IndexedField>& fields) override;
 
  private:
   struct OutboxQuery {

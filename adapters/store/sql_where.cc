@@ -72,32 +72,41 @@ std::string field_column(const std::string& field, const std::string& part, Dial
                       : "(" + data + "::jsonb -> '" + field + "' ->> '" + part + "')";
 }
 
-FieldIndex field_index(const std::string& workflow, const std::string& field, Dialect dialect) {
+std::string compared_column(const std::string& field, const std::string& part, Type type, Dialect dialect,
+                            const std::string& table) {
+  std::string c = field_column(field, part, dialect, table);
+  if (dialect == Dialect::kPostgres) {
+    if (type == Type::kNumber) return "CAST(" + c + " AS double precision)";
+    if (type == Type::kString || type == Type::kDate) return c + " COLLATE \"C\"";
+  }
+  return c;
+}
+
+FieldIndex field_index(const std::string& workflow, const IndexedField& field, Dialect dialect) {
   if (!plain_name(workflow)) throw Error(ErrorCode::kInternal, "a workflow name that cannot be used in a query");
-  std::string name = "cases_" + workflow + "_by_" + field;
+  std::string name = "cases_" + workflow + "_by_" + field.name;
   if (name.size() > 63) {  // PostgreSQL's longest name; the hash keeps cut names apart
-    name = name.substr(0, 46) + "_" + sha256_hex(workflow + "/" + field).substr(0, 16);
+    name = name.substr(0, 46) + "_" + sha256_hex(workflow + "/" + field.name).substr(0, 16);
+  }
+  std::string columns;
+  switch (field.as) {
+    case IndexedField::As::kText: columns = compared_column(field.name, "", Type::kString, dialect, ""); break;
+    case IndexedField::As::kNumber: columns = compared_column(field.name, "", Type::kNumber, dialect, ""); break;
+    case IndexedField::As::kMoney:
+      columns = compared_column(field.name, "currency", Type::kString, dialect, "") + ", " +
+                compared_column(field.name, "amount", Type::kNumber, dialect, "");
+      break;
   }
   // Quoted, so PostgreSQL keeps the case of names that differ only in it.
-  std::string out = "CREATE INDEX IF NOT EXISTS \"" + name + "\" ON cases (";
-  const std::string column = field_column(field, "", dialect, "");
-  // Strings compare with COLLATE "C" on PostgreSQL (SqlWhere::operand); the index must
-  // order them the same way to serve the comparison.
-  out += dialect == Dialect::kPostgres ? column + " COLLATE \"C\"" : column;
-  return {name, out + ") WHERE workflow = '" + workflow + "'"};
+  return {name, "CREATE INDEX IF NOT EXISTS \"" + name + "\" ON cases (" + columns + ") WHERE workflow = '" +
+                    workflow + "'"};
 }
 
 std::string SqlWhere::column(const QueryOperand& o) { return field_column(o.field, o.part, dialect_); }
 
 std::string SqlWhere::operand(const QueryOperand& o) {
   if (!o.is_field()) return placeholder(o.value, o.type);
-  std::string c = column(o);
-  if (dialect_ == Dialect::kPostgres) {
-    // Text compares byte by byte, as the evaluator does, whatever the database's locale.
-    if (o.type == Type::kNumber) return "CAST(" + c + " AS double precision)";
-    if (o.type == Type::kString || o.type == Type::kDate) return c + " COLLATE \"C\"";
-  }
-  return c;
+  return compared_column(o.field, o.part, o.type, dialect_);
 }
 
 std::string SqlWhere::condition(const CaseQuery& q) {
