@@ -24,18 +24,18 @@ bool plain_name(const std::string& name);
 std::string field_column(const std::string& field, const std::string& part, Dialect dialect,
                          const std::string& table = "cases.");
 
-// An index on one field of one workflow's cases (a money field: its currency, then its
-// amount): the expressions a filter compares, so the database can use it for `where`
-// on that field.
-// Partial, holding only that workflow's cases, so other workflows' writes do not pay
-// for it. Both databases see that a query for that workflow may use it although the
-// workflow is bound: SQLite plans again for a bound value a partial index depends on,
-// and PostgreSQL plans each of our statements with its values.
 // A field (or part) as a filter compares it: on PostgreSQL numbers cast to double
 // precision and text with COLLATE "C", byte by byte as the evaluator compares.
 std::string compared_column(const std::string& field, const std::string& part, Type type, Dialect dialect,
                             const std::string& table = "cases.");
 
+// An index on one field of one workflow's cases (a money field: its currency, then its
+// amount) over the expressions a filter compares, so the database can use it for
+// `where` on that field. Partial, holding only that workflow's cases, so other
+// workflows' writes do not pay for it. Both databases see that a query for that
+// workflow may use it although the workflow is bound: SQLite plans again for a bound
+// value a partial index depends on, and PostgreSQL plans each of our statements with
+// its values.
 struct FieldIndex {
   std::string name;    // as the database lists it
   std::string create;  // CREATE INDEX IF NOT EXISTS ...
