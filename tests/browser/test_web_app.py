@@ -6,6 +6,7 @@ Run by scripts/test: /usr/bin/python3 -m unittest tests/browser/test_web_app.py
 with OSIC=build/release/cli/osic."""
 import os
 import sys
+import shutil
 import tempfile
 import unittest
 
@@ -102,7 +103,8 @@ class WebApp(unittest.TestCase):
                  else {"signed_on": "2026-11-29", "expires_on": "2029-11-29"})
         # The signature needs the signed copy: a PNG passed off as a PDF is refused, the
         # PDF, under a Persian name, is kept and listed with a link to it.
-        folder = tempfile.mkdtemp()
+        folder = tempfile.mkdtemp(prefix="osic-upload-")
+        self.addCleanup(shutil.rmtree, folder, True)
         fake = os.path.join(folder, "scan.pdf")
         with open(fake, "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\nnot a pdf")
