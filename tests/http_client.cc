@@ -3,6 +3,7 @@
 #include <chrono>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 
@@ -10,8 +11,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -113,7 +112,10 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
                              const std::string& workflows) {
   // Not a terminal: the server writes new tokens to this file, not to its output.
   static std::atomic<int> started{0};
-  const std::string dir = ::testing::TempDir();  // the test command's scratch folder
+  // Where the test command keeps the tests' files: TEST_TMPDIR, read here as gtest's
+  // TempDir() reads it, because bench_w3_http uses this file without linking gtest.
+  const char* scratch = std::getenv("TEST_TMPDIR");
+  const std::string dir = scratch && *scratch ? std::string(scratch) + "/" : "/tmp/";
   const std::string run = std::to_string(::getpid()) + "_" + std::to_string(++started);
   const std::string tokens_file = dir + "osic_tokens_" + run, link_key_file = dir + "osic_link_key_" + run;
   std::remove(tokens_file.c_str());
