@@ -256,6 +256,46 @@ TEST_P(CaseQueryTest, OpeningADatabaseWithoutPlannerCountsGathersThem) {
   EXPECT_TRUE(after.count("cases_agreement_by_country"));
 }
 
+// A rare word is looked up in the trigram index on SQLite (a handful of cases instead of
+// a LIKE over a million keys) and a common one by walking the newest cases: either way a
+// search finds exactly what the LIKE alone finds, and the index keeps step with every
+// write, since a case it missed would be lost to search.
+TEST_P(CaseQueryTest, RareAndCommonWordsFindTheSameAsEveryKeyReadInTurn) {
+  for (int i = 0; i < 1005; ++i) office_.start_agreement(kSara, "Kyoto " + std::to_string(i));
+  StoredCase lyon = office_.start_agreement(kSara, "Université Lumière Lyon 2");
+  office_.start_agreement(kSara, "Kyoto 2000");
+  // Common: more than the index bound, so the newest come first and a cursor follows.
+  CasePage page = office_.list({.workflow = "agreement", .q = "kyoto", .limit = 5});
+  ASSERT_EQ(page.items.size(), 5u);
+  EXPECT_EQ(page.items[0].title, "MoU");
+  EXPECT_EQ(page.items[0].state.data.at("partner").as_string(), "Kyoto 2000");
+  EXPECT_NE(page.next_cursor, 0);
+  // Rare, and below two characters' worth of trigrams: the same answer as before.
+  EXPECT_EQ(office_.list({.q = "lumière lyon"}).items.size(), 1u);
+  EXPECT_EQ(office_.list({.q = "LYON"}).items.size(), 1u);
+  EXPECT_EQ(office_.list({.q = "ly"}).items.size(), 1u);
+  EXPECT_EQ(office_.list({.q = "kyoto 100"}).items.size(), 6u);  // 100 and 1000 to 1004
+  EXPECT_TRUE(office_.list({.q = "lyon 3"}).items.empty());
+  // A quote in the words is text, not FTS5 syntax.
+  EXPECT_TRUE(office_.list({.q = "lyon\" OR \"kyoto"}).items.empty());
+
+  // A change of partner changes what finds the case, through the index too.
+  ok_case(office_.act(kSara, lyon.id, "submit",
+                      {.data = {{"partner", Value("Universidad de Salamanca")}, {"country", Value("ES")}}, .comment = ""}));
+  EXPECT_TRUE(office_.list({.q = "lumière"}).items.empty());
+  ASSERT_EQ(office_.list({.q = "salamanca"}).items.size(), 1u);
+  EXPECT_EQ(office_.list({.q = "salamanca"}).items[0].id, lyon.id);
+
+  if (GetParam() == "sqlite") {
+    sql::Db db(url_, sql::Sync::kFull);
+    // FTS5 compares its index with the keys in the cases table, entry by entry.
+    EXPECT_NO_THROW(db.session() << "INSERT INTO case_search (case_search) VALUES ('integrity-check')");
+    long long indexed = 0;
+    db.session() << "SELECT COUNT(*) FROM case_search WHERE case_search MATCH '\"salamanca\"'", soci::into(indexed);
+    EXPECT_EQ(indexed, 1);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CaseQueryTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -20,7 +20,20 @@ std::string like_pattern(const std::string& q) {
 
 }  // namespace
 
-CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect) : filter_(filter) {
+std::optional<std::string> CaseConditions::trigram_phrase(const std::string& q) {
+  const std::string key = search_key(q);
+  size_t characters = 0;
+  std::string phrase = "\"";
+  for (unsigned char c : key) {
+    if ((c & 0xC0) != 0x80) ++characters;  // not a UTF-8 continuation byte
+    phrase += static_cast<char>(c);
+    if (c == '"') phrase += '"';  // a quote inside an FTS5 string is doubled
+  }
+  if (characters < 3) return std::nullopt;
+  return phrase + "\"";
+}
+
+CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, bool by_trigrams) : filter_(filter) {
   std::string& where = text_;
   // Read rights in the query itself: no page loads a case it will not show. A reader of
   // the whole workflow asked for needs no condition, and the query can then count and
@@ -58,6 +71,10 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect) : filt
   if (!filter.q.empty()) {
     where += " AND cases.search LIKE :q ESCAPE '\\'";
     pattern_ = like_pattern(search_key(filter.q));
+    // The LIKE above stays: trigrams fold the case of every alphabet, LIKE of Latin
+    // letters only, so the index narrows and the LIKE decides, as it does without it.
+    if (by_trigrams) trigrams_ = trigram_phrase(filter.q);
+    if (trigrams_) where += " AND cases.id IN (SELECT rowid FROM case_search WHERE case_search MATCH :qt)";
   }
   if (filter.query) {
     where_.emplace(*filter.query, dialect);
@@ -100,6 +117,7 @@ void CaseConditions::bind(soci::statement& st) {
   if (!filter.state.empty()) st.exchange(soci::use(filter.state));
   if (!filter.requester.empty()) st.exchange(soci::use(filter.requester));
   if (!filter.q.empty()) st.exchange(soci::use(pattern_));
+  if (trigrams_) st.exchange(soci::use(*trigrams_));
   if (where_) where_->bind(st);
   for (const auto& state : filter.not_states) st.exchange(soci::use(state));
   if (filter.entered_before) st.exchange(soci::use(entered_before_));

@@ -17,8 +17,15 @@ namespace osic::sql {
 
 class CaseConditions {
  public:
-  // Keeps a reference to `filter`, which must outlive this.
-  CaseConditions(const CaseFilter& filter, Dialect dialect);
+  // Keeps a reference to `filter`, which must outlive this. With `by_trigrams` (SQLite,
+  // when trigram_phrase() gave one), the text search reads the case_search trigram
+  // index first and checks only the cases it names.
+  CaseConditions(const CaseFilter& filter, Dialect dialect, bool by_trigrams = false);
+  // What case_search can look `q` up by: its search key as one FTS5 phrase, which the
+  // trigram tokenizer reads as consecutive trigrams (a substring, without reading the
+  // text of each match as a LIKE on the index would). Nullopt when the key has fewer
+  // than three characters and so no trigram.
+  static std::optional<std::string> trigram_phrase(const std::string& q);
   // " AND ..." for each condition (empty when there is none), with placeholders in the
   // order bind() binds them.
   const std::string& text() const { return text_; }
@@ -29,6 +36,7 @@ class CaseConditions {
   bool scoped_ = false;
   std::string text_;
   std::string pattern_;
+  std::optional<std::string> trigrams_;
   long long entered_before_ = 0, waiting_at_ = 0, waiting_id_ = 0;
   std::optional<SqlWhere> where_;
 };

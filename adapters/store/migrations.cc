@@ -14,6 +14,7 @@ namespace {
 struct Migration {
   int version;
   std::vector<std::string> statements;  // {id} {bigint} are replaced per dialect
+  std::vector<std::string> sqlite_only{};  // what the other database does its own way
 };
 
 const std::vector<Migration>& migrations() {
@@ -181,6 +182,27 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX cases_by_workflow ON cases (workflow, id)",
            "CREATE INDEX history_by_stand_in ON history (on_behalf_of, case_id)",
        }},
+      {17,
+       {},
+       {
+           // A rare word anywhere in the search key, found by its trigrams instead of a
+           // LIKE over every case (CaseConditions::trigram_phrase). The index holds no
+           // copy of the text (the key stays in cases.search), and triggers keep it in
+           // step with every write, in the writer's own transaction. SQLite only: on
+           // PostgreSQL the LIKE stays as it is.
+           "CREATE VIRTUAL TABLE case_search USING fts5(search, content='cases', content_rowid='id',"
+           " tokenize='trigram')",
+           "INSERT INTO case_search (case_search) VALUES ('rebuild')",
+           "CREATE TRIGGER case_search_insert AFTER INSERT ON cases BEGIN"
+           " INSERT INTO case_search (rowid, search) VALUES (new.id, new.search); END",
+           "CREATE TRIGGER case_search_delete AFTER DELETE ON cases BEGIN"
+           " INSERT INTO case_search (case_search, rowid, search) VALUES ('delete', old.id, old.search); END",
+           // Every action rewrites the key, mostly to the same text: only a change costs.
+           "CREATE TRIGGER case_search_update AFTER UPDATE OF search ON cases"
+           " WHEN old.search IS NOT new.search BEGIN"
+           " INSERT INTO case_search (case_search, rowid, search) VALUES ('delete', old.id, old.search);"
+           " INSERT INTO case_search (rowid, search) VALUES (new.id, new.search); END",
+       }},
   };
   return kAll;
 }
@@ -229,6 +251,9 @@ void Db::migrate(Timestamp now) {
       if (dialect() == Dialect::kPostgres) session_ << "SELECT pg_advisory_xact_lock(7420001)";
       if (schema_version() >= m.version) continue;  // another node got there first
       for (const auto& statement : m.statements) session_ << for_dialect(statement, dialect());
+      if (dialect() == Dialect::kSqlite) {
+        for (const auto& statement : m.sqlite_only) session_ << statement;
+      }
       long long version = m.version, at = now.time_since_epoch().count();
       session_ << "INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :a)",
           soci::use(version), soci::use(at);
