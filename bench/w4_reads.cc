@@ -5,7 +5,7 @@
 // text search, each report and a CSV of 10,000 rows, the database's size and the
 // process's peak memory.
 //   bench_w4_reads generate DB_URL CASES
-//   bench_w4_reads measure DB_URL [ROUNDS]
+//   bench_w4_reads measure DB_URL [ROUNDS] [ONLY]   (ONLY: the reads whose name starts so)
 // Run from the repository root (it loads workflows/).
 #include <sys/resource.h>
 
@@ -169,7 +169,7 @@ struct Figures {
   }
 };
 
-int measure(const std::string& url, int rounds) {
+int measure(const std::string& url, int rounds, const std::string& only) {
   Office o(url);
   o.clock.set(end_of_data());
   const Actor head{"hamid", {"osic_head"}}, staff{"sara", {"staff", "faculty"}}, dean{"dina", {"dean"}};
@@ -179,6 +179,7 @@ int measure(const std::string& url, int rounds) {
   std::printf("W4 reads: %lld cases in %s, %d rounds each\n", static_cast<long long>(most), o.store->describe().c_str(),
               rounds);
   auto run = [&](const char* name, int times, const std::function<size_t()>& body) {
+    if (std::string(name).rfind(only, 0) != 0) return;
     Figures f;
     size_t rows = 0;
     for (int i = 0; i < times; ++i) {
@@ -252,7 +253,9 @@ int measure(const std::string& url, int rounds) {
 
 int main(int argc, char** argv) {
   if (argc >= 4 && std::string(argv[1]) == "generate") return generate(argv[2], std::atoi(argv[3]));
-  if (argc >= 3 && std::string(argv[1]) == "measure") return measure(argv[2], argc >= 4 ? std::atoi(argv[3]) : 50);
-  std::fprintf(stderr, "usage: bench_w4_reads generate DB_URL CASES | measure DB_URL [ROUNDS]\n");
+  if (argc >= 3 && std::string(argv[1]) == "measure") {
+    return measure(argv[2], argc >= 4 ? std::atoi(argv[3]) : 50, argc >= 5 ? argv[4] : "");
+  }
+  std::fprintf(stderr, "usage: bench_w4_reads generate DB_URL CASES | measure DB_URL [ROUNDS] [ONLY]\n");
   return 2;
 }

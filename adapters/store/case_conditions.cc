@@ -46,9 +46,7 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, bool b
   if (scoped_) {
     // Two EXISTS, not one with OR: each then reads its own index instead of the whole
     // history (PostgreSQL hashed the OR into a scan of every entry).
-    where += " AND (cases.requester = :ru"
-             " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.actor = :hu)"
-             " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.on_behalf_of = :ho)";
+    where += " AND (cases.requester = :ru";
     for (size_t i = 0; i < filter.scope->workflows.size(); ++i) where += " OR cases.workflow = :rw" + std::to_string(i);
     for (size_t i = 0; i < filter.scope->states.size(); ++i) {
       where += " OR (cases.workflow = :aw" + std::to_string(i) + " AND cases.state = :as" + std::to_string(i) + ")";
@@ -62,6 +60,10 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, bool b
       for (size_t j = 0; j < in.units.size(); ++j) where += (j ? ", :uu" : ":uu") + n + "_" + std::to_string(j);
       where += "))";
     }
+    // Last, so that a case the columns above already admit costs no history lookup
+    // (SQLite tries the terms of an OR in order).
+    where += " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.actor = :hu)"
+             " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.on_behalf_of = :ho)";
     where += ")";
   }
   if (!filter.workflow.empty()) where += " AND cases.workflow = :w";
@@ -100,8 +102,6 @@ void CaseConditions::bind(soci::statement& st) {
   const CaseFilter& filter = filter_;
   if (scoped_) {
     st.exchange(soci::use(filter.scope->user));
-    st.exchange(soci::use(filter.scope->user));
-    st.exchange(soci::use(filter.scope->user));
     for (const auto& w : filter.scope->workflows) st.exchange(soci::use(w));
     for (const auto& [w, state] : filter.scope->states) {
       st.exchange(soci::use(w));
@@ -112,6 +112,8 @@ void CaseConditions::bind(soci::statement& st) {
       if (!in.state.empty()) st.exchange(soci::use(in.state));
       for (const auto& u : in.units) st.exchange(soci::use(u));
     }
+    st.exchange(soci::use(filter.scope->user));
+    st.exchange(soci::use(filter.scope->user));
   }
   if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
   if (!filter.state.empty()) st.exchange(soci::use(filter.state));

@@ -12,6 +12,11 @@ HotStatements::HotStatements(soci::session& s)
                    use(case_id), into(workflow, found), into(wf_version), into(title), into(state),
                    into(data), into(version), into(requester), into(created), into(updated),
                    into(entered), into(round), into(unit))),
+      // Every case an inbox or a list shows in an approval step reads its votes.
+      select_votes((s.prepare << "SELECT user_name, role, approve, at, comment, on_behalf_of FROM votes"
+                                 " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
+                    use(case_id), use(round), into(user), into(role), into(approve), into(at),
+                    into(comment), into(on_behalf_of))),
       update_case((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
                                 " updated_at = :u, search = :q WHERE id = :id AND version = :ev",
                    use(state), use(data), use(version), use(at), use(search), use(case_id), use(expected))),

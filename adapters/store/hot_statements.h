@@ -24,6 +24,7 @@ struct HotStatements {
   soci::indicator found = soci::i_null;
 
   soci::statement select_case;   // case_id -> workflow..round (found)
+  soci::statement select_votes;  // case_id, round -> user, role, approve, at, comment, on_behalf_of
   soci::statement update_case;   // state, data, version, at, case_id, expected
   soci::statement update_case_entered;  // ... plus entered, round
   soci::statement insert_history;

@@ -41,18 +41,13 @@ std::optional<CaseRow> SqlStorage::case_row(int64_t id) {
 
 std::vector<Vote> SqlStorage::votes(int64_t case_id, int64_t round) {
   return db_.guard("cannot read the votes of case " + std::to_string(case_id), [&] {
+    sql::HotStatements& h = *hot_;
+    h.case_id = case_id;
+    h.round = round;
     std::vector<Vote> out;
-    Vote v;
-    long long id = case_id, r = round, approve = 0, at = 0;
-    soci::statement st = (db_.session().prepare << "SELECT user_name, role, approve, at, comment, on_behalf_of FROM votes"
-                                                   " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
-                          soci::use(id), soci::use(r), soci::into(v.user), soci::into(v.role),
-                          soci::into(approve), soci::into(at), soci::into(v.comment), soci::into(v.on_behalf_of));
-    st.execute();
-    while (st.fetch()) {
-      v.approve = approve != 0;
-      v.at = timestamp_of(at);
-      out.push_back(v);
+    h.select_votes.execute();
+    while (h.select_votes.fetch()) {
+      out.push_back(Vote{h.user, h.role, h.approve != 0, timestamp_of(h.at), h.comment, h.on_behalf_of});
     }
     return out;
   });
