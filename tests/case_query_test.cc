@@ -256,6 +256,34 @@ TEST_P(CaseQueryTest, OpeningADatabaseWithoutPlannerCountsGathersThem) {
   EXPECT_TRUE(after.count("cases_agreement_by_country"));
 }
 
+// The inbox reads a requester's own cases in a step they act in as requester, longest
+// waiting first; with an index on the requester alone, each page read all of that
+// person's cases and sorted them.
+TEST_P(CaseQueryTest, ARequestersWaitingCasesAreReadByTheirOwnIndex) {
+  for (int i = 0; i < 40; ++i) office_.start_agreement(i % 4 ? kSara : Actor{"reza", {"staff"}}, "P" + std::to_string(i));
+  sql::Db db(url_, sql::Sync::kFull);
+  const bool pg = db.dialect() == sql::Dialect::kPostgres;
+  // PostgreSQL would rightly read forty rows any way it likes; the question is whether
+  // it can read them in order from the index.
+  if (pg) db.session() << "SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off";
+  db.session() << "ANALYZE";
+  CaseFilter filter{.workflow = "agreement", .state = "draft", .requester = "reza", .longest_waiting_first = true};
+  sql::CaseConditions conditions(filter, db.dialect());
+  soci::row line;
+  soci::statement st(db.session());
+  st.exchange(soci::into(line));
+  conditions.bind(st);
+  st.alloc();
+  st.prepare(std::string(pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + "SELECT id FROM cases WHERE 1 = 1" +
+             conditions.text() + " ORDER BY entered_at, id LIMIT 50");
+  st.define_and_bind();
+  st.execute();
+  std::string plan;
+  while (st.fetch()) plan += line.get<std::string>(pg ? 0 : 3) + "\n";
+  EXPECT_NE(plan.find("cases_requester_waiting"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find(pg ? "Sort" : "TEMP B-TREE"), std::string::npos) << plan;
+}
+
 // A rare word is looked up in the trigram index on SQLite (a handful of cases instead of
 // a LIKE over a million keys) and a common one by walking the newest cases: either way a
 // search finds exactly what the LIKE alone finds, and the index keeps step with every

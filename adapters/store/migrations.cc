@@ -203,6 +203,13 @@ const std::vector<Migration>& migrations() {
            " INSERT INTO case_search (case_search, rowid, search) VALUES ('delete', old.id, old.search);"
            " INSERT INTO case_search (rowid, search) VALUES (new.id, new.search); END",
        }},
+      {18,
+       {
+           // The inbox reads a requester's own cases in a step they act in as requester,
+           // longest waiting first: without this, each page read all of that person's
+           // cases and sorted them (85 ms for someone with 5,000 cases, bench W4).
+           "CREATE INDEX cases_requester_waiting ON cases (requester, workflow, state, entered_at, id)",
+       }},
   };
   return kAll;
 }
