@@ -43,6 +43,24 @@ class CaseQueryTest : public ::testing::TestWithParam<std::string> {
     return ids;
   }
 
+  // How the database would read the cases `filter` selects, in the given order.
+  static std::string plan_of(sql::Db& db, const CaseFilter& filter, const std::string& order = "") {
+    const bool pg = db.dialect() == sql::Dialect::kPostgres;
+    sql::CaseConditions conditions(filter, db.dialect());
+    soci::row line;
+    soci::statement st(db.session());
+    st.exchange(soci::into(line));
+    conditions.bind(st);
+    st.alloc();
+    st.prepare(std::string(pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + "SELECT id FROM cases WHERE 1 = 1" +
+               conditions.text() + order);
+    st.define_and_bind();
+    st.execute();
+    std::string out;
+    while (st.fetch()) out += line.get<std::string>(pg ? 0 : 3) + "\n";
+    return out;
+  }
+
   Error refused(const std::string& workflow, const std::string& where) {
     try {
       office_.list(CaseFilter{.workflow = workflow, .where = where});
@@ -202,19 +220,7 @@ TEST_P(CaseQueryTest, FiltersOnDatesAndChoicesCanReadTheFieldsIndex) {
   auto plan = [&](const std::string& where) {
     CaseFilter filter{.workflow = "agreement", .where = where};
     filter.query = office_.service.compile_where("agreement", where);
-    sql::CaseConditions conditions(filter, db.dialect());
-    soci::row line;
-    soci::statement st(db.session());
-    st.exchange(soci::into(line));
-    conditions.bind(st);
-    st.alloc();
-    st.prepare(std::string(pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + "SELECT id FROM cases WHERE 1 = 1" +
-               conditions.text());
-    st.define_and_bind();
-    st.execute();
-    std::string out;
-    while (st.fetch()) out += line.get<std::string>(pg ? 0 : 3) + "\n";
-    return out;
+    return plan_of(db, filter);
   };
   EXPECT_NE(plan("expires_on >= today and expires_on <= today + 90 days").find("cases_agreement_by_expires_on"),
             std::string::npos)
@@ -268,18 +274,7 @@ TEST_P(CaseQueryTest, ARequestersWaitingCasesAreReadByTheirOwnIndex) {
   if (pg) db.session() << "SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off";
   db.session() << "ANALYZE";
   CaseFilter filter{.workflow = "agreement", .state = "draft", .requester = "reza", .longest_waiting_first = true};
-  sql::CaseConditions conditions(filter, db.dialect());
-  soci::row line;
-  soci::statement st(db.session());
-  st.exchange(soci::into(line));
-  conditions.bind(st);
-  st.alloc();
-  st.prepare(std::string(pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + "SELECT id FROM cases WHERE 1 = 1" +
-             conditions.text() + " ORDER BY entered_at, id LIMIT 50");
-  st.define_and_bind();
-  st.execute();
-  std::string plan;
-  while (st.fetch()) plan += line.get<std::string>(pg ? 0 : 3) + "\n";
+  const std::string plan = plan_of(db, filter, " ORDER BY entered_at, id LIMIT 50");
   EXPECT_NE(plan.find("cases_requester_waiting"), std::string::npos) << plan;
   EXPECT_EQ(plan.find(pg ? "Sort" : "TEMP B-TREE"), std::string::npos) << plan;
 }
