@@ -122,12 +122,16 @@ TEST_F(FilesApi, ATwentyMebibyteUploadDoesNotGrowTheServersMemoryByItsSize) {
   HttpResult up = http(port(), "PUT", target(id, "signed_copy", "big.pdf"), tok("staff"), big, {}, "application/pdf");
   ASSERT_EQ(up.status, 201) << up.body;
   const long after = test::resident_kib(server_->pid());
-  EXPECT_LT(after - before, 10 * 1024) << "resident memory grew from " << before << " KiB to " << after << " KiB";
+  if (test::kResidentMemoryIsMeaningful) {
+    EXPECT_LT(after - before, 10 * 1024) << "resident memory grew from " << before << " KiB to " << after << " KiB";
+  }
   std::cout << "server resident memory: " << before << " KiB before the 20 MiB upload, " << after << " KiB after\n";
   HttpResult down = http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/files/signed_copy", tok("staff"));
   EXPECT_EQ(down.body.size(), big.size());
   EXPECT_EQ(sha256_hex(down.body), sha256_hex(big));
-  EXPECT_LT(test::resident_kib(server_->pid()) - before, 10 * 1024);
+  if (test::kResidentMemoryIsMeaningful) {
+    EXPECT_LT(test::resident_kib(server_->pid()) - before, 10 * 1024);
+  }
   // One byte over the field's limit is refused while it arrives.
   HttpResult over = http(port(), "PUT", target(id, "signed_copy", "over.pdf"), tok("staff"),
                          pdf_of_size(20 * 1024 * 1024 + 1), {}, "application/pdf");
