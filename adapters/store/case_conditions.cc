@@ -33,7 +33,8 @@ std::optional<std::string> CaseConditions::trigram_phrase(const std::string& q) 
   return phrase + "\"";
 }
 
-CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, bool by_trigrams) : filter_(filter) {
+CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams)
+    : filter_(filter), trigrams_(std::move(trigrams)) {
   std::string& where = text_;
   // Read rights in the query itself: no page loads a case it will not show. A reader of
   // the whole workflow asked for needs no condition, and the query can then count and
@@ -75,7 +76,6 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, bool b
     pattern_ = like_pattern(search_key(filter.q));
     // The LIKE above stays: trigrams fold the case of every alphabet, LIKE of Latin
     // letters only, so the index narrows and the LIKE decides, as it does without it.
-    if (by_trigrams) trigrams_ = trigram_phrase(filter.q);
     if (trigrams_) where += " AND cases.id IN (SELECT rowid FROM case_search WHERE case_search MATCH :qt)";
   }
   if (filter.query) {

@@ -17,10 +17,10 @@ namespace osic::sql {
 
 class CaseConditions {
  public:
-  // Keeps a reference to `filter`, which must outlive this. With `by_trigrams` (SQLite,
-  // when trigram_phrase() gave one), the text search reads the case_search trigram
-  // index first and checks only the cases it names.
-  CaseConditions(const CaseFilter& filter, Dialect dialect, bool by_trigrams = false);
+  // Keeps a reference to `filter`, which must outlive this. With `trigrams` (SQLite: a
+  // trigram_phrase() of filter.q), the text search reads the case_search trigram index
+  // first and checks only the cases it names.
+  CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams = std::nullopt);
   // What case_search can look `q` up by: its search key as one FTS5 phrase, which the
   // trigram tokenizer reads as consecutive trigrams (a substring, without reading the
   // text of each match as a LIKE on the index would). Nullopt when the key has fewer

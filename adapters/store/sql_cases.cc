@@ -209,7 +209,7 @@ bool SqlStorage::has_acted(int64_t case_id, const std::string& user) {
 
 std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t before, int batch) {
   return db_.guard("cannot list cases", [&] {
-    sql::CaseConditions conditions(filter, db_.dialect(), search_by_trigrams(filter, before));
+    sql::CaseConditions conditions(filter, db_.dialect(), search_trigrams(filter, before));
     long long below = before, n = batch;
     CaseRow r;
     long long id = 0, wf_version = 0, version = 0, created = 0, updated = 0, entered = 0, round = 0;
@@ -254,10 +254,10 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
   });
 }
 
-bool SqlStorage::search_by_trigrams(const CaseFilter& filter, int64_t before) {
-  if (db_.dialect() != sql::Dialect::kSqlite || filter.q.empty() || filter.longest_waiting_first) return false;
+std::optional<std::string> SqlStorage::search_trigrams(const CaseFilter& filter, int64_t before) {
+  if (db_.dialect() != sql::Dialect::kSqlite || filter.q.empty() || filter.longest_waiting_first) return std::nullopt;
   auto phrase = sql::CaseConditions::trigram_phrase(filter.q);
-  if (!phrase) return false;
+  if (!phrase) return std::nullopt;
   // A rare word is read from the trigram index: a handful of cases instead of a LIKE
   // over every key. A common one is not, because its matches would all be gathered
   // before the newest were picked, while walking the cases newest first meets a page
@@ -267,7 +267,8 @@ bool SqlStorage::search_by_trigrams(const CaseFilter& filter, int64_t before) {
   db_.session() << "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE case_search MATCH :p"
                    " AND rowid < :b LIMIT :n)",
       soci::use(*phrase), soci::use(below), soci::use(bound), soci::into(matches);
-  return matches < kFewMatches;
+  if (matches >= kFewMatches) return std::nullopt;
+  return phrase;
 }
 
 std::optional<IdempotentAnswer> SqlStorage::idempotent_answer(const std::string& user, const std::string& key) {

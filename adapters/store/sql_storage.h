@@ -137,8 +137,9 @@ class SqlStorage : public Storage {
   // SQLite: counts for the planner of each busy table with an index it has none for (a
   // database never analysed, or an index just made).
   void measure_unmeasured_indexes();
-  // Whether find_cases reads a text search from the trigram index (SQLite).
-  bool search_by_trigrams(const CaseFilter& filter, int64_t before);
+  // The trigram phrase find_cases looks its text search up by (SQLite, a rare word), or
+  // nullopt to read the keys in turn.
+  std::optional<std::string> search_trigrams(const CaseFilter& filter, int64_t before);
   void seal_old_history();
   std::string files_dir() const;  // SQLite: where blobs are files
   std::string blob_file(const std::string& sha256) const;
