@@ -73,6 +73,10 @@ class ReportRows {
   // How many cases match `filter`, by state when `group_field` is empty, else by that
   // field's value in their data.
   virtual std::vector<GroupCount> count_cases(const CaseFilter& filter, const std::string& group_field) = 0;
+  // How many cases of `workflow` (every version) are in each state, final ones too, kept
+  // as cases move rather than counted; states with none are left out. For readers of the
+  // whole workflow: it knows nothing of read rights.
+  virtual std::vector<GroupCount> cases_per_state(const std::string& workflow) = 0;
   // Each stay of a case matching `filter` (its workflow, read rights) in a state, that
   // ended within [from, to), or that began then and has not ended.
   virtual void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,

@@ -1,6 +1,7 @@
 // What the service reads and writes through its ports: plain rows, no database types.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -226,6 +227,12 @@ struct ReadScope {
     std::vector<std::string> units;  // the case's unit is one of these
   };
   std::vector<InUnits> in_units;
+
+  // Whether every case of `workflow` is readable, so that figures kept for the whole
+  // workflow are theirs too.
+  bool reads_whole(const std::string& workflow) const {
+    return all || std::find(workflows.begin(), workflows.end(), workflow) != workflows.end();
+  }
 };
 
 struct CaseQuery;  // engine/case_query.h
@@ -243,6 +250,8 @@ struct CaseFilter {
   std::shared_ptr<const CaseQuery> query{};
   // Only cases that entered their state before then (the overdue report).
   std::optional<Timestamp> entered_before{};
+  // Only cases that entered their state then or later (what is not yet overdue).
+  std::optional<Timestamp> entered_since{};
   // Longest waiting first (by entered_at, then id) instead of newest first; the
   // cursor is the (entered_at, id) of the last case of the page before.
   bool longest_waiting_first = false;

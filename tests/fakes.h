@@ -309,6 +309,7 @@ class FakeStorage : public Storage {
       const CaseRow& c = *row;
       if (c.id >= before) continue;
       if (filter.entered_before && c.entered_at >= *filter.entered_before) continue;
+      if (filter.entered_since && c.entered_at < *filter.entered_since) continue;
       if (filter.waiting_after && std::make_pair(c.entered_at, c.id) <= *filter.waiting_after) continue;
       if (filter.scope && !filter.scope->all) {
         const ReadScope& r = *filter.scope;
@@ -344,6 +345,9 @@ class FakeStorage : public Storage {
     std::vector<GroupCount> out;
     for (const auto& [key, n] : counts) out.push_back({key, n});
     return out;
+  }
+  std::vector<GroupCount> cases_per_state(const std::string& workflow) override {
+    return count_cases(CaseFilter{.workflow = workflow}, "");
   }
   void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
                    const std::function<void(const StateStay&)>& each) override {

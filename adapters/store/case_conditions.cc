@@ -39,10 +39,7 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
   // Read rights in the query itself: no page loads a case it will not show. A reader of
   // the whole workflow asked for needs no condition, and the query can then count and
   // page on the indexes alone.
-  const bool reads_whole_workflow =
-      filter.scope && !filter.workflow.empty() &&
-      std::find(filter.scope->workflows.begin(), filter.scope->workflows.end(), filter.workflow) !=
-          filter.scope->workflows.end();
+  const bool reads_whole_workflow = filter.scope && !filter.workflow.empty() && filter.scope->reads_whole(filter.workflow);
   scoped_ = filter.scope && !filter.scope->all && !reads_whole_workflow;
   if (scoped_) {
     // Two EXISTS, not one with OR: each then reads its own index instead of the whole
@@ -91,6 +88,10 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
     where += " AND cases.entered_at < :eb";
     entered_before_ = seconds_of(*filter.entered_before);
   }
+  if (filter.entered_since) {
+    where += " AND cases.entered_at >= :es";
+    entered_since_ = seconds_of(*filter.entered_since);
+  }
   if (filter.waiting_after) {
     where += " AND (cases.entered_at > :wa OR (cases.entered_at = :wb AND cases.id > :wi))";
     waiting_at_ = seconds_of(filter.waiting_after->first);
@@ -123,6 +124,7 @@ void CaseConditions::bind(soci::statement& st) {
   if (where_) where_->bind(st);
   for (const auto& state : filter.not_states) st.exchange(soci::use(state));
   if (filter.entered_before) st.exchange(soci::use(entered_before_));
+  if (filter.entered_since) st.exchange(soci::use(entered_since_));
   if (filter.waiting_after) {
     st.exchange(soci::use(waiting_at_));
     st.exchange(soci::use(waiting_at_));

@@ -37,7 +37,7 @@ class CaseConditions {
   std::string text_;
   std::string pattern_;
   std::optional<std::string> trigrams_;
-  long long entered_before_ = 0, waiting_at_ = 0, waiting_id_ = 0;
+  long long entered_before_ = 0, entered_since_ = 0, waiting_at_ = 0, waiting_id_ = 0;
   std::optional<SqlWhere> where_;
 };
 

@@ -29,6 +29,20 @@ std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const 
   });
 }
 
+std::vector<GroupCount> SqlStorage::cases_per_state(const std::string& workflow) {
+  return db_.guard("cannot count cases", [&] {
+    std::string state, name = workflow;
+    long long count = 0;
+    soci::statement st = (db_.session().prepare << "SELECT state, CAST(SUM(case_count) AS BIGINT) FROM state_counts"
+                                                   " WHERE workflow = :w GROUP BY state HAVING SUM(case_count) <> 0",
+                          soci::use(name), soci::into(state), soci::into(count));
+    st.execute();
+    std::vector<GroupCount> out;
+    while (st.fetch()) out.push_back({state, count});
+    return out;
+  });
+}
+
 void SqlStorage::state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
                              const std::function<void(const StateStay&)>& each) {
   db_.guard("cannot read the time cases spent in their states", [&] {
