@@ -66,15 +66,23 @@ void SqlStorage::state_stays(const CaseFilter& filter, Timestamp from, Timestamp
     // The moves between states of the cases with history in the span, each with when
     // the next move came: a stay. Entries that change no state (comments, votes,
     // uploads) are left out before pairing.
-    st.prepare(
-        "SELECT v.case_id, v.to_state, v.at, v.next_at, cases.created_at FROM ("
-        " SELECT h.case_id, h.to_state, h.at,"
-        " LEAD(h.at) OVER (PARTITION BY h.case_id ORDER BY h.seq) AS next_at"
-        " FROM history h WHERE h.from_state <> h.to_state AND h.case_id IN"
-        " (SELECT DISTINCT case_id FROM history WHERE at >= :f1 AND at < :t1)) v"
-        " JOIN cases ON cases.id = v.case_id"
-        " WHERE ((v.next_at >= :f2 AND v.next_at < :t2) OR (v.next_at IS NULL AND v.at >= :f3 AND v.at < :t3))" +
-        conditions.text() + " ORDER BY v.case_id, v.at");
+    const std::string stays =
+        db_.dialect() == sql::Dialect::kPostgres
+            // Each touched case's own history, read by its key: PostgreSQL otherwise
+            // joined the touched cases to a scan of the whole history (0.6 s at a million
+            // cases). SQLite has no LATERAL, and reads the first form by the key anyway.
+            ? "(SELECT DISTINCT case_id FROM history WHERE at >= :f1 AND at < :t1) touched"
+              " JOIN cases ON cases.id = touched.case_id CROSS JOIN LATERAL ("
+              " SELECT h.case_id, h.to_state, h.at, LEAD(h.at) OVER (ORDER BY h.seq) AS next_at"
+              " FROM history h WHERE h.case_id = touched.case_id AND h.from_state <> h.to_state) v"
+            : "(SELECT h.case_id, h.to_state, h.at,"
+              " LEAD(h.at) OVER (PARTITION BY h.case_id ORDER BY h.seq) AS next_at"
+              " FROM history h WHERE h.from_state <> h.to_state AND h.case_id IN"
+              " (SELECT DISTINCT case_id FROM history WHERE at >= :f1 AND at < :t1)) v"
+              " JOIN cases ON cases.id = v.case_id";
+    st.prepare("SELECT v.case_id, v.to_state, v.at, v.next_at, cases.created_at FROM " + stays +
+               " WHERE ((v.next_at >= :f2 AND v.next_at < :t2) OR (v.next_at IS NULL AND v.at >= :f3 AND v.at < :t3))" +
+               conditions.text() + " ORDER BY v.case_id, v.at");
     st.define_and_bind();
     st.execute();
     StateStay stay;
