@@ -4,6 +4,7 @@
 // further match exists, also when a page ends exactly at the batch boundary.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 
 #include "adapters/store/case_conditions.h"
@@ -216,6 +217,13 @@ TEST_P(CaseQueryTest, FiltersOnDatesAndChoicesCanReadTheFieldsIndex) {
   const bool pg = db.dialect() == sql::Dialect::kPostgres;
   // Both would read tables this small whole; the question is whether they can use the index.
   if (pg) db.session() << "SET enable_seqscan = off";
+  // Sixty copies of each agreement while the plans are asked for (rolled back), so that
+  // reading a workflow's cases whole is not as cheap as reading one field's index.
+  std::optional<sql::Tx> copies(db);
+  db.session() << "INSERT INTO cases (workflow, workflow_version, title, state, data, version, requester, created_at,"
+                  " updated_at, entered_at, round, unit, search) SELECT a.workflow, a.workflow_version, a.title,"
+                  " a.state, a.data, a.version, a.requester, a.created_at, a.updated_at, a.entered_at, a.round,"
+                  " a.unit, a.search FROM cases a CROSS JOIN cases b WHERE a.workflow = 'agreement'";
   db.session() << "ANALYZE";
   auto plan = [&](const std::string& where) {
     CaseFilter filter{.workflow = "agreement", .where = where};
@@ -225,11 +233,14 @@ TEST_P(CaseQueryTest, FiltersOnDatesAndChoicesCanReadTheFieldsIndex) {
   EXPECT_NE(plan("expires_on >= today and expires_on <= today + 90 days").find("cases_agreement_by_expires_on"),
             std::string::npos)
       << plan("expires_on >= today and expires_on <= today + 90 days");
-  EXPECT_NE(plan("country == 'FR'").find("cases_agreement_by_country"), std::string::npos) << plan("country == 'FR'");
+  // A country none has: PostgreSQL's counts say half are French, and for half it rightly
+  // reads them all.
+  EXPECT_NE(plan("country == 'JP'").find("cases_agreement_by_country"), std::string::npos) << plan("country == 'JP'");
   if (pg) {  // amounts are indexed only where the planner can tell a narrow range (sql_storage.cc)
     EXPECT_NE(plan("budget > 2000000000 IRR").find("cases_agreement_by_budget"), std::string::npos)
         << plan("budget > 2000000000 IRR");
   }
+  copies.reset();
   EXPECT_EQ(listed("country == 'FR' and expires_on >= today").size(), 15u);
   EXPECT_EQ(listed("budget > 2500000 IRR").size(), 4u);  // 2,600,000 to 2,900,000
 }
