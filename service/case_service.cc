@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <deque>
 #include <iostream>
 #include <limits>
 #include <set>
@@ -13,6 +12,7 @@
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
 #include "service/data_codec.h"
+#include "service/due_order.h"
 
 namespace osic {
 
@@ -140,7 +140,7 @@ StoredCase CaseService::typed(Storage& s, const CaseRow& row) {
   }
   c.state.data = stored_data_from_json(data, engine->definition());
   const StateDef* state = engine->definition().find_state(row.state);
-  if (state && state->approval) c.state.votes = s.votes(row.id, row.round);
+  if (state && state->approval) c.state.votes = row.votes ? *row.votes : s.votes(row.id, row.round);
   return c;
 }
 
@@ -532,6 +532,7 @@ bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const Store
 CasePage CaseService::list(Storage& s, const CaseFilter& asked) {
   CaseFilter filter = asked;
   if (!filter.where.empty() && !filter.query) filter.query = compile_where(filter.workflow, filter.where);
+  filter.with_votes = true;  // every row is typed
   CasePage page;
   const int limit = std::clamp(filter.limit, 1, 200);
   const int64_t before = filter.after_id > 0 ? filter.after_id : std::numeric_limits<int64_t>::max();
@@ -604,17 +605,8 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
   std::optional<Organisation> org;
   std::set<int64_t> seen;
   // One stream per state where these roles can do something, each the cases there that
-  // the caller may read, longest waiting (so soonest due) first. The streams are merged
-  // by due date, and a case is typed and checked only when it is next in line, so the
-  // work is about `limit` cases however many wait.
-  struct Stream {
-    CaseFilter filter;
-    std::optional<DeadlineDef> deadline;
-    std::deque<CaseRow> rows{};
-    bool done = false;
-    std::optional<std::pair<Timestamp, Timestamp>> head{};  // (due, entered) of rows.front()
-  };
-  std::vector<Stream> streams;
+  // the caller may read; a case is typed and checked only when it is next in line.
+  DueOrder waiting_cases(s, registry_.calendar(), std::clamp(limit + 1, 2, 50));
   for (const auto& name : registry_.names()) {
     auto engine = registry_.current(name);
     for (const auto& st : engine->definition().states) {
@@ -631,45 +623,16 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
         }
       }
       if (!by_role && !as_requester) continue;
-      Stream stream{CaseFilter{.scope = scope, .workflow = name, .state = st.name, .longest_waiting_first = true},
-                    st.deadline};
+      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name};
       // Only as the requester (and standing in for no one): their own cases, by index.
-      if (!by_role && absent.empty()) stream.filter.requester = actor.user;
-      streams.push_back(std::move(stream));
+      if (!by_role && absent.empty()) filter.requester = actor.user;
+      waiting_cases.add(std::move(filter), st.deadline);
     }
   }
-  const Calendar& calendar = registry_.calendar();
-  const int batch = std::clamp(limit + 1, 2, 50);
-  // The merge key of a stream's next case, worked out once per case.
-  auto next_key = [&](Stream& st) -> std::optional<std::pair<Timestamp, Timestamp>> {
-    if (st.head) return st.head;
-    if (st.rows.empty() && !st.done) {
-      auto rows = s.find_cases(st.filter, std::numeric_limits<int64_t>::max(), batch);
-      st.done = static_cast<int>(rows.size()) < batch;
-      if (!rows.empty()) st.filter.waiting_after = std::make_pair(rows.back().entered_at, rows.back().id);
-      for (auto& r : rows) st.rows.push_back(std::move(r));
-    }
-    if (st.rows.empty()) return std::nullopt;
-    const CaseRow& r = st.rows.front();
-    Timestamp due = st.deadline ? calendar.deadline(r.entered_at, st.deadline->amount, st.deadline->business_days)
-                                : Timestamp::max();
-    st.head = std::make_pair(due, r.entered_at);
-    return st.head;
-  };
   while (static_cast<int>(found.size()) < limit) {
-    Stream* next = nullptr;
-    std::optional<std::pair<Timestamp, Timestamp>> best;
-    for (auto& st : streams) {
-      auto k = next_key(st);
-      if (k && (!best || *k < *best)) {
-        best = k;
-        next = &st;
-      }
-    }
+    std::optional<CaseRow> next = waiting_cases.next();
     if (!next) break;
-    CaseRow row = std::move(next->rows.front());
-    next->rows.pop_front();
-    next->head.reset();
+    CaseRow row = std::move(*next);
     if (seen.count(row.id)) continue;
     StoredCase c = typed(s, row);
     auto e = engine_of(s, c.workflow, c.workflow_version);

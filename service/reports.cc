@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "service/due_order.h"
+
 namespace osic {
 
 namespace {
@@ -86,17 +88,16 @@ OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& acto
   const Calendar& calendar = service.registry().calendar();
   const ReadScope scope = service.read_scope(s, actor);
   std::map<std::string, std::map<std::string, int64_t>> kept_counts;  // by workflow, then state
+  // Most overdue first is soonest due first: the streams of the states are merged by it.
+  DueOrder overdue_cases(s, calendar, std::clamp(limit + 1, 2, 50));
   OverdueReport report;
   for (const auto& name : service.registry().names()) {
     if (!workflow.empty() && name != workflow) continue;
     auto engine = service.registry().current(name);
     for (const auto& st : engine->definition().states) {
       if (!st.deadline || st.final) continue;
-      // Longest waiting first is most overdue first: the first `limit` of each state
-      // hold the first `limit` of all.
       CaseFilter filter{.scope = scope, .workflow = name, .state = st.name,
-                        .entered_before = overdue_before(calendar, *st.deadline, now),
-                        .longest_waiting_first = true};
+                        .entered_before = overdue_before(calendar, *st.deadline, now)};
       if (scope.reads_whole(name)) {
         // All of the state's cases but those that entered it too lately to be overdue:
         // the store keeps the first figure, and the second is a short stretch of an index.
@@ -109,13 +110,16 @@ OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& acto
       } else {
         for (const auto& g : s.count_cases(filter, "")) report.total += g.count;
       }
-      for (const auto& row : s.find_cases(filter, std::numeric_limits<int64_t>::max(), limit)) {
-        StoredCase c = service.typed_row(s, row);
-        CaseTiming t = service.timing(*service.engine_of(s, c.workflow, c.workflow_version), c);
-        if (!t.overdue) continue;  // an older version of the workflow with a longer deadline
-        report.items.push_back({std::move(c), *t.due_at, t.overdue_business_days});
-      }
+      overdue_cases.add(std::move(filter), st.deadline);
     }
+  }
+  while (static_cast<int>(report.items.size()) < limit) {
+    std::optional<CaseRow> row = overdue_cases.next();
+    if (!row) break;
+    StoredCase c = service.typed_row(s, *row);
+    CaseTiming t = service.timing(*service.engine_of(s, c.workflow, c.workflow_version), c);
+    if (!t.overdue) continue;  // an older version of the workflow with a longer deadline
+    report.items.push_back({std::move(c), *t.due_at, t.overdue_business_days});
   }
   std::stable_sort(report.items.begin(), report.items.end(),
                    [](const OverdueRow& a, const OverdueRow& b) { return a.due_at < b.due_at; });

@@ -123,6 +123,55 @@ TEST_P(StoreTest, VotesSurviveBetweenActionsAndOneRejectionDecides) {
   EXPECT_EQ(ok_case(office_.act(kVahid, c.id, "reject", {{}, "not renewing"})).state.state, "active");
 }
 
+// Lists, the inbox and the overdue report read the votes of a page's cases in one query
+// with the page: they must be each case's votes of its current round, as one case's read
+// gives them, and none of an earlier round.
+TEST_P(StoreTest, APageReadWithItsVotesHasEachCasesVotesOfItsRound) {
+  StoredCase renewed = office_.start_agreement(kSara);
+  StoredCase fresh = office_.start_agreement(kSara);
+  StoredCase draft = office_.start_agreement(kSara);
+  for (int64_t id : {renewed.id, fresh.id}) {
+    ok_case(office_.act(kSara, id, "submit"));
+    ok_case(office_.act(kHamid, id, "accept"));
+    ok_case(office_.act(kLeila, id, "approve"));
+  }
+  ok_case(office_.act(kDina, fresh.id, "approve"));
+  // The renewed one has votes of a round past (the dean's, the vice-president's) and one
+  // of its renewal.
+  ok_case(office_.act(kDina, renewed.id, "approve"));
+  ok_case(office_.act(kVahid, renewed.id, "approve"));
+  uploaded(office_.service, *office_.store, kSara, renewed.id, "signed_copy");
+  ok_case(office_.act(kSara, renewed.id, "record_signature",
+                      {{{"signed_on", Value(*Date::parse("2027-02-01"))},
+                        {"expires_on", Value(*Date::parse("2029-02-01"))}}, ""}));
+  ok_case(office_.act(kSara, renewed.id, "start_renewal"));
+  ok_case(office_.act(kSara, renewed.id, "submit"));
+  ok_case(office_.act(kVahid, renewed.id, "approve"));
+
+  auto rows = office_.store->find_cases(CaseFilter{.workflow = "agreement", .with_votes = true},
+                                        std::numeric_limits<int64_t>::max(), 10);
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& row : rows) {
+    ASSERT_TRUE(row.votes.has_value()) << "case " << row.id;
+    EXPECT_EQ(*row.votes, office_.store->votes(row.id, row.round)) << "case " << row.id;
+    if (row.id == draft.id) {
+      EXPECT_TRUE(row.votes->empty());
+    }
+    if (row.id == fresh.id) {
+      EXPECT_EQ(row.votes->size(), 1u);
+    }
+    if (row.id == renewed.id) {
+      ASSERT_EQ(row.votes->size(), 1u) << "only the renewal's vote counts";
+      EXPECT_EQ((*row.votes)[0].user, "vahid");
+    }
+  }
+  // Without asking, no votes are read.
+  for (const auto& row : office_.store->find_cases(CaseFilter{.workflow = "agreement"},
+                                                   std::numeric_limits<int64_t>::max(), 10)) {
+    EXPECT_FALSE(row.votes.has_value());
+  }
+}
+
 TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {
   StoredCase c = office_.start_agreement(kSara);
   ok_case(office_.act(kSara, c.id, "submit"));

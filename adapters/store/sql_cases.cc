@@ -1,6 +1,7 @@
 // Case rows: reading, inserting and updating them, what a decision writes besides them
 // (history, votes, timers, outbox), listing, and idempotent answers.
 #include <limits>
+#include <map>
 
 #include "adapters/store/sql_storage.h"
 #include "adapters/store/case_conditions.h"
@@ -250,8 +251,33 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
       r.round = round;
       out.push_back(r);
     }
+    if (filter.with_votes) read_votes_of(out);
     return out;
   });
+}
+
+void SqlStorage::read_votes_of(std::vector<CaseRow>& rows) {
+  if (rows.empty()) return;
+  std::map<int64_t, CaseRow*> by_id;
+  std::string ids;
+  for (auto& r : rows) {
+    r.votes.emplace();
+    by_id[r.id] = &r;
+    ids += (ids.empty() ? "" : ", ") + std::to_string(r.id);  // numbers of our own: nothing to escape
+  }
+  long long case_id = 0, round = 0, approve = 0, at = 0;
+  std::string user, role, comment, on_behalf_of;
+  soci::statement st = (db_.session().prepare << "SELECT case_id, round, user_name, role, approve, at, comment,"
+                                                 " on_behalf_of FROM votes WHERE case_id IN (" + ids +
+                                                 ") ORDER BY case_id, at, user_name",
+                        soci::into(case_id), soci::into(round), soci::into(user), soci::into(role),
+                        soci::into(approve), soci::into(at), soci::into(comment), soci::into(on_behalf_of));
+  st.execute();
+  while (st.fetch()) {
+    CaseRow& r = *by_id.at(case_id);
+    if (round != r.round) continue;  // an earlier round's, which no longer counts
+    r.votes->push_back(Vote{user, role, approve != 0, timestamp_of(at), comment, on_behalf_of});
+  }
 }
 
 std::optional<std::string> SqlStorage::search_trigrams(const CaseFilter& filter, int64_t before) {

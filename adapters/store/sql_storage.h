@@ -141,6 +141,8 @@ class SqlStorage : public Storage {
   // The trigram phrase find_cases looks its text search up by (SQLite, a rare word), or
   // nullopt to read the keys in turn.
   std::optional<std::string> search_trigrams(const CaseFilter& filter, int64_t before);
+  // Gives each row its votes of its round, in one query for all of them.
+  void read_votes_of(std::vector<CaseRow>& rows);
   void seal_old_history();
   std::string files_dir() const;  // SQLite: where blobs are files
   std::string blob_file(const std::string& sha256) const;
