@@ -323,6 +323,17 @@ TEST_P(CaseQueryTest, RareAndCommonWordsFindTheSameAsEveryKeyReadInTurn) {
   ASSERT_EQ(office_.list({.q = "salamanca"}).items.size(), 1u);
   EXPECT_EQ(office_.list({.q = "salamanca"}).items[0].id, lyon.id);
 
+  if (GetParam() == "postgresql") {
+    // The trigram index (migration 21) is there and can serve the search's LIKE. Whether
+    // the planner reads it for a rare word and not for a common one shows only at scale
+    // (bench W4: it does); a thousand cases are cheaper read in turn either way.
+    sql::Db db(url_, sql::Sync::kFull);
+    db.session() << "ANALYZE cases";
+    db.session() << "SET enable_seqscan = off";
+    db.session() << "SET enable_indexscan = off";
+    EXPECT_NE(plan_of(db, {.q = "salamanca"}).find("cases_search_trigrams"), std::string::npos)
+        << plan_of(db, {.q = "salamanca"});
+  }
   if (GetParam() == "sqlite") {
     sql::Db db(url_, sql::Sync::kFull);
     // FTS5 compares its index with the keys in the cases table, entry by entry.
