@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "service/due_order.h"
 #include "store_support.h"
 #include "upload_support.h"
 #include "adapters/store/sql.h"
@@ -170,6 +171,24 @@ TEST_P(StoreTest, APageReadWithItsVotesHasEachCasesVotesOfItsRound) {
                                                    std::numeric_limits<int64_t>::max(), 10)) {
     EXPECT_FALSE(row.votes.has_value());
   }
+}
+
+// The inbox and the overdue report read a state's cases in batches, each after the last
+// case of the one before by (entered_at, id). Cases that entered at the same instant
+// must each come once, in id order, however the batches fall among them.
+TEST_P(StoreTest, DueOrderTakesEveryCaseOnceAcrossBatchesAndTies) {
+  std::vector<int64_t> expected;
+  for (int i = 0; i < 3; ++i) {
+    Timestamp when = t0() + std::chrono::hours(i);
+    for (int j = 0; j < 13; ++j) {
+      expected.push_back(ok_case(office_.start(kSara, "agreement", {{"partner", Value("P")}, {"country", Value("FR")}}, "MoU", when)).id);
+    }
+  }
+  DueOrder order(*office_.store, office_.calendar, 50);
+  order.add(CaseFilter{.workflow = "agreement", .state = "draft"}, std::nullopt);
+  std::vector<int64_t> taken;
+  while (auto row = order.next()) taken.push_back(row->id);
+  EXPECT_EQ(taken, expected);  // batches of 8, 16 and 32: the first two end inside a tie
 }
 
 TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {

@@ -93,7 +93,10 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
     entered_since_ = seconds_of(*filter.entered_since);
   }
   if (filter.waiting_after) {
-    where += " AND (cases.entered_at > :wa OR (cases.entered_at = :wb AND cases.id > :wi))";
+    // A row value, not "entered_at > a OR (entered_at = a AND id > i)": SQLite read that
+    // OR as two index lookups and sorted all that followed the cursor (100 ms for the
+    // next 32 of a state with 200,000 cases), where a row value is one range of the index.
+    where += " AND (cases.entered_at, cases.id) > (:wa, :wi)";
     waiting_at_ = seconds_of(filter.waiting_after->first);
     waiting_id_ = filter.waiting_after->second;
   }
@@ -126,7 +129,6 @@ void CaseConditions::bind(soci::statement& st) {
   if (filter.entered_before) st.exchange(soci::use(entered_before_));
   if (filter.entered_since) st.exchange(soci::use(entered_since_));
   if (filter.waiting_after) {
-    st.exchange(soci::use(waiting_at_));
     st.exchange(soci::use(waiting_at_));
     st.exchange(soci::use(waiting_id_));
   }
