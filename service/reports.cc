@@ -98,19 +98,22 @@ OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& acto
       if (!st.deadline || st.final) continue;
       CaseFilter filter{.scope = scope, .workflow = name, .state = st.name,
                         .entered_before = overdue_before(calendar, *st.deadline, now)};
+      int64_t overdue_here = 0;
       if (scope.reads_whole(name)) {
         // All of the state's cases but those that entered it too lately to be overdue:
         // the store keeps the first figure, and the second is a short stretch of an index.
         if (!kept_counts.count(name)) {
           for (const auto& g : s.cases_per_state(name)) kept_counts[name][g.key] = g.count;
         }
+        overdue_here = kept_counts[name][st.name];
+        if (overdue_here == 0) continue;  // most states of most workflows: no query at all
         CaseFilter recent{.workflow = name, .state = st.name, .entered_since = filter.entered_before};
-        report.total += kept_counts[name][st.name];
-        for (const auto& g : s.count_cases(recent, "")) report.total -= g.count;
+        for (const auto& g : s.count_cases(recent, "")) overdue_here -= g.count;
       } else {
-        for (const auto& g : s.count_cases(filter, "")) report.total += g.count;
+        for (const auto& g : s.count_cases(filter, "")) overdue_here += g.count;
       }
-      overdue_cases.add(std::move(filter), st.deadline);
+      report.total += overdue_here;
+      if (overdue_here > 0) overdue_cases.add(std::move(filter), st.deadline);
     }
   }
   while (static_cast<int>(report.items.size()) < limit) {
