@@ -236,10 +236,8 @@ TEST_P(CaseQueryTest, FiltersOnDatesAndChoicesCanReadTheFieldsIndex) {
   // A country none has: PostgreSQL's counts say half are French, and for half it rightly
   // reads them all.
   EXPECT_NE(plan("country == 'JP'").find("cases_agreement_by_country"), std::string::npos) << plan("country == 'JP'");
-  if (pg) {  // amounts are indexed only where the planner can tell a narrow range (sql_storage.cc)
-    EXPECT_NE(plan("budget > 2000000000 IRR").find("cases_agreement_by_budget"), std::string::npos)
-        << plan("budget > 2000000000 IRR");
-  }
+  EXPECT_NE(plan("budget > 2000000000 IRR").find("cases_agreement_by_budget"), std::string::npos)
+      << plan("budget > 2000000000 IRR");
   copies.reset();
   EXPECT_EQ(listed("country == 'FR' and expires_on >= today").size(), 15u);
   EXPECT_EQ(listed("budget > 2500000 IRR").size(), 4u);  // 2,600,000 to 2,900,000
@@ -342,6 +340,43 @@ TEST_P(CaseQueryTest, RareAndCommonWordsFindTheSameAsEveryKeyReadInTurn) {
     db.session() << "SELECT COUNT(*) FROM case_search WHERE case_search MATCH '\"salamanca\"'", soci::into(indexed);
     EXPECT_EQ(indexed, 1);
   }
+}
+
+// SQLite reads a `where` list's page from the workflow's newest thousand cases first and,
+// when they do not fill it, by the index the conditions choose (SqlStorage::find_cases).
+// Either way the page must be the newest matches, and the cursor must go on from it.
+TEST_P(CaseQueryTest, AWhereListFindsMatchesBeyondTheNewestThousandAndPagesOn) {
+  auto agreement = [&](int64_t budget) {
+    Data data{{"partner", Value("Kyoto")}, {"country", Value("JP")}, {"budget", Value(Money{budget, "IRR"})}};
+    return ok_case(office_.start(kSara, "agreement", data, "MoU")).id;
+  };
+  const int64_t oldest = agreement(9'000'000'00);
+  const int64_t older = agreement(8'000'000'00);
+  std::vector<int64_t> newest;
+  for (int i = 0; i < 1005; ++i) newest.push_back(agreement(i % 2 ? 100'00 : 200'00));
+  // Only the two oldest: past the newest thousand, found by the budget's index.
+  CasePage page = office_.list({.workflow = "agreement", .where = "budget > 1000000 IRR", .limit = 1});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].id, older);
+  ASSERT_EQ(page.next_cursor, older);
+  page = office_.list({.workflow = "agreement", .where = "budget > 1000000 IRR", .after_id = page.next_cursor, .limit = 1});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].id, oldest);
+  EXPECT_EQ(page.next_cursor, 0);
+  // Half of the newest: a page from the thousand, then one that runs past them.
+  page = office_.list({.workflow = "agreement", .where = "budget == 200 IRR", .limit = 200});
+  ASSERT_EQ(page.items.size(), 200u);
+  EXPECT_EQ(page.items[0].id, newest[1004]);
+  std::vector<int64_t> all;
+  for (const auto& c : page.items) all.push_back(c.id);
+  while (page.next_cursor != 0) {
+    page = office_.list({.workflow = "agreement", .where = "budget == 200 IRR", .after_id = page.next_cursor, .limit = 200});
+    for (const auto& c : page.items) all.push_back(c.id);
+  }
+  std::vector<int64_t> expected;
+  for (int i = 1004; i >= 0; i -= 2) expected.push_back(newest[i]);
+  EXPECT_EQ(all, expected);
+  EXPECT_TRUE(office_.list({.workflow = "agreement", .where = "budget > 10000000 IRR"}).items.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CaseQueryTest, ::testing::Values("sqlite", "postgresql"),

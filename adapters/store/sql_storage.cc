@@ -208,10 +208,6 @@ void SqlStorage::index_fields(const std::string& workflow, const std::vector<Ind
       std::vector<sql::FieldIndex> out;
       for (const auto& field : fields) {
         if (!sql::plain_name(field.name)) continue;
-        // SQLite keeps no histograms (Debian builds it without STAT4), so for a range on
-        // a number it walks the workflow newest first anyway: such an index would only
-        // slow its writes. PostgreSQL's planner knows how many a range holds.
-        if (!pg && field.as != IndexedField::As::kText) continue;
         sql::FieldIndex index = sql::field_index(workflow, field, db_.dialect());
         if (!made.count(index.name)) out.push_back(std::move(index));
       }

@@ -141,6 +141,14 @@ class SqlStorage : public Storage {
   // The trigram phrase find_cases looks its text search up by (SQLite, a rare word), or
   // nullopt to read the keys in turn.
   std::optional<std::string> search_trigrams(const CaseFilter& filter, int64_t before);
+  // How find_cases reads a page: in the filter's order; the newest thousand of the
+  // workflow only; or by whichever index the conditions choose, then sorted.
+  enum class Read { kInOrder, kNewestThousand, kByConditions };
+  std::vector<CaseRow> select_cases(const CaseFilter& filter, int64_t before, int batch,
+                                    const std::optional<std::string>& trigrams, Read read);
+  // SQLite: whether the page's plan reads the workflow's cases newest first (or every
+  // case) rather than a field's index.
+  bool walks_the_workflow(const CaseFilter& filter, int64_t before, int batch);
   // Gives each row its votes of its round, in one query for all of them.
   void read_votes_of(std::vector<CaseRow>& rows);
   void seal_old_history();
