@@ -258,7 +258,8 @@ struct CaseFilter {
   // cursor is the (entered_at, id) of the last case of the page before.
   bool longest_waiting_first = false;
   std::vector<std::string> not_states{};  // leave out cases in these states (closed ones)
-  // Soonest first by this date field of the data (reports of expiring agreements).
+  // Soonest first by this date field of the data (reports of expiring agreements); cases
+  // without it are left out, so that the field's index gives the order.
   std::string order_by_field{};
   std::optional<std::pair<Timestamp, int64_t>> waiting_after{};
   int64_t after_id = 0;   // cursor: cases with a smaller id (newest first)

@@ -88,6 +88,9 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
     where += " AND cases.entered_at < :eb";
     entered_before_ = seconds_of(*filter.entered_before);
   }
+  if (!filter.order_by_field.empty()) {
+    where += " AND " + field_column(filter.order_by_field, "", dialect) + " IS NOT NULL";
+  }
   if (filter.entered_since) {
     where += " AND cases.entered_at >= :es";
     entered_since_ = seconds_of(*filter.entered_since);
