@@ -231,9 +231,30 @@ std::vector<CaseRow> SqlStorage::find_cases(const CaseFilter& filter, int64_t be
   });
 }
 
+std::string SqlStorage::page_query(const CaseFilter& filter, sql::CaseConditions& conditions, Read read,
+                                   PageBounds& bounds, soci::statement& st, sql::Dialect dialect) {
+  // Longest waiting first reads the (workflow, state, entered_at) index; an id bound
+  // beside it would tempt SQLite onto the id index and a sort.
+  std::string from = " FROM cases WHERE " + std::string(filter.longest_waiting_first ? "1 = 1" : "id < :before");
+  std::string order = order_by(filter, dialect);
+  if (read == Read::kNewestThousand) {
+    st.exchange(soci::use(filter.workflow));
+    from = " FROM (SELECT * FROM cases WHERE workflow = :newest_workflow AND id < :newest_below"
+           " ORDER BY id DESC LIMIT 1000) AS cases WHERE 1 = 1";
+  } else if (read == Read::kByConditions) {
+    // '+': expressions, which no index is in the order of or bounded by.
+    from = " FROM cases WHERE +id < :before";
+    order = " ORDER BY +id DESC";
+  }
+  if (!filter.longest_waiting_first) st.exchange(soci::use(bounds.below));
+  conditions.bind(st);
+  st.exchange(soci::use(bounds.n));
+  return from + conditions.text() + order + " LIMIT :n";
+}
+
 bool SqlStorage::walks_the_workflow(const CaseFilter& filter, int64_t before, int batch) {
   sql::CaseConditions conditions(filter, db_.dialect());
-  long long below = before, n = batch;
+  PageBounds bounds{before, batch};
   int ignored_id = 0, ignored_parent = 0, ignored_unused = 0;
   std::string detail;
   soci::statement st(db_.session());
@@ -241,12 +262,9 @@ bool SqlStorage::walks_the_workflow(const CaseFilter& filter, int64_t before, in
   st.exchange(soci::into(ignored_parent));
   st.exchange(soci::into(ignored_unused));
   st.exchange(soci::into(detail));
-  st.exchange(soci::use(below));
-  conditions.bind(st);
-  st.exchange(soci::use(n));
+  const std::string query = page_query(filter, conditions, Read::kInOrder, bounds, st, db_.dialect());
   st.alloc();
-  st.prepare("EXPLAIN QUERY PLAN SELECT id FROM cases WHERE id < :before" + conditions.text() +
-             order_by(filter, db_.dialect()) + " LIMIT :n");
+  st.prepare("EXPLAIN QUERY PLAN SELECT id" + query);
   st.define_and_bind();
   st.execute();
   bool walks = false;
@@ -260,8 +278,7 @@ bool SqlStorage::walks_the_workflow(const CaseFilter& filter, int64_t before, in
 std::vector<CaseRow> SqlStorage::select_cases(const CaseFilter& filter, int64_t before, int batch,
                                               const std::optional<std::string>& trigrams, Read read) {
   sql::CaseConditions conditions(filter, db_.dialect(), trigrams);
-  long long below = before, n = batch;
-  std::string workflow = filter.workflow;
+  PageBounds bounds{before, batch};
   CaseRow r;
   long long id = 0, wf_version = 0, version = 0, created = 0, updated = 0, entered = 0, round = 0;
   soci::statement st(db_.session());
@@ -278,25 +295,10 @@ std::vector<CaseRow> SqlStorage::select_cases(const CaseFilter& filter, int64_t 
   st.exchange(soci::into(entered));
   st.exchange(soci::into(round));
   st.exchange(soci::into(r.unit));
-  // Longest waiting first reads the (workflow, state, entered_at) index; an id bound
-  // beside it would tempt SQLite onto the id index and a sort.
-  std::string from = "cases WHERE " + std::string(filter.longest_waiting_first ? "1 = 1" : "id < :before");
-  std::string order = order_by(filter, db_.dialect());
-  if (read == Read::kNewestThousand) {
-    st.exchange(soci::use(workflow));
-    from = "(SELECT * FROM cases WHERE workflow = :newest_workflow AND id < :newest_below ORDER BY id DESC LIMIT 1000) AS cases"
-           " WHERE 1 = 1";
-  } else if (read == Read::kByConditions) {
-    // '+': expressions, which no index is in the order of or bounded by.
-    from = "cases WHERE +id < :before";
-    order = " ORDER BY +id DESC";
-  }
-  if (!filter.longest_waiting_first) st.exchange(soci::use(below));
-  conditions.bind(st);
-  st.exchange(soci::use(n));
+  const std::string query = page_query(filter, conditions, read, bounds, st, db_.dialect());
   st.alloc();
   st.prepare("SELECT id, workflow, workflow_version, title, state, data, version, requester, created_at,"
-             " updated_at, entered_at, round, unit FROM " + from + conditions.text() + order + " LIMIT :n");
+             " updated_at, entered_at, round, unit" + query);
   st.define_and_bind();
   st.execute();
   std::vector<CaseRow> out;

@@ -31,11 +31,11 @@ std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const 
 
 std::vector<GroupCount> SqlStorage::cases_per_state(const std::string& workflow) {
   return db_.guard("cannot count cases", [&] {
-    std::string state, name = workflow;
+    std::string state;
     long long count = 0;
     soci::statement st = (db_.session().prepare << "SELECT state, CAST(SUM(case_count) AS BIGINT) FROM state_counts"
                                                    " WHERE workflow = :w GROUP BY state HAVING SUM(case_count) <> 0",
-                          soci::use(name), soci::into(state), soci::into(count));
+                          soci::use(workflow), soci::into(state), soci::into(count));
     st.execute();
     std::vector<GroupCount> out;
     while (st.fetch()) out.push_back({state, count});

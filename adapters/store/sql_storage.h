@@ -9,6 +9,10 @@
 
 namespace osic {
 
+namespace sql {
+class CaseConditions;
+}
+
 class SqlStorage : public Storage {
  public:
   SqlStorage(const StoreOptions& options, const Clock& clock);
@@ -144,6 +148,14 @@ class SqlStorage : public Storage {
   // How find_cases reads a page: in the filter's order; the newest thousand of the
   // workflow only; or by whichever index the conditions choose, then sorted.
   enum class Read { kInOrder, kNewestThousand, kByConditions };
+  // What a page read binds besides its conditions' values; it must outlive the statement.
+  struct PageBounds {
+    long long below = 0, n = 0;
+  };
+  // The FROM, WHERE, ORDER BY and LIMIT of a page read as `read` says, its values bound
+  // into `st` in their order after what `st` holds: one text for the read and its plan.
+  static std::string page_query(const CaseFilter& filter, sql::CaseConditions& conditions, Read read,
+                                PageBounds& bounds, soci::statement& st, sql::Dialect dialect);
   std::vector<CaseRow> select_cases(const CaseFilter& filter, int64_t before, int batch,
                                     const std::optional<std::string>& trigrams, Read read);
   // SQLite: whether the page's plan reads the workflow's cases newest first (or every
