@@ -623,7 +623,8 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
         }
       }
       if (!by_role && !as_requester) continue;
-      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name};
+      // An approval step's cases are typed with their votes: read with each batch.
+      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name, .with_votes = st.approval.has_value()};
       // Only as the requester (and standing in for no one): their own cases, by index.
       if (!by_role && absent.empty()) filter.requester = actor.user;
       waiting_cases.add(std::move(filter), st.deadline);

@@ -14,7 +14,6 @@ DueOrder::DueOrder(Storage& s, const Calendar& calendar, int largest_batch)
 
 void DueOrder::add(CaseFilter filter, std::optional<DeadlineDef> deadline) {
   filter.longest_waiting_first = true;
-  filter.with_votes = true;  // each case taken is typed
   streams_.push_back({std::move(filter), std::move(deadline), std::min(kFirstBatch, largest_batch_)});
 }
 

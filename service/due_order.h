@@ -22,8 +22,9 @@ class DueOrder {
   // `largest_batch`: the most rows one read brings (the first brings at most 8).
   DueOrder(Storage& s, const Calendar& calendar, int largest_batch);
 
-  // A state's cases: `filter` names the workflow and state (and read rights); its order is
-  // set here. No deadline: due never, after every case that has one.
+  // A state's cases: `filter` names the workflow and state (and read rights, and
+  // with_votes for an approval step); its order is set here. No deadline: due never,
+  // after every case that has one.
   void add(CaseFilter filter, std::optional<DeadlineDef> deadline);
 
   // The next case in order, or nullopt when every stream is exhausted.

@@ -97,7 +97,8 @@ OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& acto
     for (const auto& st : engine->definition().states) {
       if (!st.deadline || st.final) continue;
       CaseFilter filter{.scope = scope, .workflow = name, .state = st.name,
-                        .entered_before = overdue_before(calendar, *st.deadline, now)};
+                        .entered_before = overdue_before(calendar, *st.deadline, now),
+                        .with_votes = st.approval.has_value()};
       int64_t overdue_here = 0;
       if (scope.reads_whole(name)) {
         // All of the state's cases but those that entered it too lately to be overdue:
