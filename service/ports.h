@@ -77,10 +77,10 @@ class ReportRows {
   // as cases move rather than counted; states with none are left out. For readers of the
   // whole workflow: it knows nothing of read rights.
   virtual std::vector<GroupCount> cases_per_state(const std::string& workflow) = 0;
-  // Each stay of a case matching `filter` (its workflow, read rights) in a state, that
-  // ended within [from, to), or that began then and has not ended.
-  virtual void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
-                           const std::function<void(const StateStay&)>& each) = 0;
+  // Each move between states, within [from, to), of a case matching `filter` (its
+  // workflow, read rights); in no particular order.
+  virtual void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
+                           const std::function<void(const StateMove&)>& each) = 0;
 };
 
 class UserDirectory {

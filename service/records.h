@@ -275,12 +275,13 @@ struct GroupCount {
   int64_t count = 0;
 };
 
-// A case's time in one state: from entering it to leaving it (none: it is still there).
-struct StateStay {
+// A case's move from one state to another: it ends the case's stay in `from` (which
+// began at `from_entered`; none for the move that started the case).
+struct StateMove {
   int64_t case_id = 0;
-  std::string state;
-  Timestamp entered, case_started;
-  std::optional<Timestamp> left{};
+  std::string from, to;
+  std::optional<Timestamp> from_entered;
+  Timestamp at, case_started;
 };
 
 struct CasePage {

@@ -175,10 +175,10 @@ CycleTimeReport report_cycle_time(Storage& s, CaseService& service, const Actor&
   };
   std::set<std::string> finals;
   for (const auto& st : final_states(def)) finals.insert(st);
-  s.state_stays(filter, calendar.start_of_day(from), calendar.start_of_day(Date{to.days + 1}),
-                [&](const StateStay& stay) {
-                  if (stay.left) add(by_state[stay.state], stay.entered, *stay.left);
-                  else if (finals.count(stay.state)) add(whole, stay.case_started, stay.entered);
+  s.state_moves(filter, calendar.start_of_day(from), calendar.start_of_day(Date{to.days + 1}),
+                [&](const StateMove& move) {
+                  if (move.from_entered) add(by_state[move.from], *move.from_entered, move.at);
+                  if (finals.count(move.to)) add(whole, move.case_started, move.at);
                 });
   auto row = [](std::string state, std::string title, std::string title_fa, Spans& spans) {
     CycleTimeRow r{std::move(state), std::move(title), std::move(title_fa), static_cast<int64_t>(spans.days.size())};

@@ -349,19 +349,15 @@ class FakeStorage : public Storage {
   std::vector<GroupCount> cases_per_state(const std::string& workflow) override {
     return count_cases(CaseFilter{.workflow = workflow}, "");
   }
-  void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
-                   const std::function<void(const StateStay&)>& each) override {
+  void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
+                   const std::function<void(const StateMove&)>& each) override {
     for (const auto& c : find_cases(filter, std::numeric_limits<int64_t>::max(), std::numeric_limits<int>::max())) {
-      auto lock = read("state_stays");
-      std::vector<HistoryRow> moves;
+      auto lock = read("state_moves");
+      std::optional<Timestamp> entered;
       for (const auto& h : t().history[c.id]) {
-        if (h.from != h.to) moves.push_back(h);
-      }
-      for (size_t i = 0; i < moves.size(); ++i) {
-        StateStay stay{c.id, moves[i].to, moves[i].at, c.created_at};
-        if (i + 1 < moves.size()) stay.left = moves[i + 1].at;
-        Timestamp when = stay.left ? *stay.left : stay.entered;
-        if (when >= from && when < to) each(stay);
+        if (h.from == h.to) continue;
+        if (h.at >= from && h.at < to) each(StateMove{c.id, h.from, h.to, entered, h.at, c.created_at});
+        entered = h.at;
       }
     }
   }

@@ -25,12 +25,17 @@ HotStatements::HotStatements(soci::session& s)
                                         " WHERE id = :id AND version = :ev",
                            use(state), use(data), use(version), use(at), use(entered), use(round),
                            use(search), use(case_id), use(expected))),
+      // A move keeps when its case entered the state it leaves: the time of the move
+      // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
-                                   " from_state, to_state, comment, data_change, channel, timer, on_behalf_of, files, prev_hash, hash)"
-                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob, :fi, :ph, :h)",
+                                   " from_state, to_state, comment, data_change, channel, timer, on_behalf_of, files, prev_hash, hash,"
+                                   " from_entered_at)"
+                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob, :fi, :ph, :h,"
+                                   " CASE WHEN :mv = 1 THEN (SELECT p.at FROM history p WHERE p.case_id = :pc"
+                                   " AND p.from_state <> p.to_state ORDER BY p.seq DESC LIMIT 1) END)",
                       use(case_id), use(seq), use(at), use(actor), use(action), use(from), use(to),
                       use(comment), use(changes), use(channel), use(timer), use(on_behalf_of), use(files),
-                      use(prev_hash), use(hash))),
+                      use(prev_hash), use(hash), use(moves), use(case_id))),
       insert_vote((s.prepare << "INSERT INTO votes (case_id, round, user_name, role, approve, at,"
                                 " comment, on_behalf_of) VALUES (:c, :r, :u, :ro, :ap, :a, :cm, :ob)",
                    use(case_id), use(round), use(user), use(role), use(approve), use(at),

@@ -17,7 +17,7 @@ struct HotStatements {
 
   // Inputs and outputs, bound by reference.
   long long case_id = 0, seq = 0, at = 0, version = 0, expected = 0, entered = 0, round = 0;
-  long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0;
+  long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0, moves = 0;
   std::string workflow, title, state, data, requester, unit, on_behalf_of, search;
   std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash;
   std::string user, role, key, template_name, recipients, reason;
@@ -27,7 +27,7 @@ struct HotStatements {
   soci::statement select_votes;  // case_id, round -> user, role, approve, at, comment, on_behalf_of
   soci::statement update_case;   // state, data, version, at, case_id, expected
   soci::statement update_case_entered;  // ... plus entered, round
-  soci::statement insert_history;
+  soci::statement insert_history;  // case_id, seq, at, actor ... hash, moves (1: from <> to)
   soci::statement insert_vote;   // case_id, round, user, role, approve, at, comment
   soci::statement cancel_all_timers;  // case_id
   soci::statement cancel_timer;  // case_id, key

@@ -121,6 +121,7 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
     h.files = e.files;
     h.prev_hash = e.prev_hash;
     h.hash = e.hash;
+    h.moves = e.from != e.to ? 1 : 0;
     h.insert_history.execute(true);
     if (w.vote) {
       h.round = w.vote_round;

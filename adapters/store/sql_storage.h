@@ -47,8 +47,8 @@ class SqlStorage : public Storage {
   std::vector<CaseRow> find_cases(const CaseFilter& filter, int64_t before, int batch) override;
   std::vector<GroupCount> count_cases(const CaseFilter& filter, const std::string& group_field) override;
   std::vector<GroupCount> cases_per_state(const std::string& workflow) override;
-  void state_stays(const CaseFilter& filter, Timestamp from, Timestamp to,
-                   const std::function<void(const StateStay&)>& each) override;
+  void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
+                   const std::function<void(const StateMove&)>& each) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
   void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
                        Timestamp at) override;
