@@ -284,7 +284,7 @@ TEST_P(StoreTest, ListsHoldOnlyWhatTheReaderMayRead) {
   StoredCase at_legal = office_.start_agreement(Actor{"sima", {"staff"}}, "At legal");
   ok_case(office_.act(Actor{"sima", {"staff"}}, at_legal.id, "submit"));
   ok_case(office_.act(kHamid, at_legal.id, "accept"));
-  ok_case(office_.act(kLeila, reviewed.id, "approve"));  // now with the dean; leila acted on it
+  const std::string after_legal = ok_case(office_.act(kLeila, reviewed.id, "approve")).state.state;  // leila acted on it
   auto ids = [&](const Actor& who) {
     std::vector<int64_t> out;
     for (const auto& c : office_.list({.scope = office_.service.read_scope(*office_.store, who)}).items) out.push_back(c.id);
@@ -295,6 +295,36 @@ TEST_P(StoreTest, ListsHoldOnlyWhatTheReaderMayRead) {
   EXPECT_EQ(ids(Actor{"fatemeh", {"faculty"}}), std::vector<int64_t>{});
   EXPECT_EQ(ids(kDina), (std::vector<int64_t>{at_legal.id, reviewed.id, mine.id}));  // a reader of agreements
   EXPECT_EQ(ids(Actor{"root", {"admin"}}).size(), 3u);
+  // A list of one workflow or state weighs only the rights that reach it (ReadScope::within).
+  auto ids_in = [&](const Actor& who, const std::string& workflow, const std::string& state) {
+    std::vector<int64_t> out;
+    CaseFilter f{.scope = office_.service.read_scope(*office_.store, who), .workflow = workflow, .state = state};
+    for (const auto& c : office_.list(f).items) out.push_back(c.id);
+    return out;
+  };
+  EXPECT_EQ(ids_in(kLeila, "agreement", "legal_review"), std::vector<int64_t>{at_legal.id});  // she acts there
+  EXPECT_EQ(ids_in(kLeila, "agreement", after_legal), std::vector<int64_t>{reviewed.id});  // she acted on it
+  EXPECT_EQ(ids_in(kLeila, "agreement", "draft"), std::vector<int64_t>{});
+  EXPECT_EQ(ids_in(kLeila, "conference_travel", ""), std::vector<int64_t>{});
+  EXPECT_EQ(ids_in(kSara, "agreement", "draft"), std::vector<int64_t>{mine.id});
+}
+
+TEST(ReadScope, WithinKeepsOnlyTheRightsThatReachTheWorkflowAndState) {
+  ReadScope scope{.user = "leila", .workflows = {"membership"},
+                  .states = {{"agreement", "legal_review"}, {"agreement", "dean_approval"}, {"travel", "review"}},
+                  .in_units = {{"travel", "", {"eng"}}, {"agreement", "signature", {"eng"}}}};
+  ReadScope agreement = scope.within("agreement");
+  EXPECT_FALSE(agreement.all);
+  EXPECT_EQ(agreement.user, "leila");
+  EXPECT_TRUE(agreement.workflows.empty());
+  EXPECT_EQ(agreement.states.size(), 2u);
+  ASSERT_EQ(agreement.in_units.size(), 1u);
+  EXPECT_EQ(agreement.in_units[0].state, "signature");
+  ReadScope legal = scope.within("agreement", "legal_review");
+  EXPECT_EQ(legal.states, (std::vector<std::pair<std::string, std::string>>{{"agreement", "legal_review"}}));
+  EXPECT_TRUE(legal.in_units.empty());
+  EXPECT_EQ(scope.within("travel", "approved").in_units.size(), 1u) << "a unit's rights in every state";
+  EXPECT_TRUE(scope.within("membership", "draft").all) << "a reader of the whole workflow";
 }
 
 TEST(StoreFile, ANewSqliteDatabaseIsReadableByItsOwnerOnly) {

@@ -39,19 +39,19 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
   // Read rights in the query itself: no page loads a case it will not show. A reader of
   // the whole workflow asked for needs no condition, and the query can then count and
   // page on the indexes alone.
-  const bool reads_whole_workflow = filter.scope && !filter.workflow.empty() && filter.scope->reads_whole(filter.workflow);
-  scoped_ = filter.scope && !filter.scope->all && !reads_whole_workflow;
-  if (scoped_) {
+  if (filter.scope) scope_ = filter.workflow.empty() ? *filter.scope : filter.scope->within(filter.workflow, filter.state);
+  if (scope_ && scope_->all) scope_.reset();
+  if (scope_) {
     // Two EXISTS, not one with OR: each then reads its own index instead of the whole
     // history (PostgreSQL hashed the OR into a scan of every entry).
     where += " AND (cases.requester = :ru";
-    for (size_t i = 0; i < filter.scope->workflows.size(); ++i) where += " OR cases.workflow = :rw" + std::to_string(i);
-    for (size_t i = 0; i < filter.scope->states.size(); ++i) {
+    for (size_t i = 0; i < scope_->workflows.size(); ++i) where += " OR cases.workflow = :rw" + std::to_string(i);
+    for (size_t i = 0; i < scope_->states.size(); ++i) {
       where += " OR (cases.workflow = :aw" + std::to_string(i) + " AND cases.state = :as" + std::to_string(i) + ")";
     }
     // Roles held in a unit: the cases of that unit and those below it.
-    for (size_t i = 0; i < filter.scope->in_units.size(); ++i) {
-      const auto& in = filter.scope->in_units[i];
+    for (size_t i = 0; i < scope_->in_units.size(); ++i) {
+      const auto& in = scope_->in_units[i];
       std::string n = std::to_string(i);
       where += " OR (cases.workflow = :uw" + n + (in.state.empty() ? "" : " AND cases.state = :us" + n) +
                " AND cases.unit IN (";
@@ -107,20 +107,20 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
 
 void CaseConditions::bind(soci::statement& st) {
   const CaseFilter& filter = filter_;
-  if (scoped_) {
-    st.exchange(soci::use(filter.scope->user));
-    for (const auto& w : filter.scope->workflows) st.exchange(soci::use(w));
-    for (const auto& [w, state] : filter.scope->states) {
+  if (scope_) {
+    st.exchange(soci::use(scope_->user));
+    for (const auto& w : scope_->workflows) st.exchange(soci::use(w));
+    for (const auto& [w, state] : scope_->states) {
       st.exchange(soci::use(w));
       st.exchange(soci::use(state));
     }
-    for (const auto& in : filter.scope->in_units) {
+    for (const auto& in : scope_->in_units) {
       st.exchange(soci::use(in.workflow));
       if (!in.state.empty()) st.exchange(soci::use(in.state));
       for (const auto& u : in.units) st.exchange(soci::use(u));
     }
-    st.exchange(soci::use(filter.scope->user));
-    st.exchange(soci::use(filter.scope->user));
+    st.exchange(soci::use(scope_->user));
+    st.exchange(soci::use(scope_->user));
   }
   if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
   if (!filter.state.empty()) st.exchange(soci::use(filter.state));

@@ -33,7 +33,8 @@ class CaseConditions {
 
  private:
   const CaseFilter& filter_;
-  bool scoped_ = false;
+  // The filter's read rights, narrowed to its workflow and state when it names them.
+  std::optional<ReadScope> scope_;
   std::string text_;
   std::string pattern_;
   std::optional<std::string> trigrams_;
