@@ -327,6 +327,25 @@ TEST(ReadScope, WithinKeepsOnlyTheRightsThatReachTheWorkflowAndState) {
   EXPECT_TRUE(scope.within("membership", "draft").all) << "a reader of the whole workflow";
 }
 
+// The planner prices random reads as on SSD (sql.cc), unless the server's owner chose.
+TEST(PostgresSettings, RandomReadsArePricedForSsdUnlessTheOwnerSetAPrice) {
+  const std::string url = fresh_database("postgresql");
+  auto price = [&] {
+    sql::Db db(url, sql::Sync::kFull);
+    std::string value;
+    db.session() << "SHOW random_page_cost", soci::into(value);
+    return value;
+  };
+  EXPECT_EQ(price(), "1.1");
+  {
+    sql::Db db(url, sql::Sync::kFull);
+    std::string name;
+    db.session() << "SELECT current_database()", soci::into(name);
+    db.session() << "ALTER DATABASE " + name + " SET random_page_cost = 2";
+  }
+  EXPECT_EQ(price(), "2");
+}
+
 TEST(StoreFile, ANewSqliteDatabaseIsReadableByItsOwnerOnly) {
   std::string url = fresh_database("sqlite");
   open_storage({url, SyncMode::kFull}, SystemClock());
