@@ -191,6 +191,37 @@ TEST_P(StoreTest, DueOrderTakesEveryCaseOnceAcrossBatchesAndTies) {
   EXPECT_EQ(taken, expected);  // batches of 8, 16 and 32: the first two end inside a tie
 }
 
+// On PostgreSQL a read of a state's longest waiting cases is prepared once per text and
+// run again with other values (SqlStorage::waiting_reads_): each run must read its own.
+TEST_P(StoreTest, AReadOfWaitingCasesRunAgainReadsItsOwnValues) {
+  const Actor sima{"sima", {"staff"}};
+  std::vector<int64_t> drafts, submitted, simas;
+  for (int i = 0; i < 3; ++i) drafts.push_back(office_.start_agreement(kSara).id);
+  for (int i = 0; i < 2; ++i) {
+    submitted.push_back(office_.start_agreement(kSara).id);
+    ok_case(office_.act(kSara, submitted.back(), "submit"));
+  }
+  simas.push_back(office_.start_agreement(sima).id);
+  auto waiting = [&](CaseFilter f, int batch) {
+    f.longest_waiting_first = true;
+    std::vector<int64_t> out;
+    for (const auto& r : office_.store->find_cases(f, std::numeric_limits<int64_t>::max(), batch)) out.push_back(r.id);
+    return out;
+  };
+  const ReadScope leila = office_.service.read_scope(*office_.store, kLeila);
+  for (int round = 0; round < 7; ++round) {  // past the runs after which PostgreSQL plans once
+    EXPECT_EQ(waiting({.workflow = "agreement", .state = "draft"}, 8), (std::vector<int64_t>{drafts[0], drafts[1],
+                                                                                              drafts[2], simas[0]}));
+    EXPECT_EQ(waiting({.workflow = "agreement", .state = "osic_review"}, 8), submitted);
+    EXPECT_EQ(waiting({.workflow = "agreement", .state = "draft"}, 2), (std::vector<int64_t>{drafts[0], drafts[1]}));
+    EXPECT_EQ(waiting({.workflow = "agreement", .state = "draft", .requester = "sima"}, 8), simas);
+    EXPECT_EQ(waiting({.scope = leila, .workflow = "agreement", .state = "draft"}, 8), std::vector<int64_t>{});
+    CaseFilter after{.workflow = "agreement", .state = "draft"};
+    after.waiting_after = std::make_pair(office_.store->case_row(drafts[1])->entered_at, drafts[1]);
+    EXPECT_EQ(waiting(after, 8), (std::vector<int64_t>{drafts[2], simas[0]}));
+  }
+}
+
 TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {
   StoredCase c = office_.start_agreement(kSara);
   ok_case(office_.act(kSara, c.id, "submit"));

@@ -33,29 +33,40 @@ std::optional<std::string> CaseConditions::trigram_phrase(const std::string& q) 
   return phrase + "\"";
 }
 
-CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams)
-    : filter_(filter), trigrams_(std::move(trigrams)) {
+CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams) {
   std::string& where = text_;
+  std::vector<Slot>& before = before_where_;
   // Read rights in the query itself: no page loads a case it will not show. A reader of
   // the whole workflow asked for needs no condition, and the query can then count and
   // page on the indexes alone.
-  if (filter.scope) scope_ = filter.workflow.empty() ? *filter.scope : filter.scope->within(filter.workflow, filter.state);
-  if (scope_ && scope_->all) scope_.reset();
-  if (scope_) {
+  std::optional<ReadScope> scope;
+  if (filter.scope) scope = filter.workflow.empty() ? *filter.scope : filter.scope->within(filter.workflow, filter.state);
+  if (scope && !scope->all) {
     // Two EXISTS, not one with OR: each then reads its own index instead of the whole
     // history (PostgreSQL hashed the OR into a scan of every entry).
     where += " AND (cases.requester = :ru";
-    for (size_t i = 0; i < scope_->workflows.size(); ++i) where += " OR cases.workflow = :rw" + std::to_string(i);
-    for (size_t i = 0; i < scope_->states.size(); ++i) {
+    add_text(before, scope->user);
+    for (size_t i = 0; i < scope->workflows.size(); ++i) {
+      where += " OR cases.workflow = :rw" + std::to_string(i);
+      add_text(before, scope->workflows[i]);
+    }
+    for (size_t i = 0; i < scope->states.size(); ++i) {
       where += " OR (cases.workflow = :aw" + std::to_string(i) + " AND cases.state = :as" + std::to_string(i) + ")";
+      add_text(before, scope->states[i].first);
+      add_text(before, scope->states[i].second);
     }
     // Roles held in a unit: the cases of that unit and those below it.
-    for (size_t i = 0; i < scope_->in_units.size(); ++i) {
-      const auto& in = scope_->in_units[i];
+    for (size_t i = 0; i < scope->in_units.size(); ++i) {
+      const auto& in = scope->in_units[i];
       std::string n = std::to_string(i);
       where += " OR (cases.workflow = :uw" + n + (in.state.empty() ? "" : " AND cases.state = :us" + n) +
                " AND cases.unit IN (";
-      for (size_t j = 0; j < in.units.size(); ++j) where += (j ? ", :uu" : ":uu") + n + "_" + std::to_string(j);
+      add_text(before, in.workflow);
+      if (!in.state.empty()) add_text(before, in.state);
+      for (size_t j = 0; j < in.units.size(); ++j) {
+        where += (j ? ", :uu" : ":uu") + n + "_" + std::to_string(j);
+        add_text(before, in.units[j]);
+      }
       where += "))";
     }
     // Last, so that a case the columns above already admit costs no history lookup
@@ -63,78 +74,96 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
     where += " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.actor = :hu)"
              " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.on_behalf_of = :ho)";
     where += ")";
+    add_text(before, scope->user);
+    add_text(before, scope->user);
   }
-  if (!filter.workflow.empty()) where += " AND cases.workflow = :w";
-  if (!filter.state.empty()) where += " AND cases.state = :s";
-  if (!filter.requester.empty()) where += " AND cases.requester = :rq";
+  if (!filter.workflow.empty()) {
+    where += " AND cases.workflow = :w";
+    add_text(before, filter.workflow);
+  }
+  if (!filter.state.empty()) {
+    where += " AND cases.state = :s";
+    add_text(before, filter.state);
+  }
+  if (!filter.requester.empty()) {
+    where += " AND cases.requester = :rq";
+    add_text(before, filter.requester);
+  }
   // Text search on the Persian-aware key kept beside each case (engine/search_key.h).
   if (!filter.q.empty()) {
     where += " AND cases.search LIKE :q ESCAPE '\\'";
-    pattern_ = like_pattern(search_key(filter.q));
+    add_text(before, like_pattern(search_key(filter.q)));
     // The LIKE above stays: trigrams fold the case of every alphabet, LIKE of Latin
     // letters only, so the index narrows and the LIKE decides, as it does without it.
-    if (trigrams_) where += " AND cases.id IN (SELECT rowid FROM case_search WHERE case_search MATCH :qt)";
+    if (trigrams) {
+      where += " AND cases.id IN (SELECT rowid FROM case_search WHERE case_search MATCH :qt)";
+      add_text(before, *trigrams);
+    }
   }
   if (filter.query) {
     where_.emplace(*filter.query, dialect);
     where += " AND " + where_->text();
   }
+  std::vector<Slot>& after = after_where_;
   if (!filter.not_states.empty()) {
     where += " AND cases.state NOT IN (";
-    for (size_t i = 0; i < filter.not_states.size(); ++i) where += (i ? ", :ns" : ":ns") + std::to_string(i);
+    for (size_t i = 0; i < filter.not_states.size(); ++i) {
+      where += (i ? ", :ns" : ":ns") + std::to_string(i);
+      add_text(after, filter.not_states[i]);
+    }
     where += ")";
   }
   if (filter.entered_before) {
     where += " AND cases.entered_at < :eb";
-    entered_before_ = seconds_of(*filter.entered_before);
+    add_number(after, seconds_of(*filter.entered_before));
   }
   if (!filter.order_by_field.empty()) {
     where += " AND " + field_column(filter.order_by_field, "", dialect) + " IS NOT NULL";
   }
   if (filter.entered_since) {
     where += " AND cases.entered_at >= :es";
-    entered_since_ = seconds_of(*filter.entered_since);
+    add_number(after, seconds_of(*filter.entered_since));
   }
   if (filter.waiting_after) {
     // A row value, not "entered_at > a OR (entered_at = a AND id > i)": SQLite read that
     // OR as two index lookups and sorted all that followed the cursor (100 ms for the
     // next 32 of a state with 200,000 cases), where a row value is one range of the index.
     where += " AND (cases.entered_at, cases.id) > (:wa, :wi)";
-    waiting_at_ = seconds_of(filter.waiting_after->first);
-    waiting_id_ = filter.waiting_after->second;
+    add_number(after, seconds_of(filter.waiting_after->first));
+    add_number(after, filter.waiting_after->second);
+  }
+}
+
+void CaseConditions::add_text(std::vector<Slot>& order, std::string value) {
+  texts_.push_back(std::move(value));
+  order.push_back({true, texts_.size() - 1});
+}
+
+void CaseConditions::add_number(std::vector<Slot>& order, long long value) {
+  numbers_.push_back(value);
+  order.push_back({false, numbers_.size() - 1});
+}
+
+void CaseConditions::bind_slots(soci::statement& st, const std::vector<Slot>& order) {
+  for (const Slot& slot : order) {
+    if (slot.text) st.exchange(soci::use(texts_[slot.index]));
+    else st.exchange(soci::use(numbers_[slot.index]));
   }
 }
 
 void CaseConditions::bind(soci::statement& st) {
-  const CaseFilter& filter = filter_;
-  if (scope_) {
-    st.exchange(soci::use(scope_->user));
-    for (const auto& w : scope_->workflows) st.exchange(soci::use(w));
-    for (const auto& [w, state] : scope_->states) {
-      st.exchange(soci::use(w));
-      st.exchange(soci::use(state));
-    }
-    for (const auto& in : scope_->in_units) {
-      st.exchange(soci::use(in.workflow));
-      if (!in.state.empty()) st.exchange(soci::use(in.state));
-      for (const auto& u : in.units) st.exchange(soci::use(u));
-    }
-    st.exchange(soci::use(scope_->user));
-    st.exchange(soci::use(scope_->user));
-  }
-  if (!filter.workflow.empty()) st.exchange(soci::use(filter.workflow));
-  if (!filter.state.empty()) st.exchange(soci::use(filter.state));
-  if (!filter.requester.empty()) st.exchange(soci::use(filter.requester));
-  if (!filter.q.empty()) st.exchange(soci::use(pattern_));
-  if (trigrams_) st.exchange(soci::use(*trigrams_));
+  bind_slots(st, before_where_);
   if (where_) where_->bind(st);
-  for (const auto& state : filter.not_states) st.exchange(soci::use(state));
-  if (filter.entered_before) st.exchange(soci::use(entered_before_));
-  if (filter.entered_since) st.exchange(soci::use(entered_since_));
-  if (filter.waiting_after) {
-    st.exchange(soci::use(waiting_at_));
-    st.exchange(soci::use(waiting_id_));
+  bind_slots(st, after_where_);
+}
+
+void CaseConditions::take_values_of(const CaseConditions& other) {
+  if (other.text_ != text_ || where_ || other.where_) {
+    throw Error(ErrorCode::kInternal, "the values of other conditions than a statement's were given to it");
   }
+  // In place: SOCI holds the address of each.
+  for (size_t i = 0; i < texts_.size(); ++i) texts_[i] = other.texts_[i];
+  for (size_t i = 0; i < numbers_.size(); ++i) numbers_[i] = other.numbers_[i];
 }
 
 }  // namespace osic::sql

@@ -17,10 +17,12 @@ namespace osic::sql {
 
 class CaseConditions {
  public:
-  // Keeps a reference to `filter`, which must outlive this. With `trigrams` (SQLite: a
-  // trigram_phrase() of filter.q), the text search reads the case_search trigram index
-  // first and checks only the cases it names.
+  // Keeps its own copy of each value it binds, not a reference to `filter`. With
+  // `trigrams` (SQLite: a trigram_phrase() of filter.q), the text search reads the
+  // case_search trigram index first and checks only the cases it names.
   CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams = std::nullopt);
+  CaseConditions(const CaseConditions&) = delete;
+  CaseConditions& operator=(const CaseConditions&) = delete;
   // What case_search can look `q` up by: its search key as one FTS5 phrase, which the
   // trigram tokenizer reads as consecutive trigrams (a substring, without reading the
   // text of each match as a LIKE on the index would). Nullopt when the key has fewer
@@ -30,16 +32,26 @@ class CaseConditions {
   // order bind() binds them.
   const std::string& text() const { return text_; }
   void bind(soci::statement& st);
+  // Puts the values of `other`, whose text is this one's and which has no `where`, where
+  // bind() bound this one's: a statement prepared once runs again with other values.
+  void take_values_of(const CaseConditions& other);
 
  private:
-  const CaseFilter& filter_;
-  // The filter's read rights, narrowed to its workflow and state when it names them.
-  std::optional<ReadScope> scope_;
+  struct Slot {
+    bool text;     // in texts_, else in numbers_
+    size_t index;
+  };
+  void add_text(std::vector<Slot>& order, std::string value);
+  void add_number(std::vector<Slot>& order, long long value);
+  void bind_slots(soci::statement& st, const std::vector<Slot>& order);
+
   std::string text_;
-  std::string pattern_;
-  std::optional<std::string> trigrams_;
-  long long entered_before_ = 0, entered_since_ = 0, waiting_at_ = 0, waiting_id_ = 0;
   std::optional<SqlWhere> where_;
+  // Deques: a bound value must not move once SOCI holds its address. The values bound
+  // before the `where` and after it, in their order.
+  std::deque<std::string> texts_;
+  std::deque<long long> numbers_;
+  std::vector<Slot> before_where_, after_where_;
 };
 
 }  // namespace osic::sql

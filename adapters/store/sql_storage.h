@@ -3,6 +3,8 @@
 // Every SOCI failure is translated by Db::guard. One connection; not thread-safe.
 #pragma once
 
+#include <map>
+
 #include "adapters/store/hot_statements.h"
 #include "adapters/store/sql.h"
 #include "adapters/store/storage.h"
@@ -151,6 +153,10 @@ class SqlStorage : public Storage {
   // What a page read binds besides its conditions' values; it must outlive the statement.
   struct PageBounds {
     long long below = 0, n = 0;
+    // The LIMIT written into the text instead of bound: PostgreSQL then plans a
+    // statement run again once for all its values, where a bound limit kept it planning
+    // each run afresh (its plan for an unknown limit looked dearer).
+    bool limit_in_text = false;
   };
   // The FROM, WHERE, ORDER BY and LIMIT of a page read as `read` says, its values bound
   // into `st` in their order after what `st` holds: one text for the read and its plan.
@@ -158,6 +164,8 @@ class SqlStorage : public Storage {
                                 PageBounds& bounds, soci::statement& st, sql::Dialect dialect);
   std::vector<CaseRow> select_cases(const CaseFilter& filter, int64_t before, int batch,
                                     const std::optional<std::string>& trigrams, Read read);
+  // A page read prepared with its values bound (sql_cases.cc).
+  struct PageRead;
   // SQLite: whether the page's plan reads the workflow's cases newest first (or every
   // case) rather than a field's index.
   bool walks_the_workflow(const CaseFilter& filter, int64_t before, int batch);
@@ -173,6 +181,11 @@ class SqlStorage : public Storage {
   mutable sql::Db db_;
   std::string files_dir_;
   std::unique_ptr<sql::HotStatements> hot_;
+  // PostgreSQL: the reads of a state's longest waiting cases, prepared once per text
+  // and run again with each stream's values. An inbox reads a stream for each of the
+  // twenty or thirty states its reader acts in; planning each afresh took longer than
+  // running it. By their conditions' text and order.
+  std::map<std::string, std::shared_ptr<PageRead>> waiting_reads_;  // shared_ptr: PageRead is incomplete here
 };
 
 }  // namespace osic
