@@ -41,7 +41,9 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
   // page on the indexes alone.
   std::optional<ReadScope> scope;
   if (filter.scope) scope = filter.workflow.empty() ? *filter.scope : filter.scope->within(filter.workflow, filter.state);
-  if (scope && !scope->all) {
+  // Everyone reads the cases they started: their own inbox streams need no rights.
+  const bool own_cases = scope && !filter.requester.empty() && filter.requester == scope->user;
+  if (scope && !scope->all && !own_cases) {
     // Two EXISTS, not one with OR: each then reads its own index instead of the whole
     // history (PostgreSQL hashed the OR into a scan of every entry).
     where += " AND (cases.requester = :ru";
