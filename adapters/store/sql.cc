@@ -187,8 +187,9 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
       // PostgreSQL's default prices a random page at four sequential ones, as for a
       // spinning disk that misses its cache. An office's database is on SSD and mostly
       // in memory: at that price the planner hashed all 200,000 agreements rather than
-      // look up 7,000 cases by key (cycle time 160 ms instead of 13), and scanned a whole
-      // index rather than read a state's range (overdue 76 ms instead of 34; bench W4).
+      // look up 7,000 cases by key (the cycle-time report 160 ms instead of 24), and
+      // scanned a whole index rather than read a state's range (overdue 76 ms instead
+      // of 29; bench W4).
       // 1.1 is what PostgreSQL's manual suggests for SSD; a value the server's owner
       // set is kept.
       std::string source;
