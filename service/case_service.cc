@@ -623,11 +623,10 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
         }
       }
       if (!by_role && !as_requester) continue;
-      // An approval step's cases are typed with their votes: read with each batch.
-      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name, .with_votes = st.approval.has_value()};
+      CaseFilter filter{.scope = scope, .workflow = name, .state = st.name};
       // Only as the requester (and standing in for no one): their own cases, by index.
       if (!by_role && absent.empty()) filter.requester = actor.user;
-      waiting_cases.add(std::move(filter), st.deadline);
+      waiting_cases.add(std::move(filter), st);
     }
   }
   while (static_cast<int>(found.size()) < limit) {

@@ -12,9 +12,10 @@ constexpr int kFirstBatch = 8;
 DueOrder::DueOrder(Storage& s, const Calendar& calendar, int largest_batch)
     : s_(s), calendar_(calendar), largest_batch_(std::max(2, largest_batch)) {}
 
-void DueOrder::add(CaseFilter filter, std::optional<DeadlineDef> deadline) {
+void DueOrder::add(CaseFilter filter, const StateDef& state) {
   filter.longest_waiting_first = true;
-  streams_.push_back({std::move(filter), std::move(deadline), std::min(kFirstBatch, largest_batch_)});
+  filter.with_votes = state.approval.has_value();
+  streams_.push_back({std::move(filter), state.deadline, std::min(kFirstBatch, largest_batch_)});
 }
 
 std::optional<std::pair<Timestamp, Timestamp>> DueOrder::head_of(Stream& st) {

@@ -22,10 +22,11 @@ class DueOrder {
   // `largest_batch`: the most rows one read brings (the first brings at most 8).
   DueOrder(Storage& s, const Calendar& calendar, int largest_batch);
 
-  // A state's cases: `filter` names the workflow and state (and read rights, and
-  // with_votes for an approval step); its order is set here. No deadline: due never,
-  // after every case that has one.
-  void add(CaseFilter filter, std::optional<DeadlineDef> deadline);
+  // The cases of `state`: `filter` names its workflow and it (and read rights); the
+  // order, and whether the cases come with their votes (an approval step's are typed
+  // with them), are set here from the state. No deadline: due never, after every case
+  // that has one.
+  void add(CaseFilter filter, const StateDef& state);
 
   // The next case in order, or nullopt when every stream is exhausted.
   std::optional<CaseRow> next();

@@ -97,8 +97,7 @@ OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& acto
     for (const auto& st : engine->definition().states) {
       if (!st.deadline || st.final) continue;
       CaseFilter filter{.scope = scope, .workflow = name, .state = st.name,
-                        .entered_before = overdue_before(calendar, *st.deadline, now),
-                        .with_votes = st.approval.has_value()};
+                        .entered_before = overdue_before(calendar, *st.deadline, now)};
       int64_t overdue_here = 0;
       if (scope.reads_whole(name)) {
         // All of the state's cases but those that entered it too lately to be overdue:
@@ -114,7 +113,7 @@ OverdueReport report_overdue(Storage& s, CaseService& service, const Actor& acto
         for (const auto& g : s.count_cases(filter, "")) overdue_here += g.count;
       }
       report.total += overdue_here;
-      if (overdue_here > 0) overdue_cases.add(std::move(filter), st.deadline);
+      if (overdue_here > 0) overdue_cases.add(std::move(filter), st);
     }
   }
   while (static_cast<int>(report.items.size()) < limit) {

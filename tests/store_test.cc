@@ -185,7 +185,8 @@ TEST_P(StoreTest, DueOrderTakesEveryCaseOnceAcrossBatchesAndTies) {
     }
   }
   DueOrder order(*office_.store, office_.calendar, 50);
-  order.add(CaseFilter{.workflow = "agreement", .state = "draft"}, std::nullopt);
+  auto agreement = office_.engine("agreement");
+  order.add(CaseFilter{.workflow = "agreement", .state = "draft"}, *agreement->definition().find_state("draft"));
   std::vector<int64_t> taken;
   while (auto row = order.next()) taken.push_back(row->id);
   EXPECT_EQ(taken, expected);  // batches of 8, 16 and 32: the first two end inside a tie
