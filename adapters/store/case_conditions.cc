@@ -161,7 +161,7 @@ void CaseConditions::bind(soci::statement& st) {
 
 void CaseConditions::take_values_of(const CaseConditions& other) {
   if (other.text_ != text_ || where_ || other.where_) {
-    throw Error(ErrorCode::kInternal, "the values of other conditions than a statement's were given to it");
+    throw Error(ErrorCode::kInternal, "a prepared read of cases was given the values of other conditions than its own");
   }
   // In place: SOCI holds the address of each.
   for (size_t i = 0; i < texts_.size(); ++i) texts_[i] = other.texts_[i];

@@ -337,12 +337,12 @@ std::vector<CaseRow> SqlStorage::select_cases(const CaseFilter& filter, int64_t 
   if (found == waiting_reads_.end()) {
     // Each reader's rights make texts of their own: kept for the readers of late.
     if (waiting_reads_.size() >= 64) waiting_reads_.clear();
-    auto read_once = std::make_shared<PageRead>(db_.session(), filter, PageBounds{before, batch, true}, trigrams,
+    // No id bound: a read of the longest waiting starts from its conditions' cursor.
+    auto read_once = std::make_shared<PageRead>(db_.session(), filter, PageBounds{0, batch, true}, trigrams,
                                                 read, db_.dialect());
     found = waiting_reads_.emplace(key, std::move(read_once)).first;
   } else {
     found->second->conditions.take_values_of(values);
-    found->second->bounds.below = before;
   }
   try {
     return found->second->run();
