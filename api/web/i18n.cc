@@ -71,6 +71,7 @@ constexpr Text kTexts[] = {
     {"title", "عنوان", "Title"},
     {"workflow", "فرایند", "Workflow"},
     {"state", "وضعیت", "State"},
+    {"step", "مرحله", "Step"},  // a column of steps themselves, as in the reports
     {"waited", "مدت انتظار", "Waiting"},
     {"due", "مهلت رسیدگی", "Due"},
     {"overdue", "مهلت گذشته", "overdue"},

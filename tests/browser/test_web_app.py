@@ -181,6 +181,7 @@ class WebApp(unittest.TestCase):
         p = self.page
         p.sign_in("staff", "fa")
         self.start_agreement(p, "fa", "داشبورد")
+        p.act("submit")  # its stay in draft ends: a row of the time spent in each step
         p.sign_out()
         p.sign_in("osic_head", "fa")
         p.open("/reports?workflow=agreement")
@@ -191,6 +192,12 @@ class WebApp(unittest.TestCase):
         self.assertGreaterEqual(len(bars), 1)
         self.assertIn("پیش‌نویس", p.d.find_element(By.CSS_SELECTOR, "svg.chart").text)
         p.shot("fa-09-reports")
+        cycle = p.d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=cycle]")
+        steps = [row.find_element(By.TAG_NAME, "td").text for row in cycle.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        self.assertIn("پیش‌نویس", steps)
+        self.assertEqual(cycle.find_element(By.CSS_SELECTOR, "thead th").text, "مرحله")
+        p.d.execute_script("arguments[0].scrollIntoView()", cycle)
+        p.shot("fa-09-reports-cycle")
         # Each report's CSV link works under the session, with a byte-order mark for Excel.
         link = p.d.find_element(By.CSS_SELECTOR, "a[href^='/reports/states.csv']").get_attribute("href")
         status, headers, body = ob.get(self.server, link[len(self.server.base):], p.cookie("osic_session"))
