@@ -192,9 +192,8 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
       // of 29; bench W4).
       // 1.1 is what PostgreSQL's manual suggests for SSD; a value the server's owner
       // set is kept.
-      std::string source;
-      session_ << "SELECT source FROM pg_settings WHERE name = 'random_page_cost'", soci::into(source);
-      if (source == "default") session_ << "SET random_page_cost = 1.1";
+      session_ << "SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings"
+                  " WHERE name = 'random_page_cost' AND source = 'default'";
     }
   } catch (const soci::soci_error& e) {
     // libpq's reasons span lines; a command's failure is one line.
