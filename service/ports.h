@@ -81,6 +81,16 @@ class ReportRows {
   // workflow, read rights); in no particular order.
   virtual void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
                            const std::function<void(const StateMove&)>& each) = 0;
+  // The open cases of `workflow` (every version) whose `date_field` falls from `from` to
+  // `to`, both included, by their value of `group_field` ("" when unset), most first; with
+  // no `group_field`, one count keyed "". Read from the counts keep_date_counts keeps, so
+  // for readers of the whole workflow. Nothing when this store keeps no such counts, or
+  // keeps them for other final states than `finals`: the caller then counts the cases.
+  virtual std::optional<std::vector<GroupCount>> kept_date_counts(const std::string& workflow,
+                                                                  const std::string& date_field,
+                                                                  const std::string& group_field,
+                                                                  const std::vector<std::string>& finals, Date from,
+                                                                  Date to) = 0;
 };
 
 class UserDirectory {
@@ -226,6 +236,14 @@ struct IndexedField {
   As as = As::kText;
 };
 
+// What keep_date_counts keeps for one workflow: each of its date fields, counted in all
+// and by each of its choice and country fields, over its cases in no final state.
+struct DateCountKeys {
+  std::vector<std::string> dates;
+  std::vector<std::string> groups;
+  std::vector<std::string> finals;
+};
+
 class WorkflowSources {
  public:
   virtual ~WorkflowSources() = default;
@@ -236,6 +254,11 @@ class WorkflowSources {
   // amounts, which filters and reports compare), so a filter on one reads an index
   // instead of every case of the workflow. Fields already indexed are left as they are.
   virtual void index_fields(const std::string& workflow, const std::vector<IndexedField>& fields) = 0;
+  // Keeps, as cases are written, how many open cases of `workflow` have each date, so
+  // that the expiring report reads a few rows instead of every case in its range. When
+  // `keys` differ from what is kept, the cases already there are counted again. A store
+  // may keep none (kept_date_counts then answers nothing).
+  virtual void keep_date_counts(const std::string& workflow, const DateCountKeys& keys) = 0;
 };
 
 // One connection's ports.

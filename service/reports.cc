@@ -147,7 +147,14 @@ ExpiringReport report_expiring(Storage& s, CaseService& service, const Actor& ac
                     .not_states = final_states(def), .order_by_field = field};
   filter.query = service.compile_where(workflow, filter.where);
   ExpiringReport report;
-  auto groups = s.count_cases(filter, group_by);  // by state when there is no group_by
+  // Someone who reads every case of the workflow reads the counts the store may keep per
+  // day; anyone else has the cases they may read counted.
+  std::optional<std::vector<GroupCount>> kept;
+  if (filter.scope->reads_whole(workflow)) {
+    const Date today = service.registry().calendar().date_of(service.clock().now());  // as `where` reads `today`
+    kept = s.kept_date_counts(workflow, field, group_by, filter.not_states, today, Date{today.days + within});
+  }
+  auto groups = kept ? std::move(*kept) : s.count_cases(filter, group_by);  // by state when there is no group_by
   for (const auto& g : groups) report.total += g.count;
   if (!group_by.empty()) report.groups = std::move(groups);
   for (const auto& row : s.find_cases(filter, std::numeric_limits<int64_t>::max(), limit)) {

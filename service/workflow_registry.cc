@@ -16,6 +16,15 @@ void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<Workf
       if (f.type == FieldType::kMoney) compared.push_back({f.name, IndexedField::As::kMoney});
     }
     sources.index_fields(name, compared);
+    DateCountKeys date_counts;
+    for (const auto& f : w.definition->fields) {
+      if (f.type == FieldType::kDate) date_counts.dates.push_back(f.name);
+      if (f.type == FieldType::kEnum) date_counts.groups.push_back(f.name);
+    }
+    for (const auto& st : w.definition->states) {
+      if (st.final) date_counts.finals.push_back(st.name);
+    }
+    sources.keep_date_counts(name, date_counts);
     std::lock_guard lock(mutex_);
     if (w.calendar) calendars_[name] = w.calendar;
     engines_[{name, version}] = make_engine(w.definition, name);

@@ -349,6 +349,11 @@ class FakeStorage : public Storage {
   std::vector<GroupCount> cases_per_state(const std::string& workflow) override {
     return count_cases(CaseFilter{.workflow = workflow}, "");
   }
+  // The fake keeps no counts: the service counts its cases instead.
+  std::optional<std::vector<GroupCount>> kept_date_counts(const std::string&, const std::string&, const std::string&,
+                                                          const std::vector<std::string>&, Date, Date) override {
+    return std::nullopt;
+  }
   void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
                    const std::function<void(const StateMove&)>& each) override {
     for (const auto& c : find_cases(filter, std::numeric_limits<int64_t>::max(), std::numeric_limits<int>::max())) {
@@ -650,6 +655,7 @@ class FakeStorage : public Storage {
   }
   // Fake tables have no indexes; the store's are tested against real databases.
   void index_fields(const std::string&, const std::vector<IndexedField>&) override {}
+  void keep_date_counts(const std::string&, const DateCountKeys&) override {}
   std::optional<std::string> workflow_source(const std::string& name, int version) override {
     auto lock = read("workflow_source");
     auto it = t().workflows.find({name, version});

@@ -26,6 +26,29 @@ const char* const kCountCasesPerState =
     "INSERT INTO state_counts (workflow, state, stripe, case_count)"
     " SELECT workflow, state, 0, COUNT(*) FROM cases GROUP BY workflow, state";
 
+// Migration 23: adds 1 (or takes 1 from) the kept date counts of the case as `row`
+// (new or old) stands, when it is open. The group's value as text, as count_cases reads
+// it; keep_date_counts counts the cases already there the same way. Part of migration
+// 23's text: never change it, write a new migration instead.
+std::string date_count_change(const std::string& row, int sign) {
+  const std::string one = sign > 0 ? "1" : "-1";
+  const std::string date = "json_extract(" + row + ".data, '$.' || k.date_field)";
+  return "INSERT INTO date_counts (workflow, date_field, group_field, on_date, group_value, case_count)"
+         " SELECT k.workflow, k.date_field, k.group_field, " + date + ","
+         " CASE k.group_field WHEN '' THEN ''"
+         " ELSE COALESCE(CAST(json_extract(" + row + ".data, '$.' || k.group_field) AS TEXT), '') END, " + one +
+         " FROM date_count_keys k WHERE k.workflow = " + row + ".workflow AND " + date + " IS NOT NULL"
+         " AND NOT EXISTS (SELECT 1 FROM date_count_finals f WHERE f.workflow = " + row + ".workflow"
+         " AND f.state = " + row + ".state)"
+         " ON CONFLICT (workflow, date_field, group_field, on_date, group_value)"
+         " DO UPDATE SET case_count = case_count + (" + one + ");";
+}
+
+std::string date_count_trigger(const std::string& event, const std::string& row, int sign) {
+  std::string name = event == "INSERT" ? "date_counts_insert" : "date_counts_delete";
+  return "CREATE TRIGGER " + name + " AFTER " + event + " ON cases BEGIN " + date_count_change(row, sign) + " END";
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kAll = {
       {1,
@@ -315,6 +338,36 @@ const std::vector<Migration>& migrations() {
            " WHERE history.case_id = earlier.case_id AND history.seq = earlier.seq AND earlier.at IS NOT NULL",
            "CREATE INDEX history_moves_by_time ON history (at, case_id, from_state, to_state, from_entered_at)"
            " WHERE from_state <> to_state",
+       }},
+      {23,
+       {},
+       {
+           // SQLite's expiring report read each case in its range and parsed its data to
+           // group it (12,000 agreements by country: 33-38 ms, up to 106 ms, at a million
+           // cases; SQLite 3.40 cannot read an indexed expression back from its index).
+           // Triggers now keep how many open cases have each date, in all and by each
+           // choice field; the report sums the days of its range (2.6 ms). What is
+           // counted is named per workflow in date_count_keys and date_count_finals, which
+           // the store fills from the definitions as they load (keep_date_counts), and
+           // counts the cases then. PostgreSQL parses jsonb once and meets the target
+           // reading the cases (17 / 23 ms), so its writers do not pay for counts.
+           "CREATE TABLE date_count_keys (workflow TEXT NOT NULL, date_field TEXT NOT NULL,"
+           " group_field TEXT NOT NULL, PRIMARY KEY (workflow, date_field, group_field)) WITHOUT ROWID",
+           "CREATE TABLE date_count_finals (workflow TEXT NOT NULL, state TEXT NOT NULL,"
+           " PRIMARY KEY (workflow, state)) WITHOUT ROWID",
+           // group_field '' holds the counts in all, with group_value ''.
+           "CREATE TABLE date_counts (workflow TEXT NOT NULL, date_field TEXT NOT NULL, group_field TEXT NOT NULL,"
+           " on_date TEXT NOT NULL, group_value TEXT NOT NULL, case_count INTEGER NOT NULL,"
+           " PRIMARY KEY (workflow, date_field, group_field, on_date, group_value)) WITHOUT ROWID",
+           date_count_trigger("INSERT", "new", 1),
+           date_count_trigger("DELETE", "old", -1),
+           // Only when a case's data changes, or it closes or opens again: a move between
+           // two open states with its data as it was writes nothing here.
+           "CREATE TRIGGER date_counts_update AFTER UPDATE OF workflow, state, data ON cases"
+           " WHEN old.data IS NOT new.data OR old.workflow IS NOT new.workflow"
+           " OR EXISTS (SELECT 1 FROM date_count_finals f WHERE f.workflow = old.workflow AND f.state = old.state)"
+           " <> EXISTS (SELECT 1 FROM date_count_finals f WHERE f.workflow = new.workflow AND f.state = new.state)"
+           " BEGIN " + date_count_change("old", -1) + " " + date_count_change("new", 1) + " END",
        }},
   };
   return kAll;

@@ -20,7 +20,7 @@ std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const 
     st.alloc();
     // The key as text on both databases: json_extract gives SQLite's own types.
     st.prepare("SELECT CAST(" + key + " AS TEXT), COUNT(*) FROM cases WHERE 1 = 1" + conditions.text() +
-               " GROUP BY " + key + " ORDER BY COUNT(*) DESC");
+               " GROUP BY " + key + " ORDER BY COUNT(*) DESC, 1");
     st.define_and_bind();
     st.execute();
     std::vector<GroupCount> out;

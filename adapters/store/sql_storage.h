@@ -51,6 +51,10 @@ class SqlStorage : public Storage {
   std::vector<GroupCount> cases_per_state(const std::string& workflow) override;
   void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
                    const std::function<void(const StateMove&)>& each) override;
+  std::optional<std::vector<GroupCount>> kept_date_counts(const std::string& workflow, const std::string& date_field,
+                                                          const std::string& group_field,
+                                                          const std::vector<std::string>& finals, Date from,
+                                                          Date to) override;
   std::optional<IdempotentAnswer> idempotent_answer(const std::string& user, const std::string& key) override;
   void remember_answer(const std::string& user, const std::string& key, const IdempotentAnswer& answer,
                        Timestamp at) override;
@@ -128,6 +132,7 @@ class SqlStorage : public Storage {
   int record_workflow(const std::string& name, const std::string& source, Timestamp now) override;
   std::optional<std::string> workflow_source(const std::string& name, int version) override;
   void index_fields(const std::string& workflow, const std::vector<IndexedField>& fields) override;
+  void keep_date_counts(const std::string& workflow, const DateCountKeys& keys) override;
 
  private:
   struct OutboxQuery {
