@@ -5,7 +5,8 @@
 // text search, each report and a CSV of 10,000 rows, the database's size and the
 // process's peak memory.
 //   bench_w4_reads generate DB_URL CASES
-//   bench_w4_reads measure DB_URL [ROUNDS] [ONLY]   (ONLY: the reads whose name starts so)
+//   bench_w4_reads measure DB_URL [ROUNDS] [ONLY]   (ONLY: the reads whose name starts so;
+//   OSIC_BENCH_EACH_ROUND=1 also prints each round's time to stderr)
 // Run from the repository root (it loads workflows/).
 #include <sys/resource.h>
 
@@ -183,6 +184,7 @@ int measure(const std::string& url, int rounds, const std::string& only) {
   const int64_t most = newest.items.empty() ? 1 : newest.items[0].id;
   std::printf("W4 reads: %lld cases in %s, %d rounds each\n", static_cast<long long>(most), o.store->describe().c_str(),
               rounds);
+  const bool each_round = std::getenv("OSIC_BENCH_EACH_ROUND") != nullptr;
   auto run = [&](const char* name, int times, const std::function<size_t()>& body) {
     if (std::string(name).rfind(only, 0) != 0) return;
     Figures f;
@@ -193,6 +195,13 @@ int measure(const std::string& url, int rounds, const std::string& only) {
       f.ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t).count());
     }
     std::printf("  %-34s p50 %8.2f ms   p99 %8.2f ms   (%zu rows)\n", name, f.pct(0.5), f.pct(0.99), rows);
+    // Which round was slow tells noise (any round) from a cost paid once (the same round
+    // every run, such as a plan made at the sixth run of a prepared statement).
+    if (each_round) {
+      std::fprintf(stderr, "    rounds:");
+      for (double ms : f.ms) std::fprintf(stderr, " %.1f", ms);
+      std::fprintf(stderr, "\n");
+    }
   };
   run("inbox (OSIC head, 500)", rounds, [&] { return o.service.inbox(*o.store, head).size(); });
   run("inbox (dean, 500)", rounds, [&] { return o.service.inbox(*o.store, dean).size(); });
