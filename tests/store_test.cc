@@ -223,6 +223,36 @@ TEST_P(StoreTest, AReadOfWaitingCasesRunAgainReadsItsOwnValues) {
   }
 }
 
+// Counts are kept prepared the same way (SqlStorage::count_reads_): the overdue report
+// counts each state under one reader's rights with one text.
+TEST_P(StoreTest, ACountRunAgainCountsItsOwnValues) {
+  const Actor sima{"sima", {"staff"}};
+  for (int i = 0; i < 3; ++i) office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, office_.start_agreement(kSara).id, "submit"));
+  office_.start_agreement(sima);
+  auto counted = [&](CaseFilter f, const std::string& group = "") {
+    std::map<std::string, int64_t> out;
+    for (const auto& g : office_.store->count_cases(f, group)) out[g.key] = g.count;
+    return out;
+  };
+  using Counts = std::map<std::string, int64_t>;
+  // Staff read every draft; with no role, sima reads her own case; Leila none of these.
+  const ReadScope staff = office_.service.read_scope(*office_.store, kSara);
+  const ReadScope simas = office_.service.read_scope(*office_.store, Actor{"sima", {}});
+  const ReadScope leila = office_.service.read_scope(*office_.store, kLeila);
+  for (int round = 0; round < 7; ++round) {  // past the runs after which PostgreSQL plans once
+    EXPECT_EQ(counted({.workflow = "agreement", .state = "draft"}), (Counts{{"draft", 4}}));
+    EXPECT_EQ(counted({.workflow = "agreement", .state = "osic_review"}), (Counts{{"osic_review", 1}}));
+    EXPECT_EQ(counted({.workflow = "membership", .state = "draft"}), Counts{});
+    EXPECT_EQ(counted({.scope = staff, .workflow = "agreement", .state = "draft"}), (Counts{{"draft", 4}}));
+    EXPECT_EQ(counted({.scope = simas, .workflow = "agreement", .state = "draft"}), (Counts{{"draft", 1}}));
+    EXPECT_EQ(counted({.scope = leila, .workflow = "agreement", .state = "draft"}), Counts{});
+    EXPECT_EQ(counted({.scope = simas, .workflow = "agreement", .state = "osic_review"}), Counts{});
+    EXPECT_EQ(counted({.workflow = "agreement", .state = "draft", .requester = "sima"}), (Counts{{"draft", 1}}));
+    EXPECT_EQ(counted({.workflow = "agreement"}, "country"), (Counts{{"FR", 5}}));
+  }
+}
+
 TEST_P(StoreTest, TimersAndOutboxRowsAreWrittenWithTheChange) {
   StoredCase c = office_.start_agreement(kSara);
   ok_case(office_.act(kSara, c.id, "submit"));

@@ -6,26 +6,72 @@
 
 namespace osic {
 
-std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const std::string& group_field) {
-  return db_.guard("cannot count cases", [&] {
-    sql::CaseConditions conditions(filter, db_.dialect());
-    const std::string key = group_field.empty() ? "cases.state" : sql::field_column(group_field, "", db_.dialect());
-    std::string value;
-    soci::indicator ind = soci::i_ok;
-    long long count = 0;
-    soci::statement st(db_.session());
+struct SqlStorage::CountRead {
+  sql::CaseConditions conditions;
+  std::string value;
+  soci::indicator ind = soci::i_ok;
+  long long count = 0;
+  soci::statement st;
+
+  CountRead(soci::session& session, const CaseFilter& filter, const std::string& key, sql::Dialect dialect)
+      : conditions(filter, dialect), st(session) {
     st.exchange(soci::into(value, ind));
     st.exchange(soci::into(count));
     conditions.bind(st);
     st.alloc();
-    // The key as text on both databases: json_extract gives SQLite's own types.
-    st.prepare("SELECT CAST(" + key + " AS TEXT), COUNT(*) FROM cases WHERE 1 = 1" + conditions.text() +
-               " GROUP BY " + key + " ORDER BY COUNT(*) DESC, 1");
+    st.prepare(query(key, conditions));
     st.define_and_bind();
+  }
+
+  // The key as text on both databases: json_extract gives SQLite's own types.
+  static std::string query(const std::string& key, const sql::CaseConditions& conditions) {
+    return "SELECT CAST(" + key + " AS TEXT), COUNT(*) FROM cases WHERE 1 = 1" + conditions.text() + " GROUP BY " +
+           key + " ORDER BY COUNT(*) DESC, 1";
+  }
+
+  std::vector<GroupCount> run() {
     st.execute();
     std::vector<GroupCount> out;
     while (st.fetch()) out.push_back({ind == soci::i_ok ? value : std::string(), count});
     return out;
+  }
+};
+
+std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const std::string& group_field) {
+  return db_.guard("cannot count cases", [&] {
+    const std::string key = group_field.empty() ? "cases.state" : sql::field_column(group_field, "", db_.dialect());
+    // As the reads of waiting cases: not with a `where`, whose field indexes only a plan
+    // made with the workflow's value can use.
+    if (db_.dialect() != sql::Dialect::kPostgres || filter.query) {
+      return CountRead(db_.session(), filter, key, db_.dialect()).run();
+    }
+    sql::CaseConditions values(filter, db_.dialect());
+    const std::string text = CountRead::query(key, values);
+    auto found = count_reads_.find(text);
+    if (found == count_reads_.end()) {
+      if (count_reads_.size() >= 64) count_reads_.clear();  // each reader's rights make texts of their own
+      found = count_reads_.emplace(text, std::make_shared<CountRead>(db_.session(), filter, key, db_.dialect())).first;
+    } else {
+      found->second->conditions.take_values_of(values);
+    }
+    try {
+      // PostgreSQL kept planning these anew at every run: its estimate for the generic
+      // plan of `entered_at < $n` was dearer than its custom plans, which were the same
+      // plan (the state's range of (workflow, state, entered_at)). Only for this
+      // statement: a one-off read with a `where` needs its custom plan.
+      db_.session() << "SET plan_cache_mode = force_generic_plan";
+      auto out = found->second->run();
+      db_.session() << "RESET plan_cache_mode";
+      return out;
+    } catch (...) {
+      count_reads_.erase(found);  // a failed statement is prepared afresh next time
+      try {
+        // Within a transaction that failed, its rollback undoes the SET instead.
+        db_.session() << "RESET plan_cache_mode";
+      } catch (const soci::soci_error&) {
+      }
+      throw;
+    }
   });
 }
 
