@@ -345,7 +345,7 @@ std::vector<CaseRow> SqlStorage::select_cases(const CaseFilter& filter, int64_t 
     found->second->conditions.take_values_of(values);
   }
   try {
-    return found->second->run();
+    return on_generic_plan([&] { return found->second->run(); });
   } catch (...) {
     waiting_reads_.erase(found);  // a failed statement is prepared afresh next time
     throw;

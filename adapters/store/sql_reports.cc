@@ -55,21 +55,9 @@ std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const 
       found->second->conditions.take_values_of(values);
     }
     try {
-      // PostgreSQL kept planning these anew at every run: its estimate for the generic
-      // plan of `entered_at < $n` was dearer than its custom plans, which were the same
-      // plan (the state's range of (workflow, state, entered_at)). Only for this
-      // statement: a one-off read with a `where` needs its custom plan.
-      db_.session() << "SET plan_cache_mode = force_generic_plan";
-      auto out = found->second->run();
-      db_.session() << "RESET plan_cache_mode";
-      return out;
+      return on_generic_plan([&] { return found->second->run(); });
     } catch (...) {
       count_reads_.erase(found);  // a failed statement is prepared afresh next time
-      try {
-        // Within a transaction that failed, its rollback undoes the SET instead.
-        db_.session() << "RESET plan_cache_mode";
-      } catch (const soci::soci_error&) {
-      }
       throw;
     }
   });
