@@ -333,23 +333,11 @@ std::vector<CaseRow> SqlStorage::select_cases(const CaseFilter& filter, int64_t 
   if (!reused) return PageRead(db_.session(), filter, {before, batch}, trigrams, read, db_.dialect()).run();
   sql::CaseConditions values(filter, db_.dialect(), trigrams);
   const std::string key = values.text() + order_by(filter, db_.dialect()) + " LIMIT " + std::to_string(batch);
-  auto found = waiting_reads_.find(key);
-  if (found == waiting_reads_.end()) {
-    // Each reader's rights make texts of their own: kept for the readers of late.
-    if (waiting_reads_.size() >= 64) waiting_reads_.clear();
-    // No id bound: a read of the longest waiting starts from its conditions' cursor.
-    auto read_once = std::make_shared<PageRead>(db_.session(), filter, PageBounds{0, batch, true}, trigrams,
-                                                read, db_.dialect());
-    found = waiting_reads_.emplace(key, std::move(read_once)).first;
-  } else {
-    found->second->conditions.take_values_of(values);
-  }
-  try {
-    return on_generic_plan([&] { return found->second->run(); });
-  } catch (...) {
-    waiting_reads_.erase(found);  // a failed statement is prepared afresh next time
-    throw;
-  }
+  // No id bound: a read of the longest waiting starts from its conditions' cursor.
+  return run_kept(waiting_reads_, key, values, [&] {
+    return std::make_shared<PageRead>(db_.session(), filter, PageBounds{0, batch, true}, trigrams, read,
+                                      db_.dialect());
+  });
 }
 
 void SqlStorage::read_votes_of(std::vector<CaseRow>& rows) {

@@ -46,20 +46,8 @@ std::vector<GroupCount> SqlStorage::count_cases(const CaseFilter& filter, const 
       return CountRead(db_.session(), filter, key, db_.dialect()).run();
     }
     sql::CaseConditions values(filter, db_.dialect());
-    const std::string text = CountRead::query(key, values);
-    auto found = count_reads_.find(text);
-    if (found == count_reads_.end()) {
-      if (count_reads_.size() >= 64) count_reads_.clear();  // each reader's rights make texts of their own
-      found = count_reads_.emplace(text, std::make_shared<CountRead>(db_.session(), filter, key, db_.dialect())).first;
-    } else {
-      found->second->conditions.take_values_of(values);
-    }
-    try {
-      return on_generic_plan([&] { return found->second->run(); });
-    } catch (...) {
-      count_reads_.erase(found);  // a failed statement is prepared afresh next time
-      throw;
-    }
+    return run_kept(count_reads_, CountRead::query(key, values), values,
+                    [&] { return std::make_shared<CountRead>(db_.session(), filter, key, db_.dialect()); });
   });
 }
 

@@ -211,6 +211,27 @@ class SqlStorage : public Storage {
       throw;
     }
   }
+  // Runs the statement kept under `key` (made by `make` the first time) with the values
+  // of `values`, on its generic plan. A failed one is dropped, to be prepared afresh next
+  // time. At most 64 per map: each reader's rights make texts of their own, kept for the
+  // readers of late.
+  template <typename Kept, typename Make>
+  auto run_kept(std::map<std::string, std::shared_ptr<Kept>>& kept, const std::string& key,
+                const sql::CaseConditions& values, Make make) {
+    auto found = kept.find(key);
+    if (found == kept.end()) {
+      if (kept.size() >= 64) kept.clear();
+      found = kept.emplace(key, make()).first;
+    } else {
+      found->second->conditions.take_values_of(values);
+    }
+    try {
+      return on_generic_plan([&] { return found->second->run(); });
+    } catch (...) {
+      kept.erase(found);
+      throw;
+    }
+  }
   // PostgreSQL: counts of cases, kept the same way (sql_reports.cc). The overdue report
   // counts each state with a deadline under its reader's rights: planning each took 0.75
   // ms, running it 0.03.
