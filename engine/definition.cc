@@ -67,6 +67,14 @@ const StateDef* Definition::find_state(std::string_view state) const {
   return nullptr;
 }
 
+std::vector<std::string> Definition::final_states() const {
+  std::vector<std::string> out;
+  for (const auto& s : states) {
+    if (s.final) out.push_back(s.name);
+  }
+  return out;
+}
+
 bool Definition::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }

@@ -200,6 +200,7 @@ struct Definition {
 
   const FieldDef* find_field(std::string_view name) const;
   const StateDef* find_state(std::string_view name) const;
+  std::vector<std::string> final_states() const;  // in the order they are defined
   bool has_role(std::string_view role) const;
 };
 

@@ -239,9 +239,9 @@ struct IndexedField {
 // What keep_date_counts keeps for one workflow: each of its date fields, counted in all
 // and by each of its choice and country fields, over its cases in no final state.
 struct DateCountKeys {
-  std::vector<std::string> dates;
-  std::vector<std::string> groups;
-  std::vector<std::string> finals;
+  std::vector<std::string> dates{};
+  std::vector<std::string> groups{};
+  std::vector<std::string> finals{};
 };
 
 class WorkflowSources {

@@ -19,14 +19,6 @@ std::shared_ptr<const Engine> workflow_engine(CaseService& service, const std::s
   return engine;
 }
 
-std::vector<std::string> final_states(const Definition& def) {
-  std::vector<std::string> out;
-  for (const auto& st : def.states) {
-    if (st.final) out.push_back(st.name);
-  }
-  return out;
-}
-
 // Cases entered before this instant are past a deadline of `amount` (working) days now.
 // The deadline depends only on the day a case entered, so this is the start of the day
 // after the last such day.
@@ -60,7 +52,7 @@ std::vector<StateCountRow> report_states(Storage& s, CaseService& service, const
                                          const std::string& workflow) {
   auto engine = workflow_engine(service, workflow);
   const Definition& def = engine->definition();
-  CaseFilter filter{.scope = service.read_scope(s, actor), .workflow = workflow, .not_states = final_states(def)};
+  CaseFilter filter{.scope = service.read_scope(s, actor), .workflow = workflow, .not_states = def.final_states()};
   std::map<std::string, int64_t> counts;
   // Someone who reads every case of the workflow reads the counts the store keeps; anyone
   // else has their own cases counted, which are fewer.
@@ -144,14 +136,14 @@ ExpiringReport report_expiring(Storage& s, CaseService& service, const Actor& ac
   if (within < 0 || within > 3660) throw Error(ErrorCode::kBadRequest, "'within' must be 0 to 3660 days", {"within"});
   CaseFilter filter{.scope = service.read_scope(s, actor), .workflow = workflow,
                     .where = field + " >= today and " + field + " <= today + " + std::to_string(within) + " days",
-                    .not_states = final_states(def), .order_by_field = field};
+                    .not_states = def.final_states(), .order_by_field = field};
   filter.query = service.compile_where(workflow, filter.where);
   ExpiringReport report;
   // Someone who reads every case of the workflow reads the counts the store may keep per
   // day; anyone else has the cases they may read counted.
   std::optional<std::vector<GroupCount>> kept;
   if (filter.scope->reads_whole(workflow)) {
-    const Date today = service.registry().calendar().date_of(service.clock().now());  // as `where` reads `today`
+    const Date today = service.today();
     kept = s.kept_date_counts(workflow, field, group_by, filter.not_states, today, Date{today.days + within});
   }
   auto groups = kept ? std::move(*kept) : s.count_cases(filter, group_by);  // by state when there is no group_by
@@ -180,7 +172,7 @@ CycleTimeReport report_cycle_time(Storage& s, CaseService& service, const Actor&
     spans.hours.push_back(std::chrono::duration<double>(b - a).count() / 3600.0);
   };
   std::set<std::string> finals;
-  for (const auto& st : final_states(def)) finals.insert(st);
+  for (const auto& st : def.final_states()) finals.insert(st);
   s.state_moves(filter, calendar.start_of_day(from), calendar.start_of_day(Date{to.days + 1}),
                 [&](const StateMove& move) {
                   if (move.from_entered) add(by_state[move.from], *move.from_entered, move.at);

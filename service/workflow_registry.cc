@@ -10,20 +10,15 @@ void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<Workf
     const std::string& name = w.definition->name;
     int version = sources.record_workflow(name, w.source, now);
     std::vector<IndexedField> compared;
+    DateCountKeys date_counts{.finals = w.definition->final_states()};
     for (const auto& f : w.definition->fields) {
       if (f.type == FieldType::kDate || f.type == FieldType::kEnum) compared.push_back({f.name, IndexedField::As::kText});
       if (f.type == FieldType::kNumber) compared.push_back({f.name, IndexedField::As::kNumber});
       if (f.type == FieldType::kMoney) compared.push_back({f.name, IndexedField::As::kMoney});
-    }
-    sources.index_fields(name, compared);
-    DateCountKeys date_counts;
-    for (const auto& f : w.definition->fields) {
       if (f.type == FieldType::kDate) date_counts.dates.push_back(f.name);
       if (f.type == FieldType::kEnum) date_counts.groups.push_back(f.name);
     }
-    for (const auto& st : w.definition->states) {
-      if (st.final) date_counts.finals.push_back(st.name);
-    }
+    sources.index_fields(name, compared);
     sources.keep_date_counts(name, date_counts);
     std::lock_guard lock(mutex_);
     if (w.calendar) calendars_[name] = w.calendar;
