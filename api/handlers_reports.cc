@@ -47,7 +47,7 @@ HttpResponse Api::report_expiring(Call& call) {
 
 HttpResponse Api::report_cycle_time(Call& call) {
   Actor actor = call.user->actor();
-  const Date today = service_.registry().calendar().date_of(service_.clock().now());
+  const Date today = service_.today();
   const Date to = date_param(call.request, "to", today);
   const Date from = date_param(call.request, "from", Date{to.days - 365});
   return json_response(200, cycle_time_report_json(osic::report_cycle_time(call.store(), service_, actor,

@@ -136,7 +136,7 @@ void add_report(CLI::App& app, int& exit_code) {
     sub->callback([=, &exit_code] {
       exit_code = guarded([&] {
         Workspace ws(r->store);
-        const Date today = ws.service->registry().calendar().date_of(ws.service->clock().now());
+        const Date today = ws.service->today();
         const Date last = to->empty() ? today : office_date(*to, "--to");
         const Date first = from->empty() ? Date{last.days - 365} : office_date(*from, "--from");
         auto report = report_cycle_time(*ws.store, *ws.service, reader(ws, *r), r->workflow, first, last);

@@ -549,6 +549,8 @@ CasePage CaseService::list(Storage& s, const CaseFilter& asked) {
   return page;
 }
 
+Date CaseService::today() const { return registry_.calendar().date_of(clock_.now()); }
+
 std::shared_ptr<const CaseQuery> CaseService::compile_where(const std::string& workflow, const std::string& where) {
   if (workflow.empty()) {
     throw Error(ErrorCode::kBadWhere, "a 'where' filter needs the workflow whose fields it names (workflow=...)",
@@ -556,8 +558,7 @@ std::shared_ptr<const CaseQuery> CaseService::compile_where(const std::string& w
   }
   auto engine = registry_.current(workflow);
   if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + workflow + "'", {workflow});
-  const Date today = registry_.calendar().date_of(clock_.now());
-  auto compiled = compile_case_query(where, engine->definition(), today);
+  auto compiled = compile_case_query(where, engine->definition(), today());
   if (auto* e = std::get_if<ExprError>(&compiled)) {
     throw Error(ErrorCode::kBadWhere, "where, column " + std::to_string(e->offset + 1) + ": " + e->message,
                 {"where"});

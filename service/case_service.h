@@ -130,6 +130,8 @@ class CaseService {
   // A stored row typed by its workflow version (reports load only the rows they show).
   StoredCase typed_row(Storage& s, const CaseRow& row) { return typed(s, row); }
   const Clock& clock() const { return clock_; }
+  // The office's date now: what `today` means in a filter and in the reports.
+  Date today() const;
 
  private:
   Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
