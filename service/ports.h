@@ -78,7 +78,7 @@ class ReportRows {
   // whole workflow: it knows nothing of read rights.
   virtual std::vector<GroupCount> cases_per_state(const std::string& workflow) = 0;
   // Each move between states, within [from, to), of a case matching `filter` (its
-  // workflow, read rights); in no particular order.
+  // workflow, which it needs, and read rights); in no particular order.
   virtual void state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
                            const std::function<void(const StateMove&)>& each) = 0;
   // The open cases of `workflow` (every version) whose `date_field` falls from `from` to

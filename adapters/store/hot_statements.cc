@@ -36,6 +36,13 @@ HotStatements::HotStatements(soci::session& s)
                       use(case_id), use(seq), use(at), use(actor), use(action), use(from), use(to),
                       use(comment), use(changes), use(channel), use(timer), use(on_behalf_of), use(files),
                       use(prev_hash), use(hash), use(moves), use(case_id))),
+      // With its case's workflow and start, for the cycle-time report (migration 24).
+      insert_move((s.prepare << "INSERT INTO state_moves (workflow, at, case_id, seq, from_state, to_state,"
+                                " from_entered_at, case_started_at) SELECT c.workflow, h.at, h.case_id, h.seq,"
+                                " h.from_state, h.to_state, h.from_entered_at, c.created_at"
+                                " FROM history h JOIN cases c ON c.id = h.case_id"
+                                " WHERE h.case_id = :c AND h.seq = :s",
+                   use(case_id), use(seq))),
       insert_vote((s.prepare << "INSERT INTO votes (case_id, round, user_name, role, approve, at,"
                                 " comment, on_behalf_of) VALUES (:c, :r, :u, :ro, :ap, :a, :cm, :ob)",
                    use(case_id), use(round), use(user), use(role), use(approve), use(at),

@@ -28,6 +28,7 @@ struct HotStatements {
   soci::statement update_case;   // state, data, version, at, case_id, expected
   soci::statement update_case_entered;  // ... plus entered, round
   soci::statement insert_history;  // case_id, seq, at, actor ... hash, moves (1: from <> to)
+  soci::statement insert_move;     // case_id, seq: the entry just written, when it moves
   soci::statement insert_vote;   // case_id, round, user, role, approve, at, comment
   soci::statement cancel_all_timers;  // case_id
   soci::statement cancel_timer;  // case_id, key

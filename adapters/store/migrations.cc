@@ -369,6 +369,23 @@ const std::vector<Migration>& migrations() {
            " <> EXISTS (SELECT 1 FROM date_count_finals f WHERE f.workflow = new.workflow AND f.state = new.state)"
            " BEGIN " + date_count_change("old", -1) + " " + date_count_change("new", 1) + " END",
        }},
+      {24,
+       {
+           // The cycle-time report read each move's case for its workflow and start:
+           // 13,000 look-ups for the last 30 days at a million cases, 25 ms and up to 80
+           // on PostgreSQL (8 on SQLite). Each move now keeps both in a table of its own,
+           // in order of workflow and time, so a reader of the whole workflow reads one
+           // range of it and no case. It replaces the index of moves by time.
+           "CREATE TABLE state_moves (workflow TEXT NOT NULL, at {bigint} NOT NULL,"
+           " case_id {bigint} NOT NULL REFERENCES cases (id), seq {bigint} NOT NULL,"
+           " from_state TEXT NOT NULL, to_state TEXT NOT NULL, from_entered_at {bigint},"
+           " case_started_at {bigint} NOT NULL, PRIMARY KEY (workflow, at, case_id, seq)) {without_rowid}",
+           "INSERT INTO state_moves (workflow, at, case_id, seq, from_state, to_state, from_entered_at,"
+           " case_started_at) SELECT c.workflow, h.at, h.case_id, h.seq, h.from_state, h.to_state,"
+           " h.from_entered_at, c.created_at FROM history h JOIN cases c ON c.id = h.case_id"
+           " WHERE h.from_state <> h.to_state ORDER BY c.workflow, h.at, h.case_id, h.seq",
+           "DROP INDEX history_moves_by_time",
+       }},
   };
   return kAll;
 }

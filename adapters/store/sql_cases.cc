@@ -123,6 +123,7 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
     h.hash = e.hash;
     h.moves = e.from != e.to ? 1 : 0;
     h.insert_history.execute(true);
+    if (h.moves) h.insert_move.execute(true);
     if (w.vote) {
       h.round = w.vote_round;
       h.user = w.vote->user;

@@ -67,8 +67,19 @@ std::vector<GroupCount> SqlStorage::cases_per_state(const std::string& workflow)
 
 void SqlStorage::state_moves(const CaseFilter& filter, Timestamp from, Timestamp to,
                              const std::function<void(const StateMove&)>& each) {
+  if (filter.workflow.empty()) throw Error(ErrorCode::kBadRequest, "the moves of cases are read per workflow", {"workflow"});
   db_.guard("cannot read the time cases spent in their states", [&] {
-    sql::CaseConditions conditions(filter, db_.dialect());
+    // Each move keeps its case's workflow and start (migration 24): a reader of the whole
+    // workflow reads one range of state_moves, and anyone else has each move's case
+    // checked against the conditions of a list.
+    CaseFilter narrowing = filter;
+    if (!filter.scope || filter.scope->reads_whole(filter.workflow)) {
+      narrowing.scope.reset();
+      narrowing.workflow.clear();
+    }
+    sql::CaseConditions conditions(narrowing, db_.dialect());
+    const std::string join = conditions.text().empty() ? "" : " JOIN cases ON cases.id = m.case_id";
+    std::string workflow = filter.workflow;
     long long f = seconds_of(from), t = seconds_of(to);
     long long case_id = 0, entered = 0, at = 0, started = 0;
     std::string from_state, to_state;
@@ -80,15 +91,14 @@ void SqlStorage::state_moves(const CaseFilter& filter, Timestamp from, Timestamp
     st.exchange(soci::into(entered, entered_ind));
     st.exchange(soci::into(at));
     st.exchange(soci::into(started));
+    st.exchange(soci::use(workflow));
     st.exchange(soci::use(f));
     st.exchange(soci::use(t));
     conditions.bind(st);
     st.alloc();
-    // A range of the index of moves by time (migration 22), each with its case's row for
-    // the conditions and its start.
-    st.prepare("SELECT h.case_id, h.from_state, h.to_state, h.from_entered_at, h.at, cases.created_at"
-               " FROM history h JOIN cases ON cases.id = h.case_id"
-               " WHERE h.at >= :f AND h.at < :t AND h.from_state <> h.to_state" + conditions.text());
+    st.prepare("SELECT m.case_id, m.from_state, m.to_state, m.from_entered_at, m.at, m.case_started_at"
+               " FROM state_moves m" + join + " WHERE m.workflow = :mw AND m.at >= :mf AND m.at < :mt" +
+               conditions.text());
     st.define_and_bind();
     st.execute();
     StateMove move;
