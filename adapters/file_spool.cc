@@ -26,14 +26,21 @@ Spool::Spool(const std::string& dir) {
   std::string pattern = folder + "/osic-upload-XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
-  fd_ = ::mkstemp(name.data());
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd_ < 0) throw spool_error("cannot make a temporary file in " + folder);
-  path_ = name.data();
+  // Nameless from the start, so that a process that dies mid-upload leaves no file
+  // behind: the content is reached through this process's descriptor, which the
+  // kernel drops (and the file with it) however the process ends.
+  if (::unlink(name.data()) != 0) {
+    Error e = spool_error("cannot make a temporary file in " + folder);
+    ::close(fd_);
+    throw e;
+  }
+  path_ = "/proc/self/fd/" + std::to_string(fd_);
 }
 
 Spool::~Spool() {
   if (fd_ >= 0) ::close(fd_);
-  ::unlink(path_.c_str());
 }
 
 void Spool::write(std::string_view piece) {

@@ -1,6 +1,7 @@
 // An upload's content on its way in: written to a temporary file piece by piece and
-// hashed as it comes, so memory does not grow with the file. The file goes with the
-// spool; the store copies what it keeps.
+// hashed as it comes, so memory does not grow with the file. The file has no name in
+// its folder (its path is this process's /proc/self/fd entry), so it goes with the
+// spool or the process, a crash included; the store copies what it keeps.
 #pragma once
 
 #include <cstdint>

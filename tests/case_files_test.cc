@@ -3,6 +3,10 @@
 // stored once, replaced without being lost, and chained into the history.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "adapters/file_spool.h"
@@ -130,6 +134,38 @@ TEST_P(CaseFilesTest, TheSameContentIsStoredOnceAndAReplacedFileIsKept) {
   EXPECT_EQ(content_of(old.sha256), kPdf);
   EXPECT_EQ(first.sha256, old.sha256);
   EXPECT_EQ(office_.get_case(a)->state.data.at("signed_copy"), Value(std::vector<Value>{Value(second.sha256)}));
+}
+
+// An upload's spool has no name in its folder: a process that dies mid-upload leaves
+// nothing there, and the content is still read back through the spool's path.
+TEST(SpoolTest, AnUploadOnItsWayInLeavesNoFileBehindEvenWhenTheProcessDies) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("osic-spool-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string content(600 * 1024, 'x');  // more than one piece of 256 KiB
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Spool spool(dir.string());
+    spool.write(content);
+    ::_exit(7);  // as a crash would: no destructor runs
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+  EXPECT_TRUE(std::filesystem::is_empty(dir)) << "the dead upload left " << std::filesystem::directory_iterator(dir)->path();
+
+  {
+    Spool spool(dir.string());
+    spool.write(content);
+    EXPECT_TRUE(std::filesystem::is_empty(dir));
+    const Upload up = spool.finish("signed_copy", "a.pdf", "application/pdf");
+    std::string back;
+    read_in_pieces(up.path, [&](std::string_view piece) { back.append(piece); });
+    EXPECT_EQ(back, content);
+    EXPECT_EQ(up.sha256, sha256_hex(content));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CaseFilesTest, ::testing::Values("sqlite", "postgresql"),
