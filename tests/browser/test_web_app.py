@@ -4,7 +4,9 @@ CSRF and sign-out; the case page by keyboard alone. Screenshots go to OSIC_SCREE
 
 Run by scripts/test: /usr/bin/python3 -m unittest tests/browser/test_web_app.py
 with OSIC=build/release/cli/osic."""
+import datetime
 import os
+import sqlite3
 import sys
 import shutil
 import tempfile
@@ -182,10 +184,28 @@ class WebApp(unittest.TestCase):
         p.sign_in("staff", "fa")
         self.start_agreement(p, "fa", "داشبورد")
         p.act("submit")  # its stay in draft ends: a row of the time spent in each step
+        case = p.case_id()
         p.sign_out()
+        # It expires in twenty days: the start form asks for no expiry date, so the date is
+        # set in the database as a hand-made fix would (the kept counts follow it).
+        expires = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+        with sqlite3.connect(os.path.join(self.server.dir, "osic.db")) as db:
+            db.execute("UPDATE cases SET data = json_set(data, '$.expires_on', ?) WHERE id = ?", (expires, case))
         p.sign_in("osic_head", "fa")
         p.open("/reports?workflow=agreement")
         main = p.main()
+        # What expires in the next 90 days: counted by country, listed with its date in
+        # the Solar Hijri calendar and Persian digits.
+        soon = p.d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=expiring]")
+        self.assertIn("(۱)", soon.find_element(By.TAG_NAME, "h2").text)
+        self.assertIn("فرانسه", soon.find_element(By.CSS_SELECTOR, "svg.chart").text)
+        row = soon.find_element(By.CSS_SELECTOR, "tbody tr").text
+        self.assertIn("داشبورد", row)
+        self.assertIn("فرانسه", row)
+        self.assertRegex(row, "[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}")
+        p.d.execute_script("arguments[0].scrollIntoView()", soon)
+        p.shot("fa-09-reports-expiring")
+        p.d.execute_script("window.scrollTo(0, 0)")
         self.assertIn("پرونده‌های جاری به تفکیک مرحله", main.text)
         # The chart is SVG drawn on the server: one bar per step with cases, labelled.
         bars = p.d.find_elements(By.CSS_SELECTOR, "svg.chart rect")
