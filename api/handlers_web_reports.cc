@@ -145,16 +145,21 @@ HttpResponse Api::reports_page(Call& call) {
     r.set("p90_hours", web::format_number(to_tenth(row.p90_hours), l));
     return r;
   };
+  // Where every step takes its cases less than a working day, the bars in working days
+  // would all be empty: they are drawn in hours then, and the caption says so.
+  const bool in_hours = std::all_of(cycle.states.begin(), cycle.states.end(),
+                                    [](const CycleTimeRow& row) { return row.median_business_days < 1; });
   for (const auto& row : cycle.states) {
     const std::string title = web::state_title(def, row.state, l);
-    medians.push_back({title, row.median_business_days, web::format_number(to_tenth(row.median_business_days), l)});
+    const double median = in_hours ? row.median_hours : row.median_business_days;
+    medians.push_back({title, median, web::format_number(to_tenth(median), l)});
     web::append(steps, step(row, title));
   }
   if (cycle.whole.count > 0) web::append(steps, step(cycle.whole, web::tr("whole_cycle", l)));
   web::put(d, "steps", std::move(steps));
   if (!cycle.states.empty()) {
     d.set("has_steps", true);
-    d.set("cycle_chart", web::bar_chart(medians, web::tr("median_working_days", l), l));
+    d.set("cycle_chart", web::bar_chart(medians, web::tr(in_hours ? "median_hours" : "median_working_days", l), l));
   }
   return web::render_page(200, web::tr("reports", l), "reports.html", d);
 }

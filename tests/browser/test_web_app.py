@@ -216,6 +216,8 @@ class WebApp(unittest.TestCase):
         steps = [row.find_element(By.TAG_NAME, "td").text for row in cycle.find_elements(By.CSS_SELECTOR, "tbody tr")]
         self.assertIn("پیش‌نویس", steps)
         self.assertEqual(cycle.find_element(By.CSS_SELECTOR, "thead th").text, "مرحله")
+        # Every step here took under a working day: the chart is in hours, not empty bars of days.
+        self.assertEqual(cycle.find_element(By.CSS_SELECTOR, "svg.chart").get_attribute("aria-label"), "میانه (ساعت)")
         p.d.execute_script("arguments[0].scrollIntoView()", cycle)
         p.shot("fa-09-reports-cycle")
         # Each report's CSV link works under the session, with a byte-order mark for Excel.
