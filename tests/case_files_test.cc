@@ -3,9 +3,12 @@
 // stored once, replaced without being lost, and chained into the history.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -134,6 +137,53 @@ TEST_P(CaseFilesTest, TheSameContentIsStoredOnceAndAReplacedFileIsKept) {
   EXPECT_EQ(content_of(old.sha256), kPdf);
   EXPECT_EQ(first.sha256, old.sha256);
   EXPECT_EQ(office_.get_case(a)->state.data.at("signed_copy"), Value(std::vector<Value>{Value(second.sha256)}));
+}
+
+// A process killed while it writes a blob into the folder (SQLite) leaves nothing there,
+// and the blob is written whole the next time.
+TEST_P(CaseFilesTest, ABlobCutShortByACrashLeavesNothingInTheFolder) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "PostgreSQL keeps blobs as rows, in the transaction";
+  const std::string content(300 * 1024, 'b');
+  const std::string sha = sha256_hex(content);
+  const std::string fifo = sqlite_path(url_) + ".upload-pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Reads the pipe as it would an upload; waits for more until it is killed.
+    try {
+      open_storage({url_, SyncMode::kFull}, office_.clock)->keep_blob(sha, static_cast<int64_t>(content.size()), fifo);
+    } catch (...) {
+    }
+    ::_exit(3);
+  }
+  // The pipe opens once the child reads it, so by then its blob file is open too.
+  int pipe = -1;
+  for (int i = 0; i < 1000 && pipe < 0; ++i) {
+    pipe = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (pipe < 0) ::usleep(10000);
+  }
+  ASSERT_GE(pipe, 0) << "the child never read the pipe";
+  EXPECT_GT(::write(pipe, content.data(), 32 * 1024), 0);
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "the child ended before it was killed";
+  ::close(pipe);
+  ::unlink(fifo.c_str());
+  const std::filesystem::path folder = sqlite_path(url_) + ".files";
+  if (std::filesystem::exists(folder)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+      EXPECT_FALSE(entry.is_regular_file()) << "the crash left " << entry.path();
+    }
+  }
+
+  Spool spool;
+  spool.write(content);
+  office_.store->keep_blob(sha, static_cast<int64_t>(content.size()), spool.finish("signed_copy", "a.pdf", "application/pdf").path);
+  std::string back;
+  ASSERT_TRUE(office_.store->read_blob(sha, [&](std::string_view piece) { back.append(piece); }));
+  EXPECT_EQ(back, content);
 }
 
 // An upload's spool has no name in its folder: a process that dies mid-upload leaves

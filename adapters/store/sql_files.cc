@@ -1,6 +1,7 @@
 // Files: blobs by SHA-256 and the uploads of each case. On SQLite a blob is a file in a
-// folder (DIR/ab/abcdef...), written beside its final name, synced and renamed, so a
-// crash leaves either the whole blob or a stray temporary file that nothing refers to.
+// folder (DIR/ab/abcdef...), written without a name, synced and then named, so a crash
+// leaves either the whole blob or nothing (a blob whose transaction then fails is a file
+// no row refers to).
 // On PostgreSQL a blob is rows of base64 text in blob_chunks, written in the transaction
 // that refers to it, so every node sees it and a rollback leaves nothing.
 #include <fcntl.h>
@@ -85,26 +86,44 @@ void SqlStorage::keep_blob(const std::string& sha256, int64_t size, const std::s
       std::error_code ec;
       std::filesystem::create_directories(folder, ec);
       if (ec) throw Error(ErrorCode::kDatabaseUnavailable, "cannot make the folder " + folder + ": " + ec.message());
-      const std::string temp = target + ".part-" + random_token().substr(0, 12);
-      int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-      if (out < 0) throw io_error("cannot write", temp);
+      // Written without a name and named once whole and synced, so that a crash midway
+      // leaves nothing in the folder. Where the filesystem cannot make a file without a
+      // name (O_TMPFILE), it is written beside its name and renamed.
+      std::string temp;
+      int out = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+      if (out < 0) {
+        temp = target + ".part-" + random_token().substr(0, 12);
+        out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        if (out < 0) throw io_error("cannot write", temp);
+      }
+      const std::string& writing = temp.empty() ? target : temp;
       try {
         read_in_pieces(path, [&](std::string_view piece) {
           while (!piece.empty()) {
             ssize_t n = ::write(out, piece.data(), piece.size());
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw io_error("cannot write", temp);
+            if (n < 0) throw io_error("cannot write", writing);
             piece.remove_prefix(static_cast<size_t>(n));
           }
         });
-        if (::fsync(out) != 0) throw io_error("cannot sync", temp);
-        ::close(out);
-        out = -1;
-        if (::rename(temp.c_str(), target.c_str()) != 0) throw io_error("cannot rename", temp);
+        if (::fsync(out) != 0) throw io_error("cannot sync", writing);
+        if (temp.empty()) {
+          // Another process may have named the same content first: the same bytes.
+          const std::string self = "/proc/self/fd/" + std::to_string(out);
+          if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) != 0 && errno != EEXIST) {
+            throw io_error("cannot name", target);
+          }
+          ::close(out);
+          out = -1;
+        } else {
+          ::close(out);
+          out = -1;
+          if (::rename(temp.c_str(), target.c_str()) != 0) throw io_error("cannot rename", temp);
+        }
         sync_path(folder, O_RDONLY | O_DIRECTORY);
       } catch (...) {
         if (out >= 0) ::close(out);
-        ::unlink(temp.c_str());
+        if (!temp.empty()) ::unlink(temp.c_str());
         throw;
       }
     }
