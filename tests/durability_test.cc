@@ -119,6 +119,20 @@ TEST_P(DurabilityTest, SigkillLosesNoAcknowledgedActionAndHalfWritesNothing) {
     for (const auto& t : timers) pending += t.status == "pending";
     EXPECT_EQ(pending, c->state.state == "osic_review" ? 1u : 0u) << "case " << id;
   }
+  // Each move between states was kept for the cycle-time report with its history entry:
+  // as many moves as entries that change the state, case by case.
+  std::map<int64_t, size_t> moves;
+  std::set<std::string> workflows;
+  for (int64_t id : cases) workflows.insert(after.get_case(id)->workflow);
+  for (const auto& w : workflows) {
+    after.store->state_moves(CaseFilter{.workflow = w}, Timestamp{}, Timestamp{} + std::chrono::days(365 * 200),
+                             [&](const StateMove& m) { ++moves[m.case_id]; });
+  }
+  for (int64_t id : cases) {
+    size_t changes = 0;
+    for (const auto& h : after.store->history(id)) changes += h.from != h.to;
+    EXPECT_EQ(moves[id], changes) << "case " << id;
+  }
   if (GetParam() == "sqlite") {
     after.store.reset();
     std::string cmd = "sqlite3 '" + sqlite_path(url) + "' 'PRAGMA integrity_check'";
