@@ -36,7 +36,7 @@ Spool::Spool(const std::string& dir) {
     ::close(fd_);
     throw e;
   }
-  path_ = "/proc/self/fd/" + std::to_string(fd_);
+  path_ = descriptor_path(fd_);
 }
 
 Spool::~Spool() {
@@ -66,6 +66,8 @@ Upload Spool::finish(std::string field, std::string name, std::string media_type
   up.head = head_;
   return up;
 }
+
+std::string descriptor_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
 void read_in_pieces(const std::string& path, const std::function<void(std::string_view)>& each) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

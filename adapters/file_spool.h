@@ -36,6 +36,10 @@ class Spool {
   Sha256 sha_;
 };
 
+// The path by which this process reaches the file open as `fd`, one with no name too
+// (/proc/self/fd/N).
+std::string descriptor_path(int fd);
+
 // Hands the file at `path` to `each` in pieces of 256 KiB. Error kFileUnreadable when
 // it cannot be read.
 void read_in_pieces(const std::string& path, const std::function<void(std::string_view)>& each);

@@ -109,7 +109,7 @@ void SqlStorage::keep_blob(const std::string& sha256, int64_t size, const std::s
         if (::fsync(out) != 0) throw io_error("cannot sync", writing);
         if (temp.empty()) {
           // Another process may have named the same content first: the same bytes.
-          const std::string self = "/proc/self/fd/" + std::to_string(out);
+          const std::string self = descriptor_path(out);
           if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) != 0 && errno != EEXIST) {
             throw io_error("cannot name", target);
           }
