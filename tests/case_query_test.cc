@@ -342,6 +342,38 @@ TEST_P(CaseQueryTest, RareAndCommonWordsFindTheSameAsEveryKeyReadInTurn) {
   }
 }
 
+// Issue 30: the trigram index is asked for at most three windows of eight characters,
+// however long the search, so its work cannot grow with the query's length times the
+// text's; the LIKE after it still decides the exact match.
+TEST(TrigramPhrase, ALongSearchIsLookedUpByThreeShortWindows) {
+  EXPECT_EQ(sql::CaseConditions::trigram_phrase("ab"), std::nullopt);
+  EXPECT_EQ(sql::CaseConditions::trigram_phrase("lyon \"2\""), "\"lyon \"\"2\"\"\"");
+  EXPECT_EQ(sql::CaseConditions::trigram_phrase(std::string(24, 'a')), "\"" + std::string(24, 'a') + "\"");
+  EXPECT_EQ(sql::CaseConditions::trigram_phrase("abcdefghijklmnopqrstuvwxyz"),
+            "\"abcdefgh\" AND \"jklmnopq\" AND \"stuvwxyz\"");
+  // Persian: windows of characters, not of bytes (each letter is two).
+  EXPECT_EQ(sql::CaseConditions::trigram_phrase("دانشگاه صنعتی شریف تهران ایران"),
+            "\"دانشگاه \" AND \"تی شریف \" AND \"ان ایران\"");
+  const std::string phrase = *sql::CaseConditions::trigram_phrase(std::string(4000, 'a'));
+  EXPECT_EQ(phrase, "\"aaaaaaaa\" AND \"aaaaaaaa\" AND \"aaaaaaaa\"");
+}
+
+TEST_P(CaseQueryTest, ALongSearchOverALongRepetitiveTextFindsExactlyWhatTheLikeFinds) {
+  StoredCase plain = office_.start_agreement(kSara, std::string(19000, 'a'));
+  StoredCase marked = office_.start_agreement(kSara, std::string(9000, 'a') + "b" + std::string(9000, 'a'));
+  for (int i = 0; i < 5; ++i) office_.start_agreement(kSara, "Kyoto " + std::to_string(i));
+  auto found = [&](const std::string& q) {
+    std::set<int64_t> ids;
+    for (const auto& c : office_.list({.q = q, .limit = 200}).items) ids.insert(c.id);
+    return ids;
+  };
+  EXPECT_EQ(found(std::string(200, 'a')), (std::set<int64_t>{plain.id, marked.id}));
+  // Every window matches both texts; only the LIKE sees the 'b' in the middle.
+  EXPECT_EQ(found(std::string(99, 'a') + "b" + std::string(100, 'a')), std::set<int64_t>{marked.id});
+  EXPECT_EQ(found(std::string(100, 'a') + "c" + std::string(99, 'a')), std::set<int64_t>{});
+  EXPECT_EQ(found("kyoto 3"), std::set<int64_t>{marked.id + 4});
+}
+
 // SQLite reads a `where` list's page from the workflow's newest thousand cases first and,
 // when they do not fill it, by the index the conditions choose (SqlStorage::find_cases).
 // Either way the page must be the newest matches, and the cursor must go on from it.

@@ -1,6 +1,8 @@
 #include "adapters/store/case_conditions.h"
 
 #include <algorithm>
+#include <string_view>
+#include <vector>
 
 #include "engine/search_key.h"
 #include "service/case_snapshot.h"
@@ -22,15 +24,33 @@ std::string like_pattern(const std::string& q) {
 
 std::optional<std::string> CaseConditions::trigram_phrase(const std::string& q) {
   const std::string key = search_key(q);
-  size_t characters = 0;
-  std::string phrase = "\"";
-  for (unsigned char c : key) {
-    if ((c & 0xC0) != 0x80) ++characters;  // not a UTF-8 continuation byte
-    phrase += static_cast<char>(c);
-    if (c == '"') phrase += '"';  // a quote inside an FTS5 string is doubled
+  // The key's characters, each as its UTF-8 bytes.
+  std::vector<std::string_view> chars;
+  for (size_t i = 0; i < key.size();) {
+    size_t n = 1;
+    while (i + n < key.size() && (static_cast<unsigned char>(key[i + n]) & 0xC0) == 0x80) ++n;
+    chars.emplace_back(key.data() + i, n);
+    i += n;
   }
-  if (characters < 3) return std::nullopt;
-  return phrase + "\"";
+  if (chars.size() < 3) return std::nullopt;
+  auto phrase = [&](size_t from, size_t count) {
+    std::string out = "\"";
+    for (size_t i = from; i < from + count; ++i) {
+      for (char c : chars[i]) {
+        out += c;
+        if (c == '"') out += '"';  // a quote inside an FTS5 string is doubled
+      }
+    }
+    return out + "\"";
+  };
+  // FTS5 matches a phrase position by position, so its cost grows with the number of
+  // trigrams times the occurrences of each: a long query against a long repetitive text
+  // took seconds and hundreds of MB. Three short windows (start, middle, end) narrow as
+  // well as the whole, and the LIKE that follows decides the exact match.
+  if (chars.size() <= 3 * kTrigramWindow) return phrase(0, chars.size());
+  const size_t middle = (chars.size() - kTrigramWindow) / 2;
+  return phrase(0, kTrigramWindow) + " AND " + phrase(middle, kTrigramWindow) + " AND " +
+         phrase(chars.size() - kTrigramWindow, kTrigramWindow);
 }
 
 CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams) {

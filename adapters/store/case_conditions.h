@@ -23,11 +23,14 @@ class CaseConditions {
   CaseConditions(const CaseFilter& filter, Dialect dialect, std::optional<std::string> trigrams = std::nullopt);
   CaseConditions(const CaseConditions&) = delete;
   CaseConditions& operator=(const CaseConditions&) = delete;
-  // What case_search can look `q` up by: its search key as one FTS5 phrase, which the
+  // What case_search can look `q` up by: its search key as FTS5 phrases, which the
   // trigram tokenizer reads as consecutive trigrams (a substring, without reading the
-  // text of each match as a LIKE on the index would). Nullopt when the key has fewer
-  // than three characters and so no trigram.
+  // text of each match as a LIKE on the index would). A key longer than three windows
+  // is looked up by three (its start, middle and end), so the index's work is bounded
+  // whatever the query's length. Nullopt when the key has fewer than three characters
+  // and so no trigram.
   static std::optional<std::string> trigram_phrase(const std::string& q);
+  static constexpr size_t kTrigramWindow = 8;  // characters: six trigrams
   // " AND ..." for each condition (empty when there is none), with placeholders in the
   // order bind() binds them.
   const std::string& text() const { return text_; }

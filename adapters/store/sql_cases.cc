@@ -373,11 +373,24 @@ std::optional<std::string> SqlStorage::search_trigrams(const CaseFilter& filter,
   // over every key. A common one is not, because its matches would all be gathered
   // before the newest were picked, while walking the cases newest first meets a page
   // of them soon. How many match below the page decides, counted up to a bound.
+  // Counted among the cases this reader may read, in the workflow and state asked: the
+  // matches they cannot read decide nothing, and each costs one keyed read, not a LIKE.
   constexpr long long kFewMatches = 1000;
+  CaseFilter readable{.scope = filter.scope, .workflow = filter.workflow, .state = filter.state,
+                      .requester = filter.requester};
+  sql::CaseConditions conditions(readable, db_.dialect());
   long long below = before, bound = kFewMatches, matches = 0;
-  db_.session() << "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE case_search MATCH :p"
-                   " AND rowid < :b LIMIT :n)",
-      soci::use(*phrase), soci::use(below), soci::use(bound), soci::into(matches);
+  soci::statement st(db_.session());
+  st.exchange(soci::into(matches));
+  st.exchange(soci::use(*phrase));
+  st.exchange(soci::use(below));
+  conditions.bind(st);
+  st.exchange(soci::use(bound));
+  st.alloc();
+  st.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM case_search JOIN cases ON cases.id = case_search.rowid"
+             " WHERE case_search MATCH :p AND case_search.rowid < :b" + conditions.text() + " LIMIT :n)");
+  st.define_and_bind();
+  st.execute(true);
   if (matches >= kFewMatches) return std::nullopt;
   return phrase;
 }
