@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "api/api.h"
+#include "engine/utf8.h"
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
 #include "api/web/diagram.h"
@@ -98,7 +99,18 @@ HttpResponse Api::cases_page(Call& call) {
   CaseFilter filter{.scope = service_.read_scope(store, actor), .workflow = q.param("workflow"),
                     .state = q.param("state"), .q = q.param("q"), .requester = q.param("requester"), .limit = 25};
   if (auto cursor = number_of(q.param("cursor")); cursor && *cursor > 0) filter.after_id = *cursor;
-  CasePage page = service_.list(store, filter);
+  // A search text the list refuses is said beside the search box, with the rest of the page.
+  std::string q_error;
+  try {
+    CaseService::check_search_text(filter.q);
+  } catch (const Error& e) {
+    q_error = web::tr(e.code == ErrorCode::kBadRequest && utf8_length(filter.q) > CaseService::kMaxSearchLength
+                          ? "search_too_long"
+                          : "search_unreadable",
+                      l);
+    filter.q.clear();
+  }
+  CasePage page = q_error.empty() ? service_.list(store, filter) : CasePage{};
   const Calendar& calendar = service_.registry().calendar();
   const Timestamp now = service_.clock().now();
   mustache::data items{mustache::data::type::list};
@@ -132,10 +144,11 @@ HttpResponse Api::cases_page(Call& call) {
   d.set("workflows", workflows);
   d.set("states", states);
   d.set("requester", filter.requester);
-  d.set("q", filter.q);
+  d.set("q", q_error.empty() ? filter.q : q.param("q"));
+  if (!q_error.empty()) d.set("q_error", q_error);
   if (page.next_cursor) d.set("next_page", query + "&cursor=" + std::to_string(page.next_cursor));
   if (filter.after_id) d.set("first_page", query);
-  return web::render_page(200, web::tr("cases", l), "cases.html", d);
+  return web::render_page(q_error.empty() ? 200 : 400, web::tr("cases", l), "cases.html", d);
 }
 
 HttpResponse Api::new_case_page(Call& call) {
@@ -559,6 +572,10 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     bool can = false;
     for (const Actor& a : uploaders) can = can || !engine->actions_editing(c.state, a, f.name).empty();
     fd.set("can_upload", can);
+    if (can && viewer.session) {
+      const std::string action = "/cases/" + std::to_string(c.id) + "/files/" + f.name;
+      fd.set("upload_action", action + "?t=" + web::upload_token(viewer.session->csrf, action));
+    }
     std::string kinds, accept;
     for (const auto& k : f.accept) {
       kinds += (kinds.empty() ? "" : l == Lang::kFa ? "، " : ", ") + k;

@@ -47,6 +47,7 @@ HttpResponse Api::upload_file_form(Call& call) {
     switch (e->code) {
       case ErrorCode::kUnsupportedMediaType: form.error = web::tr("file_kind_refused", l); break;
       case ErrorCode::kPayloadTooLarge: form.error = web::tr("file_too_large", l); break;
+      case ErrorCode::kQuotaExceeded: form.error = web::tr("file_quota", l); break;
       default: form.error = web::tr("refused", l); break;
     }
     form.error += " (" + e->message + ")";

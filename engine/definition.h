@@ -190,6 +190,13 @@ struct Definition {
     std::vector<std::string> purge;
   };
   std::optional<Retention> retention;
+  // What the files of one case may take: replaced versions kept per one-file field, and
+  // bytes in all. An upload beyond either is refused (`uploads:` in the definition).
+  struct Uploads {
+    int keep_replaced = 5;
+    int64_t case_limit = int64_t{200} << 20;
+  };
+  Uploads uploads;
   std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
   SourcePos calendar_pos;
   std::vector<FieldDef> fields;

@@ -3,6 +3,8 @@
 // reported and loading carries on. Graph-wide checks follow in check_graph().
 #include "engine/loader.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -44,7 +46,8 @@ class WorkflowLoader {
       return nullptr;
     }
     auto top = r_.entries(root, keys({"workflow", "title", "description", "roles", "start_roles",
-                                      "readers", "fields", "initial", "states", "calendar", "unit", "retention"}),
+                                      "readers", "fields", "initial", "states", "calendar", "unit", "retention",
+                                      "uploads"}),
                           "the workflow");
     auto find = [&](std::string_view key) -> const YamlEntry* {
       for (const auto& e : top) {
@@ -95,6 +98,7 @@ class WorkflowLoader {
       }
     }
     if (auto e = find("retention")) load_retention(*e);
+    if (auto e = find("uploads")) load_uploads(*e);
     if (auto e = find("initial")) {
       def_.initial = r_.scalar(e->value, "initial").value_or("");
       def_.initial_pos = YamlReader::pos_of(e->value);
@@ -110,6 +114,30 @@ class WorkflowLoader {
   }
 
  private:
+  // `uploads: {keep_replaced: 5, case_limit: 200 MiB}`
+  void load_uploads(const YamlEntry& entry) {
+    for (const auto& e : r_.entries(entry.value, keys({"keep_replaced", "case_limit"}), "uploads")) {
+      auto text = r_.scalar(e.value, e.key);
+      if (!text) continue;
+      if (e.key == "keep_replaced") {
+        int n = -1;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+        if (ec != std::errc() || end != text->data() + text->size() || n < 0 || n > 1000) {
+          r_.error(e.value, "keep_replaced '" + *text + "' must be a whole number from 0 to 1000");
+        } else {
+          def_.uploads.keep_replaced = n;
+        }
+      } else {
+        auto size = parse_file_size(*text);
+        if (!size || *size < kMaxFileSize / 1024 || *size > (int64_t{1} << 40)) {
+          r_.error(e.value, "case_limit '" + *text + "' must be a size from 1 MiB to 1 TiB, such as 200 MiB or 2 GiB");
+        } else {
+          def_.uploads.case_limit = *size;
+        }
+      }
+    }
+  }
+
   // `retention: {after: 2 years, purge: [passport_copy]}`
   void load_retention(const YamlEntry& entry) {
     Definition::Retention r;

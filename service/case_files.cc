@@ -43,6 +43,12 @@ std::string clean_file_name(const std::string& name, const std::string& fallback
 }
 
 Result<CaseFileRow> CaseFiles::attach(Storage& s, const Actor& actor, int64_t case_id, const Upload& up) {
+  // The comment of an upload is kept as every other comment is, so it is checked alike.
+  try {
+    check_text(up.comment, kMaxCommentBytes, "comment");
+  } catch (const Error& e) {
+    return e;
+  }
   const Timestamp now = cases_.clock().now();
   s.begin();
   try {
@@ -129,11 +135,30 @@ Result<CaseFileRow> CaseFiles::attach(Storage& s, const Actor& actor, int64_t ca
     }
     std::string name = clean_file_name(up.name, up.field + kind->extension);
 
-    s.keep_blob(up.sha256, up.size, up.path);
+    // Quotas: what one case's files may take, so no one fills the disk through a draft.
     std::vector<CaseFileRow> existing;
+    int64_t case_bytes = 0;
     for (auto& row : s.case_files(case_id)) {
+      case_bytes += row.size;
       if (row.field == up.field) existing.push_back(std::move(row));
     }
+    const Definition::Uploads& quota = def.uploads;
+    if (!f->multiple && static_cast<int64_t>(existing.size()) > quota.keep_replaced) {
+      return fail(refuse(ErrorCode::kQuotaExceeded,
+                         "'" + up.field + "' has been replaced " + std::to_string(existing.size() - 1) +
+                             " times already; " + def.name + " keeps at most " + std::to_string(quota.keep_replaced) +
+                             " earlier versions of a file (uploads: keep_replaced)",
+                         up.field));
+    }
+    if (case_bytes + up.size > quota.case_limit) {
+      return fail(refuse(ErrorCode::kQuotaExceeded,
+                         "case " + std::to_string(case_id) + "'s files take " + format_file_size(case_bytes) +
+                             "; with this one they would pass the " + format_file_size(quota.case_limit) + " that " +
+                             def.name + " allows a case (uploads: case_limit)",
+                         up.field));
+    }
+
+    s.keep_blob(up.sha256, up.size, up.path);
     Data data = c.state.data;
     Value before = data.count(up.field) ? data.at(up.field) : Value();
     std::vector<Value> hashes;

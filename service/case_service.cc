@@ -8,6 +8,7 @@
 
 #include "engine/case_query.h"
 #include "engine/search_key.h"
+#include "engine/utf8.h"
 #include "service/audit.h"
 #include "service/case_snapshot.h"
 #include "service/crypto.h"
@@ -63,8 +64,14 @@ Data typed_input(const json& data, const Definition& def) {
   return typed;
 }
 
-// Within `limit` bytes and free of NUL, which PostgreSQL cannot store in text.
-void check_length(const std::string& text, size_t limit, const char* what) {
+bool is_database_failure(const Error& e) { return e.code == ErrorCode::kDatabaseUnavailable; }
+
+}  // namespace
+
+void check_text(const std::string& text, size_t limit, const char* what) {
+  if (!is_valid_utf8(text)) {
+    throw Error(ErrorCode::kInvalidUtf8, std::string("the ") + what + " is not valid UTF-8 text", {what});
+  }
   if (text.find('\0') != std::string::npos) {
     throw Error(ErrorCode::kInvalidData, std::string("the ") + what + " contains a NUL character", {what});
   }
@@ -73,10 +80,6 @@ void check_length(const std::string& text, size_t limit, const char* what) {
                                              " bytes", {what});
   }
 }
-
-bool is_database_failure(const Error& e) { return e.code == ErrorCode::kDatabaseUnavailable; }
-
-}  // namespace
 
 CaseRow data_changed_row(const StoredCase& c, const Data& data, Timestamp now) {
   CaseRow row;
@@ -195,7 +198,7 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
     Result<StoredCase> earlier;
     if (replay(s, actor, cmd.idempotency_key, fingerprint, earlier)) return earlier;
   }
-  check_length(cmd.title, kMaxTitleBytes, "title");
+  check_text(cmd.title, kMaxTitleBytes, "title");
   Data data = typed_input(cmd.data, engine->definition());
   // Whoever holds a start role anywhere may start; the case then belongs to that unit.
   Decision d = engine->start(with_plain_roles(actor), data, now);
@@ -272,7 +275,7 @@ Result<StoredCase> CaseService::act_in_tx(Storage& s, const Actor& actor, const 
   if (cmd.expected_round && *cmd.expected_round != round) return conflict(c.state.version);
   auto engine = engine_of(s, c.workflow, c.workflow_version);
   // Typed here, against this case's own version: no read before the transaction.
-  check_length(cmd.comment, kMaxCommentBytes, "comment");
+  check_text(cmd.comment, kMaxCommentBytes, "comment");
   ActionInput input{typed_input(cmd.data, engine->definition()), cmd.comment};
   Decision d = decide(s, *engine, c, actor, cmd, input, now);
   if (auto* r = std::get_if<Refusal>(&d)) return error_of(*r);
@@ -513,6 +516,8 @@ Absence CaseService::set_away(Storage& s, const std::string& user, Date from, Da
     throw Error(ErrorCode::kBadAbsence, "'" + delegate + "' is not an active user who could stand in", {delegate});
   }
   if (to < from) throw Error(ErrorCode::kBadAbsence, "the absence ends before it starts", {"to"});
+  // Out of office from a day gone by would hand the delegate what was decided then.
+  if (from < calendar.date_of(now)) throw Error(ErrorCode::kBadAbsence, "an absence cannot start before today", {"from"});
   Absence a{user, calendar.start_of_day(from), calendar.start_of_day(Date{to.days + 1}), delegate};
   if (a.ends <= now) throw Error(ErrorCode::kBadAbsence, "that absence is already over", {"to"});
   s.set_absence(a);
@@ -529,7 +534,22 @@ bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const Store
   return s.has_acted(c.id, actor.user);
 }
 
+void CaseService::check_search_text(const std::string& q) {
+  if (!is_valid_utf8(q)) throw Error(ErrorCode::kInvalidUtf8, "the search text is not valid UTF-8", {"q"});
+  // Longer texts are no search a person types, and each character is work for the index.
+  if (utf8_length(q) > kMaxSearchLength) {
+    throw Error(ErrorCode::kBadRequest,
+                "the search text is longer than " + std::to_string(kMaxSearchLength) + " characters", {"q"});
+  }
+  for (unsigned char c : q) {
+    if (c < 0x20 || c == 0x7F) {
+      throw Error(ErrorCode::kBadRequest, "the search text may not hold control characters", {"q"});
+    }
+  }
+}
+
 CasePage CaseService::list(Storage& s, const CaseFilter& asked) {
+  check_search_text(asked.q);
   CaseFilter filter = asked;
   if (!filter.where.empty() && !filter.query) filter.query = compile_where(filter.workflow, filter.where);
   filter.with_votes = true;  // every row is typed

@@ -55,6 +55,10 @@ struct WriteJob {
 inline constexpr size_t kMaxTitleBytes = 1000;
 inline constexpr size_t kMaxCommentBytes = 20000;
 inline constexpr size_t kMaxTextFieldBytes = 20000;
+// Text a person wrote (a title, a comment) as every edge takes it: UTF-8 (Error
+// invalid_utf8), no NUL, which PostgreSQL cannot store, and at most `limit` bytes (Error
+// invalid_data); `what` names it in the message and the error's subjects.
+void check_text(const std::string& text, size_t limit, const char* what);
 
 class CaseService {
  public:
@@ -76,7 +80,11 @@ class CaseService {
   Result<StoredCase> get(Storage& s, int64_t id, const Actor* viewer = nullptr);
   Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr,
                                           int64_t after_seq = 0, int limit = std::numeric_limits<int>::max());
+  // Error bad_request (naming "q") for a search text over kMaxSearchLength characters or
+  // with a control character: the same rule for the API, the pages and the CLI.
   CasePage list(Storage& s, const CaseFilter& filter);
+  static constexpr size_t kMaxSearchLength = 200;  // characters
+  static void check_search_text(const std::string& q);
   // A `where` filter checked against the workflow's current fields (Error bad_where
   // naming the column of the first problem).
   std::shared_ptr<const CaseQuery> compile_where(const std::string& workflow, const std::string& where);

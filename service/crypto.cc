@@ -1,6 +1,7 @@
 #include "service/crypto.h"
 
 #include <openssl/crypto.h>
+#include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
@@ -122,6 +123,17 @@ std::string Sha256::hex() {
   unsigned int n = 0;
   if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), digest, &n) != 1) throw std::runtime_error("SHA-256 failed");
   return osic::hex(digest, n);
+}
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &n);
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) out += {kHex[mac[i] >> 4], kHex[mac[i] & 15]};
+  return out;
 }
 
 }  // namespace osic

@@ -10,6 +10,8 @@ namespace osic {
 std::string random_token();
 // Lowercase hex SHA-256.
 std::string sha256_hex(const std::string& data);
+// Lowercase hex HMAC-SHA256 of `data` under `key`.
+std::string hmac_sha256_hex(const std::string& key, const std::string& data);
 
 // SHA-256 over data given in pieces (a file as it streams in, a long list of rows).
 class Sha256 {

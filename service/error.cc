@@ -47,6 +47,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kInvalidUtf8: return "invalid_utf8";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
+    case ErrorCode::kQuotaExceeded: return "quota_exceeded";
     case ErrorCode::kHeadersTooLarge: return "headers_too_large";
     case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
     case ErrorCode::kMethodNotImplemented: return "method_not_implemented";
@@ -108,6 +109,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kInvalidUtf8: return 400;
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kQuotaExceeded: return 413;
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kMethodNotAllowed: return 405;
     case ErrorCode::kMethodNotImplemented: return 501;
@@ -157,6 +159,7 @@ int exit_code(ErrorCode code) {
     case ErrorCode::kLinkInvalid:
     case ErrorCode::kLinkExpired:
     case ErrorCode::kLinkStale:
+    case ErrorCode::kQuotaExceeded:
       return 1;  // understood, and refused or not found
     case ErrorCode::kInvalidData:
     case ErrorCode::kWorkflowNotFound:

@@ -60,6 +60,7 @@ enum class ErrorCode {
   kInvalidUtf8,
   kUnsupportedMediaType,
   kPayloadTooLarge,
+  kQuotaExceeded,  // a case's files would pass what its workflow keeps (uploads:)
   kHeadersTooLarge,
   kMethodNotAllowed,
   kMethodNotImplemented,

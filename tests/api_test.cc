@@ -204,6 +204,10 @@ TEST_F(ApiTest, BadRequestsGetTheirStatusAndCode) {
       {"away on a day that does not exist", "PUT", "/v1/me/away", "staff", R"({"from": "1405/07/31", "to": "1405/08/05", "delegate": "dean"})", "application/json", {}, 400, "bad_absence"},
       {"away with oneself as delegate", "PUT", "/v1/me/away", "staff", R"({"from": "2026-11-01", "to": "2099-01-01", "delegate": "staff"})", "application/json", {}, 400, "bad_absence"},
       {"an unknown workflow", "GET", "/v1/workflows/treaty", "staff", "", "application/json", {}, 404, "workflow_not_found"},
+      // Issue 30: a search is a few words, never a control character.
+      {"search over 200 characters", "GET", "/v1/cases?q=" + std::string(201, 'a'), "staff", "", "application/json", {}, 400, "bad_request"},
+      {"a NUL in a search", "GET", "/v1/cases?q=%00abc", "staff", "", "application/json", {}, 400, "bad_request"},
+      {"a TAB in a search", "GET", "/v1/cases?q=ab%09c", "staff", "", "application/json", {}, 400, "bad_request"},
   };
   ASSERT_GE(std::size(cases), 40u);
   for (const auto& tc : cases) {

@@ -141,6 +141,60 @@ TEST_P(CaseFilesTest, TheSameContentIsStoredOnceAndAReplacedFileIsKept) {
 
 // A process killed while it writes a blob into the folder (SQLite) leaves nothing there,
 // and the blob is written whole the next time.
+// Issue 30: an upload's comment is kept as every comment is, and checked alike.
+TEST_P(CaseFilesTest, AnUploadsCommentIsCheckedAsEveryCommentIs) {
+  const int64_t id = agreement_at_signature();
+  auto with_comment = [&](const std::string& comment) {
+    Spool spool;
+    spool.write(kPdf);
+    Upload up = spool.finish("signed_copy", "signed.pdf", "application/pdf");
+    up.comment = comment;
+    return files_.attach(*office_.store, kSara, id, up);
+  };
+  EXPECT_EQ(failed(with_comment(std::string("a\0b", 3))).name(), "invalid_data");
+  EXPECT_EQ(failed(with_comment("\xff\xfe")).name(), "invalid_utf8");
+  EXPECT_EQ(failed(with_comment(std::string(60000, 'c'))).name(), "invalid_data");
+  EXPECT_TRUE(office_.store->case_files(id).empty());
+  ASSERT_TRUE(std::holds_alternative<CaseFileRow>(with_comment("نسخهٔ امضاشده")));
+}
+
+// Issue 30: a case's files have a quota, so no one fills the disk through a draft:
+// replaced versions of a one-file field (5 by default) and bytes in all (a workflow's
+// `uploads:`; 200 MiB by default). Beyond either: 413 quota_exceeded, saying which.
+TEST_P(CaseFilesTest, UploadsBeyondTheCasesQuotaAreRefusedSayingWhy) {
+  const int64_t id = agreement_at_signature();
+  for (int i = 0; i < 6; ++i) {
+    auto r = attach(kSara, id, "signed_copy", kPdf + "% version " + std::to_string(i) + "\n", "v.pdf");
+    ASSERT_TRUE(std::holds_alternative<CaseFileRow>(r)) << i << ": " << std::get<Error>(r).message;
+  }
+  Error over = failed(attach(kSara, id, "signed_copy", kPdf + "% version 6\n", "v.pdf"));
+  EXPECT_EQ(over.name(), "quota_exceeded");
+  EXPECT_EQ(http_status(over.code), 413);
+  EXPECT_NE(over.message.find("at most 5 earlier versions"), std::string::npos) << over.message;
+  EXPECT_EQ(office_.store->case_files(id).size(), 6u);
+}
+
+TEST_P(CaseFilesTest, AWorkflowSetsItsOwnQuotaOfBytesPerCase) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / ("osic-quota-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  fs::copy(std::string(OSIC_SOURCE_DIR) + "/workflows", folder, fs::copy_options::recursive);
+  std::ofstream(folder / "agreement.yaml", std::ios::app) << "uploads: {case_limit: 1 MiB}\n";
+  Office office(fresh_database(GetParam()), SyncMode::kNormal, folder.string());
+  CaseFiles files(office.service);
+  const int64_t id = office.start_agreement(kSara).id;
+  auto draft = [&](size_t size) {
+    Spool spool;
+    spool.write(kPdf + std::string(size, ' '));
+    return files.attach(*office.store, kSara, id, spool.finish("draft_text", "draft.pdf", "application/pdf"));
+  };
+  ASSERT_TRUE(std::holds_alternative<CaseFileRow>(draft(700 * 1024)));
+  Error over = failed(draft(400 * 1024));
+  EXPECT_EQ(over.name(), "quota_exceeded");
+  EXPECT_NE(over.message.find("1 MiB"), std::string::npos) << over.message;
+  fs::remove_all(folder);
+}
+
 TEST_P(CaseFilesTest, ABlobCutShortByACrashLeavesNothingInTheFolder) {
   if (GetParam() != "sqlite") GTEST_SKIP() << "PostgreSQL keeps blobs as rows, in the transaction";
   const std::string content(300 * 1024, 'b');

@@ -336,11 +336,15 @@ TEST_F(CliStore, AwayNamesADelegateWhoActsInTheUsersPlace) {
   CliRun self = osic("user away hamid --from 2026-11-01 --to 2099-01-01 --delegate hamid" + wf_ + " " + db_);
   EXPECT_EQ(self.exit_code, 2);
   EXPECT_NE(self.out.find("a delegate must be someone else"), std::string::npos) << self.out;
-  CliRun away = osic("user away hamid --from ۱۴۰۵/۰۸/۰۱ --to 2099-01-01 --delegate reza" + wf_ + " " + db_);
+  // Issue 30: an absence starts today at the earliest (the real clock runs here).
+  CliRun past = osic("user away hamid --from ۱۴۰۵/۰۸/۰۱ --to 2099-01-01 --delegate reza" + wf_ + " " + db_);
+  EXPECT_EQ(past.exit_code, 2);
+  EXPECT_NE(past.out.find("an absence cannot start before today"), std::string::npos) << past.out;
+  const std::string today = osic::test::run_command("TZ=Asia/Tehran date +%F").out.substr(0, 10);  // the office's today
+  CliRun away = osic("user away hamid --from " + today + " --to 2099-01-01 --delegate reza" + wf_ + " " + db_);
   ASSERT_EQ(away.exit_code, 0) << away.out;
-  EXPECT_NE(away.out.find("hamid is away from 2026-10-23 to 2099-01-01 (1405/08/01 to 1477/10/12); reza acts in their place"),
-            std::string::npos)
-      << away.out;
+  EXPECT_NE(away.out.find("hamid is away from " + today + " to 2099-01-01 ("), std::string::npos) << away.out;
+  EXPECT_NE(away.out.find(" to 1477/10/12); reza acts in their place"), std::string::npos) << away.out;
   ASSERT_EQ(osic("case start agreement --as sara --data '{\"partner\": \"KTH\", \"country\": \"SE\"}'" + wf_ + " " + db_).exit_code, 0);
   ASSERT_EQ(osic("case act 1 submit --as sara" + wf_ + " " + db_).exit_code, 0);
   CliRun accepted = osic("case act 1 accept --as reza --on-behalf-of hamid" + wf_ + " " + db_);

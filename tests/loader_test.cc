@@ -199,6 +199,11 @@ const BadCase kBadCases[] = {
      "    actions: {approve: {to: b, roles: [staff]}}\n  b: {final: true}\n",
      "w.yaml:6:56: error: unknown state 'nope'\n"
      "w.yaml:7:15: error: action 'approve' clashes with the approval step's own 'approve'\n"},
+    {"upload quotas that are not numbers or sizes",
+     "workflow: demo\nroles: [staff]\nuploads: {keep_replaced: -1, case_limit: lots}\ninitial: a\nstates:\n"
+     "  a: {final: true}\n",
+     "w.yaml:3:26: error: keep_replaced '-1' must be a whole number from 0 to 1000\n"
+     "w.yaml:3:42: error: case_limit 'lots' must be a size from 1 MiB to 1 TiB, such as 200 MiB or 2 GiB\n"},
 };
 
 TEST(Loader, ReportsEveryProblemWithItsPosition) {

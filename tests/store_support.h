@@ -122,7 +122,8 @@ inline const StoredCase& ok_case(const Result<StoredCase>& r) {
   return std::get<StoredCase>(r);
 }
 
-inline Error failed(const Result<StoredCase>& r) {
+template <class T>
+Error failed(const Result<T>& r) {
   if (auto* e = std::get_if<Error>(&r)) return *e;
   ADD_FAILURE() << "expected a failure";
   return {};

@@ -88,8 +88,11 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
                    : !by_role       ? user.name == r.substr(5)
                                     : std::find(holders.begin(), holders.end(), user.name) != holders.end();
       // Only people who may read the case hear of it: a role named in `notify` that
-      // neither acts here nor reads the workflow gets nothing.
-      if (match && service_.can_read(store, user.actor(), *c) && !signed_this_round(*c, user.name)) add(user);
+      // neither acts here nor reads the workflow gets nothing. A disabled account gets
+      // nothing either, however it is named: its links would not act, and it has left.
+      if (match && !user.disabled && service_.can_read(store, user.actor(), *c) && !signed_this_round(*c, user.name)) {
+        add(user);
+      }
     }
   }
   // Someone away is still copied; their delegate gets the message too, with the links
