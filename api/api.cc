@@ -45,9 +45,18 @@ std::optional<std::string> invalid_utf8_in(const HttpRequest& request) {
 
 }  // namespace
 
+std::string loggable_path(const std::string& path) {
+  // A link's token acts as its recipient until it expires: a log reader must not get one.
+  const std::string links = "/v1/links/";
+  if (path.rfind(links, 0) != 0 || path.size() == links.size()) return path;
+  return links + "(token)";
+}
+
 HttpResponse json_response(int status, const json& body) {
   HttpResponse r;
   r.status = status;
+  // A JSON answer is never sniffed into a page: text in a case cannot run as script.
+  r.headers.push_back({"X-Content-Type-Options", "nosniff"});
   // Replace, never throw: an answer must always be writable, whatever text it carries.
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
@@ -123,6 +132,26 @@ std::optional<int64_t> Api::streamed_body_limit(const std::string& method, const
   return most;
 }
 
+std::optional<HttpResponse> Api::refuse_upload(const HttpRequest& head, Storage* storage) {
+  bool known = false;
+  auto match = router_.match(head.method, head.path, known);
+  if (!match || !match->route->streams_body) return std::nullopt;
+  Call call{head, storage, match->params, std::nullopt, std::nullopt};
+  HttpResponse response;
+  try {
+    if (auto where = invalid_utf8_in(head)) throw Error(ErrorCode::kInvalidUtf8, *where + " is not valid UTF-8 text");
+    authenticate(*match->route, call);
+    return std::nullopt;
+  } catch (const Error& e) {
+    response = match->route->page ? page_refusal(e, call) : error_response(e);
+  } catch (const std::exception& e) {
+    std::cerr << "osic: " << head.method << " " << loggable_path(head.path) << ": " << e.what() << "\n";
+    response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+  }
+  response.route = match->route->pattern;
+  return response;
+}
+
 HttpResponse Api::handle(const HttpRequest& request, Storage* storage) {
   try {
     return handle_checked(request, storage);
@@ -173,12 +202,12 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
     }
   } catch (const Error& e) {
     if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
-    if (e.code == ErrorCode::kInternal) std::cerr << "osic: " << request.method << " " << request.path << ": " << e.message << "\n";
+    if (e.code == ErrorCode::kInternal) std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.message << "\n";
     auto page = match->route->auth == Auth::kSignedLink ? link_refusal(e) : std::nullopt;
     if (match->route->page) page = page_refusal(e, call);
     response = page ? *page : error_response(e);
   } catch (const std::exception& e) {
-    std::cerr << "osic: " << request.method << " " << request.path << ": " << e.what() << "\n";
+    std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.what() << "\n";
     Error internal(ErrorCode::kInternal, "the server could not answer this request");
     response = match->route->page ? page_refusal(internal, call) : error_response(internal);
   }
@@ -222,7 +251,7 @@ void Api::authenticate(const Route& route, Call& call) {
       return;
     }
     case Auth::kSession: {
-      auto in = accounts_.session(call.store(), web::cookie(call.request, web::kSessionCookie));
+      auto in = accounts_.session(call.store(), web::cookie(call.request, web::session_cookie(over_https(call.request))));
       if (!in) throw Error(ErrorCode::kUnauthenticated, "sign in first");
       call.user = in->user;
       call.session = in->session;
@@ -230,9 +259,13 @@ void Api::authenticate(const Route& route, Call& call) {
       // Every change a page makes comes from a form this session served: a page on
       // another site cannot post one in this person's name.
       if (call.request.method != "GET" && call.request.method != "HEAD") {
-        // An upload's body is spooled, not read: its form carries the token in its address.
-        std::string token = call.request.spool ? call.request.param("csrf") : web::form_of(call.request)["csrf"];
-        if (!constant_time_equal(token, in->session.csrf)) {
+        // An upload's body is spooled after this check, not read: its form's address
+        // carries a token of that form alone (web::upload_token), never the session's.
+        const bool ok = route.streams_body
+                            ? constant_time_equal(call.request.param("t"),
+                                                  web::upload_token(in->session.csrf, call.request.path))
+                            : constant_time_equal(web::form_of(call.request)["csrf"], in->session.csrf);
+        if (!ok) {
           throw Error(ErrorCode::kCsrfFailed, "the form's token is missing or not this session's");
         }
       }
@@ -247,7 +280,8 @@ void Api::authenticate(const Route& route, Call& call) {
         throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
       }
       call.user = call.store().user_by_name(call.link->user);
-      if (!call.user) throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
+      // A disabled account acts nowhere, also not through a link still in its mailbox.
+      if (!call.user || call.user->disabled) throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
       return;
     }
   }

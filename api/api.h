@@ -60,6 +60,10 @@ class Api {
   // For a route that streams its body (an upload), the most it may carry: the largest
   // max_size of any file field of the current workflows. Nothing for other routes.
   std::optional<int64_t> streamed_body_limit(const std::string& method, const std::string& path) const;
+  // For an upload whose headers have arrived and whose body has not: the refusal to
+  // answer at once when the sender is not who the route's policy asks for (no or a bad
+  // token, no session, not the form's token); nullopt when the body may be read.
+  std::optional<HttpResponse> refuse_upload(const HttpRequest& head, Storage* storage);
   // When set, /metrics answers only `Authorization: Bearer <token>`.
   void set_metrics_token(std::string token) { metrics_token_hash_ = token.empty() ? "" : sha256_hex(token); }
   const Router& router() const { return router_; }
@@ -68,6 +72,9 @@ class Api {
   void set_reloader(WorkflowReloader* reloader) { reloader_ = reloader; }
   // Session cookies carry Secure: set when the server is reached over https.
   void set_secure_cookies(bool secure) { secure_cookies_ = secure; }
+  // Whether the person's browser reached us over https (the configured address is https,
+  // or a trusted proxy says so): cookies are then Secure, the session's is __Host-.
+  bool over_https(const HttpRequest& request) const { return secure_cookies_ || request.https; }
   AccountService& accounts() { return accounts_; }
 
   // The handlers, named in the route table (routes.cc).
@@ -189,6 +196,8 @@ int64_t case_id(const PathParams& params);
 // The body as a JSON object, with the nesting bounded; Error 400/415 otherwise.
 nlohmann::json parse_body(const HttpRequest& request, bool required);
 HttpResponse json_response(int status, const nlohmann::json& body);
+// The path as logs may show it: a one-click link's token replaced by "(token)".
+std::string loggable_path(const std::string& path);
 // {"error": {"code", "message"}} with the code's status.
 HttpResponse error_response(const Error& error);
 

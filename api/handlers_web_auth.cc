@@ -86,7 +86,7 @@ HttpResponse Api::static_file(Call& call) {
 HttpResponse Api::login_page(Call& call) {
   web::Viewer viewer{browser_lang(call.request)};
   // Already signed in: straight on.
-  if (call.storage && accounts_.session(*call.storage, web::cookie(call.request, web::kSessionCookie))) {
+  if (call.storage && accounts_.session(*call.storage, web::cookie(call.request, web::session_cookie(over_https(call.request))))) {
     return web::redirect(web::safe_next(call.request.param("next")));
   }
   // The sign-in form's own token, matched against a cookie (a page elsewhere cannot read
@@ -103,9 +103,9 @@ HttpResponse Api::login_page(Call& call) {
     d.set("flash", flash);
   }
   HttpResponse r = web::render_page(200, web::tr("sign_in", viewer.lang), "login.html", d);
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, token, secure_cookies_, 3600)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, token, over_https(call.request), 3600)});
   if (!call.request.param("lang").empty()) {
-    r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, web::code_of(viewer.lang), secure_cookies_, kYear)});
+    r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, web::code_of(viewer.lang), over_https(call.request), kYear)});
   }
   return r;
 }
@@ -150,16 +150,16 @@ HttpResponse Api::login(Call& call) {
     accounts_.set_language(call.store(), in.user.name, lang);
   }
   HttpResponse r = web::redirect(next);
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kSessionCookie, in.cookie, secure_cookies_, 0)});
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, "", secure_cookies_, -1)});
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, lang, secure_cookies_, kYear)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::session_cookie(over_https(call.request)), in.cookie, over_https(call.request), 0)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, "", over_https(call.request), -1)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, lang, over_https(call.request), kYear)});
   return r;
 }
 
 HttpResponse Api::logout(Call& call) {
-  accounts_.sign_out(call.store(), web::cookie(call.request, web::kSessionCookie));
+  accounts_.sign_out(call.store(), web::cookie(call.request, web::session_cookie(over_https(call.request))));
   HttpResponse r = web::redirect("/login?signed_out=1");
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kSessionCookie, "", secure_cookies_, -1)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::session_cookie(over_https(call.request)), "", over_https(call.request), -1)});
   return r;
 }
 
@@ -167,7 +167,7 @@ HttpResponse Api::set_language(Call& call) {
   auto form = web::form_of(call.request);
   accounts_.set_language(call.store(), call.user->name, form["lang"]);
   HttpResponse r = web::redirect(web::safe_next(form["next"]));
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, form["lang"], secure_cookies_, kYear)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, form["lang"], over_https(call.request), kYear)});
   return r;
 }
 

@@ -19,7 +19,10 @@ struct HttpRequest {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string remote_address;  // the peer's IP address; empty in process
+  // The client's IP address: the peer's, or the one a trusted proxy forwarded for
+  // (api/trusted_proxies.h); empty in process.
+  std::string remote_address;
+  bool https = false;  // a trusted proxy says the client reached it over https
   // A route that streams its body (an upload) gets it here, spooled to a file as it
   // arrived, instead of in `body`.
   std::shared_ptr<Spool> spool{};

@@ -8,6 +8,7 @@
 #include <boost/beast.hpp>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <atomic>
@@ -34,6 +35,12 @@ struct Server::Impl {
   // Open connections by remote address: one address cannot take every slot.
   std::mutex per_address_mutex;
   std::map<std::string, size_t> per_address;
+  // Connections waiting for a request's headers, by when they began to wait: at the
+  // global limit the longest waiting is closed so that a new client is served, and a
+  // crowd of slow or idle clients cannot keep everyone else out.
+  std::mutex idle_mutex;
+  std::map<uint64_t, std::function<void()>> idle;
+  uint64_t idle_sequence = 0;
   std::atomic<size_t> in_flight{0};
   std::atomic<bool> draining{false};
   net::io_context ioc;
@@ -51,6 +58,9 @@ struct Server::Impl {
   // Counts a connection from `address`; false (and nothing counted) when it has its fill.
   bool admit(const std::string& address);
   void release(const std::string& address);
+  uint64_t wait_idle(std::function<void()> close);
+  void stop_waiting(uint64_t key);
+  bool close_longest_idle();
   void begin_stop();
   void check_drained();
 };
@@ -71,6 +81,7 @@ class Session : public std::enable_shared_from_this<Session> {
     ++server_.connections;
   }
   ~Session() {
+    server_.stop_waiting(idle_key_);
     --server_.connections;
     server_.release(address_);
   }
@@ -91,6 +102,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // One deadline for the whole request, and for silence between requests: a slow or
     // silent client cannot hold a connection, and never holds a worker.
     stream_.expires_after(server_.options.read_timeout);
+    server_.stop_waiting(idle_key_);
+    idle_key_ = server_.wait_idle([weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        net::post(self->stream_.get_executor(), [self] { self->evicted(); });
+      }
+    });
     // The header first: an upload's body is spooled to a file as it arrives, every other
     // body is read whole within the global limit.
     http::async_read_header(stream_, buffer_, *head_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
@@ -113,7 +130,18 @@ class Session : public std::enable_shared_from_this<Session> {
     return true;
   }
 
+  // Closed to make room for a new client while it waited for a request.
+  void evicted() {
+    if (!idle_key_) return;  // its request arrived meanwhile
+    idle_key_ = 0;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
   void on_header(beast::error_code ec, std::size_t) {
+    server_.stop_waiting(idle_key_);
+    idle_key_ = 0;
     if (read_failed(ec, "the body is over 1 MiB")) return;
     const auto& h = head_->get();
     if (h.method() != http::verb::unknown) {
@@ -125,16 +153,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                                               " MiB, the most any file field takes"),
                        false);
         }
-        upload_.emplace(std::move(*head_));
-        upload_->body_limit(static_cast<std::uint64_t>(*limit));
         upload_limit_ = *limit;
-        try {
-          spool_ = std::make_shared<Spool>(server_.options.spool_dir);
-        } catch (const std::exception&) {
-          return reply(Error(ErrorCode::kInternal, "the server cannot take uploads now"), false);
-        }
-        if (upload_->is_done()) return on_upload({}, 0);  // an empty body
-        return read_upload();
+        return check_sender();
       }
     }
     if (head_->content_length() && *head_->content_length() > server_.options.body_limit) {
@@ -145,12 +165,48 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
-  // An upload, a piece at a time into the spool. The deadline moves with each piece: a
-  // large file on a slow line arrives as long as it keeps arriving.
+  // Who sends an upload is known before a byte of its body is kept: a worker checks the
+  // credentials in its headers (a bearer token, or a session cookie with the form's
+  // token), and a refusal is answered at once, closing the connection.
+  void check_sender() {
+    HttpRequest head = request_of(head_->get());
+    auto self = shared_from_this();
+    bool queued = server_.workers.try_submit([self, head = std::move(head)](Storage* store) {
+      std::optional<HttpResponse> refusal = self->server_.api.refuse_upload(head, store);
+      net::post(self->stream_.get_executor(),
+                [self, refusal = std::move(refusal)]() mutable { self->on_sender_checked(std::move(refusal)); });
+    });
+    if (!queued) reply(Error(ErrorCode::kBusy, "the server is busy; retry shortly"), false);
+  }
+
+  void on_sender_checked(std::optional<HttpResponse> refusal) {
+    if (refusal) {
+      keep_alive_ = false;
+      method_ = "other";
+      started_ = std::chrono::steady_clock::now();
+      return write(std::move(*refusal));
+    }
+    upload_.emplace(std::move(*head_));
+    upload_->body_limit(static_cast<std::uint64_t>(upload_limit_));
+    try {
+      spool_ = std::make_shared<Spool>(server_.options.spool_dir);
+    } catch (const std::exception&) {
+      return reply(Error(ErrorCode::kInternal, "the server cannot take uploads now"), false);
+    }
+    // One deadline for the whole body, from its size and the slowest rate taken: a large
+    // file on a slow line arrives, a client that trickles bytes to hold the connection
+    // does not keep it past that.
+    const std::uint64_t size = upload_->content_length().value_or(static_cast<std::uint64_t>(upload_limit_));
+    stream_.expires_after(server_.options.read_timeout +
+                          std::chrono::seconds(size / server_.options.upload_min_rate));
+    if (upload_->is_done()) return on_upload({}, 0);  // an empty body
+    read_upload();
+  }
+
+  // An upload, a piece at a time into the spool, within the deadline set above.
   void read_upload() {
     upload_->get().body().data = chunk_.data();
     upload_->get().body().size = chunk_.size();
-    stream_.expires_after(server_.options.read_timeout);
     http::async_read_some(stream_, buffer_, *upload_, beast::bind_front_handler(&Session::on_upload, shared_from_this()));
   }
 
@@ -183,7 +239,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request.method = std::string(req.method_string());
     split_target(std::string(req.target()), request);
     for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
-    request.remote_address = address_;
+    request.remote_address = server_.options.trusted_proxies.client(address_, request.header("x-forwarded-for"));
+    request.https = server_.options.trusted_proxies.forwarded_https(address_, request.header("x-forwarded-proto"));
     return request;
   }
 
@@ -308,6 +365,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string address_;
   bool keep_alive_ = false;
   bool counted_ = false;
+  uint64_t idle_key_ = 0;  // while waiting for a request's headers
   unsigned version_ = 11;
   std::string method_;
   std::chrono::steady_clock::time_point started_;
@@ -324,7 +382,11 @@ void Server::Impl::accept() {
     beast::error_code peer_ec;
     auto peer = socket.remote_endpoint(peer_ec);
     std::string address = peer_ec ? "?" : peer.address().to_string();
-    if (connections >= options.max_connections || draining || !admit(address)) {
+    // A trusted proxy carries many clients on its connections: only the global limit
+    // applies to it.
+    const bool proxy = options.trusted_proxies.trusts(address);
+    const bool full = connections >= options.max_connections && !close_longest_idle();
+    if (full || draining || (!proxy && !admit(address))) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
@@ -349,6 +411,30 @@ void Server::Impl::release(const std::string& address) {
   std::lock_guard lock(per_address_mutex);
   auto it = per_address.find(address);
   if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+}
+
+uint64_t Server::Impl::wait_idle(std::function<void()> close) {
+  std::lock_guard lock(idle_mutex);
+  idle[++idle_sequence] = std::move(close);
+  return idle_sequence;
+}
+
+void Server::Impl::stop_waiting(uint64_t key) {
+  if (!key) return;
+  std::lock_guard lock(idle_mutex);
+  idle.erase(key);
+}
+
+bool Server::Impl::close_longest_idle() {
+  std::function<void()> close;
+  {
+    std::lock_guard lock(idle_mutex);
+    if (idle.empty()) return false;
+    close = std::move(idle.begin()->second);
+    idle.erase(idle.begin());
+  }
+  close();
+  return true;
 }
 
 void Server::Impl::begin_stop() {

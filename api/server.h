@@ -4,11 +4,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "api/api.h"
+#include "api/trusted_proxies.h"
 #include "api/worker_pool.h"
 
 namespace osic::api {
@@ -24,8 +26,13 @@ struct ServerOptions {
   // For a whole request to arrive, and for silence between requests on a keep-alive
   // connection: a slow or silent client is dropped.
   std::chrono::seconds read_timeout{15};
+  // An upload's body must arrive within read_timeout plus its size at this rate (bytes
+  // per second): 20 MiB within 5 min 35 s.
+  std::uint64_t upload_min_rate = 64 * 1024;
   // For an answer to be written, from when it is ready.
   std::chrono::seconds write_timeout{30};
+  // Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (none by default).
+  TrustedProxies trusted_proxies{};
   // Where uploads are spooled as they arrive; empty: the system's temporary folder.
   std::string spool_dir{};
   // Called on an io thread at each SIGHUP (reload the workflows); must return at once.

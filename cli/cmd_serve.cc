@@ -35,6 +35,9 @@ struct ServeFlags {
   int workers = 16;
   int idempotency_days = 7;
   int max_per_address = 256;
+  std::vector<std::string> trusted_proxies;
+  int max_connections = 1024;
+  int read_timeout = 15;
   bool demo = false;
   bool no_scheduler = false;
 };
@@ -214,6 +217,9 @@ int serve(const ServeFlags& f) {
     options.port = port;
     options.io_threads = f.threads;
     options.max_connections_per_address = static_cast<size_t>(f.max_per_address);
+    options.max_connections = static_cast<size_t>(f.max_connections);
+    options.read_timeout = std::chrono::seconds(f.read_timeout);
+    options.trusted_proxies = api::TrustedProxies(f.trusted_proxies);
     options.on_hangup = [&] {
       hangup = true;
       reloads.wake();
@@ -263,10 +269,21 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--tokens-file", f->tokens_file, "Where new tokens go when standard output is not a terminal (mode 0600)")
       ->capture_default_str();
   cmd->add_flag("--no-scheduler", f->no_scheduler, "Serve the API only; fire no timers on this node");
-  cmd->add_option("--max-connections-per-address", f->max_per_address,
-                  "Open connections one client address may hold (of 1024 in all)")
-      ->check(CLI::Range(1, 1024))
+  cmd->add_option("--max-connections", f->max_connections,
+                  "Open connections in all; when full, the one waiting longest for a request is closed")
+      ->check(CLI::Range(8, 65536))
       ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", f->max_per_address,
+                  "Open connections one client address may hold")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
+  cmd->add_option("--read-timeout", f->read_timeout,
+                  "Seconds for a request to arrive (an upload also gets a second per 64 KiB)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--trusted-proxy", f->trusted_proxies,
+                  "A reverse proxy (address or CIDR; repeatable) whose X-Forwarded-For and X-Forwarded-Proto are "
+                  "believed for rate limits, logs and Secure cookies; none by default");
   cmd->add_option("--idempotency-days", f->idempotency_days, "How long a retried request's first answer is kept")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();

@@ -275,5 +275,42 @@ TEST_F(ApiInProcess, ACaseShowsWhenItEnteredItsStateAndWhenItIsDue) {
   EXPECT_EQ(c["entered_at"], c["updated_at"]);
 }
 
+// Issue 30: disabling an account stops the links already in its mailbox, at once.
+TEST_F(ApiInProcess, ALinkOfADisabledAccountActsNoMore) {
+  int64_t id = start();
+  std::string token = make_link_token(test::kLinkSecret, {id, "approve", "dina", 1, clock_.now() + std::chrono::hours(24)});
+  EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);
+  storage_.set_disabled("dina", true);
+  api::HttpResponse page = call("GET", "/v1/links/" + token);
+  EXPECT_EQ(page.status, 403);
+  EXPECT_EQ(call("POST", "/v1/links/" + token).status, 403);
+  storage_.set_disabled("dina", false);
+  EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);
+}
+
+TEST_F(ApiInProcess, JsonAnswersAreNeverSniffedAndLogsNeverShowALinksToken) {
+  api::HttpResponse r = call("GET", "/v1/cases", staff_);
+  bool nosniff = false;
+  for (const auto& [h, v] : r.headers) nosniff = nosniff || (h == "X-Content-Type-Options" && v == "nosniff");
+  EXPECT_TRUE(nosniff);
+  EXPECT_EQ(api::loggable_path("/v1/links/0123abcd.ef"), "/v1/links/(token)");
+  EXPECT_EQ(api::loggable_path("/v1/cases/7"), "/v1/cases/7");
+}
+
+TEST_F(ApiInProcess, AnAbsenceCannotStartBeforeToday) {
+  storage_.add_user("reza", "reza@uni.ac.ir", {"staff"}, clock_.now());
+  const Calendar& calendar = service_.registry().calendar();
+  const Date today = calendar.date_of(clock_.now());
+  auto away = [&](Date from) {
+    json body = {{"from", from.to_string()}, {"to", Date{today.days + 5}.to_string()}, {"delegate", "reza"}};
+    return call("PUT", "/v1/me/away", staff_, body.dump());
+  };
+  api::HttpResponse past = away(Date{today.days - 1});
+  EXPECT_EQ(past.status, 400);
+  EXPECT_EQ(code_of(past), "bad_absence");
+  EXPECT_NE(past.body.find("before today"), std::string::npos) << past.body;
+  EXPECT_EQ(away(today).status, 200);
+}
+
 }  // namespace
 }  // namespace osic

@@ -25,9 +25,14 @@ namespace net = boost::asio;
 
 HttpResult http(int port, const std::string& method, const std::string& target, const std::string& token,
                 const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers,
-                const std::string& content_type) try {
+                const std::string& content_type, const std::string& from) try {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
+  if (!from.empty()) {
+    stream.socket().open(net::ip::tcp::v4());
+    stream.socket().bind({net::ip::make_address(from), 0});
+  }
+  stream.expires_after(std::chrono::seconds(30));
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   http_ns::request<http_ns::string_body> req{http_ns::string_to_verb(method), target, 11};
   if (req.method() == http_ns::verb::unknown) req.method_string(method);  // to test hostile methods
@@ -57,6 +62,15 @@ HttpResult http(int port, const std::string& method, const std::string& target, 
   return out;
 } catch (const std::exception&) {
   return HttpResult{};  // status 0: no server, or it closed the connection
+}
+
+int connect_from(const std::string& from, int port) {
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.open(net::ip::tcp::v4());
+  s.bind({net::ip::make_address(from), 0});
+  s.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  return s.release();
 }
 
 std::vector<int> open_silent_connections(int port, int n) {

@@ -27,7 +27,11 @@ struct HttpResult {
 HttpResult http(int port, const std::string& method, const std::string& target,
                 const std::string& token = "", const std::string& body = "",
                 const std::vector<std::pair<std::string, std::string>>& headers = {},
-                const std::string& content_type = "application/json");
+                const std::string& content_type = "application/json", const std::string& from = "");
+
+// A connection to the server from the loopback address `from` (127.0.0.2, ...), so one
+// test can be several clients; its descriptor, to write to and close.
+int connect_from(const std::string& from, int port);
 
 // Opens `n` connections that send half a request and then say nothing; close the
 // returned descriptors when done.

@@ -2,24 +2,14 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <nlohmann/json.hpp>
+
+#include "service/crypto.h"
 
 namespace osic {
 
 namespace {
-
-std::string hmac_hex(const std::string& secret, const std::string& data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &n);
-  static const char* const kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) out += {kHex[mac[i] >> 4], kHex[mac[i] & 15]};
-  return out;
-}
 
 // URL-safe hex of the payload keeps tokens plain in any mail client and URL.
 std::string hex_of(const std::string& s) {
@@ -47,7 +37,7 @@ std::string make_link_token(const std::string& secret, const LinkClaims& c) {
   std::string payload = nlohmann::json{{"c", c.case_id}, {"a", c.action}, {"u", c.user}, {"v", c.version},
                                        {"e", c.expires.time_since_epoch().count()}, {"r", c.round}}
                             .dump();
-  return hex_of(payload) + "." + hmac_hex(secret, payload);
+  return hex_of(payload) + "." + hmac_sha256_hex(secret, payload);
 }
 
 Result<LinkClaims> verify_link_token(const std::string& secret, const std::string& token,
@@ -57,7 +47,7 @@ Result<LinkClaims> verify_link_token(const std::string& secret, const std::strin
   if (dot == std::string::npos || token.size() > 4096) return forged;
   auto payload = unhex(token.substr(0, dot));
   if (!payload) return forged;
-  std::string expected = hmac_hex(secret, *payload), given = token.substr(dot + 1);
+  std::string expected = hmac_sha256_hex(secret, *payload), given = token.substr(dot + 1);
   if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0) {
     return forged;
   }

@@ -1,5 +1,7 @@
 #include "api/web/page.h"
 
+#include "service/crypto.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -64,6 +66,7 @@ mustache::data page_data(const Viewer& viewer, const std::string& path, const st
   if (viewer.user && viewer.session) {
     mustache::data me;
     me.set("name", viewer.user->display_name(viewer.lang == Lang::kFa));
+    me.set("login", viewer.user->name);  // what addresses and filters name them by
     std::string roles;
     for (const auto& r : viewer.user->roles) roles += (roles.empty() ? "" : ", ") + r;
     me.set("roles", roles);
@@ -154,10 +157,19 @@ std::map<std::string, std::string> form_of(const HttpRequest& request) {
 }
 
 std::string safe_next(const std::string& next) {
-  // Only a path of this server: "/x", never "//host" or "/\\host", which browsers follow off-site.
-  if (next.size() < 2 || next[0] != '/' || next[1] == '/' || next[1] == '\\') return "/inbox";
-  if (next.find_first_of("\r\n") != std::string::npos) return "/inbox";
+  // Only a path of this server: "/x", never "//host" or "/\\host", which browsers follow
+  // off-site. Browsers drop tabs and newlines from an address and read a backslash as a
+  // slash (the WHATWG URL rules), so "/\t/host" is "//host" to them: no control
+  // character and no backslash anywhere, and what is left resolves on this origin.
+  if (next.size() < 2 || next[0] != '/' || next[1] == '/') return "/inbox";
+  for (unsigned char c : next) {
+    if (c < 0x20 || c == 0x7F || c == '\\') return "/inbox";
+  }
   return next;
+}
+
+std::string upload_token(const std::string& csrf, const std::string& path) {
+  return hmac_sha256_hex(csrf, "upload " + path).substr(0, 32);
 }
 
 }  // namespace osic::api::web

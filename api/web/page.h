@@ -26,6 +26,11 @@ struct Viewer {
 };
 
 inline constexpr const char* kSessionCookie = "osic_session";
+// Over https the session cookie has the __Host- prefix: the browser then keeps it only
+// when it is Secure, for this host alone and the whole site, so no other site under the
+// same domain and no plain-http page can set or shadow it.
+inline constexpr const char* kSecureSessionCookie = "__Host-osic_session";
+inline const char* session_cookie(bool https) { return https ? kSecureSessionCookie : kSessionCookie; }
 inline constexpr const char* kLanguageCookie = "osic_lang";
 inline constexpr const char* kLoginCookie = "osic_login";
 
@@ -64,5 +69,8 @@ std::string set_cookie(const std::string& name, const std::string& value, bool s
 std::map<std::string, std::string> form_of(const HttpRequest& request);
 // A local path to return to after sign-in; "/inbox" for anything else (no open redirect).
 std::string safe_next(const std::string& next);
+// The token an upload form's address carries: good for that path in this session only,
+// so the session's own form token never shows in an address (history, proxy logs).
+std::string upload_token(const std::string& csrf, const std::string& path);
 
 }  // namespace osic::api::web
