@@ -281,7 +281,9 @@ void Api::authenticate(const Route& route, Call& call) {
       }
       call.user = call.store().user_by_name(call.link->user);
       // A disabled account acts nowhere, also not through a link still in its mailbox.
-      if (!call.user || call.user->disabled) throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
+      if (!call.user || call.user->disabled || call.user->credentials != call.link->credentials) {
+        throw Error(ErrorCode::kLinkInvalid, "this link is not valid");
+      }
       return;
     }
   }

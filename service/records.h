@@ -33,6 +33,9 @@ struct User {
   std::string origin = "cli";  // who made the account: cli (an administrator), serve, demo
   std::string name_fa{}, name_en{};  // display names («دکتر سارا احمدی», "Dr Sara Ahmadi"); may be empty
   std::string lang{};            // the language they read: fa, en, or empty (both)
+  // Raised by the store with every new password and token: the one-click links made
+  // before stop acting (adapters/mail/links.h).
+  int64_t credentials = 0;
   Actor actor() const { return Actor{name, roles}; }
   const std::string& display_name(bool persian) const { return display_name_of(name_fa, name_en, name, persian); }
 };

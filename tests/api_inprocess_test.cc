@@ -288,6 +288,26 @@ TEST_F(ApiInProcess, ALinkOfADisabledAccountActsNoMore) {
   EXPECT_EQ(call("GET", "/v1/links/" + token).status, 200);
 }
 
+// Issue 30: a new password or token ends the links already sent (a stolen mailbox's
+// links with it); links made after it work.
+TEST_F(ApiInProcess, ANewPasswordOrTokenEndsTheLinksAlreadySent) {
+  int64_t id = start();
+  auto link_now = [&] {
+    const int64_t credentials = storage_.user_by_name("dina")->credentials;
+    return make_link_token(test::kLinkSecret,
+                           {id, "approve", "dina", 1, clock_.now() + std::chrono::hours(24), 0, credentials});
+  };
+  const std::string before = link_now();
+  EXPECT_EQ(call("GET", "/v1/links/" + before).status, 200);
+  api_.accounts().set_password(storage_, "dina", "a new password");
+  EXPECT_EQ(call("GET", "/v1/links/" + before).status, 403);
+  const std::string after_password = link_now();
+  EXPECT_EQ(call("GET", "/v1/links/" + after_password).status, 200);
+  ASSERT_TRUE(storage_.reissue_token("dina", std::nullopt));
+  EXPECT_EQ(call("GET", "/v1/links/" + after_password).status, 403);
+  EXPECT_EQ(call("GET", "/v1/links/" + link_now()).status, 200);
+}
+
 TEST_F(ApiInProcess, JsonAnswersAreNeverSniffedAndLogsNeverShowALinksToken) {
   api::HttpResponse r = call("GET", "/v1/cases", staff_);
   bool nosniff = false;

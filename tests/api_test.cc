@@ -656,7 +656,13 @@ class LinkTest : public ::testing::Test {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     // Made as the dispatcher does on entering a step: its round is the version then.
     int64_t version = c["version"].get<int64_t>();
-    return "/v1/links/" + make_link_token(secret, {c["id"].get<int64_t>(), action, user, version, now + ttl, version});
+    return "/v1/links/" + make_link_token(secret, {c["id"].get<int64_t>(), action, user, version, now + ttl, version,
+                                                   credentials_of(user)});
+  }
+  // The recipient's credentials generation, as the dispatcher reads it into a link.
+  int64_t credentials_of(const std::string& user) {
+    auto store = open_storage({db_, SyncMode::kNormal}, SystemClock());
+    return store->user_by_name(user)->credentials;
   }
   json case_now(const json& c) {
     return http(port(), "GET", "/v1/cases/" + std::to_string(c["id"].get<int64_t>()), server_.token("staff")).json();

@@ -425,7 +425,10 @@ class FakeStorage : public Storage {
     std::erase_if(t().token_owner, [&](const auto& kv) { return kv.second == name; });
     std::string token = random_token();
     t().token_owner[sha256_hex(token)] = name;
-    with_user(name, [&](User& u) { u.token_expires = expires; });
+    with_user(name, [&](User& u) {
+      u.token_expires = expires;
+      ++u.credentials;
+    });
     return token;
   }
   std::vector<User> users() override {
@@ -451,6 +454,7 @@ class FakeStorage : public Storage {
     auto lock = writing("set_password_hash");
     if (!user_by_name(user)) return false;
     t().passwords[user] = hash;
+    with_user(user, [](User& u) { ++u.credentials; });
     return true;
   }
   std::string password_hash(const std::string& user) override {

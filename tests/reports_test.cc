@@ -21,9 +21,16 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 25 (users' credentials generation).
+void undo_migration_25(sql::Db& db) {
+  db.session() << "ALTER TABLE users DROP COLUMN credentials";
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 25";
+}
+
 // Takes a database back to before migration 24, whose moves were read with their case
 // from an index of history; the migrations run again when it is next opened.
 void undo_migration_24(sql::Db& db) {
+  undo_migration_25(db);
   db.session() << "DROP TABLE state_moves";
   db.session() << "CREATE INDEX history_moves_by_time ON history (at, case_id, from_state, to_state, from_entered_at)"
                   " WHERE from_state <> to_state";

@@ -306,6 +306,16 @@ TEST_P(StoreTest, UsersAreFoundByTokenAndTheTokenIsNotStored) {
   auto again = office_.store->add_user("parisa", "x@y", {"staff"}, t0());
   EXPECT_EQ(std::get<Error>(again).name(), "user_exists");
   EXPECT_EQ(std::get<Error>(office_.store->add_user("system", "x@y", {}, t0())).name(), "bad_user_name");
+  // Issue 30: each new password and token raises the generation one-click links carry.
+  EXPECT_EQ(office_.store->user_by_name("parisa")->credentials, 0);
+  ASSERT_TRUE(office_.store->set_password_hash("parisa", "scrypt$x"));
+  EXPECT_EQ(office_.store->user_by_name("parisa")->credentials, 1);
+  ASSERT_TRUE(office_.store->reissue_token("parisa", std::nullopt));
+  for (const User& u : office_.store->users()) {
+    if (u.name == "parisa") EXPECT_EQ(u.credentials, 2);
+  }
+  ASSERT_TRUE(office_.store->set_language("parisa", "fa"));
+  EXPECT_EQ(office_.store->user_by_name("parisa")->credentials, 2);
   if (GetParam() == "sqlite") {
     office_.store.reset();  // checkpoint the WAL into the file
     std::ifstream file(sqlite_path(url_), std::ios::binary);

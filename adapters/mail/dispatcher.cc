@@ -155,7 +155,8 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
       }
       for (const auto& a : actions) {
         if (a.name != kApproveAction && a.name != kRejectAction) continue;
-        LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round};
+        LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round,
+                          user.credentials};
         std::string url = settings_.base_url + "/v1/links/" + make_link_token(settings_.link_secret, claims);
         (a.name == kApproveAction ? context.approve_link : context.reject_link) = url;
       }

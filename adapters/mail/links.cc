@@ -34,9 +34,10 @@ std::optional<std::string> unhex(const std::string& s) {
 }  // namespace
 
 std::string make_link_token(const std::string& secret, const LinkClaims& c) {
-  std::string payload = nlohmann::json{{"c", c.case_id}, {"a", c.action}, {"u", c.user}, {"v", c.version},
-                                       {"e", c.expires.time_since_epoch().count()}, {"r", c.round}}
-                            .dump();
+  nlohmann::json claims{{"c", c.case_id}, {"a", c.action}, {"u", c.user}, {"v", c.version},
+                        {"e", c.expires.time_since_epoch().count()}, {"r", c.round}};
+  if (c.credentials) claims["g"] = c.credentials;  // absent in links made before it existed
+  std::string payload = claims.dump();
   return hex_of(payload) + "." + hmac_sha256_hex(secret, payload);
 }
 
@@ -57,7 +58,7 @@ Result<LinkClaims> verify_link_token(const std::string& secret, const std::strin
   try {
     c = {j.at("c").get<int64_t>(), j.at("a").get<std::string>(), j.at("u").get<std::string>(),
          j.at("v").get<int64_t>(), Timestamp{std::chrono::seconds{j.at("e").get<int64_t>()}},
-         j.value("r", int64_t{0})};
+         j.value("r", int64_t{0}), j.value("g", int64_t{0})};
   } catch (const std::exception&) {
     return forged;
   }

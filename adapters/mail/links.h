@@ -21,6 +21,9 @@ struct LinkClaims {
   int64_t version = 0;
   Timestamp expires;
   int64_t round = 0;  // the approval round (history seq at which the case entered its step)
+  // The recipient's User::credentials when it was made: a new password or token since
+  // (a stolen one replaced, say) ends every link already sent.
+  int64_t credentials = 0;
 };
 
 std::string make_link_token(const std::string& secret, const LinkClaims& claims);

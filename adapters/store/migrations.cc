@@ -386,6 +386,12 @@ const std::vector<Migration>& migrations() {
            " WHERE h.from_state <> h.to_state ORDER BY c.workflow, h.at, h.case_id, h.seq",
            "DROP INDEX history_moves_by_time",
        }},
+      {25,
+       {
+           // Raised by every new password and token: a one-click link carries the value
+           // its recipient had when it was made, and stops acting once they differ.
+           "ALTER TABLE users ADD COLUMN credentials {bigint} NOT NULL DEFAULT 0",
+       }},
   };
   return kAll;
 }

@@ -334,22 +334,23 @@ Result<std::string> SqlStorage::add_user(const std::string& name, const std::str
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, name, email, roles, created_at, disabled, token_expires_at, origin, name_fa, name_en, lang";
+    "id, name, email, roles, created_at, disabled, token_expires_at, origin, name_fa, name_en, lang, credentials";
 
 }  // namespace
 
 std::optional<User> SqlStorage::user_where(const std::string& column, const std::string& value) {
   return db_.guard("cannot read users", [&]() -> std::optional<User> {
     User u;
-    long long id = 0, created = 0, disabled = 0, expires = 0;
+    long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
     std::string roles;
     soci::indicator ind = soci::i_null, expires_ind = soci::i_null;
     db_.session() << std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = :v",
         soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email), soci::into(roles),
         soci::into(created), soci::into(disabled), soci::into(expires, expires_ind), soci::into(u.origin),
-        soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang);
+        soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang), soci::into(credentials);
     if (ind != soci::i_ok) return std::nullopt;
     u.id = id;
+    u.credentials = credentials;
     u.roles = split_roles(roles);
     u.created_at = timestamp_of(created);
     u.disabled = disabled != 0;
@@ -371,16 +372,18 @@ std::vector<User> SqlStorage::users() {
   return db_.guard("cannot list users", [&] {
     std::vector<User> out;
     User u;
-    long long id = 0, created = 0, disabled = 0, expires = 0;
+    long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
     std::string roles;
     soci::indicator expires_ind = soci::i_null;
     soci::statement st = (db_.session().prepare << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name",
                           soci::into(id), soci::into(u.name), soci::into(u.email), soci::into(roles),
                           soci::into(created), soci::into(disabled), soci::into(expires, expires_ind),
-                          soci::into(u.origin), soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang));
+                          soci::into(u.origin), soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang),
+                          soci::into(credentials));
     st.execute();
     while (st.fetch()) {
       u.id = id;
+      u.credentials = credentials;
       u.roles = split_roles(roles);
       u.created_at = timestamp_of(created);
       u.disabled = disabled != 0;
@@ -426,7 +429,8 @@ std::optional<std::string> SqlStorage::reissue_token(const std::string& name, st
   std::string token = random_token(), hash = sha256_hex(token);
   long long until = expires ? seconds_of(*expires) : 0;
   soci::indicator until_ind = expires ? soci::i_ok : soci::i_null;
-  bool changed = change_user("reissue a token for", "UPDATE users SET token_hash = :h, token_expires_at = :x WHERE name = :n",
+  bool changed = change_user("reissue a token for", "UPDATE users SET token_hash = :h, token_expires_at = :x,"
+                             " credentials = credentials + 1 WHERE name = :n",
                              name, [&](soci::statement& st) {
                                st.exchange(soci::use(hash));
                                st.exchange(soci::use(until, until_ind));
