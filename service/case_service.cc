@@ -159,12 +159,15 @@ bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, cons
   CaseRow row;
   row.id = before.id;
   row.state = out.next.state;
-  row.data = data_to_json(out.next.data).dump();
+  row.data_changed = out.next.data != before.state.data;
+  if (row.data_changed) {
+    row.data = data_to_json(out.next.data).dump();
+    row.search = case_search_text(before.title, out.next.data);
+  }
   row.version = out.next.version;
   row.updated_at = now;
   row.entered_at = out.next.entered_at;
   row.round = out.next.version;
-  row.search = case_search_text(before.title, out.next.data);
   if (!s.update_case(row, before.state.version, out.entered_state)) return false;
   // Only a state with a deadline or timers can have pending timers to cancel.
   const StateDef* left = engine.definition().find_state(out.entry.from);

@@ -91,6 +91,9 @@ struct CaseRow {
   int64_t round = 0;  // the history seq at which the case entered its state
   std::string unit;   // empty: the university as a whole
   std::string search{};  // engine/search_key.h: what text search compares
+  // For update_case: false when data (and so search) are as stored, and are not written:
+  // each field index of the workflow would otherwise be rewritten on every action.
+  bool data_changed = true;
   // The votes of its round, when the store read them with the row (CaseFilter::with_votes).
   std::optional<std::vector<Vote>> votes{};
 };

@@ -148,7 +148,10 @@ class FakeStorage : public Storage {
     if (it == t().cases.end() || it->second.version != expected_version) return false;
     CaseRow& c = it->second;
     c.state = row.state;
-    c.data = row.data;
+    if (row.data_changed) {
+      c.data = row.data;
+      c.search = row.search;
+    }
     c.version = row.version;
     c.updated_at = row.updated_at;
     if (entered) {

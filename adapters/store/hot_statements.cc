@@ -12,6 +12,14 @@ HotStatements::HotStatements(soci::session& s)
                    use(case_id), into(workflow, found), into(wf_version), into(title), into(state),
                    into(data), into(version), into(requester), into(created), into(updated),
                    into(entered), into(round), into(unit))),
+      insert_case((s.prepare << "INSERT INTO cases (workflow, workflow_version, title, state, data, version,"
+                                " requester, created_at, updated_at, entered_at, round, unit, search)"
+                                " VALUES (:w, :wv, :t, :s, :d, :v, :r, :c, :u, :e, :ro, :un, :q) RETURNING id",
+                   use(workflow), use(wf_version), use(title), use(state), use(data), use(version),
+                   use(requester), use(created), use(created), use(entered), use(round), use(unit), use(search),
+                   into(case_id))),
+      select_head((s.prepare << "SELECT hash FROM history WHERE case_id = :c ORDER BY seq DESC LIMIT 1",
+                   use(case_id), into(hash, found))),
       // Every case an inbox or a list shows in an approval step reads its votes.
       select_votes((s.prepare << "SELECT user_name, role, approve, at, comment, on_behalf_of FROM votes"
                                  " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
@@ -25,6 +33,13 @@ HotStatements::HotStatements(soci::session& s)
                                         " WHERE id = :id AND version = :ev",
                            use(state), use(data), use(version), use(at), use(entered), use(round),
                            use(search), use(case_id), use(expected))),
+      update_state((s.prepare << "UPDATE cases SET state = :s, version = :v, updated_at = :u"
+                                 " WHERE id = :id AND version = :ev",
+                    use(state), use(version), use(at), use(case_id), use(expected))),
+      update_state_entered((s.prepare << "UPDATE cases SET state = :s, version = :v, updated_at = :u,"
+                                         " entered_at = :e, round = :r WHERE id = :id AND version = :ev",
+                            use(state), use(version), use(at), use(entered), use(round), use(case_id),
+                            use(expected))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"

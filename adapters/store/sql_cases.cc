@@ -56,15 +56,25 @@ std::vector<Vote> SqlStorage::votes(int64_t case_id, int64_t round) {
 
 int64_t SqlStorage::insert_case(const CaseRow& row) {
   return db_.guard("cannot start a " + row.workflow + " case", [&] {
-    long long version = row.version, at = seconds_of(row.created_at), wf_version = row.workflow_version;
-    long long entered = seconds_of(row.entered_at), round = row.round, id = 0;
-    db_.session() << "INSERT INTO cases (workflow, workflow_version, title, state, data, version, requester,"
-                     " created_at, updated_at, entered_at, round, unit, search) VALUES (:w, :wv, :t, :s, :d, :v, :r,"
-                     " :c, :u, :e, :ro, :un, :q) RETURNING id",
-        soci::use(row.workflow), soci::use(wf_version), soci::use(row.title), soci::use(row.state),
-        soci::use(row.data), soci::use(version), soci::use(row.requester), soci::use(at), soci::use(at),
-        soci::use(entered), soci::use(round), soci::use(row.unit), soci::use(row.search), soci::into(id);
-    return static_cast<int64_t>(id);
+    sql::HotStatements& h = *hot_;
+    h.workflow = row.workflow;
+    h.wf_version = row.workflow_version;
+    h.title = row.title;
+    h.state = row.state;
+    h.data = row.data;
+    h.version = row.version;
+    h.requester = row.requester;
+    h.created = seconds_of(row.created_at);
+    h.entered = seconds_of(row.entered_at);
+    h.round = row.round;
+    h.unit = row.unit;
+    h.search = row.search;
+    h.insert_case.execute(true);
+    const int64_t id = h.case_id;
+    // Stepped to its end, so the kept INSERT is not left open in the transaction.
+    while (h.insert_case.fetch()) {
+    }
+    return id;
   });
 }
 
@@ -80,7 +90,8 @@ bool SqlStorage::update_case(const CaseRow& row, int64_t expected_version, bool 
     h.entered = seconds_of(row.entered_at);
     h.round = row.round;
     h.search = row.search;
-    soci::statement& update = entered ? h.update_case_entered : h.update_case;
+    soci::statement& update = row.data_changed ? (entered ? h.update_case_entered : h.update_case)
+                                               : (entered ? h.update_state_entered : h.update_state);
     update.execute(true);
     return update.get_affected_rows() == 1;
   });
@@ -191,12 +202,16 @@ void SqlStorage::set_history_purged(int64_t case_id, int64_t seq, const std::str
 
 std::string SqlStorage::history_head(int64_t case_id) {
   return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
-    long long id = case_id;
-    std::string hash;
-    soci::indicator ind = soci::i_null;
-    db_.session() << "SELECT hash FROM history WHERE case_id = :c ORDER BY seq DESC LIMIT 1", soci::use(id),
-        soci::into(hash, ind);
-    return ind == soci::i_ok ? hash : std::string();
+    sql::HotStatements& h = *hot_;
+    h.case_id = case_id;
+    h.found = soci::i_null;
+    h.select_head.execute(true);
+    std::string head = h.found == soci::i_ok ? h.hash : std::string();
+    // Stepped to its end: a kept read left open would hold its snapshot of the WAL, and
+    // no checkpoint could pass it.
+    while (h.select_head.fetch()) {
+    }
+    return head;
   });
 }
 
