@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <iostream>
 
 namespace osic::sql {
@@ -158,6 +159,17 @@ Error Db::translate(const std::string& what, const soci::soci_error& e) {
   }
   std::cerr << "osic: database: " << what << ": " << e.get_error_message() << "\n";
   return database_unavailable(what, e.get_error_message());
+}
+
+void Db::count_statements(long long* counter) {
+  if (dialect() != Dialect::kSqlite) return;
+  sqlite_api::sqlite3* conn = static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_;
+  auto each = [](unsigned, void* context, void*, void* text) -> int {
+    // A trigger's statements are traced with "-- " before their text.
+    if (std::strncmp(static_cast<const char*>(text), "--", 2) != 0) ++*static_cast<long long*>(context);
+    return 0;
+  };
+  sqlite_api::sqlite3_trace_v2(conn, counter ? SQLITE_TRACE_STMT : 0, counter ? +each : nullptr, counter);
 }
 
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {

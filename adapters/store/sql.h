@@ -47,6 +47,10 @@ class Db {
   // this Db unusable, so its owner opens a new one.
   Error translate(const std::string& what, const soci::soci_error& e);
   bool usable() const { return usable_; }
+  // Adds one to `*counter` for each SQL statement this connection runs from now on,
+  // not counting those its triggers run; null stops counting. SQLite only (its trace
+  // hook): the tests that hold the action path to a budget of statements use it.
+  void count_statements(long long* counter);
 
   // Runs `body`, translating what SOCI throws.
   template <class F>
