@@ -7,7 +7,6 @@
 #include <charconv>
 
 #include "api/api.h"
-#include "engine/utf8.h"
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
 #include "api/web/diagram.h"
@@ -101,16 +100,16 @@ HttpResponse Api::cases_page(Call& call) {
   if (auto cursor = number_of(q.param("cursor")); cursor && *cursor > 0) filter.after_id = *cursor;
   // A search text the list refuses is said beside the search box, with the rest of the page.
   std::string q_error;
+  CasePage page;
   try {
-    CaseService::check_search_text(filter.q);
+    page = service_.list(store, filter);
   } catch (const Error& e) {
-    q_error = web::tr(e.code == ErrorCode::kBadRequest && utf8_length(filter.q) > CaseService::kMaxSearchLength
+    if (e.subjects != std::vector<std::string>{"q"}) throw;
+    q_error = web::tr(CaseService::search_text_fault(filter.q) == CaseService::SearchTextFault::kTooLong
                           ? "search_too_long"
                           : "search_unreadable",
                       l);
-    filter.q.clear();
   }
-  CasePage page = q_error.empty() ? service_.list(store, filter) : CasePage{};
   const Calendar& calendar = service_.registry().calendar();
   const Timestamp now = service_.clock().now();
   mustache::data items{mustache::data::type::list};
@@ -144,7 +143,7 @@ HttpResponse Api::cases_page(Call& call) {
   d.set("workflows", workflows);
   d.set("states", states);
   d.set("requester", filter.requester);
-  d.set("q", q_error.empty() ? filter.q : q.param("q"));
+  d.set("q", filter.q);
   if (!q_error.empty()) d.set("q_error", q_error);
   if (page.next_cursor) d.set("next_page", query + "&cursor=" + std::to_string(page.next_cursor));
   if (filter.after_id) d.set("first_page", query);

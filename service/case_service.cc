@@ -537,22 +537,27 @@ bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const Store
   return s.has_acted(c.id, actor.user);
 }
 
-void CaseService::check_search_text(const std::string& q) {
-  if (!is_valid_utf8(q)) throw Error(ErrorCode::kInvalidUtf8, "the search text is not valid UTF-8", {"q"});
+CaseService::SearchTextFault CaseService::search_text_fault(const std::string& q) {
+  if (!is_valid_utf8(q)) return SearchTextFault::kNotUtf8;
   // Longer texts are no search a person types, and each character is work for the index.
-  if (utf8_length(q) > kMaxSearchLength) {
-    throw Error(ErrorCode::kBadRequest,
-                "the search text is longer than " + std::to_string(kMaxSearchLength) + " characters", {"q"});
-  }
+  if (utf8_length(q) > kMaxSearchLength) return SearchTextFault::kTooLong;
   for (unsigned char c : q) {
-    if (c < 0x20 || c == 0x7F) {
-      throw Error(ErrorCode::kBadRequest, "the search text may not hold control characters", {"q"});
-    }
+    if (c < 0x20 || c == 0x7F) return SearchTextFault::kControlCharacter;
   }
+  return SearchTextFault::kNone;
 }
 
 CasePage CaseService::list(Storage& s, const CaseFilter& asked) {
-  check_search_text(asked.q);
+  switch (search_text_fault(asked.q)) {
+    case SearchTextFault::kNone: break;
+    case SearchTextFault::kNotUtf8:
+      throw Error(ErrorCode::kInvalidUtf8, "the search text is not valid UTF-8", {"q"});
+    case SearchTextFault::kTooLong:
+      throw Error(ErrorCode::kBadRequest,
+                  "the search text is longer than " + std::to_string(kMaxSearchLength) + " characters", {"q"});
+    case SearchTextFault::kControlCharacter:
+      throw Error(ErrorCode::kBadRequest, "the search text may not hold control characters", {"q"});
+  }
   CaseFilter filter = asked;
   if (!filter.where.empty() && !filter.query) filter.query = compile_where(filter.workflow, filter.where);
   filter.with_votes = true;  // every row is typed

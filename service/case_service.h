@@ -80,11 +80,14 @@ class CaseService {
   Result<StoredCase> get(Storage& s, int64_t id, const Actor* viewer = nullptr);
   Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr,
                                           int64_t after_seq = 0, int limit = std::numeric_limits<int>::max());
-  // Error bad_request (naming "q") for a search text over kMaxSearchLength characters or
+  // Error bad_request (subject "q") for a search text over kMaxSearchLength characters or
   // with a control character: the same rule for the API, the pages and the CLI.
   CasePage list(Storage& s, const CaseFilter& filter);
   static constexpr size_t kMaxSearchLength = 200;  // characters
-  static void check_search_text(const std::string& q);
+  // What is wrong with a search text, if anything: list() refuses it for that, and a page
+  // says it in its reader's language.
+  enum class SearchTextFault { kNone, kNotUtf8, kTooLong, kControlCharacter };
+  static SearchTextFault search_text_fault(const std::string& q);
   // A `where` filter checked against the workflow's current fields (Error bad_where
   // naming the column of the first problem).
   std::shared_ptr<const CaseQuery> compile_where(const std::string& workflow, const std::string& where);
