@@ -132,6 +132,10 @@ std::optional<int64_t> Api::streamed_body_limit(const std::string& method, const
   return most;
 }
 
+std::string Api::session_cookie_of(const HttpRequest& request) const {
+  return web::cookie(request, web::session_cookie(over_https(request)));
+}
+
 std::optional<HttpResponse> Api::refuse_upload(const HttpRequest& head, Storage* storage) {
   bool known = false;
   auto match = router_.match(head.method, head.path, known);
@@ -143,13 +147,21 @@ std::optional<HttpResponse> Api::refuse_upload(const HttpRequest& head, Storage*
     authenticate(*match->route, call);
     return std::nullopt;
   } catch (const Error& e) {
-    response = match->route->page ? page_refusal(e, call) : error_response(e);
+    response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
     std::cerr << "osic: " << head.method << " " << loggable_path(head.path) << ": " << e.what() << "\n";
-    response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+    response = refusal(*match->route, Error(ErrorCode::kInternal, "the server could not answer this request"), call);
   }
   response.route = match->route->pattern;
   return response;
+}
+
+HttpResponse Api::refusal(const Route& route, const Error& e, const Call& call) {
+  if (route.page) return page_refusal(e, call);
+  if (route.auth == Auth::kSignedLink) {
+    if (auto page = link_refusal(e)) return *page;
+  }
+  return error_response(e);
 }
 
 HttpResponse Api::handle(const HttpRequest& request, Storage* storage) {
@@ -202,10 +214,10 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
     }
   } catch (const Error& e) {
     if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
-    if (e.code == ErrorCode::kInternal) std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.message << "\n";
-    auto page = match->route->auth == Auth::kSignedLink ? link_refusal(e) : std::nullopt;
-    if (match->route->page) page = page_refusal(e, call);
-    response = page ? *page : error_response(e);
+    if (e.code == ErrorCode::kInternal) {
+      std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.message << "\n";
+    }
+    response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
     std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.what() << "\n";
     Error internal(ErrorCode::kInternal, "the server could not answer this request");
@@ -251,7 +263,7 @@ void Api::authenticate(const Route& route, Call& call) {
       return;
     }
     case Auth::kSession: {
-      auto in = accounts_.session(call.store(), web::cookie(call.request, web::session_cookie(over_https(call.request))));
+      auto in = accounts_.session(call.store(), session_cookie_of(call.request));
       if (!in) throw Error(ErrorCode::kUnauthenticated, "sign in first");
       call.user = in->user;
       call.session = in->session;

@@ -75,6 +75,8 @@ class Api {
   // Whether the person's browser reached us over https (the configured address is https,
   // or a trusted proxy says so): cookies are then Secure, the session's is __Host-.
   bool over_https(const HttpRequest& request) const { return secure_cookies_ || request.https; }
+  // The session cookie's value, under the name it has over http or https.
+  std::string session_cookie_of(const HttpRequest& request) const;
   AccountService& accounts() { return accounts_; }
 
   // The handlers, named in the route table (routes.cc).
@@ -152,6 +154,8 @@ class Api {
   static web::Viewer viewer(const Call& call);
   // A refusal on a web page's route as a page: sign-in for no session, a message otherwise.
   HttpResponse page_refusal(const Error& error, const Call& call);
+  // A refusal as the route answers it: a page, a link's page for a person, or JSON.
+  HttpResponse refusal(const Route& route, const Error& error, const Call& call);
   // The case page, with what a refused form left: the values typed, errors by field.
   struct FormState {
     std::string action;                         // the form that was sent

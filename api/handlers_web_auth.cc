@@ -84,9 +84,10 @@ HttpResponse Api::static_file(Call& call) {
 }
 
 HttpResponse Api::login_page(Call& call) {
+  const bool https = over_https(call.request);  // Secure cookies, the __Host- session
   web::Viewer viewer{browser_lang(call.request)};
   // Already signed in: straight on.
-  if (call.storage && accounts_.session(*call.storage, web::cookie(call.request, web::session_cookie(over_https(call.request))))) {
+  if (call.storage && accounts_.session(*call.storage, session_cookie_of(call.request))) {
     return web::redirect(web::safe_next(call.request.param("next")));
   }
   // The sign-in form's own token, matched against a cookie (a page elsewhere cannot read
@@ -103,14 +104,15 @@ HttpResponse Api::login_page(Call& call) {
     d.set("flash", flash);
   }
   HttpResponse r = web::render_page(200, web::tr("sign_in", viewer.lang), "login.html", d);
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, token, over_https(call.request), 3600)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, token, https, 3600)});
   if (!call.request.param("lang").empty()) {
-    r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, web::code_of(viewer.lang), over_https(call.request), kYear)});
+    r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, web::code_of(viewer.lang), https, kYear)});
   }
   return r;
 }
 
 HttpResponse Api::login(Call& call) {
+  const bool https = over_https(call.request);  // Secure cookies, the __Host- session
   auto form = web::form_of(call.request);
   web::Viewer viewer{browser_lang(call.request)};
   const web::Lang l = viewer.lang;
@@ -150,24 +152,26 @@ HttpResponse Api::login(Call& call) {
     accounts_.set_language(call.store(), in.user.name, lang);
   }
   HttpResponse r = web::redirect(next);
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::session_cookie(over_https(call.request)), in.cookie, over_https(call.request), 0)});
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, "", over_https(call.request), -1)});
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, lang, over_https(call.request), kYear)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::session_cookie(https), in.cookie, https, 0)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLoginCookie, "", https, -1)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, lang, https, kYear)});
   return r;
 }
 
 HttpResponse Api::logout(Call& call) {
-  accounts_.sign_out(call.store(), web::cookie(call.request, web::session_cookie(over_https(call.request))));
+  const bool https = over_https(call.request);  // Secure cookies, the __Host- session
+  accounts_.sign_out(call.store(), session_cookie_of(call.request));
   HttpResponse r = web::redirect("/login?signed_out=1");
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::session_cookie(over_https(call.request)), "", over_https(call.request), -1)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::session_cookie(https), "", https, -1)});
   return r;
 }
 
 HttpResponse Api::set_language(Call& call) {
+  const bool https = over_https(call.request);  // Secure cookies, the __Host- session
   auto form = web::form_of(call.request);
   accounts_.set_language(call.store(), call.user->name, form["lang"]);
   HttpResponse r = web::redirect(web::safe_next(form["next"]));
-  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, form["lang"], over_https(call.request), kYear)});
+  r.headers.push_back({"Set-Cookie", web::set_cookie(web::kLanguageCookie, form["lang"], https, kYear)});
   return r;
 }
 
