@@ -8,6 +8,7 @@
 #include <set>
 
 #include "adapters/store/case_conditions.h"
+#include "adapters/store/sql_storage.h"
 #include "engine/case_query.h"
 #include "engine/field_symbols.h"
 #include "store_support.h"
@@ -372,6 +373,39 @@ TEST_P(CaseQueryTest, ALongSearchOverALongRepetitiveTextFindsExactlyWhatTheLikeF
   EXPECT_EQ(found(std::string(99, 'a') + "b" + std::string(100, 'a')), std::set<int64_t>{marked.id});
   EXPECT_EQ(found(std::string(100, 'a') + "c" + std::string(99, 'a')), std::set<int64_t>{});
   EXPECT_EQ(found("kyoto 3"), std::set<int64_t>{marked.id + 4});
+}
+
+// Issue 30: whether a word is rare enough for the trigram index is counted among the
+// cases the reader may read. A thousand matches someone else started used to make a
+// reader who may read one of them walk every case with a LIKE instead.
+TEST(TrigramSearch, AWordRareAmongWhatTheReaderMayReadIsLookedUpInTheIndex) {
+  const std::string url = fresh_database("sqlite");
+  Office office(url, SyncMode::kNormal);
+  for (int i = 0; i < 1005; ++i) office.start_agreement(kSara, "Kyoto " + std::to_string(i));
+  const Actor sima{"sima", {"staff"}};
+  const StoredCase own = office.start_agreement(sima, "Kyoto Sima");
+  std::vector<std::string> statements;
+  auto* sql = dynamic_cast<SqlStorage*>(office.store.get());
+  ASSERT_TRUE(sql);
+  sql->watch_statements([&](std::string_view text) { statements.emplace_back(text); });
+  const CaseFilter mine{.scope = office.service.read_scope(*office.store, Actor{"sima", {}}), .q = "kyoto"};
+  const CasePage page = office.list(mine);
+  sql->watch_statements({});
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].id, own.id);
+  bool by_index = false;
+  for (const auto& s : statements) {
+    by_index = by_index || (s.rfind("SELECT id, workflow", 0) == 0 && s.find("case_search MATCH") != std::string::npos);
+  }
+  EXPECT_TRUE(by_index) << "the list read every case instead of the index";
+  // For a reader of every case the same word is common, and the newest come first.
+  statements.clear();
+  sql->watch_statements([&](std::string_view text) { statements.emplace_back(text); });
+  EXPECT_EQ(office.list({.q = "kyoto", .limit = 5}).items.size(), 5u);
+  sql->watch_statements({});
+  for (const auto& s : statements) {
+    if (s.rfind("SELECT id, workflow", 0) == 0) EXPECT_EQ(s.find("case_search MATCH"), std::string::npos) << s;
+  }
 }
 
 // SQLite reads a `where` list's page from the workflow's newest thousand cases first and,

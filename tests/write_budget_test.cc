@@ -44,9 +44,9 @@ class WriteBudget : public ::testing::Test {
     long long n = 0;
     auto* sql = dynamic_cast<SqlStorage*>(office_.store.get());
     EXPECT_TRUE(sql);
-    sql->count_statements(&n);
+    sql->watch_statements([&](std::string_view) { ++n; });
     work();
-    sql->count_statements(nullptr);
+    sql->watch_statements({});
     return n;
   }
 };

@@ -5,6 +5,12 @@ namespace osic::sql {
 using soci::into;
 using soci::use;
 
+void run_to_end(soci::statement& st) {
+  st.execute(true);
+  while (st.fetch()) {
+  }
+}
+
 HotStatements::HotStatements(soci::session& s)
     : select_case((s.prepare << "SELECT workflow, workflow_version, title, state, data, version,"
                                 " requester, created_at, updated_at, entered_at, round, unit"

@@ -10,6 +10,11 @@
 
 namespace osic::sql {
 
+// Runs a kept statement that yields at most one row, and steps it past that row: left
+// open it would hold its write (an INSERT ... RETURNING) or its snapshot of the WAL, which
+// no checkpoint can pass.
+void run_to_end(soci::statement& st);
+
 struct HotStatements {
   explicit HotStatements(soci::session& s);
   HotStatements(const HotStatements&) = delete;

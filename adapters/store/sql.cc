@@ -161,15 +161,18 @@ Error Db::translate(const std::string& what, const soci::soci_error& e) {
   return database_unavailable(what, e.get_error_message());
 }
 
-void Db::count_statements(long long* counter) {
+void Db::watch_statements(std::function<void(std::string_view)> watcher) {
   if (dialect() != Dialect::kSqlite) return;
+  watcher_ = std::move(watcher);
   sqlite_api::sqlite3* conn = static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_;
   auto each = [](unsigned, void* context, void*, void* text) -> int {
     // A trigger's statements are traced with "-- " before their text.
-    if (std::strncmp(static_cast<const char*>(text), "--", 2) != 0) ++*static_cast<long long*>(context);
+    const char* sql = static_cast<const char*>(text);
+    if (std::strncmp(sql, "--", 2) != 0) static_cast<Db*>(context)->watcher_(sql);
     return 0;
   };
-  sqlite_api::sqlite3_trace_v2(conn, counter ? SQLITE_TRACE_STMT : 0, counter ? +each : nullptr, counter);
+  const bool on = static_cast<bool>(watcher_);
+  sqlite_api::sqlite3_trace_v2(conn, on ? SQLITE_TRACE_STMT : 0, on ? +each : nullptr, this);
 }
 
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {

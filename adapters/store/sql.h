@@ -5,7 +5,9 @@
 #include <soci/soci.h>
 
 #include <memory>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "engine/calendar.h"
 #include "service/error.h"
@@ -47,10 +49,11 @@ class Db {
   // this Db unusable, so its owner opens a new one.
   Error translate(const std::string& what, const soci::soci_error& e);
   bool usable() const { return usable_; }
-  // Adds one to `*counter` for each SQL statement this connection runs from now on,
-  // not counting those its triggers run; null stops counting. SQLite only (its trace
-  // hook): the tests that hold the action path to a budget of statements use it.
-  void count_statements(long long* counter);
+  // Hands `watcher` the text of each SQL statement this connection runs from now on,
+  // not those its triggers run; an empty one stops. SQLite only (its trace hook): the
+  // tests that hold the action path to a budget of statements, and that check which
+  // statement a read chose, use it.
+  void watch_statements(std::function<void(std::string_view)> watcher);
 
   // Runs `body`, translating what SOCI throws.
   template <class F>
@@ -66,6 +69,7 @@ class Db {
   ConnectInfo info_;
   soci::session session_;
   bool usable_ = true;
+  std::function<void(std::string_view)> watcher_;
 };
 
 // A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so

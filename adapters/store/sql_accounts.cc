@@ -14,7 +14,9 @@ std::string SqlStorage::user_column(const std::string& column, const std::string
 }
 
 bool SqlStorage::set_password_hash(const std::string& user, const std::string& hash) {
-  return change_user("set the password of", "UPDATE users SET password_hash = :h, credentials = credentials + 1 WHERE name = :n", user,
+  // A new password raises the credentials generation: links sent before it stop acting.
+  return change_user("set the password of",
+                     "UPDATE users SET password_hash = :h, credentials = credentials + 1 WHERE name = :n", user,
                      [&](soci::statement& st) { st.exchange(soci::use(hash)); });
 }
 

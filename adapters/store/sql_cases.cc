@@ -69,12 +69,8 @@ int64_t SqlStorage::insert_case(const CaseRow& row) {
     h.round = row.round;
     h.unit = row.unit;
     h.search = row.search;
-    h.insert_case.execute(true);
-    const int64_t id = h.case_id;
-    // Stepped to its end, so the kept INSERT is not left open in the transaction.
-    while (h.insert_case.fetch()) {
-    }
-    return id;
+    sql::run_to_end(h.insert_case);
+    return static_cast<int64_t>(h.case_id);
   });
 }
 
@@ -205,13 +201,8 @@ std::string SqlStorage::history_head(int64_t case_id) {
     sql::HotStatements& h = *hot_;
     h.case_id = case_id;
     h.found = soci::i_null;
-    h.select_head.execute(true);
-    std::string head = h.found == soci::i_ok ? h.hash : std::string();
-    // Stepped to its end: a kept read left open would hold its snapshot of the WAL, and
-    // no checkpoint could pass it.
-    while (h.select_head.fetch()) {
-    }
-    return head;
+    sql::run_to_end(h.select_head);
+    return h.found == soci::i_ok ? h.hash : std::string();
   });
 }
 
@@ -388,12 +379,15 @@ std::optional<std::string> SqlStorage::search_trigrams(const CaseFilter& filter,
   // over every key. A common one is not, because its matches would all be gathered
   // before the newest were picked, while walking the cases newest first meets a page
   // of them soon. How many match below the page decides, counted up to a bound.
-  // Counted among the cases this reader may read, in the workflow and state asked: the
-  // matches they cannot read decide nothing, and each costs one keyed read, not a LIKE.
+  // Counted among the cases this reader may read: the matches they cannot read decide
+  // nothing. Only the rights narrow the count (each match they add costs a keyed read of
+  // its case); a reader of everything asked counts the index alone, as before.
   constexpr long long kFewMatches = 1000;
-  CaseFilter readable{.scope = filter.scope, .workflow = filter.workflow, .state = filter.state,
-                      .requester = filter.requester};
-  sql::CaseConditions conditions(readable, db_.dialect());
+  CaseFilter rights;
+  if (filter.scope) {
+    rights.scope = filter.workflow.empty() ? *filter.scope : filter.scope->within(filter.workflow, filter.state);
+  }
+  sql::CaseConditions conditions(rights, db_.dialect());
   long long below = before, bound = kFewMatches, matches = 0;
   soci::statement st(db_.session());
   st.exchange(soci::into(matches));
@@ -402,8 +396,11 @@ std::optional<std::string> SqlStorage::search_trigrams(const CaseFilter& filter,
   conditions.bind(st);
   st.exchange(soci::use(bound));
   st.alloc();
-  st.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM case_search JOIN cases ON cases.id = case_search.rowid"
-             " WHERE case_search MATCH :p AND case_search.rowid < :b" + conditions.text() + " LIMIT :n)");
+  const std::string from = conditions.text().empty()
+                               ? " FROM case_search"
+                               : " FROM case_search JOIN cases ON cases.id = case_search.rowid";
+  st.prepare("SELECT COUNT(*) FROM (SELECT 1" + from + " WHERE case_search MATCH :p AND case_search.rowid < :b" +
+             conditions.text() + " LIMIT :n)");
   st.define_and_bind();
   st.execute(true);
   if (matches >= kFewMatches) return std::nullopt;

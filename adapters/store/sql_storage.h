@@ -23,8 +23,8 @@ class SqlStorage : public Storage {
   bool usable() const override { return db_.usable(); }
   void ping() override;
   void refresh_statistics() override;
-  // Counts the statements this connection runs (sql::Db::count_statements).
-  void count_statements(long long* counter) { db_.count_statements(counter); }
+  // Sees each statement this connection runs (sql::Db::watch_statements).
+  void watch_statements(std::function<void(std::string_view)> watcher) { db_.watch_statements(std::move(watcher)); }
 
   // Transactions
   void begin() override;
