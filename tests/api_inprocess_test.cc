@@ -6,6 +6,7 @@
 #include "adapters/mail/links.h"
 #include "adapters/workflow_files.h"
 #include "api/api.h"
+#include "api/trusted_proxies.h"
 #include "fake_office.h"
 #include "test_support.h"
 
@@ -330,6 +331,48 @@ TEST_F(ApiInProcess, AnAbsenceCannotStartBeforeToday) {
   EXPECT_EQ(code_of(past), "bad_absence");
   EXPECT_NE(past.body.find("before today"), std::string::npos) << past.body;
   EXPECT_EQ(away(today).status, 200);
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 30: only a trusted proxy may say who the client is, and only its own hop and the
+// ones it heard from count: the right-most address that is not itself a trusted proxy.
+TEST(TrustedProxies, OnlyATrustedPeerNamesTheClientByItsRightMostUntrustedHop) {
+  api::TrustedProxies none;
+  EXPECT_EQ(none.client("127.0.0.1", "203.0.113.9"), "127.0.0.1");
+  EXPECT_FALSE(none.forwarded_https("127.0.0.1", "https"));
+
+  api::TrustedProxies proxies({"127.0.0.1", "10.0.0.0/8", "::1/128"});
+  EXPECT_TRUE(proxies.trusts("10.200.3.4"));
+  EXPECT_FALSE(proxies.trusts("11.0.0.1"));
+  EXPECT_TRUE(proxies.trusts("::ffff:10.1.2.3"));  // IPv4 on a dual-stack socket
+  EXPECT_TRUE(proxies.trusts("::1"));
+  EXPECT_FALSE(proxies.trusts("not an address"));
+  // A client may send its own X-Forwarded-For: the proxy appends what it heard, and only
+  // that right-most untrusted hop is believed.
+  EXPECT_EQ(proxies.client("127.0.0.1", "198.51.100.7, 203.0.113.9"), "203.0.113.9");
+  EXPECT_EQ(proxies.client("127.0.0.1", "203.0.113.9, 10.0.0.5"), "203.0.113.9");  // two proxies
+  EXPECT_EQ(proxies.client("127.0.0.1", ""), "127.0.0.1");
+  EXPECT_EQ(proxies.client("127.0.0.1", "junk, 203.0.113.9"), "203.0.113.9");
+  EXPECT_EQ(proxies.client("127.0.0.1", "203.0.113.9, junk"), "127.0.0.1");  // not an address: the peer
+  EXPECT_EQ(proxies.client("198.51.100.1", "203.0.113.9"), "198.51.100.1");  // an untrusted peer's header
+  EXPECT_TRUE(proxies.forwarded_https("127.0.0.1", "HTTPS"));
+  EXPECT_FALSE(proxies.forwarded_https("127.0.0.1", "https, http"));
+  EXPECT_FALSE(proxies.forwarded_https("198.51.100.1", "https"));
+
+  for (const char* bad : {"10.0.0.0/33", "10.0.0.0/", "localhost", "::1/129", "10.0.0.0/8x"}) {
+    try {
+      api::TrustedProxies parsed({bad});
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code, ErrorCode::kUsage) << bad;
+      EXPECT_NE(e.message.find(bad), std::string::npos) << e.message;
+    }
+  }
 }
 
 }  // namespace

@@ -633,6 +633,37 @@ TEST(ServerLimits, OneAddressCannotTakeEveryConnection) {
   for (int fd : refused) ::close(fd);
 }
 
+// Issue 30: behind a reverse proxy every sign-in arrives from the proxy's address, so
+// twenty mistakes by anyone locked the whole office out. From a trusted proxy the limit
+// counts the client it names; from anyone else X-Forwarded-For changes nothing.
+TEST(TrustedProxy, SignInLimitsCountTheClientBehindATrustedProxy) {
+  for (const bool trusted : {false, true}) {
+    ServerProcess server(test::fresh_database("sqlite"),
+                         trusted ? std::vector<std::string>{"--trusted-proxy", "127.0.0.1/32"} : std::vector<std::string>{});
+    int attempt = 0;
+    auto sign_in = [&](const std::string& client) {
+      HttpResult page = http(server.port(), "GET", "/login");
+      const std::string cookie = page.headers["set-cookie"];
+      const std::string login = cookie.substr(11, cookie.find(';') - 11);  // after "osic_login="
+      // Unknown names, a new one each time: the limit per address is what is tested.
+      return http(server.port(), "POST", "/login", "",
+                  "csrf=" + login + "&username=nobody" + std::to_string(++attempt) + "&password=wrong+horse",
+                  {{"Cookie", "osic_login=" + login}, {"X-Forwarded-For", client}},
+                  "application/x-www-form-urlencoded")
+          .status;
+    };
+    for (int i = 0; i < 20; ++i) ASSERT_EQ(sign_in("203.0.113.7"), 401) << i;
+    EXPECT_EQ(sign_in("203.0.113.7"), 429);
+    EXPECT_EQ(sign_in("198.51.100.4"), trusted ? 401 : 429) << (trusted ? "trusted" : "not trusted");
+  }
+  // A trusted proxy carries many clients: the per-address cap does not apply to it.
+  ServerProcess server(test::fresh_database("sqlite"),
+                       {"--trusted-proxy", "127.0.0.1", "--max-connections-per-address", "5"});
+  std::vector<int> held = test::open_silent_connections(server.port(), 8);
+  EXPECT_EQ(http(server.port(), "GET", "/healthz").status, 200);
+  for (int fd : held) ::close(fd);
+}
+
 class LinkTest : public ::testing::Test {
  protected:
   static constexpr const char* kSecret = "a link key of thirty-two bytes or more";
