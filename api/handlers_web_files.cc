@@ -47,7 +47,16 @@ HttpResponse Api::upload_file_form(Call& call) {
     switch (e->code) {
       case ErrorCode::kUnsupportedMediaType: form.error = web::tr("file_kind_refused", l); break;
       case ErrorCode::kPayloadTooLarge: form.error = web::tr("file_too_large", l); break;
-      case ErrorCode::kQuotaExceeded: form.error = web::tr("file_quota", l); break;
+      case ErrorCode::kQuotaExceeded: {
+        // Said whole in the page's language, with this workflow's own limits.
+        const auto& quota = service_.engine_of(store, now.workflow, now.workflow_version)->definition().uploads;
+        form.error = web::tr("file_quota", l);
+        for (const auto& [key, value] : {std::pair<std::string, std::string>{"{versions}", std::to_string(quota.keep_replaced)},
+                                         {"{size}", web::file_size(quota.case_limit, l)}}) {
+          form.error.replace(form.error.find(key), key.size(), web::local_digits(value, l));
+        }
+        return render_case_page(call, now, http_status(e->code), &form);
+      }
       default: form.error = web::tr("refused", l); break;
     }
     form.error += " (" + e->message + ")";

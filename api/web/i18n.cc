@@ -140,8 +140,11 @@ constexpr Text kTexts[] = {
     {"upload", "بارگذاری", "Upload"},
     {"choose_file", "فایلی برای بارگذاری انتخاب کنید.", "Choose a file to upload."},
     {"file_kind_refused", "این نوع فایل پذیرفته نیست.", "This kind of file is not accepted."},
-    {"file_quota", "سهمیهٔ فایل‌های این پرونده پر شده است و فایل تازه‌ای پذیرفته نمی‌شود.",
-     "This case's files have reached their quota; no further file is taken."},
+    {"file_quota",
+     "سهمیهٔ فایل‌های این پرونده پر شده است: از هر پیوست حداکثر {versions} نسخهٔ پیشین نگه داشته می‌شود و همهٔ "
+     "فایل‌های یک پرونده روی هم حداکثر {size} است. برای افزایش سهمیه با مدیر سامانه تماس بگیرید.",
+     "This case's files have reached their quota: at most {versions} earlier versions of each attachment are kept, "
+     "and a case's files take at most {size} in all. Ask the system's administrator to raise it."},
     {"file_too_large", "حجم این فایل بیش از حد مجاز است.", "This file is too large."},
     {"file_takes", "پذیرفته:", "Accepted:"},
     {"up_to", "تا", "up to"},

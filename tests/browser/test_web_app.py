@@ -139,6 +139,28 @@ class WebApp(unittest.TestCase):
         self.assertEqual(p.d.execute_script("return document.documentElement.dataset.js || 'off'"), "off")
         self.walk("en", p)
 
+    def test_uploads_past_the_cases_quota_are_refused_in_the_pages_language(self):
+        # Issue 30: five earlier versions of a file are kept; a seventh upload is refused,
+        # said whole in Persian with the workflow's own limits, no English beside it.
+        p = self.page
+        p.sign_in("staff", "fa")
+        p.open("/cases/new?workflow=agreement")
+        p.act("start", {"partner": "KTH", "country": "SE"})
+        folder = tempfile.mkdtemp(prefix="osic-quota-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        for i in range(7):
+            path = os.path.join(folder, f"draft{i}.pdf")
+            with open(path, "wb") as f:
+                f.write(b"%PDF-1.4\n% version " + str(i).encode() + b"\n%%EOF\n")
+            p.upload("draft_text", path)
+        alert = p.d.find_element(By.CSS_SELECTOR, "p.error").text
+        self.assertIn("سهمیهٔ فایل‌های این پرونده پر شده است", alert)
+        self.assertIn("۵ نسخهٔ پیشین", alert)
+        self.assertNotIn("keep_replaced", alert)
+        self.assertEqual(p.d.find_element(By.CSS_SELECTOR, ".file-field[data-field=draft_text]").text.count(".pdf"), 6)
+        p.shot("fa-07-upload-quota")
+        p.sign_out()
+
     def test_a_stale_page_shows_the_new_state(self):
         p = self.page
         p.sign_in("staff", "fa")
