@@ -9,6 +9,7 @@
 
 #include "engine/jalali.h"
 #include "engine/yaml_reader.h"
+#include "engine/yaml_syntax.h"
 
 namespace osic {
 
@@ -146,8 +147,7 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path) {
   try {
     root = YAML::Load(source);
   } catch (const YAML::ParserException& e) {
-    out.diagnostics.push_back({Diagnostic::Severity::kError, path, e.mark.line + 1, e.mark.column + 1,
-                               "YAML syntax: " + e.msg});
+    out.diagnostics = explain_yaml_syntax_error(source, path, e.mark.line, e.mark.column, e.msg);
     return out;
   }
   YamlReader r(path, out.diagnostics);

@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine/jalali.h"
 #include "engine/suggest.h"
+#include "engine/yaml_syntax.h"
 #include "engine/yaml_reader.h"
 #include "service/data_codec.h"
 
@@ -452,7 +453,12 @@ ScenarioFileResult run_scenario_file(const std::string& path, const WorkflowSet&
     try {
       root = YAML::Load(*text);
     } catch (const YAML::Exception& e) {
-      throw Broken{{e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg};
+      const auto found = explain_yaml_syntax_error(*text, path, e.mark.line, e.mark.column, e.msg);
+      std::string message = found.front().message;
+      if (found.size() > 1) {
+        message += " (" + found[1].message + ", line " + std::to_string(found[1].line) + ")";
+      }
+      throw Broken{{found.front().line, found.front().column}, message};
     }
     only_keys(root, {"workflow", "users", "scenarios"}, "a scenario file");
     out.workflow = text_of(root["workflow"], "workflow");

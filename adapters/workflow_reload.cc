@@ -25,7 +25,7 @@ ReloadReport WorkflowReloader::reload() {
   WorkflowSet set = load_workflows(paths_);
   for (const auto& e : set.io_errors) report.problems.push_back(e);
   for (const auto& d : set.diagnostics) {
-    if (d.severity == Diagnostic::Severity::kError || set.ok()) report.problems.push_back(d.to_string());
+    if (d.severity != Diagnostic::Severity::kWarning || set.ok()) report.problems.push_back(d.to_string());
   }
   // A workflow gone from the folder still has running cases, and every inbox and list
   // walks the serving workflows: removing one is a migration, not a reload.

@@ -115,7 +115,7 @@ void add_test(CLI::App& app, int& exit_code) {
     for (const auto& e : set.io_errors) std::cerr << "osic: " << e << "\n";
     if (!set.ok()) {
       for (const auto& d : set.diagnostics) {
-        if (d.severity == Diagnostic::Severity::kError) std::cerr << d.to_string() << "\n";
+        if (d.severity != Diagnostic::Severity::kWarning) std::cerr << d.to_string() << "\n";
       }
       std::cerr << "osic: the workflows have errors; run osic validate " << *workflows << "\n";
       exit_code = 2;

@@ -8,7 +8,8 @@
 namespace osic {
 
 struct Diagnostic {
-  enum class Severity { kError, kWarning };
+  // A note is said of the error before it, as compilers do: where else to look.
+  enum class Severity { kError, kWarning, kNote };
   Severity severity = Severity::kError;
   std::string path;
   int line = 0;    // 1-based
@@ -17,7 +18,10 @@ struct Diagnostic {
 
   std::string to_string() const {
     return path + ":" + std::to_string(line) + ":" + std::to_string(column) +
-           (severity == Severity::kError ? ": error: " : ": warning: ") + message;
+           (severity == Severity::kError     ? ": error: "
+            : severity == Severity::kWarning ? ": warning: "
+                                             : ": note: ") +
+           message;
   }
 };
 

@@ -16,6 +16,7 @@
 #include "engine/file_kinds.h"
 #include "engine/suggest.h"
 #include "engine/yaml_reader.h"
+#include "engine/yaml_syntax.h"
 
 namespace osic {
 
@@ -869,8 +870,7 @@ LoadResult load_definition(std::string_view source, const std::string& path) {
   try {
     root = YAML::Load(std::string(source));
   } catch (const YAML::ParserException& e) {
-    result.diagnostics.push_back({Diagnostic::Severity::kError, path, e.mark.line + 1,
-                                  e.mark.column + 1, "YAML syntax: " + e.msg});
+    result.diagnostics = explain_yaml_syntax_error(source, path, e.mark.line, e.mark.column, e.msg);
     return result;
   }
   std::unique_ptr<Definition> def = WorkflowLoader(path, result.diagnostics).load(root);

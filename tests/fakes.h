@@ -85,6 +85,17 @@ class FakeDatabase {
   bool fail_commit = false;
   bool down = false;
   int commits = 0;
+
+  // Drops a case a test is done with. Every transaction copies the tables (that is how
+  // a rollback restores them), so a test that walks thousands of cases keeps them few.
+  void forget_case(int64_t id) {
+    std::lock_guard lock(mutex);
+    tables.cases.erase(id);
+    tables.history.erase(id);
+    std::erase_if(tables.votes, [id](const auto& v) { return v.case_id == id; });
+    std::erase_if(tables.timers, [id](const auto& t) { return t.case_id == id; });
+    std::erase_if(tables.outbox, [id](const auto& o) { return o.case_id == id; });
+  }
 };
 
 class FakeStorage : public Storage {

@@ -69,7 +69,7 @@ struct BadCase {
 
 const BadCase kBadCases[] = {
     {"yaml syntax", "workflow: demo\nroles: [staff\n",
-     "w.yaml:3:1: error: YAML syntax: end of sequence flow not found\n"},
+     "w.yaml:2:8: error: '[' is not closed\n"},
     {"not a mapping", "- just\n- a list\n",
      "w.yaml:1:1: error: a workflow file must be a mapping with 'workflow', 'roles', 'fields', "
      "'initial' and 'states'\n"},

@@ -7,6 +7,7 @@
 #include "adapters/workflow_files.h"
 #include "engine/suggest.h"
 #include "engine/yaml_reader.h"
+#include "engine/yaml_syntax.h"
 
 namespace osic {
 
@@ -55,8 +56,8 @@ TemplateSet load_templates(const std::string& dir, std::vector<Diagnostic>& out)
     try {
       root = YAML::Load(*source);
     } catch (const YAML::ParserException& e) {
-      out.push_back({Diagnostic::Severity::kError, path.string(), e.mark.line + 1, e.mark.column + 1,
-                     "YAML syntax: " + e.msg});
+      for (auto& d : explain_yaml_syntax_error(*source, path.string(), e.mark.line, e.mark.column, e.msg))
+        out.push_back(std::move(d));
       continue;
     }
     MailTemplate t;
