@@ -169,7 +169,7 @@ constexpr Text kTexts[] = {
     {"col_type", "نوع", "Type"},
     {"col_uploaded", "بارگذاری", "Uploaded"},
     {"hash_note", "هش هر ردیف، متن آن ردیف و هش ردیف پیشین را در بر دارد؛ روش محاسبه در راهنمای سامانه آمده است.",
-     "Each entry's hash covers the entry and the hash of the one before it; the README says how it is computed."},
+     "Each entry's hash covers the entry and the hash of the one before it; the operations guide (docs/operations.md) says how it is computed."},
     {"action_purge", "حذف داده‌های شخصی طبق مدت نگهداری", "Personal data removed (retention)"},
     {"started", "پرونده ثبت شد.", "The case is started."},
     {"stale", "پیش از شما، کس دیگری روی این پرونده اقدام کرده است. وضعیت کنونی پرونده در زیر آمده است.",
