@@ -11,7 +11,7 @@ struct Arrow {
   std::string from, to, label;
 };
 
-std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
+std::string joined(const std::vector<std::string>& items, const char* sep = ", ") {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
   return out;
@@ -21,7 +21,7 @@ std::string policy_text(const ApprovalDef& ap) {
   std::string policy = ap.policy == ApprovalPolicy::kAll   ? "all of"
                        : ap.policy == ApprovalPolicy::kAny ? "any of"
                                                            : std::to_string(ap.quorum) + " of";
-  return "approval: " + policy + " " + join(ap.signers);
+  return "approval: " + policy + " " + joined(ap.signers);
 }
 
 // Every transition of the workflow, in definition order.
@@ -29,7 +29,7 @@ std::vector<Arrow> arrows(const Definition& def) {
   std::vector<Arrow> out;
   for (const auto& s : def.states) {
     for (const auto& a : s.actions) {
-      std::string who = a.system ? "system" : join(a.roles);
+      std::string who = a.system ? "system" : joined(a.roles);
       std::string base = a.name + " (" + who + ")";
       if (a.routes.empty()) {
         out.push_back({s.name, s.name, base});

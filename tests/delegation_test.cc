@@ -22,7 +22,7 @@ using nlohmann::json;
 using test::code;
 using test::ok;
 
-Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }  // a Monday
+using test::t0;
 using test::day;
 
 class Delegation : public ::testing::Test, protected test::FakeOffice {

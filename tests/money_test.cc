@@ -63,7 +63,7 @@ class MoneySymbols : public Symbols {
   std::vector<std::string> rials_{"IRR"};
 };
 
-Value eval(const std::string& text, const Data& data, Type expected = Type::kBool) {
+Value eval_money(const std::string& text, const Data& data, Type expected = Type::kBool) {
   auto compiled = Expr::compile(text, MoneySymbols{}, expected);
   if (auto* e = std::get_if<ExprError>(&compiled)) {
     ADD_FAILURE() << text << ": " << e->message;
@@ -78,26 +78,26 @@ TEST(Money, GuardsCompareWithinOneCurrencyOnly) {
   const Data euros{{"budget", Value(Money{350000, "EUR"})}, {"nights", Value(5)}};
   const Data dollars{{"budget", Value(Money{350000, "USD"})}};
   const std::string threshold = "budget > 500000000 IRR or budget > 3000 EUR or budget > 3500 USD";
-  EXPECT_TRUE(eval(threshold, euros).as_bool());
-  EXPECT_FALSE(eval(threshold, dollars).as_bool());  // 3,500 dollars is not above 3,500 dollars
+  EXPECT_TRUE(eval_money(threshold, euros).as_bool());
+  EXPECT_FALSE(eval_money(threshold, dollars).as_bool());  // 3,500 dollars is not above 3,500 dollars
   // A euro amount is neither above, below nor equal to a dollar amount; only `!=` holds.
-  EXPECT_FALSE(eval("budget > 1 USD", euros).as_bool());
-  EXPECT_FALSE(eval("budget <= 1 USD", euros).as_bool());
-  EXPECT_FALSE(eval("budget == 3500 USD", euros).as_bool());
-  EXPECT_TRUE(eval("budget != 3500 USD", euros).as_bool());
-  EXPECT_TRUE(eval("budget == 3500 EUR", euros).as_bool());
-  EXPECT_TRUE(eval("budget.amount > 0 and budget.currency == 'EUR'", euros).as_bool());
-  EXPECT_TRUE(eval("budget in [3500 EUR, 3500 USD]", dollars).as_bool());
-  EXPECT_FALSE(eval("budget > 0 EUR", Data{}).as_bool());
+  EXPECT_FALSE(eval_money("budget > 1 USD", euros).as_bool());
+  EXPECT_FALSE(eval_money("budget <= 1 USD", euros).as_bool());
+  EXPECT_FALSE(eval_money("budget == 3500 USD", euros).as_bool());
+  EXPECT_TRUE(eval_money("budget != 3500 USD", euros).as_bool());
+  EXPECT_TRUE(eval_money("budget == 3500 EUR", euros).as_bool());
+  EXPECT_TRUE(eval_money("budget.amount > 0 and budget.currency == 'EUR'", euros).as_bool());
+  EXPECT_TRUE(eval_money("budget in [3500 EUR, 3500 USD]", dollars).as_bool());
+  EXPECT_FALSE(eval_money("budget > 0 EUR", Data{}).as_bool());
 }
 
 TEST(Money, ArithmeticStaysInTheCurrencyAndRoundsToTheHundredth) {
   const Data euros{{"budget", Value(Money{100000, "EUR"})}, {"nights", Value(3)}};
-  EXPECT_EQ(eval("budget + 250.50 EUR", euros, Type::kMoney), Value(Money{125050, "EUR"}));
-  EXPECT_EQ(eval("budget / 3", euros, Type::kMoney), Value(Money{33333, "EUR"}));
-  EXPECT_EQ(eval("budget * nights - 100 EUR", euros, Type::kMoney), Value(Money{290000, "EUR"}));
-  EXPECT_EQ(eval("-budget", euros, Type::kMoney), Value(Money{-100000, "EUR"}));
-  EXPECT_EQ(eval("(nights * 120.255) EUR", euros, Type::kMoney), Value(Money{36077, "EUR"}));
+  EXPECT_EQ(eval_money("budget + 250.50 EUR", euros, Type::kMoney), Value(Money{125050, "EUR"}));
+  EXPECT_EQ(eval_money("budget / 3", euros, Type::kMoney), Value(Money{33333, "EUR"}));
+  EXPECT_EQ(eval_money("budget * nights - 100 EUR", euros, Type::kMoney), Value(Money{290000, "EUR"}));
+  EXPECT_EQ(eval_money("-budget", euros, Type::kMoney), Value(Money{-100000, "EUR"}));
+  EXPECT_EQ(eval_money("(nights * 120.255) EUR", euros, Type::kMoney), Value(Money{36077, "EUR"}));
   // Adding a dollar amount to a euro budget is an error when it runs, not a wrong sum.
   auto compiled = Expr::compile("budget + 10 USD > 0 USD", MoneySymbols{}, Type::kBool);
   ASSERT_TRUE(std::holds_alternative<Expr>(compiled));

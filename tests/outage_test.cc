@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "http_client.h"
@@ -17,10 +18,15 @@ namespace {
 using test::http;
 using test::HttpResult;
 
-constexpr int kPort = 55441;
+// A PostgreSQL of this test's own, which it stops and starts. ctest runs the API tests
+// in shards side by side, each with its own (GTEST_SHARD_INDEX).
+const int kPort = 55441 + [] {
+  const char* shard = std::getenv("GTEST_SHARD_INDEX");
+  return shard ? std::atoi(shard) : 0;
+}();
 
 std::string pg_script() { return std::string(OSIC_SOURCE_DIR) + "/tests/support/pg_server"; }
-std::string state_file() { return ::testing::TempDir() + "osic_outage_pg.state"; }
+std::string state_file() { return ::testing::TempDir() + "osic_outage_pg_" + std::to_string(kPort) + ".state"; }
 
 int sh(const std::string& cmd) {
   int status = std::system(cmd.c_str());

@@ -17,7 +17,7 @@ using test::FakeClock;
 using test::FakeDatabase;
 using test::FakeStorage;
 
-Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }
+using test::t0;
 
 const Actor kSara{"sara", {"staff"}};
 const Actor kDina{"dina", {"dean"}};

@@ -56,10 +56,6 @@ inline std::string fresh_database(const std::string& backend) {
 
 inline std::string sqlite_path(const std::string& url) { return url.substr(7); }
 
-inline Timestamp t0() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::sys_days{std::chrono::year{2027} / 1 / 4} + std::chrono::hours(9));
-}
 
 // Storage with the shipped workflows recorded, and the case service over it, on a
 // clock the test moves.

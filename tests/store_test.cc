@@ -312,7 +312,9 @@ TEST_P(StoreTest, UsersAreFoundByTokenAndTheTokenIsNotStored) {
   EXPECT_EQ(office_.store->user_by_name("parisa")->credentials, 1);
   ASSERT_TRUE(office_.store->reissue_token("parisa", std::nullopt));
   for (const User& u : office_.store->users()) {
-    if (u.name == "parisa") EXPECT_EQ(u.credentials, 2);
+    if (u.name == "parisa") {
+      EXPECT_EQ(u.credentials, 2);
+    }
   }
   ASSERT_TRUE(office_.store->set_language("parisa", "fa"));
   EXPECT_EQ(office_.store->user_by_name("parisa")->credentials, 2);

@@ -29,6 +29,9 @@ inline Timestamp at(const std::string& iso) {
   return t;
 }
 
+// Monday 2027-01-04 09:00 UTC: the day most tests start on.
+inline Timestamp t0() { return at("2027-01-04T09:00:00Z"); }
+
 inline Date day(const std::string& iso) { return *Date::parse(iso); }
 
 // 3000.5 EUR as a value of a money field.

@@ -18,7 +18,7 @@ using nlohmann::json;
 using test::code;
 using test::ok;
 
-Timestamp t0() { return test::at("2027-01-04T09:00:00Z"); }
+using test::t0;
 
 Unit unit(const std::string& name, const std::string& parent = "") { return {name, parent, "واحد " + name, "Unit " + name}; }
 
