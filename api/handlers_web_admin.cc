@@ -85,7 +85,7 @@ HttpResponse Api::add_user_form(Call& call) {
   auto form = web::form_of(call.request);
   auto refuse = [&](const Error& e) {
     return users_page_with(call, http_status(e.code),
-                           l == Lang::kEn ? e.message : web::tr("refused", l) + " (" + e.message + ")", form);
+                           web::refusal_text(e, l), form);
   };
   const std::vector<std::string> roles = split_roles_text(form["roles"]);
   const std::string password = form["password"];
@@ -113,7 +113,7 @@ HttpResponse Api::change_user_form(Call& call) {
   if (!store.user_by_name(name)) throw Error(ErrorCode::kUserNotFound, "no user '" + name + "'");
   auto refuse = [&](const Error& e) {
     return users_page_with(call, http_status(e.code),
-                           l == Lang::kEn ? e.message : web::tr("refused", l) + " (" + e.message + ")", {});
+                           web::refusal_text(e, l), {});
   };
   try {
     if (change == "roles") {

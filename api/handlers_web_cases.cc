@@ -47,7 +47,7 @@ std::pair<std::string, std::string> placed(const Error& e, Lang l, const std::ve
       break;
     default: break;
   }
-  return {"", l == Lang::kEn ? e.message : web::tr("refused", l) + " (" + e.message + ")"};
+  return {"", web::refusal_text(e, l)};
 }
 
 bool may_start(const Definition& def, const Actor& plain) {

@@ -57,9 +57,11 @@ HttpResponse Api::upload_file_form(Call& call) {
         }
         return render_case_page(call, now, http_status(e->code), &form);
       }
-      default: form.error = web::tr("refused", l); break;
+      default: form.error = web::refusal_text(*e, l); break;
     }
-    form.error += " (" + e->message + ")";
+    if (e->code == ErrorCode::kUnsupportedMediaType || e->code == ErrorCode::kPayloadTooLarge) {
+      form.error += " (" + e->message + ")";
+    }
     return render_case_page(call, now, http_status(e->code), &form);
   }
   return web::redirect("/cases/" + std::to_string(id) + "?done=uploaded");

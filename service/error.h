@@ -1,8 +1,9 @@
 // The one way failure crosses a module: an Error with a code from one enum. The code
-// decides the HTTP status and the CLI exit code (two complete tables in error.cc; a test
-// fails when a code lacks either). Expected outcomes (a refusal, a conflict, an unknown
-// case) come back as values in a Result; a database that cannot be reached is thrown,
-// and every edge catches it and answers with the same tables.
+// decides the HTTP status, the CLI exit code and the sentence a page shows (one row per
+// code in error.cc; the build fails when a code lacks its row). Expected outcomes (a
+// refusal, a conflict, an unknown case) come back as values in a Result; a database
+// that cannot be reached is thrown, and every edge catches it and answers from the same
+// table.
 #pragma once
 
 #include <cstdint>
@@ -79,6 +80,17 @@ enum class ErrorCode {
   kInternal,
   kCount  // not a code: the number of codes
 };
+
+// What each code means to the outside: error.cc holds one row per code.
+struct ErrorInfo {
+  ErrorCode code;
+  std::string_view name;  // "case_not_found": the code as clients and scripts see it
+  int http_status;
+  int exit_code;
+  std::string_view fa;  // a sentence for a person, for a page in Persian
+  std::string_view en;  // the same in English
+};
+const ErrorInfo& error_info(ErrorCode code);
 
 // "case_not_found": the code as clients and scripts see it.
 std::string_view code_name(ErrorCode code);

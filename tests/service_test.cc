@@ -2,6 +2,9 @@
 // reads as a spec: a few cases in, what is stored and answered out.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "adapters/workflow_files.h"
 #include "api/write_queue.h"
 #include "fakes.h"
@@ -310,6 +313,13 @@ TEST(Errors, EveryCodeHasANameAStatusAndAnExitCode) {
     EXPECT_GE(http_status(code), 400) << name;
     EXPECT_LT(http_status(code), 600) << name;
     EXPECT_TRUE(exit_code(code) == 1 || exit_code(code) == 2) << name;
+    // A sentence for a page in either language, with no Latin letter left on a Persian one.
+    const ErrorInfo& info = error_info(code);
+    EXPECT_FALSE(info.en.empty()) << name;
+    EXPECT_FALSE(info.fa.empty()) << name;
+    EXPECT_EQ(std::find_if(info.fa.begin(), info.fa.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }),
+              info.fa.end())
+        << name << ": " << info.fa;
   }
   // Every refusal the engine can make has a code of its own.
   for (auto r : {RefusalCode::kUnknownAction, RefusalCode::kNotAvailable, RefusalCode::kRoleNotAllowed,

@@ -267,6 +267,13 @@ std::string tr(std::string_view key, Lang lang) {
   return std::string(key);
 }
 
+std::string refusal_text(const Error& error, Lang lang) {
+  if (lang == Lang::kEn) return error.message;
+  std::string out(error_info(error.code).fa);
+  if (!error.message.empty()) out += " (" + error.message + ")";
+  return out;
+}
+
 const std::vector<std::pair<std::string, std::string>>& texts(Lang lang) {
   static const auto make = [](Lang l) {
     std::vector<std::pair<std::string, std::string>> out;

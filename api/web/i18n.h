@@ -11,6 +11,7 @@
 
 #include "engine/calendar.h"
 #include "engine/value.h"
+#include "service/error.h"
 
 namespace osic::api::web {
 
@@ -22,6 +23,10 @@ const char* code_of(Lang lang);       // "fa" or "en"
 // The text for `key`; the key itself when there is none (a test checks every key the
 // templates use has both languages).
 std::string tr(std::string_view key, Lang lang);
+// A refusal as a page says it: in English the error's own message; in Persian its
+// code's sentence (service/error.cc), with the message's detail after it until those
+// details are in Persian too.
+std::string refusal_text(const Error& error, Lang lang);
 // Every key with its text in `lang`, for the templates' {{t.KEY}}.
 const std::vector<std::pair<std::string, std::string>>& texts(Lang lang);
 
