@@ -2,17 +2,29 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "adapters/store/storage.h"
 #include "engine/engine.h"
+#include "engine/file_kinds.h"
 #include "engine/jalali.h"
 #include "engine/suggest.h"
-#include "engine/yaml_syntax.h"
 #include "engine/yaml_reader.h"
+#include "engine/yaml_syntax.h"
+#include "service/case_files.h"
+#include "service/case_service.h"
+#include "service/crypto.h"
 #include "service/data_codec.h"
+#include "service/mail_recipients.h"
+#include "service/organisation.h"
 
 namespace osic {
 
@@ -104,8 +116,9 @@ Timestamp advanced(const YAML::Node& node, Timestamp from, const Calendar& calen
 }
 
 // Scenario data as the API would take it: dates in either calendar, amounts as "3000 EUR".
-Data data_of(const YAML::Node& node, const Definition& def) {
-  if (!node) return {};
+// A value the workflow cannot take is a mistake of the file.
+json json_of(const YAML::Node& node, const Definition& def) {
+  if (!node) return nullptr;
   if (!node.IsMap()) throw Broken{pos_of(node), "data must be a mapping of field names to values"};
   json object = json::object();
   for (const auto& entry : node) {
@@ -133,10 +146,16 @@ Data data_of(const YAML::Node& node, const Definition& def) {
     }
   }
   try {
-    return data_from_json(object, def);
+    data_from_json(object, def);
   } catch (const Error& e) {
     throw Broken{pos_of(node), e.message};
   }
+  return object;
+}
+
+Data data_of(const YAML::Node& node, const Definition& def) {
+  const json object = json_of(node, def);
+  return object.is_null() ? Data{} : data_from_json(object, def);
 }
 
 // "agreement/timer/renewal_reminder" is `renewal_reminder`; "osic_review/deadline" is
@@ -146,156 +165,322 @@ std::string timer_name(const std::string& key) {
   return slash == std::string::npos ? key : key.substr(slash + 1);
 }
 
+// Content that is what a file of `kind` must begin with, for uploads a scenario makes.
+std::string sample_content(const FileKind& kind, const std::string& name) {
+  const std::string_view k = kind.name;
+  if (k == "pdf") return "%PDF-1.7\n% " + name + "\n";
+  if (k == "png") return std::string("\x89PNG\r\n\x1a\n", 8) + name;
+  if (k == "jpg") return "\xFF\xD8\xFF\xE0" + name;
+  if (k == "docx" || k == "xlsx") return std::string("PK\x03\x04", 4) + name;
+  return name + "\n";
+}
+
+// Who the scenario's people are, and where: what the office would have in its directory.
+struct Cast {
+  std::map<std::string, std::vector<std::string>> users;  // name -> roles ("dean@media")
+  std::vector<Unit> units;                                // parents first
+};
+
+// One scenario's office: the real case service on a SQLite database in memory, with the
+// shipped rules for units, delegation, timers and mail. `osic test` means what the
+// server does.
+class Office {
+ public:
+  Office(const WorkflowSet& set, const Cast& cast, Timestamp at, const std::string& files_dir)
+      : clock_(at), store_(open_storage({"sqlite::memory:", SyncMode::kNormal, files_dir}, clock_)) {
+    registry_.publish(*store_, set.to_publish(), at);
+    registry_.set_office_calendar(set.office_calendar);
+    for (const auto& u : cast.units) store_->add_unit(u);
+    for (const auto& [name, roles] : cast.users) {
+      auto added = store_->add_user(name, name + "@scenario.invalid", roles, at);
+      if (auto* e = std::get_if<Error>(&added)) throw Broken{{}, "user " + name + ": " + e->message};
+    }
+  }
+
+  ManualClock& clock() { return clock_; }
+  Storage& store() { return *store_; }
+  CaseService& service() { return service_; }
+
+ private:
+  WeekendCalendar fallback_;
+  ManualClock clock_;
+  std::unique_ptr<Storage> store_;
+  WorkflowRegistry registry_{fallback_};
+  CaseService service_{registry_, clock_};
+};
+
+// A folder for the blobs of a file's scenarios, removed when they are done.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
+    std::error_code ec;
+    const auto base = std::filesystem::temp_directory_path(ec);
+    std::string pattern = (ec ? std::string("/tmp") : base.string()) + "/osic-test.XXXXXX";
+    if (::mkdtemp(pattern.data())) path_ = pattern;
+  }
+  ~ScratchFolder() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 class Runner {
  public:
-  Runner(const Engine& engine, const std::map<std::string, std::vector<std::string>>& users, ScenarioFileResult& out)
-      : engine_(engine), calendar_(engine.calendar()), users_(users), out_(out) {}
+  Runner(const WorkflowSet& set, const Engine& engine, const Cast& cast, const std::string& scratch,
+         ScenarioFileResult& out)
+      : set_(set), def_(engine.definition()), calendar_(engine.calendar()), cast_(cast), scratch_(scratch), out_(out) {}
 
   void run(const YAML::Node& scenario) {
     if (scenario["at"]) now_ = moment_of(scenario["at"], calendar_);
     const YAML::Node steps = scenario["steps"];
     if (!steps || !steps.IsSequence()) throw Broken{pos_of(scenario), "a scenario needs 'steps', a list"};
+    office_ = std::make_unique<Office>(set_, cast_, now_, scratch_);
     for (const auto& step : steps) this->step(step);
   }
 
  private:
   Actor actor(const YAML::Node& node) {
     std::string name = text_of(node, "as");
-    auto it = users_.find(name);
-    if (it == users_.end()) {
+    auto it = cast_.users.find(name);
+    if (it == cast_.users.end()) {
       std::vector<std::string> known;
-      for (const auto& [n, roles] : users_) known.push_back(n);
+      for (const auto& [n, roles] : cast_.users) known.push_back(n);
       throw Broken{pos_of(node), "no user '" + name + "' in this file's users" + did_you_mean(name, known)};
     }
     return Actor{name, it->second};
   }
 
   void need_case(const YAML::Node& step) {
-    if (!started_) throw Broken{pos_of(step), "no case yet: the scenario must 'start' one first"};
+    if (!case_id_) throw Broken{pos_of(step), "no case yet: the scenario must 'start' one first"};
   }
 
-  std::set<std::string> recipients(const NotifyDef& n) const {
-    std::set<std::string> out;
-    for (const auto& r : n.to) {
-      if (r.kind == Recipient::Kind::kRequester) out.insert(c_.requester);
-      if (r.kind == Recipient::Kind::kUser) out.insert(r.name);
-      if (r.kind == Recipient::Kind::kRole) {
-        for (const auto& [user, roles] : users_) {
-          if (std::find(roles.begin(), roles.end(), r.name) != roles.end()) out.insert(user);
-        }
-      }
-    }
-    return out;
+  Storage& store() { return office_->store(); }
+  CaseService& service() { return office_->service(); }
+
+  StoredCase current() {
+    auto found = service().get(store(), case_id_);
+    if (auto* e = std::get_if<Error>(&found)) throw Failed{{}, "the case cannot be read: " + e->message};
+    return std::get<StoredCase>(std::move(found));
   }
 
-  void apply(const Outcome& out, const std::string& from) {
-    if (out.entered_state) pending_.clear();
-    for (const auto& key : out.cancel) {
-      std::erase_if(pending_, [&](const TimerSchedule& t) { return t.key == key; });
+  // What the history gained since the last look: the states reached and the actions
+  // taken, the timers' too, for `osic test --coverage`.
+  void record_history() {
+    for (const auto& h : store().history(case_id_, last_seq_, std::numeric_limits<int>::max())) {
+      last_seq_ = std::max(last_seq_, h.seq);
+      if (!h.to.empty()) out_.states_reached.insert(h.to);
+      if (!h.from.empty() && !h.action.empty()) out_.actions_taken.insert(h.from + "." + h.action);
     }
-    for (const auto& t : out.schedule) {
-      std::erase_if(pending_, [&](const TimerSchedule& p) { return p.key == t.key; });
-      pending_.push_back(t);
-    }
-    c_ = out.next;
-    for (const auto& n : out.notifications) {
-      mails_.push_back({n.notify->template_name, recipients(*n.notify), n.send_at.value_or(now_)});
-    }
-    out_.states_reached.insert(c_.state);
-    if (!out.entry.action.empty() && !from.empty()) out_.actions_taken.insert(from + "." + out.entry.action);
+  }
+
+  // A refusal's code as a scenario names it. Someone who may not read the case is told it
+  // is not there (case_not_found), as the API tells them; the reason is still that their
+  // roles do not allow it, and a scenario may say either.
+  static bool refused_as(const Error& e, const std::string& expected) {
+    const std::string got(e.name());
+    return got == expected || (e.code == ErrorCode::kCaseNotFound && expected == "role_not_allowed");
+  }
+
+  static std::string hidden(const Error& e) {
+    return e.code == ErrorCode::kCaseNotFound ? " (the case is hidden from them: they may not read it)" : "";
+  }
+
+  void set_time(Timestamp t) {
+    now_ = t;
+    office_->clock().set(t);
   }
 
   // Fires every timer due by `until`, in due order, as the scheduler would.
   void advance_to(Timestamp until) {
     while (true) {
-      auto next = std::min_element(pending_.begin(), pending_.end(),
-                                   [](const auto& a, const auto& b) { return a.due < b.due; });
-      if (next == pending_.end() || next->due > until) break;
-      now_ = std::max(now_, next->due);
-      std::string key = next->key;
-      pending_.erase(next);
-      Decision d = engine_.fire_timer(c_, key, now_);
-      if (auto* r = std::get_if<Refusal>(&d)) {
-        throw Failed{{}, "timer " + key + " could not fire: " + std::string(refusal_code_name(r->code)) + ": " + r->message};
+      std::optional<Timestamp> next;
+      for (const auto& t : store().list_timers({case_id_, "pending", 1000})) {
+        if (!next || t.due < *next) next = t.due;
       }
-      std::string from = c_.state;
-      apply(std::get<Outcome>(d), from);
+      if (!next || *next > until) break;
+      send_due_mail(*next);
+      set_time(std::max(now_, *next));
+      for (const auto& fired : service().fire_due_timers(store(), 1000)) {
+        if (fired.outcome != "fired") {
+          throw Failed{{}, "timer " + fired.key + " could not fire: " + fired.outcome};
+        }
+      }
+      record_history();
     }
-    now_ = std::max(now_, until);
+    send_due_mail(until);
+    set_time(std::max(now_, until));
   }
 
   void take(const YAML::Node& step, const YAML::Node& body, const std::string& action) {
     need_case(step);
     Actor who = actor(body["as"]);
-    Data data = data_of(body["data"], engine_.definition());
-    std::string comment = body["comment"] ? text_of(body["comment"], "comment") : "";
-    std::string from = c_.state;
-    Decision d = engine_.act(c_, who, action, {std::move(data), std::move(comment)}, now_);
+    ActCommand command;
+    command.case_id = case_id_;
+    command.action = action;
+    command.data = json_of(body["data"], def_);
+    command.comment = body["comment"] ? text_of(body["comment"], "comment") : "";
+    command.channel = "test";
+    if (body["on_behalf_of"]) command.on_behalf_of = text_of(body["on_behalf_of"], "on_behalf_of");
+    const std::string state = current().state.state;
+    auto done = service().act(store(), who, command);
+    auto* e = std::get_if<Error>(&done);
     if (body["refused"]) {
       std::string expected = text_of(body["refused"], "refused");
-      auto* r = std::get_if<Refusal>(&d);
-      std::string got = r ? std::string(refusal_code_name(r->code)) : "";
-      if (got != expected) {
-        throw Failed{pos_of(body["refused"]), "expected '" + action + "' as " + who.user + " to be refused with " + expected +
-                                                  ", got " + (r ? got + " (" + r->message + ")" : "it taken")};
+      if (!e || !refused_as(*e, expected)) {
+        throw Failed{pos_of(body["refused"]), "expected '" + action + "' as " + who.user + " to be refused with " +
+                                                  expected + ", got " +
+                                                  (e ? std::string(e->name()) + " (" + e->message + ")" : "it taken")};
       }
       return;
     }
-    if (auto* r = std::get_if<Refusal>(&d)) {
-      throw Failed{pos_of(step), "'" + action + "' as " + who.user + " in " + c_.state + " was refused: " +
-                                     std::string(refusal_code_name(r->code)) + ": " + r->message};
+    if (e) {
+      throw Failed{pos_of(step), "'" + action + "' as " + who.user + " in " + state + " was refused: " +
+                                     std::string(e->name()) + ": " + e->message + hidden(*e)};
     }
-    apply(std::get<Outcome>(d), from);
+    record_history();
   }
 
-  // An upload, as `osic case attach` makes it: allowed to whoever may take an action that
-  // edits the field; the file stands in as the hash of its name.
+  // An upload, as `osic case attach` makes it, of a file whose content is of the kind its
+  // name says (or the field's first kind).
   void attach(const YAML::Node& step, const YAML::Node& body) {
     need_case(step);
     Actor who = actor(body["as"]);
     const std::string field = text_of(body["field"], "field");
-    const FieldDef* f = engine_.definition().find_field(field);
+    const FieldDef* f = def_.find_field(field);
     if (!f || f->type != FieldType::kFile) {
-      throw Broken{pos_of(body["field"]), "workflow " + engine_.definition().name + " has no file field '" + field + "'"};
+      throw Broken{pos_of(body["field"]), "workflow " + def_.name + " has no file field '" + field + "'"};
     }
-    const bool allowed = !engine_.actions_editing(c_, who, field).empty();
+    const std::string name = body["name"] ? text_of(body["name"], "name") : field;
+    const FileKind* kind = file_kind_of_name(name);
+    if (!kind && !f->accept.empty()) kind = find_file_kind(f->accept.front());
+    if (!kind) kind = find_file_kind("pdf");
+    Upload upload;
+    upload.field = field;
+    upload.name = name;
+    const std::string content = sample_content(*kind, name);
+    upload.path = scratch_ + "/upload";
+    {
+      std::ofstream spool(upload.path, std::ios::binary | std::ios::trunc);
+      spool << content;
+      if (!spool) throw Broken{pos_of(step), "cannot write the upload to " + upload.path};
+    }
+    upload.sha256 = sha256_hex(content);
+    upload.size = static_cast<int64_t>(content.size());
+    upload.head = content;
+    upload.channel = "test";
+    const std::string state = current().state.state;
+    auto done = CaseFiles(service()).attach(store(), who, case_id_, upload);
+    auto* e = std::get_if<Error>(&done);
     if (body["refused"]) {
       std::string expected = text_of(body["refused"], "refused");
-      if (allowed || expected != "role_not_allowed") {
+      if (!e || !refused_as(*e, expected)) {
         throw Failed{pos_of(body["refused"]), "expected attaching " + field + " as " + who.user + " to be refused with " +
-                                                  expected + ", got " + (allowed ? "it attached" : "role_not_allowed")};
+                                                  expected + ", got " +
+                                                  (e ? std::string(e->name()) + " (" + e->message + ")" : "it attached")};
       }
       return;
     }
-    if (!allowed) {
-      throw Failed{pos_of(step), "attaching " + field + " as " + who.user + " in " + c_.state +
-                                     " was refused: role_not_allowed: no action of theirs here edits it"};
+    if (e) {
+      throw Failed{pos_of(step), "attaching " + field + " as " + who.user + " in " + state + " was refused: " +
+                                     std::string(e->name()) + ": " + e->message + hidden(*e)};
     }
-    std::string name = body["name"] ? text_of(body["name"], "name") : field;
-    std::vector<Value> files;
-    auto it = c_.data.find(field);
-    if (f->multiple && it != c_.data.end() && it->second.type() == Type::kList) files = it->second.as_list();
-    files.emplace_back(std::string(64 - std::min<size_t>(64, name.size()), '0') + name.substr(0, 64));
-    c_.data.insert_or_assign(field, Value(std::move(files)));
-    c_.version += 1;
+    record_history();
+  }
+
+  // `away: {user: dina, from: 1405/09/01, to: 1405/09/10, delegate: reza}`: out of office,
+  // from the start of `from` to the end of `to`, as `osic user away` sets it.
+  void away(const YAML::Node& body) {
+    only_keys(body, {"user", "from", "to", "delegate"}, "away");
+    const std::string user = text_of(body["user"], "user");
+    if (!cast_.users.count(user)) throw Broken{pos_of(body["user"]), "no user '" + user + "' in this file's users"};
+    auto day = [&](const char* key) {
+      const std::string text = text_of(body[key], key);
+      auto d = parse_office_date(text);
+      if (!d) throw Broken{pos_of(body[key]), "'" + text + "' is not a date: write 1405/09/01 or 2027-03-21"};
+      return *d;
+    };
+    try {
+      service().set_away(store(), user, day("from"), day("to"), text_of(body["delegate"], "delegate"));
+    } catch (const Error& e) {
+      throw Broken{pos_of(body), std::string(e.name()) + ": " + e.message};
+    }
+  }
+
+  struct Mail {
+    std::string tmpl;
+    std::set<std::string> to;
+    Timestamp at;
+  };
+
+  // Whom each queued mail reaches is decided when the dispatcher sends it: at once for
+  // most (the dispatcher polls every few seconds), at its time for a scheduled one. So
+  // a mail due by `until` is resolved now, before anything else happens to the case.
+  void send_due_mail(Timestamp until) {
+    if (!case_id_) return;
+    std::optional<StoredCase> c;
+    for (const auto& row : store().outbox(case_id_)) {
+      if (sent_.count(row.id) || row.next_attempt_at > until) continue;
+      if (!c) c = current();
+      std::set<std::string> to;
+      for (const auto& u : mail_recipients(service(), store(), *c, row.recipients, std::max(now_, row.next_attempt_at)).users) {
+        to.insert(u.name);
+      }
+      sent_[row.id] = {row.template_name, std::move(to), row.next_attempt_at};
+    }
+  }
+
+  // The mail queued since the last `expect`, each with the people it reaches; a mail
+  // still waiting for its time as it would go now.
+  std::vector<Mail> new_mail() {
+    send_due_mail(Timestamp::max());
+    std::vector<Mail> out;
+    for (const auto& [id, mail] : sent_) {
+      if (id > last_mail_id_) out.push_back(mail);
+    }
+    return out;
+  }
+  void forget_mail() {
+    if (!case_id_) return;
+    for (const auto& row : store().outbox(case_id_)) last_mail_id_ = std::max(last_mail_id_, row.id);
+    std::erase_if(sent_, [&](const auto& entry) { return entry.first <= last_mail_id_; });
+  }
+
+  // What `who` may do on the case now, in person and for anyone they stand in for.
+  std::vector<std::string> actions_of(const Actor& who) {
+    const StoredCase c = current();
+    auto engine = service().engine_of(store(), c.workflow, c.workflow_version);
+    std::set<std::string> names;
+    for (const auto& a : engine->available_actions(c.state, service().acting_actor(store(), who, c))) {
+      names.insert(a.name);
+    }
+    for (const Actor& stand_in : service().standing_in_for(store(), who, c)) {
+      for (const auto& a : engine->available_actions(c.state, stand_in)) names.insert(a.name);
+    }
+    return {names.begin(), names.end()};
   }
 
   void expect(const YAML::Node& body) {
     only_keys(body, {"state", "fields", "actions", "mails", "timers"}, "expect");
     if (body["state"]) {
       std::string want = text_of(body["state"], "state");
-      if (!engine_.definition().find_state(want)) {
-        throw Broken{pos_of(body["state"]), "workflow " + engine_.definition().name + " has no state '" + want + "'"};
+      if (!def_.find_state(want)) {
+        throw Broken{pos_of(body["state"]), "workflow " + def_.name + " has no state '" + want + "'"};
       }
-      if (!started_) throw Failed{pos_of(body["state"]), "expected state " + want + ", but no case was started"};
-      if (c_.state != want) throw Failed{pos_of(body["state"]), "expected state " + want + ", got " + c_.state};
+      if (!case_id_) throw Failed{pos_of(body["state"]), "expected state " + want + ", but no case was started"};
+      const std::string got = current().state.state;
+      if (got != want) throw Failed{pos_of(body["state"]), "expected state " + want + ", got " + got};
     }
     if (const YAML::Node fields = body["fields"]) {
-      Data want = data_of(fields, engine_.definition());
+      Data want = data_of(fields, def_);
+      const Data data = case_id_ ? current().state.data : Data{};
       for (const auto& entry : fields) {
         const std::string name = entry.first.Scalar();
-        auto it = c_.data.find(name);
-        Value got = it == c_.data.end() ? Value() : it->second;
+        auto it = data.find(name);
+        Value got = it == data.end() ? Value() : it->second;
         if (got != want[name]) {
           throw Failed{pos_of(entry.second), "expected " + name + " " + want[name].to_string() + ", got " + got.to_string()};
         }
@@ -304,17 +489,17 @@ class Runner {
     if (const YAML::Node actions = body["actions"]) {
       only_keys(actions, {"as", "are"}, "expect actions");
       Actor who = actor(actions["as"]);
-      std::vector<std::string> want = names_of(actions["are"], "are"), got;
-      for (const auto& a : engine_.available_actions(c_, who)) got.push_back(a.name);
+      std::vector<std::string> want = names_of(actions["are"], "are");
+      std::vector<std::string> got = case_id_ ? actions_of(who) : std::vector<std::string>{};
       std::sort(want.begin(), want.end());
-      std::sort(got.begin(), got.end());
       if (want != got) {
         throw Failed{pos_of(actions["are"]), "expected " + who.user + " to be able to " + join(want) + ", got " + join(got)};
       }
     }
     if (const YAML::Node mails = body["mails"]) {
       if (!mails.IsSequence()) throw Broken{pos_of(mails), "mails must be a list of {template, to}"};
-      std::vector<Mail> left = mails_;
+      const std::vector<Mail> sent = new_mail();
+      std::vector<Mail> left = sent;
       for (const auto& m : mails) {
         only_keys(m, {"template", "to"}, "a mail");
         std::string tmpl = text_of(m["template"], "template");
@@ -322,25 +507,27 @@ class Runner {
         if (m["to"]) {
           for (const auto& u : names_of(m["to"], "to")) to.insert(u);
         }
-        auto found = std::find_if(left.begin(), left.end(), [&](const Mail& sent) {
-          return sent.tmpl == tmpl && (to.empty() || sent.to == to);
+        auto found = std::find_if(left.begin(), left.end(), [&](const Mail& mail) {
+          return mail.tmpl == tmpl && (to.empty() || mail.to == to);
         });
         if (found == left.end()) {
           throw Failed{pos_of(m), "expected mail " + tmpl + (to.empty() ? "" : " to " + join({to.begin(), to.end()})) +
-                                      ", got " + describe(mails_)};
+                                      ", got " + describe(sent)};
         }
         left.erase(found);
       }
       if (!left.empty()) throw Failed{pos_of(mails), "mails not expected: " + describe(left)};
     }
-    mails_.clear();
+    forget_mail();
     if (const YAML::Node timers = body["timers"]) {
       std::vector<std::string> want = timers.IsSequence() && timers.size() == 0 ? std::vector<std::string>{}
                                                                                  : names_of(timers, "timers");
       std::vector<std::string> got, due;
-      for (const auto& t : pending_) {
-        got.push_back(timer_name(t.key));
-        due.push_back(timer_name(t.key) + " at " + format_jalali(calendar_.date_of(t.due)));
+      if (case_id_) {
+        for (const auto& t : store().list_timers({case_id_, "pending", 1000})) {
+          got.push_back(timer_name(t.key));
+          due.push_back(timer_name(t.key) + " at " + format_jalali(calendar_.date_of(t.due)));
+        }
       }
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
@@ -349,38 +536,53 @@ class Runner {
     }
   }
 
+  void start(const YAML::Node& step, const YAML::Node& body) {
+    only_keys(body, {"as", "data", "unit"}, "start");
+    Actor who = actor(body["as"]);
+    StartCommand command;
+    command.workflow = def_.name;
+    command.data = json_of(body["data"], def_);
+    command.channel = "test";
+    if (body["unit"]) command.unit = text_of(body["unit"], "unit");
+    auto done = service().start(store(), who, command);
+    if (auto* e = std::get_if<Error>(&done)) {
+      throw Failed{pos_of(step), "start as " + who.user + " was refused: " + std::string(e->name()) + ": " + e->message};
+    }
+    case_id_ = std::get<StoredCase>(done).id;
+    last_seq_ = 0;
+    last_mail_id_ = 0;
+    sent_.clear();
+    record_history();
+  }
+
   void step(const YAML::Node& step) {
+    run_step(step);
+    send_due_mail(now_);
+  }
+
+  void run_step(const YAML::Node& step) {
     if (!step.IsMap() || step.size() != 1) {
-      throw Broken{pos_of(step), "a step is one of start, act, attach, vote, advance, at or expect"};
+      throw Broken{pos_of(step), "a step is one of start, act, attach, vote, away, advance, at or expect"};
     }
     const std::string kind = step.begin()->first.Scalar();
     const YAML::Node body = step.begin()->second;
     if (kind == "start") {
-      only_keys(body, {"as", "data"}, "start");
-      Actor who = actor(body["as"]);
-      Decision d = engine_.start(who, data_of(body["data"], engine_.definition()), now_);
-      if (auto* r = std::get_if<Refusal>(&d)) {
-        throw Failed{pos_of(step), "start as " + who.user + " was refused: " + std::string(refusal_code_name(r->code)) +
-                                       ": " + r->message};
-      }
-      started_ = true;
-      pending_.clear();
-      mails_.clear();
-      apply(std::get<Outcome>(d), "");
-      pending_ = engine_.timers_for(c_);
+      start(step, body);
     } else if (kind == "act") {
-      only_keys(body, {"as", "action", "data", "comment", "refused"}, "act");
+      only_keys(body, {"as", "action", "data", "comment", "on_behalf_of", "refused"}, "act");
       take(step, body, text_of(body["action"], "action"));
     } else if (kind == "attach") {
       only_keys(body, {"as", "field", "name", "refused"}, "attach");
       attach(step, body);
     } else if (kind == "vote") {
-      only_keys(body, {"as", "decision", "comment", "refused"}, "vote");
+      only_keys(body, {"as", "decision", "comment", "on_behalf_of", "refused"}, "vote");
       std::string decision = text_of(body["decision"], "decision");
       if (decision != "approve" && decision != "reject") {
         throw Broken{pos_of(body["decision"]), "a vote's decision is approve or reject"};
       }
       take(step, body, decision);
+    } else if (kind == "away") {
+      away(body);
     } else if (kind == "advance") {
       need_case(step);
       try {
@@ -392,7 +594,7 @@ class Runner {
     } else if (kind == "at") {
       Timestamp t = moment_of(body, calendar_);
       if (t < now_) throw Broken{pos_of(body), "'at' may not go back in time"};
-      if (started_) {
+      if (case_id_) {
         try {
           advance_to(t);
         } catch (Failed& f) {
@@ -400,20 +602,15 @@ class Runner {
           throw;
         }
       }
-      now_ = t;
+      set_time(t);
     } else if (kind == "expect") {
       expect(body);
     } else {
       throw Broken{pos_of(step), "unknown step '" + kind + "'" +
-                                     did_you_mean(kind, {"start", "act", "attach", "vote", "advance", "at", "expect"})};
+                                     did_you_mean(kind, {"start", "act", "attach", "vote", "away", "advance", "at", "expect"})};
     }
   }
 
-  struct Mail {
-    std::string tmpl;
-    std::set<std::string> to;
-    Timestamp at;
-  };
   std::string describe(const std::vector<Mail>& mails) const {
     std::string out;
     for (const auto& m : mails) {
@@ -423,19 +620,57 @@ class Runner {
     return out.empty() ? "none" : out;
   }
 
-  const Engine& engine_;
+  const WorkflowSet& set_;
+  const Definition& def_;
   const Calendar& calendar_;
-  const std::map<std::string, std::vector<std::string>>& users_;
+  const Cast& cast_;
+  const std::string& scratch_;
   ScenarioFileResult& out_;
-  CaseState c_;
-  bool started_ = false;
+  std::unique_ptr<Office> office_;
+  int64_t case_id_ = 0;
+  int64_t last_seq_ = 0;
+  int64_t last_mail_id_ = 0;
+  std::map<int64_t, Mail> sent_;  // by outbox row, resolved and not yet expected
   // A scenario without `at` starts at 2026-01-01 09:00 UTC.
   Timestamp now_ = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + std::chrono::hours(9);
-  std::vector<TimerSchedule> pending_;
-  std::vector<Mail> mails_;
 };
 
 std::string at(const std::string& path, SourcePos pos) { return path + ":" + std::to_string(pos.line); }
+
+// `units: {faculty_of_media: {}, journalism: {parent: faculty_of_media}}`.
+std::vector<Unit> units_of(const YAML::Node& node) {
+  std::vector<Unit> out;
+  if (!node) return out;
+  if (!node.IsMap()) throw Broken{pos_of(node), "units must map each unit to {parent: ...} or {}"};
+  std::set<std::string> known;
+  // Parents first, as the store wants them: a unit waits until its parent is in.
+  std::vector<std::pair<YAML::Node, YAML::Node>> left;
+  for (const auto& entry : node) left.emplace_back(entry.first, entry.second);
+  while (!left.empty()) {
+    bool progressed = false;
+    for (auto it = left.begin(); it != left.end();) {
+      const std::string name = text_of(it->first, "a unit's name");
+      std::string parent;
+      if (it->second && !it->second.IsNull()) {
+        only_keys(it->second, {"parent", "title", "title_fa"}, "unit " + name);
+        if (it->second["parent"]) parent = text_of(it->second["parent"], "parent");
+      }
+      if (!parent.empty() && !known.count(parent)) {
+        ++it;
+        continue;
+      }
+      out.push_back({name, parent, "واحد " + name, "Unit " + name});
+      known.insert(name);
+      it = left.erase(it);
+      progressed = true;
+    }
+    if (!progressed) {
+      throw Broken{pos_of(left.front().second), "unit '" + left.front().first.Scalar() +
+                                                    "' has a parent that is not among the units"};
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -460,7 +695,7 @@ ScenarioFileResult run_scenario_file(const std::string& path, const WorkflowSet&
       }
       throw Broken{{found.front().line, found.front().column}, message};
     }
-    only_keys(root, {"workflow", "users", "scenarios"}, "a scenario file");
+    only_keys(root, {"workflow", "units", "users", "scenarios"}, "a scenario file");
     out.workflow = text_of(root["workflow"], "workflow");
     std::shared_ptr<const Definition> def;
     std::shared_ptr<const Calendar> calendar = set.office_calendar;
@@ -476,20 +711,29 @@ ScenarioFileResult run_scenario_file(const std::string& path, const WorkflowSet&
     if (!def) throw Broken{pos_of(root["workflow"]), "no workflow '" + out.workflow + "'" + did_you_mean(out.workflow, known)};
     WeekendCalendar fallback;
     Engine engine = calendar ? Engine(def, calendar) : Engine(def, fallback);
-    std::map<std::string, std::vector<std::string>> users;
+    Cast cast;
+    cast.units = units_of(root["units"]);
     if (const YAML::Node u = root["users"]) {
       if (!u.IsMap()) throw Broken{pos_of(u), "users must map each user to their roles: {sara: [staff]}"};
       for (const auto& entry : u) {
         auto roles = names_of(entry.second, "roles");
         for (const auto& r : roles) {
-          if (!def->has_role(r)) {
-            throw Broken{pos_of(entry.second), "workflow " + def->name + " has no role '" + r + "'" +
-                                                   did_you_mean(r, def->roles)};
+          // A role is held university-wide (dean) or in one of the file's units (dean@media).
+          const RoleGrant grant = parse_role(r);
+          if (!def->has_role(grant.role)) {
+            throw Broken{pos_of(entry.second), "workflow " + def->name + " has no role '" + grant.role + "'" +
+                                                   did_you_mean(grant.role, def->roles)};
+          }
+          if (!grant.unit.empty() && std::none_of(cast.units.begin(), cast.units.end(),
+                                                  [&](const Unit& unit) { return unit.name == grant.unit; })) {
+            throw Broken{pos_of(entry.second), "no unit '" + grant.unit + "' in this file's units"};
           }
         }
-        users[entry.first.Scalar()] = roles;
+        cast.users[entry.first.Scalar()] = roles;
       }
     }
+    ScratchFolder scratch;
+    if (scratch.path().empty()) throw Broken{pos_of(root), "cannot make a temporary folder for the scenarios' files"};
     const YAML::Node scenarios = root["scenarios"];
     if (!scenarios || !scenarios.IsSequence()) throw Broken{pos_of(root), "a scenario file needs 'scenarios', a list"};
     for (const auto& s : scenarios) {
@@ -499,7 +743,7 @@ ScenarioFileResult run_scenario_file(const std::string& path, const WorkflowSet&
       result.line = pos_of(s).line;
       auto started = std::chrono::steady_clock::now();
       try {
-        Runner(engine, users, out).run(s);
+        Runner(set, engine, cast, scratch.path(), out).run(s);
       } catch (const Failed& f) {
         result.failures.push_back(at(path, f.pos.line ? f.pos : pos_of(s)) + ": " + f.message);
       }

@@ -1,10 +1,13 @@
-// `osic test`: scenario files that drive one workflow through the pure engine with a
-// virtual clock and the office calendar, and check where the case is, what it holds,
-// who may do what, which mails went out and which timers wait. Nothing is stored and no
-// mail is sent; a scenario runs in milliseconds.
+// `osic test`: scenario files that drive one workflow through the case service, as the
+// server does, on a SQLite database in memory with a virtual clock and the office
+// calendar, and check where the case is, what it holds, who may do what (in person and
+// for someone away), which mails went out to whom and which timers wait. The file may
+// declare units, so roles can be held in one (`dean@faculty_of_media`), and a step may
+// set someone away with a delegate. Nothing is kept and no mail is sent.
 //
 //   workflow: agreement
-//   users: {sara: [staff], hamid: [osic_head]}
+//   units: {faculty_of_media: {}}
+//   users: {sara: [staff], hamid: [osic_head], dina: [dean@faculty_of_media], reza: [staff]}
 //   scenarios:
 //     - name: a draft goes to the office
 //       at: 1405/09/01 09:00
@@ -12,6 +15,7 @@
 //         - start: {as: sara, data: {partner: Sorbonne, country: FR}}
 //         - act: {as: sara, action: submit}
 //         - expect: {state: osic_review, mails: [{template: task_assigned, to: hamid}]}
+//         - away: {user: hamid, from: 1405/09/02, to: 1405/09/09, delegate: reza}
 //         - advance: 6 business days
 #pragma once
 

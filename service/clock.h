@@ -32,6 +32,19 @@ class SystemClock : public Clock {
 
 namespace osic {
 
+// Moved by its owner alone: `osic test` walks a scenario's time step by step. Not for
+// sharing between threads.
+class ManualClock : public Clock {
+ public:
+  explicit ManualClock(Timestamp at) : at_(at) {}
+  void set(Timestamp at) { at_ = at; }
+  Timestamp now() const override { return at_; }
+  std::chrono::system_clock::time_point precise_now() const override { return at_; }
+
+ private:
+  Timestamp at_;
+};
+
 // Always the same instant: `osic timers run --now 2027-10-03T09:00:00Z` fires as of then.
 class FixedClock : public Clock {
  public:

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "service/crypto.h"
+#include "service/mail_recipients.h"
 #include "service/organisation.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/render.h"
@@ -23,13 +24,6 @@ std::set<std::string> lines_of(const std::string& text) {
     if (!line.empty()) out.insert(line);
   }
   return out;
-}
-
-// In an approval step, someone who has already signed (or declined) in this round is not
-// reminded of it: a deadline's reminder reaches only the signers still outstanding.
-bool signed_this_round(const StoredCase& c, const std::string& user) {
-  return std::any_of(c.state.votes.begin(), c.state.votes.end(),
-                     [&](const Vote& v) { return v.user == user || v.on_behalf_of == user; });
 }
 
 }  // namespace
@@ -65,48 +59,12 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   if (t == templates->templates.end()) return u.last_error = "no e-mail template '" + row.template_name + "'", u;
 
   // Who: every user with a named role, the requester, named users; each address once.
-  std::vector<User> recipients;
-  std::set<std::string> seen;
+  MailRecipients who = mail_recipients(service_, store, *c, row.recipients, now);
+  const std::vector<User>& recipients = who.users;
   std::string missing;
-  auto add = [&](const User& user) {
-    if (user.email.empty()) {
-      missing += (missing.empty() ? "" : ", ") + user.name;
-      return;
-    }
-    if (seen.insert(user.email).second) recipients.push_back(user);
-  };
+  for (const auto& name : who.no_email) missing += (missing.empty() ? "" : ", ") + name;
   auto users = store.users();
-  // A role reaches its holders nearest the case's unit: a department's travel request
-  // goes to that department's head, not to every head.
   Organisation org(store.units(), users);
-  for (const auto& spec : nlohmann::json::parse(row.recipients)) {
-    std::string r = spec.get<std::string>();
-    const bool by_role = r != "requester" && r.rfind("user:", 0) != 0;
-    std::vector<std::string> holders = by_role ? org.holders(r, c->unit) : std::vector<std::string>{};
-    for (const auto& user : users) {
-      bool match = r == "requester" ? user.name == c->state.requester
-                   : !by_role       ? user.name == r.substr(5)
-                                    : std::find(holders.begin(), holders.end(), user.name) != holders.end();
-      // Only people who may read the case hear of it: a role named in `notify` that
-      // neither acts here nor reads the workflow gets nothing. A disabled account gets
-      // nothing either, however it is named: its links would not act, and it has left.
-      if (match && !user.disabled && service_.can_read(store, user.actor(), *c) && !signed_this_round(*c, user.name)) {
-        add(user);
-      }
-    }
-  }
-  // Someone away is still copied; their delegate gets the message too, with the links
-  // to act in their place.
-  const size_t addressed = recipients.size();
-  for (const auto& a : store.absences(now)) {
-    if (!a.covers(now)) continue;
-    bool away_is_addressed = std::any_of(recipients.begin(), recipients.begin() + addressed,
-                                         [&](const User& u) { return u.name == a.user; });
-    if (!away_is_addressed) continue;
-    for (const auto& user : users) {
-      if (user.name == a.delegate && !user.disabled && !signed_this_round(*c, user.name)) add(user);
-    }
-  }
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 

@@ -180,9 +180,12 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
     if (info_.dialect == Dialect::kSqlite) {
       // A new database file is its owner's alone: it holds every case and token hash.
       // SQLite gives its -wal and -shm files the same mode.
+      // `sqlite::memory:` is a database of this connection alone (`osic test`), no file.
       const std::string path = info_.display.substr(7);
-      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-      if (fd >= 0) ::close(fd);
+      if (path != ":memory:") {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd >= 0) ::close(fd);
+      }
       session_.open(*soci::factory_sqlite3(), info_.connection);
       session_ << "PRAGMA journal_mode=WAL";
       session_ << (sync == Sync::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
