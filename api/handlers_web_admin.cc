@@ -87,20 +87,15 @@ HttpResponse Api::add_user_form(Call& call) {
     return users_page_with(call, http_status(e.code),
                            web::refusal_text(e, l), form);
   };
-  const std::vector<std::string> roles = split_roles_text(form["roles"]);
-  const std::string password = form["password"];
-  if (auto bad = password.empty() ? std::nullopt : AccountService::password_problem(password)) return refuse(*bad);
-  if (auto bad = unknown_unit_in(store.units(), roles)) return refuse(*bad);
   UserOptions options;
   options.name_fa = form["name_fa"];
   options.name_en = form["name_en"];
   options.lang = form["lang"];
-  if (auto bad = AccountService::profile_problem(options.name_fa, options.name_en, options.lang)) return refuse(*bad);
-  auto added = store.add_user(form["name"], form["email"], roles, service_.clock().now(), options);
-  if (auto* e = std::get_if<Error>(&added)) return refuse(*e);
   // The bearer token made with the account is not shown: a person signs in with the
   // password; a program's token comes from `osic user token`.
-  if (!password.empty()) accounts_.set_password(store, form["name"], password);
+  auto added = accounts_.add_user(store, {form["name"], form["email"], split_roles_text(form["roles"]),
+                                          form["password"], options});
+  if (auto* e = std::get_if<Error>(&added)) return refuse(*e);
   return back_to("/admin/users", "added");
 }
 
@@ -117,9 +112,7 @@ HttpResponse Api::change_user_form(Call& call) {
   };
   try {
     if (change == "roles") {
-      auto roles = split_roles_text(form["roles"]);
-      if (auto bad = unknown_unit_in(store.units(), roles)) return refuse(*bad);
-      store.set_roles(name, roles);
+      accounts_.set_roles(store, name, split_roles_text(form["roles"]));
     } else if (change == "disable" || change == "enable") {
       if (change == "disable" && name == call.user->name) {
         return refuse(Error(ErrorCode::kBadRequest, "you cannot disable your own account while signed in with it"));

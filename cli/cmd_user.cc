@@ -101,16 +101,16 @@ void add_user(CLI::App& app, int& exit_code) {
   add->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*flags);
-      if (auto bad = unknown_unit_in(store->units(), split_list(*roles))) return report(*bad);
-      // Read and checked first, so a bad password adds no half-made account.
-      if (auto bad = AccountService::profile_problem(*name_fa, *name_en, lang_code(*lang))) return report(*bad);
       std::string password = *with_password ? password_from_stdin() : "";
-      if (auto bad = *with_password ? AccountService::password_problem(password) : std::nullopt) return report(*bad);
-      auto result = store->add_user(*name, *email, split_list(*roles), system_clock().now(),
-                                    UserOptions{"cli", parse_expires(*expires), *name_fa, *name_en, lang_code(*lang)});
+      if (*with_password && password.empty()) {
+        return report(*AccountService::password_problem(password));  // an empty line is no password
+      }
+      auto result = AccountService(system_clock())
+                        .add_user(*store, {*name, *email, split_list(*roles), password,
+                                           UserOptions{"cli", parse_expires(*expires), *name_fa, *name_en,
+                                                       lang_code(*lang)}});
       if (auto* e = std::get_if<Error>(&result)) return report(*e);
       const std::string& token = std::get<std::string>(result);
-      if (*with_password) AccountService(system_clock()).set_password(*store, *name, password);
       if (flags->json) {
         nlohmann::json out = user_to_json(*store->user_by_name(*name));
         out["token"] = token;
@@ -145,7 +145,7 @@ void add_user(CLI::App& app, int& exit_code) {
     cmd->callback([=, &exit_code] {
       exit_code = guarded([&] {
         auto store = open_store(*f);
-        if (auto bad = unknown_unit_in(store->units(), split_list(*list))) return report(*bad);
+        if (auto bad = AccountService::roles_problem(*store, split_list(*list))) return report(*bad);
         if (!store->set_roles(*who, split_list(*list))) return report(no_user(*who));
         std::cout << "user " << *who << " now has roles " << *list << "\n";
         return 0;

@@ -1,7 +1,11 @@
 #include "service/accounts.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "engine/utf8.h"
 #include "service/crypto.h"
+#include "service/organisation.h"
 
 namespace osic {
 
@@ -24,6 +28,49 @@ std::optional<Error> AccountService::password_problem(const std::string& passwor
     return Error(ErrorCode::kBadPassword, "a password may have at most " + std::to_string(kMaxPasswordBytes) + " bytes");
   }
   return std::nullopt;
+}
+
+std::optional<Error> AccountService::user_name_problem(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 64 && name != "system";
+  for (char c : name) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-');
+  }
+  if (ok) return std::nullopt;
+  return Error(ErrorCode::kBadUserName,
+               "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'", {name});
+}
+
+std::optional<Error> AccountService::roles_problem(Storage& s, const std::vector<std::string>& roles) {
+  for (const auto& r : roles) {
+    if (r.empty() || r.find_first_of(", ") != std::string::npos) {
+      return Error(ErrorCode::kBadRole, "role '" + r + "' is not a name", {r});
+    }
+  }
+  const bool in_units = std::any_of(roles.begin(), roles.end(), [](const std::string& r) { return r.find('@') != std::string::npos; });
+  return in_units ? unknown_unit_in(s.units(), roles) : std::nullopt;
+}
+
+Result<std::string> AccountService::add_user(Storage& s, const NewUser& user) {
+  if (auto bad = user_name_problem(user.name)) return *bad;
+  if (auto bad = roles_problem(s, user.roles)) return *bad;
+  if (auto bad = profile_problem(user.options.name_fa, user.options.name_en, user.options.lang)) return *bad;
+  if (!user.password.empty()) {
+    if (auto bad = password_problem(user.password)) return *bad;
+  }
+  // Hashed before the transaction: it takes a while on purpose, and SQLite's write lock
+  // would be held meanwhile.
+  const std::string hash = user.password.empty() ? "" : hash_password(user.password);
+  TxScope tx(s);
+  auto added = s.add_user(user.name, user.email, user.roles, clock_.now(), user.options);
+  if (std::holds_alternative<Error>(added)) return added;
+  if (!hash.empty()) s.set_password_hash(user.name, hash);
+  tx.commit();
+  return added;
+}
+
+void AccountService::set_roles(Storage& s, const std::string& user, const std::vector<std::string>& roles) {
+  if (auto bad = roles_problem(s, roles)) throw *bad;
+  if (!s.set_roles(user, roles)) throw Error(ErrorCode::kUserNotFound, "no user '" + user + "'", {user});
 }
 
 void AccountService::set_password(Storage& s, const std::string& user, const std::string& password) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "service/clock.h"
 #include "service/ports.h"
@@ -24,6 +25,15 @@ struct SignedIn {
   std::string cookie;  // the session's secret value: only the browser holds it
 };
 
+// A person to add, with everything that is theirs from the start.
+struct NewUser {
+  std::string name;
+  std::string email;
+  std::vector<std::string> roles;  // "staff", "dean@faculty_of_media"
+  std::string password{};          // empty: none yet (a program uses the token)
+  UserOptions options{};
+};
+
 inline constexpr size_t kMinPasswordBytes = 8;
 inline constexpr size_t kMaxPasswordBytes = 1024;
 
@@ -34,6 +44,18 @@ class AccountService {
   // Error bad_password when a password is too short or too long: checked before an
   // account is made with it, so a refused password leaves no half-made account.
   static std::optional<Error> password_problem(const std::string& password);
+  // Error bad_user_name unless 1-64 letters, digits, '.', '_' or '-' (and not "system",
+  // the name timers act under).
+  static std::optional<Error> user_name_problem(const std::string& name);
+  // Error bad_role for an empty role, one holding a comma or a space, one that is not
+  // ROLE or ROLE@UNIT, or one naming a unit that does not exist.
+  static std::optional<Error> roles_problem(Storage& s, const std::vector<std::string>& roles);
+  // Every rule above and the profile's checked first; then the account and its password
+  // in one transaction, so nothing is left half-made. The new bearer token, or
+  // user_exists and the errors above.
+  Result<std::string> add_user(Storage& s, const NewUser& user);
+  // Replaces a person's roles: Error bad_role as above, user_not_found.
+  void set_roles(Storage& s, const std::string& user, const std::vector<std::string>& roles);
   // Error bad_password (as above), user_not_found. Ends the person's sessions.
   void set_password(Storage& s, const std::string& user, const std::string& password);
   // A new session, or Error sign_in_failed: unknown user, disabled, no password, or a

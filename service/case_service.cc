@@ -21,23 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-// A transaction that rolls back unless committed.
-class TxScope {
- public:
-  explicit TxScope(Transactions& t) : t_(t) { t_.begin(); }
-  ~TxScope() {
-    if (!done_) t_.rollback();
-  }
-  void commit() {
-    t_.commit();
-    done_ = true;
-  }
-
- private:
-  Transactions& t_;
-  bool done_ = false;
-};
-
 Error not_found(int64_t id) { return Error(ErrorCode::kCaseNotFound, "no case " + std::to_string(id)); }
 
 Error conflict(int64_t current) {

@@ -30,6 +30,23 @@ class Transactions {
   virtual void rollback_to_savepoint() = 0;
 };
 
+// A transaction that rolls back unless committed.
+class TxScope {
+ public:
+  explicit TxScope(Transactions& t) : t_(t) { t_.begin(); }
+  ~TxScope() {
+    if (!done_) t_.rollback();
+  }
+  void commit() {
+    t_.commit();
+    done_ = true;
+  }
+
+ private:
+  Transactions& t_;
+  bool done_ = false;
+};
+
 class CaseRows {
  public:
   virtual ~CaseRows() = default;

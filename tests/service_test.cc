@@ -8,6 +8,7 @@
 #include "adapters/workflow_files.h"
 #include "api/write_queue.h"
 #include "fakes.h"
+#include "service/accounts.h"
 #include "service/case_service.h"
 #include "service/data_codec.h"
 #include "test_support.h"
@@ -301,6 +302,31 @@ TEST_F(ServiceTest, WithTheDatabaseAwayEveryCallIsUnavailable) {
   expect_unavailable([&] { service_.fire_due_timers(s_, 10); });
   db_.down = false;
   EXPECT_EQ(ok(service_.act(s_, kSara, command(c.id, "submit"))).state.state, "osic_review");
+}
+
+// The rules for a new account are the service's, whatever store is under it (they were
+// in the SQL adapter alone), and the account and its password are one write.
+TEST_F(ServiceTest, ANewAccountIsCheckedByTheServiceAndWrittenWithItsPasswordAtOnce) {
+  AccountService accounts(clock_);
+  auto refused = [&](NewUser u) {
+    auto r = accounts.add_user(s_, u);
+    return std::holds_alternative<Error>(r) ? std::string(std::get<Error>(r).name()) : "added";
+  };
+  EXPECT_EQ(refused({"system", "x@y", {}}), "bad_user_name");
+  EXPECT_EQ(refused({"no spaces", "x@y", {}}), "bad_user_name");
+  EXPECT_EQ(refused({"parisa", "x@y", {"staff,dean"}}), "bad_role");
+  EXPECT_EQ(refused({"parisa", "x@y", {"dean@nowhere"}}), "bad_role");
+  EXPECT_EQ(refused({"parisa", "x@y", {"staff"}, "short"}), "bad_password");
+  EXPECT_FALSE(s_.user_by_name("parisa"));
+
+  // The password's write fails: the account is not left without it.
+  db_.fail_write_at = db_.writes + 2;
+  EXPECT_THROW(accounts.add_user(s_, {"parisa", "parisa@uni.ac.ir", {"staff"}, "a long passphrase"}), Error);
+  EXPECT_FALSE(s_.user_by_name("parisa"));
+  db_.fail_write_at = 0;
+  EXPECT_EQ(refused({"parisa", "parisa@uni.ac.ir", {"staff"}, "a long passphrase"}), "added");
+  EXPECT_TRUE(accounts.sign_in(s_, "parisa", "a long passphrase").index() == 0);
+  EXPECT_EQ(refused({"parisa", "x@y", {"staff"}}), "user_exists");
 }
 
 TEST(Errors, EveryCodeHasANameAStatusAndAnExitCode) {

@@ -281,34 +281,13 @@ std::vector<std::string> split_roles(const std::string& text) {
   return out;
 }
 
-bool valid_user_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name == "system") return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
-  }
-  return true;
-}
-
 }  // namespace
-
-static std::optional<Error> check_roles(const std::vector<std::string>& roles) {
-  for (const auto& r : roles) {
-    if (r.empty() || r.find_first_of(", ") != std::string::npos) {
-      return Error(ErrorCode::kBadRole, "role '" + r + "' is not a name", {r});
-    }
-  }
-  return std::nullopt;
-}
 
 Result<std::string> SqlStorage::add_user(const std::string& name, const std::string& email,
                                          const std::vector<std::string>& roles, Timestamp now,
                                          const UserOptions& options) {
-  if (!valid_user_name(name)) {
-    return Error(ErrorCode::kBadUserName,
-                 "user name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-', and not 'system'",
-                 {name});
-  }
-  if (auto bad = check_roles(roles)) return *bad;
+  // The rules for names and roles are the service's (AccountService); the store keeps
+  // names unique, as its index does.
   if (user_by_name(name)) {
     return Error(ErrorCode::kUserExists, "user '" + name + "' already exists", {name});
   }
@@ -415,7 +394,6 @@ bool SqlStorage::set_disabled(const std::string& name, bool disabled) {
 }
 
 bool SqlStorage::set_roles(const std::string& name, const std::vector<std::string>& roles) {
-  if (auto bad = check_roles(roles)) throw *bad;
   std::string joined = join_roles(roles);
   return change_user("change", "UPDATE users SET roles = :r WHERE name = :n", name,
                      [&](soci::statement& st) { st.exchange(soci::use(joined)); });
