@@ -454,12 +454,7 @@ class Runner {
     const StoredCase c = current();
     auto engine = service().engine_of(store(), c.workflow, c.workflow_version);
     std::set<std::string> names;
-    for (const auto& a : engine->available_actions(c.state, service().acting_actor(store(), who, c))) {
-      names.insert(a.name);
-    }
-    for (const Actor& stand_in : service().standing_in_for(store(), who, c)) {
-      for (const auto& a : engine->available_actions(c.state, stand_in)) names.insert(a.name);
-    }
+    for (const auto& open : service().actions_open_to(store(), *engine, who, c)) names.insert(open.action.name);
     return {names.begin(), names.end()};
   }
 

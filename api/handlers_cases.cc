@@ -53,18 +53,17 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
 
 // The case as `viewer` sees it: the actions listed are those their roles give in its unit.
 HttpResponse case_response(int status, const StoredCase& c, CaseService& service, Storage& store, const Actor& viewer) {
-  Actor acting = service.acting_actor(store, viewer, c);
   auto engine = service.engine_of(store, c.workflow, c.workflow_version);
   CaseTiming timing = service.timing(*engine, c);
-  json body = case_to_json(c, *engine, &acting, &timing);
+  json body = case_to_json(c, *engine, nullptr, &timing);
   // A delegate also sees what they may do for the people they stand in for.
-  for (const Actor& delegate : service.standing_in_for(store, viewer, c)) {
-    for (const auto& a : engine->available_actions(c.state, delegate)) {
-      body["available_actions"].push_back({{"name", a.name}, {"requires", a.requires_fields},
-                                           {"comment_required", a.comment_required},
-                                           {"on_behalf_of", delegate.on_behalf_of}});
-    }
+  json actions = json::array();
+  for (const auto& [a, on_behalf_of] : service.actions_open_to(store, *engine, viewer, c)) {
+    json one = {{"name", a.name}, {"requires", a.requires_fields}, {"comment_required", a.comment_required}};
+    if (!on_behalf_of.empty()) one["on_behalf_of"] = on_behalf_of;
+    actions.push_back(std::move(one));
   }
+  body["available_actions"] = std::move(actions);
   HttpResponse r = json_response(status, body);
   r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
   return r;

@@ -113,14 +113,10 @@ Api::LinkedCase Api::linked_case(Call& call) {
   if (approval) {
     stands = c.round == claims.round;
     bool open = false;
-    std::vector<Actor> as = service_.standing_in_for(call.store(), recipient, c);
-    as.insert(as.begin(), service_.acting_actor(call.store(), recipient, c));
-    for (const Actor& acting : as) {
-      for (const auto& a : engine->available_actions(c.state, acting)) {
-        if (open || a.name != claims.action) continue;
-        open = true;
-        on_behalf_of = acting.on_behalf_of;
-      }
+    for (const auto& [a, for_whom] : service_.actions_open_to(call.store(), *engine, recipient, c)) {
+      if (open || a.name != claims.action) continue;
+      open = true;
+      on_behalf_of = for_whom;
     }
     stands = stands && open;
   }

@@ -381,11 +381,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
 
   // The actions this person may take now, in person and for whoever they stand in for.
   std::optional<Organisation> org;
-  std::vector<std::pair<AvailableAction, std::string>> actions;
-  for (auto& a : engine->available_actions(c.state, service_.acting_actor(store, actor, c, &org))) actions.push_back({a, ""});
-  for (const Actor& stand_in : service_.standing_in_for(store, actor, c, &org)) {
-    for (auto& a : engine->available_actions(c.state, stand_in)) actions.push_back({a, stand_in.on_behalf_of});
-  }
+  const auto actions = service_.actions_open_to(store, *engine, actor, c, &org);
   const bool refused_here = form && !form->action.empty();
   mustache::data action_list{mustache::data::type::list};
   for (const auto& [a, on_behalf] : actions) {

@@ -379,6 +379,18 @@ Actor CaseService::acting_actor(Storage& s, const Actor& actor, const StoredCase
   return projected(s, actor, c.unit, false, org);
 }
 
+std::vector<CaseService::OpenAction> CaseService::actions_open_to(Storage& s, const Engine& engine, const Actor& actor,
+                                                                  const StoredCase& c, std::optional<Organisation>* org) {
+  std::optional<Organisation> own;
+  if (!org) org = &own;
+  std::vector<OpenAction> out;
+  for (auto& a : engine.available_actions(c.state, acting_actor(s, actor, c, org))) out.push_back({std::move(a), ""});
+  for (const Actor& stand_in : standing_in_for(s, actor, c, org)) {
+    for (auto& a : engine.available_actions(c.state, stand_in)) out.push_back({std::move(a), stand_in.on_behalf_of});
+  }
+  return out;
+}
+
 std::string CaseService::unit_of_new_case(Storage& s, const Actor& actor, const Definition& def,
                                           const std::string& asked) {
   std::vector<std::string> mine = units_holding(actor, def.start_roles);

@@ -118,6 +118,15 @@ class CaseService {
   // unit and on_behalf_of set.
   std::vector<Actor> standing_in_for(Storage& s, const Actor& actor, const StoredCase& c,
                                      std::optional<Organisation>* org = nullptr);
+  // What `actor` may do on the case now: in person first (on_behalf_of empty), then for
+  // each person they stand in for. The one answer the case page, the API, one-click
+  // links, mail and `osic test` give.
+  struct OpenAction {
+    AvailableAction action;
+    std::string on_behalf_of;
+  };
+  std::vector<OpenAction> actions_open_to(Storage& s, const Engine& engine, const Actor& actor, const StoredCase& c,
+                                          std::optional<Organisation>* org = nullptr);
 
   // Out of office (issue 10): `user` is away from the start of `from` to the end of
   // `to` (office days) and `delegate` acts, signs and is told in their place. Error

@@ -9,7 +9,6 @@
 
 #include "service/crypto.h"
 #include "service/mail_recipients.h"
-#include "service/organisation.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/render.h"
 
@@ -64,7 +63,6 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   std::string missing;
   for (const auto& name : who.no_email) missing += (missing.empty() ? "" : ", ") + name;
   auto users = store.users();
-  Organisation org(store.units(), users);
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
@@ -107,11 +105,8 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     context.today = engine->calendar().date_of(now);
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
-      std::vector<AvailableAction> actions = engine->available_actions(c->state, org.acting_in(user.actor(), c->unit));
-      for (const Actor& stand_in : service_.standing_in_for(store, user.actor(), *c)) {
-        for (auto& a : engine->available_actions(c->state, stand_in)) actions.push_back(std::move(a));
-      }
-      for (const auto& a : actions) {
+      for (const auto& open : service_.actions_open_to(store, *engine, user.actor(), *c)) {
+        const AvailableAction& a = open.action;
         if (a.name != kApproveAction && a.name != kRejectAction) continue;
         LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round,
                           user.credentials};
