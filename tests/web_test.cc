@@ -11,6 +11,7 @@
 #include "api/web/assets.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
+#include "api/web/text_catalogue.h"
 #include "fake_office.h"
 #include "test_support.h"
 
@@ -80,6 +81,22 @@ class WebApp : public ::testing::Test, protected test::FakeOffice {
     return std::get<StoredCase>(c).id;
   }
 };
+
+// The pages' words are kept for translators in api/web/texts.tsv; the build refuses a
+// line that lacks a language, and the server reads the same file.
+TEST(TextCatalogue, TheShippedTextsHaveBothLanguagesAndABrokenLineIsNamed) {
+  const auto shipped = web::read_text_catalogue(api::web_texts().at("texts.tsv"), "texts.tsv");
+  EXPECT_TRUE(shipped.problems.empty()) << shipped.problems.front();
+  EXPECT_GT(shipped.texts.size(), 200u);
+  EXPECT_EQ(web::tr("inbox", web::Lang::kFa), "کارتابل");
+  EXPECT_EQ(web::tr("inbox", web::Lang::kEn), "Inbox");
+
+  const auto broken = web::read_text_catalogue("# words\nkey\tfa\ten\ninbox\tکارتابل\t\ninbox\tx\ty\nsent\tonly one\n", "t.tsv");
+  EXPECT_EQ(broken.problems, (std::vector<std::string>{"t.tsv:3: error: 'inbox' has no English text",
+                                                      "t.tsv:4: error: 'inbox' is used twice",
+                                                      "t.tsv:5: error: a line is a key, its Persian and its English, "
+                                                      "separated by two tabs; this one has 2 columns"}));
+}
 
 TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {
   int status = 0;

@@ -9,5 +9,7 @@ namespace osic::api {
 
 // By file name: "case.html", "app.css", ...
 const std::map<std::string, std::string>& web_assets();
+// "texts.tsv", the words of the pages in both languages (api/web/texts.tsv).
+const std::map<std::string, std::string>& web_texts();
 
 }  // namespace osic::api
