@@ -759,17 +759,19 @@ TEST_F(LinkTest, ForgedExpiredAndStaleLinksAreRefused) {
 TEST(WorkerPool, AFullQueueRefusesAtOnceInsteadOfPilingUp) {
   std::mutex gate;
   gate.lock();  // the one worker blocks on the first task until released
-  std::atomic<int> ran{0};
+  std::atomic<int> ran{0}, taken{0};
   {
     static const SystemClock clock;
     api::ConnectionEpoch epoch;
     api::WorkerPool pool(storage_factory({test::fresh_database("sqlite"), SyncMode::kFull}, clock), 1, 2, epoch);
     auto task = [&](Storage*) {
+      ++taken;
       std::lock_guard hold(gate);
       ++ran;
     };
     ASSERT_TRUE(pool.try_submit(task));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the worker has taken it
+    // Until the worker has taken it, however busy the machine (TSan, tests side by side).
+    while (taken == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_TRUE(pool.try_submit(task));
     EXPECT_TRUE(pool.try_submit(task));
     EXPECT_FALSE(pool.try_submit(task));  // two queued is the limit: the server answers 503
@@ -800,7 +802,16 @@ TEST(ApiShutdown, SigtermDuringLoadLosesNoAcknowledgedAction) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // SIGTERM once the load is under way: after 20 acknowledgements rather than after a
+  // fixed time, which a busy machine (TSan, tests side by side) did not always fill.
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+       std::chrono::steady_clock::now() < deadline;) {
+    {
+      std::lock_guard lock(mutex);
+      if (acknowledged.size() > 20) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   EXPECT_EQ(server->terminate(), 0) << server->output();
   stop = true;
   for (auto& t : clients) t.join();
