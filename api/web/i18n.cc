@@ -55,7 +55,9 @@ std::string tr(std::string_view key, Lang lang) {
 std::string refusal_text(const Error& error, Lang lang) {
   if (lang == Lang::kEn) return error.message;
   std::string out(error_info(error.code).fa);
-  if (!error.message.empty()) out += " (" + error.message + ")";
+  // The English detail, parentheses and all, in an isolate (FSI ... PDI): a right-to-left
+  // page lays it out left to right as one piece, and no parenthesis turns around.
+  if (!error.message.empty()) out += " \u2068(" + error.message + ")\u2069";
   return out;
 }
 
