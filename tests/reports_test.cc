@@ -21,8 +21,16 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 26 (the index of delegates' entries alone).
+void undo_migration_26(sql::Db& db) {
+  db.session() << "DROP INDEX history_by_stand_in";
+  db.session() << "CREATE INDEX history_by_stand_in ON history (on_behalf_of, case_id)";
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 26";
+}
+
 // Takes a database back to before migration 25 (users' credentials generation).
 void undo_migration_25(sql::Db& db) {
+  undo_migration_26(db);
   db.session() << "ALTER TABLE users DROP COLUMN credentials";
   db.session() << "DELETE FROM schema_migrations WHERE version >= 25";
 }
