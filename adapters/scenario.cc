@@ -422,11 +422,16 @@ class Runner {
   void send_due_mail(Timestamp until) {
     if (!case_id_) return;
     std::optional<StoredCase> c;
+    std::vector<User> users;
     for (const auto& row : store().outbox(case_id_)) {
       if (sent_.count(row.id) || row.next_attempt_at > until) continue;
-      if (!c) c = current();
+      if (!c) {
+        c = current();
+        users = store().users();
+      }
       std::set<std::string> to;
-      for (const auto& u : mail_recipients(service(), store(), *c, row.recipients, std::max(now_, row.next_attempt_at)).users) {
+      const Timestamp at = std::max(now_, row.next_attempt_at);
+      for (const auto& u : mail_recipients(service(), store(), *c, row.recipients, at, users).users) {
         to.insert(u.name);
       }
       sent_[row.id] = {row.template_name, std::move(to), row.next_attempt_at};

@@ -19,7 +19,7 @@ bool signed_this_round(const StoredCase& c, const std::string& user) {
 }  // namespace
 
 MailRecipients mail_recipients(CaseService& service, Storage& store, const StoredCase& c,
-                               const std::string& recipients, Timestamp now) {
+                               const std::string& recipients, Timestamp now, const std::vector<User>& users) {
   MailRecipients out;
   std::set<std::string> seen;
   auto add = [&](const User& user) {
@@ -29,7 +29,6 @@ MailRecipients mail_recipients(CaseService& service, Storage& store, const Store
     }
     if (seen.insert(user.email).second) out.users.push_back(user);
   };
-  auto users = store.users();
   // A role reaches its holders nearest the case's unit: a department's travel request
   // goes to that department's head, not to every head.
   Organisation org(store.units(), users);

@@ -17,8 +17,9 @@ struct MailRecipients {
   std::vector<std::string> no_email;  // people addressed who have no address
 };
 
-// `recipients` is the row's JSON array ("dean", "requester", "user:sara").
+// `recipients` is the row's JSON array ("dean", "requester", "user:sara"); `users` are
+// every account as the store holds them now (the caller reads them once for its rows).
 MailRecipients mail_recipients(CaseService& service, Storage& store, const StoredCase& c,
-                               const std::string& recipients, Timestamp now);
+                               const std::string& recipients, Timestamp now, const std::vector<User>& users);
 
 }  // namespace osic

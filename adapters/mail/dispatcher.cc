@@ -58,11 +58,11 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   if (t == templates->templates.end()) return u.last_error = "no e-mail template '" + row.template_name + "'", u;
 
   // Who: every user with a named role, the requester, named users; each address once.
-  MailRecipients who = mail_recipients(service_, store, *c, row.recipients, now);
+  const std::vector<User> users = store.users();
+  MailRecipients who = mail_recipients(service_, store, *c, row.recipients, now, users);
   const std::vector<User>& recipients = who.users;
   std::string missing;
   for (const auto& name : who.no_email) missing += (missing.empty() ? "" : ", ") + name;
-  auto users = store.users();
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
