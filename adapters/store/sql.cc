@@ -195,6 +195,10 @@ Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
       // main file once per checkpoint instead of many times. The WAL stays under ~40 MiB.
       session_ << "PRAGMA wal_autocheckpoint=10000";
       session_ << "PRAGMA cache_size=-16384";  // 16 MiB per connection; a server has ~20
+      // A write job's savepoint keeps the pages it changes in a statement journal, which
+      // SQLite spills to a new file in /var/tmp past 64 KiB: an action's 17 pages did, and
+      // every action created, wrote and deleted a file. Kept in memory, it is a copy.
+      session_ << "PRAGMA temp_store=MEMORY";
     } else {
       session_.open(*soci::factory_postgresql(), info_.connection);
       session_ << "SET client_min_messages TO WARNING";
