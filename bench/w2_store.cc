@@ -119,8 +119,11 @@ double run_floor(const std::string& path, bool full, int transactions) {
 
 int main(int argc, char** argv) {
   const int cases = argc > 1 ? std::atoi(argv[1]) : 20000;
+  // A second argument, FULL or NORMAL, runs that mode alone (for profiling one of them).
+  const std::string only = argc > 2 ? argv[2] : "";
   std::printf("W2 durable store: %d cases x 5 transitions, one commit each\n", cases);
   for (bool full : {true, false}) {
+    if (!only.empty() && only != (full ? "FULL" : "NORMAL")) continue;
     const char* mode = full ? "FULL" : "NORMAL";
     double floor = run_floor(temp_db(full ? "floor_full" : "floor_normal"), full, cases * 5);
     double ours = run_store("sqlite:" + temp_db(full ? "full" : "normal"),

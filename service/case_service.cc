@@ -142,6 +142,7 @@ bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, cons
   CaseRow row;
   row.id = before.id;
   row.state = out.next.state;
+  row.state_changed = out.next.state != before.state.state;
   row.data_changed = out.next.data != before.state.data;
   if (row.data_changed) {
     row.data = data_to_json(out.next.data).dump();
@@ -305,6 +306,17 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
   std::vector<Result<StoredCase>> results;
   results.reserve(jobs.size());
   TxScope tx(s);
+  if (jobs.size() == 1) {
+    // Alone in its transaction, a job needs no savepoint: its failure is the rollback.
+    Result<StoredCase> r = run_job(s, jobs.front(), now);
+    if (std::holds_alternative<StoredCase>(r)) {
+      tx.commit();
+    } else {
+      tx.rollback();
+    }
+    results.push_back(std::move(r));
+    return results;
+  }
   for (const auto& job : jobs) {
     s.savepoint();
     Result<StoredCase> r = run_job(s, job, now);

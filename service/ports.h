@@ -41,6 +41,10 @@ class TxScope {
     t_.commit();
     done_ = true;
   }
+  void rollback() {
+    t_.rollback();
+    done_ = true;
+  }
 
  private:
   Transactions& t_;

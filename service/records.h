@@ -94,6 +94,9 @@ struct CaseRow {
   // For update_case: false when data (and so search) are as stored, and are not written:
   // each field index of the workflow would otherwise be rewritten on every action.
   bool data_changed = true;
+  // For update_case: false when the case stays in its state (a vote), so the state is
+  // not written: naming it in an UPDATE rewrites the four indexes that hold it.
+  bool state_changed = true;
   // The votes of its round, when the store read them with the row (CaseFilter::with_votes).
   std::optional<std::vector<Vote>> votes{};
 };

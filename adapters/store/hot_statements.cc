@@ -31,21 +31,6 @@ HotStatements::HotStatements(soci::session& s)
                                  " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
                     use(case_id), use(round), into(user), into(role), into(approve), into(at),
                     into(comment), into(on_behalf_of))),
-      update_case((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
-                                " updated_at = :u, search = :q WHERE id = :id AND version = :ev",
-                   use(state), use(data), use(version), use(at), use(search), use(case_id), use(expected))),
-      update_case_entered((s.prepare << "UPDATE cases SET state = :s, data = :d, version = :v,"
-                                        " updated_at = :u, entered_at = :e, round = :r, search = :q"
-                                        " WHERE id = :id AND version = :ev",
-                           use(state), use(data), use(version), use(at), use(entered), use(round),
-                           use(search), use(case_id), use(expected))),
-      update_state((s.prepare << "UPDATE cases SET state = :s, version = :v, updated_at = :u"
-                                 " WHERE id = :id AND version = :ev",
-                    use(state), use(version), use(at), use(case_id), use(expected))),
-      update_state_entered((s.prepare << "UPDATE cases SET state = :s, version = :v, updated_at = :u,"
-                                         " entered_at = :e, round = :r WHERE id = :id AND version = :ev",
-                            use(state), use(version), use(at), use(entered), use(round), use(case_id),
-                            use(expected))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
@@ -84,6 +69,25 @@ HotStatements::HotStatements(soci::session& s)
                      use(at))),
       savepoint((s.prepare << "SAVEPOINT write_job")),
       release((s.prepare << "RELEASE SAVEPOINT write_job")),
-      rollback_to((s.prepare << "ROLLBACK TO SAVEPOINT write_job")) {}
+      rollback_to((s.prepare << "ROLLBACK TO SAVEPOINT write_job")),
+      session_(s) {}
+
+soci::statement& HotStatements::update_case(bool data, bool entered, bool state) {
+  auto& kept = updates_[(data ? 4 : 0) + (entered ? 2 : 0) + (state ? 1 : 0)];
+  if (kept) return *kept;
+  std::string sql = "UPDATE cases SET version = :v, updated_at = :u";
+  if (state) sql += ", state = :s";
+  if (data) sql += ", data = :d, search = :q";
+  if (entered) sql += ", entered_at = :e, round = :r";
+  sql += " WHERE id = :id AND version = :ev";
+  soci::details::prepare_temp_type prepared = session_.prepare << sql;
+  prepared, use(version), use(at);
+  if (state) prepared, use(this->state);
+  if (data) prepared, use(this->data), use(search);
+  if (entered) prepared, use(this->entered), use(round);
+  prepared, use(case_id), use(expected);
+  kept = std::make_unique<soci::statement>(prepared);
+  return *kept;
+}
 
 }  // namespace osic::sql

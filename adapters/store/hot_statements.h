@@ -6,6 +6,8 @@
 
 #include <soci/soci.h>
 
+#include <array>
+#include <memory>
 #include <string>
 
 namespace osic::sql {
@@ -35,11 +37,12 @@ struct HotStatements {
   soci::statement insert_case;
   soci::statement select_head;   // case_id -> hash (found): the newest history entry's
   soci::statement select_votes;  // case_id, round -> user, role, approve, at, comment, on_behalf_of
-  soci::statement update_case;   // state, data, version, at, case_id, expected
-  soci::statement update_case_entered;  // ... plus entered, round
-  // The same without data and search, for a case whose data is as it was: an UPDATE that
-  // names `data` rewrites every expression index over it, changed or not.
-  soci::statement update_state, update_state_entered;
+  // UPDATE cases for an action: version and updated_at always, compared with `expected`;
+  // data and search when the data changed, entered_at and round when the case entered a
+  // state, the state when it moved. SQLite rewrites every index over a column an UPDATE
+  // names, changed or not: `data` has the workflow's field indexes, `state` four more.
+  // Each of the eight is prepared the first time it is needed.
+  soci::statement& update_case(bool data, bool entered, bool state);
   soci::statement insert_history;  // case_id, seq, at, actor ... hash, moves (1: from <> to)
   soci::statement insert_move;     // case_id, seq: the entry just written, when it moves
   soci::statement insert_vote;   // case_id, round, user, role, approve, at, comment
@@ -48,6 +51,10 @@ struct HotStatements {
   soci::statement insert_timer;  // case_id, key, due, action, at
   soci::statement insert_outbox;  // case_id, template_name, recipients, reason, due (first try), at
   soci::statement savepoint, release, rollback_to;  // of one job in a group commit
+
+ private:
+  soci::session& session_;
+  std::array<std::unique_ptr<soci::statement>, 8> updates_;
 };
 
 }  // namespace osic::sql

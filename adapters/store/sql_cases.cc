@@ -86,8 +86,7 @@ bool SqlStorage::update_case(const CaseRow& row, int64_t expected_version, bool 
     h.entered = seconds_of(row.entered_at);
     h.round = row.round;
     h.search = row.search;
-    soci::statement& update = row.data_changed ? (entered ? h.update_case_entered : h.update_case)
-                                               : (entered ? h.update_state_entered : h.update_state);
+    soci::statement& update = h.update_case(row.data_changed, entered, row.state_changed);
     update.execute(true);
     return update.get_affected_rows() == 1;
   });
