@@ -21,8 +21,41 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 27: history indexed by time; on SQLite the
+// state counts as a table and an index, timers and mail with AUTOINCREMENT ids (their
+// sequence at the highest id, as SQLite kept it).
+void undo_migration_27(sql::Db& db) {
+  db.session() << "CREATE INDEX history_by_time ON history (at)";
+  if (db.dialect() == sql::Dialect::kSqlite) {
+    db.session() << "CREATE TEMP TABLE kept AS SELECT * FROM state_counts";
+    db.session() << "DROP TABLE state_counts";
+    db.session() << "CREATE TABLE state_counts (workflow TEXT NOT NULL, state TEXT NOT NULL, stripe INTEGER NOT NULL,"
+                    " case_count INTEGER NOT NULL, PRIMARY KEY (workflow, state, stripe))";
+    db.session() << "INSERT INTO state_counts SELECT * FROM temp.kept";
+    db.session() << "DROP TABLE temp.kept";
+    db.session() << "ALTER TABLE timers RENAME TO timers_plain";
+    db.session() << "CREATE TABLE timers (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES"
+                    " cases (id), timer_key TEXT NOT NULL, due_at INTEGER NOT NULL, action TEXT NOT NULL, status TEXT"
+                    " NOT NULL, created_at INTEGER NOT NULL, fired_at INTEGER)";
+    db.session() << "INSERT INTO timers SELECT * FROM timers_plain";
+    db.session() << "DROP TABLE timers_plain";
+    db.session() << "ALTER TABLE outbox RENAME TO outbox_plain";
+    db.session() << "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES"
+                    " cases (id), template TEXT NOT NULL, recipients TEXT NOT NULL, reason TEXT NOT NULL, status TEXT"
+                    " NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT NOT NULL,"
+                    " created_at INTEGER NOT NULL, sent_at INTEGER, delivered TEXT NOT NULL DEFAULT '')";
+    db.session() << "INSERT INTO outbox SELECT * FROM outbox_plain";
+    db.session() << "DROP TABLE outbox_plain";
+    db.session() << "CREATE INDEX timers_pending_by_due ON timers (due_at) WHERE status = 'pending'";
+    db.session() << "CREATE INDEX timers_by_case ON timers (case_id)";
+    db.session() << "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status IN ('pending', 'sending')";
+  }
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 27";
+}
+
 // Takes a database back to before migration 26 (the index of delegates' entries alone).
 void undo_migration_26(sql::Db& db) {
+  undo_migration_27(db);
   db.session() << "DROP INDEX history_by_stand_in";
   db.session() << "CREATE INDEX history_by_stand_in ON history (on_behalf_of, case_id)";
   db.session() << "DELETE FROM schema_migrations WHERE version >= 26";
@@ -173,6 +206,68 @@ TEST_P(ReportsTest, KeptStateCountsFollowEveryChangeOfState) {
   ok_case(office_.act(kSara, e_, "submit"));
   EXPECT_EQ(kept(), counted()) << "the migration's triggers follow the next move";
   EXPECT_EQ(kept()["osic_review"], 2);
+}
+
+// Migration 27 rebuilds the state counts, timers and mail on SQLite: every row comes
+// through with its id, the counts still follow each move, and ids go on from the highest.
+TEST_P(ReportsTest, MigrationTwentySevenKeepsEveryTimerMailAndCount) {
+  auto rows_of = [&](const std::string& query) {
+    sql::Db db(url_, sql::Sync::kFull);
+    std::vector<std::string> out;
+    soci::rowset<soci::row> rows = db.session().prepare << query;
+    for (const auto& r : rows) {
+      std::string line;
+      for (size_t i = 0; i < r.size(); ++i) {
+        if (r.get_indicator(i) == soci::i_null) {
+          line += "null|";
+        } else {
+          switch (r.get_properties(i).get_data_type()) {
+            case soci::dt_string: line += r.get<std::string>(i); break;
+            case soci::dt_integer: line += std::to_string(r.get<int>(i)); break;
+            case soci::dt_double: line += std::to_string(static_cast<long long>(r.get<double>(i))); break;
+            case soci::dt_unsigned_long_long: line += std::to_string(r.get<unsigned long long>(i)); break;
+            default: line += std::to_string(r.get<long long>(i));
+          }
+          line += "|";
+        }
+      }
+      out.push_back(line);
+    }
+    return out;
+  };
+  const std::string timers = "SELECT id, case_id, timer_key, due_at, status FROM timers ORDER BY id";
+  const std::string mail = "SELECT id, case_id, template, status, next_attempt_at FROM outbox ORDER BY id";
+  const std::string counts = "SELECT workflow, state, SUM(case_count) FROM state_counts GROUP BY workflow, state"
+                             " ORDER BY workflow, state";
+  const auto timers_before = rows_of(timers), mail_before = rows_of(mail), counts_before = rows_of(counts);
+  ASSERT_FALSE(timers_before.empty());
+  ASSERT_FALSE(mail_before.empty());
+  {
+    sql::Db db(url_, sql::Sync::kFull);
+    undo_migration_27(db);
+  }
+  office_.store = open_storage({url_, SyncMode::kFull}, office_.clock);
+  EXPECT_EQ(rows_of(timers), timers_before);
+  EXPECT_EQ(rows_of(mail), mail_before);
+  EXPECT_EQ(rows_of(counts), counts_before);
+  if (GetParam() == "sqlite") {
+    EXPECT_EQ(rows_of("SELECT name FROM sqlite_sequence WHERE name IN ('timers', 'outbox')"),
+              std::vector<std::string>{});
+    const auto layout = rows_of("SELECT name, sql FROM sqlite_schema WHERE name IN ('timers', 'outbox', 'state_counts')"
+                                " ORDER BY name");
+    ASSERT_EQ(layout.size(), 3u);
+    EXPECT_EQ(layout[0].find("AUTOINCREMENT"), std::string::npos) << layout[0];
+    EXPECT_NE(layout[1].find("WITHOUT ROWID"), std::string::npos) << layout[1];
+    EXPECT_EQ(layout[2].find("AUTOINCREMENT"), std::string::npos) << layout[2];
+    EXPECT_EQ(rows_of("SELECT name FROM sqlite_schema WHERE name = 'history_by_time'"), std::vector<std::string>{});
+  }
+  // The triggers write into the new table, and new rows take ids past the old ones.
+  ok_case(office_.act(kHamid, a_, "accept"));
+  EXPECT_EQ(rows_of(counts), rows_of("SELECT workflow, state, COUNT(*) FROM cases GROUP BY workflow, state"
+                                     " ORDER BY workflow, state"));
+  const auto timers_after = rows_of(timers);
+  ASSERT_GT(timers_after.size(), timers_before.size());
+  EXPECT_GT(std::stoll(timers_after.back()), std::stoll(timers_before.back()));
 }
 
 // Many connections moving cases at once, in opposite directions: on PostgreSQL each adds

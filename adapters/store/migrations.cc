@@ -401,6 +401,47 @@ const std::vector<Migration>& migrations() {
            "DROP INDEX history_by_stand_in",
            "CREATE INDEX history_by_stand_in ON history (on_behalf_of, case_id) WHERE on_behalf_of <> ''",
        }},
+      {27,
+       {
+           // Three pages less per action (issue 31). The index of history by time served
+           // cycle times until state_moves took them over (migration 24); the audit's
+           // chain heads read nearly all history and scan it by case.
+           "DROP INDEX history_by_time",
+       },
+       {
+           // A table with a composite key is one b-tree WITHOUT ROWID, not a table and an
+           // index. Copied aside rather than renamed: the triggers on cases name
+           // state_counts, and SQLite refuses a rename while they name a missing table.
+           "CREATE TEMP TABLE kept_state_counts AS SELECT workflow, state, stripe, case_count FROM state_counts",
+           "DROP TABLE state_counts",
+           "CREATE TABLE state_counts (workflow TEXT NOT NULL, state TEXT NOT NULL, stripe INTEGER NOT NULL,"
+           " case_count INTEGER NOT NULL, PRIMARY KEY (workflow, state, stripe)) WITHOUT ROWID",
+           "INSERT INTO state_counts SELECT workflow, state, stripe, case_count FROM temp.kept_state_counts",
+           "DROP TABLE temp.kept_state_counts",
+           // AUTOINCREMENT writes sqlite_sequence on every insert. It only differs from a
+           // plain rowid when the newest rows are deleted, and timers and mail are never
+           // deleted (they are marked), so their ids go on as before.
+           "CREATE TABLE timers_new (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases (id),"
+           " timer_key TEXT NOT NULL, due_at INTEGER NOT NULL, action TEXT NOT NULL, status TEXT NOT NULL,"
+           " created_at INTEGER NOT NULL, fired_at INTEGER)",
+           "INSERT INTO timers_new (id, case_id, timer_key, due_at, action, status, created_at, fired_at)"
+           " SELECT id, case_id, timer_key, due_at, action, status, created_at, fired_at FROM timers",
+           "DROP TABLE timers",
+           "ALTER TABLE timers_new RENAME TO timers",
+           "CREATE INDEX timers_pending_by_due ON timers (due_at) WHERE status = 'pending'",
+           "CREATE INDEX timers_by_case ON timers (case_id)",
+           "CREATE TABLE outbox_new (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases (id),"
+           " template TEXT NOT NULL, recipients TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
+           " attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT NOT NULL,"
+           " created_at INTEGER NOT NULL, sent_at INTEGER, delivered TEXT NOT NULL DEFAULT '')",
+           "INSERT INTO outbox_new (id, case_id, template, recipients, reason, status, attempts, next_attempt_at,"
+           " last_error, created_at, sent_at, delivered) SELECT id, case_id, template, recipients, reason, status,"
+           " attempts, next_attempt_at, last_error, created_at, sent_at, delivered FROM outbox",
+           "DROP TABLE outbox",
+           "ALTER TABLE outbox_new RENAME TO outbox",
+           "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status IN ('pending', 'sending')",
+           "DELETE FROM sqlite_sequence WHERE name IN ('timers', 'outbox')",
+       }},
   };
   return kAll;
 }
