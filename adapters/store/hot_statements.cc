@@ -31,6 +31,9 @@ HotStatements::HotStatements(soci::session& s)
                                  " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
                     use(case_id), use(round), into(user), into(role), into(approve), into(at),
                     into(comment), into(on_behalf_of))),
+      select_absences((s.prepare << "SELECT user_name, starts_at, ends_at, delegate FROM absences"
+                                    " WHERE ends_at > :n ORDER BY user_name",
+                       use(at), into(user), into(starts), into(ends), into(delegate))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"

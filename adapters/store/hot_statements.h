@@ -27,7 +27,8 @@ struct HotStatements {
   long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0, moves = 0;
   std::string workflow, title, state, data, requester, unit, on_behalf_of, search;
   std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash;
-  std::string user, role, key, template_name, recipients, reason;
+  std::string user, role, key, template_name, recipients, reason, delegate;
+  long long starts = 0, ends = 0;
   soci::indicator found = soci::i_null;
 
   soci::statement select_case;   // case_id -> workflow..round (found)
@@ -37,6 +38,9 @@ struct HotStatements {
   soci::statement insert_case;
   soci::statement select_head;   // case_id -> hash (found): the newest history entry's
   soci::statement select_votes;  // case_id, round -> user, role, approve, at, comment, on_behalf_of
+  // at -> user, starts, ends, delegate: absences not over. Every case read asks whom its
+  // reader stands in for; prepared afresh it was a fifth of a GET /v1/cases/{id}.
+  soci::statement select_absences;
   // UPDATE cases for an action: version and updated_at always, compared with `expected`;
   // data and search when the data changed, entered_at and round when the case entered a
   // state, the state when it moved. SQLite rewrites every index over a column an UPDATE

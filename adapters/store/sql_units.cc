@@ -61,17 +61,12 @@ bool SqlStorage::clear_absence(const std::string& user) {
 
 std::vector<Absence> SqlStorage::absences(Timestamp now) {
   return db_.guard("cannot read absences", [&] {
+    sql::HotStatements& h = *hot_;
+    h.at = seconds_of(now);
     std::vector<Absence> out;
-    Absence a;
-    long long from = 0, to = 0, cut = seconds_of(now);
-    soci::statement st = (db_.session().prepare << "SELECT user_name, starts_at, ends_at, delegate FROM absences"
-                                                   " WHERE ends_at > :n ORDER BY user_name",
-                          soci::use(cut), soci::into(a.user), soci::into(from), soci::into(to), soci::into(a.delegate));
-    st.execute();
-    while (st.fetch()) {
-      a.starts = timestamp_of(from);
-      a.ends = timestamp_of(to);
-      out.push_back(a);
+    h.select_absences.execute();
+    while (h.select_absences.fetch()) {
+      out.push_back(Absence{h.user, timestamp_of(h.starts), timestamp_of(h.ends), h.delegate});
     }
     return out;
   });
