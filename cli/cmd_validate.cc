@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "adapters/office_calendar.h"
+#include "api/web/translation_check.h"
 #include "adapters/workflow_files.h"
 #include "service/clock.h"
 #include "cli/commands.h"
@@ -15,8 +16,16 @@ size_t action_count(const Definition& def) {
   return n;
 }
 
-int run_validate(const std::vector<std::string>& paths) {
+int run_validate(const std::vector<std::string>& paths, bool strict) {
   WorkflowSet set = load_workflows(paths);
+  // Every title in both languages: a warning, or with --strict an error (the shipped
+  // workflows are held to --strict by the tests).
+  for (const auto& f : set.files) {
+    if (!f.result.definition) continue;
+    auto missing = api::web::missing_translations(
+        *f.result.definition, strict ? Diagnostic::Severity::kError : Diagnostic::Severity::kWarning);
+    set.diagnostics.insert(set.diagnostics.end(), missing.begin(), missing.end());
+  }
   for (const auto& e : set.io_errors) std::cerr << "osic: " << e << "\n";
   for (const auto& d : set.diagnostics) std::cerr << d.to_string() << "\n";
   if (!set.ok()) {
@@ -46,10 +55,13 @@ int run_validate(const std::vector<std::string>& paths) {
 void add_validate(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("validate", "Check workflow definitions and report every problem");
   auto paths = std::make_shared<std::vector<std::string>>();
+  auto strict = std::make_shared<bool>(false);
   cmd->add_option("paths", *paths, "Workflow files or folders (default: workflows/)");
-  cmd->callback([paths, &exit_code] {
+  cmd->add_flag("--strict", *strict,
+                "A title, label or role missing Persian or English is an error, not a warning");
+  cmd->callback([paths, strict, &exit_code] {
     if (paths->empty()) paths->push_back("workflows");
-    exit_code = run_validate(*paths);
+    exit_code = run_validate(*paths, *strict);
   });
 }
 

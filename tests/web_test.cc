@@ -12,6 +12,8 @@
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
 #include "api/web/text_catalogue.h"
+#include "api/web/translation_check.h"
+#include "engine/loader.h"
 #include "fake_office.h"
 #include "test_support.h"
 
@@ -96,6 +98,41 @@ TEST(TextCatalogue, TheShippedTextsHaveBothLanguagesAndABrokenLineIsNamed) {
                                                       "t.tsv:4: error: 'inbox' is used twice",
                                                       "t.tsv:5: error: a line is a key, its Persian and its English, "
                                                       "separated by two tabs; this one has 2 columns"}));
+}
+
+// Issue 34: a title in one language, or none where the catalogue has no usual verb or
+// role title, is named with its place in the file.
+TEST(TranslationCheck, NamesEveryTextMissingALanguageWithItsPlace) {
+  const auto loaded = load_definition(R"(workflow: trip
+title: {fa: سفر, en: Trip}
+roles: [staff, stargazer]
+fields:
+  kind: {type: enum, values: {short: {fa: کوتاه, en: Short}, long: Long}, label: {fa: نوع, en: Kind}}
+  place: {type: string, label: Place}
+initial: draft
+states:
+  draft:
+    title: {fa: پیش‌نویس, en: Draft}
+    actions:
+      submit: {to: done, roles: [staff]}
+      record_visa: {to: done, roles: [staff]}
+      settle: {title: {fa: تسویه, en: ""}, to: done, roles: [staff]}
+  done: {title: {fa: پایان, en: Done}, final: true}
+)", "trip.yaml");
+  ASSERT_TRUE(loaded.definition) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().to_string());
+  std::vector<std::string> found;
+  for (const auto& d : web::missing_translations(*loaded.definition, Diagnostic::Severity::kError)) {
+    found.push_back(d.to_string());
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       "trip.yaml:1:11: error: role 'stargazer' has no title: add 'role_stargazer' with its Persian "
+                       "and English to api/web/texts.tsv",
+                       "trip.yaml:5:3: error: value 'long' of field 'kind' has no Persian (fa) title",
+                       "trip.yaml:6:3: error: field 'place' has no Persian (fa) title",
+                       "trip.yaml:13:7: error: action 'record_visa' of state 'draft' has no title in Persian or "
+                       "English (and 'verb_record_visa' is not in api/web/texts.tsv)",
+                       "trip.yaml:14:7: error: action 'settle' of state 'draft' has no English (en) title",
+                   }));
 }
 
 TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {
