@@ -228,6 +228,7 @@ class SqlStorage : public Storage {
       found->second->conditions.take_values_of(values);
     }
     try {
+      if (db_.dialect() == sql::Dialect::kSqlite) return found->second->run();
       return on_generic_plan([&] { return found->second->run(); });
     } catch (...) {
       kept.erase(found);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/web/assets.h"
+#include "api/web/page.h"
 
 namespace osic::api::web {
 
@@ -140,7 +141,7 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   d.set("edges", edges);
   d.set("nodes", nodes);
   d.set("standalone", standalone);
-  return mustache::mustache(web_assets().at("diagram.svg")).render(d);
+  return parsed("diagram.svg").render(d);
 }
 
 }  // namespace osic::api::web

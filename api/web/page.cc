@@ -17,16 +17,14 @@ const std::string& asset(const std::string& name) {
   return it == web_assets().end() ? kMissing : it->second;
 }
 
-// Each template parsed once per thread (a parsed template is not safe to share: render
-// keeps state in it), instead of once per page.
+}  // namespace
+
 mustache::mustache& parsed(const std::string& name) {
   thread_local std::map<std::string, std::unique_ptr<mustache::mustache>> cache;
   auto& slot = cache[name];
   if (!slot) slot = std::make_unique<mustache::mustache>(asset(name));
   return *slot;
 }
-
-}  // namespace
 
 // {{t.KEY}} for each language, made once.
 const mustache::data& texts_data(Lang lang) {

@@ -43,6 +43,10 @@ void append(mustache::data& list, mustache::data&& value);
 // {{t.KEY}}: every text in one language, made once.
 const mustache::data& texts_data(Lang lang);
 
+// A template of web_assets(), parsed once per thread (a parsed template is not safe to
+// share: render keeps state in it) instead of once per use.
+mustache::mustache& parsed(const std::string& name);
+
 // The template data every page starts from: language, direction, texts ({{t.KEY}}), the
 // signed-in person and their form token, and which section of the navigation is current.
 mustache::data page_data(const Viewer& viewer, const std::string& path, const std::string& nav);
