@@ -101,8 +101,20 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
     add_text(before, scope->user);
   }
   if (!filter.workflow.empty()) {
-    where += " AND cases.workflow = :w";
-    add_text(before, filter.workflow);
+    // SQLite: a workflow name (letters, digits, '_': nothing to quote) is written into
+    // the text. Bound, it is a value SQLite planned with (to see whether the workflow's
+    // partial field indexes apply), so every new binding made SQLite plan the statement
+    // again: 46% of the OSIC head's inbox went to that. Each workflow is its own
+    // statement instead, planned once.
+    const bool plain = std::all_of(filter.workflow.begin(), filter.workflow.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (dialect == Dialect::kSqlite && plain) {
+      where += " AND cases.workflow = '" + filter.workflow + "'";
+    } else {
+      where += " AND cases.workflow = :w";
+      add_text(before, filter.workflow);
+    }
   }
   if (!filter.state.empty()) {
     where += " AND cases.state = :s";

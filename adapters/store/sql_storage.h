@@ -215,14 +215,14 @@ class SqlStorage : public Storage {
   }
   // Runs the statement kept under `key` (made by `make` the first time) with the values
   // of `values`, on its generic plan. A failed one is dropped, to be prepared afresh next
-  // time. At most 64 per map: each reader's rights make texts of their own, kept for the
-  // readers of late.
+  // time. At most 128 per map: each reader's rights (and on SQLite each workflow) make
+  // texts of their own, kept for the readers of late.
   template <typename Kept, typename Make>
   auto run_kept(std::map<std::string, std::shared_ptr<Kept>>& kept, const std::string& key,
                 const sql::CaseConditions& values, Make make) {
     auto found = kept.find(key);
     if (found == kept.end()) {
-      if (kept.size() >= 64) kept.clear();
+      if (kept.size() >= 128) kept.clear();
       found = kept.emplace(key, make()).first;
     } else {
       found->second->conditions.take_values_of(values);
