@@ -27,8 +27,8 @@ struct HotStatements {
   long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0, moves = 0;
   std::string workflow, title, state, data, requester, unit, on_behalf_of, search;
   std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash;
-  std::string user, role, key, template_name, recipients, reason, delegate;
-  long long starts = 0, ends = 0;
+  std::string user, role, key, template_name, recipients, reason, delegate, purged, id_hash, csrf;
+  long long starts = 0, ends = 0, after = 0, limit = 0;
   soci::indicator found = soci::i_null;
 
   soci::statement select_case;   // case_id -> workflow..round (found)
@@ -41,6 +41,10 @@ struct HotStatements {
   // at -> user, starts, ends, delegate: absences not over. Every case read asks whom its
   // reader stands in for; prepared afresh it was a fifth of a GET /v1/cases/{id}.
   soci::statement select_absences;
+  // case_id, after, limit -> seq, at, actor ... hash, purged: a case page's history.
+  soci::statement select_history;
+  // id_hash -> user (found), csrf, created, updated (last seen): every signed-in page.
+  soci::statement select_session;
   // UPDATE cases for an action: version and updated_at always, compared with `expected`;
   // data and search when the data changed, entered_at and round when the case entered a
   // state, the state when it moved. SQLite rewrites every index over a column an UPDATE

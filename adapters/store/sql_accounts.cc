@@ -48,15 +48,19 @@ void SqlStorage::add_session(const SessionRow& s) {
 
 std::optional<SessionRow> SqlStorage::session(const std::string& id_hash) {
   return db_.guard("cannot read a session", [&]() -> std::optional<SessionRow> {
+    sql::HotStatements& h = *hot_;
+    h.id_hash = id_hash;
+    h.found = soci::i_null;
+    const bool found = h.select_session.execute(true) && h.found == soci::i_ok;
+    while (h.select_session.fetch()) {
+    }
+    if (!found) return std::nullopt;
     SessionRow s;
-    long long created = 0, seen = 0;
-    soci::indicator ind = soci::i_null;
-    db_.session() << "SELECT user_name, csrf, created_at, last_seen_at FROM sessions WHERE id_hash = :i",
-        soci::use(id_hash), soci::into(s.user, ind), soci::into(s.csrf), soci::into(created), soci::into(seen);
-    if (ind != soci::i_ok) return std::nullopt;
+    s.user = h.user;
+    s.csrf = h.csrf;
     s.id_hash = id_hash;
-    s.created_at = timestamp_of(created);
-    s.last_seen_at = timestamp_of(seen);
+    s.created_at = timestamp_of(h.created);
+    s.last_seen_at = timestamp_of(h.updated);
     return s;
   });
 }

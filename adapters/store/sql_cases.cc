@@ -164,23 +164,15 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
 
 std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, int limit) {
   return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
+    sql::HotStatements& h = *hot_;
+    h.case_id = case_id;
+    h.after = after_seq;
+    h.limit = limit;
     std::vector<HistoryRow> out;
-    HistoryRow r;
-    long long id = case_id, seq = 0, at = 0, after = after_seq, n = limit;
-    soci::statement st =
-        (db_.session().prepare << "SELECT seq, at, actor, action, from_state, to_state, comment,"
-                                  " data_change, channel, timer, on_behalf_of, files, prev_hash, hash, purged FROM history"
-                                  " WHERE case_id = :c AND seq > :a"
-                                  " ORDER BY seq LIMIT :n",
-         soci::use(id), soci::use(after), soci::use(n), soci::into(seq), soci::into(at), soci::into(r.actor), soci::into(r.action),
-         soci::into(r.from), soci::into(r.to), soci::into(r.comment), soci::into(r.data_change),
-         soci::into(r.channel), soci::into(r.timer), soci::into(r.on_behalf_of), soci::into(r.files),
-         soci::into(r.prev_hash), soci::into(r.hash), soci::into(r.purged));
-    st.execute();
-    while (st.fetch()) {
-      r.seq = seq;
-      r.at = timestamp_of(at);
-      out.push_back(r);
+    h.select_history.execute();
+    while (h.select_history.fetch()) {
+      out.push_back(HistoryRow{h.seq, timestamp_of(h.at), h.actor, h.action, h.from, h.to, h.comment, h.changes,
+                               h.channel, h.timer, h.on_behalf_of, h.files, h.prev_hash, h.hash, h.purged});
     }
     return out;
   });
