@@ -80,6 +80,21 @@ std::optional<Diagnostic> missing_lunar_holidays(const OfficeCalendar& calendar,
                         "{date: jalali 1406-03-25, name: Ashura}"};
 }
 
+std::optional<Diagnostic> provisional_holidays_soon(const OfficeCalendar& calendar, const std::string& path,
+                                                    Timestamp now) {
+  const Date today = calendar.date_of(now);
+  auto soon = calendar.provisional_days_off(today, Date{today.days + 60});
+  if (soon.empty()) return std::nullopt;
+  std::string list;
+  for (const auto& off : soon) {
+    list += (list.empty() ? "" : "; ") + off.name + " on jalali " + std::to_string(off.from.year) + "-" +
+            (off.from.month < 10 ? "0" : "") + std::to_string(off.from.month) + "-" +
+            (off.from.day < 10 ? "0" : "") + std::to_string(off.from.day);
+  }
+  return Diagnostic{Diagnostic::Severity::kNote, path, 1, 1,
+                    "provisional holidays in the next 60 days, to confirm when the crescent is sighted: " + list};
+}
+
 std::optional<OfficeHours> parse_office_hours(const std::string& text) {
   int h1 = 0, m1 = 0, h2 = 0, m2 = 0, used = 0;
   if (text.size() != 11 || std::sscanf(text.c_str(), "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &used) != 4 ||
@@ -106,6 +121,14 @@ size_t OfficeCalendar::dated_days_off(Date from, Date to) const {
     if (!off.from.yearly && off.from.fixed <= to && from <= off.to.fixed) ++n;
   }
   return n;
+}
+
+std::vector<DayOff> OfficeCalendar::provisional_days_off(Date from, Date to) const {
+  std::vector<DayOff> out;
+  for (const auto& off : days_off_) {
+    if (off.provisional && from <= off.from.fixed && off.from.fixed <= to) out.push_back(off);
+  }
+  return out;
 }
 
 std::optional<std::string> OfficeCalendar::day_off_name(Date d) const {
@@ -171,11 +194,13 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path) {
   auto add_range = [&](const YAML::Node& item, const char* from_key, bool needs_to) {
     std::optional<DaySpec> from, to;
     std::string label;
-    bool has_from = false, has_to = false;
-    for (const auto& e : r.entries(item, {from_key, "to", "name"}, std::string("a ") + (needs_to ? "closure" : "holiday"))) {
+    bool has_from = false, has_to = false, provisional = false;
+    for (const auto& e : r.entries(item, {from_key, "to", "name", "provisional"},
+                                   std::string("a ") + (needs_to ? "closure" : "holiday"))) {
       if (e.key == from_key) has_from = true, from = spec_of(e.value);
       if (e.key == "to") has_to = true, to = spec_of(e.value);
       if (e.key == "name") label = r.scalar(e.value, "name").value_or("");
+      if (e.key == "provisional") provisional = r.boolean(e.value, "provisional").value_or(false);
     }
     if (!item.IsMap()) return;
     if (!has_from) r.error(item, std::string("needs '") + from_key + "'");
@@ -193,7 +218,11 @@ CalendarLoad load_calendar(const std::string& source, const std::string& path) {
       r.error(item, "'to' is before '" + std::string(from_key) + "'");
       return;
     }
-    days_off.push_back({*from, *to, label.empty() ? "holiday" : label});
+    if (provisional && from->yearly) {
+      r.error(item, "only a dated holiday can be provisional: one that recurs every year is certain");
+      return;
+    }
+    days_off.push_back({*from, *to, label.empty() ? "holiday" : label, provisional});
   };
   if (!root.IsMap()) {
     r.error(root, "a calendar file must be a mapping with 'time_zone', 'weekend', 'holidays'");

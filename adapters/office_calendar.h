@@ -41,6 +41,9 @@ struct DaySpec {
 struct DayOff {
   DaySpec from, to;
   std::string name;
+  // `provisional: true`: a lunar holiday dated by prediction, which the office confirms
+  // when the crescent is sighted (it may move a day).
+  bool provisional = false;
 };
 
 class OfficeCalendar : public Calendar {
@@ -59,6 +62,8 @@ class OfficeCalendar : public Calendar {
   // Holidays and closures given as dated days (not every year) that touch [from, to]:
   // the lunar holidays, which move each year, can only be written so.
   size_t dated_days_off(Date from, Date to) const;
+  // The provisional holidays that begin in [from, to].
+  std::vector<DayOff> provisional_days_off(Date from, Date to) const;
 
  private:
   std::string name_;
@@ -81,6 +86,9 @@ std::shared_ptr<const OfficeCalendar> default_calendar();
 // A warning for `osic validate` when `calendar` has no dated holiday in the twelve
 // months from `now`: its lunar holidays are missing, and deadlines count them as
 // working days.
+// A note naming the provisional holidays of the next 60 days, to be confirmed.
+std::optional<Diagnostic> provisional_holidays_soon(const OfficeCalendar& calendar, const std::string& path,
+                                                    Timestamp now);
 std::optional<Diagnostic> missing_lunar_holidays(const OfficeCalendar& calendar, const std::string& path,
                                                  Timestamp now);
 

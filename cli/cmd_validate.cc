@@ -38,6 +38,9 @@ int run_validate(const std::vector<std::string>& paths, bool strict) {
     if (auto warning = missing_lunar_holidays(*c.calendar, c.path, SystemClock().now())) {
       std::cerr << warning->to_string() << "\n";
     }
+    if (auto note = provisional_holidays_soon(*c.calendar, c.path, SystemClock().now())) {
+      std::cerr << note->to_string() << "\n";
+    }
     std::cout << c.path << ": ok: calendar " << c.calendar->name() << "\n";
   }
   for (const auto& f : set.files) {

@@ -10,6 +10,7 @@
 
 #include "adapters/office_calendar.h"
 #include "adapters/workflow_files.h"
+#include "engine/jalali.h"
 #include "test_support.h"
 
 namespace osic {
@@ -111,6 +112,30 @@ TEST(OfficeCalendar, ShipsTheLunarHolidaysOfTwoYears) {
   EXPECT_NE(warning->to_string().find("calendar.yaml:1:1: warning: no dated holiday from 2028-06-01 to 2029-06-01"),
             std::string::npos)
       << warning->to_string();
+}
+
+// Issue 34: Rajab's holidays by Iran's crescent, not the Umm al-Qura dates; the dates
+// still to be confirmed are marked, and `osic validate` names those coming soon.
+TEST(OfficeCalendar, RajabFollowsIransCrescentAndUnconfirmedDatesAreMarked) {
+  auto tehran = shipped();
+  for (const char* day : {"1405/10/02", "1405/10/16", "1406/09/21", "1406/10/05"}) {
+    EXPECT_TRUE(tehran->day_off_name(*parse_office_date(day))) << day;
+  }
+  for (const char* day : {"1405/10/01", "1405/10/15", "1406/09/20", "1406/10/04"}) {
+    EXPECT_FALSE(tehran->day_off_name(*parse_office_date(day))) << day << " is the Umm al-Qura date";
+  }
+  EXPECT_EQ(tehran->provisional_days_off(test::day("2026-03-21"), test::day("2028-03-19")).size(), 5u);
+  auto note = provisional_holidays_soon(*tehran, "calendar.yaml", at("2026-12-06T09:00:00Z"));
+  ASSERT_TRUE(note);
+  EXPECT_EQ(note->severity, Diagnostic::Severity::kNote);
+  EXPECT_NE(note->message.find("(Birth of the Twelfth Imam) on jalali 1405-11-03"), std::string::npos) << note->message;
+  EXPECT_FALSE(provisional_holidays_soon(*tehran, "calendar.yaml", at("2027-03-01T09:00:00Z")));
+
+  CalendarLoad yearly = load_calendar("time_zone: UTC\nholidays:\n  - {date: 12-25, name: X, provisional: true}\n", "p.yaml");
+  EXPECT_FALSE(yearly.calendar);
+  ASSERT_FALSE(yearly.diagnostics.empty());
+  EXPECT_EQ(yearly.diagnostics[0].to_string(),
+            "p.yaml:3:5: error: only a dated holiday can be provisional: one that recurs every year is certain");
 }
 
 // Office hours 08:00-16:00 in Tehran (UTC+3:30), Thursday and Friday off.
