@@ -128,12 +128,12 @@ HttpResponse Api::link_page(Call& call) {
   LinkedCase linked = linked_case(call);
   const bool approve = call.link->action == kApproveAction;
   mustache::data form;
-  form.set("verb_fa", approve ? "تأیید" : "مخالفت");
+  form.set("verb_fa", approve ? "تأیید" : "عدم تأیید");
   form.set("verb_en", approve ? "Approve" : "Reject");
   form.set("recipient", call.link->user);
   if (!linked.on_behalf_of.empty()) form.set("for", linked.on_behalf_of);
   form.set("action", call.link->action);
-  const std::string title = std::string(approve ? "تأیید" : "مخالفت") + ": " + linked.c.title;
+  const std::string title = std::string(approve ? "تأیید" : "عدم تأیید") + ": " + linked.c.title;
   mustache::data data;
   data.set("case", case_data(linked.c, linked.engine->definition(), title));
   data.set("form", form);
@@ -173,13 +173,13 @@ HttpResponse Api::link_act(Call& call) {
   metrics_.action(c.workflow, claims.action);
   const bool approve = claims.action == kApproveAction;
   mustache::data message;
-  message.set("fa", approve ? "تأیید شما ثبت شد." : "مخالفت شما ثبت شد.");
+  message.set("fa", approve ? "تأیید شما ثبت شد." : "عدم تأیید شما ثبت شد.");
   message.set("en", approve ? "Your approval is recorded." : "Your rejection is recorded.");
   message.set("kind", "ok");
   mustache::data data;
   data.set("case", case_data(c, service_.engine_of(call.store(), c.workflow, c.workflow_version)->definition(), c.title));
   data.set("message", message);
-  return page(200, approve ? "تأیید شما ثبت شد" : "مخالفت شما ثبت شد", data);
+  return page(200, approve ? "تأیید شما ثبت شد" : "عدم تأیید شما ثبت شد", data);
 }
 
 }  // namespace osic::api

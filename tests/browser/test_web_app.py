@@ -111,7 +111,7 @@ class WebApp(unittest.TestCase):
         with open(fake, "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\nnot a pdf")
         p.upload("signed_copy", fake)
-        self.assertIn("این نوع فایل پذیرفته نیست" if lang == "fa" else "This kind of file is not accepted",
+        self.assertIn("این نوع فایل مجاز نیست" if lang == "fa" else "This kind of file is not accepted",
                       p.main().text)
         signed = os.path.join(folder, "تفاهم‌نامهٔ امضاشده.pdf" if lang == "fa" else "signed MoU.pdf")
         with open(signed, "wb") as f:
