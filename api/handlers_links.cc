@@ -39,13 +39,13 @@ void add_comments(mustache::data& data, const std::vector<HistoryRow>& history, 
     if (h.comment.empty()) continue;
     mustache::data e;
     e.set("at", web::moment(h.at, calendar, web::Lang::kFa));
-    e.set("actor", h.actor);
+    e.set("actor", web::history_actor(h.actor, web::Lang::kFa));
     if (h.on_behalf_of.empty()) {
       e.set("for", false);
     } else {
       e.set("for", h.on_behalf_of);
     }
-    e.set("action", web::action_title(def, h.from, h.action, web::Lang::kFa));
+    e.set("action", web::history_action(def, h, web::Lang::kFa));
     e.set("comment", h.comment);
     comments.push_back(e);
   }

@@ -479,9 +479,9 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
     e.set("at", web::moment(h.at, calendar, l));
-    e.set("actor", h.actor);
+    e.set("actor", web::history_actor(h.actor, l));
     if (!h.on_behalf_of.empty()) e.set("for", h.on_behalf_of);
-    e.set("action", h.timer.empty() ? web::action_title(def, h.from, h.action, l) : h.action);
+    e.set("action", web::history_action(def, h, l));
     e.set("channel", web::tr("channel_" + h.channel, l));
     if (!h.from.empty() && h.from != h.to) {
       e.set("moved", true);

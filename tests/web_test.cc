@@ -135,6 +135,33 @@ states:
                    }));
 }
 
+// Issue 34: an entry written by a timer reads as a sentence, never «system: notify».
+TEST(HistoryText, EntriesOfTimersSayWhatWasSentToWhomOrWhatWasDone) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  ASSERT_TRUE(set.ok());
+  const Definition& def = *set.files.at(0).result.definition;
+  auto entry = [](std::string action, std::string timer) {
+    HistoryRow h;
+    h.actor = "system";
+    h.action = std::move(action);
+    h.from = h.to = "active";
+    h.timer = std::move(timer);
+    return h;
+  };
+  EXPECT_EQ(web::history_action(def, entry("notify", "active/timer/expires_on - 30 days"), web::Lang::kFa),
+            "ارسال یادآوری به کارشناس دفتر همکاری‌ها، مدیر دفتر همکاری‌ها و رئیس دانشکده");
+  EXPECT_EQ(web::history_action(def, entry("notify", "active/timer/expires_on - 90 days"), web::Lang::kEn),
+            "Reminder sent to OSIC staff and Head of OSIC");
+  HistoryRow late = entry("notify", "osic_review/deadline");
+  late.from = late.to = "osic_review";
+  EXPECT_EQ(web::history_action(def, late, web::Lang::kFa), "اعلام پایان مهلت رسیدگی به مدیر دفتر همکاری‌ها");
+  HistoryRow expired = entry("expire", "active/timer/expires_on");
+  expired.to = "expired";
+  EXPECT_EQ(web::history_action(def, expired, web::Lang::kFa), "پایان اعتبار");
+  EXPECT_EQ(web::history_actor("system", web::Lang::kFa), "سامانه");
+  EXPECT_EQ(web::history_actor("sara", web::Lang::kFa), "sara");
+}
+
 TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {
   int status = 0;
   std::string cookies = sign_in("sara", "correct horse", &status);

@@ -82,6 +82,58 @@ std::string action_title(const Definition& def, const std::string& state, const 
   return text;
 }
 
+namespace {
+
+// "a, b and c" in the page's language.
+std::string listed(const std::vector<std::string>& items, Lang lang) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " " + tr("list_and", lang) + " " : (lang == Lang::kFa ? "، " : ", ");
+    out += items[i];
+  }
+  return out;
+}
+
+std::string recipients_text(const NotifyDef& notify, Lang lang) {
+  std::vector<std::string> names;
+  for (const auto& r : notify.to) {
+    names.push_back(r.kind == Recipient::Kind::kRole        ? role_title(r.name, lang)
+                    : r.kind == Recipient::Kind::kRequester ? tr("requester", lang)
+                                                            : r.name);
+  }
+  return listed(names, lang);
+}
+
+}  // namespace
+
+std::string history_actor(const std::string& actor, Lang lang) {
+  return actor == kSystemUser ? tr("actor_system", lang) : actor;
+}
+
+std::string history_action(const Definition& def, const HistoryRow& h, Lang lang) {
+  if (h.timer.empty()) return action_title(def, h.from, h.action, lang);
+  // The timer's key is "STATE/deadline", "STATE/escalation" or "STATE/timer/NAME".
+  const auto slash = h.timer.find('/');
+  const StateDef* s = slash == std::string::npos ? nullptr : def.find_state(h.timer.substr(0, slash));
+  const std::string rest = slash == std::string::npos ? "" : h.timer.substr(slash + 1);
+  if (h.action != "notify") return action_title(def, h.from, h.action, lang);  // expire, lapse ...
+  const NotifyDef* notify = nullptr;
+  std::string what = "timer_reminder";
+  if (s && rest == "deadline" && s->deadline && s->deadline->notify) {
+    notify = &*s->deadline->notify;
+    what = "timer_deadline_notice";
+  } else if (s && rest == "escalation" && s->deadline && s->deadline->escalate) {
+    notify = &s->deadline->escalate->notify;
+    what = "timer_escalation";
+  } else if (s && rest.rfind("timer/", 0) == 0) {
+    for (const auto& t : s->timers) {
+      if (rest.substr(6) == t.name && t.notify) notify = &*t.notify;
+    }
+  }
+  if (!notify || notify->to.empty()) return tr("timer_fired", lang);
+  return tr(what, lang) + " " + recipients_text(*notify, lang);
+}
+
 mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang) {
   mustache::data m;
   m.set("iso", format_timestamp(t));

@@ -18,6 +18,12 @@ std::string field_label(const FieldDef& field, Lang lang);
 // A role as people name it ("رئیس دانشکده" for dean); the role's own name when unknown.
 std::string role_title(const std::string& role, Lang lang);
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang);
+// What a history entry did, as a sentence: the action's title, or for an entry a timer
+// wrote, what it sent to whom («ارسال یادآوری به مدیر دفتر همکاری‌ها») or the system action
+// it took («پایان اعتبار»), never the raw `notify` or `expire`.
+std::string history_action(const Definition& def, const HistoryRow& entry, Lang lang);
+// Who wrote a history entry: «سامانه» for the system, else the user.
+std::string history_actor(const std::string& actor, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.
 mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang);
 // A field's value as a person reads it: dates in the page's calendar, amounts grouped,

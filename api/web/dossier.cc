@@ -56,8 +56,9 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
     mustache::data row;
     row.set("seq", local_digits(std::to_string(h.seq), l));
     row.set("at", format_time(h.at, calendar, l));
-    row.set("actor", h.on_behalf_of.empty() ? h.actor : h.actor + " (" + tr("on_behalf_of", l) + " " + h.on_behalf_of + ")");
-    row.set("action", h.timer.empty() ? action_title(def, h.from, h.action, l) : h.action);
+    const std::string actor = history_actor(h.actor, l);
+    row.set("actor", h.on_behalf_of.empty() ? actor : actor + " (" + tr("on_behalf_of", l) + " " + h.on_behalf_of + ")");
+    row.set("action", history_action(def, h, l));
     // The arrow points the way the line reads: leftwards in Persian.
     const std::string arrow = l == Lang::kFa ? " ← " : " → ";
     row.set("moved", h.from.empty()   ? state_title(def, h.to, l)
