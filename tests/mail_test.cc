@@ -183,12 +183,12 @@ class MailText : public ::testing::Test {
     c_.state.data["budget"] = test::money(500000000, "IRR");
     c_.state.data["kind"] = Value("mou");
   }
-  RenderedMail render(const std::string& name, const std::string& lang) {
+  RenderedMail render(const std::string& name, const std::string& lang, const char* today = "2026-12-21") {
     MailContext context{c_, *agreement_, "hamid", "hamid@uni.ac.ir", "https://osic.example/cases/7", "on_enter"};
     context.recipient_name_fa = "دکتر حمید رضایی";
     context.recipient_name_en = "Dr Hamid Rezaei";
     context.recipient_lang = lang;
-    context.today = *Date::parse("2026-12-21");
+    context.today = *Date::parse(today);
     context.last_comment = "شریک علاقه‌ای ندارد";
     context.last_comment_by = "leila";
     context.last_comment_by_fa = "لیلا کریمی";
@@ -230,6 +230,15 @@ TEST_F(MailText, AnEnglishReaderGetsEnglishOnly) {
   EXPECT_EQ(m.html.rfind("<div dir=\"ltr\" lang=\"en\">", 0), 0u) << m.html;
   EXPECT_NE(render("case_rejected", "en").text.find(" was rejected. Leila Karimi wrote: \"شریک علاقه‌ای ندارد\""),
             std::string::npos);
+}
+
+// Issue 34: «۱ روز دیگر» and "in 1 days" read as machine text; a day away is «فردا».
+TEST_F(MailText, ADayAwayIsTomorrowInBothLanguages) {
+  EXPECT_NE(render("renewal_reminder", "fa", "2027-03-20").text.find("یعنی فردا، به پایان می‌رسد."), std::string::npos);
+  EXPECT_NE(render("renewal_reminder", "en", "2027-03-20").text.find("expires on 21 March 2027, tomorrow."),
+            std::string::npos);
+  EXPECT_NE(render("renewal_reminder", "fa", "2027-03-21").text.find("یعنی امروز، به پایان می‌رسد."), std::string::npos);
+  EXPECT_NE(render("renewal_reminder", "en", "2027-03-19").text.find(", in 2 days."), std::string::npos);
 }
 
 TEST_F(MailText, SomeoneWithoutALanguageGetsBothPersianFirst) {

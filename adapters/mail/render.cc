@@ -63,12 +63,24 @@ mustache::data variables(const MailContext& c, PartLang lang) {
   mustache::data recipient;
   recipient.set("name", display_name_of(c.recipient_name_fa, c.recipient_name_en, c.recipient_name, any || persian));
   recipient.set("email", c.recipient_email);
-  mustache::data data, jalali, days_left;
+  mustache::data data, jalali, days_left, when;
   for (const auto& [name, value] : c.kase.state.data) {
     data.set(name, any ? value.to_string() : value_text(c.definition.find_field(name), value, persian));
     if (value.type() != Type::kDate) continue;
     jalali.set(name, digits(format_jalali(value.as_date())));
-    days_left.set(name, digits(std::to_string(value.as_date().days - c.today.days)));
+    const int days = value.as_date().days - c.today.days;
+    days_left.set(name, digits(std::to_string(days)));
+    when.set(name, persian ? (days == 0    ? "امروز"
+                              : days == 1  ? "فردا"
+                              : days == 2  ? "پس‌فردا"
+                              : days == -1 ? "دیروز"
+                              : days > 0   ? digits(std::to_string(days)) + " روز دیگر"
+                                           : digits(std::to_string(-days)) + " روز پیش")
+                           : (days == 0    ? "today"
+                              : days == 1  ? "tomorrow"
+                              : days == -1 ? "yesterday"
+                              : days > 0   ? "in " + std::to_string(days) + " days"
+                                           : std::to_string(-days) + " days ago"));
   }
   mustache::data links;
   links.set("approve", c.approve_link);
@@ -80,6 +92,7 @@ mustache::data variables(const MailContext& c, PartLang lang) {
   root.set("data", data);
   root.set("data_jalali", jalali);
   root.set("days_left", days_left);
+  root.set("when", when);  // «فردا», "in 5 days": a day count as people say it
   root.set("reason", c.reason);
   return root;
 }

@@ -109,7 +109,8 @@ void check_templates(const Definition& def, const TemplateSet& set, std::vector<
     }
     for (const auto& v : it->second.variables) {
       if (fixed_variables().count(v)) continue;
-      bool data = v.rfind("data.", 0) == 0, jalali = v.rfind("data_jalali.", 0) == 0 || v.rfind("days_left.", 0) == 0;
+      bool data = v.rfind("data.", 0) == 0, jalali = v.rfind("data_jalali.", 0) == 0 || v.rfind("days_left.", 0) == 0 ||
+                                                  v.rfind("when.", 0) == 0;
       std::string field = data ? v.substr(5) : jalali ? v.substr(v.find('.') + 1) : "";
       const FieldDef* f = field.empty() ? nullptr : def.find_field(field);
       if (f && (!jalali || f->type == FieldType::kDate)) continue;
