@@ -13,6 +13,7 @@
 #include "api/web/i18n.h"
 #include "api/web/text_catalogue.h"
 #include "api/web/translation_check.h"
+#include "engine/jalali.h"
 #include "engine/loader.h"
 #include "fake_office.h"
 #include "test_support.h"
@@ -160,6 +161,21 @@ TEST(HistoryText, EntriesOfTimersSayWhatWasSentToWhomOrWhatWasDone) {
   EXPECT_EQ(web::history_action(def, expired, web::Lang::kFa), "پایان اعتبار");
   EXPECT_EQ(web::history_actor("system", web::Lang::kFa), "سامانه");
   EXPECT_EQ(web::history_actor("sara", web::Lang::kFa), "sara");
+}
+
+// Issue 34: a deadline due at the start of the 16th is due by the end of the 15th.
+TEST(DeadlineText, DueAtTheStartOfADayReadsAsTheEndOfTheDayBefore) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  ASSERT_TRUE(set.ok());
+  const Calendar& tehran = *set.office_calendar;
+  const Date sixteenth = *parse_office_date("1405/09/16");
+  auto text = [&](Timestamp t, web::Lang l) {
+    return web::deadline_moment(t, tehran, l).get("text")->string_value();
+  };
+  EXPECT_EQ(text(tehran.start_of_day(sixteenth), web::Lang::kFa), "تا پایان ۱۵ آذر ۱۴۰۵");
+  EXPECT_EQ(text(tehran.start_of_day(sixteenth), web::Lang::kEn), "by the end of 6 December 2026");
+  const Timestamp noon = tehran.start_of_day(sixteenth) + std::chrono::hours(12);
+  EXPECT_EQ(text(noon, web::Lang::kFa), web::format_time(noon, tehran, web::Lang::kFa));
 }
 
 TEST_F(WebApp, SigningInOpensTheInboxAndSigningOutEndsTheSessionOnTheServer) {

@@ -134,6 +134,17 @@ std::string history_action(const Definition& def, const HistoryRow& h, Lang lang
   return tr(what, lang) + " " + recipients_text(*notify, lang);
 }
 
+mustache::data deadline_moment(Timestamp t, const Calendar& calendar, Lang lang) {
+  mustache::data m = moment(t, calendar, lang);
+  // Due at the start of a day is due by the end of the day before: «۱۴۰۵/۰۹/۱۶ ۰۰:۰۰»
+  // reads as the morning of the 16th.
+  const Date day = calendar.date_of(t);
+  if (calendar.start_of_day(day) == t) {
+    m.set("text", tr("by_end_of", lang) + " " + format_long_date(Date{day.days - 1}, lang == Lang::kFa));
+  }
+  return m;
+}
+
 mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang) {
   mustache::data m;
   m.set("iso", format_timestamp(t));
@@ -204,7 +215,7 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
   row.set("updated", moment(c.updated_at, calendar, lang));
   row.set("waited", format_span(std::chrono::duration_cast<std::chrono::seconds>(now - c.state.entered_at), lang));
   if (due) {
-    mustache::data d = moment(*due, calendar, lang);
+    mustache::data d = deadline_moment(*due, calendar, lang);
     if (*due <= now) {
       d.set("overdue", true);
       row.set("overdue", true);

@@ -26,6 +26,9 @@ std::string history_action(const Definition& def, const HistoryRow& entry, Lang 
 std::string history_actor(const std::string& actor, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.
 mustache::data moment(Timestamp t, const Calendar& calendar, Lang lang);
+// The same for a deadline: one due at the start of a day reads «تا پایان ۱۵ آذر ۱۴۰۵» /
+// "by the end of 6 December 2026".
+mustache::data deadline_moment(Timestamp t, const Calendar& calendar, Lang lang);
 // A field's value as a person reads it: dates in the page's calendar, amounts grouped,
 // enum values by their titles (given the field).
 std::string display_value(const Value& value, Lang lang, const FieldDef* field = nullptr);
