@@ -339,6 +339,10 @@ HttpResponse Api::act_form(Call& call) {
       return render_case_page(call, now, 409, &stale);
     }
     auto [field, message] = placed(*e, l, names);
+    if (e->code == ErrorCode::kGuardFailed) {
+      message = web::guard_refusal(def, state ? state->find_action(form.action) : nullptr,
+                                   e->subjects.empty() ? "" : e->subjects.front(), l);
+    }
     if (field.empty()) {
       form.error = message;
     } else {

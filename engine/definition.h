@@ -96,6 +96,9 @@ struct ActionDef {
   bool allow_requester = false;
   std::vector<FieldAssignment> sets;             // computed after the actor's changes
   std::optional<Expr> guard;
+  // What a person is told when the guard does not hold (`guard: {when, message}`); pages
+  // without it describe the failing condition from the fields' titles.
+  LocalText guard_message{};
   bool comment_required = false;
   bool system = false;  // fired only by the engine's timers, never by a person
   SourcePos pos;

@@ -546,8 +546,22 @@ class WorkflowLoader {
       if (e.key == "requires") a.requires_fields = checked_fields(e.value, "requires");
       if (e.key == "edits") a.edits = checked_fields(e.value, "edits");
       if (e.key == "guard") {
-        a.guard = compile(e.value, Type::kBool);
-        if (a.guard) warn_of_currencies_left_out(e.value, *a.guard);
+        // "expr", or {when: "expr", message: {fa: ..., en: ...}}: what to tell a person.
+        // (std::optional: assigning one YAML::Node to another writes through to the node.)
+        std::optional<YAML::Node> condition;
+        if (e.value.IsMap()) {
+          for (const auto& g : r_.entries(e.value, keys({"when", "message"}), "the guard")) {
+            if (g.key == "when") condition.emplace(g.value);
+            if (g.key == "message") text(g.value, "message", a.guard_message.en, a.guard_message.fa);
+          }
+          if (!condition) r_.error(e.value, "the guard needs 'when': the condition that must hold");
+        } else {
+          condition.emplace(e.value);
+        }
+        if (condition) {
+          a.guard = compile(*condition, Type::kBool);
+          if (a.guard) warn_of_currencies_left_out(*condition, *a.guard);
+        }
       }
       if (e.key == "system") a.system = r_.boolean(e.value, "system").value_or(false);
       if (e.key == "allow_requester") a.allow_requester = r_.boolean(e.value, "allow_requester").value_or(false);

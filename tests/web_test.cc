@@ -163,6 +163,41 @@ TEST(HistoryText, EntriesOfTimersSayWhatWasSentToWhomOrWhatWasDone) {
   EXPECT_EQ(web::history_actor("sara", web::Lang::kFa), "sara");
 }
 
+// Issue 34: a refused guard is told in the guard's own words, or in words made from the
+// fields' titles, never as the expression.
+TEST(GuardText, ARefusalIsTheGuardsMessageOrTheConditionInWords) {
+  const auto loaded = load_definition(R"(workflow: trip
+title: {fa: سفر, en: Trip}
+roles: [staff]
+fields:
+  starts_on: {type: date, label: {fa: تاریخ رفت, en: Departure}}
+  ends_on: {type: date, label: {fa: تاریخ بازگشت, en: Return}}
+  people: {type: number, label: {fa: شمار همراهان, en: Companions}}
+initial: draft
+states:
+  draft:
+    title: {fa: پیش‌نویس, en: Draft}
+    actions:
+      submit: {to: done, roles: [staff], guard: "ends_on >= starts_on and people < 5"}
+      send:
+        to: done
+        roles: [staff]
+        guard: {when: "ends_on > today", message: {fa: سفر گذشته را نمی‌توان فرستاد., en: A past trip cannot be sent.}}
+  done: {title: {fa: پایان, en: Done}, final: true}
+)", "trip.yaml");
+  ASSERT_TRUE(loaded.definition) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().to_string());
+  const Definition& def = *loaded.definition;
+  const ActionDef* submit = def.find_state("draft")->find_action("submit");
+  const ActionDef* send = def.find_state("draft")->find_action("send");
+  EXPECT_EQ(web::guard_refusal(def, submit, "ends_on >= starts_on", web::Lang::kFa),
+            "تاریخ بازگشت نباید پیش از تاریخ رفت باشد.");
+  EXPECT_EQ(web::guard_refusal(def, submit, "people < 5", web::Lang::kEn), "Companions must be less than 5.");
+  EXPECT_EQ(web::guard_refusal(def, submit, "people < 5", web::Lang::kFa), "شمار همراهان باید کمتر از ۵ باشد.");
+  EXPECT_EQ(web::guard_refusal(def, send, "ends_on > today", web::Lang::kFa), "سفر گذشته را نمی‌توان فرستاد.");
+  EXPECT_EQ(web::guard_refusal(def, send, "ends_on > today", web::Lang::kEn), "A past trip cannot be sent.");
+  EXPECT_EQ(web::guard_refusal(def, submit, "len(title) > 3", web::Lang::kFa), "شرط این اقدام برقرار نیست.");
+}
+
 // Issue 34: a deadline due at the start of the 16th is due by the end of the 15th.
 TEST(DeadlineText, DueAtTheStartOfADayReadsAsTheEndOfTheDayBefore) {
   WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cmath>
 #include <cstdlib>
 
@@ -105,6 +107,61 @@ std::string recipients_text(const NotifyDef& notify, Lang lang) {
 }
 
 }  // namespace
+
+namespace {
+
+// An operand of a condition as a person names it: a field's label, «امروز», a number.
+std::optional<std::string> operand_words(const Definition& def, const std::string& token, Lang lang, bool* date) {
+  if (token == "today") {
+    *date = true;
+    return tr("today", lang);
+  }
+  const std::string field = token.substr(0, token.find('.'));  // budget.amount: the budget
+  if (const FieldDef* f = def.find_field(field)) {
+    *date = *date || f->type == FieldType::kDate;
+    return field_label(*f, lang);
+  }
+  if (!token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+    return local_digits(token, lang);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string guard_refusal(const Definition& def, const ActionDef* action, const std::string& condition, Lang lang) {
+  if (action) {
+    const std::string& given = action->guard_message.in(lang == Lang::kFa);
+    if (!given.empty()) return given;
+  }
+  // "a OP b" with a and b a field, `today` or a number; anything else is not put in words.
+  static const std::array<std::string_view, 6> kOps{">=", "<=", "==", "!=", ">", "<"};
+  for (std::string_view op : kOps) {
+    const auto at = condition.find(op);
+    if (at == std::string::npos) continue;
+    auto trim = [](std::string t) {
+      t.erase(0, t.find_first_not_of(' '));
+      t.erase(t.find_last_not_of(' ') + 1);
+      return t;
+    };
+    const std::string left = trim(condition.substr(0, at)), right = trim(condition.substr(at + op.size()));
+    bool date = false;
+    auto a = operand_words(def, left, lang, &date), b = operand_words(def, right, lang, &date);
+    if (!a || !b) break;
+    const std::string key = std::string("cond_") + (date ? "date_" : "number_") +
+                            (op == ">=" ? "ge" : op == "<=" ? "le" : op == "==" ? "eq" : op == "!=" ? "ne" : op == ">" ? "gt" : "lt");
+    std::string sentence = tr(key, lang);
+    auto put = [&](const std::string& slot, const std::string& value) {
+      if (auto p = sentence.find(slot); p != std::string::npos) sentence.replace(p, slot.size(), value);
+    };
+    put("{a}", *a);
+    put("{b}", *b);
+    return sentence;
+  }
+  return std::string(error_info(ErrorCode::kGuardFailed).fa.empty() || lang == Lang::kEn
+                         ? error_info(ErrorCode::kGuardFailed).en
+                         : error_info(ErrorCode::kGuardFailed).fa);
+}
 
 std::string history_actor(const std::string& actor, Lang lang) {
   return actor == kSystemUser ? tr("actor_system", lang) : actor;

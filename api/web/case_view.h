@@ -22,6 +22,11 @@ std::string action_title(const Definition& def, const std::string& state, const 
 // wrote, what it sent to whom («ارسال یادآوری به مدیر دفتر همکاری‌ها») or the system action
 // it took («پایان اعتبار»), never the raw `notify` or `expire`.
 std::string history_action(const Definition& def, const HistoryRow& entry, Lang lang);
+// Why an action's guard refused, for a person: the guard's message in the page's
+// language, else the failing condition (`expires_on > signed_on`) in words from the
+// fields' titles («تاریخ پایان اعتبار باید پس از تاریخ امضا باشد»), else a general
+// sentence; never the expression itself.
+std::string guard_refusal(const Definition& def, const ActionDef* action, const std::string& condition, Lang lang);
 // Who wrote a history entry: «سامانه» for the system, else the user.
 std::string history_actor(const std::string& actor, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.

@@ -50,6 +50,14 @@ std::vector<Diagnostic> missing_translations(const Definition& def, Diagnostic::
       report(s.pos, "state '" + s.name + "' has " + languages_missing(s.title, s.title_fa));
     }
     for (const auto& a : s.actions) {
+      if (a.guard && (a.guard_message.en.empty() || a.guard_message.fa.empty())) {
+        report(a.pos, "the guard of action '" + a.name + "' of state '" + s.name + "' has " +
+                          (a.guard_message.en.empty() && a.guard_message.fa.empty()
+                               ? std::string("no message: write guard: {when: ..., message: {fa: ..., en: ...}}; "
+                                             "without one a page describes the condition from the fields' titles")
+                               : std::string(a.guard_message.fa.empty() ? "no Persian (fa) message"
+                                                                         : "no English (en) message")));
+      }
       if (!a.title.empty() && !a.title_fa.empty()) continue;
       if (a.title.empty() && a.title_fa.empty() && catalogued("verb_" + a.name)) continue;
       report(a.pos, "action '" + a.name + "' of state '" + s.name + "' has " + languages_missing(a.title, a.title_fa) +
