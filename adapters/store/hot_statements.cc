@@ -31,6 +31,9 @@ HotStatements::HotStatements(soci::session& s)
                                  " WHERE case_id = :c AND round = :r ORDER BY at, user_name",
                     use(case_id), use(round), into(user), into(role), into(approve), into(at),
                     into(comment), into(on_behalf_of))),
+      select_absences((s.prepare << "SELECT user_name, starts_at, ends_at, delegate FROM absences"
+                                    " WHERE ends_at > :n ORDER BY user_name",
+                       use(at), into(user), into(starts), into(ends), into(delegate))),
       select_history((s.prepare << "SELECT seq, at, actor, action, from_state, to_state, comment, data_change,"
                                    " channel, timer, on_behalf_of, files, prev_hash, hash, purged FROM history"
                                    " WHERE case_id = :c AND seq > :a ORDER BY seq LIMIT :n",
@@ -39,9 +42,6 @@ HotStatements::HotStatements(soci::session& s)
                       into(on_behalf_of), into(files), into(prev_hash), into(hash), into(purged))),
       select_session((s.prepare << "SELECT user_name, csrf, created_at, last_seen_at FROM sessions WHERE id_hash = :i",
                       use(id_hash), into(user, found), into(csrf), into(created), into(updated))),
-      select_absences((s.prepare << "SELECT user_name, starts_at, ends_at, delegate FROM absences"
-                                    " WHERE ends_at > :n ORDER BY user_name",
-                       use(at), into(user), into(starts), into(ends), into(delegate))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
