@@ -196,7 +196,10 @@ Result<StoredCase> CaseService::start_in_tx(Storage& s, const Actor& actor, cons
   c.unit = unit;
   c.workflow = engine->definition().name;
   c.workflow_version = registry_.current_version(cmd.workflow);
-  c.title = cmd.title.empty() ? engine->definition().title : cmd.title;
+  // Untitled, a case is named by its workflow in the office's language (Persian when the
+  // definition has it): an English title read as machine text on every Persian page.
+  const Definition& def = engine->definition();
+  c.title = !cmd.title.empty() ? cmd.title : !def.title_fa.empty() ? def.title_fa : def.title;
   c.created_at = c.updated_at = now;
   CaseRow row{0, c.workflow, c.workflow_version, c.title, out.next.state, data_to_json(out.next.data).dump(),
               out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version, unit,

@@ -82,6 +82,15 @@ TEST_F(ServiceTest, StartsActsAndReadsWithoutADatabase) {
   EXPECT_EQ(db_.tables.outbox.size(), 1u);  // the head of office is told
 }
 
+// Issue 34: a case started without a title is named by its workflow in Persian, the
+// office's language, not «Visiting scholar» on a Persian page.
+TEST_F(ServiceTest, AnUntitledCaseIsNamedByItsWorkflowInPersian) {
+  StartCommand untitled = agreement();
+  untitled.title.clear();
+  EXPECT_EQ(ok(service_.start(s_, kSara, untitled)).title, "تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی");
+  EXPECT_EQ(ok(service_.start(s_, kSara, agreement())).title, "MoU");
+}
+
 // Issue 15: a reload publishes the folder again with new calendars; an engine of the
 // earlier load, still serving running cases and requests, keeps the calendar it had
 // (under AddressSanitizer a dangling one would be found here).
