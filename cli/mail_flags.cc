@@ -34,6 +34,8 @@ MailSettings mail_settings(const MailFlags& flags) {
   if (settings.from.email.find('@') == std::string::npos) {
     throw Error(ErrorCode::kUsage, "--mail-from needs an address such as \"OSIC <osic@uni.ac.ir>\"");
   }
+  settings.signature_fa = flags.signature_fa;
+  settings.signature_en = flags.signature_en;
   settings.base_url = flags.base_url;
   while (!settings.base_url.empty() && settings.base_url.back() == '/') settings.base_url.pop_back();
   return settings;

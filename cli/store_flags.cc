@@ -41,6 +41,12 @@ void add_mail_flags(CLI::App* cmd, MailFlags& flags) {
   cmd->add_option("--base-url", flags.base_url, "Where links in e-mails point")->capture_default_str();
   cmd->add_option("--smtp-password-file", flags.password_file,
                   "File holding the SMTP password (or set OSIC_SMTP_PASSWORD)");
+  cmd->add_option("--mail-signature-fa", flags.signature_fa,
+                  "The office's name under the Persian part of each e-mail (empty: none)")
+      ->capture_default_str();
+  cmd->add_option("--mail-signature-en", flags.signature_en,
+                  "The office's name under the English part of each e-mail (empty: none)")
+      ->capture_default_str();
 }
 
 WorkflowSet publish_workflows(const StoreFlags& flags, Storage& storage, WorkflowRegistry& registry,

@@ -25,6 +25,8 @@ struct MailFlags {
   std::string from = "OSIC <osic@localhost>";
   std::string base_url = "http://127.0.0.1:8080";
   std::string password_file;  // the SMTP password, if not in --smtp or OSIC_SMTP_PASSWORD
+  std::string signature_fa = "دفتر همکاری‌های علمی و بین‌المللی";
+  std::string signature_en = "Office for Scientific and International Cooperation";
 };
 void add_mail_flags(CLI::App* cmd, MailFlags& flags);
 

@@ -203,11 +203,18 @@ class MailText : public ::testing::Test {
 TEST_F(MailText, APersianReaderGetsPersianOnlyByTheirName) {
   RenderedMail m = render("task_assigned", "fa");
   EXPECT_EQ(m.subject, "ارجاع جدید: تفاهم‌نامه با دانشگاه KTH");
-  EXPECT_EQ(m.text.rfind("دکتر حمید رضایی گرامی، پروندهٔ «تفاهم‌نامه با دانشگاه KTH» "
+  // A Persian letter: the greeting, «با سلام و احترام», the text, and the office's name
+  // after «با احترام» (issue 34).
+  EXPECT_EQ(m.text.rfind("دکتر حمید رضایی گرامی،\nبا سلام و احترام،\nپروندهٔ «تفاهم‌نامه با دانشگاه KTH» "
                          "(تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی) در مرحلهٔ «بررسی دفتر همکاری‌ها» منتظر اقدام شماست.",
                          0),
             0u)
       << m.text;
+  const std::string closing = "\n\nبا احترام،\nدفتر همکاری‌های علمی و بین‌المللی\n";
+  EXPECT_EQ(m.text.substr(m.text.size() - closing.size()), closing) << m.text;
+  EXPECT_NE(m.html.find("<p>با احترام،<br>\nدفتر همکاری‌های علمی و بین‌المللی</p>\n</div>"), std::string::npos) << m.html;
+  EXPECT_NE(render("task_assigned", "en").text.find("\n\nKind regards,\nOffice for Scientific and International Cooperation\n"),
+            std::string::npos);
   EXPECT_EQ(m.text.find("Dear"), std::string::npos);
   EXPECT_EQ(m.html.rfind("<div dir=\"rtl\" lang=\"fa\"", 0), 0u) << m.html;
   EXPECT_EQ(m.html.find("dir=\"ltr\""), std::string::npos);
@@ -257,6 +264,7 @@ TEST_F(MailText, AmountsChoicesAndDatesAreWrittenAsEachLanguageWritesThem) {
   t.text = {"", "{{data.budget}}، {{data.kind}}، {{data_jalali.expires_on}}، پرونده {{case.id}}",
             "{{data.budget}}, {{data.kind}}, {{data_jalali.expires_on}}, case {{case.id}}"};
   MailContext context{c_, *agreement_, "hamid", "hamid@uni.ac.ir", "", ""};
+  context.signature_fa = context.signature_en = "";  // the values alone
   context.recipient_lang = "fa";
   EXPECT_EQ(render_mail(t, context).text, "۵۰۰٬۰۰۰٬۰۰۰ ریال، تفاهم‌نامه، ۱۴۰۶/۰۱/۰۱، پرونده ۷");
   context.recipient_lang = "en";

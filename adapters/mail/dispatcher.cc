@@ -103,6 +103,8 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     context.recipient_name_en = user.name_en;
     context.recipient_lang = user.lang;
     context.today = engine->calendar().date_of(now);
+    context.signature_fa = settings_.signature_fa;
+    context.signature_en = settings_.signature_en;
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
       for (const auto& open : service_.actions_open_to(store, *engine, user.actor(), *c)) {

@@ -30,6 +30,9 @@ struct MailSettings {
   std::chrono::milliseconds poll{2000};
   std::string link_secret;  // signs one-click approval links; none are made without it
   std::chrono::hours link_ttl{24 * 7};
+  // Under each message, in its language (empty: none).
+  std::string signature_fa = "دفتر همکاری‌های علمی و بین‌المللی";
+  std::string signature_en = "Office for Scientific and International Cooperation";
 };
 
 struct DispatchStats {

@@ -114,16 +114,31 @@ RenderedMail render_mail(const MailTemplate& t, const MailContext& c) {
     return persian ? "<div dir=\"rtl\" lang=\"fa\" style=\"font-family: Tahoma, sans-serif\">\n" + body + "</div>\n"
                    : "<div dir=\"ltr\" lang=\"en\">\n" + body + "</div>\n";
   };
-  auto part = [&](const MailPart& p, const char* between, bool html) {
+  // A letter closes with the office's name, in the part's language.
+  auto signed_off = [&](std::string body, bool persian, bool html, bool sign) {
+    const std::string& name = persian ? c.signature_fa : c.signature_en;
+    if (!sign || name.empty()) return body;
+    const std::string closing = persian ? "با احترام،" : "Kind regards,";
+    if (html) return body + "<p>" + closing + "<br>\n" + mustache::html_escape<std::string>(name) + "</p>\n";
+    if (!body.empty() && body.back() != '\n') body += '\n';
+    return body + "\n" + closing + "\n" + name + "\n";
+  };
+  auto part = [&](const MailPart& p, const char* between, bool html, bool sign = true) {
     if (!p.bilingual()) return p.any.empty() ? std::string() : render(p.any, any, html);
     std::string out;
-    if (want_fa) out += html ? html_block(render(p.fa, fa, true), true) : render(p.fa, fa, false);
+    if (want_fa) {
+      std::string body = signed_off(render(p.fa, fa, html), true, html, sign);
+      out += html ? html_block(body, true) : body;
+    }
     if (want_fa && want_en) out += between;
-    if (want_en) out += html ? html_block(render(p.en, en, true), false) : render(p.en, en, false);
+    if (want_en) {
+      std::string body = signed_off(render(p.en, en, html), false, html, sign);
+      out += html ? html_block(body, false) : body;
+    }
     return out;
   };
   RenderedMail out;
-  out.subject = part(t.subject, " — ", false);
+  out.subject = part(t.subject, " — ", false, false);
   // A subject is one line: newlines in a title would start new headers.
   for (char& ch : out.subject) {
     if (ch == '\r' || ch == '\n') ch = ' ';

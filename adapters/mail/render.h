@@ -25,6 +25,10 @@ struct MailContext {
   std::string recipient_name_fa{}, recipient_name_en{}, recipient_lang{};
   std::string last_comment_by_fa{}, last_comment_by_en{};  // the commenter's display names
   Date today{};  // for days_left.FIELD
+  // The office's name under each language's part, after «با احترام،» / "Kind regards,";
+  // none when empty (MailSettings, `osic serve --mail-signature-fa/-en`).
+  std::string signature_fa = "دفتر همکاری‌های علمی و بین‌المللی";
+  std::string signature_en = "Office for Scientific and International Cooperation";
 };
 
 struct RenderedMail {
