@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/web/assets.h"
+#include "api/web/case_view.h"
 #include "api/web/page.h"
 
 namespace osic::api::web {
@@ -18,15 +19,16 @@ namespace {
 
 constexpr int kBoxW = 150, kBoxH = 34, kGapX = 30, kGapY = 46, kMargin = 20;
 
-// Every transition a state has: each action's routes, an approval's outcomes.
+// Every transition a state has, with the action that takes it: each action's routes, an
+// approval's outcomes.
 std::vector<std::pair<std::string, std::string>> transitions(const StateDef& s) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& a : s.actions) {
-    for (const auto& r : a.routes) out.push_back({r.to, a.title.empty() ? a.name : a.title});
+    for (const auto& r : a.routes) out.push_back({r.to, a.name});
   }
   if (s.approval) {
-    out.push_back({s.approval->approved, "approved"});
-    out.push_back({s.approval->rejected, "rejected"});
+    out.push_back({s.approval->approved, std::string(kApproveAction)});
+    out.push_back({s.approval->rejected, std::string(kRejectAction)});
   }
   return out;
 }
@@ -91,7 +93,7 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   mustache::data edges{mustache::data::type::list};
   for (const auto& s : def.states) {
     std::set<std::string> drawn;
-    for (const auto& [to, title] : transitions(s)) {
+    for (const auto& [to, action] : transitions(s)) {
       if (!at.count(to) || !drawn.insert(to).second) continue;
       const Box a = at[s.name], b = at[to];
       std::string d;
@@ -110,7 +112,9 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
       }
       mustache::data e;
       e.set("d", d);
-      e.set("title", s.name + " → " + to + " (" + title + ")");
+      // The hover text in the page's language: «در حال اجرا ← تدوین اصلاحیه (آغاز اصلاحیه)».
+      e.set("title", state_title(def, s.name, lang) + (lang == Lang::kFa ? " ← " : " → ") + state_title(def, to, lang) +
+                         " (" + action_title(def, s.name, action, lang) + ")");
       if (path.taken.count({s.name, to})) e.set("taken", true);
       edges.push_back(e);
     }
@@ -130,6 +134,7 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
     title = shortened(title, 20);
     n.set("title", title);
     n.set("name", s.name);
+    n.set("full", state_title(def, s.name, lang));  // on hover: the whole title, not the identifier
     if (path.visited.count(s.name)) n.set("visited", true);
     if (path.current == s.name) n.set("current", true);
     nodes.push_back(n);
