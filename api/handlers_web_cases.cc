@@ -367,7 +367,23 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   const Timestamp now = service_.clock().now();
   const StateDef* state = def.find_state(c.state.state);
 
+  // People by the names they go by in the page's language, each read once; the login
+  // name only for someone without one (issue 34).
+  std::map<std::string, std::string> names;
+  auto person = [&](const std::string& user) -> const std::string& {
+    auto [it, fresh] = names.try_emplace(user, user);
+    if (fresh) {
+      if (user == kSystemUser) {
+        it->second = web::history_actor(user, l);
+      } else if (auto u = store.user_by_name(user)) {
+        it->second = u->display_name(l == Lang::kFa);
+      }
+    }
+    return it->second;
+  };
+
   mustache::data kase = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+  kase.set("requester", person(c.state.requester));
   kase.set("version", std::to_string(c.state.version));
   kase.set("round", std::to_string(c.round));
   kase.set("state_title", web::state_title(def, c.state.state, l));
@@ -438,7 +454,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       mustache::data s;
       s.set("for", false);
       s.set("comment", false);
-      s.set("user", v.user);
+      s.set("user", person(v.user));
       std::string roles;  // a slot may be held by several of the signer's roles, comma-joined
       for (size_t at = 0, next; at <= v.role.size(); at = next + 1) {
         next = v.role.find(',', at);
@@ -446,7 +462,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
         roles += (roles.empty() ? "" : l == Lang::kEn ? ", " : "، ") + web::role_title(v.role.substr(at, next - at), l);
       }
       s.set("role", roles);
-      if (!v.on_behalf_of.empty()) s.set("for", v.on_behalf_of);
+      if (!v.on_behalf_of.empty()) s.set("for", person(v.on_behalf_of));
       s.set("at", web::moment(v.at, calendar, l));
       if (!v.comment.empty()) s.set("comment", v.comment);
       if (!v.approve) s.set("role", roles + " — " + web::tr("action_reject", l));
@@ -457,7 +473,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       mustache::data o;
       o.set("role", web::role_title(role, l));
       mustache::data people{mustache::data::type::list};
-      for (const auto& name : org->holders(role, c.unit)) people.push_back(mustache::data(name));
+      for (const auto& name : org->holders(role, c.unit)) people.push_back(mustache::data(person(name)));
       o.set("people", people);
       outstanding.push_back(o);
     }
@@ -483,8 +499,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
     e.set("at", web::moment(h.at, calendar, l));
-    e.set("actor", web::history_actor(h.actor, l));
-    if (!h.on_behalf_of.empty()) e.set("for", h.on_behalf_of);
+    e.set("actor", person(h.actor));
+    if (!h.on_behalf_of.empty()) e.set("for", person(h.on_behalf_of));
     e.set("action", web::history_action(def, h, l));
     e.set("channel", web::tr("channel_" + h.channel, l));
     if (!h.from.empty() && h.from != h.to) {

@@ -609,6 +609,18 @@ TEST_F(WebApp, EveryStateOfEveryShippedWorkflowReadsInPersian) {
   EXPECT_TRUE(found.empty()) << found.size() << " Latin words on Persian pages:\n" << all;
 }
 
+// Issue 34: a case page names people as they go by, in the page's language: the
+// requester and the history's actors; the system as «سامانه».
+TEST_F(WebApp, ACasePageNamesPeopleByTheirNamesNotTheirLogins) {
+  ASSERT_TRUE(storage_.set_display_names("sara", "سارا احمدی", "Sara Ahmadi"));
+  std::string cookies = sign_in("sara", "correct horse");
+  const int64_t id = start_case();
+  auto page = request("GET", "/cases/" + std::to_string(id), cookies);
+  EXPECT_NE(page.body.find("سارا احمدی"), std::string::npos);
+  const std::string text = std::regex_replace(page.body, std::regex("<[^>]*>"), " ");
+  EXPECT_EQ(std::regex_search(text, std::regex("\\bsara\\b")), false) << "the login name is shown";
+}
+
 TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {
   api::HttpRequest r;
   r.method = "GET";
