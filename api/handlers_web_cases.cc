@@ -372,13 +372,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   std::map<std::string, std::string> names;
   auto person = [&](const std::string& user) -> const std::string& {
     auto [it, fresh] = names.try_emplace(user, user);
-    if (fresh) {
-      if (user == kSystemUser) {
-        it->second = web::history_actor(user, l);
-      } else if (auto u = store.user_by_name(user)) {
-        it->second = u->display_name(l == Lang::kFa);
-      }
-    }
+    if (fresh) it->second = web::person_name(store, user, l);
     return it->second;
   };
 

@@ -619,6 +619,12 @@ TEST_F(WebApp, ACasePageNamesPeopleByTheirNamesNotTheirLogins) {
   EXPECT_NE(page.body.find("سارا احمدی"), std::string::npos);
   const std::string text = std::regex_replace(page.body, std::regex("<[^>]*>"), " ");
   EXPECT_EQ(std::regex_search(text, std::regex("\\bsara\\b")), false) << "the login name is shown";
+  auto dossier = request("GET", "/cases/" + std::to_string(id) + "/dossier", cookies);
+  ASSERT_EQ(dossier.status, 200);
+  EXPECT_NE(dossier.body.find("سارا احمدی"), std::string::npos);
+  EXPECT_EQ(std::regex_search(std::regex_replace(dossier.body, std::regex("<[^>]*>"), " "), std::regex("\\bsara\\b")),
+            false)
+      << "the dossier shows the login name";
 }
 
 TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {

@@ -163,6 +163,12 @@ std::string guard_refusal(const Definition& def, const ActionDef* action, const 
                          : error_info(ErrorCode::kGuardFailed).fa);
 }
 
+std::string person_name(Storage& store, const std::string& user, Lang lang) {
+  if (user == kSystemUser) return tr("actor_system", lang);
+  if (auto u = store.user_by_name(user)) return u->display_name(lang == Lang::kFa);
+  return user;
+}
+
 std::string history_actor(const std::string& actor, Lang lang) {
   return actor == kSystemUser ? tr("actor_system", lang) : actor;
 }

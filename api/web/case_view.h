@@ -6,6 +6,7 @@
 
 #include "api/web/page.h"
 #include "engine/engine.h"
+#include "service/ports.h"
 #include "service/records.h"
 
 namespace osic::api::web {
@@ -27,6 +28,9 @@ std::string history_action(const Definition& def, const HistoryRow& entry, Lang 
 // fields' titles («تاریخ پایان اعتبار باید پس از تاریخ امضا باشد»), else a general
 // sentence; never the expression itself.
 std::string guard_refusal(const Definition& def, const ActionDef* action, const std::string& condition, Lang lang);
+// How a person is named on a page: their display name in the page's language, «سامانه»
+// for the system, the login name for someone without a display name.
+std::string person_name(Storage& store, const std::string& user, Lang lang);
 // Who wrote a history entry: «سامانه» for the system, else the user.
 std::string history_actor(const std::string& actor, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.

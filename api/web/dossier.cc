@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "api/web/assets.h"
 #include "api/web/case_view.h"
 #include "api/web/page.h"
@@ -28,7 +30,13 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   d.set("workflow", workflow_title(def, l));
   d.set("version", local_digits(std::to_string(c.workflow_version), l));
   d.set("state", state_title(def, c.state.state, l));
-  d.set("requester", c.state.requester);
+  std::map<std::string, std::string> names;  // each person read once
+  auto person = [&](const std::string& user) -> const std::string& {
+    auto [it, fresh] = names.try_emplace(user);
+    if (fresh) it->second = person_name(store, user, l);
+    return it->second;
+  };
+  d.set("requester", person(c.state.requester));
   d.set("created", format_time(c.created_at, calendar, l));
   d.set("made", format_time(now, calendar, l));
   d.set("time", mustache::partial([] { return web_assets().at("time.html"); }));
@@ -56,8 +64,9 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
     mustache::data row;
     row.set("seq", local_digits(std::to_string(h.seq), l));
     row.set("at", format_time(h.at, calendar, l));
-    const std::string actor = history_actor(h.actor, l);
-    row.set("actor", h.on_behalf_of.empty() ? actor : actor + " (" + tr("on_behalf_of", l) + " " + h.on_behalf_of + ")");
+    const std::string actor = person(h.actor);
+    row.set("actor", h.on_behalf_of.empty() ? actor
+                                            : actor + " (" + tr("on_behalf_of", l) + " " + person(h.on_behalf_of) + ")");
     row.set("action", history_action(def, h, l));
     // The arrow points the way the line reads: leftwards in Persian.
     const std::string arrow = l == Lang::kFa ? " ← " : " → ";
