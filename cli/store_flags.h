@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/mail/render.h"
 #include "adapters/store/storage.h"
 #include "adapters/workflow_files.h"
 #include "service/case_service.h"
@@ -25,8 +26,8 @@ struct MailFlags {
   std::string from = "OSIC <osic@localhost>";
   std::string base_url = "http://127.0.0.1:8080";
   std::string password_file;  // the SMTP password, if not in --smtp or OSIC_SMTP_PASSWORD
-  std::string signature_fa = "دفتر همکاری‌های علمی و بین‌المللی";
-  std::string signature_en = "Office for Scientific and International Cooperation";
+  std::string signature_fa{kOfficeSignatureFa};
+  std::string signature_en{kOfficeSignatureEn};
 };
 void add_mail_flags(CLI::App* cmd, MailFlags& flags);
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 
+#include "adapters/mail/render.h"
 #include "adapters/background_loop.h"
 #include "adapters/mail/mime.h"
 #include "adapters/mail/smtp_client.h"
@@ -31,8 +32,8 @@ struct MailSettings {
   std::string link_secret;  // signs one-click approval links; none are made without it
   std::chrono::hours link_ttl{24 * 7};
   // Under each message, in its language (empty: none).
-  std::string signature_fa = "دفتر همکاری‌های علمی و بین‌المللی";
-  std::string signature_en = "Office for Scientific and International Cooperation";
+  std::string signature_fa{kOfficeSignatureFa};
+  std::string signature_en{kOfficeSignatureEn};
 };
 
 struct DispatchStats {

@@ -2,12 +2,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "adapters/mail/templates.h"
 #include "engine/engine.h"
 #include "service/records.h"
 
 namespace osic {
+
+// The office's name under each message unless `osic serve` is told otherwise.
+inline constexpr std::string_view kOfficeSignatureFa = "دفتر همکاری‌های علمی و بین‌المللی";
+inline constexpr std::string_view kOfficeSignatureEn = "Office for Scientific and International Cooperation";
 
 struct MailContext {
   const StoredCase& kase;
@@ -27,8 +32,8 @@ struct MailContext {
   Date today{};  // for days_left.FIELD
   // The office's name under each language's part, after «با احترام،» / "Kind regards,";
   // none when empty (MailSettings, `osic serve --mail-signature-fa/-en`).
-  std::string signature_fa = "دفتر همکاری‌های علمی و بین‌المللی";
-  std::string signature_en = "Office for Scientific and International Cooperation";
+  std::string signature_fa{kOfficeSignatureFa};
+  std::string signature_en{kOfficeSignatureEn};
 };
 
 struct RenderedMail {

@@ -158,13 +158,12 @@ std::string guard_refusal(const Definition& def, const ActionDef* action, const 
     put("{b}", *b);
     return sentence;
   }
-  return std::string(error_info(ErrorCode::kGuardFailed).fa.empty() || lang == Lang::kEn
-                         ? error_info(ErrorCode::kGuardFailed).en
-                         : error_info(ErrorCode::kGuardFailed).fa);
+  const ErrorInfo& general = error_info(ErrorCode::kGuardFailed);
+  return std::string(lang == Lang::kFa ? general.fa : general.en);
 }
 
 std::string person_name(Storage& store, const std::string& user, Lang lang) {
-  if (user == kSystemUser) return tr("actor_system", lang);
+  if (user == kSystemUser) return history_actor(user, lang);
   if (auto u = store.user_by_name(user)) return u->display_name(lang == Lang::kFa);
   return user;
 }
