@@ -200,6 +200,14 @@ struct Definition {
     int64_t case_limit = int64_t{200} << 20;
   };
   Uploads uploads;
+  // Where records brought in from an office's spreadsheets may land (`import:`), and the
+  // fields each must have besides the workflow's required ones. No import without it.
+  struct Import {
+    std::vector<std::string> states;
+    std::vector<std::string> requires_fields;
+    SourcePos pos;
+  };
+  std::optional<Import> import;
   std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
   SourcePos calendar_pos;
   std::vector<FieldDef> fields;

@@ -193,6 +193,44 @@ Decision Engine::start(const Actor& actor, const Data& data, Timestamp now) cons
   return out;
 }
 
+Decision Engine::import_case(const Actor& requester, const Data& data, std::string_view state,
+                             const std::string& note, Timestamp now) const {
+  const Definition& def = *def_;
+  if (!def.import || !contains(def.import->states, state)) {
+    std::vector<std::string> allowed = def.import ? def.import->states : std::vector<std::string>{};
+    return refuse(RefusalCode::kNotAvailable,
+                  allowed.empty() ? "the workflow " + def.name + " takes no imported records: its definition has no 'import:'"
+                                  : "a record may be imported into " + join(allowed) + ", not '" + std::string(state) + "'",
+                  {std::string(state)});
+  }
+  if (auto bad = check_input(def, data, nullptr)) return *bad;
+  Outcome out;
+  CaseState& c = out.next;
+  for (const auto& f : def.fields) {
+    if (f.default_value) c.data.emplace(f.name, *f.default_value);
+  }
+  std::vector<FieldChange> changes;
+  apply(data, c.data, changes);
+  std::vector<std::string> required = def.import->requires_fields;
+  for (const auto& f : def.fields) {
+    if (f.required && !contains(required, f.name)) required.push_back(f.name);
+  }
+  auto missing = missing_fields(required, c.data);
+  if (!missing.empty()) {
+    return refuse(RefusalCode::kRequiredFieldMissing, "required fields missing: " + join(missing), missing);
+  }
+  c.version = 1;
+  c.requester = requester.user;
+  changes.clear();
+  for (const auto& [name, value] : c.data) changes.push_back({name, Value(), value});
+  out.entry = HistoryEntry{now, requester.user, "import", "", std::string(state), note, std::move(changes), ""};
+  enter(out, *def.find_state(state), now);
+  out.notifications.clear();
+  const Timestamp today = calendar_.start_of_day(calendar_.date_of(now));
+  std::erase_if(out.schedule, [&](const TimerSchedule& t) { return t.action.empty() && t.due < today; });
+  return out;
+}
+
 Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
                      const ActionInput& input, Timestamp now) const {
   const Definition& def = *def_;

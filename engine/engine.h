@@ -52,6 +52,16 @@ class Engine {
   // A new case in the initial state, with defaults filled and required fields checked.
   Decision start(const Actor& actor, const Data& data, Timestamp now) const;
 
+  // A record the office already keeps, entering `state` directly (`import:` in the
+  // definition lists where it may): its fields typed and checked as at start, plus the
+  // import's own required fields; the history entry is `import` with `note` as its
+  // comment. The state's timers are scheduled from the record's dates as if it had
+  // entered now, except reminders whose day has already passed; a timer that acts (an
+  // expiry) is kept even then, so an agreement past its end is expired at the next run.
+  // Its on_enter mail is not sent: nothing happened today that anyone must hear of.
+  Decision import_case(const Actor& requester, const Data& data, std::string_view state, const std::string& note,
+                       Timestamp now) const;
+
   Decision act(const CaseState& c, const Actor& actor, std::string_view action,
                const ActionInput& input, Timestamp now) const {
     return act(CaseState(c), actor, action, input, now);

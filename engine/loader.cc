@@ -48,7 +48,7 @@ class WorkflowLoader {
     }
     auto top = r_.entries(root, keys({"workflow", "title", "description", "roles", "start_roles",
                                       "readers", "fields", "initial", "states", "calendar", "unit", "retention",
-                                      "uploads"}),
+                                      "uploads", "import"}),
                           "the workflow");
     auto find = [&](std::string_view key) -> const YamlEntry* {
       for (const auto& e : top) {
@@ -108,6 +108,7 @@ class WorkflowLoader {
       for (const auto& s : r_.named_entries(e->value, "state")) def_.states.push_back(load_state(s));
       if (e->value.IsMap() && e->value.size() == 0) r_.error(e->value, "the workflow has no states");
     }
+    if (auto e = find("import")) load_import(*e);
     check_system_actions_fired();
     check_roles_used();
     check_both_languages();
@@ -137,6 +138,35 @@ class WorkflowLoader {
         }
       }
     }
+  }
+
+  // `import: {states: [active, expired], requires: [signed_on, expires_on]}`: where a
+  // record an office already keeps may enter (osic import cases), and what it must have.
+  // Read after the states, which it names.
+  void load_import(const YamlEntry& entry) {
+    Definition::Import im;
+    im.pos = YamlReader::pos_of(entry.key_node);
+    for (const auto& e : r_.entries(entry.value, keys({"states", "requires"}), "import")) {
+      if (e.key == "states") {
+        for (const auto& state : r_.names(e.value, "import states")) {
+          std::vector<std::string> names;
+          for (const auto& s : def_.states) names.push_back(s.name);
+          if (!def_.find_state(state.name)) {
+            r_.error(state.pos, "import names unknown state '" + state.name + "'" + did_you_mean(state.name, names));
+          } else if (std::find(im.states.begin(), im.states.end(), state.name) != im.states.end()) {
+            r_.error(state.pos, "import names state '" + state.name + "' twice");
+          } else {
+            im.states.push_back(state.name);
+          }
+        }
+      } else {
+        im.requires_fields = checked_fields(e.value, "requires");
+      }
+    }
+    if (im.states.empty() && entry.value.IsMap()) {
+      r_.error(entry.key_node, "import needs the 'states' a record may enter, such as [active, expired]");
+    }
+    def_.import = std::move(im);
   }
 
   // `retention: {after: 2 years, purge: [passport_copy]}`

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -282,6 +283,18 @@ class WorkflowSources {
   virtual void keep_date_counts(const std::string& workflow, const DateCountKeys& keys) = 0;
 };
 
+// Which case each record brought in from an office's files became (`osic import`), by
+// the id the office gave it: a re-run of the same file skips what is already there.
+class ExternalIds {
+ public:
+  virtual ~ExternalIds() = default;
+  // The cases of `workflow` known by any of `ids`.
+  virtual std::map<std::string, int64_t> cases_by_external_id(const std::string& workflow,
+                                                              const std::vector<std::string>& ids) = 0;
+  // Error kWriteConflict when the id already names a case of the workflow.
+  virtual void keep_external_id(const std::string& workflow, const std::string& external_id, int64_t case_id) = 0;
+};
+
 // One connection's ports.
 class Storage : public Transactions,
                 public CaseRows,
@@ -294,6 +307,7 @@ class Storage : public Transactions,
                 public AuditRows,
                 public FileRows,
                 public Settings,
+                public ExternalIds,
                 public WorkflowSources {
  public:
   virtual std::string describe() const = 0;  // "sqlite:osic.db", without passwords

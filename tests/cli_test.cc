@@ -441,3 +441,44 @@ TEST_F(CliStore, MigrateMovesARunningCaseOntoARenamedState) {
 }
 
 }  // namespace
+
+namespace {
+
+// `osic import cases`: a dry run shows each row in both calendars with its timers and
+// writes nothing; a file with a bad row exits 1 naming FILE:ROW:COLUMN in the language
+// asked; an unreadable file exits 2; a second run imports nothing new.
+TEST_F(CliStore, ImportCasesPreviewsRefusesAndSkipsWhatItMadeBefore) {
+  const std::string csv = temp_file("agreements_cli.csv",
+                                    "شماره,مؤسسه طرف همکاری,کشور,تاریخ امضا,تاریخ پایان اعتبار\n"
+                                    "A-1,دانشگاه سوربن,فرانسه,۱۴۰۲/۰۵/۱۰,۱۴۱۰/۱۲/۱۰\n"
+                                    "A-2,University of Tokyo,Japan,2023-01-15,1410/7/1\n");
+  const std::string map = temp_file("agreements_cli_map.yaml", "columns: {شماره: external_id}\n");
+  const std::string args = "import cases agreement " + csv + " --map " + map + " --state active --as sara " + db_ + wf_;
+  CliRun preview = osic(args + " --dry-run");
+  EXPECT_EQ(preview.exit_code, 0) << preview.out;
+  EXPECT_NE(preview.out.find("row 2: تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی — دانشگاه سوربن → active [A-1]"),
+            std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("expires_on: 1410/12/10 (2032-02-29)"), std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("timer active/timer/expires_on - 90 days: 1410/09/10 (2031-12-01)"), std::string::npos)
+      << preview.out;
+  EXPECT_NE(preview.out.find("2 cases would be made"), std::string::npos) << preview.out;
+  EXPECT_EQ(osic("case list --json " + db_ + wf_).out.find("\"id\""), std::string::npos) << "a dry run wrote";
+
+  CliRun done = osic(args);
+  EXPECT_EQ(done.exit_code, 0) << done.out;
+  EXPECT_NE(done.out.find("imported: 2 cases; imported before: 0"), std::string::npos) << done.out;
+  CliRun again = osic(args);
+  EXPECT_NE(again.out.find("imported: 0 cases; imported before: 2"), std::string::npos) << again.out;
+
+  const std::string bad = temp_file("agreements_bad.csv",
+                                    "شماره,مؤسسه طرف همکاری,کشور,تاریخ امضا,تاریخ پایان اعتبار\n"
+                                    "A-3,دانشگاه بن,آتلانتیس,۱۴۰۲/۰۵/۱۰,۱۴۱۰/۱۲/۱۰\n");
+  CliRun refused = osic("import cases agreement " + bad + " --map " + map + " --state active --as sara --lang fa " + db_ + wf_);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("agreements_bad.csv:2:کشور: «آتلانتیس» نام کشوری نیست"), std::string::npos) << refused.out;
+  CliRun unreadable = osic("import cases agreement " + temp_file("broken.xlsx", "PK\x03\x04 nothing") + " --state active --as sara " + db_ + wf_);
+  EXPECT_EQ(unreadable.exit_code, 2) << unreadable.out;
+  EXPECT_NE(unreadable.out.find("broken.xlsx: not a readable XLSX workbook"), std::string::npos) << unreadable.out;
+}
+
+}  // namespace

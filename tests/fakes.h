@@ -69,6 +69,7 @@ struct FakeTables {
   std::vector<CaseFileRow> case_files;
   std::map<std::pair<std::string, int>, std::string> workflows;
   std::map<std::string, std::string> workflow_hash;  // name/version -> content hash
+  std::map<std::pair<std::string, std::string>, int64_t> external_ids;  // (workflow, id) -> case
   int64_t next_id = 1;
 };
 
@@ -674,6 +675,22 @@ class FakeStorage : public Storage {
   // Fake tables have no indexes; the store's are tested against real databases.
   void index_fields(const std::string&, const std::vector<IndexedField>&) override {}
   void keep_date_counts(const std::string&, const DateCountKeys&) override {}
+  std::map<std::string, int64_t> cases_by_external_id(const std::string& workflow,
+                                                      const std::vector<std::string>& ids) override {
+    auto lock = read("cases_by_external_id");
+    std::map<std::string, int64_t> out;
+    for (const auto& id : ids) {
+      auto it = t().external_ids.find({workflow, id});
+      if (it != t().external_ids.end()) out.emplace(id, it->second);
+    }
+    return out;
+  }
+  void keep_external_id(const std::string& workflow, const std::string& external_id, int64_t case_id) override {
+    auto lock = writing("keep_external_id");
+    if (!t().external_ids.emplace(std::pair{workflow, external_id}, case_id).second) {
+      throw Error(ErrorCode::kWriteConflict, "'" + external_id + "' already names a case of " + workflow, {external_id});
+    }
+  }
   std::optional<std::string> workflow_source(const std::string& name, int version) override {
     auto lock = read("workflow_source");
     auto it = t().workflows.find({name, version});

@@ -21,10 +21,17 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 28 (the ids of imported records).
+void undo_migration_28(sql::Db& db) {
+  db.session() << "DROP TABLE external_ids";
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 28";
+}
+
 // Takes a database back to before migration 27: history indexed by time; on SQLite the
 // state counts as a table and an index, timers and mail with AUTOINCREMENT ids (their
 // sequence at the highest id, as SQLite kept it).
 void undo_migration_27(sql::Db& db) {
+  undo_migration_28(db);
   db.session() << "CREATE INDEX history_by_time ON history (at)";
   if (db.dialect() == sql::Dialect::kSqlite) {
     db.session() << "CREATE TEMP TABLE kept AS SELECT * FROM state_counts";

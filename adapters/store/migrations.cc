@@ -442,6 +442,14 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status IN ('pending', 'sending')",
            "DELETE FROM sqlite_sequence WHERE name IN ('timers', 'outbox')",
        }},
+      {28,
+       {
+           // The ids an office gave the records it brought in (osic import): a second run
+           // of the same file finds what the first made. One id names one case per
+           // workflow.
+           "CREATE TABLE external_ids (workflow TEXT NOT NULL, external_id TEXT NOT NULL,"
+           " case_id {bigint} NOT NULL REFERENCES cases (id), PRIMARY KEY (workflow, external_id)) {without_rowid}",
+       }},
   };
   return kAll;
 }

@@ -136,6 +136,11 @@ class SqlStorage : public Storage {
   void index_fields(const std::string& workflow, const std::vector<IndexedField>& fields) override;
   void keep_date_counts(const std::string& workflow, const DateCountKeys& keys) override;
 
+  // ExternalIds
+  std::map<std::string, int64_t> cases_by_external_id(const std::string& workflow,
+                                                      const std::vector<std::string>& ids) override;
+  void keep_external_id(const std::string& workflow, const std::string& external_id, int64_t case_id) override;
+
  private:
   struct OutboxQuery {
     std::optional<int64_t> case_id{};

@@ -61,7 +61,7 @@ std::string role_title(const std::string& role, Lang lang) {
 std::string field_label(const FieldDef& f, Lang lang) { return either(f.label, f.label_fa, lang, f.name); }
 
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang) {
-  if (action == kApproveAction || action == kRejectAction || action == "start" || action == "attach" ||
+  if (action == kApproveAction || action == kRejectAction || action == "start" || action == "import" || action == "attach" ||
       action == "purge") {
     return tr("action_" + action, lang);
   }
