@@ -121,6 +121,7 @@ std::optional<int64_t> Api::streamed_body_limit(const std::string& method, const
   bool known = false;
   auto match = router_.match(method, path, known);
   if (!match || !match->route->streams_body) return std::nullopt;
+  if (match->route->handler == &Api::import_preview_form) return kMaxImportFileBytes;
   int64_t most = 0;
   for (const auto& name : service_.registry().names()) {
     if (auto engine = service_.registry().current(name)) {

@@ -17,6 +17,7 @@
 #include "api/router.h"
 #include "api/write_queue.h"
 #include "service/accounts.h"
+#include "service/case_import.h"
 #include "service/case_service.h"
 #include "service/crypto.h"
 
@@ -133,6 +134,9 @@ class Api {
   HttpResponse add_user_form(Call& call);
   HttpResponse change_user_form(Call& call);
   HttpResponse outbox_page(Call& call);
+  HttpResponse import_page(Call& call);
+  HttpResponse import_preview_form(Call& call);
+  HttpResponse import_confirm_form(Call& call);
   HttpResponse retry_outbox_form(Call& call);
 
  private:
@@ -167,6 +171,8 @@ class Api {
   };
   HttpResponse render_case_page(Call& call, const StoredCase& c, int status, const FormState* form);
   HttpResponse start_case_form_page(Call& call, const std::string& workflow, const FormState& form, int status);
+  HttpResponse import_page_with(Call& call, int status, const Table* table, const ImportPlan* plan,
+                               const ImportRequest* request, const std::map<std::string, std::string>& asked);
   HttpResponse users_page_with(Call& call, int status, const std::string& error, const std::map<std::string, std::string>& add);
 
   CaseService& service_;

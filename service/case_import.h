@@ -99,6 +99,9 @@ class CaseImport {
   CaseService& service_;
 };
 
+// The largest file an import reads: a workbook of 100,000 rows is far less.
+inline constexpr int64_t kMaxImportFileBytes = int64_t{32} << 20;
+
 // "agreements.xlsx:7:تاریخ انقضا: message", the message in Persian or English.
 std::string describe(const ImportIssue& issue, const std::string& file_name, bool persian);
 

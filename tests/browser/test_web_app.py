@@ -272,6 +272,61 @@ class WebApp(unittest.TestCase):
         p.sign_in("protocol", "fa")
         p.sign_out()
 
+    def import_file(self, p, name, text, where, map_text=""):
+        path = os.path.join(self.server.dir, name)
+        with open(path, "w", encoding="utf-8-sig") as f:  # as Excel saves "CSV UTF-8"
+            f.write(text)
+        p.open("/admin/import")
+        form = p.form("preview_import")
+        p.fill(form, {"where": where, "map": map_text})
+        form.find_element(By.NAME, "file").send_keys(path)
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+    def test_an_admin_imports_the_offices_agreements_after_a_preview(self):
+        header = "شماره قرارداد,مؤسسه طرف همکاری,کشور,نوع سند,تاریخ امضا,تاریخ پایان اعتبار\n"
+        good = header + ("A-201,دانشگاه لیدن,هلند,تفاهم‌نامه,۱۴۰۲/۰۵/۱۰,۱۴۰۸/۰۱/۲۵\n"
+                         "A-202,Kyoto University,Japan,Agreement,2023-01-15,1409/7/1\n")
+        bad = good + "A-203,دانشگاه آتلانتیس,آتلانتیس,تفاهم‌نامه,۱۴۰۲/۱۳/۱۰,۱۴۰۸/۰۱/۲۵\n"
+        mapping = "شماره قرارداد: external_id"
+        p = self.page
+        p.sign_in("admin", "fa")
+        # One bad row: every problem named by row and column, and nothing to confirm.
+        self.import_file(p, "agreements-bad.csv", bad, "agreement:active", mapping)
+        problems = p.d.find_element(By.CSS_SELECTOR, ".error-list").text
+        self.assertIn("agreements-bad.csv:4:کشور", problems)
+        self.assertIn("«آتلانتیس» نام کشوری نیست", problems)
+        self.assertIn("agreements-bad.csv:4:تاریخ امضا", problems)
+        self.assertFalse(p.d.find_elements(By.CSS_SELECTOR, "form[data-action=confirm_import]"))
+        p.shot("fa-10-import-refused")
+        # The fixed file: a preview of each row with its dates in both calendars and its
+        # reminders, then one confirmation.
+        self.import_file(p, "agreements.csv", good, "agreement:active", mapping)
+        rows = p.d.find_element(By.CSS_SELECTOR, "table.import-rows").text
+        self.assertIn("دانشگاه لیدن", rows)
+        self.assertIn("۱۴۰۸/۰۱/۲۵", rows)
+        self.assertIn("2029-04-13", rows)
+        self.assertIn("یادآوری", rows)
+        self.assertIn("پایان اعتبار", rows)
+        p.shot("fa-11-import-preview")
+        p.d.set_window_size(390, 844)
+        p.shot("fa-12-import-preview-phone")
+        p.d.set_window_size(1280, 1000)
+        p.submit(p.form("confirm_import").find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("done=imported", p.d.current_url)
+        self.assertIn("۲ پرونده وارد شد", p.main().text + p.d.find_element(By.TAG_NAME, "body").text)
+        p.open("/cases?q=" + "لیدن")
+        self.assertIn("دانشگاه لیدن", p.main().text)
+        # The same file again, in English with JavaScript off: nothing new to import.
+        q = ob.Page(self.server, self.driver_without_js, SHOTS)
+        q.sign_in("admin", "en")
+        self.import_file(q, "agreements.csv", good, "agreement:active", mapping)
+        rows = q.d.find_element(By.CSS_SELECTOR, "table.import-rows").text
+        self.assertIn("Imported before", rows)
+        self.assertFalse(q.d.find_elements(By.CSS_SELECTOR, "form[data-action=confirm_import]"))
+        q.shot("en-10-import-again")
+        q.sign_out()
+        p.sign_out()
+
     def test_the_case_page_by_keyboard_alone(self):
         p = self.page
         p.sign_in("staff", "fa")
