@@ -12,6 +12,7 @@
 #include "cli/store_flags.h"
 #include "engine/jalali.h"
 #include "service/crypto.h"
+#include "service/people_import.h"
 
 namespace osic::cli {
 
@@ -60,9 +61,68 @@ void print_plan(const ImportPlan& plan, const Table& table, const Engine& engine
 
 }  // namespace
 
+// Problems and warnings as `FILE:ROW:COLUMN: message`; exit 1 when there were problems.
+int report_problems(const std::vector<ImportIssue>& problems, const std::string& name, bool persian) {
+  for (const auto& p : problems) std::cerr << "osic: " << describe(p, name, persian) << "\n";
+  std::cerr << "osic: " << problems.size() << (persian ? " ایراد؛ هیچ ردیفی وارد نشد\n" : " problems; nothing was imported\n");
+  return 1;
+}
+
+// `osic import users` and `osic import units`: the same checks, dry run and all-or-nothing rule.
+void add_people_import(CLI::App* cmd, bool users, int& exit_code) {
+  auto f = std::make_shared<StoreFlags>();
+  auto file = std::make_shared<std::string>();
+  auto sheet = std::make_shared<std::string>();
+  auto lang = std::make_shared<std::string>("en");
+  auto dry_run = std::make_shared<bool>(false);
+  auto update = std::make_shared<bool>(false);
+  auto* sub = users ? cmd->add_subcommand("users", "Import people: username, email, name_fa, name_en, roles, lang")
+                    : cmd->add_subcommand("units", "Import units: name, parent, title_fa, title_en");
+  sub->add_option("file", *file, "The CSV or XLSX file")->required();
+  sub->add_option("--sheet", *sheet, "The sheet of an XLSX workbook (default: the first)");
+  sub->add_option("--lang", *lang, "The language of the problems: en or fa")->check(CLI::IsMember({"en", "fa"}));
+  sub->add_flag("--dry-run", *dry_run, "Check every row and list what would change; write nothing");
+  if (users) sub->add_flag("--update", *update, "Also update the e-mail, names, language and roles of people who exist");
+  add_store_flags(sub, *f, false);
+  sub->callback([=, &exit_code] {
+    exit_code = guarded([&] {
+      const bool persian = *lang == "fa";
+      const std::string name = std::filesystem::path(*file).filename().string();
+      Table table = read_table(name, read_bytes(*file), *sheet);
+      auto store = open_store(*f);
+      if (users) {
+        auto plan = plan_users(*store, table);
+        if (!plan.problems.empty()) return report_problems(plan.problems, name, persian);
+        for (const auto& p : plan.rows) {
+          std::cout << (persian ? "ردیف " : "row ") << p.row << ": " << p.user.name << " <" << p.user.email << "> ";
+          for (const auto& r : p.user.roles) std::cout << r << " ";
+          std::cout << (p.exists ? (*update ? "(update)" : "(exists: left alone)") : "(new)") << "\n";
+        }
+        if (*dry_run) return 0;
+        auto [added, updated] = commit_users(*store, plan, *update, system_clock().now());
+        std::cout << "added " << added << ", updated " << updated << "; a new person signs in once an admin sets "
+                  << "their password (osic user password) or issues a token (osic user token)\n";
+      } else {
+        auto plan = plan_units(*store, table);
+        if (!plan.problems.empty()) return report_problems(plan.problems, name, persian);
+        for (const auto& u : plan.rows) {
+          std::cout << (persian ? "ردیف " : "row ") << u.row << ": " << u.unit.name
+                    << (u.unit.parent.empty() ? "" : " under " + u.unit.parent) << " «" << u.unit.title_fa << "» "
+                    << (u.exists ? "(exists: left alone)" : "(new)") << "\n";
+        }
+        if (*dry_run) return 0;
+        std::cout << "added " << commit_units(*store, plan) << " units\n";
+      }
+      return 0;
+    });
+  });
+}
+
 void add_import(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("import", "Bring in records the office keeps in spreadsheets");
   cmd->require_subcommand(1);
+  add_people_import(cmd, false, exit_code);
+  add_people_import(cmd, true, exit_code);
   auto f = std::make_shared<StoreFlags>();
   auto workflow = std::make_shared<std::string>();
   auto file = std::make_shared<std::string>();
@@ -105,12 +165,7 @@ void add_import(CLI::App& app, int& exit_code) {
       CaseImport importer(*ws.service);
       ImportPlan plan = importer.plan(*ws.store, table, request);
       for (const auto& w : plan.warnings) std::cerr << "osic: warning: " << describe(w, name, persian) << "\n";
-      if (!plan.problems.empty()) {
-        for (const auto& p : plan.problems) std::cerr << "osic: " << describe(p, name, persian) << "\n";
-        std::cerr << "osic: " << plan.problems.size()
-                  << (persian ? " ایراد؛ هیچ ردیفی وارد نشد\n" : " problems; nothing was imported\n");
-        return 1;
-      }
+      if (!plan.problems.empty()) return report_problems(plan.problems, name, persian);
       if (*dry_run) {
         print_plan(plan, table, *engine, persian);
         std::cout << plan.new_cases() << (persian ? " پرونده ساخته می‌شود؛ " : " cases would be made; ")

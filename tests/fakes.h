@@ -426,6 +426,10 @@ class FakeStorage : public Storage {
     auto lock = writing("set_roles");
     return with_user(name, [&](User& u) { u.roles = roles; });
   }
+  bool set_email(const std::string& name, const std::string& email) override {
+    auto lock = writing("set_email");
+    return with_user(name, [&](User& u) { u.email = email; });
+  }
   bool remove_user(const std::string& name) override {
     auto lock = writing("remove_user");
     auto& users = t().users;

@@ -16,6 +16,7 @@
 #include "service/audit.h"
 #include "service/case_import.h"
 #include "service/crypto.h"
+#include "service/people_import.h"
 #include "store_support.h"
 
 namespace osic {
@@ -273,6 +274,54 @@ TEST_P(ImportTest, ColumnsNoFieldNamesAreRefusedUnlessMappedOrLeftOut) {
   ImportPlan none = importer_.plan(*office_.store, read_table("agreements.csv", csv), req);
   ASSERT_EQ(none.problems.size(), 1u);
   EXPECT_NE(none.problems[0].en.find("'import:"), std::string::npos) << none.problems[0].en;
+}
+
+TEST_P(ImportTest, UnitsThenPeopleWithTheirRolesInThoseUnitsAndUpdatesOnlyWhenAsked) {
+  // A department before its faculty in the file: parents are written first.
+  const std::string units = "نام لاتین,واحد بالادست,عنوان فارسی,عنوان انگلیسی\n"
+                            "dept_journalism,faculty_of_media,گروه روزنامه‌نگاری,Department of Journalism\n"
+                            "faculty_of_media,,دانشکدهٔ رسانه,Faculty of Media\n";
+  auto unit_plan = plan_units(*office_.store, read_table("units.csv", units));
+  ASSERT_TRUE(unit_plan.problems.empty()) << unit_plan.problems[0].en;
+  EXPECT_EQ(commit_units(*office_.store, unit_plan), 2u);
+  EXPECT_EQ(office_.store->units().size(), 2u);
+  EXPECT_EQ(plan_units(*office_.store, read_table("units.csv", units)).new_rows(), 0u);  // again: nothing new
+
+  const std::string people = "نام کاربری,رایانامه,نام فارسی,نام انگلیسی,نقش‌ها,زبان\n"
+                             "dina,dina@uni.ac.ir,دکتر دینا رضایی,Dr Dina Rezaei,dean@faculty_of_media,fa\n"
+                             "sara,sara@uni.ac.ir,سارا احمدی,Sara Ahmadi,\"staff، osic_head\",\n";
+  auto plan = plan_users(*office_.store, read_table("people.csv", people));
+  ASSERT_TRUE(plan.problems.empty()) << plan.problems[0].en;
+  EXPECT_EQ(commit_users(*office_.store, plan, false, t0()), (std::pair<size_t, size_t>{2, 0}));
+  auto dina = office_.store->user_by_name("dina");
+  ASSERT_TRUE(dina);
+  EXPECT_EQ(dina->roles, (std::vector<std::string>{"dean@faculty_of_media"}));
+  EXPECT_EQ(dina->name_fa, "دکتر دینا رضایی");
+  EXPECT_TRUE(office_.store->password_hash("dina").empty());  // no password until an admin sets one
+  EXPECT_EQ(office_.store->user_by_name("sara")->roles, (std::vector<std::string>{"staff", "osic_head"}));
+
+  // A second run changes nobody without --update; with it, the file's roles and e-mail win.
+  std::string changed = people;
+  changed.replace(changed.find("dina@uni.ac.ir"), 14, "dina@media.ac.ir");
+  auto again = plan_users(*office_.store, read_table("people.csv", changed));
+  EXPECT_EQ(commit_users(*office_.store, again, false, t0()), (std::pair<size_t, size_t>{0, 0}));
+  EXPECT_EQ(office_.store->user_by_name("dina")->email, "dina@uni.ac.ir");
+  EXPECT_EQ(commit_users(*office_.store, again, true, t0()), (std::pair<size_t, size_t>{0, 2}));
+  EXPECT_EQ(office_.store->user_by_name("dina")->email, "dina@media.ac.ir");
+
+  // One bad row: a role in a unit that does not exist, an address that is not one, a
+  // name twice. Nobody is added.
+  const std::string bad = "username,email,roles\n"
+                          "reza,reza@uni.ac.ir,dean@faculty_of_law\n"
+                          "mina,not-an-address,staff\n"
+                          "omid,omid@uni.ac.ir,staff\n"
+                          "omid,omid2@uni.ac.ir,staff\n";
+  auto refused = plan_users(*office_.store, read_table("people.csv", bad));
+  std::set<std::string> where;
+  for (const auto& p : refused.problems) where.insert(std::to_string(p.row) + ":" + p.column);
+  EXPECT_EQ(where, (std::set<std::string>{"2:roles", "3:email", "5:username"}));
+  EXPECT_THROW(commit_users(*office_.store, refused, false, t0()), Error);
+  EXPECT_FALSE(office_.store->user_by_name("omid"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::Values("sqlite", "postgresql"),

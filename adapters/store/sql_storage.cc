@@ -399,6 +399,11 @@ bool SqlStorage::set_roles(const std::string& name, const std::vector<std::strin
                      [&](soci::statement& st) { st.exchange(soci::use(joined)); });
 }
 
+bool SqlStorage::set_email(const std::string& name, const std::string& email) {
+  return change_user("change", "UPDATE users SET email = :e WHERE name = :n", name,
+                     [&](soci::statement& st) { st.exchange(soci::use(email)); });
+}
+
 bool SqlStorage::remove_user(const std::string& name) {
   return change_user("remove", "DELETE FROM users WHERE name = :n", name, [](soci::statement&) {});
 }
