@@ -109,12 +109,13 @@ std::string quoted(std::string text, bool typed = false) {
 
 }  // namespace
 
-std::string items_to_csv(const json& items, const Calendar& calendar, const Definition* labels) {
+ExportSheet export_sheet(const json& items, const Definition* labels) {
   // Columns in the order they first appear; a column holds dates when every value it
   // has is one.
-  std::vector<std::string> columns;
-  std::map<std::string, bool> dated;  // column -> all its set values are dates or times
-  std::vector<std::map<std::string, json>> rows;
+  ExportSheet sheet;
+  auto& columns = sheet.columns;
+  auto& dated = sheet.dated;
+  auto& rows = sheet.rows;
   for (const auto& item : items) {
     std::vector<std::pair<std::string, json>> cells;
     flatten(item, "", cells);
@@ -139,8 +140,7 @@ std::string items_to_csv(const json& items, const Calendar& calendar, const Defi
     for (const auto& row : rows) any = any || (row.count(name) && !row.at(name).is_null());
     if (!any) dated[name] = false;
   }
-
-  auto header = [&](const std::string& name) {
+  for (const auto& name : columns) {
     std::string fa;
     if (auto it = common_titles().find(name); it != common_titles().end()) fa = it->second;
     if (labels && name.rfind("data.", 0) == 0) {
@@ -156,35 +156,39 @@ std::string items_to_csv(const json& items, const Calendar& calendar, const Defi
         if (part == "currency") fa += " (ارز)";
       }
     }
-    return fa.empty() ? name : fa + " (" + name + ")";
-  };
+    sheet.headers[name] = fa.empty() ? name : fa + " (" + name + ")";
+  }
+  return sheet;
+}
 
+std::string export_cell_text(const json& v) { return cell_text(v); }
+
+std::string jalali_of(const json& v, const Calendar& calendar) {
+  if (!v.is_string()) return "";
+  const std::string s = v.get<std::string>();
+  if (is_iso_date(s)) return persian_digits(format_jalali(*Date::parse(s)));
+  if (auto t = parse_timestamp(s)) return persian_digits(format_jalali(calendar.date_of(*t)));
+  return "";
+}
+
+std::string items_to_csv(const json& items, const Calendar& calendar, const Definition* labels) {
+  const ExportSheet sheet = export_sheet(items, labels);
   std::string out = "\xEF\xBB\xBF";  // the byte-order mark
   bool first = true;
-  for (const auto& name : columns) {
-    out += (first ? "" : ",") + quoted(header(name));
+  for (const auto& name : sheet.columns) {
+    out += (first ? "" : ",") + quoted(sheet.headers.at(name));
     first = false;
-    if (dated[name]) out += "," + quoted(header(name) + " — شمسی");
+    if (sheet.dated.at(name)) out += "," + quoted(sheet.headers.at(name) + " — شمسی");
   }
   out += "\r\n";
-  for (const auto& row : rows) {
+  for (const auto& row : sheet.rows) {
     first = true;
-    for (const auto& name : columns) {
+    for (const auto& name : sheet.columns) {
       auto it = row.find(name);
       const json v = it == row.end() ? json(nullptr) : it->second;
       out += (first ? "" : ",") + quoted(cell_text(v), v.is_string() || v.is_array());
       first = false;
-      if (!dated[name]) continue;
-      std::string jalali;
-      if (v.is_string()) {
-        const std::string s = v.get<std::string>();
-        if (is_iso_date(s)) {
-          jalali = persian_digits(format_jalali(*Date::parse(s)));
-        } else if (auto t = parse_timestamp(s)) {
-          jalali = persian_digits(format_jalali(calendar.date_of(*t)));
-        }
-      }
-      out += "," + quoted(jalali);
+      if (sheet.dated.at(name)) out += "," + quoted(jalali_of(v, calendar));
     }
     out += "\r\n";
   }

@@ -3,6 +3,7 @@
 #include "api/api.h"
 
 #include "adapters/csv_export.h"
+#include "adapters/spreadsheet/xlsx_export.h"
 
 #include <algorithm>
 
@@ -72,6 +73,18 @@ HttpResponse Api::csv_response(const HttpRequest& request, const HttpResponse& a
   r.body = items_to_csv(body["items"], service_.registry().calendar(), engine ? &engine->definition() : nullptr);
   std::string name = request.path.substr(request.path.rfind('/') + 1);
   r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + ".csv\""});
+  return r;
+}
+
+HttpResponse Api::xlsx_response(const HttpRequest& request, const HttpResponse& answer) {
+  json body = json::parse(answer.body);
+  std::shared_ptr<const Engine> engine;
+  if (std::string workflow = request.param("workflow"); !workflow.empty()) engine = service_.registry().current(workflow);
+  const std::string name = request.path.substr(request.path.rfind('/') + 1);
+  HttpResponse r;
+  r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  r.body = items_to_xlsx(body["items"], service_.registry().calendar(), engine ? &engine->definition() : nullptr, name);
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + ".xlsx\""});
   return r;
 }
 
@@ -178,14 +191,15 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
   if (auto where = invalid_utf8_in(request)) {
     return error_response(Error(ErrorCode::kInvalidUtf8, *where + " is not valid UTF-8 text"));
   }
-  // A list or report as CSV: "/v1/cases.csv" or Accept: text/csv.
-  const bool csv_suffix = (request.path.rfind("/v1/", 0) == 0 || request.path.rfind("/reports/", 0) == 0) &&
-                          request.path.size() > 4 &&
-                          request.path.compare(request.path.size() - 4, 4, ".csv") == 0;
+  // A list or report as CSV ("/v1/cases.csv" or Accept: text/csv) or as a workbook
+  // ("/v1/cases.xlsx").
+  const bool exportable = request.path.rfind("/v1/", 0) == 0 || request.path.rfind("/reports/", 0) == 0;
+  const bool xlsx_suffix = exportable && request.path.size() > 5 && request.path.ends_with(".xlsx");
+  const bool csv_suffix = (exportable && request.path.size() > 4 && request.path.ends_with(".csv")) || xlsx_suffix;
   std::optional<HttpRequest> unsuffixed;
   if (csv_suffix) {
     unsuffixed = request;
-    unsuffixed->path.resize(unsuffixed->path.size() - 4);
+    unsuffixed->path.resize(unsuffixed->path.size() - (xlsx_suffix ? 5 : 4));
   }
   const HttpRequest& asked = unsuffixed ? *unsuffixed : request;
   bool path_known = false;
@@ -209,8 +223,10 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
   try {
     authenticate(*match->route, call);
     response = (this->*(match->route->handler))(call);
-    if (match->route->csv && response.status == 200 &&
-        (csv_suffix || asked.header("accept").find("text/csv") != std::string::npos)) {
+    if (match->route->csv && response.status == 200 && xlsx_suffix) {
+      response = xlsx_response(asked, response);
+    } else if (match->route->csv && response.status == 200 &&
+               (csv_suffix || asked.header("accept").find("text/csv") != std::string::npos)) {
       response = csv_response(asked, response);
     }
   } catch (const Error& e) {

@@ -93,6 +93,7 @@ class Api {
   HttpResponse inbox(Call& call);
   // A list's or report's JSON answer as CSV (adapters/csv_export.h).
   HttpResponse csv_response(const HttpRequest& request, const HttpResponse& answer);
+  HttpResponse xlsx_response(const HttpRequest& request, const HttpResponse& answer);
   HttpResponse report_states(Call& call);
   HttpResponse report_overdue(Call& call);
   HttpResponse report_expiring(Call& call);

@@ -3,6 +3,8 @@
 // sleeping; the real server end to end is api_test.cc.
 #include <gtest/gtest.h>
 
+#include "adapters/spreadsheet/table.h"
+
 #include "adapters/mail/links.h"
 #include "adapters/workflow_files.h"
 #include "api/api.h"
@@ -217,6 +219,32 @@ TEST_F(ApiInProcess, MetricsAskForTheirTokenWhenOneIsSet) {
 
 namespace osic {
 namespace {
+
+// Issue 32's round trip: a list as a workbook that reads back as the same table, with
+// dates as date cells and a right-to-left sheet, so an office can fix it and import it.
+TEST_F(ApiInProcess, ListsAnswerAsAWorkbookWithRealDatesOnARightToLeftSheet) {
+  auto r = call("POST", "/v1/cases", staff_,
+                R"J({"workflow": "agreement", "title": "=HYPERLINK(\"x\")", "data": {"partner": "دانشگاه لیون", "country": "FR", "expires_on": "2027-03-21"}})J");
+  ASSERT_EQ(r.status, 201) << r.body;
+  api::HttpResponse book = call("GET", "/v1/cases.xlsx?workflow=agreement", staff_);
+  ASSERT_EQ(book.status, 200) << book.body;
+  EXPECT_EQ(book.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(book.body.rfind("PK\x03\x04", 0), 0u);
+  Table t = read_xlsx("cases.xlsx", book.body, "");
+  ASSERT_EQ(t.rows.size(), 1u);
+  auto column = [&](const std::string& header) {
+    for (size_t i = 0; i < t.headers.size(); ++i) {
+      if (t.headers[i] == header) return i;
+    }
+    ADD_FAILURE() << header << " is not a column";
+    return size_t{0};
+  };
+  EXPECT_EQ(t.rows[0][column("تاریخ پایان اعتبار (data.expires_on)")].date, Date::parse("2027-03-21"));
+  EXPECT_EQ(t.rows[0][column("تاریخ پایان اعتبار (data.expires_on) — شمسی")].text, "۱۴۰۶/۰۱/۰۱");
+  EXPECT_EQ(t.rows[0][column("مؤسسه طرف همکاری (data.partner)")].text, "دانشگاه لیون");
+  // Text stays text: a title that reads like a formula is never one.
+  EXPECT_EQ(t.rows[0][column("عنوان (title)")].text, "=HYPERLINK(\"x\")");
+}
 
 TEST_F(ApiInProcess, ListsAndReportsAnswerAsCsvWhenAskedAndJsonOtherwise) {
   auto r = call("POST", "/v1/cases", staff_,

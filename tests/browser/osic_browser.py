@@ -197,7 +197,8 @@ def post(server, path, fields, session_cookie):
         return e.code, dict(e.headers), e.read().decode()
 
 
-def get(server, path, session_cookie=None):
+def get(server, path, session_cookie=None, raw=False):
+    """GET as the given session; the body as text, or as bytes with `raw`."""
     headers = {"Cookie": "osic_session=" + session_cookie} if session_cookie else {}
     req = urllib.request.Request(server.base + path, headers=headers)
 
@@ -207,6 +208,8 @@ def get(server, path, session_cookie=None):
 
     try:
         with urllib.request.build_opener(NoRedirect).open(req, timeout=10) as r:
-            return r.status, dict(r.headers), r.read().decode()
+            body = r.read()
+            return r.status, dict(r.headers), body if raw else body.decode()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read().decode()
+        body = e.read()
+        return e.code, dict(e.headers), body if raw else body.decode()

@@ -249,6 +249,12 @@ class WebApp(unittest.TestCase):
         self.assertTrue(headers.get("Content-Type", "").startswith("text/csv"))
         self.assertTrue(body.startswith("\ufeff"))
         self.assertIn("پیش‌نویس", body)
+        # And as a workbook, for the office to fix and import back.
+        link = p.d.find_element(By.CSS_SELECTOR, "a[href^='/reports/states.xlsx']").get_attribute("href")
+        status, headers, body = ob.get(self.server, link[len(self.server.base):], p.cookie("osic_session"), raw=True)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers.get("Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertTrue(body.startswith(b"PK\x03\x04"))
         p.sign_out()
 
     def test_an_admin_sets_roles_and_a_password_on_the_users_page(self):
