@@ -482,3 +482,17 @@ TEST_F(CliStore, ImportCasesPreviewsRefusesAndSkipsWhatItMadeBefore) {
 }
 
 }  // namespace
+
+namespace {
+
+// docs/import.md's sample file and map, as the README shows them: they stay importable.
+TEST_F(CliStore, TheDocumentedSampleImportsAsItSays) {
+  const std::string docs = std::string(OSIC_SOURCE_DIR) + "/docs/samples/";
+  CliRun r = osic("import cases agreement " + docs + "agreements.csv --map " + docs + "agreements-map.yaml --as sara --dry-run " +
+                  db_ + wf_);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("3 cases would be made"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("→ expired [OSIC-1398-017]"), std::string::npos) << r.out;
+}
+
+}  // namespace
