@@ -59,6 +59,38 @@ void print_plan(const ImportPlan& plan, const Table& table, const Engine& engine
   }
 }
 
+// A file a cell names, in `dir` and nowhere else: no absolute names, no "..".
+std::optional<FoundFile> find_in(const std::string& dir, const std::string& name, std::string& why) {
+  const std::filesystem::path relative = std::filesystem::path(name).lexically_normal();
+  if (relative.is_absolute() || relative.empty() || *relative.begin() == "..") {
+    why = "'" + name + "' must name a file inside the --files folder";
+    return std::nullopt;
+  }
+  const std::filesystem::path path = std::filesystem::path(dir) / relative;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    why = "no file '" + name + "' in " + dir;
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = "cannot read " + path.string();
+    return std::nullopt;
+  }
+  FoundFile found;
+  found.path = path.string();
+  Sha256 sha;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    const auto got = static_cast<size_t>(in.gcount());
+    if (found.head.size() < 512) found.head.append(buffer, std::min<size_t>(got, 512 - found.head.size()));
+    sha.update(buffer, got);
+    found.size += static_cast<int64_t>(got);
+  }
+  found.sha256 = sha.hex();
+  return found;
+}
+
 }  // namespace
 
 // Problems and warnings as `FILE:ROW:COLUMN: message`; exit 1 when there were problems.
@@ -133,6 +165,7 @@ void add_import(CLI::App& app, int& exit_code) {
   auto lang = std::make_shared<std::string>("en");
   auto dry_run = std::make_shared<bool>(false);
   auto batch = std::make_shared<size_t>(200);
+  auto files = std::make_shared<std::string>();
   auto* cases = cmd->add_subcommand("cases", "Import cases from a CSV or XLSX file (all rows or none)");
   cases->add_option("workflow", *workflow, "Workflow name")->required();
   cases->add_option("file", *file, "The CSV or XLSX file")->required();
@@ -144,8 +177,10 @@ void add_import(CLI::App& app, int& exit_code) {
   cases->add_option("--lang", *lang, "The language of the problems and the preview: en or fa")
       ->check(CLI::IsMember({"en", "fa"}));
   cases->add_flag("--dry-run", *dry_run, "Check every row and show what it would become; write nothing");
+  cases->add_option("--files", *files, "The folder of the files that file columns name (\"a.pdf\", or several "
+                                       "separated by ';')");
   cases->add_option("--batch", *batch, "Cases per transaction (default 200)")->check(CLI::Range(1, 10000));
-  add_store_flags(cases, *f, true);
+  add_store_flags(cases, *f, true, "--files-store");
   cases->callback([=, &exit_code] {
     exit_code = guarded([&] {
       const bool persian = *lang == "fa";
@@ -158,6 +193,10 @@ void add_import(CLI::App& app, int& exit_code) {
       request.file_sha256 = sha256_hex(bytes);
       request.state = *state;
       request.as = *as;
+      if (!files->empty()) {
+        const std::string dir = *files;
+        request.find_file = [dir](const std::string& n, std::string& why) { return find_in(dir, n, why); };
+      }
       if (!map_file->empty()) request.map = parse_import_map(*map_file, read_bytes(*map_file));
       Workspace ws(*f);
       auto engine = ws.registry->current(*workflow);

@@ -4,7 +4,7 @@
 
 namespace osic::cli {
 
-void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
+void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows, const char* files_flag) {
   cmd->add_option("--db", flags.db,
                   "Database URL: sqlite:PATH, postgresql://user:pass@host:port/db?sslmode=..., or libpq "
                   "keywords \"host=... dbname=...\"")
@@ -14,7 +14,7 @@ void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows) {
       ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
   cmd->add_flag("--json", flags.json, "Machine-readable output");
-  cmd->add_option("--files", flags.files, "SQLite: the folder uploaded files are kept in (default: beside the "
+  cmd->add_option(files_flag, flags.files, "SQLite: the folder uploaded files are kept in (default: beside the "
                                           "database, DB.files); PostgreSQL keeps them in the database");
   if (with_workflows) {
     cmd->add_option("--workflows", flags.workflows, "Folder of workflow definitions")

@@ -31,7 +31,10 @@ struct MailFlags {
 };
 void add_mail_flags(CLI::App* cmd, MailFlags& flags);
 
-void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows);
+// `files_flag` names the option of the folder uploaded files are kept in: "--files", or
+// another name where --files means something else (osic import cases: the folder of the
+// files a spreadsheet's rows name).
+void add_store_flags(CLI::App* cmd, StoreFlags& flags, bool with_workflows, const char* files_flag = "--files");
 
 StoreOptions store_options(const StoreFlags& flags);
 

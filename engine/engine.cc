@@ -166,31 +166,11 @@ Decision Engine::start(const Actor& actor, const Data& data, Timestamp now) cons
                   "starting a " + def.name + " case needs one of the roles: " + join(def.start_roles),
                   def.start_roles);
   }
-  if (auto bad = check_input(def, data, nullptr)) return *bad;
-
-  Outcome out;
-  CaseState& c = out.next;
-  for (const auto& f : def.fields) {
-    if (f.default_value) c.data.emplace(f.name, *f.default_value);
-  }
-  std::vector<FieldChange> changes;
-  apply(data, c.data, changes);
   std::vector<std::string> required;
   for (const auto& f : def.fields) {
     if (f.required) required.push_back(f.name);
   }
-  auto missing = missing_fields(required, c.data);
-  if (!missing.empty()) {
-    return refuse(RefusalCode::kRequiredFieldMissing, "required fields missing: " + join(missing), missing);
-  }
-  c.version = 1;
-  c.requester = actor.user;
-  // The history records every initial value, defaults included.
-  changes.clear();
-  for (const auto& [name, value] : c.data) changes.push_back({name, Value(), value});
-  out.entry = HistoryEntry{now, actor.user, "start", "", def.initial, "", std::move(changes), ""};
-  enter(out, *def.find_state(def.initial), now);
-  return out;
+  return new_case(actor, data, required, "start", *def.find_state(def.initial), "", now);
 }
 
 Decision Engine::import_case(const Actor& requester, const Data& data, std::string_view state,
@@ -203,6 +183,24 @@ Decision Engine::import_case(const Actor& requester, const Data& data, std::stri
                                   : "a record may be imported into " + join(allowed) + ", not '" + std::string(state) + "'",
                   {std::string(state)});
   }
+  std::vector<std::string> required = def.import->requires_fields;
+  for (const auto& f : def.fields) {
+    if (f.required && !contains(required, f.name)) required.push_back(f.name);
+  }
+  Decision d = new_case(requester, data, required, "import", *def.find_state(state), note, now);
+  if (auto* out = std::get_if<Outcome>(&d)) {
+    out->notifications.clear();
+    const Timestamp today = calendar_.start_of_day(calendar_.date_of(now));
+    std::erase_if(out->schedule, [&](const TimerSchedule& t) { return t.action.empty() && t.due < today; });
+  }
+  return d;
+}
+
+// A case of `requester`'s in `state`: defaults, then `data` (typed and checked), then the
+// `required` fields filled; the history entry `action` records every initial value.
+Decision Engine::new_case(const Actor& requester, const Data& data, const std::vector<std::string>& required,
+                          const char* action, const StateDef& state, const std::string& note, Timestamp now) const {
+  const Definition& def = *def_;
   if (auto bad = check_input(def, data, nullptr)) return *bad;
   Outcome out;
   CaseState& c = out.next;
@@ -211,23 +209,17 @@ Decision Engine::import_case(const Actor& requester, const Data& data, std::stri
   }
   std::vector<FieldChange> changes;
   apply(data, c.data, changes);
-  std::vector<std::string> required = def.import->requires_fields;
-  for (const auto& f : def.fields) {
-    if (f.required && !contains(required, f.name)) required.push_back(f.name);
-  }
   auto missing = missing_fields(required, c.data);
   if (!missing.empty()) {
     return refuse(RefusalCode::kRequiredFieldMissing, "required fields missing: " + join(missing), missing);
   }
   c.version = 1;
   c.requester = requester.user;
+  // The history records every initial value, defaults included.
   changes.clear();
   for (const auto& [name, value] : c.data) changes.push_back({name, Value(), value});
-  out.entry = HistoryEntry{now, requester.user, "import", "", std::string(state), note, std::move(changes), ""};
-  enter(out, *def.find_state(state), now);
-  out.notifications.clear();
-  const Timestamp today = calendar_.start_of_day(calendar_.date_of(now));
-  std::erase_if(out.schedule, [&](const TimerSchedule& t) { return t.action.empty() && t.due < today; });
+  out.entry = HistoryEntry{now, requester.user, action, "", state.name, note, std::move(changes), ""};
+  enter(out, state, now);
   return out;
 }
 

@@ -95,6 +95,8 @@ class Engine {
   Decision approve_or_reject(CaseState&& c, const StateDef& s, const Actor& actor, bool approve,
                              const ActionInput& input, Timestamp now) const;
   void enter(Outcome& out, const StateDef& target, Timestamp now) const;
+  Decision new_case(const Actor& requester, const Data& data, const std::vector<std::string>& required,
+                    const char* action, const StateDef& state, const std::string& note, Timestamp now) const;
   void recompute_timers(Outcome& out, const StateDef& s, const std::vector<FieldChange>& changes) const;
   std::optional<TimerSchedule> schedule_of(const StateDef& s, const TimerDef& t, const CaseState& c) const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/file_kinds.h"
 #include "engine/search_key.h"
 #include "service/audit.h"
 #include "service/data_codec.h"
@@ -199,6 +200,61 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
   const Timestamp now = service_.clock().now();
   std::map<std::string, int> seen_ids;
 
+  // A file field's cell: the names of files in the folder given, each checked as an upload is.
+  auto read_files = [&](const FieldDef& f, const std::string& text, const std::string& header, ImportRow& out,
+                        const std::function<void(const std::string&, std::string, std::string)>& bad) {
+    std::vector<std::string> names;
+    std::string name;
+    for (char c : text + ";") {
+      if (c == ';' || c == '|') {
+        if (!trimmed(name).empty()) names.push_back(trimmed(name));
+        name.clear();
+      } else {
+        name += c;
+      }
+    }
+    if (names.size() > 1 && !f.multiple) {
+      bad(header, "'" + f.name + "' keeps one file; this cell names " + std::to_string(names.size()),
+          guillemets(field_title_fa(f)) + " یک فایل می‌گیرد و این خانه " + std::to_string(names.size()) + " فایل نام برده است");
+      return;
+    }
+    std::vector<Value> hashes;
+    int64_t bytes = 0;
+    for (const auto& n : names) {
+      std::string why;
+      auto found = req.find_file(n, why);
+      if (!found) {
+        bad(header, why, "فایل " + guillemets(n) + " در پوشهٔ فایل‌ها خوانده نشد \u2068(" + why + ")\u2069");
+        continue;
+      }
+      const FileKind* kind = file_kind_of_name(n);
+      if (!kind || std::find(f.accept.begin(), f.accept.end(), kind->name) == f.accept.end() ||
+          !content_is(*kind, found->head)) {
+        std::string kinds;
+        for (const auto& k : f.accept) kinds += (kinds.empty() ? "" : ", ") + k;
+        bad(header, "'" + n + "' is not a " + kinds + " file, which '" + f.name + "' takes",
+            guillemets(n) + " از نوع " + kinds + " نیست که " + guillemets(field_title_fa(f)) + " می‌پذیرد");
+        continue;
+      }
+      if (found->size > f.max_size) {
+        bad(header, "'" + n + "' is " + format_file_size(found->size) + "; '" + f.name + "' takes files up to " +
+                        format_file_size(f.max_size),
+            guillemets(n) + " بزرگ‌تر از " + format_file_size(f.max_size) + " است");
+        continue;
+      }
+      bytes += found->size;
+      out.files.push_back({f.name, n, found->path, found->sha256, kind->media_type, found->size});
+      hashes.emplace_back(found->sha256);
+    }
+    int64_t total = bytes;
+    for (const auto& file : out.files) total += file.field == f.name ? 0 : file.size;
+    if (total > def.uploads.case_limit) {
+      bad(header, "the row's files pass the " + format_file_size(def.uploads.case_limit) + " a case may keep",
+          "فایل‌های این ردیف از " + format_file_size(def.uploads.case_limit) + " که یک پرونده نگه می‌دارد بیشترند");
+    }
+    if (!hashes.empty()) out.data.insert_or_assign(f.name, Value(std::move(hashes)));
+  };
+
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& cells = table.rows[r];
     const int row_number = r < table.row_numbers.size() ? table.row_numbers[r] : static_cast<int>(r) + 2;
@@ -236,8 +292,9 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
         } else {
           out.unit = u->name;
         }
+      } else if (const FieldDef& f = *def.find_field(to); f.type == FieldType::kFile && req.find_file) {
+        read_files(f, text, table.headers[i], out, bad);
       } else {
-        const FieldDef& f = *def.find_field(to);
         CellReading v = value_from_cell(f, cell);
         if (auto* p = std::get_if<CellProblem>(&v)) {
           bad(table.headers[i], p->en, p->fa);
@@ -364,7 +421,20 @@ ImportResult CaseImport::commit(Storage& s, const ImportRequest& req, const Impo
                        out.next.version, out.next.requester, now, now, out.next.entered_at, out.next.version,
                        row.unit, case_search_text(row.title, out.next.data)};
       int64_t id = s.insert_case(case_row);
-      write_sealed(s, id, writes_of(out, "import", out.next.version, false));
+      CaseWrites writes = writes_of(out, "import", out.next.version, false);
+      if (!row.files.empty()) {
+        nlohmann::json files = nlohmann::json::array();
+        std::map<std::string, int64_t> n;
+        for (const auto& file : row.files) {
+          s.keep_blob(file.sha256, file.size, file.path);
+          s.add_case_file({id, file.field, ++n[file.field], file.sha256, file.name, file.media_type, file.size, now,
+                           actor.user, out.next.version, true});
+          files.push_back({{"field", file.field}, {"name", file.name}, {"size", file.size}, {"type", file.media_type},
+                           {"sha256", file.sha256}});
+        }
+        writes.history.files = files.dump();
+      }
+      write_sealed(s, id, std::move(writes));
       if (!row.external_id.empty()) s.keep_external_id(def.name, row.external_id, id);
       made.push_back(id);
     }

@@ -6,7 +6,9 @@
 // them. A column mapped to `external_id` makes a second run skip what the first made.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,25 @@ inline constexpr const char* kImportTitle = "title";
 inline constexpr const char* kImportUnit = "unit";
 inline constexpr const char* kImportSkip = "-";
 
+// A file a row names, as the edge found it in the folder it was given (`--files DIR`):
+// the service checks its kind, content and size against the field.
+struct FoundFile {
+  std::string path;
+  std::string sha256;
+  std::string head;  // the first bytes, to recognise the kind
+  int64_t size = 0;
+};
+
+// A file an imported case gets, checked.
+struct ImportFile {
+  std::string field;
+  std::string name;
+  std::string path;
+  std::string sha256;
+  std::string media_type;
+  int64_t size = 0;
+};
+
 struct ImportRequest {
   std::string workflow;
   std::string file_name;    // as the office named it, without folders
@@ -45,6 +66,10 @@ struct ImportRequest {
   ImportMap map;
   std::string state;  // where every row lands; empty: each row's `state` column
   std::string as;     // the importing user: the cases' requester and the history's actor
+  // Finds a file a file field's cell names ("a.pdf", or several separated by ';'); nullopt
+  // with `why` set when it cannot. Empty: no folder of files was given, and a file column
+  // is a problem.
+  std::function<std::optional<FoundFile>(const std::string& name, std::string& why)> find_file{};
 };
 
 // A problem (or a warning) with a cell, a column or the file: row 1 is the header row,
@@ -64,6 +89,7 @@ struct ImportRow {
   std::string external_id;
   Data data;
   std::vector<TimerSchedule> timers;  // what it would get if imported now
+  std::vector<ImportFile> files;
   int64_t existing_case = 0;          // imported before, by its external_id: skipped
 };
 

@@ -496,3 +496,29 @@ TEST_F(CliStore, TheDocumentedSampleImportsAsItSays) {
 }
 
 }  // namespace
+
+namespace {
+
+// `--files DIR`: the signed copies a sheet names come in with their cases; a name that
+// leaves the folder is refused.
+TEST_F(CliStore, ImportCasesBringsTheFilesARowNamesFromItsFolderOnly) {
+  const std::string dir = ::testing::TempDir() + "import_files_cli_" + std::to_string(getpid());
+  std::filesystem::create_directories(dir + "/signed");
+  std::ofstream(dir + "/signed/a.pdf") << "%PDF-1.4\n%%EOF\n";
+  const std::string header = "شماره,مؤسسه طرف همکاری,کشور,تاریخ امضا,تاریخ پایان اعتبار,نسخهٔ امضاشده\n";
+  const std::string map = temp_file("files_map.yaml", "columns: {شماره: external_id}\n");
+  const std::string outside = temp_file("outside.csv", header + "F-1,دانشگاه بن,آلمان,1402/5/10,1410/1/25,../outside.csv\n");
+  CliRun refused = osic("import cases agreement " + outside + " --map " + map + " --state active --as sara --files " +
+                        dir + "/signed " + db_ + wf_);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("must name a file inside the --files folder"), std::string::npos) << refused.out;
+  const std::string good = temp_file("inside.csv", header + "F-2,دانشگاه بن,آلمان,1402/5/10,1410/1/25,a.pdf\n");
+  CliRun done = osic("import cases agreement " + good + " --map " + map + " --state active --as sara --files " + dir +
+                     "/signed " + db_ + wf_);
+  EXPECT_EQ(done.exit_code, 0) << done.out;
+  CliRun files = osic("case files 1 " + db_ + wf_);
+  EXPECT_NE(files.out.find("a.pdf"), std::string::npos) << files.out;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

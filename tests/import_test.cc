@@ -276,6 +276,60 @@ TEST_P(ImportTest, ColumnsNoFieldNamesAreRefusedUnlessMappedOrLeftOut) {
   EXPECT_NE(none.problems[0].en.find("'import:"), std::string::npos) << none.problems[0].en;
 }
 
+// `--files DIR`: a column naming each agreement's signed copy brings the file in with
+// the case, checked as an upload is, kept in the files store and named in the history.
+TEST_P(ImportTest, FilesARowNamesComeInWithItsCase) {
+  const std::string dir = ::testing::TempDir() + unique_name("import_files_");
+  std::filesystem::create_directories(dir);
+  const std::string pdf = "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
+  std::ofstream(dir + "/sorbonne signed.pdf", std::ios::binary) << pdf;
+  std::ofstream(dir + "/not-a.pdf", std::ios::binary) << "just text";
+  auto finder = [dir](const std::string& name, std::string& why) -> std::optional<FoundFile> {
+    std::ifstream in(dir + "/" + name, std::ios::binary);
+    if (!in) {
+      why = "no file '" + name + "'";
+      return std::nullopt;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return FoundFile{dir + "/" + name, sha256_hex(bytes), bytes.substr(0, 512), static_cast<int64_t>(bytes.size())};
+  };
+  const std::string csv =
+      "شماره قرارداد,مؤسسه طرف همکاری,کشور,تاریخ امضا,تاریخ پایان اعتبار,نسخهٔ امضاشده\n"
+      "A-1,دانشگاه سوربن,فرانسه,1402/5/10,1407/1/25,sorbonne signed.pdf\n";
+  ImportRequest req = request("agreements.csv", csv);
+  req.state = "active";
+  // Without a folder, a file column is a problem that says how to bring them.
+  ImportPlan without = importer_.plan(*office_.store, read_table("agreements.csv", csv), req);
+  ASSERT_EQ(without.problems.size(), 1u);
+  EXPECT_NE(without.problems[0].en.find("--files"), std::string::npos) << without.problems[0].en;
+  req.find_file = finder;
+  ImportPlan plan = importer_.plan(*office_.store, read_table("agreements.csv", csv), req);
+  ASSERT_TRUE(plan.problems.empty()) << problems(plan);
+  ImportResult done = importer_.commit(*office_.store, req, plan);
+  ASSERT_EQ(done.created.size(), 1u);
+  const int64_t id = done.created[0];
+  auto files = office_.store->case_files(id);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].field, "signed_copy");
+  EXPECT_EQ(files[0].name, "sorbonne signed.pdf");
+  EXPECT_EQ(files[0].sha256, sha256_hex(pdf));
+  EXPECT_EQ(office_.get_case(id)->state.data.at("signed_copy").as_list().at(0).as_string(), sha256_hex(pdf));
+  std::string kept;
+  ASSERT_TRUE(office_.store->read_blob(sha256_hex(pdf), [&](std::string_view piece) { kept.append(piece); }));
+  EXPECT_EQ(kept, pdf);
+  EXPECT_NE(office_.store->history(id)[0].files.find("sorbonne signed.pdf"), std::string::npos);
+  EXPECT_TRUE(verify_audit(*office_.store).passed());
+  // A file whose content is not what its name says, or that is missing, refuses the row.
+  std::string bad = csv;
+  bad.replace(bad.find("sorbonne signed.pdf"), 19, "not-a.pdf");
+  bad += "A-2,دانشگاه بن,آلمان,1402/5/10,1407/1/25,missing.pdf\n";
+  ImportPlan refused = importer_.plan(*office_.store, read_table("agreements.csv", bad), req);
+  std::set<std::string> where;
+  for (const auto& p : refused.problems) where.insert(std::to_string(p.row) + ":" + p.column);
+  EXPECT_EQ(where, (std::set<std::string>{"2:نسخهٔ امضاشده", "3:نسخهٔ امضاشده"})) << problems(refused);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_P(ImportTest, UnitsThenPeopleWithTheirRolesInThoseUnitsAndUpdatesOnlyWhenAsked) {
   // A department before its faculty in the file: parents are written first.
   const std::string units = "نام لاتین,واحد بالادست,عنوان فارسی,عنوان انگلیسی\n"
