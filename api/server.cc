@@ -1,11 +1,15 @@
 // Listener and sessions on Boost.Beast, after Beast's advanced server example: each
 // step short, errors handled where they occur, lifetime held by shared_from_this().
+// HTTPS is the same session over Asio's SSL stream (advanced_server_flex's pattern).
 #include "api/server.h"
 
 #include "adapters/file_spool.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 
 #include <array>
 #include <functional>
@@ -50,6 +54,19 @@ struct Server::Impl {
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   net::signal_set hangup{ioc};
   void await_hangup();
+  // HTTPS: the certificate and key read at listen() and again at each SIGHUP; a session
+  // keeps the context it began with, so a renewal takes effect for new connections.
+  std::mutex tls_mutex;
+  std::shared_ptr<net::ssl::context> tls;
+  std::shared_ptr<net::ssl::context> current_tls() {
+    std::lock_guard lock(tls_mutex);
+    return tls;
+  }
+  void load_tls();
+  // --redirect-http: plain HTTP answered with a redirect to the HTTPS port.
+  tcp::acceptor redirect_acceptor{accept_strand};
+  unsigned short https_port = 0;
+  void accept_redirect();
   net::steady_timer drain_timer{ioc};
   std::chrono::steady_clock::time_point drain_started;
 
@@ -73,11 +90,20 @@ std::string lower(beast::string_view s) {
   return out;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection, over plain TCP or TLS: the same reading, limits and answers either way.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  // `address` was admitted by the server; the session gives it back when it ends.
-  Session(tcp::socket&& socket, Server::Impl& server, std::string address)
-      : stream_(std::move(socket)), server_(server), address_(std::move(address)) {
+  // `address` was admitted by the server; the session gives it back when it ends. `tls`
+  // is the context of a TLS session, kept while it lasts.
+  Session(tcp::socket&& socket, Server::Impl& server, std::string address,
+          std::shared_ptr<net::ssl::context> tls = nullptr)
+      : tls_(std::move(tls)), stream_(make_stream(std::move(socket), tls_.get())), server_(server),
+        address_(std::move(address)) {
     ++server_.connections;
   }
   ~Session() {
@@ -87,10 +113,38 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::begin, this->shared_from_this()));
   }
 
  private:
+  static Stream make_stream(tcp::socket&& socket, net::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      (void)tls;
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // A TLS session shakes hands first, within the read deadline; a failed handshake (a
+  // plain-HTTP client, an old protocol) just closes.
+  void begin() {
+    if constexpr (kTls) {
+      lowest().expires_after(server_.options.read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              beast::bind_front_handler(&Session::on_handshake, this->shared_from_this()));
+    } else {
+      do_read();
+    }
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) return;
+    do_read();
+  }
+
   void do_read() {
     if (server_.draining) return close();
     head_.emplace();
@@ -101,16 +155,16 @@ class Session : public std::enable_shared_from_this<Session> {
     head_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     // One deadline for the whole request, and for silence between requests: a slow or
     // silent client cannot hold a connection, and never holds a worker.
-    stream_.expires_after(server_.options.read_timeout);
+    lowest().expires_after(server_.options.read_timeout);
     server_.stop_waiting(idle_key_);
-    idle_key_ = server_.wait_idle([weak = weak_from_this()] {
+    idle_key_ = server_.wait_idle([weak = this->weak_from_this()] {
       if (auto self = weak.lock()) {
         net::post(self->stream_.get_executor(), [self] { self->evicted(); });
       }
     });
     // The header first: an upload's body is spooled to a file as it arrives, every other
     // body is read whole within the global limit.
-    http::async_read_header(stream_, buffer_, *head_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *head_, beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
   }
 
   // The errors of reading a request; true when the session has answered or closed.
@@ -135,8 +189,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!idle_key_) return;  // its request arrived meanwhile
     idle_key_ = 0;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().socket().close(ignored);
   }
 
   void on_header(beast::error_code ec, std::size_t) {
@@ -162,7 +216,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     parser_.emplace(std::move(*head_));
     parser_->body_limit(server_.options.body_limit);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
   }
 
   // Who sends an upload is known before a byte of its body is kept: a worker checks the
@@ -170,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // token), and a refusal is answered at once, closing the connection.
   void check_sender() {
     HttpRequest head = request_of(head_->get());
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     bool queued = server_.workers.try_submit([self, head = std::move(head)](Storage* store) {
       std::optional<HttpResponse> refusal = self->server_.api.refuse_upload(head, store);
       net::post(self->stream_.get_executor(),
@@ -197,7 +251,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // file on a slow line arrives, a client that trickles bytes to hold the connection
     // does not keep it past that.
     const std::uint64_t size = upload_->content_length().value_or(static_cast<std::uint64_t>(upload_limit_));
-    stream_.expires_after(server_.options.read_timeout +
+    lowest().expires_after(server_.options.read_timeout +
                           std::chrono::seconds(size / server_.options.upload_min_rate));
     if (upload_->is_done()) return on_upload({}, 0);  // an empty body
     read_upload();
@@ -207,7 +261,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_upload() {
     upload_->get().body().data = chunk_.data();
     upload_->get().body().size = chunk_.size();
-    http::async_read_some(stream_, buffer_, *upload_, beast::bind_front_handler(&Session::on_upload, shared_from_this()));
+    http::async_read_some(stream_, buffer_, *upload_, beast::bind_front_handler(&Session::on_upload, this->shared_from_this()));
   }
 
   void on_upload(beast::error_code ec, std::size_t) {
@@ -240,7 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
     split_target(std::string(req.target()), request);
     for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
     request.remote_address = server_.options.trusted_proxies.client(address_, request.header("x-forwarded-for"));
-    request.https = server_.options.trusted_proxies.forwarded_https(address_, request.header("x-forwarded-proto"));
+    request.https = kTls || server_.options.trusted_proxies.forwarded_https(address_, request.header("x-forwarded-proto"));
     return request;
   }
 
@@ -265,7 +319,7 @@ class Session : public std::enable_shared_from_this<Session> {
     ++server_.in_flight;
     counted_ = true;
     if (server_.api.answers_without_storage(request)) return write(server_.api.handle(request, nullptr));
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     bool queued = server_.workers.try_submit([self, request = std::move(request)](Storage* store) {
       // Without a connection the route still answers, with database_unavailable if it needs one.
       HttpResponse response = self->server_.api.handle(request, store);
@@ -297,8 +351,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response_ = res;
     // Its own deadline: a large answer to a request that arrived late in its read
     // window is not cut off after its write was committed.
-    stream_.expires_after(server_.options.write_timeout);
-    http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, shared_from_this(), res->keep_alive()));
+    lowest().expires_after(server_.options.write_timeout);
+    http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, this->shared_from_this(), res->keep_alive()));
   }
 
   // A download, sent from its file by Beast a piece at a time.
@@ -318,8 +372,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response_ = res;
     keep_ = std::move(response.keep);
     // Time to send the whole file to a client reading at a modest pace.
-    stream_.expires_after(server_.options.write_timeout * 4);
-    http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, shared_from_this(), res->keep_alive()));
+    lowest().expires_after(server_.options.write_timeout * 4);
+    http::async_write(stream_, *res, beast::bind_front_handler(&Session::on_write, this->shared_from_this(), res->keep_alive()));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -337,20 +391,30 @@ class Session : public std::enable_shared_from_this<Session> {
   // (the rest of an over-long body) for up to 2 s, so it reads our answer rather than a
   // connection reset.
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) return;
-    stream_.expires_after(std::chrono::seconds(2));
-    drain();
+    if constexpr (kTls) {
+      // TLS ends with its own close_notify, within 2 s, then the socket.
+      lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+    } else {
+      beast::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return;
+      lowest().expires_after(std::chrono::seconds(2));
+      drain();
+    }
   }
 
   void drain() {
-    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    stream_.async_read_some(net::buffer(discard_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (!ec) self->drain();
     });
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<net::ssl::context> tls_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> head_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -373,6 +437,88 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// A plain-HTTP connection on the redirect port: one request's headers read, answered
+// with a permanent redirect to the same path over HTTPS, closed.
+class RedirectSession : public std::enable_shared_from_this<RedirectSession> {
+ public:
+  RedirectSession(tcp::socket&& socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  void start() {
+    parser_.header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    stream_.expires_after(server_.options.read_timeout);
+    http::async_read_header(stream_, buffer_, parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+ private:
+  void on_header(beast::error_code ec) {
+    if (ec) return;
+    const auto& req = parser_.get();
+    // The host as the client named it, when it is a plain name or address; never a
+    // header that could send the browser elsewhere with a crafted value.
+    std::string host(req[http::field::host]);
+    if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) host.resize(colon);
+    const bool plain = !host.empty() && host.size() <= 253 &&
+                       host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+                           std::string::npos;
+    if (!plain) host = server_.options.address;
+    std::string target(req.target());
+    if (target.empty() || target[0] != '/') target = "/";
+    res_.version(req.version());
+    res_.result(http::status::permanent_redirect);
+    res_.set(http::field::server, "osic");
+    res_.set(http::field::location, "https://" + host + (server_.https_port == 443 ? "" : ":" + std::to_string(server_.https_port)) + target);
+    res_.set(http::field::content_type, "text/plain; charset=utf-8");
+    res_.keep_alive(false);
+    res_.body() = "This server answers over HTTPS.\n";
+    res_.prepare_payload();
+    stream_.expires_after(server_.options.write_timeout);
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request_parser<http::empty_body> parser_;
+  http::response<http::string_body> res_;
+  Server::Impl& server_;
+};
+
+// TLS 1.2 and 1.3 only, the server's own cipher preference, no renegotiation; the chain
+// and key from PEM files. Error kUsage naming the file when either cannot be used.
+void Server::Impl::load_tls() {
+  auto context = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                       net::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_options(context->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  beast::error_code ec;
+  context->use_certificate_chain_file(options.tls_cert, ec);
+  if (ec) throw Error(ErrorCode::kUsage, "--tls-cert " + options.tls_cert + ": " + ec.message());
+  context->use_private_key_file(options.tls_key, net::ssl::context::pem, ec);
+  if (ec) throw Error(ErrorCode::kUsage, "--tls-key " + options.tls_key + ": " + ec.message());
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    throw Error(ErrorCode::kUsage, "--tls-key " + options.tls_key + " is not the key of " + options.tls_cert);
+  }
+  std::lock_guard lock(tls_mutex);
+  tls = std::move(context);
+}
+
+void Server::Impl::accept_redirect() {
+  redirect_acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (redirect_acceptor.is_open() && !draining) accept_redirect();
+      return;
+    }
+    if (connections < options.max_connections && !draining) {
+      std::make_shared<RedirectSession>(std::move(socket), *this)->start();
+    }
+    accept_redirect();
+  });
+}
+
 void Server::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
@@ -390,7 +536,11 @@ void Server::Impl::accept() {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Session>(std::move(socket), *this, address)->start();
+      if (auto context = current_tls()) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), *this, address, std::move(context))->start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this, address)->start();
+      }
     }
     accept();
   });
@@ -441,6 +591,7 @@ void Server::Impl::begin_stop() {
   if (draining.exchange(true)) return;
   beast::error_code ec;
   acceptor.close(ec);
+  redirect_acceptor.close(ec);
   drain_started = std::chrono::steady_clock::now();
   check_drained();
 }
@@ -468,19 +619,41 @@ std::string Server::listen() {
   a.bind(endpoint);
   a.listen(net::socket_base::max_listen_connections);
   auto bound = a.local_endpoint();
+  if (!impl_->options.tls_cert.empty()) {
+    impl_->load_tls();
+    impl_->https_port = bound.port();
+  }
+  if (impl_->options.redirect_http_port) {
+    auto& r = impl_->redirect_acceptor;
+    tcp::endpoint plain{net::ip::make_address(impl_->options.address), impl_->options.redirect_http_port};
+    r.open(plain.protocol());
+    r.set_option(net::socket_base::reuse_address(true));
+    r.bind(plain);
+    r.listen(net::socket_base::max_listen_connections);
+  }
   return bound.address().to_string() + ":" + std::to_string(bound.port());
 }
 
 void Server::Impl::await_hangup() {
   hangup.async_wait([this](beast::error_code ec, int) {
     if (ec) return;
-    options.on_hangup();
+    if (!options.tls_cert.empty()) {
+      // A renewed certificate, without a restart; a file that cannot be used keeps the
+      // one in force, and says why.
+      try {
+        load_tls();
+        std::cerr << "osic: reloaded the TLS certificate " << options.tls_cert << std::endl;
+      } catch (const Error& e) {
+        std::cerr << "osic: kept the TLS certificate in force: " << e.message << std::endl;
+      }
+    }
+    if (options.on_hangup) options.on_hangup();
     await_hangup();
   });
 }
 
 void Server::run() {
-  if (impl_->options.on_hangup) {
+  if (impl_->options.on_hangup || !impl_->options.tls_cert.empty()) {
     impl_->hangup.add(SIGHUP);
     impl_->await_hangup();
   }
@@ -488,6 +661,7 @@ void Server::run() {
     if (!ec) net::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
   });
   impl_->accept();
+  if (impl_->redirect_acceptor.is_open()) impl_->accept_redirect();
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();

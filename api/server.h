@@ -35,6 +35,12 @@ struct ServerOptions {
   TrustedProxies trusted_proxies{};
   // Where uploads are spooled as they arrive; empty: the system's temporary folder.
   std::string spool_dir{};
+  // HTTPS on the same port: PEM files of the certificate chain and its key, read again
+  // at each SIGHUP. Empty: plain HTTP.
+  std::string tls_cert{};
+  std::string tls_key{};
+  // With HTTPS: a second port whose plain HTTP requests are redirected to it; 0: none.
+  unsigned short redirect_http_port = 0;
   // Called on an io thread at each SIGHUP (reload the workflows); must return at once.
   std::function<void()> on_hangup{};
 };

@@ -40,6 +40,9 @@ struct ServeFlags {
   int read_timeout = 15;
   bool demo = false;
   bool no_scheduler = false;
+  std::string tls_cert;
+  std::string tls_key;
+  int redirect_http = 0;
 };
 
 std::pair<std::string, unsigned short> split_listen(const std::string& text) {
@@ -220,6 +223,15 @@ int serve(const ServeFlags& f) {
     options.max_connections = static_cast<size_t>(f.max_connections);
     options.read_timeout = std::chrono::seconds(f.read_timeout);
     options.trusted_proxies = api::TrustedProxies(f.trusted_proxies);
+    if (f.tls_cert.empty() != f.tls_key.empty()) {
+      throw Error(ErrorCode::kUsage, "--tls-cert and --tls-key go together: the certificate and its key");
+    }
+    if (f.redirect_http && f.tls_cert.empty()) {
+      throw Error(ErrorCode::kUsage, "--redirect-http sends plain HTTP to the HTTPS port: it needs --tls-cert and --tls-key");
+    }
+    options.tls_cert = f.tls_cert;
+    options.tls_key = f.tls_key;
+    options.redirect_http_port = static_cast<unsigned short>(f.redirect_http);
     options.on_hangup = [&] {
       hangup = true;
       reloads.wake();
@@ -228,14 +240,19 @@ int serve(const ServeFlags& f) {
     std::string bound;
     try {
       bound = server.listen();
+    } catch (const Error&) {
+      throw;
     } catch (const std::exception& e) {
       throw Error(ErrorCode::kUsage, "cannot listen on " + f.listen + ": " + e.what());
     }
+    const std::string scheme = f.tls_cert.empty() ? "http://" : "https://";
     std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
               << f.store.workflows << " on " << database << (scheduler ? ", scheduler on" : ", scheduler off")
               << (dispatcher ? ", e-mail via " + dispatcher_host(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
-              << "listening on http://" << bound << "\n"
-              << "web app: http://" << bound << "/login" << std::endl;
+              << "listening on " << scheme << bound
+              << (f.redirect_http ? " (plain HTTP on port " + std::to_string(f.redirect_http) + " redirected to it)" : "")
+              << "\n"
+              << "web app: " << scheme << bound << "/login" << std::endl;
     server.run();
     // Before `server` (and its io_context) is destroyed: found by ThreadSanitizer when a
     // SIGTERM came under load.
@@ -263,6 +280,10 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--link-key-file", f->link_key_file, "File holding the link key, made with mode 0600 if missing")
       ->capture_default_str();
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
+  cmd->add_option("--tls-cert", f->tls_cert, "Serve HTTPS: the certificate chain (PEM); read again on SIGHUP");
+  cmd->add_option("--tls-key", f->tls_key, "The certificate's private key (PEM)");
+  cmd->add_option("--redirect-http", f->redirect_http, "With HTTPS: also listen on this port and redirect plain HTTP to HTTPS")
+      ->check(CLI::Range(1, 65535));
   cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
   cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();
   cmd->add_flag("--demo", f->demo, "Also create a user for each role (refused on a database with real accounts)");

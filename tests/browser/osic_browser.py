@@ -1,9 +1,12 @@
 """What the browser tests share: a real `osic serve` on loopback with the shipped
 workflows and demo people, and a headless Chromium driven through Debian's chromedriver."""
 import os
+import base64
+import hashlib
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -26,24 +29,62 @@ def free_port():
         return s.getsockname()[1]
 
 
+def make_certificate(folder, name="server", serial=None):
+    """A throwaway CA (made once per folder) and a certificate it signs for 127.0.0.1:
+    `folder`/ca.pem, `folder`/NAME.pem and NAME.key. Debian's openssl command."""
+    ca_key, ca = os.path.join(folder, "ca.key"), os.path.join(folder, "ca.pem")
+    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)
+    if not os.path.exists(ca):
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+            "-subj", "/CN=OSIC test CA")
+    key, csr, cert = (os.path.join(folder, name + ext) for ext in (".key", ".csr", ".pem"))
+    ext = os.path.join(folder, "san.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-out", cert, "-days", "2", "-extfile", ext,
+        "-set_serial", str(serial or int(time.time() * 1000)))
+    return cert, key
+
+
+def spki_hash(cert):
+    """What Chromium's --ignore-certificate-errors-spki-list takes: the base64 SHA-256 of
+    the certificate's public key, which pins this one test certificate and no other."""
+    pub = subprocess.run(["openssl", "x509", "-in", cert, "-pubkey", "-noout"], check=True, capture_output=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True,
+                         capture_output=True).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
 class Server:
     """`osic serve --demo` on a fresh SQLite file; the demo passwords are read from the
-    tokens file it writes (standard output is not a terminal here)."""
+    tokens file it writes (standard output is not a terminal here). With `tls`, over
+    HTTPS with a certificate of a throwaway CA (`self.ca`), plain HTTP on
+    `self.redirect_port` redirected to it."""
 
-    def __init__(self, osic):
+    def __init__(self, osic, tls=False):
         self.dir = tempfile.mkdtemp(prefix="osic-browser-")
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         tokens = os.path.join(self.dir, "tokens")
         self.log = open(os.path.join(self.dir, "serve.log"), "w")
+        extra = []
+        self.context = None
+        if tls:
+            self.cert, self.key = make_certificate(self.dir)
+            self.ca = os.path.join(self.dir, "ca.pem")
+            self.redirect_port = free_port()
+            self.context = ssl.create_default_context(cafile=self.ca)
+            extra = ["--tls-cert", self.cert, "--tls-key", self.key, "--redirect-http", str(self.redirect_port)]
         self.proc = subprocess.Popen(
             [osic, "serve", "--db", "sqlite:" + os.path.join(self.dir, "osic.db"),
              "--workflows", os.path.join(ROOT, "workflows"), "--listen", f"127.0.0.1:{self.port}",
-             "--demo", "--tokens-file", tokens, "--link-key-file", os.path.join(self.dir, "link.key")],
+             "--demo", "--tokens-file", tokens, "--link-key-file", os.path.join(self.dir, "link.key"), *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         for _ in range(300):
             try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                urllib.request.urlopen(self.base + "/healthz", timeout=1, context=self.context)
                 break
             except (urllib.error.URLError, ConnectionError):
                 if self.proc.poll() is not None:
@@ -62,10 +103,13 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def browser(javascript=True):
+def browser(javascript=True, trust_cert=None):
     """Headless Chromium; with `javascript=False` the pages' script never runs, as for a
-    person who has it turned off: every core flow must still work."""
+    person who has it turned off: every core flow must still work. `trust_cert`: a test
+    server's certificate, pinned by its key, for HTTPS."""
     options = webdriver.ChromeOptions()
+    if trust_cert:
+        options.add_argument("--ignore-certificate-errors-spki-list=" + spki_hash(trust_cert))
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = "/usr/bin/chromium"
@@ -189,7 +233,10 @@ def post(server, path, fields, session_cookie):
         def redirect_request(self, *args, **kwargs):
             return None
 
-    opener = urllib.request.build_opener(NoRedirect)
+    handlers = [NoRedirect()]
+    if server.context:
+        handlers.append(urllib.request.HTTPSHandler(context=server.context))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(req, timeout=10) as r:
             return r.status, dict(r.headers), r.read().decode()
@@ -206,8 +253,11 @@ def get(server, path, session_cookie=None, raw=False):
         def redirect_request(self, *args, **kwargs):
             return None
 
+    handlers = [NoRedirect()]
+    if server.context:
+        handlers.append(urllib.request.HTTPSHandler(context=server.context))
     try:
-        with urllib.request.build_opener(NoRedirect).open(req, timeout=10) as r:
+        with urllib.request.build_opener(*handlers).open(req, timeout=10) as r:
             body = r.read()
             return r.status, dict(r.headers), body if raw else body.decode()
     except urllib.error.HTTPError as e:
