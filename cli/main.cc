@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   osic::cli::add_user(app, exit_code);
   osic::cli::add_unit(app, exit_code);
   osic::cli::add_import(app, exit_code);
+  osic::cli::add_backup(app, exit_code);
   osic::cli::add_case(app, exit_code);
   osic::cli::add_timers(app, exit_code);
   osic::cli::add_serve(app, exit_code);
