@@ -43,6 +43,7 @@ struct ServeFlags {
   std::string tls_cert;
   std::string tls_key;
   int redirect_http = 0;
+  std::string config;  // read by main before parsing: its settings arrive as flags
 };
 
 std::pair<std::string, unsigned short> split_listen(const std::string& text) {
@@ -280,6 +281,8 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--link-key-file", f->link_key_file, "File holding the link key, made with mode 0600 if missing")
       ->capture_default_str();
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
+  cmd->add_option("--config", f->config, "A YAML file of these settings (tls_cert: ..., trusted_proxy: [...]); flags "
+                                       "given here win over it. Check one with: osic config check FILE");
   cmd->add_option("--tls-cert", f->tls_cert, "Serve HTTPS: the certificate chain (PEM); read again on SIGHUP");
   cmd->add_option("--tls-key", f->tls_key, "The certificate's private key (PEM)");
   cmd->add_option("--redirect-http", f->redirect_http, "With HTTPS: also listen on this port and redirect plain HTTP to HTTPS")

@@ -23,6 +23,7 @@ void add_files(CLI::App& app, int& exit_code);
 void add_purge(CLI::App& app, int& exit_code);
 void add_import(CLI::App& app, int& exit_code);
 void add_backup(CLI::App& app, int& exit_code);
+void add_config(CLI::App& app, int& exit_code);
 // `osic case attach`, `case file`, `case files`, on the `case` command.
 void add_case_files(CLI::App* case_command, int& exit_code);
 

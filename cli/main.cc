@@ -1,8 +1,11 @@
 // `osic`: validates, draws, serves and administers workflows. Parses flags, wires the
 // parts and runs; the work is done in the libraries.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/config_file.h"
+#include "service/error.h"
 #include "engine/utf8.h"
 
 #ifndef OSIC_VERSION
@@ -30,6 +33,7 @@ int main(int argc, char** argv) {
   osic::cli::add_audit(app, exit_code);
   osic::cli::add_files(app, exit_code);
   osic::cli::add_purge(app, exit_code);
+  osic::cli::add_config(app, exit_code);
   // Text from the command line is stored as given: refuse what is not UTF-8 up front.
   for (int i = 1; i < argc; ++i) {
     if (!osic::is_valid_utf8(argv[i])) {
@@ -37,8 +41,22 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // `serve --config FILE`: the file's settings, where the command line leaves them out.
+  if (!args.empty() && args[0] == "serve") {
+    if (std::string config = osic::cli::config_path_of(args); !config.empty()) {
+      try {
+        const CLI::App& serve = *app.get_subcommand("serve");
+        args = osic::cli::with_config(args, osic::cli::read_config(config, serve), serve);
+      } catch (const osic::Error& e) {
+        std::cerr << "osic: " << e.message << "\n";
+        return 2;
+      }
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;

@@ -522,3 +522,35 @@ TEST_F(CliStore, ImportCasesBringsTheFilesARowNamesFromItsFolderOnly) {
 }
 
 }  // namespace
+
+namespace {
+
+// `osic config check`: a config file's unknown setting named at its line and column with
+// the nearest known one, a bad value named at its setting, and the settings in force
+// printed with secrets masked and missing secret files found.
+TEST(Cli, ConfigCheckNamesProblemsWhereTheyAreAndMasksSecrets) {
+  const std::string bad = temp_file("osic_bad.yaml", "db: sqlite:/tmp/x.db\nlisten: 127.0.0.1:9000\ntls_crt: /etc/ssl/a.pem\n");
+  CliRun r = osic("config check " + bad);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find(bad + ":3:1: error: unknown setting 'tls_crt' (did you mean 'tls_cert'?)"), std::string::npos) << r.out;
+  const std::string wrong = temp_file("osic_wrong.yaml", "db: sqlite:/tmp/x.db\nsync: sometimes\n");
+  r = osic("config check " + wrong);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find(wrong + ":2:1: error:"), std::string::npos) << r.out;
+  const std::string good = temp_file("osic_good.yaml",
+                                     "db: postgresql://osic:s3cret@127.0.0.1:5432/osic\nlisten: 127.0.0.1:9000\n"
+                                     "trusted_proxy: [127.0.0.1, 10.0.0.0/8]\nlink_secret: abcdefghijklmnopqrstuvwxyz0123456789\n"
+                                     "smtp_password_file: /nonexistent/smtp.password\nno_scheduler: true\n");
+  r = osic("config check " + good);
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // the password file is missing
+  EXPECT_NE(r.out.find("  listen: 127.0.0.1:9000  (file)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  trusted_proxy: 127.0.0.1, 10.0.0.0/8  (file)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  link_secret: ********  (file)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  no_scheduler: true  (file)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("smtp_password_file: /nonexistent/smtp.password  (file)  missing"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("abcdefghijklmnopqrstuvwxyz"), std::string::npos) << "a secret was printed";
+  EXPECT_EQ(r.out.find("s3cret"), std::string::npos) << "the database password was printed";
+  EXPECT_NE(r.out.find("  db: postgresql://osic:********@127.0.0.1:5432/osic  (file)"), std::string::npos) << r.out;
+}
+
+}  // namespace

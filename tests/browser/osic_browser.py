@@ -76,7 +76,11 @@ class Server:
             self.ca = os.path.join(self.dir, "ca.pem")
             self.redirect_port = free_port()
             self.context = ssl.create_default_context(cafile=self.ca)
-            extra = ["--tls-cert", self.cert, "--tls-key", self.key, "--redirect-http", str(self.redirect_port)]
+            # Through the config file, as a packaged server is run: it proves the file is read.
+            config = os.path.join(self.dir, "osic.yaml")
+            with open(config, "w") as f:
+                f.write(f"tls_cert: {self.cert}\ntls_key: {self.key}\nredirect_http: {self.redirect_port}\n")
+            extra = ["--config", config]
         self.proc = subprocess.Popen(
             [osic, "serve", "--db", "sqlite:" + os.path.join(self.dir, "osic.db"),
              "--workflows", os.path.join(ROOT, "workflows"), "--listen", f"127.0.0.1:{self.port}",

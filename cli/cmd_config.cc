@@ -1,0 +1,87 @@
+// `osic config check FILE`: the config file of `osic serve` checked as serve reads it,
+// and the settings in force printed with their source, secrets masked.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/config_file.h"
+#include "cli/store_flags.h"
+
+namespace osic::cli {
+
+namespace {
+
+// A database URL without its password: "postgresql://osic:********@host/db", "password=********".
+std::string without_password(std::string url) {
+  if (auto scheme = url.find("://"); scheme != std::string::npos) {
+    const auto at = url.find('@', scheme);
+    const auto colon = url.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "********");
+  }
+  if (auto p = url.find("password="); p != std::string::npos) {
+    const auto end = url.find(' ', p);
+    url.replace(p + 9, (end == std::string::npos ? url.size() : end) - p - 9, "********");
+  }
+  return url;
+}
+
+}  // namespace
+
+void add_config(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("config", "Check the config file of osic serve");
+  cmd->require_subcommand(1);
+  auto path = std::make_shared<std::string>();
+  auto* check = cmd->add_subcommand("check", "Check a config file: unknown settings and bad values with file:line:column, "
+                                             "then the settings in force, secrets masked");
+  check->add_option("file", *path, "The YAML file, e.g. /etc/osic/osic.yaml")->required();
+  check->callback([=, &exit_code] {
+    exit_code = guarded([&] {
+      // A serve command of its own, parsed and never run.
+      CLI::App probe;
+      int ignored = 0;
+      add_serve(probe, ignored);
+      CLI::App* serve = probe.get_subcommand("serve");
+      serve->callback([] {});
+      const auto settings = read_config(*path, *serve);
+      std::vector<std::string> args = with_config({"serve"}, settings, *serve);
+      std::reverse(args.begin(), args.end());
+      try {
+        probe.parse(args);
+      } catch (const CLI::ParseError& e) {
+        std::string where = *path;
+        for (const auto& s : settings) {
+          if (std::string(e.what()).find(s.flag) != std::string::npos) {
+            where += ":" + std::to_string(s.line) + ":" + std::to_string(s.column);
+          }
+        }
+        throw Error(ErrorCode::kUsage, where + ": error: " + e.what());
+      }
+      int missing = 0;
+      std::cout << *path << ": ok; the settings of osic serve:\n";
+      for (const CLI::Option* o : serve->get_options()) {
+        if (o->get_lnames().empty()) continue;
+        const std::string name = o->get_lnames().front();
+        if (name == "help" || name == "config") continue;
+        const std::string flag = "--" + name;
+        const bool from_file = std::any_of(settings.begin(), settings.end(), [&](const ConfigSetting& s) { return s.flag == flag; });
+        std::string value;
+        for (const auto& r : o->results()) value += (value.empty() ? "" : ", ") + r;
+        if (o->results().empty()) value = o->get_default_str();
+        if (o->get_expected_min() == 0) value = o->count() ? "true" : "false";
+        if (is_secret(flag) && !value.empty()) value = "********";
+        if (name == "db" || name == "smtp") value = without_password(value);
+        std::string note = from_file ? "  (file)" : "";
+        if (from_file && name.ends_with("-file") && !std::filesystem::exists(value)) {
+          note += "  missing: " + value + " does not exist";
+          ++missing;
+        }
+        std::string key = name;
+        std::replace(key.begin(), key.end(), '-', '_');
+        std::cout << "  " << key << ": " << value << note << "\n";
+      }
+      return missing ? 1 : 0;
+    });
+  });
+}
+
+}  // namespace osic::cli
