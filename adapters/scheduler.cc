@@ -1,4 +1,5 @@
 #include "adapters/scheduler.h"
+#include "service/log.h"
 
 #include <iostream>
 
@@ -19,8 +20,8 @@ size_t Scheduler::run_once() {
     for (const auto& f : fired) {
       if (options_.on_fired) options_.on_fired(f);
       if (f.outcome.rfind("failed", 0) == 0) {
-        std::cerr << "osic scheduler: timer " << f.timer_id << " (" << f.key << ") of case " << f.case_id
-                  << " set aside: " << f.outcome << "\n";
+        log_line("error", "scheduler", "timer " + std::to_string(f.timer_id) + " (" + f.key + ") of case " +
+                                           std::to_string(f.case_id) + " set aside: " + f.outcome);
       }
     }
     handled += fired.size();
@@ -46,8 +47,8 @@ std::chrono::milliseconds Scheduler::step() {
       // The day's audit anchor, into the log as well, where a copy outside the database
       // is what proves a chain rewritten as a whole.
       if (auto anchor = make_anchor(*storage_, service_.clock().now())) {
-        std::cerr << "osic audit: anchor " << anchor->day << " chains=" << anchor->chains << " sha256=" << anchor->hash
-                  << "\n";
+        log_line("info", "audit", "anchor " + anchor->day + " chains=" + std::to_string(anchor->chains) +
+                                      " sha256=" + anchor->hash);
       }
     }
     if (auto next = storage_->next_due_timer()) {
@@ -58,7 +59,7 @@ std::chrono::milliseconds Scheduler::step() {
     }
   } catch (const std::exception& e) {
     // The database is away: say so, keep the timers where they are, try again later.
-    std::cerr << "osic scheduler: " << e.what() << "\n";
+    log_line("error", "scheduler", e.what());
     storage_.reset();
     backoff_ = std::min(std::chrono::milliseconds(30000), backoff_ * 2 + std::chrono::milliseconds(500));
     sleep = backoff_;

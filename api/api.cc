@@ -1,6 +1,7 @@
 // Dispatch by the route table, authentication by each route's policy, and errors as
 // JSON bodies with the status their code has.
 #include "api/api.h"
+#include "api/log_line.h"
 
 #include "adapters/csv_export.h"
 #include "adapters/spreadsheet/xlsx_export.h"
@@ -45,13 +46,6 @@ std::optional<std::string> invalid_utf8_in(const HttpRequest& request) {
 }
 
 }  // namespace
-
-std::string loggable_path(const std::string& path) {
-  // A link's token acts as its recipient until it expires: a log reader must not get one.
-  const std::string links = "/v1/links/";
-  if (path.rfind(links, 0) != 0 || path.size() == links.size()) return path;
-  return links + "(token)";
-}
 
 HttpResponse json_response(int status, const json& body) {
   HttpResponse r;
@@ -163,10 +157,11 @@ std::optional<HttpResponse> Api::refuse_upload(const HttpRequest& head, Storage*
   } catch (const Error& e) {
     response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
-    std::cerr << "osic: " << head.method << " " << loggable_path(head.path) << ": " << e.what() << "\n";
+    log_problem(e.what(), &head);
     response = refusal(*match->route, Error(ErrorCode::kInternal, "the server could not answer this request"), call);
   }
   response.route = match->route->pattern;
+  if (call.user) response.user = call.user->name;
   return response;
 }
 
@@ -231,16 +226,15 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
     }
   } catch (const Error& e) {
     if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
-    if (e.code == ErrorCode::kInternal) {
-      std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.message << "\n";
-    }
+    if (e.code == ErrorCode::kInternal) log_problem(e.message, &request);
     response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
-    std::cerr << "osic: " << request.method << " " << loggable_path(request.path) << ": " << e.what() << "\n";
+    log_problem(e.what(), &request);
     Error internal(ErrorCode::kInternal, "the server could not answer this request");
     response = match->route->page ? page_refusal(internal, call) : error_response(internal);
   }
   response.route = match->route->pattern;
+  if (call.user) response.user = call.user->name;
   return response;
 }
 
@@ -271,9 +265,10 @@ void Api::authenticate(const Route& route, Call& call) {
         int failures = bad_tokens_.failed(from, now);
         // Logged, without the token; after the limit once per window, not per request.
         if (failures <= 10) {
-          std::cerr << "osic: a bad bearer token from " << (from.empty() ? "(in process)" : from) << " ("
-                    << failures << (failures == 10 ? " this minute; refusing it for the rest of the minute)" : " this minute)")
-                    << "\n";
+          log_problem("a bad bearer token from " + (from.empty() ? std::string("(in process)") : from) + " (" +
+                          std::to_string(failures) +
+                          (failures == 10 ? " this minute; refusing it for the rest of the minute)" : " this minute)"),
+                      &call.request);
         }
         throw Error(ErrorCode::kUnauthenticated, "the token is not valid");
       }

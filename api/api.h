@@ -13,6 +13,7 @@
 #include "adapters/mail/links.h"
 #include "api/attempt_limiter.h"
 #include "api/http_types.h"
+#include "api/log_line.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/write_queue.h"
@@ -207,8 +208,6 @@ int64_t case_id(const PathParams& params);
 // The body as a JSON object, with the nesting bounded; Error 400/415 otherwise.
 nlohmann::json parse_body(const HttpRequest& request, bool required);
 HttpResponse json_response(int status, const nlohmann::json& body);
-// The path as logs may show it: a one-click link's token replaced by "(token)".
-std::string loggable_path(const std::string& path);
 // {"error": {"code", "message"}} with the code's status.
 HttpResponse error_response(const Error& error);
 

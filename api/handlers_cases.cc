@@ -242,7 +242,7 @@ HttpResponse Api::reload_workflows(Call& call) {
   if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "reloading workflows is for admins");
   if (!reloader_) throw Error(ErrorCode::kRouteNotFound, "this server was not started from a workflows folder: nothing to reload");
   ReloadReport report = reloader_->reload();
-  std::cerr << "osic: " << report.summary() << std::endl;
+  log_line(report.ok ? "info" : "error", "", report.summary());
   if (!report.ok) {
     return json_response(422, {{"error", {{"code", "workflows_invalid"},
                                           {"message", "the workflows folder has errors; nothing was reloaded"},

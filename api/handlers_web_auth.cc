@@ -141,7 +141,7 @@ HttpResponse Api::login(Call& call) {
     sign_in_by_user_.failed("user:" + name, now);
     int failures = sign_in_by_address_.failed(from, now);
     // Logged without the password, and not the name either when it may be one mistyped.
-    if (failures <= 20) std::cerr << "osic: a failed sign-in from " << (from.empty() ? "(in process)" : from) << "\n";
+    if (failures <= 20) log_problem("a failed sign-in from " + (from.empty() ? std::string("(in process)") : from), &call.request);
     return again(web::tr("sign_in_failed", l), http_status(e->code), 0);
   }
   const SignedIn& in = std::get<SignedIn>(result);

@@ -22,7 +22,8 @@ struct HttpRequest {
   // The client's IP address: the peer's, or the one a trusted proxy forwarded for
   // (api/trusted_proxies.h); empty in process.
   std::string remote_address;
-  bool https = false;  // a trusted proxy says the client reached it over https
+  bool https = false;  // over TLS, or a trusted proxy says the client reached it over https
+  std::string request_id{};  // echoed in X-Request-Id and on each log line of the request
   // A route that streams its body (an upload) gets it here, spooled to a file as it
   // arrived, instead of in `body`.
   std::shared_ptr<Spool> spool{};
@@ -43,6 +44,7 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route = "unmatched";  // the route pattern, for metrics
+  std::string user{};               // who asked, for the log; empty when nobody signed in
   // Sent from this file instead of `body` (a download), which `keep` holds open until
   // the answer has gone out.
   std::string file_path{};

@@ -4,6 +4,7 @@
 #include "api/server.h"
 
 #include "adapters/file_spool.h"
+#include "api/log_line.h"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -295,6 +296,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     for (const auto& field : req) request.headers[lower(field.name_string())] = std::string(field.value());
     request.remote_address = server_.options.trusted_proxies.client(address_, request.header("x-forwarded-for"));
     request.https = kTls || server_.options.trusted_proxies.forwarded_https(address_, request.header("x-forwarded-proto"));
+    // A trusted proxy's id for the request is kept, so its log and ours name it alike.
+    request_id_ = api::request_id(server_.options.trusted_proxies.trusts(address_) ? request.header("x-request-id") : "");
+    request.request_id = request_id_;
     return request;
   }
 
@@ -337,8 +341,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void write(HttpResponse response) {
-    server_.metrics.request(method_, response.route, response.status,
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_.metrics.request(method_, response.route, response.status, seconds);
+    if (request_id_.empty()) request_id_ = api::request_id("");
+    response.headers.push_back({"X-Request-Id", request_id_});
+    log_request(request_id_, method_, response.route, response.status, seconds, response.user);
+    request_id_.clear();
     if (!response.file_path.empty()) return write_file(std::move(response));
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), version_ ? version_ : 11);
@@ -432,6 +440,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   uint64_t idle_key_ = 0;  // while waiting for a request's headers
   unsigned version_ = 11;
   std::string method_;
+  std::string request_id_;
   std::chrono::steady_clock::time_point started_;
 };
 
@@ -642,9 +651,9 @@ void Server::Impl::await_hangup() {
       // one in force, and says why.
       try {
         load_tls();
-        std::cerr << "osic: reloaded the TLS certificate " << options.tls_cert << std::endl;
+        log_line("info", "http", "reloaded the TLS certificate " + options.tls_cert);
       } catch (const Error& e) {
-        std::cerr << "osic: kept the TLS certificate in force: " << e.message << std::endl;
+        log_line("error", "http", "kept the TLS certificate in force: " + e.message);
       }
     }
     if (options.on_hangup) options.on_hangup();

@@ -1,4 +1,5 @@
 #include "api/worker_pool.h"
+#include "service/log.h"
 
 #include <iostream>
 
@@ -49,7 +50,7 @@ void WorkerPool::loop() {
       epoch = epoch_.current();
       if (!store || !store->usable()) store = connect_();
     } catch (const std::exception& e) {
-      std::cerr << "osic: worker: " << e.what() << "\n";
+      log_line("error", "worker", e.what());
       store.reset();
       epoch_.broken();
     }
@@ -57,9 +58,9 @@ void WorkerPool::loop() {
       task(store.get());
     } catch (const std::exception& e) {
       // A task answers its own request; one that throws anyway must not end the process.
-      std::cerr << "osic: worker: a request failed: " << e.what() << "\n";
+      log_line("error", "worker", std::string("a request failed: ") + e.what());
     } catch (...) {
-      std::cerr << "osic: worker: a request failed\n";
+      log_line("error", "worker", "a request failed");
     }
     if (store && !store->usable()) {
       store.reset();

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/mail_flags.h"
 #include "cli/store_flags.h"
+#include "service/log.h"
 
 namespace osic::cli {
 
@@ -44,6 +45,7 @@ struct ServeFlags {
   std::string tls_key;
   int redirect_http = 0;
   std::string config;  // read by main before parsing: its settings arrive as flags
+  std::string log_format = "text";
 };
 
 std::pair<std::string, unsigned short> split_listen(const std::string& text) {
@@ -230,6 +232,7 @@ int serve(const ServeFlags& f) {
     if (f.redirect_http && f.tls_cert.empty()) {
       throw Error(ErrorCode::kUsage, "--redirect-http sends plain HTTP to the HTTPS port: it needs --tls-cert and --tls-key");
     }
+    set_json_log(f.log_format == "json");
     options.tls_cert = f.tls_cert;
     options.tls_key = f.tls_key;
     options.redirect_http_port = static_cast<unsigned short>(f.redirect_http);
@@ -283,6 +286,10 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", f->listen, "Address and port; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--config", f->config, "A YAML file of these settings (tls_cert: ..., trusted_proxy: [...]); flags "
                                        "given here win over it. Check one with: osic config check FILE");
+  cmd->add_option("--log-format", f->log_format, "text (problems only, as lines) or json (one object per line: every "
+                                               "request with its id, route, status, duration and user, and every problem)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->add_option("--tls-cert", f->tls_cert, "Serve HTTPS: the certificate chain (PEM); read again on SIGHUP");
   cmd->add_option("--tls-key", f->tls_key, "The certificate's private key (PEM)");
   cmd->add_option("--redirect-http", f->redirect_http, "With HTTPS: also listen on this port and redirect plain HTTP to HTTPS")

@@ -1,4 +1,5 @@
 #include "service/case_service.h"
+#include "service/log.h"
 
 #include <algorithm>
 #include <cctype>
@@ -299,7 +300,7 @@ Result<StoredCase> CaseService::run_job(Storage& s, const WriteJob& job, Timesta
     if (is_database_failure(e)) throw;
     return e;  // this job's own failure: invalid data, a lost race, a bad stored row
   } catch (const std::exception& e) {
-    std::cerr << "osic: a write failed: " << e.what() << "\n";
+    log_line("error", "", std::string("a write failed: ") + e.what());
     return Error(ErrorCode::kInternal, "the server could not do this write");
   }
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <atomic>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "adapters/store/storage.h"
@@ -949,6 +950,55 @@ TEST_F(ApiTest, ACaseIsDrawnWithItsStateAndThePathItTook) {
   EXPECT_NE(mermaid.body.find("class draft visited"), std::string::npos);
   EXPECT_EQ(http(port(), "GET", target + "?format=png", tok("staff")).status, 400);
   EXPECT_EQ(http(port(), "GET", target, tok("faculty")).status, 404);  // not theirs to read
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+// --log-format json (issue 33): every request is one JSON line with its id, route, status,
+// duration and user; the id is echoed in X-Request-Id, taken from a trusted proxy and
+// made anew for anyone else; problems are JSON lines too.
+TEST(ServerLog, JsonLinesCarryEachRequestsIdEchoedInItsAnswer) {
+  test::ServerProcess server(test::fresh_database("sqlite"), {"--log-format", "json", "--trusted-proxy", "127.0.0.2"});
+  auto own = test::http(server.port(), "GET", "/v1/inbox", server.token("staff"), "", {{"X-Request-Id", "forged-1"}});
+  ASSERT_EQ(own.status, 200);
+  const std::string made = own.headers["x-request-id"];
+  EXPECT_FALSE(made.empty());
+  EXPECT_NE(made, "forged-1");  // not a trusted proxy: its id is not believed
+  auto proxied = test::http(server.port(), "GET", "/healthz", "", "", {{"X-Request-Id", "nginx-42.a"}},
+                            "application/json", "127.0.0.2");
+  EXPECT_EQ(proxied.headers["x-request-id"], "nginx-42.a");
+  auto bad = test::http(server.port(), "GET", "/v1/cases", "not-a-token");
+  EXPECT_EQ(bad.status, 401);
+  ASSERT_TRUE(server.wait_for_output("\"request_id\":\"" + bad.headers["x-request-id"] + "\"", 10)) << server.output();
+  server.terminate();
+  int requests = 0;
+  bool found_own = false, found_problem = false;
+  std::istringstream lines(server.output());
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;  // the start-up banner is on standard output
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not a JSON line: " << line;
+    if (j.value("component", "") == "http" && j.contains("status")) {
+      ++requests;
+      EXPECT_TRUE(j["status"].is_number_integer()) << line;
+      EXPECT_TRUE(j["duration_ms"].is_number()) << line;
+      if (j["request_id"] == made) {
+        found_own = true;
+        EXPECT_EQ(j["route"], "/v1/inbox");
+        EXPECT_EQ(j["status"], 200);
+        EXPECT_EQ(j["user"], "staff");
+      }
+    } else if (j.value("level", "") == "error" && j.value("request_id", "") == bad.headers["x-request-id"]) {
+      found_problem = true;  // the bad token, logged with the request it came with
+    }
+  }
+  EXPECT_GE(requests, 3);
+  EXPECT_TRUE(found_own) << server.output();
+  EXPECT_TRUE(found_problem) << server.output();
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "adapters/mail/dispatcher.h"
+#include "service/log.h"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -188,7 +189,7 @@ DispatchStats OutboxDispatcher::run_once(Timestamp now) {
           (u.status == "sent" ? stats.sent : u.status == "failed" ? stats.failed : stats.retrying) += 1;
         } catch (const std::exception& e) {
           // The lease runs out and the row is claimed again: nothing is lost.
-          std::cerr << "osic outbox: row " << rows[i].id << ": " << e.what() << "\n";
+          log_line("error", "outbox", "row " + std::to_string(rows[i].id) + ": " + e.what());
           store.reset();
         }
       }
@@ -203,7 +204,7 @@ void OutboxDispatcher::start() {
     try {
       run_once(service_.clock().now());
     } catch (const std::exception& e) {
-      std::cerr << "osic outbox: " << e.what() << "\n";
+      log_line("error", "outbox", e.what());
     }
     return settings_.poll;
   });
