@@ -24,6 +24,8 @@ void add_backup(CLI::App& app, int& exit_code) {
     auto dest = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand("backup", "Copy the database (and, on SQLite, its files) while the server runs");
     cmd->add_option("dest", *dest, "A new folder for the backup")->required();
+    auto config = std::make_shared<std::string>();
+    cmd->add_option("--config", *config, "Take --db and --files from the service's config file (/etc/osic/osic.yaml)");
     add_store_flags(cmd, *f, false);
     cmd->callback([=, &exit_code] {
       exit_code = guarded([&] {

@@ -41,9 +41,8 @@ void add_config(CLI::App& app, int& exit_code) {
       int ignored = 0;
       add_serve(probe, ignored);
       CLI::App* serve = probe.get_subcommand("serve");
-      serve->callback([] {});
       const auto settings = read_config(*path, *serve);
-      std::vector<std::string> args = with_config({"serve"}, settings, *serve);
+      std::vector<std::string> args = with_config({"serve", "--parse-only"}, settings, *serve);
       std::reverse(args.begin(), args.end());
       try {
         probe.parse(args);
@@ -61,7 +60,7 @@ void add_config(CLI::App& app, int& exit_code) {
       for (const CLI::Option* o : serve->get_options()) {
         if (o->get_lnames().empty()) continue;
         const std::string name = o->get_lnames().front();
-        if (name == "help" || name == "config") continue;
+        if (name == "help" || name == "config" || name == "parse-only") continue;
         const std::string flag = "--" + name;
         const bool from_file = std::any_of(settings.begin(), settings.end(), [&](const ConfigSetting& s) { return s.flag == flag; });
         std::string value;
@@ -71,7 +70,10 @@ void add_config(CLI::App& app, int& exit_code) {
         if (is_secret(flag) && !value.empty()) value = "********";
         if (name == "db" || name == "smtp") value = without_password(value);
         std::string note = from_file ? "  (file)" : "";
-        if (from_file && name.ends_with("-file") && !std::filesystem::exists(value)) {
+        // The files serve reads and cannot make (a link key and the tokens file it makes).
+        const bool must_exist = name == "smtp-password-file" || name == "metrics-token-file" || name == "tls-cert" ||
+                                name == "tls-key";
+        if (from_file && must_exist && !value.empty() && !std::filesystem::exists(value)) {
           note += "  missing: " + value + " does not exist";
           ++missing;
         }

@@ -46,6 +46,7 @@ struct ServeFlags {
   int redirect_http = 0;
   std::string config;  // read by main before parsing: its settings arrive as flags
   std::string log_format = "text";
+  bool parse_only = false;
 };
 
 std::pair<std::string, unsigned short> split_listen(const std::string& text) {
@@ -318,7 +319,11 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--idempotency-days", f->idempotency_days, "How long a retried request's first answer is kept")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
-  cmd->callback([f, &exit_code] { exit_code = guarded([&] { return serve(*f); }); });
+  // `osic config check` parses a serve command to see the settings in force, and stops there.
+  cmd->add_flag("--parse-only", f->parse_only)->group("");
+  cmd->callback([f, &exit_code] {
+    if (!f->parse_only) exit_code = guarded([&] { return serve(*f); });
+  });
 }
 
 }  // namespace osic::cli

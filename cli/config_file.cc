@@ -33,7 +33,7 @@ bool is_secret(const std::string& flag) {
          flag.find("token") != std::string::npos;
 }
 
-std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& command) {
+std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& command, bool only_known) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
@@ -48,7 +48,7 @@ std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& 
   std::vector<std::string> known;
   for (const CLI::Option* o : command.get_options()) {
     for (const auto& name : o->get_lnames()) {
-      if (name != "help" && name != "config") known.push_back(name);
+      if (name != "help" && name != "config" && name != "parse-only") known.push_back(name);
     }
   }
   for (const auto& entry : root) {
@@ -56,6 +56,7 @@ std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& 
     std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
     std::replace(key.begin(), key.end(), '_', '-');
     if (std::find(known.begin(), known.end(), key) == known.end()) {
+      if (only_known) continue;
       std::vector<std::string> spelled;
       for (auto k : known) {
         std::replace(k.begin(), k.end(), '-', '_');

@@ -20,15 +20,16 @@ struct ConfigSetting {
 
 // Reads `path` against the options of `command` (osic serve). Error kUsage naming
 // path:line:column for a syntax error, an unknown setting (with the nearest known one),
-// or a value that is neither text nor a list of texts.
-std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& command);
+// or a value that is neither text nor a list of texts. With `only_known` (osic backup,
+// which shares serve's file), settings `command` lacks are left out instead.
+std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& command, bool only_known = false);
 
 // `args` (without the program's name) with each setting the command line does not give
 // appended as its flag: the file fills what the flags leave.
 std::vector<std::string> with_config(std::vector<std::string> args, const std::vector<ConfigSetting>& settings,
                                      const CLI::App& command);
 
-// The config file named by `--config FILE` or `--config=FILE` after `serve`, if any.
+// The config file named by `--config FILE` or `--config=FILE`, if any.
 std::string config_path_of(const std::vector<std::string>& args);
 
 // Whether a setting holds a secret itself (a password or token): masked when printed.

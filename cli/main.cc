@@ -42,12 +42,13 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::string> args(argv + 1, argv + argc);
-  // `serve --config FILE`: the file's settings, where the command line leaves them out.
-  if (!args.empty() && args[0] == "serve") {
+  // `serve --config FILE`: the file's settings, where the command line leaves them out;
+  // `backup --config FILE` takes the database from the service's own file.
+  if (!args.empty() && (args[0] == "serve" || args[0] == "backup")) {
     if (std::string config = osic::cli::config_path_of(args); !config.empty()) {
       try {
-        const CLI::App& serve = *app.get_subcommand("serve");
-        args = osic::cli::with_config(args, osic::cli::read_config(config, serve), serve);
+        const CLI::App& command = *app.get_subcommand(args[0]);
+        args = osic::cli::with_config(args, osic::cli::read_config(config, command, args[0] != "serve"), command);
       } catch (const osic::Error& e) {
         std::cerr << "osic: " << e.message << "\n";
         return 2;
