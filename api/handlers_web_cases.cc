@@ -375,6 +375,15 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     if (fresh) it->second = web::person_name(store, user, l);
     return it->second;
   };
+  // Their roles, for the title beside a name in the history.
+  std::map<std::string, std::vector<std::string>> roles_of;
+  auto roles = [&](const std::string& user) -> const std::vector<std::string>& {
+    auto [it, fresh] = roles_of.try_emplace(user);
+    if (fresh && user != kSystemUser) {
+      if (auto u = store.user_by_name(user)) it->second = u->roles;
+    }
+    return it->second;
+  };
 
   mustache::data kase = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
   kase.set("requester", person(c.state.requester));
@@ -493,7 +502,9 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
     e.set("at", web::moment(h.at, calendar, l));
+    const std::string as = web::acted_as(def, h, roles(h.on_behalf_of.empty() ? h.actor : h.on_behalf_of), l);
     e.set("actor", person(h.actor));
+    e.set("as", as.empty() ? "" : "(" + as + ")");
     if (!h.on_behalf_of.empty()) e.set("for", person(h.on_behalf_of));
     e.set("action", web::history_action(def, h, l));
     e.set("channel", web::tr("channel_" + h.channel, l));

@@ -617,6 +617,9 @@ TEST_F(WebApp, ACasePageNamesPeopleByTheirNamesNotTheirLogins) {
   const int64_t id = start_case();
   auto page = request("GET", "/cases/" + std::to_string(id), cookies);
   EXPECT_NE(page.body.find("سارا احمدی"), std::string::npos);
+  // In the history, beside the name, the role the person acted in (issue 34).
+  EXPECT_NE(page.body.find("<bdi>سارا احمدی</bdi> <bdi class=\"detail\">(کارشناس دفتر همکاری‌ها)</bdi>"), std::string::npos)
+      << page.body.substr(page.body.find("history"), 2000);
   const std::string text = std::regex_replace(page.body, std::regex("<[^>]*>"), " ");
   EXPECT_EQ(std::regex_search(text, std::regex("\\bsara\\b")), false) << "the login name is shown";
   auto dossier = request("GET", "/cases/" + std::to_string(id) + "/dossier", cookies);

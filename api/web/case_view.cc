@@ -168,6 +168,24 @@ std::string person_name(Storage& store, const std::string& user, Lang lang) {
   return user;
 }
 
+std::string acted_as(const Definition& def, const HistoryRow& h, const std::vector<std::string>& roles, Lang lang) {
+  if (h.actor == kSystemUser) return "";
+  std::vector<std::string> allowed;
+  const StateDef* from = def.find_state(h.from);
+  if (h.action == "start") {
+    allowed = def.start_roles;
+  } else if (from && from->approval && (h.action == kApproveAction || h.action == kRejectAction)) {
+    allowed = from->approval->signers;
+  } else if (from) {
+    if (const ActionDef* a = from->find_action(h.action)) allowed = a->roles;
+  }
+  for (const auto& held : roles) {
+    const std::string role = held.substr(0, held.find('@'));
+    if (std::find(allowed.begin(), allowed.end(), role) != allowed.end()) return role_title(role, lang);
+  }
+  return "";
+}
+
 std::string history_actor(const std::string& actor, Lang lang) {
   return actor == kSystemUser ? tr("actor_system", lang) : actor;
 }

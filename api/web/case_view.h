@@ -31,6 +31,10 @@ std::string guard_refusal(const Definition& def, const ActionDef* action, const 
 // How a person is named on a page: their display name in the page's language, «سامانه»
 // for the system, the login name for someone without a display name.
 std::string person_name(Storage& store, const std::string& user, Lang lang);
+// The title of the role in which a person with `roles` took the history entry's action
+// («رئیس دانشکده»), for «دکتر حمید رضایی (رئیس دانشکده)»; "" for the system, or when
+// none of their roles is one the action names (roles change; the entry does not say).
+std::string acted_as(const Definition& def, const HistoryRow& h, const std::vector<std::string>& roles, Lang lang);
 // Who wrote a history entry: «سامانه» for the system, else the user.
 std::string history_actor(const std::string& actor, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.
