@@ -120,8 +120,8 @@ TEST_P(ImportTest, AnOfficesWindows1256ListLandsWithItsTimersAndASecondRunAddsNo
   EXPECT_EQ(sorbonne.title, "تفاهم‌نامه و موافقت‌نامه همکاری بین‌المللی — دانشگاه سوربن");
   EXPECT_EQ(sorbonne.state.data.at("country").as_string(), "FR");
   EXPECT_EQ(sorbonne.state.data.at("kind").as_string(), "mou");
-  EXPECT_EQ(sorbonne.state.data.at("signed_on").as_date(), day("2023-08-01"));
-  EXPECT_EQ(sorbonne.state.data.at("expires_on").as_date(), day("2027-04-14"));  // 1406/01/25
+  EXPECT_EQ(sorbonne.state.data.at("signed_on").as_date(), test::day("2023-08-01"));
+  EXPECT_EQ(sorbonne.state.data.at("expires_on").as_date(), test::day("2027-04-14"));  // 1406/01/25
   // In force for 100 more days: both reminders and the expiry.
   EXPECT_EQ(timer_keys(sorbonne.id), (std::vector<std::string>{"active/timer/expires_on - 90 days",
                                                                "active/timer/expires_on - 30 days",
@@ -130,7 +130,7 @@ TEST_P(ImportTest, AnOfficesWindows1256ListLandsWithItsTimersAndASecondRunAddsNo
   EXPECT_EQ(tokyo.state.data.at("country").as_string(), "JP");
   EXPECT_EQ(tokyo.state.data.at("partner").as_string(), "دانشگاه توکیو");  // the Persian yeh again
   EXPECT_EQ(tokyo.state.data.at("kind").as_string(), "agreement");
-  EXPECT_EQ(tokyo.state.data.at("expires_on").as_date(), day("2027-03-15"));  // 1405/12/24
+  EXPECT_EQ(tokyo.state.data.at("expires_on").as_date(), test::day("2027-03-15"));  // 1405/12/24
   // 70 days left: the 90-day reminder's day has passed and is not sent late.
   EXPECT_EQ(timer_keys(tokyo.id), (std::vector<std::string>{"active/timer/expires_on - 30 days",
                                                             "active/timer/expires_on"}));
@@ -225,13 +225,13 @@ TEST_P(ImportTest, AWorkbookFromASpreadsheetLibraryReadsItsDatesAmountsAndNamedS
   StoredCase oslo = *office_.get_case(done.created[0]);
   EXPECT_EQ(oslo.state.data.at("country").as_string(), "NO");
   EXPECT_EQ(oslo.state.data.at("kind").as_string(), "mou");
-  EXPECT_EQ(oslo.state.data.at("signed_on").as_date(), day("2024-10-06"));
+  EXPECT_EQ(oslo.state.data.at("signed_on").as_date(), test::day("2024-10-06"));
   EXPECT_EQ(oslo.state.data.at("expires_on").as_date(), *parse_office_date("1407/07/15"));
   EXPECT_EQ(oslo.state.data.at("budget").as_money(), (Money{250000000000, "IRR"}));
   StoredCase melbourne = *office_.get_case(done.created[1]);
   EXPECT_EQ(melbourne.state.data.at("kind").as_string(), "joint_degree");
-  EXPECT_EQ(melbourne.state.data.at("signed_on").as_date(), day("2023-03-01"));
-  EXPECT_EQ(melbourne.state.data.at("expires_on").as_date(), day("2028-02-29"));
+  EXPECT_EQ(melbourne.state.data.at("signed_on").as_date(), test::day("2023-03-01"));
+  EXPECT_EQ(melbourne.state.data.at("expires_on").as_date(), test::day("2028-02-29"));
   EXPECT_EQ(melbourne.state.data.at("budget").as_money(), (Money{300000000, "IRR"}));
   EXPECT_EQ(office_.store->cases_by_external_id("agreement", {"501", "502"}).size(), 2u);
   std::filesystem::remove(path);
