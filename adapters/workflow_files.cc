@@ -32,6 +32,13 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
   return text.str();
 }
 
+std::string read_whole_file(const std::string& path) {
+  std::string error;
+  auto text = read_text_file(path, error);
+  if (!text) throw Error(ErrorCode::kFileUnreadable, error, {path});
+  return std::move(*text);
+}
+
 namespace {
 
 std::vector<std::string> files_in(const std::string& dir, std::vector<std::string>& io_errors) {

@@ -47,5 +47,7 @@ WorkflowSet load_workflows(const std::vector<std::string>& paths);
 
 // The whole file, or nullopt with `error` set to a sentence naming the path and cause.
 std::optional<std::string> read_text_file(const std::string& path, std::string& error);
+// The same, or Error kFileUnreadable with that sentence.
+std::string read_whole_file(const std::string& path);
 
 }  // namespace osic

@@ -2,13 +2,11 @@
 // checked and what it would become, then confirm. The uploaded file is kept as a blob
 // between the preview and the confirmation, so any node can confirm what another
 // previewed; the confirmation reads and checks it again before writing.
-#include <fstream>
-#include <sstream>
-
 #include "adapters/file_spool.h"
 #include "adapters/multipart.h"
 #include "adapters/spreadsheet/import_map.h"
 #include "adapters/spreadsheet/table.h"
+#include "adapters/workflow_files.h"
 #include "api/api.h"
 #include "api/web/case_view.h"
 #include "engine/jalali.h"
@@ -44,13 +42,6 @@ mustache::data dated(const std::string& label, Date d, Lang l) {
   item.set("jalali", web::local_digits(format_jalali(d), l));
   item.set("gregorian", d.to_string());
   return item;
-}
-
-std::string read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 }  // namespace
@@ -233,7 +224,7 @@ HttpResponse Api::import_preview_form(Call& call) {
     ImportRequest request = request_of(form, call.user->name);
     request.file_name = upload.name;
     request.file_sha256 = upload.sha256;
-    Table table = read_table(upload.name, read_whole(upload.path), form["sheet"]);
+    Table table = read_table(upload.name, read_whole_file(upload.path), form["sheet"]);
     CaseImport importer(service_);
     Storage& store = call.store();
     ImportPlan plan = importer.plan(store, table, request);
@@ -251,7 +242,6 @@ HttpResponse Api::import_preview_form(Call& call) {
 
 HttpResponse Api::import_confirm_form(Call& call) {
   if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
-  const Lang l = web::lang_of(call.lang);
   auto form = web::form_of(call.request);
   Storage& store = call.store();
   ImportRequest request = request_of(form, call.user->name);
@@ -271,7 +261,6 @@ HttpResponse Api::import_confirm_form(Call& call) {
   if (!plan.problems.empty()) return import_page_with(call, 422, &table, &plan, &request, form);
   ImportResult done = importer.commit(store, request, plan);
   if (store.blob_references(request.file_sha256) == 0) store.remove_blob(request.file_sha256);
-  (void)l;
   return web::redirect("/admin/import?done=imported&n=" + std::to_string(done.created.size()) +
                        "&skipped=" + std::to_string(done.skipped));
 }

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "adapters/spreadsheet/import_map.h"
 #include "adapters/spreadsheet/table.h"
+#include "adapters/workflow_files.h"
 #include "cli/commands.h"
 #include "cli/store_flags.h"
 #include "engine/jalali.h"
@@ -17,14 +17,6 @@
 namespace osic::cli {
 
 namespace {
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kFileUnreadable, "cannot read " + path, {path});
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // "1404/07/15 (2025-10-07)": both calendars, as the office reads and as the file may say.
 std::string both_calendars(Date d) { return format_jalali(d) + " (" + d.to_string() + ")"; }
@@ -120,7 +112,7 @@ void add_people_import(CLI::App* cmd, bool users, int& exit_code) {
     exit_code = guarded([&] {
       const bool persian = *lang == "fa";
       const std::string name = std::filesystem::path(*file).filename().string();
-      Table table = read_table(name, read_bytes(*file), *sheet);
+      Table table = read_table(name, read_whole_file(*file), *sheet);
       auto store = open_store(*f);
       if (users) {
         auto plan = plan_users(*store, table);
@@ -185,7 +177,7 @@ void add_import(CLI::App& app, int& exit_code) {
     exit_code = guarded([&] {
       const bool persian = *lang == "fa";
       const std::string name = std::filesystem::path(*file).filename().string();
-      const std::string bytes = read_bytes(*file);
+      const std::string bytes = read_whole_file(*file);
       Table table = read_table(name, bytes, *sheet);
       ImportRequest request;
       request.workflow = *workflow;
@@ -197,7 +189,7 @@ void add_import(CLI::App& app, int& exit_code) {
         const std::string dir = *files;
         request.find_file = [dir](const std::string& n, std::string& why) { return find_in(dir, n, why); };
       }
-      if (!map_file->empty()) request.map = parse_import_map(*map_file, read_bytes(*map_file));
+      if (!map_file->empty()) request.map = parse_import_map(*map_file, read_whole_file(*map_file));
       Workspace ws(*f);
       auto engine = ws.registry->current(*workflow);
       if (!engine) throw Error(ErrorCode::kWorkflowNotFound, "no workflow '" + *workflow + "' in " + f->workflows, {*workflow});

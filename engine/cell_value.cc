@@ -12,18 +12,6 @@ namespace osic {
 
 namespace {
 
-std::string trimmed(const std::string& text) {
-  auto space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  size_t b = 0, e = text.size();
-  while (b < e && space(static_cast<unsigned char>(text[b]))) ++b;
-  while (e > b && space(static_cast<unsigned char>(text[e - 1]))) --e;
-  // A no-break space (U+00A0) that Excel leaves around numbers.
-  std::string out = text.substr(b, e - b);
-  for (std::string nbsp = "\xC2\xA0"; out.starts_with(nbsp);) out.erase(0, 2);
-  while (out.ends_with("\xC2\xA0")) out.resize(out.size() - 2);
-  return out;
-}
-
 // Persian and Arabic digits as Latin, the Arabic decimal and thousands separators
 // (U+066B, U+066C) as '.' and ','.
 std::string latin_number_text(const std::string& text) {
@@ -87,30 +75,21 @@ CellReading read_money(const FieldDef& f, const Cell& cell, const std::string& t
     if (!h) return wrong();
     return Value(Money{*h, only});
   }
-  // The currency named in Persian or English ("یورو", "euro", "Euro") becomes its code.
-  std::string latin = latin_number_text(text);
-  std::string amount_part, word;
-  std::string code;
+  // The currency named in Persian or English before or after the amount («۳٬۰۰۰ یورو»,
+  // "euro 3000") becomes its code; otherwise "3,000 EUR", "EUR 3000" or a bare amount.
+  const std::string latin = latin_number_text(text);
+  const std::string key = search_key(latin);
   for (const Currency& c : currencies()) {
     for (const char* name : {c.fa, c.en}) {
-      std::string key = search_key(latin);
-      std::string n = search_key(name);
-      size_t at = key.find(n);
-      if (!n.empty() && at != std::string::npos && (at == 0 || at + n.size() == key.size())) {
-        code = c.code;
-        latin = at == 0 ? key.substr(n.size()) : key.substr(0, at);
-        break;
-      }
+      const std::string n = search_key(name);
+      if (n.empty() || key.size() <= n.size() || !(key.starts_with(n) || key.ends_with(n))) continue;
+      auto h = parse_hundredths(trimmed(key.starts_with(n) ? key.substr(n.size()) : key.substr(0, key.size() - n.size())));
+      if (!h || std::find(f.currencies.begin(), f.currencies.end(), c.code) == f.currencies.end()) return wrong();
+      return Value(Money{*h, c.code});
     }
-    if (!code.empty()) break;
   }
-  std::optional<Money> m = code.empty() ? parse_money(trimmed(latin), only) : std::nullopt;
-  if (!code.empty()) {
-    auto h = parse_hundredths(trimmed(latin));
-    if (h) m = Money{*h, code};
-  }
-  if (!m) return wrong();
-  if (std::find(f.currencies.begin(), f.currencies.end(), m->currency) == f.currencies.end()) return wrong();
+  std::optional<Money> m = parse_money(trimmed(latin), only);
+  if (!m || std::find(f.currencies.begin(), f.currencies.end(), m->currency) == f.currencies.end()) return wrong();
   return Value(std::move(*m));
 }
 
@@ -155,6 +134,25 @@ CellReading read_bool(const Cell& cell, const std::string& text) {
 }
 
 }  // namespace
+
+std::string trimmed(std::string_view text) {
+  // Spaces, tabs and line ends, and the no-break space (U+00A0) Excel leaves around numbers.
+  static constexpr std::string_view kNbsp = "\xC2\xA0";
+  for (bool more = true; more;) {
+    more = false;
+    if (!text.empty() && std::string_view(" \t\r\n").find(text.front()) != std::string_view::npos) {
+      text.remove_prefix(1), more = true;
+    } else if (text.starts_with(kNbsp)) {
+      text.remove_prefix(kNbsp.size()), more = true;
+    }
+    if (!text.empty() && std::string_view(" \t\r\n").find(text.back()) != std::string_view::npos) {
+      text.remove_suffix(1), more = true;
+    } else if (text.ends_with(kNbsp)) {
+      text.remove_suffix(kNbsp.size()), more = true;
+    }
+  }
+  return std::string(text);
+}
 
 bool Cell::empty() const { return !date && !number && trimmed(text).empty(); }
 

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "engine/definition.h"
@@ -31,6 +32,9 @@ using CellReading = std::variant<Value, CellProblem>;
 
 // The value of a non-empty cell for `field`. File fields are not read from cells.
 CellReading value_from_cell(const FieldDef& field, const Cell& cell);
+
+// A cell's text without the spaces, tabs, line ends and no-break spaces around it.
+std::string trimmed(std::string_view text);
 
 // "2024/10/06" and "1403/7/15" alike: a slash date whose year is 1700 or later is
 // Gregorian, an earlier one Solar Hijri; ISO dates; digits of any of the three scripts.

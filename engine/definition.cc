@@ -79,4 +79,13 @@ bool Definition::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+std::vector<std::string> Definition::import_required() const {
+  if (!import) return {};
+  std::vector<std::string> out = import->requires_fields;
+  for (const auto& f : fields) {
+    if (f.required && std::find(out.begin(), out.end(), f.name) == out.end()) out.push_back(f.name);
+  }
+  return out;
+}
+
 }  // namespace osic

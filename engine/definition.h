@@ -208,6 +208,9 @@ struct Definition {
     SourcePos pos;
   };
   std::optional<Import> import;
+  // What an imported record must have: the import's own fields, then the workflow's
+  // required ones. Empty without `import:`.
+  std::vector<std::string> import_required() const;
   std::string calendar;                  // a calendar of its own (calendars/NAME.yaml)
   SourcePos calendar_pos;
   std::vector<FieldDef> fields;

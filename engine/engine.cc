@@ -183,11 +183,7 @@ Decision Engine::import_case(const Actor& requester, const Data& data, std::stri
                                   : "a record may be imported into " + join(allowed) + ", not '" + std::string(state) + "'",
                   {std::string(state)});
   }
-  std::vector<std::string> required = def.import->requires_fields;
-  for (const auto& f : def.fields) {
-    if (f.required && !contains(required, f.name)) required.push_back(f.name);
-  }
-  Decision d = new_case(requester, data, required, "import", *def.find_state(state), note, now);
+  Decision d = new_case(requester, data, def.import_required(), "import", *def.find_state(state), note, now);
   if (auto* out = std::get_if<Outcome>(&d)) {
     out->notifications.clear();
     const Timestamp today = calendar_.start_of_day(calendar_.date_of(now));

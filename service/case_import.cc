@@ -14,12 +14,6 @@ namespace {
 
 std::string guillemets(const std::string& s) { return "«" + s + "»"; }
 
-std::string trimmed(const std::string& text) {
-  const size_t b = text.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 const char* reserved_targets[] = {kImportExternalId, kImportState, kImportTitle, kImportUnit};
 
 // Headers that name a target besides fields, in either language.
@@ -131,7 +125,7 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
     } else {
       problem(1, header, "this column matches no field of " + def.name +
                              ": name the field in the map file, or map it to '-' to leave it out",
-              "این ستون با هیچ فیلدی از گردش کار جور نیست: در فایل نگاشت فیلد آن را بنویسید یا با «-» کنارش بگذارید");
+              "این ستون با هیچ‌یک از فیلدهای این گردش کار مطابقت ندارد: در نگاشت ستون‌ها فیلد آن را بنویسید یا با «-» کنارش بگذارید");
       continue;
     }
     if (to != kImportSkip && !taken.insert(to).second) {
@@ -197,6 +191,7 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
     if (f.required && f.type == FieldType::kString) naming.push_back(&f);
   }
   const std::string workflow_title = def.title_fa.empty() ? def.title : def.title_fa;
+  const std::vector<std::string> needed = def.import_required();
   const Timestamp now = service_.clock().now();
   std::map<std::string, int> seen_ids;
 
@@ -219,7 +214,6 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
       return;
     }
     std::vector<Value> hashes;
-    int64_t bytes = 0;
     for (const auto& n : names) {
       std::string why;
       auto found = req.find_file(n, why);
@@ -242,12 +236,11 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
             guillemets(n) + " بزرگ‌تر از " + format_file_size(f.max_size) + " است");
         continue;
       }
-      bytes += found->size;
       out.files.push_back({f.name, n, found->path, found->sha256, kind->media_type, found->size});
       hashes.emplace_back(found->sha256);
     }
-    int64_t total = bytes;
-    for (const auto& file : out.files) total += file.field == f.name ? 0 : file.size;
+    int64_t total = 0;  // every file of the row so far, this column's included
+    for (const auto& file : out.files) total += file.size;
     if (total > def.uploads.case_limit) {
       bad(header, "the row's files pass the " + format_file_size(def.uploads.case_limit) + " a case may keep",
           "فایل‌های این ردیف از " + format_file_size(def.uploads.case_limit) + " که یک پرونده نگه می‌دارد بیشترند");
@@ -333,11 +326,8 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
         if (it != out.data.end() && it->second.is_set()) out.title += " — " + it->second.as_string();
       }
     }
-    // Fields the landing state needs, named by their columns, with the other problems.
-    std::vector<std::string> needed = def.import->requires_fields;
-    for (const auto& f : def.fields) {
-      if (f.required && std::find(needed.begin(), needed.end(), f.name) == needed.end()) needed.push_back(f.name);
-    }
+    // Fields the landing state needs, named by their columns with the row's other
+    // problems: the engine would name only these, and only once the rest is right.
     for (const auto& field : needed) {
       auto it = out.data.find(field);
       if (it != out.data.end() && it->second.is_set()) continue;
@@ -353,17 +343,8 @@ ImportPlan CaseImport::plan(Storage& s, const Table& table, const ImportRequest&
     if (!row_ok) continue;
     Decision d = engine->import_case(requester->actor(), out.data, out.state, "", now);
     if (auto* refusal = std::get_if<Refusal>(&d)) {
-      if (refusal->code == RefusalCode::kRequiredFieldMissing) {
-        for (const auto& field : refusal->subjects) {
-          const FieldDef* f = def.find_field(field);
-          bad(column_of(field), "'" + field + "' is needed to import a record into " + out.state,
-              guillemets(f ? field_title_fa(*f) : field) + " برای ورود پرونده در وضعیت " +
-                  guillemets(state_title_fa(def, out.state)) + " لازم است");
-        }
-      } else {
-        std::string column = refusal->subjects.empty() ? "" : column_of(refusal->subjects.front());
-        bad(column, refusal->message, "این ردیف پذیرفته نشد: \u2068" + refusal->message + "\u2069");
-      }
+      const std::string column = refusal->subjects.empty() ? "" : column_of(refusal->subjects.front());
+      bad(column, refusal->message, "این ردیف پذیرفته نشد: \u2068" + refusal->message + "\u2069");
       continue;
     }
     out.timers = std::get<Outcome>(d).schedule;

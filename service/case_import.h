@@ -24,6 +24,7 @@ struct Table {
   std::vector<int> row_numbers;         // the line or row each came from, for messages
   std::string format;                   // "CSV" or "XLSX"
   std::string encoding;                 // for CSV the encoding read; for XLSX the sheet's name
+  bool right_to_left = false;           // an XLSX sheet shown right to left
 };
 
 // Where each column goes: a header as written → a field, or one of the targets below,

@@ -13,12 +13,6 @@ namespace osic {
 
 namespace {
 
-std::string clean(const std::string& text) {
-  const size_t b = text.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 // Each column's key among `keys`, by its header in English or Persian; problems for a
 // header that names none, for a key twice, and for required keys no column gives.
 std::vector<std::string> columns_of(const Table& table, const std::map<std::string, std::vector<std::string>>& keys,
@@ -52,8 +46,8 @@ std::vector<std::string> columns_of(const Table& table, const std::map<std::stri
 }
 
 std::string cell_text(const Cell& c) {
-  if (c.number && c.text.empty()) return std::to_string(static_cast<long long>(*c.number));
-  return clean(c.text);
+  if (c.number && c.text.empty()) return format_number(*c.number);
+  return trimmed(c.text);
 }
 
 std::vector<std::string> split_roles(const std::string& text) {

@@ -232,6 +232,7 @@ TEST_F(ApiInProcess, ListsAnswerAsAWorkbookWithRealDatesOnARightToLeftSheet) {
   EXPECT_EQ(book.body.rfind("PK\x03\x04", 0), 0u);
   Table t = read_xlsx("cases.xlsx", book.body, "");
   ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_TRUE(t.right_to_left);
   auto column = [&](const std::string& header) {
     for (size_t i = 0; i < t.headers.size(); ++i) {
       if (t.headers[i] == header) return i;

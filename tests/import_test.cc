@@ -12,6 +12,7 @@
 
 #include "adapters/spreadsheet/import_map.h"
 #include "adapters/spreadsheet/table.h"
+#include "adapters/workflow_files.h"
 #include "engine/jalali.h"
 #include "service/audit.h"
 #include "service/case_import.h"
@@ -38,13 +39,6 @@ std::string windows_1256(std::string utf8) {
   iconv_close(cd);
   out.resize(out.size() - out_left);
   return out;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Agreements as an office's list has them: Persian headers, Jalali dates, countries by
@@ -205,7 +199,7 @@ std::string agreements_xlsx(const std::string& path) {
   worksheet_write_datetime(ws, 2, 5, &expires_on, date);
   worksheet_write_string(ws, 2, 6, "۳٬۰۰۰٬۰۰۰ ریال", nullptr);
   EXPECT_EQ(workbook_close(wb), LXW_NO_ERROR);
-  return slurp(path);
+  return read_whole_file(path);
 }
 
 TEST_P(ImportTest, AWorkbookFromASpreadsheetLibraryReadsItsDatesAmountsAndNamedSheet) {
@@ -214,6 +208,8 @@ TEST_P(ImportTest, AWorkbookFromASpreadsheetLibraryReadsItsDatesAmountsAndNamedS
   EXPECT_THROW(read_table("agreements.xlsx", bytes, "Sheet9"), Error);
   Table table = read_table("agreements.xlsx", bytes, "قراردادها");
   EXPECT_EQ(table.format, "XLSX");
+  EXPECT_TRUE(table.right_to_left);
+  EXPECT_FALSE(read_table("agreements.xlsx", bytes).right_to_left);  // the notes sheet is left to right
   ASSERT_EQ(table.rows.size(), 2u);
   EXPECT_EQ(table.row_numbers, (std::vector<int>{2, 3}));
   ImportRequest req = request("agreements.xlsx", bytes);

@@ -209,6 +209,10 @@ Table read_xlsx(const std::string& name, const std::string& bytes, const std::st
   }
 
   pugi::xml_document sheet = zip.xml(sheet_part);
+  if (auto view = child(child(sheet.first_child(), "sheetViews"), "sheetView")) {
+    std::string rtl = view.attribute("rightToLeft").value();
+    table.right_to_left = rtl == "1" || rtl == "true";
+  }
   bool first = true;
   for (auto row : child(sheet.first_child(), "sheetData").children()) {
     if (!is(row, "row")) continue;

@@ -4,10 +4,9 @@
 #include <xlsxwriter.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "adapters/csv_export.h"
+#include "adapters/workflow_files.h"
 #include "service/data_codec.h"
 #include "service/error.h"
 
@@ -113,10 +112,7 @@ std::string items_to_xlsx(const nlohmann::json& items, const Calendar& calendar,
   }
   if (r > 1 && col > 0) worksheet_autofilter(ws, 0, 0, r - 1, col - 1);
   if (workbook_close(wb) != LXW_NO_ERROR) throw Error(ErrorCode::kInternal, "cannot write the workbook");
-  std::ifstream in(file.path(), std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return read_whole_file(file.path());
 }
 
 }  // namespace osic
