@@ -367,23 +367,9 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   const Timestamp now = service_.clock().now();
   const StateDef* state = def.find_state(c.state.state);
 
-  // People by the names they go by in the page's language, each read once; the login
-  // name only for someone without one (issue 34).
-  std::map<std::string, std::string> names;
-  auto person = [&](const std::string& user) -> const std::string& {
-    auto [it, fresh] = names.try_emplace(user, user);
-    if (fresh) it->second = web::person_name(store, user, l);
-    return it->second;
-  };
-  // Their roles, for the title beside a name in the history.
-  std::map<std::string, std::vector<std::string>> roles_of;
-  auto roles = [&](const std::string& user) -> const std::vector<std::string>& {
-    auto [it, fresh] = roles_of.try_emplace(user);
-    if (fresh && user != kSystemUser) {
-      if (auto u = store.user_by_name(user)) it->second = u->roles;
-    }
-    return it->second;
-  };
+  // People by the names they go by in the page's language, each read once (issue 34).
+  web::People people(store, l);
+  auto person = [&](const std::string& user) -> const std::string& { return people.name(user); };
 
   mustache::data kase = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
   kase.set("requester", person(c.state.requester));
@@ -502,7 +488,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
     e.set("at", web::moment(h.at, calendar, l));
-    const std::string as = web::acted_as(def, h, roles(h.on_behalf_of.empty() ? h.actor : h.on_behalf_of), l);
+    const std::string as = people.acted_as(def, h);
     e.set("actor", person(h.actor));
     e.set("as", as.empty() ? "" : "(" + as + ")");
     if (!h.on_behalf_of.empty()) e.set("for", person(h.on_behalf_of));

@@ -162,13 +162,23 @@ std::string guard_refusal(const Definition& def, const ActionDef* action, const 
   return std::string(lang == Lang::kFa ? general.fa : general.en);
 }
 
-std::string person_name(Storage& store, const std::string& user, Lang lang) {
-  if (user == kSystemUser) return history_actor(user, lang);
-  if (auto u = store.user_by_name(user)) return u->display_name(lang == Lang::kFa);
-  return user;
+const People::Person& People::get(const std::string& user) {
+  auto [it, fresh] = known_.try_emplace(user);
+  if (fresh) {
+    if (user == kSystemUser) {
+      it->second.name = history_actor(user, lang_);
+    } else if (auto u = store_.user_by_name(user)) {
+      it->second = {u->display_name(lang_ == Lang::kFa), u->roles};
+    } else {
+      it->second.name = user;
+    }
+  }
+  return it->second;
 }
 
-std::string acted_as(const Definition& def, const HistoryRow& h, const std::vector<std::string>& roles, Lang lang) {
+const std::string& People::name(const std::string& user) { return get(user).name; }
+
+std::string People::acted_as(const Definition& def, const HistoryRow& h) {
   if (h.actor == kSystemUser) return "";
   std::vector<std::string> allowed;
   const StateDef* from = def.find_state(h.from);
@@ -179,9 +189,9 @@ std::string acted_as(const Definition& def, const HistoryRow& h, const std::vect
   } else if (from) {
     if (const ActionDef* a = from->find_action(h.action)) allowed = a->roles;
   }
-  for (const auto& held : roles) {
+  for (const auto& held : get(h.on_behalf_of.empty() ? h.actor : h.on_behalf_of).roles) {
     const std::string role = held.substr(0, held.find('@'));
-    if (std::find(allowed.begin(), allowed.end(), role) != allowed.end()) return role_title(role, lang);
+    if (std::find(allowed.begin(), allowed.end(), role) != allowed.end()) return role_title(role, lang_);
   }
   return "";
 }

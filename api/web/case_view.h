@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "api/web/page.h"
 #include "engine/engine.h"
 #include "service/ports.h"
@@ -28,13 +32,29 @@ std::string history_action(const Definition& def, const HistoryRow& entry, Lang 
 // fields' titles («تاریخ پایان اعتبار باید پس از تاریخ امضا باشد»), else a general
 // sentence; never the expression itself.
 std::string guard_refusal(const Definition& def, const ActionDef* action, const std::string& condition, Lang lang);
-// How a person is named on a page: their display name in the page's language, «سامانه»
-// for the system, the login name for someone without a display name.
-std::string person_name(Storage& store, const std::string& user, Lang lang);
-// The title of the role in which a person with `roles` took the history entry's action
-// («رئیس دانشکده»), for «دکتر حمید رضایی (رئیس دانشکده)»; "" for the system, or when
-// none of their roles is one the action names (roles change; the entry does not say).
-std::string acted_as(const Definition& def, const HistoryRow& h, const std::vector<std::string>& roles, Lang lang);
+// The people a page names, each read from storage once however often they appear.
+class People {
+ public:
+  People(Storage& store, Lang lang) : store_(store), lang_(lang) {}
+  // Their display name in the page's language, «سامانه» for the system, the login name
+  // for someone without a display name.
+  const std::string& name(const std::string& user);
+  // The title of the role in which they took the history entry's action («رئیس دانشکده»,
+  // for «دکتر حمید رضایی (رئیس دانشکده)»): the first of their roles, or the absent
+  // person's for a delegate, that the action names; "" for the system or none (roles
+  // change, and the entry does not say).
+  std::string acted_as(const Definition& def, const HistoryRow& h);
+
+ private:
+  struct Person {
+    std::string name;
+    std::vector<std::string> roles;
+  };
+  const Person& get(const std::string& user);
+  Storage& store_;
+  Lang lang_;
+  std::map<std::string, Person> known_;
+};
 // Who wrote a history entry: «سامانه» for the system, else the user.
 std::string history_actor(const std::string& actor, Lang lang);
 // {iso, text, gregorian}: a moment in the office's time, with the other calendar for hover.

@@ -30,20 +30,8 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   d.set("workflow", workflow_title(def, l));
   d.set("version", local_digits(std::to_string(c.workflow_version), l));
   d.set("state", state_title(def, c.state.state, l));
-  std::map<std::string, std::string> names;  // each person read once
-  auto person = [&](const std::string& user) -> const std::string& {
-    auto [it, fresh] = names.try_emplace(user);
-    if (fresh) it->second = person_name(store, user, l);
-    return it->second;
-  };
-  std::map<std::string, std::vector<std::string>> roles_of;
-  auto roles = [&](const std::string& user) -> const std::vector<std::string>& {
-    auto [it, fresh] = roles_of.try_emplace(user);
-    if (fresh && user != kSystemUser) {
-      if (auto u = store.user_by_name(user)) it->second = u->roles;
-    }
-    return it->second;
-  };
+  People people(store, l);  // each person read once
+  auto person = [&](const std::string& user) -> const std::string& { return people.name(user); };
   d.set("requester", person(c.state.requester));
   d.set("created", format_time(c.created_at, calendar, l));
   d.set("made", format_time(now, calendar, l));
@@ -72,7 +60,7 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
     mustache::data row;
     row.set("seq", local_digits(std::to_string(h.seq), l));
     row.set("at", format_time(h.at, calendar, l));
-    const std::string as = acted_as(def, h, roles(h.on_behalf_of.empty() ? h.actor : h.on_behalf_of), l);
+    const std::string as = people.acted_as(def, h);
     const std::string actor = person(h.actor) + (as.empty() ? "" : " (" + as + ")");
     row.set("actor", h.on_behalf_of.empty() ? actor
                                             : actor + " (" + tr("on_behalf_of", l) + " " + person(h.on_behalf_of) + ")");
