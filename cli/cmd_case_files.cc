@@ -168,30 +168,11 @@ void add_files(CLI::App& app, int& exit_code) {
   verify->callback([=, &exit_code] {
     exit_code = guarded([&] {
       auto store = open_store(*f);
-      int64_t checked = 0, bad = 0, bytes = 0;
-      std::string after;
-      for (auto rows = store->blobs(after, 500); !rows.empty(); rows = store->blobs(after, 500)) {
-        for (const auto& b : rows) {
-          after = b.sha256;
-          Sha256 sha;
-          int64_t size = 0;
-          bool found = store->read_blob(b.sha256, [&](std::string_view piece) {
-            sha.update(piece.data(), piece.size());
-            size += static_cast<int64_t>(piece.size());
-          });
-          ++checked;
-          bytes += size;
-          if (!found) {
-            ++bad;
-            std::cout << b.sha256 << ": missing\n";
-          } else if (std::string now = sha.hex(); now != b.sha256 || size != b.size) {
-            ++bad;
-            std::cout << b.sha256 << ": changed (now " << size << " bytes, sha256 " << now << ")\n";
-          }
-        }
-      }
-      std::cout << (bad ? "files FAILED: " : "files verified: ") << checked << (checked == 1 ? " file, " : " files, ")
-                << format_file_size(bytes) << (bad ? ", " + std::to_string(bad) + " missing or changed" : "") << "\n";
+      const FilesReport r = verify_files(*store);
+      for (const auto& p : r.problems) std::cout << p << "\n";
+      const size_t bad = r.problems.size();
+      std::cout << (bad ? "files FAILED: " : "files verified: ") << r.checked << (r.checked == 1 ? " file, " : " files, ")
+                << format_file_size(r.bytes) << (bad ? ", " + std::to_string(bad) + " missing or changed" : "") << "\n";
       return bad ? 1 : 0;
     });
   });

@@ -239,4 +239,28 @@ Result<CaseFileRow> CaseFiles::find(Storage& s, int64_t case_id, const Actor* vi
   return *found;
 }
 
+FilesReport verify_files(Storage& s) {
+  FilesReport r;
+  std::string after;
+  for (auto rows = s.blobs(after, 500); !rows.empty(); rows = s.blobs(after, 500)) {
+    for (const auto& b : rows) {
+      after = b.sha256;
+      Sha256 sha;
+      int64_t size = 0;
+      const bool found = s.read_blob(b.sha256, [&](std::string_view piece) {
+        sha.update(piece.data(), piece.size());
+        size += static_cast<int64_t>(piece.size());
+      });
+      ++r.checked;
+      r.bytes += size;
+      if (!found) {
+        r.problems.push_back(b.sha256 + ": missing");
+      } else if (std::string now = sha.hex(); now != b.sha256 || size != b.size) {
+        r.problems.push_back(b.sha256 + ": changed (now " + std::to_string(size) + " bytes, sha256 " + now + ")");
+      }
+    }
+  }
+  return r;
+}
+
 }  // namespace osic

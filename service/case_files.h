@@ -30,6 +30,16 @@ struct Upload {
 // most 255 bytes of UTF-8; `fallback` when nothing is left.
 std::string clean_file_name(const std::string& name, const std::string& fallback);
 
+// Every stored file rehashed (`osic files verify`, and a restore's check): how many, their
+// bytes, and a line per file missing ("SHA: missing") or changed ("SHA: changed (now N
+// bytes, sha256 X)").
+struct FilesReport {
+  int64_t checked = 0;
+  int64_t bytes = 0;
+  std::vector<std::string> problems;
+};
+FilesReport verify_files(Storage& s);
+
 class CaseFiles {
  public:
   explicit CaseFiles(CaseService& cases) : cases_(cases) {}

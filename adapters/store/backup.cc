@@ -10,6 +10,7 @@
 
 #include "adapters/store/sql.h"
 #include "service/audit.h"
+#include "service/case_files.h"
 #include "service/crypto.h"
 #include "service/data_codec.h"
 
@@ -232,11 +233,9 @@ RestoreReport restore_backup(const std::string& src, const StoreOptions& target,
   if (!sqlite || fs::exists(sqlite_path(info))) {
     const BackupCounts there = count_database(target);
     if (there.cases > 0 && !force) {
-      throw Error(ErrorCode::kUsage, target.url.substr(0, 7) == "sqlite:"
-                                         ? sqlite_path(info) + " holds " + std::to_string(there.cases) +
-                                               " cases: restoring would replace them (add --force to do so)"
-                                         : "the database holds " + std::to_string(there.cases) +
-                                               " cases: restoring would replace them (add --force to do so)");
+      throw Error(ErrorCode::kUsage, (sqlite ? sqlite_path(info) : std::string("the database")) + " holds " +
+                                         std::to_string(there.cases) +
+                                         " cases: restoring would replace them (add --force to do so)");
     }
   }
   if (sqlite) {
@@ -253,21 +252,9 @@ RestoreReport restore_backup(const std::string& src, const StoreOptions& target,
   }
   // What was restored, checked as `osic files verify` and `osic audit verify` do.
   auto store = open_storage(target, clock);
-  std::string after;
-  for (auto rows = store->blobs(after, 500); !rows.empty(); rows = store->blobs(after, 500)) {
-    for (const auto& b : rows) {
-      after = b.sha256;
-      Sha256 sha;
-      int64_t size = 0;
-      bool found = store->read_blob(b.sha256, [&](std::string_view piece) {
-        sha.update(piece.data(), piece.size());
-        size += static_cast<int64_t>(piece.size());
-      });
-      ++r.files_checked;
-      if (!found) r.problems.push_back("file " + b.sha256 + " is missing");
-      else if (sha.hex() != b.sha256 || size != b.size) r.problems.push_back("file " + b.sha256 + " has changed");
-    }
-  }
+  const FilesReport files = verify_files(*store);
+  r.files_checked = files.checked;
+  for (const auto& p : files.problems) r.problems.push_back("file " + p);
   AuditReport audit = verify_audit(*store);
   for (const auto& b : audit.breaks) r.problems.push_back("case " + std::to_string(b.case_id) + "'s history chain breaks");
   for (const auto& a : audit.anchors) {
