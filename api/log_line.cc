@@ -1,12 +1,8 @@
 #include "api/log_line.h"
 
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <random>
 
 namespace osic::api {

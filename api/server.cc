@@ -620,27 +620,29 @@ Server::Server(ServerOptions options, Api& api, Metrics& metrics, WorkerPool& wo
 
 Server::~Server() = default;
 
+namespace {
+
+// Binds `acceptor` to the address and port and listens; returns the port bound.
+unsigned short open_listener(tcp::acceptor& acceptor, const std::string& address, unsigned short port) {
+  tcp::endpoint endpoint{net::ip::make_address(address), port};
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+  return acceptor.local_endpoint().port();
+}
+
+}  // namespace
+
 std::string Server::listen() {
-  auto& a = impl_->acceptor;
-  tcp::endpoint endpoint{net::ip::make_address(impl_->options.address), impl_->options.port};
-  a.open(endpoint.protocol());
-  a.set_option(net::socket_base::reuse_address(true));
-  a.bind(endpoint);
-  a.listen(net::socket_base::max_listen_connections);
-  auto bound = a.local_endpoint();
-  if (!impl_->options.tls_cert.empty()) {
+  const ServerOptions& o = impl_->options;
+  const unsigned short port = open_listener(impl_->acceptor, o.address, o.port);
+  if (!o.tls_cert.empty()) {
     impl_->load_tls();
-    impl_->https_port = bound.port();
+    impl_->https_port = port;
   }
-  if (impl_->options.redirect_http_port) {
-    auto& r = impl_->redirect_acceptor;
-    tcp::endpoint plain{net::ip::make_address(impl_->options.address), impl_->options.redirect_http_port};
-    r.open(plain.protocol());
-    r.set_option(net::socket_base::reuse_address(true));
-    r.bind(plain);
-    r.listen(net::socket_base::max_listen_connections);
-  }
-  return bound.address().to_string() + ":" + std::to_string(bound.port());
+  if (o.redirect_http_port) open_listener(impl_->redirect_acceptor, o.address, o.redirect_http_port);
+  return impl_->acceptor.local_endpoint().address().to_string() + ":" + std::to_string(port);
 }
 
 void Server::Impl::await_hangup() {

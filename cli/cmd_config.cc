@@ -5,27 +5,10 @@
 
 #include "cli/commands.h"
 #include "cli/config_file.h"
+#include "cli/mail_flags.h"
 #include "cli/store_flags.h"
 
 namespace osic::cli {
-
-namespace {
-
-// A database URL without its password: "postgresql://osic:********@host/db", "password=********".
-std::string without_password(std::string url) {
-  if (auto scheme = url.find("://"); scheme != std::string::npos) {
-    const auto at = url.find('@', scheme);
-    const auto colon = url.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "********");
-  }
-  if (auto p = url.find("password="); p != std::string::npos) {
-    const auto end = url.find(' ', p);
-    url.replace(p + 9, (end == std::string::npos ? url.size() : end) - p - 9, "********");
-  }
-  return url;
-}
-
-}  // namespace
 
 void add_config(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("config", "Check the config file of osic serve");
@@ -68,7 +51,8 @@ void add_config(CLI::App& app, int& exit_code) {
         if (o->results().empty()) value = o->get_default_str();
         if (o->get_expected_min() == 0) value = o->count() ? "true" : "false";
         if (is_secret(flag) && !value.empty()) value = "********";
-        if (name == "db" || name == "smtp") value = without_password(value);
+        if (name == "db") value = printable_database_url(value);
+        if (name == "smtp" && !value.empty()) value = smtp_host_of(value);
         std::string note = from_file ? "  (file)" : "";
         // The files serve reads and cannot make (a link key and the tokens file it makes).
         const bool must_exist = name == "smtp-password-file" || name == "metrics-token-file" || name == "tls-cert" ||

@@ -154,12 +154,6 @@ void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timesta
 }
 
 // The SMTP server without its credentials, for the start-up line.
-std::string dispatcher_host(const std::string& url) {
-  std::string rest = url.substr(url.find("://") + 3);
-  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-  return rest.substr(0, rest.find('?'));
-}
-
 int serve(const ServeFlags& f) {
   auto [host, port] = split_listen(f.listen);
   if (f.threads < 1 || f.threads > 64) throw Error(ErrorCode::kUsage, "--threads must be from 1 to 64");
@@ -253,7 +247,7 @@ int serve(const ServeFlags& f) {
     const std::string scheme = f.tls_cert.empty() ? "http://" : "https://";
     std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
               << f.store.workflows << " on " << database << (scheduler ? ", scheduler on" : ", scheduler off")
-              << (dispatcher ? ", e-mail via " + dispatcher_host(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
+              << (dispatcher ? ", e-mail via " + smtp_host_of(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
               << "listening on " << scheme << bound
               << (f.redirect_http ? " (plain HTTP on port " + std::to_string(f.redirect_http) + " redirected to it)" : "")
               << "\n"

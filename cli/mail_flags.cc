@@ -41,4 +41,10 @@ MailSettings mail_settings(const MailFlags& flags) {
   return settings;
 }
 
+std::string smtp_host_of(const std::string& url) {
+  std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  return rest.substr(0, rest.find('?'));
+}
+
 }  // namespace osic::cli

@@ -9,4 +9,7 @@ namespace osic::cli {
 // Error kUsage when --smtp or --mail-from is malformed.
 MailSettings mail_settings(const MailFlags& flags);
 
+// --smtp as it may be shown: its host and port, without user or password.
+std::string smtp_host_of(const std::string& url);
+
 }  // namespace osic::cli

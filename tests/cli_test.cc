@@ -540,7 +540,8 @@ TEST(Cli, ConfigCheckNamesProblemsWhereTheyAreAndMasksSecrets) {
   const std::string good = temp_file("osic_good.yaml",
                                      "db: postgresql://osic:s3cret@127.0.0.1:5432/osic\nlisten: 127.0.0.1:9000\n"
                                      "trusted_proxy: [127.0.0.1, 10.0.0.0/8]\nlink_secret: abcdefghijklmnopqrstuvwxyz0123456789\n"
-                                     "smtp_password_file: /nonexistent/smtp.password\nno_scheduler: true\n");
+                                     "smtp_password_file: /nonexistent/smtp.password\nno_scheduler: true\n"
+                                     "smtp: smtp://osic:mailpass@mail.uni.ac.ir:587\n");
   r = osic("config check " + good);
   EXPECT_EQ(r.exit_code, 1) << r.out;  // the password file is missing
   EXPECT_NE(r.out.find("  listen: 127.0.0.1:9000  (file)"), std::string::npos) << r.out;
@@ -550,7 +551,9 @@ TEST(Cli, ConfigCheckNamesProblemsWhereTheyAreAndMasksSecrets) {
   EXPECT_NE(r.out.find("smtp_password_file: /nonexistent/smtp.password  (file)  missing"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("abcdefghijklmnopqrstuvwxyz"), std::string::npos) << "a secret was printed";
   EXPECT_EQ(r.out.find("s3cret"), std::string::npos) << "the database password was printed";
-  EXPECT_NE(r.out.find("  db: postgresql://osic:********@127.0.0.1:5432/osic  (file)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("mailpass"), std::string::npos) << "the SMTP password was printed";
+  EXPECT_NE(r.out.find("  smtp: mail.uni.ac.ir:587  (file)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  db: postgresql://osic:***@127.0.0.1:5432/osic  (file)"), std::string::npos) << r.out;
 }
 
 }  // namespace

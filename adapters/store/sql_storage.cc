@@ -14,6 +14,8 @@
 
 namespace osic {
 
+std::string printable_database_url(const std::string& url) { return sql::parse_url(url).display; }
+
 std::unique_ptr<Storage> open_storage(const StoreOptions& options, const Clock& clock) {
   return std::make_unique<SqlStorage>(options, clock);
 }

@@ -26,6 +26,9 @@ struct StoreOptions {
 // kDatabaseUnavailable (the message says why) when it cannot.
 std::unique_ptr<Storage> open_storage(const StoreOptions& options, const Clock& clock);
 
+// A database URL as it may be shown: without its password. Error kUsage when malformed.
+std::string printable_database_url(const std::string& url);
+
 // Opens a new connection each time it is called; `clock` must outlive it.
 StorageFactory storage_factory(StoreOptions options, const Clock& clock);
 
