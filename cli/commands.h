@@ -24,6 +24,7 @@ void add_purge(CLI::App& app, int& exit_code);
 void add_import(CLI::App& app, int& exit_code);
 void add_backup(CLI::App& app, int& exit_code);
 void add_config(CLI::App& app, int& exit_code);
+void add_calendar(CLI::App& app, int& exit_code);
 // `osic case attach`, `case file`, `case files`, on the `case` command.
 void add_case_files(CLI::App* case_command, int& exit_code);
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   osic::cli::add_migrate(app, exit_code);
   osic::cli::add_user(app, exit_code);
   osic::cli::add_unit(app, exit_code);
+  osic::cli::add_calendar(app, exit_code);
   osic::cli::add_import(app, exit_code);
   osic::cli::add_backup(app, exit_code);
   osic::cli::add_case(app, exit_code);

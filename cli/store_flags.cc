@@ -65,6 +65,8 @@ WorkflowSet publish_workflows(const StoreFlags& flags, Storage& storage, Workflo
 Workspace::Workspace(const StoreFlags& flags, const Clock& clock) : store(open_storage(store_options(flags), clock)) {
   registry = std::make_unique<WorkflowRegistry>(fallback_calendar);
   workflows = publish_workflows(flags, *store, *registry, clock);
+  // Days an admin closed or opened count for every command, as for the server.
+  registry->day_corrections().replace(store->day_corrections());
   service = std::make_unique<CaseService>(*registry, clock);
 }
 

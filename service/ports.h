@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/day_corrections.h"
 #include "service/error.h"
 #include "service/records.h"
 
@@ -191,6 +192,9 @@ class TimerRows {
   virtual void mark_timer(int64_t timer_id, const std::string& status, Timestamp at) = 0;
   virtual std::vector<TimerRow> list_timers(const TimerFilter& filter) = 0;
   virtual std::optional<Timestamp> next_due_timer() = 0;
+  // The cases with a pending deadline or escalation ("STATE/deadline", "STATE/escalation"):
+  // the timers counted in the calendar's days, which move when an admin closes a day.
+  virtual std::vector<int64_t> cases_with_pending_deadlines() = 0;
 };
 
 class OutboxRows {
@@ -296,6 +300,18 @@ class ExternalIds {
   virtual void keep_external_id(const std::string& workflow, const std::string& external_id, int64_t case_id) = 0;
 };
 
+// The days an admin declared closed or open (engine/day_corrections.h), shared by every
+// node through the database.
+class CalendarDays {
+ public:
+  virtual ~CalendarDays() = default;
+  virtual std::vector<DayCorrection> day_corrections() = 0;  // by day
+  // Replaces what was said of that day before.
+  virtual void put_day_correction(const DayCorrection& day) = 0;
+  // False when nothing was said of that day.
+  virtual bool remove_day_correction(Date day) = 0;
+};
+
 // One connection's ports.
 class Storage : public Transactions,
                 public CaseRows,
@@ -309,6 +325,7 @@ class Storage : public Transactions,
                 public FileRows,
                 public Settings,
                 public ExternalIds,
+                public CalendarDays,
                 public WorkflowSources {
  public:
   virtual std::string describe() const = 0;  // "sqlite:osic.db", without passwords

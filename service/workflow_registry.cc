@@ -21,7 +21,7 @@ void WorkflowRegistry::publish(WorkflowSources& sources, const std::vector<Workf
     sources.index_fields(name, compared);
     sources.keep_date_counts(name, date_counts);
     std::lock_guard lock(mutex_);
-    if (w.calendar) calendars_[name] = w.calendar;
+    if (w.calendar) calendars_[name] = std::make_shared<const CorrectedCalendar>(w.calendar, corrections_);
     engines_[{name, version}] = make_engine(w.definition, name);
     current_[name] = version;
   }
@@ -69,7 +69,7 @@ std::shared_ptr<const Engine> WorkflowRegistry::engine(WorkflowSources& sources,
 std::shared_ptr<const Engine> WorkflowRegistry::make_engine(std::shared_ptr<const Definition> definition,
                                                              const std::string& name) const {
   auto it = calendars_.find(name);
-  if (it == calendars_.end()) return std::make_shared<const Engine>(std::move(definition), calendar_);
+  if (it == calendars_.end()) return std::make_shared<const Engine>(std::move(definition), fallback_);
   return std::make_shared<const Engine>(std::move(definition), it->second);
 }
 

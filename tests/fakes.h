@@ -12,6 +12,7 @@
 #include <iterator>
 #include <tuple>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 
@@ -70,6 +71,7 @@ struct FakeTables {
   std::map<std::pair<std::string, int>, std::string> workflows;
   std::map<std::string, std::string> workflow_hash;  // name/version -> content hash
   std::map<std::pair<std::string, std::string>, int64_t> external_ids;  // (workflow, id) -> case
+  std::map<Date, DayCorrection> calendar_days;
   int64_t next_id = 1;
 };
 
@@ -596,6 +598,16 @@ class FakeStorage : public Storage {
     }
     return out;
   }
+  std::vector<int64_t> cases_with_pending_deadlines() override {
+    auto lock = read("cases_with_pending_deadlines");
+    std::set<int64_t> out;
+    for (const auto& timer : t().timers) {
+      const auto slash = timer.key.rfind('/');
+      const std::string tail = slash == std::string::npos ? "" : timer.key.substr(slash + 1);
+      if (timer.status == "pending" && (tail == "deadline" || tail == "escalation")) out.insert(timer.case_id);
+    }
+    return {out.begin(), out.end()};
+  }
   std::optional<Timestamp> next_due_timer() override {
     auto lock = read("next_due_timer");
     std::optional<Timestamp> next;
@@ -694,6 +706,20 @@ class FakeStorage : public Storage {
     if (!t().external_ids.emplace(std::pair{workflow, external_id}, case_id).second) {
       throw Error(ErrorCode::kWriteConflict, "'" + external_id + "' already names a case of " + workflow, {external_id});
     }
+  }
+  std::vector<DayCorrection> day_corrections() override {
+    auto lock = read("day_corrections");
+    std::vector<DayCorrection> out;
+    for (const auto& [day, c] : t().calendar_days) out.push_back(c);
+    return out;
+  }
+  void put_day_correction(const DayCorrection& day) override {
+    auto lock = writing("put_day_correction");
+    t().calendar_days[day.day] = day;
+  }
+  bool remove_day_correction(Date day) override {
+    auto lock = writing("remove_day_correction");
+    return t().calendar_days.erase(day) > 0;
   }
   std::optional<std::string> workflow_source(const std::string& name, int version) override {
     auto lock = read("workflow_source");

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "service/data_codec.h"
+#include "service/office_days.h"
 #include "store_support.h"
 #include "upload_support.h"
 
@@ -159,6 +160,80 @@ TEST_P(TimersTest, MissedTimersFireOnceInDueOrder) {
                        std::to_string(a.id) + " active/timer/expires_on"}));
   EXPECT_TRUE(run("2031-01-02T00:00:00Z").empty());
   EXPECT_EQ(office_.get_case(a.id)->state.state, "expired");
+}
+
+
+// Issue 34: an office closed at a day's notice. A deadline counted in working days moves
+// past the closed day, and back when the closure is undone; a reminder keyed to a date of
+// the case does not move; only the case whose due time moved has it in its history; and a
+// second node counts with the closure once it reads the days again.
+TEST_P(TimersTest, AClosedDayMovesDeadlinesInWorkingDaysAndNotDateReminders) {
+  office_.registry.set_office_calendar(load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"}).office_calendar);
+  StoredCase signed_one = active_agreement("2030-02-01");
+  const auto reminders = office_.timers(signed_one.id);
+  const size_t signed_history = office_.store->history(signed_one.id).size();
+  StoredCase waiting = office_.start_agreement(kSara);
+  ok_case(office_.act(kSara, waiting.id, "submit", {}, std::nullopt, "", at("2027-01-04T06:00:00Z")));
+  auto pending = office_.store->list_timers({waiting.id, "pending", 10});
+  ASSERT_EQ(pending.size(), 1u);
+  const Timestamp due = pending[0].due;
+  // Monday 4 January 2027: Tue 5, (Wed 6 is 27 Rajab; Thu, Fri) Sat 9, Sun 10, Mon 11, Tue 12.
+  EXPECT_EQ(due, at("2027-01-12T20:30:00Z"));
+
+  Office other{url_};  // a second node on the same database
+  other.registry.set_office_calendar(load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows"}).office_calendar);
+  const Date sunday = day("2027-01-10");
+  EXPECT_TRUE(other.registry.calendar().is_working_day(sunday));
+
+  OfficeDays days(office_.service);
+  office_.clock.Set(at("2027-01-09T18:00:00Z"));  // announced the evening before
+  DayChange closed = days.close(*office_.store, sunday, "آلودگی هوا", "admin");
+  ASSERT_EQ(closed.moves.moved.size(), 1u);
+  EXPECT_EQ(closed.moves.moved[0].case_id, waiting.id);
+  EXPECT_EQ(closed.moves.moved[0].key, "osic_review/deadline");
+  EXPECT_EQ(closed.moves.moved[0].to, at("2027-01-13T20:30:00Z"));  // Wednesday the 13th
+  pending = office_.store->list_timers({waiting.id, "pending", 10});
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].due, at("2027-01-13T20:30:00Z"));
+  const auto history = office_.store->history(waiting.id);
+  EXPECT_EQ(history.back().action, kDeadlineMovedAction);
+  EXPECT_EQ(history.back().actor, "system");
+  EXPECT_EQ(history.back().comment, "تعطیلی ۲۰ دی ۱۴۰۵: آلودگی هوا");
+  EXPECT_EQ(office_.get_case(waiting.id)->state.version, history.back().seq);
+  EXPECT_EQ(office_.timers(signed_one.id).size(), reminders.size());
+  for (size_t i = 0; i < reminders.size(); ++i) EXPECT_EQ(office_.timers(signed_one.id)[i].due, reminders[i].due);
+  EXPECT_EQ(office_.store->history(signed_one.id).size(), signed_history);
+  // Nothing fires on the old due time; the notice comes when the new one passes.
+  EXPECT_TRUE(run("2027-01-12T20:30:00Z").empty());
+
+  // The other node has not read the days yet; once it has, it counts with the closure,
+  // and nothing is left for it to move.
+  EXPECT_TRUE(other.registry.calendar().is_working_day(sunday));
+  auto seen = OfficeDays(other.service).refresh(*other.store);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_TRUE(seen->moved.empty());
+  EXPECT_FALSE(other.registry.calendar().is_working_day(sunday));
+  EXPECT_FALSE(OfficeDays(other.service).refresh(*other.store).has_value());  // unchanged since
+
+  // Refused: closing it again, opening a working day, no reason.
+  EXPECT_THROW(days.close(*office_.store, sunday, "again", "admin"), Error);
+  EXPECT_THROW(days.open(*office_.store, day("2027-01-11"), "", "admin"), Error);
+  EXPECT_THROW(days.close(*office_.store, day("2027-01-11"), "  ", "admin"), Error);
+
+  // Undone from the other node: the deadline comes back.
+  DayChange reopened = OfficeDays(other.service).open(*other.store, sunday, "", "admin");
+  ASSERT_EQ(reopened.moves.moved.size(), 1u);
+  EXPECT_EQ(reopened.moves.moved[0].to, due);
+  EXPECT_EQ(office_.store->history(waiting.id).back().comment, "لغو تعطیلی ۲۰ دی ۱۴۰۵");
+  EXPECT_TRUE(office_.store->day_corrections().empty());
+
+  // A holiday of the calendar file made a working day: 27 Rajab, Wednesday the 6th.
+  DayChange opened = days.open(*office_.store, day("2027-01-06"), "تعطیلی جابه‌جا شد", "admin");
+  ASSERT_EQ(opened.moves.moved.size(), 1u);
+  EXPECT_EQ(opened.moves.moved[0].to, at("2027-01-11T20:30:00Z"));
+  ASSERT_EQ(office_.store->day_corrections().size(), 1u);
+  EXPECT_FALSE(office_.store->day_corrections()[0].closed);
+  EXPECT_EQ(office_.store->day_corrections()[0].by, "admin");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TimersTest, ::testing::Values("sqlite", "postgresql"),

@@ -450,6 +450,13 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE external_ids (workflow TEXT NOT NULL, external_id TEXT NOT NULL,"
            " case_id {bigint} NOT NULL REFERENCES cases (id), PRIMARY KEY (workflow, external_id)) {without_rowid}",
        }},
+      {29,
+       {
+           // Days an admin closed or opened over the calendar files (osic calendar,
+           // /admin/calendar), with who and why: every node reads them from here.
+           "CREATE TABLE calendar_days (day TEXT PRIMARY KEY, closed INTEGER NOT NULL, reason TEXT NOT NULL,"
+           " by_user TEXT NOT NULL, at {bigint} NOT NULL)",
+       }},
   };
   return kAll;
 }

@@ -104,6 +104,7 @@ class SqlStorage : public Storage {
   void mark_timer(int64_t timer_id, const std::string& status, Timestamp at) override;
   std::vector<TimerRow> list_timers(const TimerFilter& filter) override;
   std::optional<Timestamp> next_due_timer() override;
+  std::vector<int64_t> cases_with_pending_deadlines() override;
 
   // OutboxRows
   std::vector<OutboxRow> claim_outbox(Timestamp now, int limit, std::chrono::seconds lease) override;
@@ -141,6 +142,11 @@ class SqlStorage : public Storage {
   std::map<std::string, int64_t> cases_by_external_id(const std::string& workflow,
                                                       const std::vector<std::string>& ids) override;
   void keep_external_id(const std::string& workflow, const std::string& external_id, int64_t case_id) override;
+
+  // CalendarDays
+  std::vector<DayCorrection> day_corrections() override;
+  void put_day_correction(const DayCorrection& day) override;
+  bool remove_day_correction(Date day) override;
 
  private:
   struct OutboxQuery {

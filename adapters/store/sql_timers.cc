@@ -57,6 +57,20 @@ std::optional<Timestamp> SqlStorage::next_due_timer() {
   });
 }
 
+std::vector<int64_t> SqlStorage::cases_with_pending_deadlines() {
+  return db_.guard("cannot read timers", [&] {
+    std::vector<int64_t> out;
+    long long id = 0;
+    soci::statement st = (db_.session().prepare << "SELECT DISTINCT case_id FROM timers WHERE status = 'pending'"
+                                                   " AND (timer_key LIKE '%/deadline' OR timer_key LIKE '%/escalation')"
+                                                   " ORDER BY case_id",
+                          soci::into(id));
+    st.execute();
+    while (st.fetch()) out.push_back(id);
+    return out;
+  });
+}
+
 std::vector<TimerRow> SqlStorage::claim_due_timers(Timestamp now, int limit) {
   return db_.guard("cannot claim timers", [&] {
     const bool pg = db_.dialect() == sql::Dialect::kPostgres;

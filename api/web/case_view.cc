@@ -1,5 +1,7 @@
 #include "api/web/case_view.h"
 
+#include "service/office_days.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -201,6 +203,7 @@ std::string history_actor(const std::string& actor, Lang lang) {
 }
 
 std::string history_action(const Definition& def, const HistoryRow& h, Lang lang) {
+  if (h.action == kDeadlineMovedAction) return tr("deadline_moved", lang);
   if (h.timer.empty()) return action_title(def, h.from, h.action, lang);
   // The timer's key is "STATE/deadline", "STATE/escalation" or "STATE/timer/NAME".
   const auto slash = h.timer.find('/');
