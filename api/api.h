@@ -46,6 +46,10 @@ struct Call {
     if (!storage) throw Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly");
     return *storage;
   }
+  // Error role_not_allowed unless the caller is an admin: the admin pages' first line.
+  void admins_only() const {
+    if (!user || !user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
+  }
 };
 
 class Api {
@@ -137,6 +141,8 @@ class Api {
   HttpResponse change_user_form(Call& call);
   HttpResponse outbox_page(Call& call);
   HttpResponse import_page(Call& call);
+  HttpResponse calendar_page(Call& call);
+  HttpResponse change_day_form(Call& call);
   HttpResponse import_preview_form(Call& call);
   HttpResponse import_confirm_form(Call& call);
   HttpResponse retry_outbox_form(Call& call);
@@ -176,6 +182,8 @@ class Api {
   HttpResponse import_page_with(Call& call, int status, const Table* table, const ImportPlan* plan,
                                const ImportRequest* request, const std::map<std::string, std::string>& asked);
   HttpResponse users_page_with(Call& call, int status, const std::string& error, const std::map<std::string, std::string>& add);
+  HttpResponse calendar_page_with(Call& call, int year, int status, const std::string& error,
+                                  const std::map<std::string, std::string>& typed);
 
   CaseService& service_;
   Metrics& metrics_;

@@ -14,10 +14,6 @@ namespace mustache = kainjow::mustache;
 
 namespace {
 
-void admins_only(const Call& call) {
-  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
-}
-
 std::vector<std::string> split_roles_text(const std::string& text) {
   std::vector<std::string> out;
   std::string item;
@@ -37,7 +33,7 @@ HttpResponse back_to(const std::string& page, const std::string& done) { return 
 }  // namespace
 
 HttpResponse Api::users_page(Call& call) {
-  admins_only(call);
+  call.admins_only();
   return users_page_with(call, 200, "", {});
 }
 
@@ -79,7 +75,7 @@ HttpResponse Api::users_page_with(Call& call, int status, const std::string& err
 }
 
 HttpResponse Api::add_user_form(Call& call) {
-  admins_only(call);
+  call.admins_only();
   const Lang l = web::lang_of(call.lang);
   Storage& store = call.store();
   auto form = web::form_of(call.request);
@@ -100,7 +96,7 @@ HttpResponse Api::add_user_form(Call& call) {
 }
 
 HttpResponse Api::change_user_form(Call& call) {
-  admins_only(call);
+  call.admins_only();
   const Lang l = web::lang_of(call.lang);
   Storage& store = call.store();
   const std::string name = call.params.at("name"), change = call.params.at("change");
@@ -132,7 +128,7 @@ HttpResponse Api::change_user_form(Call& call) {
 }
 
 HttpResponse Api::outbox_page(Call& call) {
-  admins_only(call);
+  call.admins_only();
   const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   std::string status = call.request.param("status");
@@ -176,7 +172,7 @@ HttpResponse Api::outbox_page(Call& call) {
 }
 
 HttpResponse Api::retry_outbox_form(Call& call) {
-  admins_only(call);
+  call.admins_only();
   const std::string& text = call.params.at("id");
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

@@ -47,7 +47,7 @@ mustache::data dated(const std::string& label, Date d, Lang l) {
 }  // namespace
 
 HttpResponse Api::import_page(Call& call) {
-  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
+  call.admins_only();
   return import_page_with(call, 200, nullptr, nullptr, nullptr, {});
 }
 
@@ -200,7 +200,7 @@ ImportRequest request_of(const std::map<std::string, std::string>& form, const s
 }  // namespace
 
 HttpResponse Api::import_preview_form(Call& call) {
-  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
+  call.admins_only();
   const Lang l = web::lang_of(call.lang);
   auto boundary = multipart_boundary(call.request.header("content-type"));
   if (!boundary || !call.request.spool) throw Error(ErrorCode::kBadRequest, web::tr("choose_file", l));
@@ -241,7 +241,7 @@ HttpResponse Api::import_preview_form(Call& call) {
 }
 
 HttpResponse Api::import_confirm_form(Call& call) {
-  if (!call.user->actor().has_role("admin")) throw Error(ErrorCode::kRoleNotAllowed, "this page is for admins");
+  call.admins_only();
   auto form = web::form_of(call.request);
   Storage& store = call.store();
   ImportRequest request = request_of(form, call.user->name);

@@ -232,6 +232,8 @@ std::vector<Route> make_routes() {
       {"POST", "/admin/users/{name}/{change}", Auth::kSession, &Api::change_user_form, nullptr, true, true},
       {"GET", "/admin/outbox", Auth::kSession, &Api::outbox_page, nullptr, true, true},
       {"GET", "/admin/import", Auth::kSession, &Api::import_page, nullptr, true, true},
+      {"GET", "/admin/calendar", Auth::kSession, &Api::calendar_page, nullptr, true, true},
+      {"POST", "/admin/calendar", Auth::kSession, &Api::change_day_form, nullptr, true, true},
       {"POST", "/admin/import", Auth::kSession, &Api::import_preview_form, nullptr, true, true, true},
       {"POST", "/admin/import/confirm", Auth::kSession, &Api::import_confirm_form, nullptr, true, true},
       {"POST", "/admin/outbox/{id}/retry", Auth::kSession, &Api::retry_outbox_form, nullptr, true, true},

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 
+#include "adapters/calendar_watch.h"
 #include "adapters/scheduler.h"
 #include "service/crypto.h"
 #include "adapters/link_key.h"
@@ -166,6 +167,7 @@ int serve(const ServeFlags& f) {
   WorkflowRegistry registry(fallback);
   WorkflowSet workflows = publish_workflows(f.store, *store, registry, clock);
   CaseService service(registry, clock);
+  registry.day_corrections().replace(store->day_corrections());
   TokenSink tokens(f.tokens_file);
   create_users(*store, registry, f.demo, clock.now(), tokens);
   tokens.flush();
@@ -193,6 +195,9 @@ int serve(const ServeFlags& f) {
     if (hangup.exchange(false)) std::cout << "SIGHUP: " << reloader.reload().summary() << std::endl;
     return std::chrono::milliseconds(std::chrono::hours(1));
   });
+  // A day closed on any node is counted here within seconds.
+  CalendarWatch calendar_watch(connect, service, std::chrono::seconds(3));
+  calendar_watch.start();
   api::Metrics metrics;
   std::unique_ptr<Scheduler> scheduler;
   if (!f.no_scheduler) {
@@ -259,6 +264,7 @@ int serve(const ServeFlags& f) {
     std::cout << "stopping: requests in flight answered" << std::endl;
   }
   reloads.stop();
+  calendar_watch.stop();
   if (scheduler) scheduler->stop();
   if (dispatcher) dispatcher->stop();
   std::cout << "stopped" << std::endl;

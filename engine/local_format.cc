@@ -53,12 +53,19 @@ std::string format_money(const Money& money, bool persian) {
   return amount + " " + money.currency;
 }
 
+std::string jalali_month_name(int month, bool persian) {
+  static const char* const kFa[] = {"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+                                    "مهر",     "آبان",     "آذر",   "دی",  "بهمن",  "اسفند"};
+  static const char* const kEn[] = {"Farvardin", "Ordibehesht", "Khordad", "Tir",  "Mordad", "Shahrivar",
+                                    "Mehr",      "Aban",        "Azar",    "Dey",  "Bahman", "Esfand"};
+  const int i = ((month - 1) % 12 + 12) % 12;
+  return persian ? kFa[i] : kEn[i];
+}
+
 std::string format_long_date(Date date, bool persian) {
   if (persian) {
-    static const char* const kMonths[] = {"فروردین", "اردیبهشت", "خرداد", "تیر",  "مرداد", "شهریور",
-                                          "مهر",     "آبان",     "آذر",   "دی",   "بهمن",  "اسفند"};
     JalaliDate j = to_jalali(date);
-    return persian_digits(std::to_string(j.day)) + " " + kMonths[(j.month - 1) % 12] + " " +
+    return persian_digits(std::to_string(j.day)) + " " + jalali_month_name(j.month, true) + " " +
            persian_digits(std::to_string(j.year));
   }
   static const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",

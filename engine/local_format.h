@@ -16,6 +16,8 @@ std::string format_amount(double value, bool persian);
 // «۳٬۰۰۰ یورو» and «۱۲٬۵۰۰٫۵۰ دلار آمریکا» in Persian; "3,000 EUR" and "12,500.50 USD" in
 // English. Cents, when there are any, always as two digits.
 std::string format_money(const Money& money, bool persian);
+// The Solar Hijri month's name, 1 to 12: «دی», or "Dey" in English.
+std::string jalali_month_name(int month, bool persian);
 // «۱ فروردین ۱۴۰۶» in Persian; "21 March 2027" in English.
 std::string format_long_date(Date date, bool persian);
 

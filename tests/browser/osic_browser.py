@@ -58,11 +58,13 @@ def spki_hash(cert):
 
 class Server:
     """`osic serve --demo` on a fresh SQLite file; the demo passwords are read from the
-    tokens file it writes (standard output is not a terminal here). With `tls`, over
+    tokens file it writes (standard output is not a terminal here). `db`: another
+    database (a PostgreSQL that several servers share); each start gives the demo people
+    new passwords, so use the last server's. With `tls`, over
     HTTPS with a certificate of a throwaway CA (`self.ca`), plain HTTP on
     `self.redirect_port` redirected to it."""
 
-    def __init__(self, osic, tls=False):
+    def __init__(self, osic, tls=False, db=None):
         self.dir = tempfile.mkdtemp(prefix="osic-browser-")
         self.port = free_port()
         self.tls = tls
@@ -82,7 +84,7 @@ class Server:
                 f.write(f"tls_cert: {self.cert}\ntls_key: {self.key}\nredirect_http: {self.redirect_port}\n")
             extra = ["--config", config]
         self.proc = subprocess.Popen(
-            [osic, "serve", "--db", "sqlite:" + os.path.join(self.dir, "osic.db"),
+            [osic, "serve", "--db", db or "sqlite:" + os.path.join(self.dir, "osic.db"),
              "--workflows", os.path.join(ROOT, "workflows"), "--listen", f"127.0.0.1:{self.port}",
              "--demo", "--tokens-file", tokens, "--link-key-file", os.path.join(self.dir, "link.key"), *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
@@ -105,6 +107,15 @@ class Server:
         self.proc.wait(timeout=20)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def fresh_postgres_database():
+    """A new database on the tests' PostgreSQL (OSIC_TEST_PG, which ctest sets), as a URL."""
+    keywords = dict(part.split("=", 1) for part in os.environ["OSIC_TEST_PG"].split())
+    name = "browser_" + hashlib.sha1(os.urandom(8)).hexdigest()[:12]
+    subprocess.run(["createdb", "-h", keywords["host"], "-p", keywords["port"], "-U", keywords["user"], name],
+                   check=True, capture_output=True)
+    return f"postgresql://{keywords['user']}@{keywords['host']}:{keywords['port']}/{name}"
 
 
 def browser(javascript=True, trust_cert=None):

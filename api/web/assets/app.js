@@ -8,6 +8,16 @@
     var form = event.target;
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "1";
+    // A disabled button is left out of what the form sends: keep the one pressed, for
+    // forms whose buttons say what to do (close or open a day).
+    var pressed = event.submitter;
+    if (pressed && pressed.name) {
+      var kept = document.createElement("input");
+      kept.type = "hidden";
+      kept.name = pressed.name;
+      kept.value = pressed.value;
+      form.appendChild(kept);
+    }
     var buttons = form.querySelectorAll("button[type=submit], button:not([type])");
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
   });
