@@ -21,8 +21,15 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 29 (the days closed or opened by hand).
+void undo_migration_29(sql::Db& db) {
+  db.session() << "DROP TABLE calendar_days";
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 29";
+}
+
 // Takes a database back to before migration 28 (the ids of imported records).
 void undo_migration_28(sql::Db& db) {
+  undo_migration_29(db);
   db.session() << "DROP TABLE external_ids";
   db.session() << "DELETE FROM schema_migrations WHERE version >= 28";
 }
