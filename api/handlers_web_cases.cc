@@ -67,11 +67,27 @@ HttpResponse Api::inbox_page(Call& call) {
   const Actor actor = call.user->actor();
   const Calendar& calendar = service_.registry().calendar();
   const Timestamp now = service_.clock().now();
+  web::People people(store, l);
+  // Whom a case waits for when it is not the reader in person: the absent colleagues they
+  // stand in for now (issue 34: «به نیابت از دکتر رضایی»). Asked only of a delegate.
+  bool stands_in = false;
+  for (const auto& a : store.absences(now)) stands_in = stands_in || (a.delegate == actor.user && a.covers(now));
+  std::optional<Organisation> org;
   mustache::data waiting{mustache::data::type::list};
   auto items = service_.inbox(store, actor, 100);
   for (const auto& c : items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    web::append(waiting, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+    row.set("requester", people.name(c.state.requester));
+    if (stands_in) {
+      std::string in_person, absent;
+      for (const auto& open : service_.actions_open_to(store, *engine, actor, c, &org)) {
+        if (open.on_behalf_of.empty()) in_person = "yes";
+        else if (absent.empty()) absent = people.name(open.on_behalf_of);
+      }
+      if (in_person.empty() && !absent.empty()) row.set("for", absent);
+    }
+    web::append(waiting, std::move(row));
   }
   CaseFilter mine_filter{.scope = service_.read_scope(store, actor), .requester = actor.user, .limit = 20};
   CasePage mine_page = service_.list(store, mine_filter);
@@ -112,10 +128,13 @@ HttpResponse Api::cases_page(Call& call) {
   }
   const Calendar& calendar = service_.registry().calendar();
   const Timestamp now = service_.clock().now();
+  web::People people(store, l);
   mustache::data items{mustache::data::type::list};
   for (const auto& c : page.items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    web::append(items, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
+    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+    row.set("requester", people.name(c.state.requester));
+    web::append(items, std::move(row));
   }
   mustache::data workflows{mustache::data::type::list}, states{mustache::data::type::list};
   for (const auto& name : service_.registry().names()) {

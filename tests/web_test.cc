@@ -557,7 +557,7 @@ TEST_F(WebApp, TheOutboxPageShowsFailedMailAndSendsItAgain) {
 // Issue 12: the shipped workflows are bilingual, for pages and for other systems alike.
 // Issue 34: every state of every shipped workflow, as its case page shows it in Persian
 // to someone who holds every role (so every action's form is on it), has no Latin word
-// but codes, names and login names. Tags, scripts and styles are left out; the text
+// but codes and names; people appear by their names, never their logins. Tags, scripts and styles are left out; the text
 // inside SVG <title> elements (what a hover shows) is read. It found the diagram's
 // hover texts in English and in identifiers.
 TEST_F(WebApp, EveryStateOfEveryShippedWorkflowReadsInPersian) {
@@ -568,12 +568,15 @@ TEST_F(WebApp, EveryStateOfEveryShippedWorkflowReadsInPersian) {
   ASSERT_TRUE(std::holds_alternative<std::string>(
       storage_.add_user("head", "head@uni.ac.ir", std::vector<std::string>(roles.begin(), roles.end()), clock_.now())));
   api_.accounts().set_password(storage_, "head", "correct horse");
+  // People are shown by their names: no login name may appear.
+  ASSERT_TRUE(storage_.set_display_names("head", "دکتر مریم کاظمی", "Dr Maryam Kazemi"));
+  ASSERT_TRUE(storage_.set_display_names("sara", "سارا احمدی", "Sara Ahmadi"));
   const std::string cookies = sign_in("head", "correct horse");
   ASSERT_FALSE(cookies.empty());
   // Codes people read as codes; the product's name and the switch to English, which are
-  // names; and the login names that pages show until issue 34's names by title are done.
+  // names.
   const std::set<std::string> allowed{"IRR", "EUR", "USD", "GBP", "CNY", "RUB", "TRY", "AED", "pdf", "jpg", "png",
-                                      "docx", "xlsx", "OSIC", "Flow", "English", "head", "sara"};
+                                      "docx", "xlsx", "OSIC", "Flow", "English"};
   const std::regex tag("<script[\\s\\S]*?</script>|<style[\\s\\S]*?</style>|<[^>]*>");
   const std::regex latin("[A-Za-z]{2,}");
   std::vector<std::string> found;
@@ -628,6 +631,32 @@ TEST_F(WebApp, ACasePageNamesPeopleByTheirNamesNotTheirLogins) {
   EXPECT_EQ(std::regex_search(std::regex_replace(dossier.body, std::regex("<[^>]*>"), " "), std::regex("\\bsara\\b")),
             false)
       << "the dossier shows the login name";
+}
+
+// Issue 34: the inbox and the case list name the requester as people know them, and a
+// case waiting for someone the reader stands in for says for whom.
+TEST_F(WebApp, TheInboxNamesTheRequesterAndWhomADelegateActsFor) {
+  ASSERT_TRUE(storage_.set_display_names("sara", "سارا احمدی", "Sara Ahmadi"));
+  ASSERT_FALSE(std::holds_alternative<Error>(storage_.add_user("hamid", "h@uni.ac.ir", {"osic_head"}, clock_.now())));
+  ASSERT_TRUE(storage_.set_display_names("hamid", "دکتر حمید رضایی", "Dr Hamid Rezaei"));
+  ASSERT_FALSE(std::holds_alternative<Error>(storage_.add_user("nima", "n@uni.ac.ir", {"staff"}, clock_.now())));
+  api_.accounts().set_password(storage_, "nima", "correct horse");
+  const int64_t id = start_case();
+  ASSERT_FALSE(std::holds_alternative<Error>(
+      service_.act(storage_, Actor{"sara", {"staff"}}, ActCommand{.case_id = id, .action = "submit"})));
+  std::string sara = sign_in("sara", "correct horse");
+  auto list = request("GET", "/cases", sara);
+  EXPECT_NE(list.body.find("<bdi>سارا احمدی</bdi>"), std::string::npos);
+  // Hamid is away and Nima acts for him: Nima's inbox says so, by Hamid's name.
+  const Date today = service_.today();
+  service_.set_away(storage_, "hamid", today, Date{today.days + 3}, "nima");
+  std::string nima = sign_in("nima", "correct horse");
+  auto inbox = request("GET", "/inbox", nima);
+  ASSERT_EQ(inbox.status, 200);
+  EXPECT_NE(inbox.body.find("به نیابت از <bdi>دکتر حمید رضایی</bdi>"), std::string::npos) << inbox.body;
+  EXPECT_NE(inbox.body.find("<bdi>سارا احمدی</bdi>"), std::string::npos);
+  const std::string text = std::regex_replace(inbox.body, std::regex("<[^>]*>"), " ");
+  EXPECT_FALSE(std::regex_search(text, std::regex("\\b(sara|hamid)\\b"))) << "a login name is shown";
 }
 
 TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {
