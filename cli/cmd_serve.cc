@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "adapters/calendar_watch.h"
@@ -122,7 +123,10 @@ void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timesta
     }
   }
   if (users.empty()) {
-    auto token = store.add_user("admin", "admin@localhost", {"admin"}, t, UserOptions{"serve", std::nullopt});
+    UserOptions options{"serve", std::nullopt};
+    options.name_fa = "مدیر سامانه";
+    options.name_en = "Administrator";
+    auto token = store.add_user("admin", "admin@localhost", {"admin"}, t, options);
     if (auto* value = std::get_if<std::string>(&token)) {
       tokens.add("created user admin; token (shown only now): " + *value);
     }
@@ -132,9 +136,33 @@ void create_users(Storage& store, WorkflowRegistry& registry, bool demo, Timesta
   for (const auto& name : registry.names()) {
     for (const auto& r : registry.current(name)->definition().roles) roles.insert(r);
   }
+  // Names a newcomer meets on the pages, as an office's people would have them (issue 34:
+  // people by name, never by login).
+  static const std::map<std::string, std::pair<const char*, const char*>> kDemoNames{
+      {"staff", {"سارا احمدی", "Sara Ahmadi"}},
+      {"osic_head", {"دکتر مریم کاظمی", "Dr Maryam Kazemi"}},
+      {"legal", {"علی محمدی", "Ali Mohammadi"}},
+      {"finance", {"نرگس حسینی", "Narges Hosseini"}},
+      {"dean", {"دکتر حمید رضایی", "Dr Hamid Rezaei"}},
+      {"vp_international", {"دکتر رضا کریمی", "Dr Reza Karimi"}},
+      {"vp_research", {"دکتر لیلا صادقی", "Dr Leila Sadeghi"}},
+      {"president", {"دکتر محمد جعفری", "Dr Mohammad Jafari"}},
+      {"faculty", {"دکتر نیما رحیمی", "Dr Nima Rahimi"}},
+      {"department_head", {"دکتر زهرا موسوی", "Dr Zahra Mousavi"}},
+      {"council", {"دکتر امیر نوری", "Dr Amir Nouri"}},
+      {"research_council", {"دکتر فاطمه یزدانی", "Dr Fatemeh Yazdani"}},
+      {"committee", {"دکتر بهرام شریفی", "Dr Bahram Sharifi"}},
+      {"protocol", {"مهدی قاسمی", "Mahdi Ghasemi"}},
+      {"security", {"حسین اکبری", "Hossein Akbari"}},
+  };
   for (const auto& role : roles) {
     if (store.user_by_name(role)) continue;
-    auto token = store.add_user(role, role + "@demo.invalid", {role}, t, UserOptions{"demo", std::nullopt});
+    UserOptions options{"demo", std::nullopt};
+    if (auto it = kDemoNames.find(role); it != kDemoNames.end()) {
+      options.name_fa = it->second.first;
+      options.name_en = it->second.second;
+    }
+    auto token = store.add_user(role, role + "@demo.invalid", {role}, t, options);
     if (auto* value = std::get_if<std::string>(&token)) {
       tokens.add("demo user " + role + " (role " + role + "): " + *value);
     }

@@ -73,7 +73,7 @@ class OfficeCalendar(unittest.TestCase):
         self.assertIn("مهلت‌های جابه‌جاشده: ۱", b.d.find_element(By.TAG_NAME, "body").text)
         said = b.d.find_element(By.CSS_SELECTOR, "table.list").text
         self.assertIn("آلودگی هوا", said)
-        self.assertIn("admin", said)  # who declared it
+        self.assertIn("مدیر سامانه", said)  # who declared it, by name
         closed = b.d.find_elements(By.CSS_SELECTOR, ".month-grid td.day.closed")
         self.assertEqual(len(closed), 1)
         b.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", closed[0])

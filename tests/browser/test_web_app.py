@@ -88,8 +88,10 @@ class WebApp(unittest.TestCase):
         p.act("approve", {"comment": "با امضای اینجانب." if lang == "fa" else "Signed by me."})
         self.assertEqual(p.state(), "dean_approval")
         signers = p.d.find_element(By.CSS_SELECTOR, ".signers").text
-        self.assertIn("dean", signers)
-        self.assertIn("vp_international", signers)  # outstanding, by name
+        # By name, never by login (issue 34): who signed, and who is still to sign.
+        self.assertIn("دکتر حمید رضایی" if lang == "fa" else "Dr Hamid Rezaei", signers)
+        self.assertIn("دکتر رضا کریمی" if lang == "fa" else "Dr Reza Karimi", signers)
+        self.assertNotIn("vp_international", signers)
         p.shot(f"{lang}-04-approval")
         p.sign_out()
 
