@@ -31,7 +31,8 @@ std::optional<int64_t> number_of(const std::string& text) {
 
 // The message for a refusal, in the page's language, and where it belongs: a field, the
 // comment, or above the form (empty).
-std::pair<std::string, std::string> placed(const Error& e, Lang l, const std::vector<std::string>& form_fields) {
+std::pair<std::string, std::string> placed(const Error& e, Lang l, const std::vector<std::string>& form_fields,
+                                           const Definition& def) {
   auto in_form = [&](const std::string& f) {
     return std::find(form_fields.begin(), form_fields.end(), f) != form_fields.end();
   };
@@ -43,11 +44,22 @@ std::pair<std::string, std::string> placed(const Error& e, Lang l, const std::ve
       break;
     case ErrorCode::kInvalidData:
     case ErrorCode::kFieldNotEditable:
-      if (in_form(first)) return {first, web::tr("invalid_value", l) + " " + e.message};
+      if (in_form(first)) {
+        // In Persian, what the field takes, said for its type; the API's English reason
+        // is for English pages.
+        const FieldDef* f = def.find_field(first);
+        if (l == Lang::kEn || !f) return {first, web::tr("invalid_value", l) + " " + e.message};
+        return {first, web::invalid_value_text(*f, l)};
+      }
       break;
     default: break;
   }
-  return {"", web::refusal_text(e, l)};
+  // Fields by their labels, never their identifiers.
+  Error shown = e;
+  for (auto& subject : shown.subjects) {
+    if (const FieldDef* f = def.find_field(subject)) subject = web::field_label(*f, l);
+  }
+  return {"", web::refusal_text(shown, l)};
 }
 
 bool may_start(const Definition& def, const Actor& plain) {
@@ -271,7 +283,7 @@ HttpResponse Api::start_case_form(Call& call) {
     if (e->code == ErrorCode::kDatabaseUnavailable || e->code == ErrorCode::kBusy) throw *e;
     std::vector<std::string> names{"title", "unit"};
     for (const auto& f : def.fields) names.push_back(f.name);
-    auto [field, message] = placed(*e, l, names);
+    auto [field, message] = placed(*e, l, names, def);
     if (e->code == ErrorCode::kUnitRequired || e->code == ErrorCode::kUnitNotAllowed || e->code == ErrorCode::kUnitNotFound) {
       field = "unit";
     }
@@ -357,7 +369,7 @@ HttpResponse Api::act_form(Call& call) {
       stale.notice = web::tr("stale", l);
       return render_case_page(call, now, 409, &stale);
     }
-    auto [field, message] = placed(*e, l, names);
+    auto [field, message] = placed(*e, l, names, def);
     if (e->code == ErrorCode::kGuardFailed) {
       message = web::guard_refusal(def, state ? state->find_action(form.action) : nullptr,
                                    e->subjects.empty() ? "" : e->subjects.front(), l);

@@ -59,7 +59,7 @@ HttpResponse Api::upload_file_form(Call& call) {
       }
       default: form.error = web::refusal_text(*e, l); break;
     }
-    if (e->code == ErrorCode::kUnsupportedMediaType || e->code == ErrorCode::kPayloadTooLarge) {
+    if (l == web::Lang::kEn && (e->code == ErrorCode::kUnsupportedMediaType || e->code == ErrorCode::kPayloadTooLarge)) {
       form.error += " (" + e->message + ")";
     }
     return render_case_page(call, now, http_status(e->code), &form);

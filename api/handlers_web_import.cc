@@ -211,7 +211,7 @@ HttpResponse Api::import_preview_form(Call& call) {
   std::map<std::string, std::string> form = parts.fields;
   auto again = [&](const Error& e) {
     ImportPlan shown;
-    shown.problems.push_back({0, "", e.message, web::refusal_text(e, l) + " \u2068" + e.message + "\u2069"});
+    shown.problems.push_back({0, "", e.message, web::refusal_text(e, l)});
     ImportRequest named;
     named.file_name = clean_file_name(parts.file_name, "file");
     return import_page_with(call, http_status(e.code), nullptr, &shown, &named, form);

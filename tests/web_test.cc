@@ -659,6 +659,23 @@ TEST_F(WebApp, TheInboxNamesTheRequesterAndWhomADelegateActsFor) {
   EXPECT_FALSE(std::regex_search(text, std::regex("\\b(sara|hamid)\\b"))) << "a login name is shown";
 }
 
+// Issue 34: a refused value is explained in Persian on a Persian page, for its field's
+// type, never with the API's English reason.
+TEST_F(WebApp, ARefusedValueIsExplainedInThePagesLanguage) {
+  std::string cookies = sign_in("sara", "correct horse");
+  const int64_t id = start_case();
+  const std::string csrf = csrf_of(cookies);
+  auto r = request("POST", "/cases/" + std::to_string(id) + "/actions/submit", cookies,
+                   "version=1&csrf=" + csrf + "&summary=" + std::string(20100, 'x'));
+  ASSERT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("این متن پذیرفته نیست؛ کوتاه‌ترش کنید."), std::string::npos);
+  EXPECT_EQ(r.body.find("bytes"), std::string::npos);
+  ASSERT_EQ(request("POST", "/settings/language", cookies, "csrf=" + csrf + "&lang=en").status, 303);
+  r = request("POST", "/cases/" + std::to_string(id) + "/actions/submit", cookies,
+              "version=1&csrf=" + csrf + "&summary=" + std::string(20100, 'x'));
+  EXPECT_NE(r.body.find("bytes"), std::string::npos);
+}
+
 TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {
   api::HttpRequest r;
   r.method = "GET";

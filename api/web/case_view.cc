@@ -294,6 +294,28 @@ mustache::data field_rows(const StoredCase& c, const Definition& def, Lang lang)
   return fields;
 }
 
+std::string invalid_value_text(const FieldDef& field, Lang lang) {
+  switch (field.type) {
+    case FieldType::kDate: return tr("invalid_date", lang);
+    case FieldType::kNumber: return tr("invalid_number", lang);
+    case FieldType::kBool: return tr("invalid_choice", lang);
+    case FieldType::kEnum: return tr(field.country ? "invalid_country" : "invalid_choice", lang);
+    case FieldType::kFile: return tr("invalid_file_value", lang);
+    case FieldType::kString: return tr("invalid_text", lang);
+    case FieldType::kMoney: {
+      std::vector<std::string> names;
+      for (const auto& code : field.currencies) {
+        const Currency* c = find_currency(code);
+        names.push_back(lang == Lang::kFa && c ? c->fa : code);
+      }
+      std::string out = tr("invalid_money", lang);
+      const std::string list = listed(names, lang);
+      return list.empty() ? out : out + " " + list + ".";
+    }
+  }
+  return tr("invalid_value", lang);
+}
+
 mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,
                         const Calendar& calendar, Timestamp now, Lang lang) {
   const Definition& def = engine.definition();

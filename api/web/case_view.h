@@ -74,6 +74,10 @@ std::string case_number(int64_t id, Lang lang);
 // {label, date: {iso, text, gregorian}}: the case page and the one-click page show them alike.
 mustache::data field_rows(const StoredCase& c, const Definition& def, Lang lang);
 
+// What a field takes, said for its type in the page's language, for a value it refused:
+// «تاریخ را به صورت ۱۴۰۶/۰۱/۱۵ بنویسید.», «مبلغ را با واحد پول بنویسید: یورو یا دلار آمریکا.»
+std::string invalid_value_text(const FieldDef& field, Lang lang);
+
 // One row of a case list: id, number, title, workflow, state, requester, created,
 // updated, waited, and due {iso, text, gregorian, overdue} when its state has a deadline.
 mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,

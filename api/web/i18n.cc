@@ -55,9 +55,12 @@ std::string tr(std::string_view key, Lang lang) {
 std::string refusal_text(const Error& error, Lang lang) {
   if (lang == Lang::kEn) return error.message;
   std::string out(error_info(error.code).fa);
-  // The English detail, parentheses and all, in an isolate (FSI ... PDI): a right-to-left
-  // page lays it out left to right as one piece, and no parenthesis turns around.
-  if (!error.message.empty()) out += " \u2068(" + error.message + ")\u2069";
+  // The error's English message is for developers and English pages; a Persian page
+  // names only what the refusal is about (a person, a unit, a field), each in an isolate
+  // (FSI ... PDI) so that a Latin name keeps its own direction.
+  std::string about;
+  for (const auto& s : error.subjects) about += (about.empty() ? "" : "، ") + ("\u2068" + s + "\u2069");
+  if (!about.empty()) out += " (" + about + ")";
   return out;
 }
 
