@@ -1,6 +1,7 @@
 // The web app's administration: people (add, roles, disable, set a password) and the
 // outbox (what failed, and sending it again). For admins only; every change is a form
 // with this session's token, as everywhere in the app.
+#include <algorithm>
 #include <charconv>
 
 #include "api/api.h"
@@ -51,6 +52,18 @@ HttpResponse Api::users_page_with(Call& call, int status, const std::string& err
     std::string roles;
     for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
     row.set("roles", roles);
+    // A directory's person: which roles it gives (replaced at each sign-in) and which an
+    // admin gave by hand (kept).
+    if (u.origin == "directory") {
+      std::string given, by_hand;
+      for (const auto& r : u.roles) {
+        const bool from_directory = std::find(u.directory_roles.begin(), u.directory_roles.end(), r) != u.directory_roles.end();
+        (from_directory ? given : by_hand) += ((from_directory ? given : by_hand).empty() ? "" : ", ") + r;
+      }
+      row.set("from_directory", true);
+      row.set("directory_roles", given.empty() ? "—" : given);
+      row.set("hand_roles", by_hand.empty() ? "—" : by_hand);
+    }
     if (u.disabled) row.set("disabled", true);
     if (!store.password_hash(u.name).empty()) row.set("has_password", true);
     users.push_back(row);

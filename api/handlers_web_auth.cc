@@ -138,6 +138,11 @@ HttpResponse Api::login(Call& call) {
   if (wait > 0) return again(web::tr("too_many_attempts", l), 429, wait);
   auto result = accounts_.sign_in(call.store(), name, form["password"]);
   if (auto* e = std::get_if<Error>(&result)) {
+    // The directory is down: not the person's mistake, so not counted against them.
+    if (e->code == ErrorCode::kDirectoryUnavailable) {
+      log_problem(e->message, &call.request);
+      return again(web::tr("directory_unavailable", l), 503, 0);
+    }
     sign_in_by_user_.failed("user:" + name, now);
     int failures = sign_in_by_address_.failed(from, now);
     // Logged without the password, and not the name either when it may be one mistyped.

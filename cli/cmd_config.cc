@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_file.h"
+#include "cli/ldap_config.h"
 #include "cli/mail_flags.h"
 #include "cli/store_flags.h"
 
@@ -64,6 +65,22 @@ void add_config(CLI::App& app, int& exit_code) {
         std::string key = name;
         std::replace(key.begin(), key.end(), '-', '_');
         std::cout << "  " << key << ": " << value << note << "\n";
+      }
+      if (auto ldap = read_ldap_config(*path)) {
+        std::string urls;
+        for (const auto& u : ldap->urls) urls += (urls.empty() ? "" : ", ") + u;
+        std::cout << "  auth.ldap: " << urls << (ldap->start_tls ? " (StartTLS)" : "") << "  (file)\n"
+                  << "    " << (ldap->bind_dn.empty() ? "search " + ldap->base + " for " + ldap->filter
+                                                      : "bind as " + ldap->bind_dn)
+                  << "\n";
+        if (!ldap->service_dn.empty()) {
+          std::cout << "    service account " << ldap->service_dn << ", password "
+                    << (ldap->service_password.empty() ? "none" : "********") << "\n";
+        }
+        for (const auto& [group, role] : ldap->group_roles) std::cout << "    group " << group << " -> " << role << "\n";
+        std::cout << "    checked again every " << ldap->recheck.count() << " minutes\n";
+      } else {
+        std::cout << "  auth: local accounts only\n";
       }
       return missing ? 1 : 0;
     });

@@ -10,6 +10,8 @@
 #include <set>
 
 #include "adapters/calendar_watch.h"
+#include "adapters/directory/directory_watch.h"
+#include "cli/ldap_config.h"
 #include "adapters/scheduler.h"
 #include "service/crypto.h"
 #include "adapters/link_key.h"
@@ -242,6 +244,17 @@ int serve(const ServeFlags& f) {
       if (dispatcher) dispatcher->wake();
     });
     api::Api api(service, metrics, writes, link_secret);
+    // The university's directory, when the config file names one: people sign in with
+    // their university accounts, checked again every recheck period.
+    std::optional<LdapSettings> ldap = f.config.empty() ? std::nullopt : read_ldap_config(f.config);
+    std::unique_ptr<LdapDirectory> directory;
+    std::unique_ptr<DirectoryWatch> directory_watch;
+    if (ldap) {
+      directory = std::make_unique<LdapDirectory>(*ldap);
+      api.accounts().set_directory(directory.get());
+      directory_watch = std::make_unique<DirectoryWatch>(connect, api.accounts(), ldap->recheck);
+      directory_watch->start();
+    }
     api.set_metrics_token(metrics_token(f.metrics_token_file));
     api.set_secure_cookies(f.mail.base_url.rfind("https://", 0) == 0);
     api.set_reloader(&reloader);
@@ -280,7 +293,8 @@ int serve(const ServeFlags& f) {
     const std::string scheme = f.tls_cert.empty() ? "http://" : "https://";
     std::cout << "osic " << OSIC_VERSION_STRING << " serving " << registry.names().size() << " workflows from "
               << f.store.workflows << " on " << database << (scheduler ? ", scheduler on" : ", scheduler off")
-              << (dispatcher ? ", e-mail via " + smtp_host_of(f.mail.smtp) : ", e-mail off (no --smtp)") << "\n"
+              << (dispatcher ? ", e-mail via " + smtp_host_of(f.mail.smtp) : ", e-mail off (no --smtp)")
+              << (ldap ? ", sign-in through " + ldap->urls.front() : "") << "\n"
               << "listening on " << scheme << bound
               << (f.redirect_http ? " (plain HTTP on port " + std::to_string(f.redirect_http) + " redirected to it)" : "")
               << "\n"

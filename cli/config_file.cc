@@ -55,6 +55,8 @@ std::vector<ConfigSetting> read_config(const std::string& path, const CLI::App& 
     const YAML::Mark mark = entry.first.Mark();
     std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
     std::replace(key.begin(), key.end(), '_', '-');
+    // The directory's section is a tree of its own (cli/ldap_config.h), read by serve.
+    if (key == "auth") continue;
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       if (only_known) continue;
       std::vector<std::string> spelled;

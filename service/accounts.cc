@@ -85,6 +85,23 @@ Result<SignedIn> AccountService::sign_in(Storage& s, const std::string& name, co
   const Error refused(ErrorCode::kSignInFailed, "the user name or the password is wrong");
   if (name.empty() || name.size() > 64 || password.size() > kMaxPasswordBytes) return refused;
   auto user = s.user_by_name(name);
+  if (directory_ && (!user || user->origin == "directory") && !user_name_problem(name)) {
+    if (user && user->disabled) return refused;  // disabled here by an admin: stays out
+    std::optional<DirectoryPerson> person;
+    try {
+      person = directory_->authenticate(name, password);
+    } catch (const Error& e) {
+      if (e.code == ErrorCode::kDirectoryUnavailable) return e;
+      throw;
+    }
+    if (!person) return refused;
+    user = keep_directory_person(s, name, *person);
+    const Timestamp now = clock_.now();
+    SignedIn in{*user, SessionRow{}, random_token()};
+    in.session = SessionRow{sha256_hex(in.cookie), name, random_token(), now, now};
+    s.add_session(in.session);
+    return in;
+  }
   std::string stored = user ? s.password_hash(name) : "";
   bool ok = verify_password(password, stored.empty() ? decoy_hash() : stored) && !stored.empty();
   if (!ok || !user || user->disabled) return refused;
@@ -144,6 +161,56 @@ std::optional<Error> AccountService::profile_problem(const std::string& name_fa,
 void AccountService::set_language(Storage& s, const std::string& user, const std::string& lang) {
   if (lang != "fa" && lang != "en") throw Error(ErrorCode::kBadRequest, "the language is fa or en");
   if (!s.set_language(user, lang)) throw Error(ErrorCode::kUserNotFound, "no user '" + user + "'", {user});
+}
+
+}  // namespace osic
+
+namespace osic {
+
+User AccountService::keep_directory_person(Storage& s, const std::string& name, const DirectoryPerson& person) {
+  std::vector<std::string> mapped;
+  for (const auto& role : person.roles) {
+    if (!roles_problem(s, {role})) mapped.push_back(role);
+  }
+  TxScope tx(s);
+  auto user = s.user_by_name(name);
+  if (!user) {
+    UserOptions options{"directory", std::nullopt};
+    options.name_fa = person.name_fa;
+    options.name_en = person.name_en;
+    auto added = s.add_user(name, person.email, mapped, clock_.now(), options);
+    if (auto* e = std::get_if<Error>(&added)) throw *e;
+  } else {
+    std::vector<std::string> roles;
+    for (const auto& r : user->roles) {
+      const bool from_directory =
+          std::find(user->directory_roles.begin(), user->directory_roles.end(), r) != user->directory_roles.end();
+      if (!from_directory) roles.push_back(r);
+    }
+    for (const auto& r : mapped) {
+      if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
+    }
+    s.set_roles(name, roles);
+    if (!person.email.empty()) s.set_email(name, person.email);
+    if (!person.name_fa.empty() || !person.name_en.empty()) s.set_display_names(name, person.name_fa, person.name_en);
+  }
+  s.set_directory_roles(name, mapped);
+  tx.commit();
+  return *s.user_by_name(name);
+}
+
+std::vector<std::string> AccountService::check_directory_people(Storage& s) {
+  std::vector<std::string> ended;
+  if (!directory_) return ended;
+  for (const auto& u : s.users()) {
+    if (u.origin != "directory" || u.disabled) continue;
+    if (auto person = directory_->find(u.name)) {
+      keep_directory_person(s, u.name, *person);
+    } else if (s.end_sessions_of(u.name) > 0) {
+      ended.push_back(u.name);
+    }
+  }
+  return ended;
 }
 
 }  // namespace osic

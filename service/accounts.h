@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "service/clock.h"
+#include "service/directory.h"
 #include "service/ports.h"
 
 namespace osic {
@@ -76,8 +77,25 @@ class AccountService {
 
   const SessionPolicy& policy() const { return policy_; }
 
+  // The university's directory (issue 33): people it manages sign in with their
+  // university password. A name with no account here, or an account the directory made,
+  // is asked of the directory; local accounts (admin, service tokens) keep their own
+  // passwords and work when the directory is down. Not owned; null: none.
+  void set_directory(Directory* directory) { directory_ = directory; }
+  Directory* directory() const { return directory_; }
+  // The person's account as the directory has them, in one transaction: made on the
+  // first sign-in (origin "directory"); e-mail and names refreshed; the roles the
+  // directory maps replaced, those an admin gave by hand kept. Mapped roles that are not
+  // valid here (a unit that does not exist) are left out.
+  User keep_directory_person(Storage& s, const std::string& name, const DirectoryPerson& person);
+  // Asks the directory about everyone it manages who is not disabled here: a person it no
+  // longer has (removed, disabled) has their sessions ended; the others are refreshed.
+  // The names whose sessions ended. Throws Error directory_unavailable.
+  std::vector<std::string> check_directory_people(Storage& s);
+
  private:
   const Clock& clock_;
+  Directory* directory_ = nullptr;
   SessionPolicy policy_;
 };
 

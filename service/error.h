@@ -77,6 +77,7 @@ enum class ErrorCode {
   kFileUnreadable,
   // The machine.
   kDatabaseUnavailable,
+  kDirectoryUnavailable,
   kInternal,
   kCount  // not a code: the number of codes
 };

@@ -134,6 +134,8 @@ class UserDirectory {
   // False when there is no such user.
   virtual bool set_disabled(const std::string& name, bool disabled) = 0;
   virtual bool set_roles(const std::string& name, const std::vector<std::string>& roles) = 0;
+  // Which of the roles came from the directory (User::directory_roles).
+  virtual bool set_directory_roles(const std::string& name, const std::vector<std::string>& roles) = 0;
   virtual bool set_email(const std::string& name, const std::string& email) = 0;
   virtual bool remove_user(const std::string& name) = 0;
   // A new token for the user (the old one stops working); nullopt when there is no such user.

@@ -30,7 +30,9 @@ struct User {
   Timestamp created_at{};
   bool disabled = false;
   std::optional<Timestamp> token_expires{};
-  std::string origin = "cli";  // who made the account: cli (an administrator), serve, demo
+  std::string origin = "cli";  // who made the account: cli (an administrator), serve, demo, directory
+  // The roles the university's directory gave (by group); the others an admin gave by hand.
+  std::vector<std::string> directory_roles{};
   std::string name_fa{}, name_en{};  // display names («دکتر سارا احمدی», "Dr Sara Ahmadi"); may be empty
   std::string lang{};            // the language they read: fa, en, or empty (both)
   // Raised by the store with every new password and token: the one-click links made

@@ -556,4 +556,33 @@ TEST(Cli, ConfigCheckNamesProblemsWhereTheyAreAndMasksSecrets) {
   EXPECT_NE(r.out.find("  db: postgresql://osic:***@127.0.0.1:5432/osic  (file)"), std::string::npos) << r.out;
 }
 
+// The directory's section (issue 33): its mistakes named where they are, its service
+// password never printed.
+TEST(Cli, ConfigCheckReadsTheDirectorysSection) {
+  const std::string typo = temp_file("osic_ldap_typo.yaml", "db: sqlite:/tmp/x.db\nauth:\n  ldap:\n"
+                                                            "    url: ldap://127.0.0.1:389\n    bind_dnn: x\n");
+  CliRun r = osic("config check " + typo);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find(typo + ":5:5: error: unknown setting 'bind_dnn' in auth.ldap (did you mean 'bind_dn'?)"),
+            std::string::npos) << r.out;
+  const std::string no_user = temp_file("osic_ldap_user.yaml", "auth:\n  ldap:\n    url: ldap://127.0.0.1:389\n"
+                                                               "    bind_dn: uid=x,dc=uni\n");
+  r = osic("config check " + no_user);
+  EXPECT_NE(r.out.find(no_user + ":4:14: error: 'bind_dn' is a template with {user} in it"), std::string::npos) << r.out;
+  const std::string password = temp_file("osic_ldap_password", "service-secret\n");
+  const std::string good = temp_file(
+      "osic_ldap_good.yaml",
+      "auth:\n  ldap:\n    url: [ldaps://dc1.uni.ac.ir, ldaps://dc2.uni.ac.ir]\n"
+      "    service_dn: cn=osic,ou=services,dc=uni,dc=ac,dc=ir\n    service_password_file: " + password + "\n"
+      "    base: ou=people,dc=uni,dc=ac,dc=ir\n    filter: \"(sAMAccountName={user})\"\n"
+      "    groups:\n      base: ou=groups,dc=uni,dc=ac,dc=ir\n      roles:\n"
+      "        \"cn=deans-media,ou=groups,dc=uni,dc=ac,dc=ir\": dean@faculty_of_media\n");
+  r = osic("config check " + good);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("  auth.ldap: ldaps://dc1.uni.ac.ir, ldaps://dc2.uni.ac.ir  (file)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("group cn=deans-media,ou=groups,dc=uni,dc=ac,dc=ir -> dean@faculty_of_media"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("service-secret"), std::string::npos) << "the service password was printed";
+}
+
 }  // namespace

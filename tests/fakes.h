@@ -428,6 +428,10 @@ class FakeStorage : public Storage {
     auto lock = writing("set_roles");
     return with_user(name, [&](User& u) { u.roles = roles; });
   }
+  bool set_directory_roles(const std::string& name, const std::vector<std::string>& roles) override {
+    auto lock = writing("set_directory_roles");
+    return with_user(name, [&](User& u) { u.directory_roles = roles; });
+  }
   bool set_email(const std::string& name, const std::string& email) override {
     auto lock = writing("set_email");
     return with_user(name, [&](User& u) { u.email = email; });

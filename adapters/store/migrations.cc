@@ -457,6 +457,12 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE calendar_days (day TEXT PRIMARY KEY, closed INTEGER NOT NULL, reason TEXT NOT NULL,"
            " by_user TEXT NOT NULL, at {bigint} NOT NULL)",
        }},
+      {30,
+       {
+           // Which of a person's roles the university's directory gave by group, so that a
+           // sign-in replaces those and keeps the ones an admin gave by hand.
+           "ALTER TABLE users ADD COLUMN directory_roles TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kAll;
 }

@@ -315,7 +315,8 @@ Result<std::string> SqlStorage::add_user(const std::string& name, const std::str
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, name, email, roles, created_at, disabled, token_expires_at, origin, name_fa, name_en, lang, credentials";
+    "id, name, email, roles, created_at, disabled, token_expires_at, origin, name_fa, name_en, lang, credentials,"
+    " directory_roles";
 
 }  // namespace
 
@@ -323,13 +324,15 @@ std::optional<User> SqlStorage::user_where(const std::string& column, const std:
   return db_.guard("cannot read users", [&]() -> std::optional<User> {
     User u;
     long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
-    std::string roles;
+    std::string roles, from_directory;
     soci::indicator ind = soci::i_null, expires_ind = soci::i_null;
     db_.session() << std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = :v",
         soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email), soci::into(roles),
         soci::into(created), soci::into(disabled), soci::into(expires, expires_ind), soci::into(u.origin),
-        soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang), soci::into(credentials);
+        soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang), soci::into(credentials),
+        soci::into(from_directory);
     if (ind != soci::i_ok) return std::nullopt;
+    u.directory_roles = split_roles(from_directory);
     u.id = id;
     u.credentials = credentials;
     u.roles = split_roles(roles);
@@ -354,15 +357,16 @@ std::vector<User> SqlStorage::users() {
     std::vector<User> out;
     User u;
     long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
-    std::string roles;
+    std::string roles, from_directory;
     soci::indicator expires_ind = soci::i_null;
     soci::statement st = (db_.session().prepare << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name",
                           soci::into(id), soci::into(u.name), soci::into(u.email), soci::into(roles),
                           soci::into(created), soci::into(disabled), soci::into(expires, expires_ind),
                           soci::into(u.origin), soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang),
-                          soci::into(credentials));
+                          soci::into(credentials), soci::into(from_directory));
     st.execute();
     while (st.fetch()) {
+      u.directory_roles = split_roles(from_directory);
       u.id = id;
       u.credentials = credentials;
       u.roles = split_roles(roles);
@@ -393,6 +397,12 @@ bool SqlStorage::set_disabled(const std::string& name, bool disabled) {
   long long flag = disabled ? 1 : 0;
   return change_user("change", "UPDATE users SET disabled = :d WHERE name = :n", name,
                      [&](soci::statement& st) { st.exchange(soci::use(flag)); });
+}
+
+bool SqlStorage::set_directory_roles(const std::string& name, const std::vector<std::string>& roles) {
+  std::string joined = join_roles(roles);
+  return change_user("change", "UPDATE users SET directory_roles = :r WHERE name = :n", name,
+                     [&](soci::statement& st) { st.exchange(soci::use(joined)); });
 }
 
 bool SqlStorage::set_roles(const std::string& name, const std::vector<std::string>& roles) {

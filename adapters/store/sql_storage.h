@@ -72,6 +72,7 @@ class SqlStorage : public Storage {
   std::optional<User> user_by_token(const std::string& token, Timestamp now) override;
   bool set_disabled(const std::string& name, bool disabled) override;
   bool set_roles(const std::string& name, const std::vector<std::string>& roles) override;
+  bool set_directory_roles(const std::string& name, const std::vector<std::string>& roles) override;
   bool set_email(const std::string& name, const std::string& email) override;
   bool remove_user(const std::string& name) override;
   std::optional<std::string> reissue_token(const std::string& name, std::optional<Timestamp> expires) override;

@@ -58,13 +58,14 @@ def spki_hash(cert):
 
 class Server:
     """`osic serve --demo` on a fresh SQLite file; the demo passwords are read from the
-    tokens file it writes (standard output is not a terminal here). `db`: another
+    tokens file it writes (standard output is not a terminal here). `config`: the text
+    of a config file to serve with. `db`: another
     database (a PostgreSQL that several servers share); each start gives the demo people
     new passwords, so use the last server's. With `tls`, over
     HTTPS with a certificate of a throwaway CA (`self.ca`), plain HTTP on
     `self.redirect_port` redirected to it."""
 
-    def __init__(self, osic, tls=False, db=None):
+    def __init__(self, osic, tls=False, db=None, config=""):
         self.dir = tempfile.mkdtemp(prefix="osic-browser-")
         self.port = free_port()
         self.tls = tls
@@ -83,6 +84,12 @@ class Server:
             with open(config, "w") as f:
                 f.write(f"tls_cert: {self.cert}\ntls_key: {self.key}\nredirect_http: {self.redirect_port}\n")
             extra = ["--config", config]
+        elif config:
+            # Settings of the config file (the directory's `auth:` section lives only there).
+            path = os.path.join(self.dir, "osic.yaml")
+            with open(path, "w") as f:
+                f.write(config)
+            extra = ["--config", path]
         self.proc = subprocess.Popen(
             [osic, "serve", "--db", db or "sqlite:" + os.path.join(self.dir, "osic.db"),
              "--workflows", os.path.join(ROOT, "workflows"), "--listen", f"127.0.0.1:{self.port}",
