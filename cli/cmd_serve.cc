@@ -7,12 +7,14 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "adapters/calendar_watch.h"
 #include "adapters/directory/directory_watch.h"
 #include "cli/ldap_config.h"
 #include "adapters/scheduler.h"
+#include "adapters/service_manager.h"
 #include "service/crypto.h"
 #include "adapters/link_key.h"
 #include "adapters/mail/dispatcher.h"
@@ -220,9 +222,16 @@ int serve(const ServeFlags& f) {
   WorkflowReloader reloader({f.store.workflows}, connect, registry, clock);
   if (dispatcher) reloader.on_templates([&](const TemplateSet& t) { dispatcher->set_templates(t); });
   std::atomic<bool> hangup{false};
+  // What `systemctl status` shows once the server listens; set on this thread, read by
+  // the reload thread.
+  std::atomic<std::shared_ptr<const std::string>> serving_status{std::make_shared<const std::string>("starting")};
   BackgroundLoop reloads;
   reloads.start([&] {
-    if (hangup.exchange(false)) std::cout << "SIGHUP: " << reloader.reload().summary() << std::endl;
+    if (hangup.exchange(false)) {
+      notify_reloading();
+      std::cout << "SIGHUP: " << reloader.reload().summary() << std::endl;
+      notify_ready(*serving_status.load());
+    }
     return std::chrono::milliseconds(std::chrono::hours(1));
   });
   // A day closed on any node is counted here within seconds.
@@ -299,7 +308,11 @@ int serve(const ServeFlags& f) {
               << (f.redirect_http ? " (plain HTTP on port " + std::to_string(f.redirect_http) + " redirected to it)" : "")
               << "\n"
               << "web app: " << scheme << bound << "/login" << std::endl;
+    serving_status = std::make_shared<const std::string>("serving " + std::to_string(registry.names().size()) +
+                                                         " workflows on " + scheme + bound);
+    notify_ready(*serving_status.load());
     server.run();
+    notify_stopping();
     // Before `server` (and its io_context) is destroyed: found by ThreadSanitizer when a
     // SIGTERM came under load.
     workers.stop();

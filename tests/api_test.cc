@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -999,6 +1000,46 @@ TEST(ServerLog, JsonLinesCarryEachRequestsIdEchoedInItsAnswer) {
   EXPECT_GE(requests, 3);
   EXPECT_TRUE(found_own) << server.output();
   EXPECT_TRUE(found_problem) << server.output();
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 33: under a Type=notify unit, systemd hears READY=1 once the server listens (with
+// a status line), RELOADING=1 then READY=1 around a SIGHUP, and STOPPING=1 at SIGTERM.
+// The notify socket is ours, as systemd's would be: the protocol, without PID 1.
+TEST(ServiceManager, TheServerTellsSystemdWhenItIsReadyReloadsAndStops) {
+  const std::string path = "/tmp/" + test::unique_name("osic_notify_");
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  auto next = [&]() -> std::string {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 15000) != 1) return "(nothing within 15 s)";
+    char buf[1024];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, n) : "";
+  };
+  ::setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  test::ServerProcess server(test::fresh_database("sqlite"));
+  ::unsetenv("NOTIFY_SOCKET");
+  const std::string ready = next();
+  EXPECT_NE(ready.find("READY=1"), std::string::npos) << ready;
+  EXPECT_NE(ready.find("STATUS=serving 7 workflows on http://127.0.0.1:" + std::to_string(server.port())),
+            std::string::npos) << ready;
+  ::kill(server.pid(), SIGHUP);
+  EXPECT_EQ(next(), "RELOADING=1");
+  EXPECT_NE(next().find("READY=1"), std::string::npos);
+  EXPECT_EQ(server.terminate(), 0);
+  EXPECT_NE(next().find("STOPPING=1"), std::string::npos);
+  ::close(fd);
+  std::filesystem::remove(path);
 }
 
 }  // namespace
