@@ -18,6 +18,7 @@ from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import osic_browser as ob  # noqa: E402
+import test_web_app as web_app  # noqa: E402  (a module: its classes are not collected here)
 
 OSIC = os.environ.get("OSIC", os.path.join(ob.ROOT, "build/release/cli/osic"))
 SHOTS = os.environ.get("OSIC_SCREENSHOTS", os.path.join(ob.ROOT, "build/release/screenshots"))
@@ -124,6 +125,28 @@ class Https(unittest.TestCase):
             p.sign_out()
         finally:
             d.quit()
+
+
+class WalkOverHttps(web_app.WebApp):
+    """The web app's main flow, an agreement walked from draft to active by six people with
+    an upload, over HTTPS: the same test as over plain HTTP, on a TLS server."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = ob.Server(OSIC, tls=True)
+        cls.driver = ob.browser(trust_cert=cls.server.cert)
+        cls.page = ob.Page(cls.server, cls.driver, SHOTS)
+        cls.driver_without_js = ob.browser(javascript=False, trust_cert=cls.server.cert)
+
+    def test_agreement_walk_in_persian(self):
+        super().test_agreement_walk_in_persian()
+        self.assertTrue(self.page.d.current_url.startswith("https://127.0.0.1:"))
+
+
+# Only the walk runs over HTTPS here; the rest of the web app's tests run over HTTP.
+for name in dir(web_app.WebApp):
+    if name.startswith("test_") and name != "test_agreement_walk_in_persian":
+        setattr(WalkOverHttps, name, None)
 
 
 if __name__ == "__main__":
