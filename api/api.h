@@ -92,6 +92,20 @@ class Api {
   HttpResponse openapi(Call& call);
   HttpResponse start_case(Call& call);
   HttpResponse act(Call& call);
+  HttpResponse bulk_act(Call& call);
+  HttpResponse bulk_act_form(Call& call);
+  // What one action did to each of several cases (bulk sign-off): the case as it now is
+  // (when the actor may read it) and the refusal, if any.
+  struct BulkOutcome {
+    int64_t id = 0;
+    std::optional<StoredCase> c;
+    std::optional<Error> error;
+  };
+  // Each case its own write; Error bad_request for none, more than 100, or a comment too
+  // long; a database failure is thrown.
+  std::vector<BulkOutcome> act_on_many(Storage& store, const Actor& actor, const std::string& action,
+                                       const std::vector<std::pair<int64_t, std::optional<int64_t>>>& cases,
+                                       const std::string& comment);
   HttpResponse get_case(Call& call);
   HttpResponse list_cases(Call& call);
   HttpResponse history(Call& call);

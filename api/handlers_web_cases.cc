@@ -85,20 +85,30 @@ HttpResponse Api::inbox_page(Call& call) {
   bool stands_in = false;
   for (const auto& a : store.absences(now)) stands_in = stands_in || (a.delegate == actor.user && a.covers(now));
   std::optional<Organisation> org;
+  std::map<std::string, std::pair<std::string, int>> bulk_actions;  // name -> (title, cases)
   mustache::data waiting{mustache::data::type::list};
   auto items = service_.inbox(store, actor, 100);
   for (const auto& c : items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
     mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
     row.set("requester", people.name(c.state.requester));
-    if (stands_in) {
-      std::string in_person, absent;
-      for (const auto& open : service_.actions_open_to(store, *engine, actor, c, &org)) {
-        if (open.on_behalf_of.empty()) in_person = "yes";
-        else if (absent.empty()) absent = people.name(open.on_behalf_of);
+    std::string in_person, absent;
+    for (const auto& open : service_.actions_open_to(store, *engine, actor, c, &org)) {
+      if (!open.on_behalf_of.empty()) {
+        if (absent.empty()) absent = people.name(open.on_behalf_of);
+        continue;
       }
-      if (in_person.empty() && !absent.empty()) row.set("for", absent);
+      in_person = "yes";
+      // Offered for bulk sign-off when the action needs nothing more than a comment.
+      const bool needs_fields = std::any_of(open.action.requires_fields.begin(), open.action.requires_fields.end(),
+                                            [&](const std::string& f) { return !c.state.data.count(f); });
+      if (needs_fields) continue;
+      row.set("bulk_version", std::to_string(c.state.version));
+      auto& offered = bulk_actions[open.action.name];
+      if (offered.first.empty()) offered.first = web::action_title(engine->definition(), c.state.state, open.action.name, l);
+      ++offered.second;
     }
+    if (stands_in && in_person.empty() && !absent.empty()) row.set("for", absent);
     web::append(waiting, std::move(row));
   }
   CaseFilter mine_filter{.scope = service_.read_scope(store, actor), .requester = actor.user, .limit = 20};
@@ -111,6 +121,19 @@ HttpResponse Api::inbox_page(Call& call) {
   mustache::data d = web::page_data(viewer, "/inbox", "inbox");
   web::put(d, "waiting", std::move(waiting));
   if (!items.empty()) d.set("has_waiting", true);
+  // Bulk sign-off: the actions open on at least two of these cases.
+  mustache::data offered{mustache::data::type::list};
+  for (const auto& [name, title_count] : bulk_actions) {
+    if (title_count.second < 2) continue;
+    mustache::data a;
+    a.set("name", name);
+    a.set("title", title_count.first);
+    offered.push_back(a);
+  }
+  if (!offered.is_empty_list()) {
+    d.set("bulk_actions", offered);
+    d.set("has_bulk", true);
+  }
   web::put(d, "mine", std::move(mine));
   if (!mine_page.items.empty()) d.set("has_mine", true);
   if (mine_page.next_cursor) d.set("more_mine", true);

@@ -676,6 +676,62 @@ TEST_F(WebApp, ARefusedValueIsExplainedInThePagesLanguage) {
   EXPECT_NE(r.body.find("bytes"), std::string::npos);
 }
 
+// Issue 35: bulk sign-off. The inbox offers the cases whose action needs nothing but a
+// comment; one form acts on all, each case on its own, and the answer says per case what
+// happened: done, or someone else acted first. The API does the same with case ids.
+TEST_F(WebApp, BulkSignOffActsOnEachCaseAndSaysWhatHappenedToEach) {
+  auto head = storage_.add_user("hamid", "h@uni.ac.ir", {"osic_head"}, clock_.now());
+  ASSERT_TRUE(std::holds_alternative<std::string>(head));
+  api_.accounts().set_password(storage_, "hamid", "correct horse");
+  const Actor sara{"sara", {"staff"}}, other_head{"maryam", {"osic_head"}};
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(start_case());
+    ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, sara, ActCommand{.case_id = ids.back(), .action = "submit"})));
+  }
+  std::string cookies = sign_in("hamid", "correct horse");
+  auto inbox = request("GET", "/inbox", cookies);
+  ASSERT_EQ(inbox.status, 200);
+  EXPECT_NE(inbox.body.find("form method=\"post\" action=\"/inbox/bulk\""), std::string::npos);
+  EXPECT_NE(inbox.body.find("name=\"case_" + std::to_string(ids[0]) + "\" value=\"2\""), std::string::npos);
+  EXPECT_NE(inbox.body.find("<option value=\"accept\">پذیرش</option>"), std::string::npos);
+  // Someone else accepts the third case after the page was read.
+  ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, other_head, ActCommand{.case_id = ids[2], .action = "accept"})));
+  std::string form = "csrf=" + csrf_of(cookies) + "&action=accept&comment=" + api::url_encode("متن‌ها بررسی شد.");
+  for (int i = 0; i < 3; ++i) form += "&case_" + std::to_string(ids[i]) + "=2";
+  auto done = request("POST", "/inbox/bulk", cookies, form);
+  ASSERT_EQ(done.status, 200) << done.body.substr(0, 500);
+  EXPECT_NE(done.body.find("۲ از ۳ پرونده انجام شد."), std::string::npos);
+  EXPECT_NE(done.body.find("دیگری پیش‌تر اقدام کرده است"), std::string::npos);
+  for (int i : {0, 1}) {
+    auto c = std::get<StoredCase>(service_.get(storage_, ids[i]));
+    EXPECT_EQ(c.state.state, "legal_review");
+    EXPECT_EQ(storage_.history(ids[i]).back().comment, "متن‌ها بررسی شد.");
+    EXPECT_EQ(storage_.history(ids[i]).back().actor, "hamid");
+  }
+  EXPECT_EQ(storage_.history(ids[2]).back().actor, "maryam");  // not acted on twice
+
+  // The API: ids alone; a case where the action is no longer open is refused, with why.
+  api::HttpRequest r;
+  r.method = "POST";
+  api::split_target("/v1/actions/bulk", r);
+  r.headers["authorization"] = "Bearer " + std::get<std::string>(head);
+  r.headers["content-type"] = "application/json";
+  r.body = json{{"action", "accept"}, {"cases", {ids[3], ids[4], ids[0]}}, {"comment", "ok"}}.dump();
+  auto answer = api_.handle(r, &storage_);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  json results = json::parse(answer.body)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["outcome"], "done");
+  EXPECT_EQ(results[0]["state"], "legal_review");
+  EXPECT_EQ(results[1]["outcome"], "done");
+  EXPECT_EQ(results[2]["outcome"], "refused");
+  EXPECT_EQ(results[2]["error"]["code"], "not_available");
+  EXPECT_FALSE(results[2]["error"]["message_fa"].get<std::string>().empty());
+  r.body = json{{"action", "accept"}, {"cases", json::array()}}.dump();
+  EXPECT_EQ(api_.handle(r, &storage_).status, 400);
+}
+
 TEST_F(WebApp, TheShippedWorkflowsReadInPersianOnPagesAndInTheApi) {
   api::HttpRequest r;
   r.method = "GET";

@@ -3,6 +3,7 @@ workflows and demo people, and a headless Chromium driven through Debian's chrom
 import os
 import base64
 import hashlib
+import json
 import re
 import shutil
 import socket
@@ -108,6 +109,21 @@ class Server:
         self.passwords = dict(re.findall(r"^  (\S+)  (demo-\S+)$", text, re.M))
         if "staff" not in self.passwords:
             raise RuntimeError("no demo passwords in " + tokens)
+
+    def tokens(self):
+        """The demo people's bearer tokens, by role."""
+        with open(os.path.join(self.dir, "tokens")) as f:
+            return dict(re.findall(r"^demo user (\S+) \(role \S+\): (\S+)$", f.read(), re.M))
+
+    def api(self, role, path, body):
+        """POSTs JSON to the API as the demo person of `role`; the answer's JSON."""
+        if not hasattr(self, "_tokens"):
+            self._tokens = self.tokens()
+        request = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST",
+                                         headers={"Authorization": "Bearer " + self._tokens[role],
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=self.context) as answer:
+            return json.load(answer)
 
     def stop(self):
         self.proc.terminate()

@@ -3,14 +3,11 @@ loopback (tests/support/ldap_server, its own instance), `osic serve` with the di
 in its config file, and Chromium: a directory dean signs in and sees the dean's inbox;
 taken out of the deans' group, they lose the role at the next sign-in; with the
 directory down, they are told so in Persian while the local admin still signs in."""
-import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
 
 from selenium.webdriver.common.by import By
 
@@ -60,17 +57,7 @@ class Directory(unittest.TestCase):
                        capture_output=True)
 
     def case_at_the_deans_step(self):
-        with open(os.path.join(self.server.dir, "tokens")) as f:
-            text = f.read()
-        tokens = dict(re.findall(r"^demo user (\S+) \(role \S+\): (\S+)$", text, re.M))
-
-        def call(role, path, body):
-            request = urllib.request.Request(self.server.base + path, data=json.dumps(body).encode(), method="POST",
-                                             headers={"Authorization": "Bearer " + tokens[role],
-                                                      "Content-Type": "application/json"})
-            with urllib.request.urlopen(request) as answer:
-                return json.load(answer)
-
+        call = self.server.api
         case = call("staff", "/v1/cases", {"workflow": "agreement", "title": "تفاهم‌نامه با دانشگاه بولونیا",
                                            "data": {"partner": "Università di Bologna", "country": "IT",
                                                     "budget": "1000 IRR"}})["id"]

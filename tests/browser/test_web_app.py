@@ -259,6 +259,36 @@ class WebApp(unittest.TestCase):
         self.assertTrue(body.startswith(b"PK\x03\x04"))
         p.sign_out()
 
+    def test_a_dean_signs_five_agreements_at_once_from_the_inbox(self):
+        # Issue 35: five agreements at the dean's step; one form, one comment, five writes.
+        cases = []
+        for n in range(5):
+            case = self.server.api("staff", "/v1/cases", {
+                "workflow": "agreement", "title": f"تفاهم‌نامه شمارهٔ {n + 1} با دانشگاه گنت",
+                "data": {"partner": "Ghent University", "country": "BE"}})["id"]
+            self.server.api("staff", f"/v1/cases/{case}/actions/submit", {})
+            self.server.api("osic_head", f"/v1/cases/{case}/actions/accept", {})
+            self.server.api("legal", f"/v1/cases/{case}/actions/approve", {})
+            cases.append(case)
+        p = self.page
+        p.sign_in("dean", "fa")
+        form = p.form("bulk")
+        for case in cases:
+            form.find_element(By.NAME, f"case_{case}").click()
+        p.fill(form, {"action": "approve", "comment": "با امضای اینجانب."})
+        p.shot("fa-13-bulk-inbox")
+        p.d.set_window_size(390, 844)
+        p.shot("fa-14-bulk-inbox-phone")
+        p.d.set_window_size(1280, 1000)
+        p.submit(form.find_element(By.CSS_SELECTOR, "section.bulk button[type=submit]"))
+        self.assertIn("۵ از ۵ پرونده انجام شد.", p.main().text)
+        self.assertEqual(len(p.d.find_elements(By.CSS_SELECTOR, "tr.bulk-done")), 5)
+        p.shot("fa-15-bulk-done")
+        p.open(f"/cases/{cases[0]}")
+        signers = p.d.find_element(By.CSS_SELECTOR, ".signers").text
+        self.assertIn("با امضای اینجانب.", signers)
+        p.sign_out()
+
     def test_an_admin_sets_roles_and_a_password_on_the_users_page(self):
         p = self.page
         p.sign_in("admin", "fa")
