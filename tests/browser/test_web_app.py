@@ -272,6 +272,15 @@ class WebApp(unittest.TestCase):
             cases.append(case)
         p = self.page
         p.sign_in("dean", "fa")
+        # On a phone, the case page puts the actions before the fields.
+        p.d.set_window_size(390, 844)
+        p.open(f"/cases/{cases[0]}")
+        actions = p.d.find_element(By.CSS_SELECTOR, "section.actions").rect["y"]
+        fields = p.d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=h-fields]").rect["y"]
+        self.assertLess(actions, fields)
+        p.shot("fa-16-case-phone-actions-first")
+        p.d.set_window_size(1280, 1000)
+        p.open("/inbox")
         form = p.form("bulk")
         for case in cases:
             form.find_element(By.NAME, f"case_{case}").click()
