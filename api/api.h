@@ -157,6 +157,7 @@ class Api {
   HttpResponse import_page(Call& call);
   HttpResponse calendar_page(Call& call);
   HttpResponse change_day_form(Call& call);
+  HttpResponse calendar_month(Call& call);
   HttpResponse import_preview_form(Call& call);
   HttpResponse import_confirm_form(Call& call);
   HttpResponse retry_outbox_form(Call& call);

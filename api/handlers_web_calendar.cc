@@ -148,6 +148,31 @@ HttpResponse Api::calendar_page_with(Call& call, int year, int status, const std
   return web::render_page(status, web::tr("calendar", l), "admin_calendar.html", d);
 }
 
+// The days off of one Solar Hijri month, for the date picker of the forms (any signed-in
+// person): {"year", "month", "days_off": {"DAY": "name or empty"}}, weekends included.
+HttpResponse Api::calendar_month(Call& call) {
+  const Lang l = web::lang_of(call.lang);
+  const int year = whole_param(call.request, "year", 1300, 1500, to_jalali(service_.today()).year);
+  const int month = whole_param(call.request, "month", 1, 12, to_jalali(service_.today()).month);
+  WorkflowRegistry& registry = service_.registry();
+  const Calendar& calendar = registry.calendar();
+  const auto* file = dynamic_cast<const OfficeCalendar*>(&registry.calendar_file());
+  nlohmann::json off = nlohmann::json::object();
+  const Date first = *from_jalali({year, month, 1});
+  for (int n = 1; n <= jalali_month_length(year, month); ++n) {
+    const Date d{first.days + n - 1};
+    if (calendar.is_working_day(d)) continue;
+    std::string name;
+    if (auto said = registry.day_corrections().find(d)) {
+      name = said->reason;
+    } else if (auto holiday = file ? file->day_off_name(d) : std::nullopt) {
+      name = day_name_in(*holiday, l);
+    }
+    off[std::to_string(n)] = name;
+  }
+  return json_response(200, {{"year", year}, {"month", month}, {"days_off", off}});
+}
+
 HttpResponse Api::change_day_form(Call& call) {
   call.admins_only();
   const Lang l = web::lang_of(call.lang);

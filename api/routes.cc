@@ -244,6 +244,7 @@ std::vector<Route> make_routes() {
       {"GET", "/admin/outbox", Auth::kSession, &Api::outbox_page, nullptr, true, true},
       {"GET", "/admin/import", Auth::kSession, &Api::import_page, nullptr, true, true},
       {"GET", "/admin/calendar", Auth::kSession, &Api::calendar_page, nullptr, true, true},
+      {"GET", "/calendar/month", Auth::kSession, &Api::calendar_month, nullptr, true, true},
       {"POST", "/admin/calendar", Auth::kSession, &Api::change_day_form, nullptr, true, true},
       {"POST", "/admin/import", Auth::kSession, &Api::import_preview_form, nullptr, true, true, true},
       {"POST", "/admin/import/confirm", Auth::kSession, &Api::import_confirm_form, nullptr, true, true},

@@ -116,7 +116,7 @@ HttpResponse redirect(const std::string& location) {
 
 void add_page_headers(HttpResponse& r) {
   r.headers.push_back({"Content-Security-Policy",
-                       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"});
   r.headers.push_back({"X-Frame-Options", "DENY"});
   r.headers.push_back({"Referrer-Policy", "same-origin"});

@@ -298,6 +298,27 @@ class WebApp(unittest.TestCase):
         self.assertIn("با امضای اینجانب.", signers)
         p.sign_out()
 
+    def test_a_date_is_picked_from_a_solar_hijri_month_with_the_days_off_marked(self):
+        # Issue 35: the picker beside a date field; typing still works without it.
+        p = self.page
+        p.sign_in("staff", "fa")
+        p.open("/cases/new?workflow=visiting_scholar")
+        field = p.d.find_element(By.CSS_SELECTOR, "input[name=arrives_on][data-date=jalali]")
+        opener = p.d.find_element(By.CSS_SELECTOR, "input[name=arrives_on] + button.jpicker-open")
+        opener.click()
+        picker = p.d.find_element(By.CSS_SELECTOR, ".jpicker")
+        title = picker.find_element(By.CSS_SELECTOR, ".jpicker-title").text
+        self.assertRegex(title, "^(فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}$")
+        picker.find_element(By.CSS_SELECTOR, "button[data-move='1']").click()
+        self.assertNotEqual(p.d.find_element(By.CSS_SELECTOR, ".jpicker-title").text, title)
+        # The office's weekends (Thursday and Friday) come marked from the server.
+        ob.WebDriverWait(p.d, 5).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".jpicker .jday.off")) >= 8)
+        p.shot("fa-17-date-picker")
+        p.d.find_element(By.CSS_SELECTOR, ".jpicker button[data-day='15']").click()
+        self.assertRegex(field.get_attribute("value"), "^[۰-۹]{4}/[۰-۹]{2}/۱۵$")
+        self.assertFalse(p.d.find_elements(By.CSS_SELECTOR, ".jpicker"))
+        p.sign_out()
+
     def test_an_admin_sets_roles_and_a_password_on_the_users_page(self):
         p = self.page
         p.sign_in("admin", "fa")
