@@ -93,7 +93,16 @@ HttpResponse Api::inbox_page(Call& call) {
     mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
     row.set("requester", people.name(c.state.requester));
     std::string in_person, absent;
-    for (const auto& open : service_.actions_open_to(store, *engine, actor, c, &org)) {
+    // Only a delegate pays for reading the absences again per case.
+    std::vector<CaseService::OpenAction> open_actions;
+    if (stands_in) {
+      open_actions = service_.actions_open_to(store, *engine, actor, c, &org);
+    } else {
+      for (auto& a : engine->available_actions(c.state, service_.acting_actor(store, actor, c, &org))) {
+        open_actions.push_back({std::move(a), ""});
+      }
+    }
+    for (const auto& open : open_actions) {
       if (!open.on_behalf_of.empty()) {
         if (absent.empty()) absent = people.name(open.on_behalf_of);
         continue;

@@ -3,8 +3,8 @@
 namespace osic {
 
 std::optional<bool> DayCorrections::working(Date d) const {
+  if (!any_.load(std::memory_order_acquire)) return std::nullopt;
   auto days = days_.load(std::memory_order_acquire);
-  if (days->empty()) return std::nullopt;
   auto it = days->find(d.days);
   if (it == days->end()) return std::nullopt;
   return !it->second.closed;
@@ -28,7 +28,9 @@ bool DayCorrections::replace(const std::vector<DayCorrection>& days) {
   auto next = std::make_shared<Map>();
   for (const auto& c : days) (*next)[c.day.days] = c;
   if (*next == *days_.load(std::memory_order_acquire)) return false;
+  const bool any = !next->empty();
   days_.store(std::move(next), std::memory_order_release);
+  any_.store(any, std::memory_order_release);
   return true;
 }
 

@@ -39,6 +39,9 @@ class DayCorrections {
  private:
   using Map = std::map<int32_t, DayCorrection>;
   std::atomic<std::shared_ptr<const Map>> days_;
+  // Most days no day is corrected: then a deadline's count of working days reads one flag,
+  // not the shared set.
+  std::atomic<bool> any_{false};
 };
 
 // A calendar with the admin's corrections over it: what the engines and the service count

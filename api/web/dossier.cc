@@ -24,7 +24,6 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   mustache::data d;
   d.set("lang", l == Lang::kFa ? "fa" : "en");
   d.set("dir", l == Lang::kFa ? "rtl" : "ltr");
-  d.set("t", texts_data(l));
   d.set("number", case_number(c.id, l));
   d.set("title", c.title);
   d.set("workflow", workflow_title(def, l));
@@ -81,7 +80,7 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   d.set("verified", audit.passed());
   d.set("break", audit.breaks.empty() ? std::string() : local_digits(std::to_string(audit.breaks[0].seq), l));
   mustache::mustache page(web_assets().at("dossier.html"));
-  return page.render(d);
+  return render_with_texts(page, d, l);
 }
 
 }  // namespace osic::api::web

@@ -40,6 +40,10 @@ inline constexpr const char* kLoginCookie = "osic_login";
 void put(mustache::data& parent, const std::string& name, mustache::data&& value);
 void append(mustache::data& list, mustache::data&& value);
 
+// `view` rendered with `data` over {{t.KEY}} in `lang`: the texts are found beneath the
+// data, not copied into it.
+std::string render_with_texts(mustache::mustache& view, const mustache::data& data, Lang lang);
+
 // {{t.KEY}}: every text in one language, made once.
 const mustache::data& texts_data(Lang lang);
 
