@@ -24,6 +24,14 @@ namespace {
 using nlohmann::json;
 namespace web = api::web;
 
+// An action with nothing but its case and name.
+ActCommand act_command(int64_t id, const std::string& action) {
+  ActCommand c;
+  c.case_id = id;
+  c.action = action;
+  return c;
+}
+
 class WebApp : public ::testing::Test, protected test::FakeOffice {
  protected:
   std::string staff_token_;
@@ -643,7 +651,7 @@ TEST_F(WebApp, TheInboxNamesTheRequesterAndWhomADelegateActsFor) {
   api_.accounts().set_password(storage_, "nima", "correct horse");
   const int64_t id = start_case();
   ASSERT_FALSE(std::holds_alternative<Error>(
-      service_.act(storage_, Actor{"sara", {"staff"}}, ActCommand{.case_id = id, .action = "submit"})));
+      service_.act(storage_, Actor{"sara", {"staff"}}, act_command(id, "submit"))));
   std::string sara = sign_in("sara", "correct horse");
   auto list = request("GET", "/cases", sara);
   EXPECT_NE(list.body.find("<bdi>سارا احمدی</bdi>"), std::string::npos);
@@ -687,7 +695,7 @@ TEST_F(WebApp, BulkSignOffActsOnEachCaseAndSaysWhatHappenedToEach) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) {
     ids.push_back(start_case());
-    ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, sara, ActCommand{.case_id = ids.back(), .action = "submit"})));
+    ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, sara, act_command(ids.back(), "submit"))));
   }
   std::string cookies = sign_in("hamid", "correct horse");
   auto inbox = request("GET", "/inbox", cookies);
@@ -696,7 +704,7 @@ TEST_F(WebApp, BulkSignOffActsOnEachCaseAndSaysWhatHappenedToEach) {
   EXPECT_NE(inbox.body.find("name=\"case_" + std::to_string(ids[0]) + "\" value=\"2\""), std::string::npos);
   EXPECT_NE(inbox.body.find("<option value=\"accept\">پذیرش</option>"), std::string::npos);
   // Someone else accepts the third case after the page was read.
-  ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, other_head, ActCommand{.case_id = ids[2], .action = "accept"})));
+  ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, other_head, act_command(ids[2], "accept"))));
   std::string form = "csrf=" + csrf_of(cookies) + "&action=accept&comment=" + api::url_encode("متن‌ها بررسی شد.");
   for (int i = 0; i < 3; ++i) form += "&case_" + std::to_string(ids[i]) + "=2";
   auto done = request("POST", "/inbox/bulk", cookies, form);
