@@ -50,8 +50,7 @@ std::vector<Api::BulkOutcome> Api::act_on_many(Storage& store, const Actor& acto
       if (e.code == ErrorCode::kDatabaseUnavailable || e.code == ErrorCode::kBusy) throw e;
       o.error = e;
       // The case as it is now, when the reader may see it: its title, its new state.
-      Actor viewer = actor;
-      if (auto now = service_.get(store, id, &viewer); std::holds_alternative<StoredCase>(now)) {
+      if (auto now = service_.get(store, id, &actor); std::holds_alternative<StoredCase>(now)) {
         o.c = std::get<StoredCase>(now);
       }
     }

@@ -99,8 +99,9 @@ HttpResponse Api::calendar_page_with(Call& call, int year, int status, const std
   const Lang l = viewer.lang;
   Storage& store = call.store();
   WorkflowRegistry& registry = service_.registry();
-  // What other nodes said counts on this page at once, not at the next poll.
-  registry.day_corrections().replace(store.day_corrections());
+  // The days as this node counts them: another node's change shows within a poll (3 s).
+  // Replacing the set here would hide that change from the poll, which then moves no
+  // deadline on this node.
   const auto* file = dynamic_cast<const OfficeCalendar*>(&registry.calendar_file());
   const Date today = service_.today();
   mustache::data months{mustache::data::type::list};

@@ -52,7 +52,9 @@ DayChange OfficeDays::change(Storage& s, Date day, bool close, const std::string
   check_text(reason, kMaxTitleBytes, "reason");
   WorkflowRegistry& registry = service_.registry();
   // What the other nodes said last counts: read it before deciding what this day is.
-  registry.day_corrections().replace(s.day_corrections());
+  // Through refresh(), which also moves the deadlines when it is news here: replacing the
+  // set alone would hide the change from this node's next poll, and no pass would run.
+  refresh(s);
   const bool file_says_working = registry.calendar_file().is_working_day(day);
   const bool working_now = registry.calendar().is_working_day(day);
   // Undoing a closure needs no reason; anything kept in the database says why.

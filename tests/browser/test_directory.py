@@ -100,6 +100,9 @@ class Directory(unittest.TestCase):
         p.open("/admin/users")
         row = p.d.find_element(By.XPATH, "//tr[.//span[text()='hamid.rezaei']]").text
         self.assertIn("نقش‌های دادهٔ دایرکتوری دانشگاه", row)
+        p.d.execute_script("arguments[0].scrollIntoView({block: 'center'})",
+                           p.d.find_element(By.XPATH, "//tr[.//span[text()='hamid.rezaei']]"))
+        p.shot("fa-32-directory-roles")
         p.sign_out()
 
         # The directory down: a clear Persian sentence, and the local admin still gets in.
