@@ -252,6 +252,8 @@ HttpResponse Api::start_case_form_page(Call& call, const std::string& name, cons
   };
   mustache::data fields{mustache::data::type::list};
   for (const auto& f : def.fields) {
+    // Files are uploaded to a case once it exists; a letter number is given by an action.
+    if (f.type == FieldType::kFile || f.type == FieldType::kSerial) continue;
     std::string shown = f.default_value ? web::input_value(*f.default_value, l) : "";
     fields.push_back(web::field_input(f, "start", web::typed_input(f, value(f.name, shown), value(f.name + "__currency", "")),
                                       f.required, error(f.name), l));

@@ -23,6 +23,12 @@ json field_json(const FieldDef& f) {
     }
     j["currency_titles"] = names;
   }
+  if (f.type == FieldType::kSerial) {
+    j["format"] = f.serial_format;
+    j["prefix"] = f.serial_prefix;
+    j["scope"] = f.serial_office_scope ? "office" : "workflow";
+    j["digits"] = f.serial_persian_digits ? "persian" : "latin";
+  }
   // Persian beside English, where the definition gives it (issue 12).
   if (!f.label_fa.empty()) j["label_fa"] = f.label_fa;
   if (!f.value_titles.empty()) {

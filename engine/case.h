@@ -87,6 +87,15 @@ struct Notification {
   std::optional<Timestamp> send_at{};
 };
 
+// A serial field to be numbered by the store inside the action's transaction: the engine
+// knows which register, the store knows its last number (engine/serial_number.h).
+struct NumberRequest {
+  std::string field;
+  std::string scope;  // "workflow:agreement" or "office"
+  int year = 0;       // Solar Hijri, of the action's day in the office's time zone
+  bool operator==(const NumberRequest&) const = default;
+};
+
 struct Outcome {
   CaseState next;  // version is the old one + 1
   HistoryEntry entry;
@@ -95,6 +104,7 @@ struct Outcome {
   std::vector<std::string> cancel;  // keys of timers to drop (when it did not)
   std::vector<TimerSchedule> schedule;
   std::vector<Notification> notifications;
+  std::vector<NumberRequest> numbers;  // fill each with give_number() before storing
 };
 
 enum class RefusalCode {

@@ -191,6 +191,7 @@ CellReading value_from_cell(const FieldDef& f, const Cell& cell) {
   const std::string text = trimmed(cell.text);
   switch (f.type) {
     case FieldType::kString:
+    case FieldType::kSerial:  // a letter number as the office wrote it
       if (cell.number && text.empty()) return Value(format_number(*cell.number));
       if (cell.date && text.empty()) return Value(format_jalali(*cell.date));
       return Value(text);

@@ -13,6 +13,7 @@ std::string_view field_type_name(FieldType type) {
     case FieldType::kBool: return "bool";
     case FieldType::kMoney: return "money";
     case FieldType::kFile: return "file";
+    case FieldType::kSerial: return "serial";
   }
   return "?";
 }
@@ -26,6 +27,7 @@ Type value_type_of(FieldType type) {
     case FieldType::kBool: return Type::kBool;
     case FieldType::kMoney: return Type::kMoney;
     case FieldType::kFile: return Type::kList;
+    case FieldType::kSerial: return Type::kString;
   }
   return Type::kUnset;
 }

@@ -18,7 +18,7 @@ struct SourcePos {
   int column = 0;
 };
 
-enum class FieldType { kString, kNumber, kDate, kEnum, kBool, kMoney, kFile };
+enum class FieldType { kString, kNumber, kDate, kEnum, kBool, kMoney, kFile, kSerial };
 std::string_view field_type_name(FieldType type);
 Type value_type_of(FieldType type);
 
@@ -51,6 +51,12 @@ struct FieldDef {
   std::vector<std::string> accept{};
   int64_t max_size = 0;
   bool multiple = false;
+  // `type: serial`: a letter number (شمارهٔ نامه) an action gives with `set: {FIELD: next}`,
+  // from a register kept per scope and Solar Hijri year (engine/serial_number.h).
+  std::string serial_format{};          // "{jalali_year}/{prefix}/{n}"
+  std::string serial_prefix{};
+  bool serial_office_scope = false;     // one register for the whole office, not per workflow
+  bool serial_persian_digits = false;   // ۱۴۰۵/ب/۱۲۳ rather than 1405/ب/123
   // How an enum value reads in the language asked; the value itself when untitled.
   const std::string& value_title(const std::string& value, bool persian) const;
 };
@@ -95,6 +101,8 @@ struct ActionDef {
   // when `roles` names "requester"): nobody reviews their own request.
   bool allow_requester = false;
   std::vector<FieldAssignment> sets;             // computed after the actor's changes
+  // Serial fields this action numbers (`set: {letter_no: next}`) when they have no number.
+  std::vector<std::string> numbers{};
   std::optional<Expr> guard;
   // What a person is told when the guard does not hold (`guard: {when, message}`); pages
   // without it describe the failing condition from the fields' titles.

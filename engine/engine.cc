@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/jalali.h"
+#include "engine/serial_number.h"
 #include "engine/suggest.h"
 
 namespace osic {
@@ -302,6 +304,11 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
     break;
   }
 
+  for (const auto& field : a->numbers) {
+    auto it = n.data.find(field);
+    if (it != n.data.end() && is_filled(it->second)) continue;  // sent again, a letter keeps its number
+    out.numbers.push_back({field, serial_scope(def, *def.find_field(field)), to_jalali(calendar_.date_of(now)).year});
+  }
   n.version += 1;
   out.entry = HistoryEntry{now, actor.user, a->name, from, target ? target->name : from,
                            input.comment, std::move(changes), "", actor.on_behalf_of};

@@ -15,6 +15,7 @@
 #include "engine/field_symbols.h"
 #include "engine/file_kinds.h"
 #include "engine/suggest.h"
+#include "engine/serial_number.h"
 #include "engine/yaml_reader.h"
 #include "engine/yaml_syntax.h"
 
@@ -267,6 +268,9 @@ class WorkflowLoader {
       case FieldType::kFile:
         r_.error(node, "a file field has no default: files are uploaded to a case");
         return std::nullopt;
+      case FieldType::kSerial:
+        r_.error(node, "a serial field has no default: an action numbers it with set: {" + f.name + ": next}");
+        return std::nullopt;
       case FieldType::kMoney: {
         auto m = parse_money(s, f.currencies.size() == 1 ? f.currencies.front() : "");
         if (!m) {
@@ -287,7 +291,7 @@ class WorkflowLoader {
 
   // `country` is an enum whose values are the ISO 3166 codes: it sets `country`.
   std::optional<FieldType> field_type(const YAML::Node& node, bool& country) {
-    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "money", "file", "country"});
+    static const std::vector<std::string> kTypes = keys({"string", "number", "date", "enum", "bool", "money", "file", "serial", "country"});
     auto s = r_.scalar(node, "type");
     if (!s) return std::nullopt;
     if (*s == "country") {
@@ -297,7 +301,7 @@ class WorkflowLoader {
     for (size_t i = 0; i + 1 < kTypes.size(); ++i) {
       if (*s == kTypes[i]) return static_cast<FieldType>(i);
     }
-    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool, money, file or country" +
+    r_.error(node, "unknown type '" + *s + "'; use string, number, date, enum, bool, money, file, serial or country" +
                        did_you_mean(*s, kTypes));
     return std::nullopt;
   }
@@ -345,6 +349,31 @@ class WorkflowLoader {
     }
   }
 
+  // `format: "{jalali_year}/{prefix}/{n}"`, `prefix: ب`, `scope: workflow | office`,
+  // `digits: latin | persian`.
+  void serial_setting(const YamlEntry& fe, FieldDef& f) {
+    auto value = r_.scalar(fe.value, fe.key);
+    if (!value) return;
+    if (fe.key == "format") {
+      if (auto problem = check_serial_format(*value)) {
+        r_.error(YamlReader::pos_in_scalar(fe.value, problem->offset), problem->message);
+      }
+      f.serial_format = *value;
+    } else if (fe.key == "prefix") {
+      if (value->find('{') != std::string::npos) r_.error(fe.value, "a prefix cannot hold '{'");
+      f.serial_prefix = *value;
+    } else if (fe.key == "scope") {
+      if (*value != "workflow" && *value != "office") {
+        r_.error(fe.value, "scope must be 'workflow' (a register of its own) or 'office' (one register for "
+                           "every workflow that says so)");
+      }
+      f.serial_office_scope = *value == "office";
+    } else if (fe.key == "digits") {
+      if (*value != "latin" && *value != "persian") r_.error(fe.value, "digits must be 'latin' or 'persian'");
+      f.serial_persian_digits = *value == "persian";
+    }
+  }
+
   void load_fields(const YAML::Node& node) {
     for (const auto& e : r_.named_entries(node, "field")) {
       FieldDef f;
@@ -358,14 +387,17 @@ class WorkflowLoader {
         if (auto t = field_type(e.value, f.country)) f.type = *t;
         if (f.country) fill_countries(f);
         if (f.type == FieldType::kFile) file_defaults(f);
+        if (f.type == FieldType::kSerial) f.serial_format = "{n}";
         if (f.type == FieldType::kEnum && !f.country) r_.error(e.value, "an enum field needs 'values'");
         def_.fields.push_back(std::move(f));
         continue;
       }
-      auto entries = r_.entries(e.value, keys({"type", "required", "default", "label", "values", "currencies", "accept", "max_size", "multiple"}),
+      auto entries = r_.entries(e.value, keys({"type", "required", "default", "label", "values", "currencies", "accept", "max_size", "multiple",
+                                               "format", "prefix", "scope", "digits"}),
                                 "field '" + f.name + "'");
       const YamlEntry* default_entry = nullptr;
-      std::vector<const YamlEntry*> file_only;  // accept, max_size, multiple
+      std::vector<const YamlEntry*> file_only;    // accept, max_size, multiple
+      std::vector<const YamlEntry*> serial_only;  // format, prefix, scope, digits
       bool has_type = false;
       for (const auto& fe : entries) {
         if (fe.key == "type") {
@@ -405,6 +437,9 @@ class WorkflowLoader {
         } else if (fe.key == "multiple") {
           f.multiple = r_.boolean(fe.value, "multiple").value_or(false);
           file_only.push_back(&fe);
+        } else {
+          serial_setting(fe, f);
+          serial_only.push_back(&fe);
         }
       }
       if (f.type == FieldType::kFile) {
@@ -415,6 +450,15 @@ class WorkflowLoader {
         }
       } else {
         for (const YamlEntry* fe : file_only) r_.error(fe->key_node, "only file fields take '" + fe->key + "'");
+      }
+      if (f.type == FieldType::kSerial) {
+        if (f.serial_format.empty()) f.serial_format = "{n}";
+        if (f.required) {
+          r_.error(e.key_node, "serial field '" + f.name + "' cannot be required when a case starts: an action "
+                               "numbers it with set: {" + f.name + ": next}");
+        }
+      } else {
+        for (const YamlEntry* fe : serial_only) r_.error(fe->key_node, "only serial fields take '" + fe->key + "'");
       }
       if (!has_type && e.value.IsMap()) r_.error(e.key_node, "field '" + f.name + "' needs a type");
       if (f.country) {
@@ -574,7 +618,17 @@ class WorkflowLoader {
         }
       }
       if (e.key == "requires") a.requires_fields = checked_fields(e.value, "requires");
-      if (e.key == "edits") a.edits = checked_fields(e.value, "edits");
+      if (e.key == "edits") {
+        a.edits.emplace();
+        for (const auto& n : r_.names(e.value, "edits")) {
+          if (!check_field(n)) continue;
+          if (def_.find_field(n.name)->type == FieldType::kSerial) {
+            r_.error(n.pos, "serial field '" + n.name + "' is numbered, not typed: number it with set: {" + n.name +
+                                ": next} instead of listing it in 'edits'");
+          }
+          a.edits->push_back(n.name);
+        }
+      }
       if (e.key == "guard") {
         // "expr", or {when: "expr", message: {fa: ..., en: ...}}: what to tell a person.
         // (std::optional: assigning one YAML::Node to another writes through to the node.)
@@ -606,6 +660,15 @@ class WorkflowLoader {
         for (const auto& s : r_.named_entries(e.value, "field")) {
           const FieldDef* f = def_.find_field(s.key);
           if (!check_field({s.key, YamlReader::pos_of(s.key_node)})) continue;
+          if (f->type == FieldType::kSerial) {
+            if (!s.value.IsScalar() || s.value.Scalar() != "next") {
+              r_.error(s.value, "serial field '" + f->name + "' is numbered, not computed: write set: {" + f->name +
+                                    ": next}");
+            } else {
+              a.numbers.push_back(f->name);
+            }
+            continue;
+          }
           if (auto expr = compile(s.value, value_type_of(f->type))) {
             a.sets.push_back({s.key, std::move(*expr), YamlReader::pos_of(s.key_node)});
           }

@@ -23,6 +23,25 @@ std::string persian_digits(std::string text) {
   return out;
 }
 
+std::string digits_as_latin(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto d = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == 0xDB && d >= 0xB0 && d <= 0xB9) {  // U+06F0..U+06F9
+      out += static_cast<char>('0' + (d - 0xB0));
+      ++i;
+    } else if (c == 0xD9 && d >= 0xA0 && d <= 0xA9) {  // U+0660..U+0669
+      out += static_cast<char>('0' + (d - 0xA0));
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string format_amount(double value, bool persian) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.2f", std::fabs(value));

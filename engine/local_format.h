@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "engine/value.h"
 
@@ -11,6 +12,8 @@ namespace osic {
 
 // Latin digits as Persian digits (۰ to ۹); everything else as it was.
 std::string persian_digits(std::string text);
+// Persian (۰ to ۹) and Arabic-Indic digits as Latin ones; everything else as it was.
+std::string digits_as_latin(std::string_view text);
 // 1,250,000.5 in English; ۱٬۲۵۰٬۰۰۰٫۵ in Persian. At most two decimals, none trailing.
 std::string format_amount(double value, bool persian);
 // «۳٬۰۰۰ یورو» and «۱۲٬۵۰۰٫۵۰ دلار آمریکا» in Persian; "3,000 EUR" and "12,500.50 USD" in

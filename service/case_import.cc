@@ -5,12 +5,23 @@
 
 #include "engine/file_kinds.h"
 #include "engine/search_key.h"
+#include "engine/serial_number.h"
 #include "service/audit.h"
 #include "service/data_codec.h"
 
 namespace osic {
 
 namespace {
+
+// A letter number brought in, written in its field's format, is not given again: its
+// register is raised to it. One in another form is kept as the office wrote it.
+void raise_registers(Storage& s, const Definition& def, const Data& data) {
+  for (const auto& f : def.fields) {
+    auto it = data.find(f.name);
+    if (f.type != FieldType::kSerial || it == data.end() || !it->second.is_set()) continue;
+    if (auto parts = parse_serial(f, it->second.as_string())) s.raise_serial(serial_scope(def, f), parts->year, parts->n);
+  }
+}
 
 std::string guillemets(const std::string& s) { return "«" + s + "»"; }
 
@@ -417,6 +428,7 @@ ImportResult CaseImport::commit(Storage& s, const ImportRequest& req, const Impo
       }
       write_sealed(s, id, std::move(writes));
       if (!row.external_id.empty()) s.keep_external_id(def.name, row.external_id, id);
+      raise_registers(s, def, out.next.data);
       made.push_back(id);
     }
     tx.commit();

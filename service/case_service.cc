@@ -9,6 +9,7 @@
 
 #include "engine/case_query.h"
 #include "engine/search_key.h"
+#include "engine/serial_number.h"
 #include "engine/utf8.h"
 #include "service/audit.h"
 #include "service/case_snapshot.h"
@@ -138,8 +139,12 @@ std::optional<StoredCase> CaseService::load(Storage& s, int64_t id, int64_t* rou
   return typed(s, *row);
 }
 
-bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, const Outcome& out,
+bool CaseService::save(Storage& s, const StoredCase& before, int64_t round, Outcome& out,
                        const Engine& engine, const std::string& channel, Timestamp now) {
+  for (const NumberRequest& r : out.numbers) {
+    const FieldDef* f = engine.definition().find_field(r.field);
+    give_number(out, r, format_serial(*f, r.year, s.next_serial(r.scope, r.year)));
+  }
   CaseRow row;
   row.id = before.id;
   row.state = out.next.state;

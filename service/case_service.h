@@ -171,7 +171,8 @@ class CaseService {
   ReadScope read_scope_in_person(Storage& s, const Actor& actor);
   StoredCase typed(Storage& s, const CaseRow& row);
   // Writes the outcome for a case read at `read_version`; false when it changed meanwhile.
-  bool save(Storage& s, const StoredCase& before, int64_t round, const Outcome& out,
+  // Gives the outcome's letter numbers first (inside the caller's transaction).
+  bool save(Storage& s, const StoredCase& before, int64_t round, Outcome& out,
             const Engine& engine, const std::string& channel, Timestamp now);
   // True when this key was used before: `earlier` is then the stored answer, or a
   // reused-key error when the request differs.

@@ -130,6 +130,15 @@ Value field_value(const FieldDef& f, const json& v, bool stored = false) {
     }
     case FieldType::kMoney: return money_value(f, v);
     case FieldType::kFile: return file_value(f, v, stored);
+    case FieldType::kSerial:
+      // Numbered by the register alone: a typed number could repeat one or leave a gap.
+      if (!stored) {
+        throw Error(ErrorCode::kInvalidData, "'" + f.name + "' is a letter number: the action that gives it "
+                                                 "numbers it from the register; it cannot be typed",
+                    {f.name});
+      }
+      if (!v.is_string()) throw wrong("a string");
+      return Value(v.get<std::string>());
   }
   return Value();
 }

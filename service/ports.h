@@ -314,6 +314,18 @@ class CalendarDays {
   virtual bool remove_day_correction(Date day) = 0;
 };
 
+// The registers of letter numbers (engine/serial_number.h): the last number given per
+// scope and Solar Hijri year.
+class SerialRegisters {
+ public:
+  virtual ~SerialRegisters() = default;
+  // The register's next number, counted inside the caller's transaction: a rollback gives
+  // it back, so a register has no gaps, and writers on other nodes wait for the commit.
+  virtual int64_t next_serial(const std::string& scope, int year) = 0;
+  // Raises the register to at least `n`: numbers an office brought in are not given again.
+  virtual void raise_serial(const std::string& scope, int year, int64_t n) = 0;
+};
+
 // One connection's ports.
 class Storage : public Transactions,
                 public CaseRows,
@@ -328,6 +340,7 @@ class Storage : public Transactions,
                 public Settings,
                 public ExternalIds,
                 public CalendarDays,
+                public SerialRegisters,
                 public WorkflowSources {
  public:
   virtual std::string describe() const = 0;  // "sqlite:osic.db", without passwords

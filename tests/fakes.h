@@ -72,6 +72,7 @@ struct FakeTables {
   std::map<std::string, std::string> workflow_hash;  // name/version -> content hash
   std::map<std::pair<std::string, std::string>, int64_t> external_ids;  // (workflow, id) -> case
   std::map<Date, DayCorrection> calendar_days;
+  std::map<std::pair<std::string, int>, int64_t> serial_registers;  // (scope, year) -> last number
   int64_t next_id = 1;
 };
 
@@ -724,6 +725,15 @@ class FakeStorage : public Storage {
   bool remove_day_correction(Date day) override {
     auto lock = writing("remove_day_correction");
     return t().calendar_days.erase(day) > 0;
+  }
+  int64_t next_serial(const std::string& scope, int year) override {
+    auto lock = writing("next_serial");
+    return ++t().serial_registers[{scope, year}];
+  }
+  void raise_serial(const std::string& scope, int year, int64_t n) override {
+    auto lock = writing("raise_serial");
+    int64_t& last = t().serial_registers[{scope, year}];
+    last = std::max(last, n);
   }
   std::optional<std::string> workflow_source(const std::string& name, int version) override {
     auto lock = read("workflow_source");

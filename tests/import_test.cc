@@ -256,6 +256,29 @@ TEST_P(ImportTest, OneBadRowRefusesTheWholeFileNamingEachRowAndColumn) {
   EXPECT_TRUE(office_.store->cases_by_external_id("agreement", {"A-101", "A-102"}).empty());
 }
 
+// An office's letter numbers come in as it wrote them, and the register goes on after
+// the highest one of the year: a new letter does not repeat an old one.
+TEST_P(ImportTest, LetterNumbersBroughtInAreNotGivenAgain) {
+  const std::string csv =
+      "شماره قرارداد,مؤسسه طرف همکاری,کشور,تاریخ امضا,تاریخ پایان اعتبار,وضعیت,شمارهٔ نامه\r\n"
+      "A-201,دانشگاه سوربن,فرانسه,1405/5/10,1409/1/25,در حال اجرا,1405/ب/40\r\n"
+      "A-202,دانشگاه توکیو,ژاپن,1405/2/10,1409/1/25,در حال اجرا,۱۴۰۵/ب/۳۸\r\n"
+      "A-203,دانشگاه بولونیا,ایتالیا,1404/2/1,1408/1/1,در حال اجرا,ن/۱۲\r\n";
+  ImportRequest req = request("letters.csv", csv);
+  ImportPlan plan = importer_.plan(*office_.store, read_table("letters.csv", csv), req);
+  ASSERT_TRUE(plan.problems.empty()) << problems(plan);
+  ImportResult done = importer_.commit(*office_.store, req, plan);
+  ASSERT_EQ(done.created.size(), 3u);
+  EXPECT_EQ(office_.get_case(done.created[2])->state.data.at("letter_no").as_string(), "ن/۱۲");  // kept as written
+
+  const int64_t id = office_.start_agreement(kSara).id;
+  for (auto [who, action] : {std::pair{kSara, "submit"}, {kHamid, "accept"}, {kLeila, "approve"}, {kDina, "approve"},
+                             {kVahid, "approve"}, {kSara, "send_for_signature"}}) {
+    ok_case(office_.act(who, id, action, {}, std::nullopt, "", at("2027-01-10T07:00:00Z")));
+  }
+  EXPECT_EQ(office_.get_case(id)->state.data.at("letter_no").as_string(), "۱۴۰۵/ب/۴۱");
+}
+
 TEST_P(ImportTest, ColumnsNoFieldNamesAreRefusedUnlessMappedOrLeftOut) {
   const std::string csv = kAgreementsCsv;
   ImportRequest req = request("agreements.csv", csv, "");

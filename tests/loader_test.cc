@@ -182,7 +182,7 @@ const BadCase kBadCases[] = {
      "workflow: demo\nroles: [staff]\nfields:\n  a: {type: nubmer}\n  b: {type: enum}\n"
      "  c: {type: date, default: 2027-13-01}\n  and: {type: string}\n"
      "initial: s\nstates:\n  s: {actions: {go: {to: t, roles: [staff]}}}\n  t: {final: true}\n",
-     "w.yaml:4:13: error: unknown type 'nubmer'; use string, number, date, enum, bool, money, file or country "
+     "w.yaml:4:13: error: unknown type 'nubmer'; use string, number, date, enum, bool, money, file, serial or country "
      "(did you mean 'number'?)\n"
      "w.yaml:5:3: error: enum field 'b' needs a list of values\n"
      "w.yaml:6:28: error: default '2027-13-01' of 'c' is not a date (YYYY-MM-DD)\n"

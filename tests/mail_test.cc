@@ -239,6 +239,21 @@ TEST_F(MailText, AnEnglishReaderGetsEnglishOnly) {
             std::string::npos);
 }
 
+// Issue 35: a case with a letter number has it in its reminders, on a line of its own;
+// one without has no empty line.
+TEST_F(MailText, TheLetterNumberIsInTheMailWhenTheCaseHasOne) {
+  RenderedMail without = render("renewal_reminder", "fa");
+  EXPECT_EQ(without.text.find("شمارهٔ نامه"), std::string::npos);
+  EXPECT_NE(without.text.find("آغاز کنید.\n\nمشاهدهٔ پرونده"), std::string::npos) << without.text;
+  c_.state.data["letter_no"] = Value("۱۴۰۵/ب/۱۲۳");
+  RenderedMail fa = render("renewal_reminder", "fa");
+  EXPECT_NE(fa.text.find("به پایان می‌رسد. لطفاً اقدامات لازم برای تمدید را آغاز کنید.\nشمارهٔ نامه: ۱۴۰۵/ب/۱۲۳\n"),
+            std::string::npos)
+      << fa.text;
+  EXPECT_NE(fa.html.find("<p>شمارهٔ نامه: <bdi>۱۴۰۵/ب/۱۲۳</bdi></p>"), std::string::npos) << fa.html;
+  EXPECT_NE(render("agreement_expired", "en").text.find("Letter number: ۱۴۰۵/ب/۱۲۳\n"), std::string::npos);
+}
+
 // Issue 34: «۱ روز دیگر» and "in 1 days" read as machine text; a day away is «فردا».
 TEST_F(MailText, ADayAwayIsTomorrowInBothLanguages) {
   EXPECT_NE(render("renewal_reminder", "fa", "2027-03-20").text.find("یعنی فردا، به پایان می‌رسد."), std::string::npos);

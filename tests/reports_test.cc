@@ -21,8 +21,15 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 31 (the registers of letter numbers).
+void undo_migration_31(sql::Db& db) {
+  db.session() << "DROP TABLE serial_registers";
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 31";
+}
+
 // Takes a database back to before migration 30 (the roles a directory gave).
 void undo_migration_30(sql::Db& db) {
+  undo_migration_31(db);
   db.session() << "ALTER TABLE users DROP COLUMN directory_roles";
   db.session() << "DELETE FROM schema_migrations WHERE version >= 30";
 }

@@ -105,6 +105,9 @@ TEST_F(WriteBudget, EachStepOfAnAgreementWritesNoMorePagesThanItsBudget) {
       {"approve", kLeila, 14, 11},  // legal: to the dean's and the VP's sign-off
       {"approve", kDina, 4, 8},     // a vote in the approval step
       {"approve", kVahid, 14, 11},  // the last vote: on to the signature
+      // The letter's number: the register's row, the history entry, and the case, whose
+      // data changed, so its search text (3) and the agreement's eight field indexes too.
+      {"send_for_signature", kSara, 15, 7},
   };
   std::string report = "start " + std::to_string(start) + " pages (" + start_owners + ")";
   std::vector<long long> used, statements;

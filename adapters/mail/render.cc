@@ -57,6 +57,14 @@ mustache::data variables(const MailContext& c, PartLang lang) {
   kase.set("workflow_title_fa", workflow_title.in(true));
   kase.set("version", digits(std::to_string(c.kase.state.version)));
   kase.set("url", c.case_url);
+  // The case's letter number (its first serial field with one), for «شمارهٔ نامه: ...»
+  // inside {{#case.letter_no}}; absent when it has none.
+  for (const auto& f : c.definition.fields) {
+    auto it = c.kase.state.data.find(f.name);
+    if (f.type != FieldType::kSerial || it == c.kase.state.data.end() || !it->second.is_set()) continue;
+    kase.set("letter_no", it->second.as_string());
+    break;
+  }
   kase.set("last_comment", c.last_comment);
   const std::string& by = persian ? c.last_comment_by_fa : c.last_comment_by_en;
   kase.set("last_comment_by", any || by.empty() ? c.last_comment_by : by);

@@ -463,6 +463,14 @@ const std::vector<Migration>& migrations() {
            // sign-in replaces those and keeps the ones an admin gave by hand.
            "ALTER TABLE users ADD COLUMN directory_roles TEXT NOT NULL DEFAULT ''",
        }},
+      {31,
+       {
+           // The registers of letter numbers (type: serial): the last number given per
+           // scope and Solar Hijri year. A row is locked by the transaction that counts on
+           // it until that commits, which keeps the numbers gapless across nodes.
+           "CREATE TABLE serial_registers (scope TEXT NOT NULL, year {bigint} NOT NULL, last_number {bigint} NOT NULL,"
+           " PRIMARY KEY (scope, year)) {without_rowid}",
+       }},
   };
   return kAll;
 }

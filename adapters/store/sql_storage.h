@@ -149,6 +149,10 @@ class SqlStorage : public Storage {
   void put_day_correction(const DayCorrection& day) override;
   bool remove_day_correction(Date day) override;
 
+  // SerialRegisters
+  int64_t next_serial(const std::string& scope, int year) override;
+  void raise_serial(const std::string& scope, int year, int64_t n) override;
+
  private:
   struct OutboxQuery {
     std::optional<int64_t> case_id{};

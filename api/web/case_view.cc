@@ -301,7 +301,8 @@ std::string invalid_value_text(const FieldDef& field, Lang lang) {
     case FieldType::kBool: return tr("invalid_choice", lang);
     case FieldType::kEnum: return tr(field.country ? "invalid_country" : "invalid_choice", lang);
     case FieldType::kFile: return tr("invalid_file_value", lang);
-    case FieldType::kString: return tr("invalid_text", lang);
+    case FieldType::kString:
+    case FieldType::kSerial: return tr("invalid_text", lang);
     case FieldType::kMoney: {
       std::vector<std::string> names;
       for (const auto& code : field.currencies) {
@@ -450,6 +451,8 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
       break;
     case FieldType::kFile:
       break;  // uploaded on its own (PUT /v1/cases/{id}/files/{field}), not typed into a form
+    case FieldType::kSerial:
+      break;  // numbered by the action that gives it, never typed (the loader refuses it in edits)
   }
   return d;
 }
@@ -473,6 +476,7 @@ nlohmann::json data_from_form(const std::vector<const FieldDef*>& fields, const 
     nlohmann::json value;
     switch (f->type) {
       case FieldType::kFile:
+      case FieldType::kSerial:
         continue;
       case FieldType::kMoney: {
         // Typed with Persian or Latin digits, with or without separators.

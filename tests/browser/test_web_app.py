@@ -103,6 +103,11 @@ class WebApp(unittest.TestCase):
 
         p.sign_in("staff", lang)
         p.open(f"/cases/{case}")
+        # The letter to the partner takes the office register's next number (issue 35).
+        p.act("send_for_signature")
+        self.assertEqual(p.state(), "signature")
+        self.assertIn("شمارهٔ نامه" if lang == "fa" else "Letter number", p.main().text)
+        self.assertRegex(p.main().text, r"[۰-۹]{4}/ب/[۰-۹]+")
         dates = ({"signed_on": "۱۴۰۵/۰۹/۰۸", "expires_on": "1408/09/08"} if lang == "fa"
                  else {"signed_on": "2026-11-29", "expires_on": "2029-11-29"})
         # The signature needs the signed copy: a PNG passed off as a PDF is refused, the
