@@ -31,17 +31,7 @@ class CaseFilesTest : public ::testing::TestWithParam<std::string> {
   Office office_{url_, SyncMode::kNormal};
   CaseFiles files_{office_.service};
 
-  // An agreement waiting for its signature to be recorded.
-  int64_t agreement_at_signature() {
-    const int64_t id = office_.start_agreement(kSara).id;
-    ok_case(office_.act(kSara, id, "submit"));
-    ok_case(office_.act(kHamid, id, "accept"));
-    ok_case(office_.act(kLeila, id, "approve"));
-    ok_case(office_.act(kDina, id, "approve"));
-    ok_case(office_.act(kVahid, id, "approve"));
-    EXPECT_EQ(office_.get_case(id)->state.state, "signature");
-    return id;
-  }
+  int64_t agreement_at_signature() { return office_.agreement_at_signature(); }
   Result<CaseFileRow> attach(const Actor& who, int64_t id, const std::string& field, const std::string& content,
                              const std::string& name, const std::string& type = "application/pdf") {
     Spool spool;

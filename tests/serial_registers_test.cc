@@ -18,17 +18,6 @@ class SerialRegisters : public ::testing::TestWithParam<std::string> {
   std::string url_ = fresh_database(GetParam());
   Office office_{url_};
 
-  // An agreement signed off by the dean and the VP, waiting for its letter.
-  int64_t awaiting_signature(Office& office, const std::string& partner) {
-    const int64_t id = office.start_agreement(kSara, partner).id;
-    ok_case(office.act(kSara, id, "submit"));
-    ok_case(office.act(kHamid, id, "accept"));
-    ok_case(office.act(kLeila, id, "approve"));
-    ok_case(office.act(kDina, id, "approve"));
-    ok_case(office.act(kVahid, id, "approve"));
-    EXPECT_EQ(office.get_case(id)->state.state, "signature");
-    return id;
-  }
   std::string letter_no(int64_t id) {
     auto c = office_.get_case(id);
     auto it = c->state.data.find("letter_no");
@@ -41,7 +30,7 @@ class SerialRegisters : public ::testing::TestWithParam<std::string> {
 TEST_P(SerialRegisters, TwentyLettersSentAtOnceOnTwoNodesGetOneToTwentyWithNoGapOrRepeat) {
   Office other{url_};  // a second node on the same database
   std::vector<int64_t> cases;
-  for (int i = 0; i < 20; ++i) cases.push_back(awaiting_signature(office_, "Partner " + std::to_string(i)));
+  for (int i = 0; i < 20; ++i) cases.push_back(office_.agreement_at_signature("Partner " + std::to_string(i)));
   const Timestamp sent_at = at("2027-01-10T07:00:00Z");  // 20 Dey 1405
   office_.clock.Set(sent_at);
   other.clock.Set(sent_at);
@@ -91,9 +80,9 @@ TEST_P(SerialRegisters, ARollbackGivesTheNumberBackAndEachYearStartsAtOne) {
     EXPECT_EQ(office_.store->next_serial("office", 1405), 2);
     tx.rollback();
   }
-  const int64_t a = awaiting_signature(office_, "Sorbonne");
-  const int64_t b = awaiting_signature(office_, "KTH");
-  const int64_t c = awaiting_signature(office_, "ETH");
+  const int64_t a = office_.agreement_at_signature("Sorbonne");
+  const int64_t b = office_.agreement_at_signature("KTH");
+  const int64_t c = office_.agreement_at_signature("ETH");
   ok_case(office_.act(kSara, a, "send_for_signature", {}, std::nullopt, "", at("2027-03-20T07:00:00Z")));
   EXPECT_EQ(letter_no(a), "۱۴۰۵/ب/۱");
   // A refused action numbers nothing: the VP cannot send the letter.

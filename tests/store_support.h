@@ -100,6 +100,10 @@ struct Office {
     return std::get<StoredCase>(r);
   }
 
+  // An agreement signed off by the office, legal, the dean and the VP: waiting for its
+  // letter and its signature.
+  int64_t agreement_at_signature(const std::string& partner = "Sorbonne");
+
   Result<StoredCase> act(const Actor& actor, int64_t id, const std::string& action,
                          ActionInput input = {}, std::optional<int64_t> expected = std::nullopt,
                          const std::string& key = "", Timestamp when = t0()) {
@@ -130,5 +134,15 @@ const Actor kHamid{"hamid", {"osic_head"}};
 const Actor kLeila{"leila", {"legal"}};
 const Actor kDina{"dina", {"dean"}};
 const Actor kVahid{"vahid", {"vp_international"}};
+
+inline int64_t Office::agreement_at_signature(const std::string& partner) {
+  const int64_t id = start_agreement(kSara, partner).id;
+  for (const auto& [who, action] : {std::pair{kSara, "submit"}, {kHamid, "accept"}, {kLeila, "approve"},
+                                    {kDina, "approve"}, {kVahid, "approve"}}) {
+    ok_case(act(who, id, action));
+  }
+  EXPECT_EQ(get_case(id)->state.state, "signature");
+  return id;
+}
 
 }  // namespace osic::test
