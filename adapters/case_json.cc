@@ -63,6 +63,8 @@ json history_to_json(const std::vector<HistoryRow>& rows) {
     item["prev_hash"] = r.prev_hash;
     item["hash"] = r.hash;
     if (!r.purged.empty()) item["purged"] = json::parse(r.purged);
+    // Hashed with the entry when present (a referral's colleague and kind).
+    if (!r.detail.empty()) item["detail"] = json::parse(r.detail, nullptr, false);
     items.push_back(std::move(item));
   }
   return {{"items", items}};

@@ -132,6 +132,13 @@ class Api {
   HttpResponse upload_file(Call& call);
   HttpResponse list_files(Call& call);
   HttpResponse download_file(Call& call);
+  HttpResponse refer(Call& call);
+  HttpResponse answer_referral(Call& call);
+  HttpResponse withdraw_referral(Call& call);
+  HttpResponse list_referrals(Call& call);
+  HttpResponse my_referrals(Call& call);
+  HttpResponse refer_form(Call& call);
+  HttpResponse answer_referral_form(Call& call);
 
   // The web app (handlers_web_*.cc).
   HttpResponse web_root(Call& call);

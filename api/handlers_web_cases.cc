@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "api/api.h"
+#include "service/referrals.h"
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
 #include "api/web/diagram.h"
@@ -127,7 +128,39 @@ HttpResponse Api::inbox_page(Call& call) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
     web::append(mine, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
   }
+  // Referrals (issue 35): cases colleagues referred to the reader, and the answers to the
+  // reader's own referrals of the last two weeks.
+  mustache::data referred{mustache::data::type::list};
+  for (const auto& r : store.open_referrals_to(actor.user)) {
+    auto got = service_.get(store, r.case_id, &actor);
+    if (!std::holds_alternative<StoredCase>(got)) continue;
+    const StoredCase& c = std::get<StoredCase>(got);
+    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+    row.set("from", people.name(r.from_user));
+    row.set("kind", web::tr("referral_kind_" + r.kind, l));
+    row.set("note", r.note);
+    row.set("made", web::moment(r.made_at, calendar, l));
+    web::append(referred, std::move(row));
+  }
+  mustache::data answers{mustache::data::type::list};
+  for (const auto& r : store.answered_referrals_from(actor.user, now - std::chrono::days(14))) {
+    auto got = service_.get(store, r.case_id, &actor);
+    if (!std::holds_alternative<StoredCase>(got)) continue;
+    const StoredCase& c = std::get<StoredCase>(got);
+    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
+    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+    row.set("to", people.name(r.to_user));
+    row.set("answer", r.answer);
+    row.set("answered", web::moment(r.answered_at, calendar, l));
+    web::append(answers, std::move(row));
+  }
   mustache::data d = web::page_data(viewer, "/inbox", "inbox");
+  if (call.request.param("done") == "referral_answered_done") d.set("done", web::tr("referral_answered_done", l));
+  if (!referred.is_empty_list()) d.set("has_referred", true);
+  web::put(d, "referred", std::move(referred));
+  if (!answers.is_empty_list()) d.set("has_answers", true);
+  web::put(d, "answers", std::move(answers));
   web::put(d, "waiting", std::move(waiting));
   if (!items.empty()) d.set("has_waiting", true);
   // Bulk sign-off: the actions open on at least two of these cases.
@@ -339,7 +372,9 @@ HttpResponse Api::case_page(Call& call) {
   StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
   FormState form;
   const std::string done = call.request.param("done");
-  if (done == "started" || done == "recorded" || done == "uploaded") form.done = web::tr(done, web::lang_of(call.lang));
+  if (done == "started" || done == "recorded" || done == "uploaded" || done == "referred" || done == "referral_taken_back") {
+    form.done = web::tr(done, web::lang_of(call.lang));
+  }
   return render_case_page(call, c, 200, &form);
 }
 
@@ -419,6 +454,86 @@ HttpResponse Api::act_form(Call& call) {
   const StoredCase& after = std::get<StoredCase>(result);
   metrics_.action(after.workflow, form.action);
   return web::redirect("/cases/" + std::to_string(id) + "?done=recorded");
+}
+
+// The case's referrals as a thread, with the forms the reader may use: answer one sent
+// to them, withdraw one they sent, refer the case to a colleague.
+// `form_action`, `values` and `errors`: what a refused referral form left, if anything.
+static void put_referrals(CaseService& service, mustache::data& d, Storage& store, const Actor& actor,
+                          const StoredCase& c, web::People& people, const std::string& form_action,
+                          const std::map<std::string, std::string>& values,
+                          const std::map<std::string, std::string>& errors, Lang l) {
+  const Calendar& calendar = service.registry().calendar();
+  Referrals referrals(service);
+  const bool may_refer = referrals.may_refer(store, actor, c);
+  const std::vector<ReferralRow> rows = store.referrals_of_case(c.id);
+  if (rows.empty() && !may_refer) return;
+  auto typed = [&](const std::string& form_name, const std::string& field) {
+    if (form_action != form_name) return std::string();
+    auto it = values.find(field);
+    return it == values.end() ? std::string() : it->second;
+  };
+  auto error = [&](const std::string& form_name, const std::string& field) {
+    if (form_action != form_name) return std::string();
+    auto it = errors.find(field);
+    return it == errors.end() ? std::string() : it->second;
+  };
+  mustache::data list{mustache::data::type::list};
+  for (const auto& r : rows) {
+    mustache::data item;
+    item.set("id", std::to_string(r.id));
+    item.set("from", people.name(r.from_user));
+    item.set("to", people.name(r.to_user));
+    item.set("kind", web::tr("referral_kind_" + r.kind, l));
+    item.set("made", web::moment(r.made_at, calendar, l));
+    item.set("status", r.status);
+    item.set("status_text", web::tr("referral_" + r.status, l));
+    item.set("note", r.note.empty() ? mustache::data(false) : mustache::data(r.note));
+    item.set("answer", r.status == "answered" ? mustache::data(r.answer) : mustache::data(false));
+    if (r.status != "open") item.set("closed", web::moment(r.answered_at, calendar, l));
+    const std::string form_name = "referral_" + std::to_string(r.id);
+    item.set("can_answer", r.status == "open" && r.to_user == actor.user);
+    item.set("can_withdraw", r.status == "open" && r.from_user == actor.user);
+    item.set("typed", typed(form_name, "note"));
+    const std::string note_error = error(form_name, "note");
+    item.set("note_error", note_error.empty() ? mustache::data(false) : mustache::data(note_error));
+    list.push_back(item);
+  }
+  mustache::data section;
+  section.set("referrals", list);
+  section.set("can_refer", may_refer);
+  if (may_refer) {
+    mustache::data colleagues{mustache::data::type::list};
+    const std::string chosen = typed("refer", "to");
+    std::vector<std::pair<std::string, std::string>> named;  // title, name
+    for (const auto& u : store.users()) {
+      if (u.disabled || u.name == actor.user) continue;
+      named.emplace_back(people.name(u.name), u.name);
+    }
+    std::sort(named.begin(), named.end());
+    for (const auto& [title, name] : named) {
+      mustache::data o;
+      o.set("name", name);
+      o.set("title", title);
+      if (name == chosen) o.set("selected", true);
+      colleagues.push_back(o);
+    }
+    section.set("colleagues", colleagues);
+    mustache::data kinds{mustache::data::type::list};
+    const std::string kind = typed("refer", "kind");
+    for (const auto& k : referral_kinds()) {
+      mustache::data o;
+      o.set("value", k);
+      o.set("title", web::tr("referral_kind_" + k, l));
+      if (k == kind) o.set("selected", true);
+      kinds.push_back(o);
+    }
+    section.set("kinds", kinds);
+    section.set("typed_note", typed("refer", "note"));
+    const std::string to_error = error("refer", "to");
+    section.set("to_error", to_error.empty() ? mustache::data(false) : mustache::data(to_error));
+  }
+  d.set("referral_section", section);
 }
 
 HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, const FormState* form) {
@@ -558,6 +673,12 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     e.set("as", as.empty() ? "" : "(" + as + ")");
     if (!h.on_behalf_of.empty()) e.set("for", person(h.on_behalf_of));
     e.set("action", web::history_action(def, h, l));
+    // A referral names the colleague and its kind: «ارجاع به دکتر کریمی (جهت اقدام)».
+    if (json detail = json::parse(h.detail.empty() ? "{}" : h.detail, nullptr, false);
+        detail.is_object() && detail.contains("to") && detail["to"].is_string()) {
+      e.set("action", web::history_action(def, h, l) + " " + person(detail["to"].get<std::string>()) + " (" +
+                          web::tr("referral_kind_" + detail.value("kind", std::string("review")), l) + ")");
+    }
     e.set("channel", web::tr("channel_" + h.channel, l));
     if (!h.from.empty() && h.from != h.to) {
       e.set("moved", true);
@@ -661,6 +782,9 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   if (!file_fields.is_empty_list()) d.set("has_file_fields", true);
   d.set("file_fields", file_fields);
   if (has_approval) web::put(d, "approval", std::move(approval_data));
+  static const std::map<std::string, std::string> none;
+  put_referrals(service_, d, store, actor, c, people, form ? form->action : "", form ? form->values : none,
+                form ? form->errors : none, l);
   web::put(d, "history", std::move(history));
   d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l), l));
   if (form && !form->notice.empty()) d.set("notice", form->notice);

@@ -175,6 +175,10 @@ struct StateDef {
   std::vector<TimerDef> timers;
   SourcePos pos;
   std::string title_fa{};  // Persian, when the definition gives it
+  // Whether whoever may act here may refer the case to a colleague (`referral: false`
+  // forbids it), and the roles that may when the definition names them.
+  bool referral = true;
+  std::vector<std::string> referral_roles{};
 
   const ActionDef* find_action(std::string_view name) const;
 };

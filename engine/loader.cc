@@ -865,7 +865,7 @@ class WorkflowLoader {
       return s;
     }
     auto entries = r_.entries(entry.value, keys({"title", "final", "actions", "approval", "on_enter",
-                                                 "deadline", "timers"}),
+                                                 "deadline", "timers", "referral"}),
                               "state '" + s.name + "'");
     for (const auto& e : entries) {
       if (e.key == "final") s.final = r_.boolean(e.value, "final").value_or(false);
@@ -880,6 +880,16 @@ class WorkflowLoader {
         for (const auto& a : r_.named_entries(e.value, "action")) s.actions.push_back(load_action(a));
       }
       if (e.key == "approval") s.approval = load_approval(e);
+      if (e.key == "referral") {
+        // `referral: false`, or the roles that may refer (`referral: [osic_head]`).
+        if (e.value.IsScalar()) {
+          s.referral = r_.boolean(e.value, "referral").value_or(true);
+        } else {
+          for (const auto& role : r_.names(e.value, "referral")) {
+            if (check_role(role)) s.referral_roles.push_back(role.name);
+          }
+        }
+      }
       if (e.key == "deadline") load_deadline(e, s);
       if (e.key == "timers") load_timers(e.value, s);
       if (e.key == "on_enter") {

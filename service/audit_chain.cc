@@ -47,6 +47,8 @@ std::string history_hash(int64_t case_id, const HistoryRow& row) {
   field(encoded, "files_sha256", digest_of(row, "files", row.files));
   field(encoded, "channel", row.channel);
   field(encoded, "timer", row.timer);
+  // Only entries that have one: the hashes of every entry written before it stay as they were.
+  if (!row.detail.empty()) field(encoded, "detail", row.detail);
   field(encoded, "prev", row.prev_hash);
   return sha256_hex(encoded);
 }

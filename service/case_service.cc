@@ -500,6 +500,8 @@ ReadScope CaseService::read_scope_in_person(Storage& s, const Actor& actor) {
 
 bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) {
   if (can_read_in_person(s, actor, c)) return true;
+  // A colleague the case was referred to reads it while the referral is open.
+  if (s.has_open_referral(c.id, actor.user)) return true;
   // A delegate reads what the person they stand in for reads.
   for (const auto& a : s.absences(clock_.now())) {
     if (a.delegate != actor.user || !a.covers(clock_.now())) continue;

@@ -326,6 +326,22 @@ class SerialRegisters {
   virtual void raise_serial(const std::string& scope, int year, int64_t n) = 0;
 };
 
+// Referrals of cases to colleagues (service/referrals.h).
+class ReferralRows {
+ public:
+  virtual ~ReferralRows() = default;
+  virtual int64_t add_referral(const ReferralRow& row) = 0;  // its id
+  virtual std::optional<ReferralRow> referral(int64_t id) = 0;
+  // Answered or withdrawn: the status, the answer, and when.
+  virtual void close_referral(int64_t id, const std::string& status, const std::string& answer, Timestamp at) = 0;
+  virtual std::vector<ReferralRow> referrals_of_case(int64_t case_id) = 0;  // oldest first
+  // Open ones sent to `user`, oldest first; answered ones `user` sent, answered since
+  // `since`, newest first.
+  virtual std::vector<ReferralRow> open_referrals_to(const std::string& user) = 0;
+  virtual std::vector<ReferralRow> answered_referrals_from(const std::string& user, Timestamp since) = 0;
+  virtual bool has_open_referral(int64_t case_id, const std::string& user) = 0;
+};
+
 // One connection's ports.
 class Storage : public Transactions,
                 public CaseRows,
@@ -341,6 +357,7 @@ class Storage : public Transactions,
                 public ExternalIds,
                 public CalendarDays,
                 public SerialRegisters,
+                public ReferralRows,
                 public WorkflowSources {
  public:
   virtual std::string describe() const = 0;  // "sqlite:osic.db", without passwords

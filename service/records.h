@@ -119,6 +119,23 @@ struct HistoryRow {
   // Set when retention removed personal data from this entry: JSON {"at","by","fields",
   // "digests"}, the digests of what was removed, so that the hash still verifies.
   std::string purged{};
+  // What an entry that is not an action says besides its comment, as JSON: a referral's
+  // {"referral": id, "to": user, "kind": review}. Empty for most entries.
+  std::string detail{};
+};
+
+// A case referred to a colleague (ارجاع) with a margin note (هامش): they may read the
+// case while it is open, and answer it; it gives no right to act.
+struct ReferralRow {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string from_user, to_user;
+  std::string kind;  // review («جهت بررسی و اعلام نظر»), action («جهت اقدام»), info («جهت اطلاع»)
+  std::string note;
+  Timestamp made_at{};
+  std::string status = "open";  // open, answered, withdrawn
+  std::string answer{};
+  Timestamp answered_at{};      // or withdrawn at
 };
 
 // A file of a case: one upload to a file field. The content is a blob stored once by

@@ -73,6 +73,7 @@ struct FakeTables {
   std::map<std::pair<std::string, std::string>, int64_t> external_ids;  // (workflow, id) -> case
   std::map<Date, DayCorrection> calendar_days;
   std::map<std::pair<std::string, int>, int64_t> serial_registers;  // (scope, year) -> last number
+  std::map<int64_t, ReferralRow> referrals;
   int64_t next_id = 1;
 };
 
@@ -308,7 +309,7 @@ class FakeStorage : public Storage {
   bool has_acted(int64_t case_id, const std::string& user) override {
     auto lock = read("has_acted");
     for (const auto& h : t().history[case_id]) {
-      if (h.actor == user || h.on_behalf_of == user) return true;
+      if ((h.actor == user || h.on_behalf_of == user) && h.action != "referral_answer") return true;
     }
     return false;
   }
@@ -725,6 +726,58 @@ class FakeStorage : public Storage {
   bool remove_day_correction(Date day) override {
     auto lock = writing("remove_day_correction");
     return t().calendar_days.erase(day) > 0;
+  }
+  int64_t add_referral(const ReferralRow& row) override {
+    auto lock = writing("add_referral");
+    ReferralRow r = row;
+    r.id = t().referrals.empty() ? 1 : t().referrals.rbegin()->first + 1;
+    t().referrals[r.id] = r;
+    return r.id;
+  }
+  std::optional<ReferralRow> referral(int64_t id) override {
+    auto lock = read("referral");
+    auto it = t().referrals.find(id);
+    if (it == t().referrals.end()) return std::nullopt;
+    return it->second;
+  }
+  void close_referral(int64_t id, const std::string& status, const std::string& answer, Timestamp at) override {
+    auto lock = writing("close_referral");
+    auto& r = t().referrals.at(id);
+    r.status = status;
+    r.answer = answer;
+    r.answered_at = at;
+  }
+  std::vector<ReferralRow> referrals_of_case(int64_t case_id) override {
+    auto lock = read("referrals_of_case");
+    std::vector<ReferralRow> out;
+    for (const auto& [id, r] : t().referrals) {
+      if (r.case_id == case_id) out.push_back(r);
+    }
+    return out;
+  }
+  std::vector<ReferralRow> open_referrals_to(const std::string& user) override {
+    auto lock = read("open_referrals_to");
+    std::vector<ReferralRow> out;
+    for (const auto& [id, r] : t().referrals) {
+      if (r.to_user == user && r.status == "open") out.push_back(r);
+    }
+    return out;
+  }
+  std::vector<ReferralRow> answered_referrals_from(const std::string& user, Timestamp since) override {
+    auto lock = read("answered_referrals_from");
+    std::vector<ReferralRow> out;
+    for (const auto& [id, r] : t().referrals) {
+      if (r.from_user == user && r.status == "answered" && r.answered_at >= since) out.push_back(r);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.answered_at > b.answered_at; });
+    return out;
+  }
+  bool has_open_referral(int64_t case_id, const std::string& user) override {
+    auto lock = read("has_open_referral");
+    for (const auto& [id, r] : t().referrals) {
+      if (r.case_id == case_id && r.to_user == user && r.status == "open") return true;
+    }
+    return false;
   }
   int64_t next_serial(const std::string& scope, int year) override {
     auto lock = writing("next_serial");

@@ -21,8 +21,16 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 32 (referrals, and history entries' detail).
+void undo_migration_32(sql::Db& db) {
+  db.session() << "DROP TABLE referrals";
+  db.session() << "ALTER TABLE history DROP COLUMN detail";
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 32";
+}
+
 // Takes a database back to before migration 31 (the registers of letter numbers).
 void undo_migration_31(sql::Db& db) {
+  undo_migration_32(db);
   db.session() << "DROP TABLE serial_registers";
   db.session() << "DELETE FROM schema_migrations WHERE version >= 31";
 }

@@ -67,11 +67,18 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   std::string note = missing.empty() ? "" : "no e-mail address for: " + missing;
   if (recipients.empty()) return u.last_error = note.empty() ? "no recipients" : note, u;
 
-  // The latest comment on the case, for templates that quote it (a rejection's reason).
-  std::string last_comment, last_comment_by, last_comment_by_fa, last_comment_by_en;
+  // The latest comment on the case, for templates that quote it (a rejection's reason);
+  // a mail about one entry (a referral: "history:SEQ") quotes that entry, whatever came
+  // after it.
+  std::string last_comment, last_comment_by, last_comment_by_fa, last_comment_by_en, referral_kind;
   std::optional<HistoryRow> commented;
+  const int64_t about = row.reason.rfind("history:", 0) == 0 ? std::atoll(row.reason.c_str() + 8) : 0;
   for (auto& h : store.history(c->id)) {
-    if (!h.comment.empty()) commented = std::move(h);
+    if (about ? h.seq == about : !h.comment.empty()) commented = std::move(h);
+  }
+  if (commented && about && !commented->detail.empty()) {
+    nlohmann::json detail = nlohmann::json::parse(commented->detail, nullptr, false);
+    if (detail.is_object() && detail.contains("kind") && detail["kind"].is_string()) referral_kind = detail["kind"];
   }
   if (commented) {
     const HistoryRow& h = *commented;
@@ -100,6 +107,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     context.last_comment_by = last_comment_by;
     context.last_comment_by_fa = last_comment_by_fa;
     context.last_comment_by_en = last_comment_by_en;
+    context.referral_kind = referral_kind;
     context.recipient_name_fa = user.name_fa;
     context.recipient_name_en = user.name_en;
     context.recipient_lang = user.lang;

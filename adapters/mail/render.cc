@@ -1,5 +1,7 @@
 #include "adapters/mail/render.h"
 
+#include <map>
+
 #include <kainjow/mustache.hpp>
 
 #include "engine/jalali.h"
@@ -90,11 +92,21 @@ mustache::data variables(const MailContext& c, PartLang lang) {
                               : days > 0   ? "in " + std::to_string(days) + " days"
                                            : std::to_string(-days) + " days ago"));
   }
+  mustache::data referral;
+  if (!c.referral_kind.empty()) {
+    static const std::map<std::string, std::pair<const char*, const char*>> kKinds = {
+        {"review", {"جهت بررسی و اعلام نظر", "for review and your opinion"}},
+        {"action", {"جهت اقدام", "for action"}},
+        {"info", {"جهت اطلاع", "for your information"}}};
+    auto it = kKinds.find(c.referral_kind);
+    referral.set("kind", it == kKinds.end() ? c.referral_kind : any || persian ? it->second.first : it->second.second);
+  }
   mustache::data links;
   links.set("approve", c.approve_link);
   links.set("reject", c.reject_link);
   mustache::data root;
   root.set("links", links);
+  root.set("referral", referral);
   root.set("case", kase);
   root.set("recipient", recipient);
   root.set("data", data);

@@ -30,6 +30,8 @@ struct MailContext {
   std::string recipient_name_fa{}, recipient_name_en{}, recipient_lang{};
   std::string last_comment_by_fa{}, last_comment_by_en{};  // the commenter's display names
   Date today{};  // for days_left.FIELD
+  // A referral's kind (review, action, info) for {{referral.kind}}, when the mail is about one.
+  std::string referral_kind{};
   // The office's name under each language's part, after «با احترام،» / "Kind regards,";
   // none when empty (MailSettings, `osic serve --mail-signature-fa/-en`).
   std::string signature_fa{kOfficeSignatureFa};

@@ -27,7 +27,7 @@ std::set<std::string> variables_of(const std::string& text) {
 const std::set<std::string>& fixed_variables() {
   static const std::set<std::string> kFixed = {
       "case.id",      "case.title",     "case.state",      "case.state_title", "case.workflow",
-      "case.workflow_title", "case.state_title_fa", "case.workflow_title_fa", "case.last_comment", "case.last_comment_by", "case.version", "case.url", "case.letter_no",   "recipient.name",   "recipient.email",
+      "case.workflow_title", "case.state_title_fa", "case.workflow_title_fa", "case.last_comment", "case.last_comment_by", "case.version", "case.url", "case.letter_no", "referral.kind",   "recipient.name",   "recipient.email",
       "reason",       "links.approve",  "links.reject"};
   return kFixed;
 }

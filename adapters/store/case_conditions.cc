@@ -93,7 +93,8 @@ CaseConditions::CaseConditions(const CaseFilter& filter, Dialect dialect, std::o
     }
     // Last, so that a case the columns above already admit costs no history lookup
     // (SQLite tries the terms of an OR in order).
-    where += " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.actor = :hu)"
+    where += " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.actor = :hu"
+             " AND h.action <> 'referral_answer')"  // read while a referral is open, not after
              " OR EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id AND h.on_behalf_of = :ho"
              " AND h.on_behalf_of <> '')";  // the index holds delegates' entries alone (migration 26)
     where += ")";

@@ -35,24 +35,24 @@ HotStatements::HotStatements(soci::session& s)
                                     " WHERE ends_at > :n ORDER BY user_name",
                        use(at), into(user), into(starts), into(ends), into(delegate))),
       select_history((s.prepare << "SELECT seq, at, actor, action, from_state, to_state, comment, data_change,"
-                                   " channel, timer, on_behalf_of, files, prev_hash, hash, purged FROM history"
+                                   " channel, timer, on_behalf_of, files, prev_hash, hash, purged, detail FROM history"
                                    " WHERE case_id = :c AND seq > :a ORDER BY seq LIMIT :n",
                       use(case_id), use(after), use(limit), into(seq), into(at), into(actor), into(action),
                       into(from), into(to), into(comment), into(changes), into(channel), into(timer),
-                      into(on_behalf_of), into(files), into(prev_hash), into(hash), into(purged))),
+                      into(on_behalf_of), into(files), into(prev_hash), into(hash), into(purged), into(detail))),
       select_session((s.prepare << "SELECT user_name, csrf, created_at, last_seen_at FROM sessions WHERE id_hash = :i",
                       use(id_hash), into(user, found), into(csrf), into(created), into(updated))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"
                                    " from_state, to_state, comment, data_change, channel, timer, on_behalf_of, files, prev_hash, hash,"
-                                   " from_entered_at)"
-                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob, :fi, :ph, :h,"
+                                   " detail, from_entered_at)"
+                                   " VALUES (:c, :s, :a, :ac, :an, :f, :t, :cm, :d, :ch, :tm, :ob, :fi, :ph, :h, :de,"
                                    " CASE WHEN :mv = 1 THEN (SELECT p.at FROM history p WHERE p.case_id = :pc"
                                    " AND p.from_state <> p.to_state ORDER BY p.seq DESC LIMIT 1) END)",
                       use(case_id), use(seq), use(at), use(actor), use(action), use(from), use(to),
                       use(comment), use(changes), use(channel), use(timer), use(on_behalf_of), use(files),
-                      use(prev_hash), use(hash), use(moves), use(case_id))),
+                      use(prev_hash), use(hash), use(detail), use(moves), use(case_id))),
       // With its case's workflow and start, for the cycle-time report (migration 24).
       insert_move((s.prepare << "INSERT INTO state_moves (workflow, at, case_id, seq, from_state, to_state,"
                                 " from_entered_at, case_started_at) SELECT c.workflow, h.at, h.case_id, h.seq,"

@@ -26,7 +26,7 @@ struct HotStatements {
   long long case_id = 0, seq = 0, at = 0, version = 0, expected = 0, entered = 0, round = 0;
   long long wf_version = 0, created = 0, updated = 0, due = 0, approve = 0, moves = 0;
   std::string workflow, title, state, data, requester, unit, on_behalf_of, search;
-  std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash;
+  std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash, detail;
   std::string user, role, key, template_name, recipients, reason, delegate, purged, id_hash, csrf;
   long long starts = 0, ends = 0, after = 0, limit = 0;
   soci::indicator found = soci::i_null;

@@ -471,6 +471,19 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE serial_registers (scope TEXT NOT NULL, year {bigint} NOT NULL, last_number {bigint} NOT NULL,"
            " PRIMARY KEY (scope, year)) {without_rowid}",
        }},
+      {32,
+       {
+           // Referrals (ارجاع) with their margin notes, and what a history entry that is
+           // not an action says besides its comment (to whom a case was referred).
+           "ALTER TABLE history ADD COLUMN detail TEXT NOT NULL DEFAULT ''",
+           "CREATE TABLE referrals (id {id}, case_id {bigint} NOT NULL REFERENCES cases (id),"
+           " from_user TEXT NOT NULL, to_user TEXT NOT NULL, kind TEXT NOT NULL, note TEXT NOT NULL,"
+           " made_at {bigint} NOT NULL, status TEXT NOT NULL, answer TEXT NOT NULL DEFAULT '',"
+           " answered_at {bigint} NOT NULL DEFAULT 0)",
+           "CREATE INDEX referrals_by_case ON referrals (case_id)",
+           "CREATE INDEX referrals_to ON referrals (to_user, status)",
+           "CREATE INDEX referrals_from ON referrals (from_user, status)",
+       }},
   };
   return kAll;
 }

@@ -127,6 +127,7 @@ void SqlStorage::write(int64_t case_id, const CaseWrites& w) {
     h.files = e.files;
     h.prev_hash = e.prev_hash;
     h.hash = e.hash;
+    h.detail = e.detail;
     h.moves = e.from != e.to ? 1 : 0;
     h.insert_history.execute(true);
     if (h.moves) h.insert_move.execute(true);
@@ -172,7 +173,7 @@ std::vector<HistoryRow> SqlStorage::history(int64_t case_id, int64_t after_seq, 
     h.select_history.execute();
     while (h.select_history.fetch()) {
       out.push_back(HistoryRow{h.seq, timestamp_of(h.at), h.actor, h.action, h.from, h.to, h.comment, h.changes,
-                               h.channel, h.timer, h.on_behalf_of, h.files, h.prev_hash, h.hash, h.purged});
+                               h.channel, h.timer, h.on_behalf_of, h.files, h.prev_hash, h.hash, h.purged, h.detail});
     }
     return out;
   });
@@ -201,7 +202,10 @@ bool SqlStorage::has_acted(int64_t case_id, const std::string& user) {
   return db_.guard("cannot read the history of case " + std::to_string(case_id), [&] {
     long long id = case_id, found = 0;
     soci::indicator ind = soci::i_null;
-    db_.session() << "SELECT 1 FROM history WHERE case_id = :c AND (actor = :u OR on_behalf_of = :o) LIMIT 1",
+    // A referral's answer is not taking part: the colleague reads the case only while the
+    // referral is open.
+    db_.session() << "SELECT 1 FROM history WHERE case_id = :c AND (actor = :u OR on_behalf_of = :o)"
+                     " AND action <> 'referral_answer' LIMIT 1",
         soci::use(id), soci::use(user), soci::use(user), soci::into(found, ind);
     return ind == soci::i_ok;
   });

@@ -153,6 +153,15 @@ class SqlStorage : public Storage {
   int64_t next_serial(const std::string& scope, int year) override;
   void raise_serial(const std::string& scope, int year, int64_t n) override;
 
+  // ReferralRows
+  int64_t add_referral(const ReferralRow& row) override;
+  std::optional<ReferralRow> referral(int64_t id) override;
+  void close_referral(int64_t id, const std::string& status, const std::string& answer, Timestamp at) override;
+  std::vector<ReferralRow> referrals_of_case(int64_t case_id) override;
+  std::vector<ReferralRow> open_referrals_to(const std::string& user) override;
+  std::vector<ReferralRow> answered_referrals_from(const std::string& user, Timestamp since) override;
+  bool has_open_referral(int64_t case_id, const std::string& user) override;
+
  private:
   struct OutboxQuery {
     std::optional<int64_t> case_id{};

@@ -303,6 +303,76 @@ class WebApp(unittest.TestCase):
         self.assertIn("با امضای اینجانب.", signers)
         p.sign_out()
 
+    def test_a_referral_round_trip_with_a_margin_note(self):
+        # Issue 35: the office head refers a case to legal «جهت بررسی و اعلام نظر» with a
+        # margin note; legal, who could not read it, finds it in the inbox, reads it and
+        # answers; the head sees the answer; legal can read the case no more.
+        case = self.server.api("staff", "/v1/cases", {
+            "workflow": "agreement", "title": "تفاهم‌نامه با دانشگاه لیدن",
+            "data": {"partner": "Leiden University", "country": "NL"}})["id"]
+        self.server.api("staff", f"/v1/cases/{case}/actions/submit", {})
+        p = self.page
+        p.sign_in("legal", "fa")
+        p.open(f"/cases/{case}")
+        self.assertIn("وجود ندارد، یا اجازه دیدن آن را ندارید", p.main().text)
+        p.sign_out()
+
+        p.sign_in("osic_head", "fa")
+        p.open(f"/cases/{case}")
+        form = p.d.find_element(By.CSS_SELECTOR, "form[data-referral=new]")
+        # No colleague chosen: said beside the field, the note kept.
+        p.fill(form, {"kind": "review", "note": "بند ۷ را از نظر حقوقی بررسی کنید."})
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        form = p.d.find_element(By.CSS_SELECTOR, "form[data-referral=new]")
+        self.assertIn("همکاری را برای ارجاع انتخاب کنید", form.text)
+        self.assertEqual(form.find_element(By.NAME, "note").get_attribute("value"), "بند ۷ را از نظر حقوقی بررسی کنید.")
+        p.fill(form, {"to": "legal"})
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("پرونده ارجاع شد.", p.main().text)
+        self.assertEqual(p.state(), "osic_review")  # a referral moves no state
+        thread = p.d.find_element(By.CSS_SELECTOR, "section.referrals").text
+        self.assertIn("جهت بررسی و اعلام نظر", thread)
+        self.assertIn("در انتظار پاسخ", thread)
+        self.assertNotIn("legal", thread)  # people by name
+        p.shot("fa-17-referral-sent")
+        p.sign_out()
+
+        p.sign_in("legal", "fa")
+        p.open("/inbox")
+        referred = p.d.find_element(By.CSS_SELECTOR, "table[data-list=referred]").text
+        self.assertIn("تفاهم‌نامه با دانشگاه لیدن", referred)
+        self.assertIn("بند ۷ را از نظر حقوقی بررسی کنید.", referred)
+        p.d.set_window_size(390, 844)
+        p.shot("fa-18-referred-inbox-phone")
+        p.d.set_window_size(1280, 1000)
+        p.open(f"/cases/{case}")
+        self.assertEqual(p.state(), "osic_review")
+        self.assertEqual(p.d.find_elements(By.CSS_SELECTOR, "section.actions form[data-action]"), [])  # no right to act
+        answer = p.d.find_element(By.CSS_SELECTOR, "form[data-referral-answer]")
+        p.submit(answer.find_element(By.CSS_SELECTOR, "button[type=submit]"))  # empty: refused beside it
+        answer = p.d.find_element(By.CSS_SELECTOR, "form[data-referral-answer]")
+        self.assertIn("پاسخ را بنویسید.", answer.text)
+        p.fill(answer, {"note": "بند ۷ با قانون سازگار است؛ مانعی ندارد."})
+        p.shot("fa-19-referral-answer")
+        p.submit(answer.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("پاسخ شما ثبت", p.main().text)
+        p.open(f"/cases/{case}")
+        self.assertIn("وجود ندارد، یا اجازه دیدن آن را ندارید", p.main().text)  # read access ended with the answer
+        p.sign_out()
+
+        p.sign_in("osic_head", "en")
+        p.open("/inbox")
+        answers = p.d.find_element(By.CSS_SELECTOR, "table[data-list=referral-answers]").text
+        self.assertIn("مانعی ندارد", answers)
+        p.open(f"/cases/{case}")
+        thread = p.d.find_element(By.CSS_SELECTOR, "section.referrals").text
+        self.assertIn("answered", thread)
+        self.assertIn("بند ۷ با قانون سازگار است", thread)
+        history = p.d.find_element(By.CSS_SELECTOR, "ol.timeline").text
+        self.assertIn("Answered the referral from", history)
+        p.shot("en-20-referral-answered")
+        p.sign_out()
+
     def test_a_date_is_picked_from_a_solar_hijri_month_with_the_days_off_marked(self):
         # Issue 35: the picker beside a date field; typing still works without it.
         p = self.page
