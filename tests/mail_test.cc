@@ -254,6 +254,29 @@ TEST_F(MailText, TheLetterNumberIsInTheMailWhenTheCaseHasOne) {
   EXPECT_NE(render("agreement_expired", "en").text.find("Letter number: ۱۴۰۵/ب/۱۲۳\n"), std::string::npos);
 }
 
+// Issue 35: the colleague a case is referred to reads who referred it, why, and the
+// margin note, in their language.
+TEST_F(MailText, AReferralSaysWhoWhyAndTheMarginNote) {
+  MailContext context{c_, *agreement_, "nasrin", "nasrin@uni.ac.ir", "https://osic.example/cases/7", "history:3"};
+  context.recipient_lang = "fa";
+  context.recipient_name_fa = "نسرین صالحی";
+  context.last_comment = "بودجه را بررسی کنید";
+  context.last_comment_by_fa = "دکتر حمید رضایی";
+  context.last_comment_by_en = "Dr Hamid Rezaei";
+  context.referral_kind = "review";
+  RenderedMail fa = render_mail(set_.templates.templates.at("referral_received"), context);
+  EXPECT_EQ(fa.subject, "ارجاع پرونده: تفاهم‌نامه با دانشگاه KTH");
+  EXPECT_NE(fa.text.find("از سوی دکتر حمید رضایی جهت بررسی و اعلام نظر به شما ارجاع شد.\nهامش: «بودجه را بررسی کنید»\n"),
+            std::string::npos)
+      << fa.text;
+  context.recipient_lang = "en";
+  RenderedMail en = render_mail(set_.templates.templates.at("referral_received"), context);
+  EXPECT_NE(en.text.find("Dr Hamid Rezaei referred the case \"تفاهم‌نامه با دانشگاه KTH\" (International cooperation "
+                         "agreement (MoU)) to you for review and your opinion.\nNote: \"بودجه را بررسی کنید\"\n"),
+            std::string::npos)
+      << en.text;
+}
+
 // Issue 34: «۱ روز دیگر» and "in 1 days" read as machine text; a day away is «فردا».
 TEST_F(MailText, ADayAwayIsTomorrowInBothLanguages) {
   EXPECT_NE(render("renewal_reminder", "fa", "2027-03-20").text.find("یعنی فردا، به پایان می‌رسد."), std::string::npos);
