@@ -139,6 +139,8 @@ class Api {
   HttpResponse my_referrals(Call& call);
   HttpResponse refer_form(Call& call);
   HttpResponse answer_referral_form(Call& call);
+  HttpResponse add_note(Call& call);
+  HttpResponse add_note_form(Call& call);
 
   // The web app (handlers_web_*.cc).
   HttpResponse web_root(Call& call);

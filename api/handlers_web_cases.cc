@@ -4,9 +4,11 @@
 // same page with the values typed and the errors beside their fields.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/api.h"
+#include "service/internal_notes.h"
 #include "service/referrals.h"
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
@@ -372,7 +374,8 @@ HttpResponse Api::case_page(Call& call) {
   StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
   FormState form;
   const std::string done = call.request.param("done");
-  if (done == "started" || done == "recorded" || done == "uploaded" || done == "referred" || done == "referral_taken_back") {
+  if (done == "started" || done == "recorded" || done == "uploaded" || done == "referred" || done == "referral_taken_back" ||
+      done == "noted") {
     form.done = web::tr(done, web::lang_of(call.lang));
   }
   return render_case_page(call, c, 200, &form);
@@ -666,13 +669,18 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const HistoryRow& h = *it;
     mustache::data e;
-    for (const char* key : {"for", "comment", "moved", "has_changes"}) e.set(key, false);
+    for (const char* key : {"for", "comment", "moved", "has_changes", "note_for"}) e.set(key, false);
     e.set("at", web::moment(h.at, calendar, l));
     const std::string as = people.acted_as(def, h);
     e.set("actor", person(h.actor));
     e.set("as", as.empty() ? "" : "(" + as + ")");
     if (!h.on_behalf_of.empty()) e.set("for", person(h.on_behalf_of));
     e.set("action", web::history_action(def, h, l));
+    if (h.action == kNoteAction) {
+      std::string to;
+      for (const auto& r : note_roles(h)) to += (to.empty() ? "" : l == Lang::kFa ? "، " : ", ") + web::role_title(r, l);
+      e.set("note_for", to);
+    }
     // A referral names the colleague and its kind: «ارجاع به دکتر کریمی (جهت اقدام)».
     if (json detail = json::parse(h.detail.empty() ? "{}" : h.detail, nullptr, false);
         detail.is_object() && detail.contains("to") && detail["to"].is_string()) {
@@ -785,6 +793,35 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   static const std::map<std::string, std::string> none;
   put_referrals(service_, d, store, actor, c, people, form ? form->action : "", form ? form->values : none,
                 form ? form->errors : none, l);
+  // An internal note, for whoever holds a role of the workflow on the case and did not
+  // start it: addressed to the roles ticked (by default the writer's own).
+  if (auto mine = InternalNotes(service_).roles_for(store, actor, c); !mine.empty()) {
+    const bool refused_note = form && form->action == "note";
+    auto value = [&](const std::string& key) {
+      if (!refused_note) return std::string();
+      auto it = form->values.find(key);
+      return it == form->values.end() ? std::string() : it->second;
+    };
+    auto failed = [&](const std::string& key) -> mustache::data {
+      if (!refused_note || !form->errors.count(key)) return mustache::data(false);
+      return mustache::data(form->errors.at(key));
+    };
+    mustache::data roles{mustache::data::type::list};
+    for (const auto& r : def.roles) {
+      mustache::data o;
+      o.set("name", r);
+      o.set("title", web::role_title(r, l));
+      const bool own = std::find(mine.begin(), mine.end(), r) != mine.end();
+      if (refused_note ? !value("visible_" + r).empty() : own) o.set("checked", true);
+      roles.push_back(o);
+    }
+    mustache::data note;
+    note.set("roles", roles);
+    note.set("typed_text", value("text"));
+    note.set("text_error", failed("text"));
+    note.set("roles_error", failed("visibility"));
+    d.set("note_form", note);
+  }
   web::put(d, "history", std::move(history));
   d.set("diagram", web::workflow_svg(def, path, web::tr("diagram", l), l));
   if (form && !form->notice.empty()) d.set("notice", form->notice);

@@ -73,8 +73,11 @@ HttpResponse Api::dossier_page(Call& call) {
   const Actor actor = call.user->actor();
   HttpResponse r;
   r.content_type = "text/html; charset=utf-8";
+  // The full dossier, with internal notes, is printed by an admin only.
+  const bool full = call.request.param("full") == "1" && actor.has_role("admin");
   r.body = web::render_dossier(service_, call.store(), case_id(call.params), &actor,
-                               web::lang_of(call.request.param("lang").empty() ? call.lang : call.request.param("lang")));
+                               web::lang_of(call.request.param("lang").empty() ? call.lang : call.request.param("lang")),
+                               full);
   web::add_page_headers(r);
   // A standalone page to print or save: its styles are inside it, and it has no script.
   r.headers[0].second = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";

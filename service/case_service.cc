@@ -16,6 +16,7 @@
 #include "service/crypto.h"
 #include "service/data_codec.h"
 #include "service/due_order.h"
+#include "service/internal_notes.h"
 
 namespace osic {
 
@@ -349,13 +350,20 @@ Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Actor* viewer)
 
 Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id, const Actor* viewer,
                                                      int64_t after_seq, int limit) {
+  std::optional<StoredCase> read;
   if (viewer) {
     auto c = get(s, id, viewer);
     if (auto* e = std::get_if<Error>(&c)) return *e;
+    read = std::move(std::get<StoredCase>(c));
   }
   auto rows = s.history(id, after_seq, limit);
   // A case always has its start entry: no rows from the beginning means no case.
   if (rows.empty() && after_seq == 0) return not_found(id);
+  // Internal notes the viewer may not see are left out (their numbers show the gap).
+  if (read && std::any_of(rows.begin(), rows.end(), [](const HistoryRow& h) { return h.action == kNoteAction; })) {
+    const Actor acting = acting_actor(s, *viewer, *read);
+    std::erase_if(rows, [&](const HistoryRow& h) { return !entry_visible(h, acting, read->state.requester); });
+  }
   return rows;
 }
 

@@ -20,6 +20,7 @@
 #include "adapters/mail/links.h"
 #include "adapters/mail/mime.h"
 #include "adapters/mail/smtp_reply.h"
+#include "service/internal_notes.h"
 #include "store_support.h"
 #include "upload_support.h"
 #include "adapters/mail/render.h"
@@ -162,6 +163,25 @@ TEST_F(MailTest, ArrivesForEachRecipientWithPersianHeadersIntact) {
   EXPECT_NE(messages[0].find("Message-ID: <osic-" + std::to_string(row.id) + "-"), std::string::npos);
   EXPECT_EQ(d.run_once(t0()).sent, 0);  // nothing twice
   EXPECT_EQ(smtp.messages().size(), 2u);
+}
+
+// Issue 35: a rejection's mail quotes the rejection, not an internal note written after it
+// and before the mail went out; the requester hears nothing of the note.
+TEST_F(MailTest, AnInternalNoteIsNeverQuotedInMail) {
+  SmtpServer smtp(port_, dir_);
+  office_.store->add_user("sara", "sara@uni.ac.ir", {"staff"}, t0());
+  int64_t id = submitted();
+  ok_case(office_.act(kHamid, id, "reject", {{}, "NO-PARTNER-INTEREST"}));
+  auto note = InternalNotes(office_.service).add(*office_.store, kHamid, id, "SECRET-NOTE", {"osic_head"});
+  ASSERT_TRUE(std::holds_alternative<HistoryRow>(note));
+  auto d = dispatcher(settings());
+  d.run_once(t0());
+  bool rejection = false;
+  for (const auto& m : smtp.messages()) {
+    EXPECT_EQ(m.find("SECRET-NOTE"), std::string::npos);
+    rejection = rejection || m.find("NO-PARTNER-INTEREST") != std::string::npos;
+  }
+  EXPECT_TRUE(rejection);
 }
 
 // Issue 12: mail in the recipient's language, by their display name; Persian dates,

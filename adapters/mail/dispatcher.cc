@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "service/crypto.h"
+#include "service/internal_notes.h"
 #include "service/mail_recipients.h"
 #include "adapters/mail/links.h"
 #include "adapters/mail/render.h"
@@ -74,6 +75,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   std::optional<HistoryRow> commented;
   const int64_t about = row.reason.rfind("history:", 0) == 0 ? std::atoll(row.reason.c_str() + 8) : 0;
   for (auto& h : store.history(c->id)) {
+    if (h.action == kNoteAction) continue;  // internal notes are never mailed
     if (about ? h.seq == about : !h.comment.empty()) commented = std::move(h);
   }
   if (commented && about && !commented->detail.empty()) {

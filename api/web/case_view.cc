@@ -64,7 +64,8 @@ std::string field_label(const FieldDef& f, Lang lang) { return either(f.label, f
 
 std::string action_title(const Definition& def, const std::string& state, const std::string& action, Lang lang) {
   if (action == kApproveAction || action == kRejectAction || action == "start" || action == "import" || action == "attach" ||
-      action == "purge" || action == "refer" || action == "referral_answer" || action == "referral_withdrawn") {
+      action == "purge" || action == "refer" || action == "referral_answer" || action == "referral_withdrawn" ||
+      action == "note") {
     return tr("action_" + action, lang);
   }
   if (const StateDef* s = def.find_state(state)) {

@@ -1,4 +1,5 @@
 #include "api/web/dossier.h"
+#include "service/internal_notes.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,7 +13,8 @@
 
 namespace osic::api::web {
 
-std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang l) {
+std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang l,
+                           bool full) {
   auto got = service.get(store, case_id, viewer);
   if (auto* e = std::get_if<Error>(&got)) throw *e;
   const StoredCase& c = std::get<StoredCase>(got);
@@ -56,6 +58,8 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
 
   mustache::data history{mustache::data::type::list};
   for (const auto& h : store.history(c.id)) {
+    // Internal notes only in the full dossier an admin prints (issue 35).
+    if (h.action == kNoteAction && !full) continue;
     mustache::data row;
     row.set("seq", local_digits(std::to_string(h.seq), l));
     row.set("at", format_time(h.at, calendar, l));

@@ -13,6 +13,8 @@ namespace osic::api::web {
 
 // The page as standalone HTML (its styles inside, no script). Error case_not_found when
 // `viewer` (if given) may not read the case.
-std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang lang);
+// `full`: with the internal notes, for an admin (the caller checks who asks).
+std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang lang,
+                           bool full = false);
 
 }  // namespace osic::api::web

@@ -373,6 +373,37 @@ class WebApp(unittest.TestCase):
         p.shot("en-20-referral-answered")
         p.sign_out()
 
+    def test_an_internal_note_is_seen_by_its_roles_and_not_by_the_requester(self):
+        # Issue 35: the office head notes something for the office alone; the requester
+        # (staff, who started the case) and the dean read the case but not the note.
+        case = self.server.api("staff", "/v1/cases", {
+            "workflow": "agreement", "title": "تفاهم‌نامه با دانشگاه گراتس",
+            "data": {"partner": "University of Graz", "country": "AT"}})["id"]
+        self.server.api("staff", f"/v1/cases/{case}/actions/submit", {})
+        p = self.page
+        p.sign_in("osic_head", "fa")
+        p.open(f"/cases/{case}")
+        form = p.d.find_element(By.CSS_SELECTOR, "form[data-note=new]")
+        self.assertTrue(form.find_element(By.NAME, "visible_osic_head").is_selected())  # the writer's own role
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))  # no text: said beside it
+        form = p.d.find_element(By.CSS_SELECTOR, "form[data-note=new]")
+        self.assertIn("متن یادداشت را بنویسید.", form.text)
+        p.fill(form, {"text": "طرف مقابل در تفاهم‌نامهٔ قبلی تعهدات را اجرا نکرد."})
+        form.find_element(By.NAME, "visible_staff").click()
+        p.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("یادداشت داخلی ثبت شد.", p.main().text)
+        history = p.d.find_element(By.CSS_SELECTOR, "ol.timeline").text
+        self.assertIn("تعهدات را اجرا نکرد", history)
+        self.assertIn("فقط برای", history)
+        p.shot("fa-21-internal-note")
+        p.sign_out()
+        for who in ("staff", "dean"):
+            p.sign_in(who, "fa")
+            p.open(f"/cases/{case}")
+            self.assertEqual(p.state(), "osic_review")
+            self.assertNotIn("تعهدات را اجرا نکرد", p.main().text)
+            p.sign_out()
+
     def test_a_date_is_picked_from_a_solar_hijri_month_with_the_days_off_marked(self):
         # Issue 35: the picker beside a date field; typing still works without it.
         p = self.page
