@@ -156,6 +156,7 @@ class Api {
   HttpResponse start_case_form(Call& call);
   HttpResponse case_page(Call& call);
   HttpResponse act_form(Call& call);
+  HttpResponse act_with_file_form(Call& call);
   HttpResponse upload_file_form(Call& call);
   HttpResponse download_file_page(Call& call);
   HttpResponse dossier_page(Call& call);
@@ -202,6 +203,8 @@ class Api {
     std::string done;                           // what the last form did
   };
   HttpResponse render_case_page(Call& call, const StoredCase& c, int status, const FormState* form);
+  // Takes the action a case page's form asked for, with the values it sent.
+  HttpResponse act_with(Call& call, FormState form);
   HttpResponse start_case_form_page(Call& call, const std::string& workflow, const FormState& form, int status);
   HttpResponse import_page_with(Call& call, int status, const Table* table, const ImportPlan* plan,
                                const ImportRequest* request, const std::map<std::string, std::string>& asked);

@@ -8,6 +8,8 @@
 #include <charconv>
 
 #include "api/api.h"
+#include "adapters/multipart.h"
+#include "service/case_files.h"
 #include "service/internal_notes.h"
 #include "service/referrals.h"
 #include "api/web/case_view.h"
@@ -382,6 +384,61 @@ HttpResponse Api::case_page(Call& call) {
 }
 
 HttpResponse Api::act_form(Call& call) {
+  FormState form;
+  form.action = call.params.at("action");
+  form.values = web::form_of(call.request);
+  return act_with(call, std::move(form));
+}
+
+// An action whose form takes a file (issue 35): the file is attached first, as an upload
+// is (its kind, size and the case's quota checked), then the action is taken with the
+// other fields, in one submit. Refused after the file was taken, the page keeps what was
+// typed and shows the file as attached.
+HttpResponse Api::act_with_file_form(Call& call) {
+  const Lang l = web::lang_of(call.lang);
+  Storage& store = call.store();
+  const Actor actor = call.user->actor();
+  const int64_t id = case_id(call.params);
+  StoredCase c = unwrap(service_.get(store, id, &actor));
+  FormState form;
+  form.action = call.params.at("action");
+  auto boundary = multipart_boundary(call.request.header("content-type"));
+  Spool file;
+  MultipartForm parts;
+  try {
+    if (!boundary || !call.request.spool) throw Error(ErrorCode::kBadRequest, "not a form with a file");
+    Upload body = call.request.spool->finish("", "", "");
+    parts = read_multipart(body.path, *boundary, file);
+  } catch (const Error&) {
+    form.error = web::tr("choose_file", l);
+    return render_case_page(call, c, 400, &form);
+  }
+  form.values = parts.fields;
+  const auto version = number_of(form.values["version"]);
+  if (!version || *version != c.state.version) {
+    FormState stale;
+    stale.notice = web::tr("stale", l);
+    return render_case_page(call, c, 409, &stale);
+  }
+  if (parts.has_file && !parts.file_name.empty() && file.size() > 0) {
+    Upload upload = file.finish(parts.file_field, parts.file_name, parts.file_type);
+    upload.channel = "web";
+    auto attached = CaseFiles(service_).attach(store, actor, id, upload);
+    if (auto* e = std::get_if<Error>(&attached)) {
+      if (e->code == ErrorCode::kDatabaseUnavailable) throw *e;
+      form.errors[parts.file_field] = e->code == ErrorCode::kUnsupportedMediaType ? web::tr("file_kind_refused", l)
+                                      : e->code == ErrorCode::kPayloadTooLarge    ? web::tr("file_too_large", l)
+                                                                                  : web::refusal_text(*e, l);
+      form.error = web::tr("fix_below", l);
+      return render_case_page(call, unwrap(service_.get(store, id, &actor)), http_status(e->code), &form);
+    }
+    // The action is taken on the case with its file: the version the attachment made.
+    form.values["version"] = std::to_string(std::get<CaseFileRow>(attached).seq);
+  }
+  return act_with(call, std::move(form));
+}
+
+HttpResponse Api::act_with(Call& call, FormState form) {
   const Lang l = web::lang_of(call.lang);
   Storage& store = call.store();
   Actor actor = call.user->actor();
@@ -389,9 +446,6 @@ HttpResponse Api::act_form(Call& call) {
   StoredCase c = unwrap(service_.get(store, id, &actor));
   auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
   const Definition& def = engine->definition();
-  FormState form;
-  form.action = call.params.at("action");
-  form.values = web::form_of(call.request);
   const auto version = number_of(form.values["version"]);
   const auto round = number_of(form.values["round"]);
   const StateDef* state = def.find_state(c.state.state);
@@ -461,6 +515,15 @@ HttpResponse Api::act_form(Call& call) {
 
 // The case's referrals as a thread, with the forms the reader may use: answer one sent
 // to them, withdraw one they sent, refer the case to a colleague.
+// The name of each file field's current file, for the action forms that take one.
+static std::map<std::string, std::string> current_file_names(Storage& store, const StoredCase& c) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : store.case_files(c.id)) {
+    if (f.current) out[f.field] = f.name;
+  }
+  return out;
+}
+
 // `form_action`, `values` and `errors`: what a refused referral form left, if anything.
 static void put_referrals(CaseService& service, mustache::data& d, Storage& store, const Actor& actor,
                           const StoredCase& c, web::People& people, const std::string& form_action,
@@ -576,6 +639,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   const auto actions = service_.actions_open_to(store, *engine, actor, c, &org);
   const bool refused_here = form && !form->action.empty();
   mustache::data action_list{mustache::data::type::list};
+  const std::map<std::string, std::string> file_names = current_file_names(store, c);
   for (const auto& [a, on_behalf] : actions) {
     const bool this_form = refused_here && form->action == a.name;
     auto typed = [&](const std::string& field, const std::string& fallback) {
@@ -600,12 +664,24 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
     if (this_form) ad.set("open", true);
     mustache::data inputs{mustache::data::type::list};
     const ActionDef* def_action = state ? state->find_action(a.name) : nullptr;
+    std::string post_to = "/cases/" + std::to_string(c.id) + "/actions/" + a.name;
+    bool multipart = false;
     if (def_action && def_action->edits) {
       for (const auto& name : *def_action->edits) {
         const FieldDef* f = def.find_field(name);
         if (!f) continue;
+        // The action's first file field is chosen in its form (one file a submit); any
+        // further one is uploaded in the files section.
+        if (f->type == FieldType::kFile && (multipart || !viewer.session)) continue;
+        if (f->type == FieldType::kFile) {
+          multipart = true;
+          post_to += "/with-file";
+          post_to += "?t=" + web::upload_token(viewer.session->csrf, post_to);
+        }
         auto cur = c.state.data.find(name);
-        std::string shown = cur == c.state.data.end() ? "" : web::input_value(cur->second, l);
+        std::string shown = f->type == FieldType::kFile ? (file_names.count(name) ? file_names.at(name) : "")
+                            : cur == c.state.data.end() ? ""
+                                                        : web::input_value(cur->second, l);
         bool required = std::find(a.requires_fields.begin(), a.requires_fields.end(), name) != a.requires_fields.end() ||
                         f->required;
         inputs.push_back(web::field_input(*f, a.name, web::typed_input(*f, typed(name, shown), typed(name + "__currency", "")),
@@ -613,6 +689,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
       }
     }
     ad.set("fields", inputs);
+    ad.set("post_to", post_to);
+    ad.set("multipart", multipart);
     action_list.push_back(ad);
   }
 

@@ -279,6 +279,7 @@ std::vector<Route> make_routes() {
       {"POST", "/cases/new", Auth::kSession, &Api::start_case_form, nullptr, true, true},
       {"GET", "/cases/{id}", Auth::kSession, &Api::case_page, nullptr, true, true},
       {"POST", "/cases/{id}/actions/{action}", Auth::kSession, &Api::act_form, nullptr, true, true},
+      {"POST", "/cases/{id}/actions/{action}/with-file", Auth::kSession, &Api::act_with_file_form, nullptr, true, true, true},
       {"POST", "/cases/{id}/files/{field}", Auth::kSession, &Api::upload_file_form, nullptr, true, true, true},
       {"GET", "/cases/{id}/files/{field}/{n}", Auth::kSession, &Api::download_file_page, nullptr, true, true},
       {"GET", "/cases/{id}/dossier", Auth::kSession, &Api::dossier_page, nullptr, true, true},

@@ -1,5 +1,7 @@
 #include "api/web/case_view.h"
 
+#include "engine/file_kinds.h"
+
 #include "service/office_days.h"
 
 #include <nlohmann/json.hpp>
@@ -362,7 +364,7 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
     d.set("error", error);
   }
   d.set("hint", false);
-  for (const char* flag : {"is_enum", "is_bool", "is_text", "is_input", "is_date", "is_number", "is_money", "yes", "no"}) {
+  for (const char* flag : {"is_enum", "is_bool", "is_text", "is_input", "is_date", "is_number", "is_money", "is_file", "yes", "no"}) {
     d.set(flag, false);
   }
   switch (field.type) {
@@ -450,8 +452,18 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
       }
       d.set("value", value);
       break;
-    case FieldType::kFile:
-      break;  // uploaded on its own (PUT /v1/cases/{id}/files/{field}), not typed into a form
+    case FieldType::kFile: {
+      // Inside an action's form (issue 35): chosen with the other fields and sent in one
+      // multipart submit; `value` names the file it has, if any.
+      d.set("is_file", true);
+      std::string accept;
+      for (const auto& k : field.accept) {
+        if (const FileKind* kind = find_file_kind(k)) accept += (accept.empty() ? "" : ",") + std::string(kind->extension);
+      }
+      d.set("accept", accept);
+      if (!value.empty()) d.set("hint", tr("file_attached", lang) + " " + value);
+      break;
+    }
     case FieldType::kSerial:
       break;  // numbered by the action that gives it, never typed (the loader refuses it in edits)
   }

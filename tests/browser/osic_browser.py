@@ -235,6 +235,8 @@ class Page:
             el = form.find_element(By.NAME, name)
             if el.tag_name == "select":
                 el.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
+            elif el.get_attribute("type") == "file":
+                el.send_keys(value)  # a path; a file input cannot be cleared
             else:
                 el.clear()
                 el.send_keys(value)

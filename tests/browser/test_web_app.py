@@ -117,20 +117,32 @@ class WebApp(unittest.TestCase):
         fake = os.path.join(folder, "scan.pdf")
         with open(fake, "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\nnot a pdf")
-        p.upload("signed_copy", fake)
-        self.assertIn("این نوع فایل مجاز نیست" if lang == "fa" else "This kind of file is not accepted",
-                      p.main().text)
         signed = os.path.join(folder, "تفاهم‌نامهٔ امضاشده.pdf" if lang == "fa" else "signed MoU.pdf")
         with open(signed, "wb") as f:
             f.write(b"%PDF-1.7\n%%EOF\n")
-        p.upload("signed_copy", signed)
-        files = p.d.find_element(By.CSS_SELECTOR, ".file-field[data-field=signed_copy]").text
-        self.assertIn(os.path.basename(signed), files)
-        p.shot(f"{lang}-05-signed-copy")
-        p.act("record_signature", dates)
+        if lang == "fa":
+            # Issue 35: the dates and the signed copy in the action's own form, one submit.
+            # The fake is refused beside its input, and the dates typed are kept.
+            p.act("record_signature", {**dates, "signed_copy": fake})
+            self.assertEqual(p.state(), "signature")
+            self.assertIn("این نوع فایل مجاز نیست", p.field_error("record_signature", "signed_copy"))
+            self.assertEqual(p.form("record_signature").find_element(By.NAME, "signed_on").get_attribute("value"),
+                             dates["signed_on"])
+            p.shot(f"{lang}-05-signed-copy-refused")
+            p.act("record_signature", {"signed_copy": signed})
+        else:
+            p.upload("signed_copy", fake)
+            self.assertIn("This kind of file is not accepted", p.main().text)
+            p.upload("signed_copy", signed)
+            files = p.d.find_element(By.CSS_SELECTOR, ".file-field[data-field=signed_copy]").text
+            self.assertIn(os.path.basename(signed), files)
+            p.shot(f"{lang}-05-signed-copy")
+            p.act("record_signature", dates)
         self.assertEqual(p.state(), "active")
         text = p.main().text
         self.assertIn("۱۴۰۵/۰۹/۰۸" if lang == "fa" else "2026-11-29", text)
+        files = p.d.find_element(By.CSS_SELECTOR, ".file-field[data-field=signed_copy]").text
+        self.assertIn(os.path.basename(signed), files)
         p.shot(f"{lang}-06-active")
         p.sign_out()
 
