@@ -15,7 +15,9 @@
 #include "api/web/translation_check.h"
 #include "engine/jalali.h"
 #include "engine/loader.h"
+#include "adapters/file_spool.h"
 #include "fake_office.h"
+#include "upload_support.h"
 #include "test_support.h"
 
 namespace osic {
@@ -855,6 +857,114 @@ TEST(WebText, AMigrationReadsInTheReadersLanguage) {
   auto def = test::must_load("workflow: w\nroles: [staff]\ninitial: a\nstates:\n  a: {final: true}\n");
   EXPECT_EQ(web::action_title(*def, "a", "migrate", web::Lang::kFa), "انتقال به نسخهٔ تازهٔ فرایند");
   EXPECT_EQ(web::action_title(*def, "a", "migrate", web::Lang::kEn), "Moved to the new workflow version");
+}
+
+}  // namespace
+}  // namespace osic
+
+namespace osic {
+namespace {
+
+// Issue 35: the signature's dates and signed copy in one multipart submit. A file of the
+// wrong kind is refused beside its input with the dates kept; refused by the guard after
+// the file was taken, the file stays attached and the form says so; then one submit signs.
+class ActionFormWithAFile : public ::testing::Test, protected test::FakeOffice {
+ protected:
+  void SetUp() override {
+    storage_.add_user("sara", "sara@uni.ac.ir", {"staff"}, clock_.now());
+    api_.accounts().set_password(storage_, "sara", "correct horse");
+    StartCommand start;
+    start.workflow = "agreement";
+    start.data = json{{"partner", "KTH"}, {"country", "SE"}};
+    id_ = std::get<StoredCase>(service_.start(storage_, Actor{"sara", {"staff"}}, start)).id;
+    for (auto [who, role, action] : {std::tuple{"sara", "staff", "submit"}, {"hamid", "osic_head", "accept"},
+                                     {"leila", "legal", "approve"}, {"dina", "dean", "approve"},
+                                     {"vahid", "vp_international", "approve"}}) {
+      ActCommand c;
+      c.case_id = id_;
+      c.action = action;
+      ASSERT_TRUE(std::holds_alternative<StoredCase>(service_.act(storage_, Actor{who, {role}}, c)));
+    }
+    api::HttpRequest login;
+    login.method = "GET";
+    api::split_target("/login", login);
+    auto page = api_.handle(login, &storage_);
+    std::string pre, csrf;
+    for (const auto& [h, v] : page.headers) {
+      if (h == "Set-Cookie") pre = v.substr(0, v.find(';'));
+    }
+    auto at = page.body.find("name=\"csrf\" value=\"");
+    csrf = page.body.substr(at + 19, page.body.find('"', at + 19) - at - 19);
+    api::HttpRequest post;
+    post.method = "POST";
+    api::split_target("/login", post);
+    post.headers["cookie"] = pre;
+    post.headers["content-type"] = "application/x-www-form-urlencoded";
+    post.body = "username=sara&password=correct+horse&csrf=" + csrf;
+    post.remote_address = "10.0.0.1";
+    auto signed_in = api_.handle(post, &storage_);
+    for (const auto& [h, v] : signed_in.headers) {
+      if (h == "Set-Cookie" && v.rfind("osic_session=", 0) == 0) cookies_ = v.substr(0, v.find(';'));
+    }
+    ASSERT_FALSE(cookies_.empty()) << signed_in.body;
+  }
+  // The case page's record_signature form, sent as a browser sends it.
+  api::HttpResponse sign(const std::map<std::string, std::string>& fields, const std::string& file_content,
+                         const std::string& file_name) {
+    auto page = api_.handle(get("/cases/" + std::to_string(id_)), &storage_);
+    const std::string marker = "/cases/" + std::to_string(id_) + "/actions/record_signature/with-file?t=";
+    auto at = page.body.find(marker);
+    EXPECT_NE(at, std::string::npos) << "no file in the signature's form";
+    const std::string target = page.body.substr(at, page.body.find('"', at) - at);
+    const std::string version_attr = "name=\"version\" value=\"";
+    const auto version = page.body.find(version_attr) + version_attr.size();
+    const std::string v = page.body.substr(version, page.body.find('"', version) - version);
+    std::string body;
+    auto part = [&](const std::string& name, const std::string& value, const std::string& file = "") {
+      body += "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"" +
+              (file.empty() ? "" : "; filename=\"" + file + "\"\r\nContent-Type: application/pdf") + "\r\n\r\n" + value +
+              "\r\n";
+    };
+    part("version", v);
+    for (const auto& [k, val] : fields) part(k, val);
+    part("signed_copy", file_content, file_name);
+    body += "--XyZ--\r\n";
+    api::HttpRequest r = get(target);
+    r.method = "POST";
+    r.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+    r.spool = std::make_shared<Spool>();
+    r.spool->write(body);
+    return api_.handle(r, &storage_);
+  }
+  api::HttpRequest get(const std::string& target) {
+    api::HttpRequest r;
+    r.method = "GET";
+    api::split_target(target, r);
+    r.headers["cookie"] = cookies_;
+    r.remote_address = "10.0.0.1";
+    return r;
+  }
+  int64_t id_ = 0;
+  std::string cookies_;
+};
+
+TEST_F(ActionFormWithAFile, TheDatesAndTheSignedCopyGoInOneSubmit) {
+  // A PNG passed off as a PDF: refused beside the file input, nothing attached, the dates kept.
+  auto refused = sign({{"signed_on", "1405/09/08"}, {"expires_on", "1408/09/08"}}, "\x89PNG\r\n\x1a\nnot a pdf", "scan.pdf");
+  EXPECT_EQ(refused.status, 415);
+  EXPECT_NE(refused.body.find("value=\"1405/09/08\""), std::string::npos);
+  EXPECT_NE(refused.body.find("id=\"e-record_signature-signed_copy\""), std::string::npos) << refused.body;
+  EXPECT_TRUE(storage_.case_files(id_).empty());
+  // The expiry before the signing: the guard refuses after the file was taken, which stays.
+  auto guarded = sign({{"signed_on", "1405/09/08"}, {"expires_on", "1404/09/08"}}, test::kTinyPdf, "signed.pdf");
+  EXPECT_EQ(guarded.status, 422);
+  ASSERT_EQ(storage_.case_files(id_).size(), 1u);
+  EXPECT_NE(guarded.body.find("signed.pdf"), std::string::npos);
+  EXPECT_EQ(std::get<StoredCase>(service_.get(storage_, id_)).state.state, "signature");
+  // Dates and file again, in one submit: signed.
+  auto done = sign({{"signed_on", "1405/09/08"}, {"expires_on", "1408/09/08"}}, test::kTinyPdf, "signed-2.pdf");
+  EXPECT_EQ(done.status, 303) << done.body;
+  EXPECT_EQ(std::get<StoredCase>(service_.get(storage_, id_)).state.state, "active");
 }
 
 }  // namespace
