@@ -572,9 +572,11 @@ static void put_referrals(CaseService& service, mustache::data& d, Storage& stor
     mustache::data colleagues{mustache::data::type::list};
     const std::string chosen = typed("refer", "to");
     std::vector<std::pair<std::string, std::string>> named;  // title, name
+    // One read of everyone, with their names: asking People per colleague would read
+    // each of an office's hundreds of people on every case page.
     for (const auto& u : store.users()) {
       if (u.disabled || u.name == actor.user) continue;
-      named.emplace_back(people.name(u.name), u.name);
+      named.emplace_back(u.display_name(l == Lang::kFa), u.name);
     }
     std::sort(named.begin(), named.end());
     for (const auto& [title, name] : named) {
