@@ -526,12 +526,13 @@ static std::map<std::string, std::string> current_file_names(Storage& store, con
 
 // `form_action`, `values` and `errors`: what a refused referral form left, if anything.
 static void put_referrals(CaseService& service, mustache::data& d, Storage& store, const Actor& actor,
-                          const StoredCase& c, web::People& people, const std::string& form_action,
+                          const StoredCase& c, const std::vector<CaseService::OpenAction>& open,
+                          web::People& people, const std::string& form_action,
                           const std::map<std::string, std::string>& values,
                           const std::map<std::string, std::string>& errors, Lang l) {
   const Calendar& calendar = service.registry().calendar();
   Referrals referrals(service);
-  const bool may_refer = referrals.may_refer(store, actor, c);
+  const bool may_refer = referrals.may_refer(store, actor, c, &open);
   const std::vector<ReferralRow> rows = store.referrals_of_case(c.id);
   if (rows.empty() && !may_refer) return;
   auto typed = [&](const std::string& form_name, const std::string& field) {
@@ -871,7 +872,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   d.set("file_fields", file_fields);
   if (has_approval) web::put(d, "approval", std::move(approval_data));
   static const std::map<std::string, std::string> none;
-  put_referrals(service_, d, store, actor, c, people, form ? form->action : "", form ? form->values : none,
+  put_referrals(service_, d, store, actor, c, actions, people, form ? form->action : "", form ? form->values : none,
                 form ? form->errors : none, l);
   // An internal note, for whoever holds a role of the workflow on the case and did not
   // start it: addressed to the roles ticked (by default the writer's own).

@@ -32,15 +32,16 @@ const std::vector<std::string>& referral_kinds() {
   return kinds;
 }
 
-std::optional<Error> Referrals::refusal(Storage& s, const Actor& actor, const StoredCase& c) {
+std::optional<Error> Referrals::refusal(Storage& s, const Actor& actor, const StoredCase& c,
+                                       const std::vector<CaseService::OpenAction>* open_now) {
   auto engine = cases_.engine_of(s, c.workflow, c.workflow_version);
   const StateDef* state = engine->definition().find_state(c.state.state);
   if (!state || state->final || !state->referral) {
     return Error(ErrorCode::kNotAvailable, "case " + std::to_string(c.id) + " cannot be referred in " + c.state.state,
                  {c.state.state});
   }
-  auto open = cases_.actions_open_to(s, *engine, actor, c);
-  if (open.empty()) {
+  const bool can_act = open_now ? !open_now->empty() : !cases_.actions_open_to(s, *engine, actor, c).empty();
+  if (!can_act) {
     return Error(ErrorCode::kRoleNotAllowed,
                  "only someone who can act on case " + std::to_string(c.id) + " now may refer it", {c.state.state});
   }
@@ -58,7 +59,10 @@ std::optional<Error> Referrals::refusal(Storage& s, const Actor& actor, const St
   return std::nullopt;
 }
 
-bool Referrals::may_refer(Storage& s, const Actor& actor, const StoredCase& c) { return !refusal(s, actor, c); }
+bool Referrals::may_refer(Storage& s, const Actor& actor, const StoredCase& c,
+                          const std::vector<CaseService::OpenAction>* open) {
+  return !refusal(s, actor, c, open);
+}
 
 Result<ReferralRow> Referrals::refer(Storage& s, const Actor& by, int64_t case_id, const Request& request) {
   try {
