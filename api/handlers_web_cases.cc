@@ -516,9 +516,9 @@ HttpResponse Api::act_with(Call& call, FormState form) {
 // The case's referrals as a thread, with the forms the reader may use: answer one sent
 // to them, withdraw one they sent, refer the case to a colleague.
 // The name of each file field's current file, for the action forms that take one.
-static std::map<std::string, std::string> current_file_names(Storage& store, const StoredCase& c) {
+static std::map<std::string, std::string> current_file_names(const std::vector<CaseFileRow>& files) {
   std::map<std::string, std::string> out;
-  for (const auto& f : store.case_files(c.id)) {
+  for (const auto& f : files) {
     if (f.current) out[f.field] = f.name;
   }
   return out;
@@ -642,7 +642,8 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   const auto actions = service_.actions_open_to(store, *engine, actor, c, &org);
   const bool refused_here = form && !form->action.empty();
   mustache::data action_list{mustache::data::type::list};
-  const std::map<std::string, std::string> file_names = current_file_names(store, c);
+  const std::vector<CaseFileRow> stored_files = store.case_files(c.id);
+  const std::map<std::string, std::string> file_names = current_file_names(stored_files);
   for (const auto& [a, on_behalf] : actions) {
     const bool this_form = refused_here && form->action == a.name;
     auto typed = [&](const std::string& field, const std::string& fallback) {
@@ -830,7 +831,6 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
   web::put(d, "actions", std::move(action_list));
   // Files: each file field's uploads, and a form for each the person may upload now.
   mustache::data file_fields{mustache::data::type::list};
-  const std::vector<CaseFileRow> stored_files = store.case_files(c.id);
   std::vector<Actor> uploaders{service_.acting_actor(store, actor, c, &org)};
   for (Actor& other : service_.standing_in_for(store, actor, c, &org)) uploaders.push_back(std::move(other));
   for (const auto& f : def.fields) {
@@ -876,7 +876,7 @@ HttpResponse Api::render_case_page(Call& call, const StoredCase& c, int status, 
                 form ? form->errors : none, l);
   // An internal note, for whoever holds a role of the workflow on the case and did not
   // start it: addressed to the roles ticked (by default the writer's own).
-  if (auto mine = InternalNotes(service_).roles_for(store, actor, c); !mine.empty()) {
+  if (auto mine = note_roles_for(def, service_.acting_actor(store, actor, c, &org), c.state.requester); !mine.empty()) {
     const bool refused_note = form && form->action == "note";
     auto value = [&](const std::string& key) {
       if (!refused_note) return std::string();

@@ -29,15 +29,18 @@ bool entry_visible(const HistoryRow& entry, const Actor& acting, const std::stri
   return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) { return acting.has_role(r); });
 }
 
-std::vector<std::string> InternalNotes::roles_for(Storage& s, const Actor& by, const StoredCase& c) {
-  if (by.user == c.state.requester) return {};
-  auto engine = cases_.engine_of(s, c.workflow, c.workflow_version);
-  const Actor acting = cases_.acting_actor(s, by, c);
+std::vector<std::string> note_roles_for(const Definition& def, const Actor& acting, const std::string& requester) {
+  if (acting.user == requester) return {};
   std::vector<std::string> out;
-  for (const auto& r : engine->definition().roles) {
+  for (const auto& r : def.roles) {
     if (acting.has_role(r)) out.push_back(r);
   }
   return out;
+}
+
+std::vector<std::string> InternalNotes::roles_for(Storage& s, const Actor& by, const StoredCase& c) {
+  auto engine = cases_.engine_of(s, c.workflow, c.workflow_version);
+  return note_roles_for(engine->definition(), cases_.acting_actor(s, by, c), c.state.requester);
 }
 
 Result<HistoryRow> InternalNotes::add(Storage& s, const Actor& by, int64_t case_id, const std::string& text,

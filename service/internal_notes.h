@@ -19,6 +19,10 @@ std::vector<std::string> note_roles(const HistoryRow& entry);
 // entry that is not a note; a note when they hold one of its roles and did not start the case.
 bool entry_visible(const HistoryRow& entry, const Actor& acting, const std::string& requester);
 
+// The roles of the workflow `acting` (projected onto the case's unit) may address a note
+// to; none for the case's requester.
+std::vector<std::string> note_roles_for(const Definition& def, const Actor& acting, const std::string& requester);
+
 class InternalNotes {
  public:
   explicit InternalNotes(CaseService& cases) : cases_(cases) {}
