@@ -134,30 +134,32 @@ HttpResponse Api::inbox_page(Call& call) {
   }
   // Referrals (issue 35): cases colleagues referred to the reader, and the answers to the
   // reader's own referrals of the last two weeks.
-  mustache::data referred{mustache::data::type::list};
-  for (const auto& r : store.open_referrals_to(actor.user)) {
+  // A referral's case as a row, when the reader may still read it.
+  auto referral_row = [&](const ReferralRow& r) -> std::optional<mustache::data> {
     auto got = service_.get(store, r.case_id, &actor);
-    if (!std::holds_alternative<StoredCase>(got)) continue;
+    if (!std::holds_alternative<StoredCase>(got)) return std::nullopt;
     const StoredCase& c = std::get<StoredCase>(got);
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
-    row.set("from", people.name(r.from_user));
-    row.set("kind", web::tr("referral_kind_" + r.kind, l));
-    row.set("note", r.note);
-    row.set("made", web::moment(r.made_at, calendar, l));
-    web::append(referred, std::move(row));
+    return web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+  };
+  mustache::data referred{mustache::data::type::list};
+  for (const auto& r : store.open_referrals_to(actor.user)) {
+    auto row = referral_row(r);
+    if (!row) continue;
+    row->set("from", people.name(r.from_user));
+    row->set("kind", web::tr("referral_kind_" + r.kind, l));
+    row->set("note", r.note);
+    row->set("made", web::moment(r.made_at, calendar, l));
+    web::append(referred, std::move(*row));
   }
   mustache::data answers{mustache::data::type::list};
   for (const auto& r : store.answered_referrals_from(actor.user, now - std::chrono::days(14))) {
-    auto got = service_.get(store, r.case_id, &actor);
-    if (!std::holds_alternative<StoredCase>(got)) continue;
-    const StoredCase& c = std::get<StoredCase>(got);
-    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
-    row.set("to", people.name(r.to_user));
-    row.set("answer", r.answer);
-    row.set("answered", web::moment(r.answered_at, calendar, l));
-    web::append(answers, std::move(row));
+    auto row = referral_row(r);
+    if (!row) continue;
+    row->set("to", people.name(r.to_user));
+    row->set("answer", r.answer);
+    row->set("answered", web::moment(r.answered_at, calendar, l));
+    web::append(answers, std::move(*row));
   }
   mustache::data d = web::page_data(viewer, "/inbox", "inbox");
   if (call.request.param("done") == "referral_answered_done") d.set("done", web::tr("referral_answered_done", l));

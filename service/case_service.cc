@@ -80,6 +80,28 @@ CaseRow data_changed_row(const StoredCase& c, const Data& data, Timestamp now) {
   return row;
 }
 
+Result<HistoryRow> write_entry_alone(Storage& s, const StoredCase& c, CaseWrites w, Timestamp now) {
+  CaseRow row;
+  row.id = c.id;
+  row.state = c.state.state;
+  row.state_changed = false;
+  row.data_changed = false;
+  row.version = c.state.version + 1;
+  row.updated_at = now;
+  row.entered_at = c.state.entered_at;
+  row.round = c.round;
+  if (!s.update_case(row, c.state.version, false)) {
+    return Error(ErrorCode::kWriteConflict, "case " + std::to_string(c.id) + " changed meanwhile; try again");
+  }
+  w.history.seq = row.version;
+  w.history.at = now;
+  w.history.from = w.history.to = c.state.state;
+  if (w.history.data_change.empty()) w.history.data_change = "{}";
+  HistoryRow written = w.history;
+  write_sealed(s, c.id, std::move(w));
+  return written;
+}
+
 CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vote_round,
                      bool cancel_all_timers) {
   const HistoryEntry& e = out.entry;

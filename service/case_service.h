@@ -186,6 +186,11 @@ class CaseService {
 // The case row after a change of data alone, in the same state and round (an upload, a
 // purge): the next version, with its search text made again.
 CaseRow data_changed_row(const StoredCase& c, const Data& data, Timestamp now);
+// An entry that is no action of the workflow (a referral, an internal note): the case
+// keeps its state and data and moves to its next version, with `w`'s history entry (its
+// seq, time and states filled here) sealed into the chain, inside the caller's
+// transaction. Error write_conflict when the case changed since `c` was read.
+Result<HistoryRow> write_entry_alone(Storage& s, const StoredCase& c, CaseWrites w, Timestamp now);
 
 // The rows one outcome writes besides the case row.
 CaseWrites writes_of(const Outcome& out, const std::string& channel, int64_t vote_round,

@@ -76,31 +76,14 @@ Result<HistoryRow> InternalNotes::add(Storage& s, const Actor& by, int64_t case_
                                               : "a note is written for roles one holds on the case",
                  {"visibility"});
   }
-  CaseRow row;
-  row.id = c.id;
-  row.state = c.state.state;
-  row.state_changed = false;
-  row.data_changed = false;
-  row.version = c.state.version + 1;
-  row.updated_at = now;
-  row.entered_at = c.state.entered_at;
-  row.round = c.round;
-  if (!s.update_case(row, c.state.version, false)) {
-    return Error(ErrorCode::kWriteConflict, "case " + std::to_string(case_id) + " changed meanwhile; try again");
-  }
   CaseWrites w;
-  w.history.seq = row.version;
-  w.history.at = now;
   w.history.actor = by.user;
   w.history.action = kNoteAction;
-  w.history.from = w.history.to = c.state.state;
   w.history.comment = text;
-  w.history.data_change = "{}";
   w.history.channel = channel;
   w.history.detail = json{{"visible_to", visible_to}}.dump();
-  HistoryRow written = w.history;
-  write_sealed(s, case_id, std::move(w));
-  tx.commit();
+  auto written = write_entry_alone(s, c, std::move(w), now);
+  if (std::holds_alternative<HistoryRow>(written)) tx.commit();
   return written;
 }
 

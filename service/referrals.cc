@@ -13,17 +13,9 @@ using nlohmann::json;
 
 namespace {
 
-// Who answered or withdrew, in the mail's {{case.last_comment_by}}: the entry itself.
+// A mail about one history entry quotes that entry ({{case.last_comment}} and who wrote
+// it), whatever is written after it before the mail goes out.
 std::string reason_of(int64_t seq) { return "history:" + std::to_string(seq); }
-
-// The case moves to its next version with its state and data as they are: a referral is
-// an entry in its history, and the chain counts every entry.
-CaseRow version_row(const StoredCase& c, Timestamp now) {
-  CaseRow row = data_changed_row(c, c.state.data, now);
-  row.data_changed = false;
-  row.state_changed = false;
-  return row;
-}
 
 }  // namespace
 
@@ -99,22 +91,17 @@ Result<ReferralRow> Referrals::refer(Storage& s, const Actor& by, int64_t case_i
   r.made_at = now;
   r.id = s.add_referral(r);
 
-  const CaseRow row = version_row(c, now);
-  if (!s.update_case(row, c.state.version, false)) {
-    return Error(ErrorCode::kWriteConflict, "case " + std::to_string(case_id) + " changed meanwhile; try again");
-  }
   CaseWrites w;
-  w.history.seq = row.version;
-  w.history.at = now;
   w.history.actor = by.user;
   w.history.action = kReferAction;
-  w.history.from = w.history.to = c.state.state;
   w.history.comment = request.note;
-  w.history.data_change = "{}";
   w.history.channel = request.channel;
   w.history.detail = json{{"referral", r.id}, {"to", r.to_user}, {"kind", r.kind}}.dump();
-  w.mail.push_back({"referral_received", json::array({"user:" + r.to_user}).dump(), reason_of(row.version), std::nullopt});
-  write_sealed(s, case_id, std::move(w));
+  w.mail.push_back({"referral_received", json::array({"user:" + r.to_user}).dump(), reason_of(c.state.version + 1),
+                    std::nullopt});
+  if (auto written = write_entry_alone(s, c, std::move(w), now); std::holds_alternative<Error>(written)) {
+    return std::get<Error>(written);
+  }
   tx.commit();
   return r;
 }
@@ -164,24 +151,19 @@ Result<ReferralRow> Referrals::close(Storage& s, const Actor& by, int64_t case_i
   r.answered_at = now;
   s.close_referral(r.id, r.status, r.answer, now);
 
-  const CaseRow row = version_row(c, now);
-  if (!s.update_case(row, c.state.version, false)) {
-    return Error(ErrorCode::kWriteConflict, "case " + std::to_string(case_id) + " changed meanwhile; try again");
-  }
   CaseWrites w;
-  w.history.seq = row.version;
-  w.history.at = now;
   w.history.actor = by.user;
   w.history.action = answering ? kReferralAnswerAction : kReferralWithdrawnAction;
-  w.history.from = w.history.to = c.state.state;
   w.history.comment = note;
-  w.history.data_change = "{}";
   w.history.channel = channel;
   w.history.detail = json{{"referral", r.id}, {"to", answering ? r.from_user : r.to_user}, {"kind", r.kind}}.dump();
   if (answering) {
-    w.mail.push_back({"referral_answered", json::array({"user:" + r.from_user}).dump(), reason_of(row.version), std::nullopt});
+    w.mail.push_back({"referral_answered", json::array({"user:" + r.from_user}).dump(), reason_of(c.state.version + 1),
+                      std::nullopt});
   }
-  write_sealed(s, case_id, std::move(w));
+  if (auto written = write_entry_alone(s, c, std::move(w), now); std::holds_alternative<Error>(written)) {
+    return std::get<Error>(written);
+  }
   tx.commit();
   return r;
 }
