@@ -5,6 +5,8 @@
 #include <set>
 #include <thread>
 
+#include "adapters/case_json.h"
+#include "adapters/csv_export.h"
 #include "engine/local_format.h"
 #include "store_support.h"
 
@@ -99,6 +101,12 @@ TEST_P(SerialRegisters, ARollbackGivesTheNumberBackAndEachYearStartsAtOne) {
   }
   ok_case(office_.act(kSara, c, "send_for_signature", {}, std::nullopt, "", at("2027-03-22T07:00:00Z")));
   EXPECT_EQ(letter_no(c), "۱۴۰۶/ب/۵۸");
+  // The CSV of a list carries it, under the field's Persian label.
+  auto engine = office_.engine("agreement");
+  const std::string csv = items_to_csv(nlohmann::json::array({case_to_json(*office_.get_case(c), *engine, nullptr)}),
+                                       office_.calendar, &engine->definition());
+  EXPECT_NE(csv.find("شمارهٔ نامه"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("۱۴۰۶/ب/۵۸"), std::string::npos) << csv;
   // A number cannot be typed through the API.
   Error typed = failed(office_.act(kSara, c, "send_for_signature", {{{"letter_no", Value("۱۴۰۶/ب/۹۹")}}, ""}));
   EXPECT_EQ(typed.code, ErrorCode::kInvalidData);
