@@ -17,6 +17,19 @@ namespace {
 // it), whatever is written after it before the mail goes out.
 std::string reason_of(int64_t seq) { return "history:" + std::to_string(seq); }
 
+// A referral's history entry: who did it, with their note, naming the referral, the
+// other person (`to`) and the kind in its hashed detail.
+CaseWrites entry(const Actor& by, const char* action, const std::string& note, const std::string& channel,
+                 const ReferralRow& r, const std::string& to) {
+  CaseWrites w;
+  w.history.actor = by.user;
+  w.history.action = action;
+  w.history.comment = note;
+  w.history.channel = channel;
+  w.history.detail = json{{"referral", r.id}, {"to", to}, {"kind", r.kind}}.dump();
+  return w;
+}
+
 }  // namespace
 
 const std::vector<std::string>& referral_kinds() {
@@ -91,12 +104,7 @@ Result<ReferralRow> Referrals::refer(Storage& s, const Actor& by, int64_t case_i
   r.made_at = now;
   r.id = s.add_referral(r);
 
-  CaseWrites w;
-  w.history.actor = by.user;
-  w.history.action = kReferAction;
-  w.history.comment = request.note;
-  w.history.channel = request.channel;
-  w.history.detail = json{{"referral", r.id}, {"to", r.to_user}, {"kind", r.kind}}.dump();
+  CaseWrites w = entry(by, kReferAction, request.note, request.channel, r, r.to_user);
   w.mail.push_back({"referral_received", json::array({"user:" + r.to_user}).dump(), reason_of(c.state.version + 1),
                     std::nullopt});
   if (auto written = write_entry_alone(s, c, std::move(w), now); std::holds_alternative<Error>(written)) {
@@ -151,12 +159,8 @@ Result<ReferralRow> Referrals::close(Storage& s, const Actor& by, int64_t case_i
   r.answered_at = now;
   s.close_referral(r.id, r.status, r.answer, now);
 
-  CaseWrites w;
-  w.history.actor = by.user;
-  w.history.action = answering ? kReferralAnswerAction : kReferralWithdrawnAction;
-  w.history.comment = note;
-  w.history.channel = channel;
-  w.history.detail = json{{"referral", r.id}, {"to", answering ? r.from_user : r.to_user}, {"kind", r.kind}}.dump();
+  CaseWrites w = entry(by, answering ? kReferralAnswerAction : kReferralWithdrawnAction, note, channel, r,
+                       answering ? r.from_user : r.to_user);
   if (answering) {
     w.mail.push_back({"referral_answered", json::array({"user:" + r.from_user}).dump(), reason_of(c.state.version + 1),
                       std::nullopt});

@@ -372,6 +372,13 @@ class WebApp(unittest.TestCase):
         self.assertIn("وجود ندارد، یا اجازه دیدن آن را ندارید", p.main().text)  # read access ended with the answer
         p.sign_out()
 
+        p.sign_in("osic_head", "fa")
+        p.open(f"/cases/{case}")
+        history = p.d.find_element(By.CSS_SELECTOR, "ol.timeline").text
+        self.assertIn("پاسخ به ارجاع", history)
+        p.shot("fa-20-referral-answered")
+        p.sign_out()
+
         p.sign_in("osic_head", "en")
         p.open("/inbox")
         answers = p.d.find_element(By.CSS_SELECTOR, "table[data-list=referral-answers]").text
@@ -382,7 +389,7 @@ class WebApp(unittest.TestCase):
         self.assertIn("بند ۷ با قانون سازگار است", thread)
         history = p.d.find_element(By.CSS_SELECTOR, "ol.timeline").text
         self.assertIn("Answered the referral from", history)
-        p.shot("en-20-referral-answered")
+        p.shot("en-21-referral-answered")
         p.sign_out()
 
     def test_an_internal_note_is_seen_by_its_roles_and_not_by_the_requester(self):
@@ -407,7 +414,7 @@ class WebApp(unittest.TestCase):
         history = p.d.find_element(By.CSS_SELECTOR, "ol.timeline").text
         self.assertIn("تعهدات را اجرا نکرد", history)
         self.assertIn("فقط برای", history)
-        p.shot("fa-21-internal-note")
+        p.shot("fa-22-internal-note")
         p.sign_out()
         for who in ("staff", "dean"):
             p.sign_in(who, "fa")
