@@ -333,11 +333,6 @@ std::optional<User> Api::user_by_token(Storage& storage, const std::string& toke
   return user;
 }
 
-StoredCase Api::unwrap(Result<StoredCase> result) {
-  if (auto* e = std::get_if<Error>(&result)) throw *e;
-  return std::get<StoredCase>(std::move(result));
-}
-
 HttpResponse Api::health(Call&) { return json_response(200, {{"status", "ok"}}); }
 
 HttpResponse Api::ready(Call& call) {

@@ -30,6 +30,7 @@ namespace osic::api {
 
 namespace web {
 struct Viewer;
+struct FormState;
 }
 
 // One request as a handler sees it.
@@ -178,7 +179,12 @@ class Api {
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(Storage& storage, const std::string& token);
   std::optional<User> cached_user(const std::string& token);  // a token known good within 5 s
-  StoredCase unwrap(Result<StoredCase> result);  // throws the Error on failure
+  // The value, or the Error thrown: a handler's refusals become error bodies in handle().
+  template <class T>
+  static T unwrap(Result<T> result) {
+    if (auto* e = std::get_if<Error>(&result)) throw *e;
+    return std::get<T>(std::move(result));
+  }
   struct LinkedCase {
     StoredCase c;
     std::shared_ptr<const Engine> engine;
@@ -194,15 +200,10 @@ class Api {
   // A refusal as the route answers it: a page, a link's page for a person, or JSON.
   HttpResponse refusal(const Route& route, const Error& error, const Call& call);
   // The case page, with what a refused form left: the values typed, errors by field.
-  struct FormState {
-    std::string action;                         // the form that was sent
-    std::map<std::string, std::string> values;  // as typed
-    std::map<std::string, std::string> errors;  // by field name ("comment" too)
-    std::string error;                          // above the form
-    std::string notice;                         // the case moved on meanwhile
-    std::string done;                           // what the last form did
-  };
+  using FormState = web::FormState;
+  // The case page, for a case the caller was found to read; `form`: what the last form left.
   HttpResponse render_case_page(Call& call, const StoredCase& c, int status, const FormState* form);
+  HttpResponse render_case_page(Call& call, const CaseView& view, int status, const FormState* form);
   // Takes the action a case page's form asked for, with the values it sent.
   HttpResponse act_with(Call& call, FormState form);
   HttpResponse start_case_form_page(Call& call, const std::string& workflow, const FormState& form, int status);

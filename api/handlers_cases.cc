@@ -51,21 +51,19 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
   return n;
 }
 
-// The case as `viewer` sees it: the actions listed are those their roles give in its unit.
-HttpResponse case_response(int status, const StoredCase& c, CaseService& service, Storage& store, const Actor& viewer) {
-  auto engine = service.engine_of(store, c.workflow, c.workflow_version);
-  CaseTiming timing = service.timing(*engine, c);
-  json body = case_to_json(c, *engine, nullptr, &timing);
-  // A delegate also sees what they may do for the people they stand in for.
+// The case as its viewer sees it: the actions listed are those their roles give in its
+// unit, and a delegate's for the people they stand in for.
+HttpResponse case_response(int status, const CaseView& view) {
+  json body = case_to_json(view.kase, *view.engine, nullptr, &view.timing);
   json actions = json::array();
-  for (const auto& [a, on_behalf_of] : service.actions_open_to(store, *engine, viewer, c)) {
+  for (const auto& [a, on_behalf_of] : view.actions) {
     json one = {{"name", a.name}, {"requires", a.requires_fields}, {"comment_required", a.comment_required}};
     if (!on_behalf_of.empty()) one["on_behalf_of"] = on_behalf_of;
     actions.push_back(std::move(one));
   }
   body["available_actions"] = std::move(actions);
   HttpResponse r = json_response(status, body);
-  r.headers.push_back({"ETag", "\"" + std::to_string(c.state.version) + "\""});
+  r.headers.push_back({"ETag", "\"" + std::to_string(view.kase.state.version) + "\""});
   return r;
 }
 
@@ -104,7 +102,7 @@ HttpResponse Api::start_case(Call& call) {
   Actor actor = call.user->actor();
   StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
   metrics_.action(c.workflow, "start");
-  HttpResponse r = case_response(201, c, service_, call.store(), actor);
+  HttpResponse r = case_response(201, service_.view_of(call.store(), service_.caller(call.store(), actor), c));
   r.headers.push_back({"Location", "/v1/cases/" + std::to_string(c.id)});
   return r;
 }
@@ -128,13 +126,12 @@ HttpResponse Api::act(Call& call) {
   Actor actor = call.user->actor();
   StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}));
   metrics_.action(c.workflow, command.action);
-  return case_response(200, c, service_, call.store(), actor);
+  return case_response(200, service_.view_of(call.store(), service_.caller(call.store(), actor), std::move(c)));
 }
 
 HttpResponse Api::get_case(Call& call) {
-  Actor actor = call.user->actor();
-  StoredCase c = unwrap(service_.get(call.store(), case_id(call.params), &actor));
-  return case_response(200, c, service_, call.store(), actor);
+  const Caller caller = service_.caller(call.store(), call.user->actor());
+  return case_response(200, unwrap(service_.view(call.store(), caller, case_id(call.params))));
 }
 
 HttpResponse Api::history(Call& call) {

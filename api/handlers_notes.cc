@@ -1,6 +1,7 @@
 // Internal notes (issue 35, service/internal_notes.h): POST /v1/cases/{id}/notes and the
 // case page's form.
 #include "api/api.h"
+#include "api/web/case_page.h"
 #include "api/web/case_view.h"
 #include "service/internal_notes.h"
 

@@ -1,6 +1,7 @@
 // Referral with a margin note (issue 35, service/referrals.h): the JSON API's
 // /v1/cases/{id}/referrals and the case page's forms.
 #include "api/api.h"
+#include "api/web/case_page.h"
 #include "api/web/case_view.h"
 #include "service/referrals.h"
 

@@ -2,6 +2,7 @@
 // (multipart/form-data, spooled as it arrives), and downloads under the case's rights.
 #include "adapters/multipart.h"
 #include "api/api.h"
+#include "api/web/case_page.h"
 #include "api/web/dossier.h"
 #include "api/web/i18n.h"
 #include "api/web/page.h"

@@ -370,6 +370,62 @@ Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Actor* viewer)
   return std::move(*c);
 }
 
+Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Caller& viewer) {
+  auto c = load(s, id);
+  if (!c || !can_read(s, viewer, *c)) return not_found(id);
+  return std::move(*c);
+}
+
+Caller CaseService::caller(Storage& s, const Actor& actor) {
+  Caller out{actor};
+  const Timestamp now = clock_.now();
+  for (const auto& a : s.absences(now)) {
+    if (a.delegate != actor.user || !a.covers(now)) continue;
+    if (auto absent = s.user_by_name(a.user); absent && !absent->disabled) out.stands_in_for.push_back(std::move(*absent));
+  }
+  return out;
+}
+
+Result<CaseView> CaseService::view(Storage& s, const Caller& caller, int64_t id) {
+  auto c = get(s, id, caller);
+  if (auto* e = std::get_if<Error>(&c)) return *e;
+  return view_of(s, caller, std::get<StoredCase>(std::move(c)));
+}
+
+namespace {
+
+// What `acting` may do on the case in person, then each stand-in for whom they stand in.
+std::vector<OpenAction> open_actions(const Engine& engine, const StoredCase& c, const Actor& acting,
+                                     const std::vector<Actor>& stand_ins) {
+  std::vector<OpenAction> out;
+  for (auto& a : engine.available_actions(c.state, acting)) out.push_back({std::move(a), ""});
+  for (const Actor& stand_in : stand_ins) {
+    for (auto& a : engine.available_actions(c.state, stand_in)) out.push_back({std::move(a), stand_in.on_behalf_of});
+  }
+  return out;
+}
+
+}  // namespace
+
+CaseView CaseService::view_of(Storage& s, const Caller& caller, StoredCase c) {
+  CaseView v{.kase = {}, .engine = engine_of(s, c.workflow, c.workflow_version), .caller = caller, .acting = {}};
+  std::optional<Organisation> org;
+  v.acting = acting_actor(s, caller.actor, c, &org);
+  v.stand_ins = standing_in_for(s, caller, c, &org);
+  v.actions = open_actions(*v.engine, c, v.acting, v.stand_ins);
+  v.approval = v.engine->approval_status(c.state);
+  v.timing = timing(*v.engine, c);
+  v.organisation = std::move(org);
+  v.kase = std::move(c);
+  return v;
+}
+
+std::vector<HistoryRow> CaseService::visible_history(Storage& s, const CaseView& view) {
+  std::vector<HistoryRow> rows = s.history(view.kase.id);
+  std::erase_if(rows, [&](const HistoryRow& h) { return !entry_visible(h, view.acting, view.kase.state.requester); });
+  return rows;
+}
+
 Result<std::vector<HistoryRow>> CaseService::history(Storage& s, int64_t id, const Actor* viewer,
                                                      int64_t after_seq, int limit) {
   std::optional<StoredCase> read;
@@ -430,16 +486,20 @@ Actor CaseService::acting_actor(Storage& s, const Actor& actor, const StoredCase
   return projected(s, actor, c.unit, false, org);
 }
 
-std::vector<CaseService::OpenAction> CaseService::actions_open_to(Storage& s, const Engine& engine, const Actor& actor,
-                                                                  const StoredCase& c, std::optional<Organisation>* org) {
+std::vector<OpenAction> CaseService::actions_open_to(Storage& s, const Engine& engine, const Actor& actor,
+                                                     const StoredCase& c, std::optional<Organisation>* org) {
   std::optional<Organisation> own;
   if (!org) org = &own;
-  std::vector<OpenAction> out;
-  for (auto& a : engine.available_actions(c.state, acting_actor(s, actor, c, org))) out.push_back({std::move(a), ""});
-  for (const Actor& stand_in : standing_in_for(s, actor, c, org)) {
-    for (auto& a : engine.available_actions(c.state, stand_in)) out.push_back({std::move(a), stand_in.on_behalf_of});
-  }
-  return out;
+  const Actor acting = acting_actor(s, actor, c, org);
+  return open_actions(engine, c, acting, standing_in_for(s, actor, c, org));
+}
+
+std::vector<OpenAction> CaseService::actions_open_to(Storage& s, const Engine& engine, const Caller& caller,
+                                                     const StoredCase& c, std::optional<Organisation>* org) {
+  std::optional<Organisation> own;
+  if (!org) org = &own;
+  const Actor acting = acting_actor(s, caller.actor, c, org);
+  return open_actions(engine, c, acting, standing_in_for(s, caller, c, org));
 }
 
 std::string CaseService::unit_of_new_case(Storage& s, const Actor& actor, const Definition& def,
@@ -467,15 +527,17 @@ std::string CaseService::unit_of_new_case(Storage& s, const Actor& actor, const 
 }
 
 ReadScope CaseService::read_scope(Storage& s, const Actor& actor) {
-  ReadScope scope = read_scope_in_person(s, actor);
+  // Whom an admin stands in for widens nothing: their scope is everything already.
+  if (is_admin(actor) || actor.is_system()) return read_scope_in_person(s, actor);
+  return read_scope(s, caller(s, actor));
+}
+
+ReadScope CaseService::read_scope(Storage& s, const Caller& caller) {
+  ReadScope scope = read_scope_in_person(s, caller.actor);
   if (scope.all) return scope;
   // A delegate's lists include what the people they stand in for read by their roles.
-  const Timestamp now = clock_.now();
-  for (const auto& a : s.absences(now)) {
-    if (a.delegate != actor.user || !a.covers(now)) continue;
-    auto absent = s.user_by_name(a.user);
-    if (!absent || absent->disabled) continue;
-    ReadScope theirs = read_scope_in_person(s, absent->actor());
+  for (const User& absent : caller.stands_in_for) {
+    ReadScope theirs = read_scope_in_person(s, absent.actor());
     if (theirs.all) {
       scope.all = true;
       return scope;
@@ -529,29 +591,34 @@ ReadScope CaseService::read_scope_in_person(Storage& s, const Actor& actor) {
 }
 
 bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) {
-  if (can_read_in_person(s, actor, c)) return true;
+  // Whom the actor stands in for is read only when their own rights do not reach.
+  if (can_read_in_person(s, actor, c) || s.has_open_referral(c.id, actor.user)) return true;
+  return reads_for_someone(s, caller(s, actor).stands_in_for, c);
+}
+
+bool CaseService::can_read(Storage& s, const Caller& caller, const StoredCase& c) {
   // A colleague the case was referred to reads it while the referral is open.
-  if (s.has_open_referral(c.id, actor.user)) return true;
-  // A delegate reads what the person they stand in for reads.
-  for (const auto& a : s.absences(clock_.now())) {
-    if (a.delegate != actor.user || !a.covers(clock_.now())) continue;
-    auto absent = s.user_by_name(a.user);
-    if (absent && !absent->disabled && can_read_in_person(s, absent->actor(), c)) return true;
-  }
-  return false;
+  return can_read_in_person(s, caller.actor, c) || s.has_open_referral(c.id, caller.actor.user) ||
+         reads_for_someone(s, caller.stands_in_for, c);
+}
+
+// A delegate reads what the people they stand in for read.
+bool CaseService::reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c) {
+  return std::any_of(absent.begin(), absent.end(), [&](const User& u) { return can_read_in_person(s, u.actor(), c); });
 }
 
 std::vector<Actor> CaseService::standing_in_for(Storage& s, const Actor& actor, const StoredCase& c,
                                                 std::optional<Organisation>* org) {
+  return standing_in_for(s, caller(s, actor), c, org);
+}
+
+std::vector<Actor> CaseService::standing_in_for(Storage& s, const Caller& caller, const StoredCase& c,
+                                                std::optional<Organisation>* org) {
   std::vector<Actor> out;
-  const Timestamp now = clock_.now();
-  for (const auto& a : s.absences(now)) {
-    if (a.delegate != actor.user || !a.covers(now)) continue;
-    auto absent = s.user_by_name(a.user);
-    if (!absent || absent->disabled) continue;
-    Actor as = acting_actor(s, absent->actor(), c, org);
-    as.user = actor.user;
-    as.on_behalf_of = absent->name;
+  for (const User& absent : caller.stands_in_for) {
+    Actor as = acting_actor(s, absent.actor(), c, org);
+    as.user = caller.actor.user;
+    as.on_behalf_of = absent.name;
     out.push_back(std::move(as));
   }
   return out;
@@ -662,6 +729,11 @@ CaseTiming CaseService::timing(const Engine& engine, const StoredCase& c) const 
 }
 
 std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int limit) {
+  return inbox(s, caller(s, actor), limit);
+}
+
+std::vector<StoredCase> CaseService::inbox(Storage& s, const Caller& me, int limit) {
+  const Actor& actor = me.actor;
   struct Waiting {
     StoredCase c;
     std::optional<Timestamp> due;
@@ -671,14 +743,11 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
   // Whose roles count: the caller's own and those of anyone they stand in for now.
   std::vector<Actor> people{plain};
   std::vector<std::string> absent;
-  for (const auto& a : s.absences(clock_.now())) {
-    if (a.delegate != actor.user || !a.covers(clock_.now())) continue;
-    if (auto u = s.user_by_name(a.user); u && !u->disabled) {
-      people.push_back(with_plain_roles(u->actor()));
-      absent.push_back(a.user);
-    }
+  for (const User& u : me.stands_in_for) {
+    people.push_back(with_plain_roles(u.actor()));
+    absent.push_back(u.name);
   }
-  const ReadScope scope = read_scope(s, actor);
+  const ReadScope scope = read_scope(s, me);
   std::optional<Organisation> org;
   std::set<int64_t> seen;
   // One stream per state where these roles can do something, each the cases there that
@@ -715,7 +784,7 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int l
     auto e = engine_of(s, c.workflow, c.workflow_version);
     bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
     if (!waiting && !absent.empty()) {
-      for (const Actor& stand_in : standing_in_for(s, actor, c, &org)) {
+      for (const Actor& stand_in : standing_in_for(s, me, c, &org)) {
         waiting = waiting || !e->available_actions(c.state, stand_in).empty();
       }
     }

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "service/case_view.h"
 #include "service/clock.h"
 #include "service/organisation.h"
 #include "service/ports.h"
@@ -78,6 +79,18 @@ class CaseService {
 
   // With a viewer, a case they may not read is not found, exactly as a missing one.
   Result<StoredCase> get(Storage& s, int64_t id, const Actor* viewer = nullptr);
+  Result<StoredCase> get(Storage& s, int64_t id, const Caller& viewer);
+
+  // Who `actor` is for one request: the people they stand in for now, read once.
+  Caller caller(Storage& s, const Actor& actor);
+  // The case as the caller sees it (see CaseView); case_not_found when they may not read
+  // it, exactly as a missing one.
+  Result<CaseView> view(Storage& s, const Caller& caller, int64_t id);
+  // The same for a case the caller has just written or read: no second read, no check.
+  CaseView view_of(Storage& s, const Caller& caller, StoredCase c);
+  // The case's history as the view's caller may read it: internal notes not addressed to
+  // their roles are left out.
+  std::vector<HistoryRow> visible_history(Storage& s, const CaseView& view);
   Result<std::vector<HistoryRow>> history(Storage& s, int64_t id, const Actor* viewer = nullptr,
                                           int64_t after_seq = 0, int limit = std::numeric_limits<int>::max());
   // Error bad_request (subject "q") for a search text over kMaxSearchLength characters or
@@ -96,6 +109,7 @@ class CaseService {
   // those overdue first, then by due date, then the longest waiting (of the first 2,000
   // found; issue 14 moves this into the database).
   std::vector<StoredCase> inbox(Storage& s, const Actor& actor, int limit = 500);
+  std::vector<StoredCase> inbox(Storage& s, const Caller& caller, int limit = 500);
   // When a case's time in its state runs out (its state's deadline), if it has one.
   std::optional<Timestamp> due_at(const Engine& engine, const StoredCase& c) const;
   // Entered, due and overdue now, by the office calendar.
@@ -104,7 +118,9 @@ class CaseService {
   // Read rights (issue 10): what `actor` may read, for lists filtered by the store, and
   // whether they may read one case.
   ReadScope read_scope(Storage& s, const Actor& actor);
+  ReadScope read_scope(Storage& s, const Caller& caller);
   bool can_read(Storage& s, const Actor& actor, const StoredCase& c);
+  bool can_read(Storage& s, const Caller& caller, const StoredCase& c);
 
   // The roles `actor` acts in on this case, projected onto its unit (service/organisation.h):
   // what the engine is handed to decide, list available actions and make links.
@@ -118,14 +134,15 @@ class CaseService {
   // unit and on_behalf_of set.
   std::vector<Actor> standing_in_for(Storage& s, const Actor& actor, const StoredCase& c,
                                      std::optional<Organisation>* org = nullptr);
+  std::vector<Actor> standing_in_for(Storage& s, const Caller& caller, const StoredCase& c,
+                                     std::optional<Organisation>* org = nullptr);
   // What `actor` may do on the case now: in person first (on_behalf_of empty), then for
   // each person they stand in for. The one answer the case page, the API, one-click
   // links, mail and `osic test` give.
-  struct OpenAction {
-    AvailableAction action;
-    std::string on_behalf_of;
-  };
+  using OpenAction = osic::OpenAction;
   std::vector<OpenAction> actions_open_to(Storage& s, const Engine& engine, const Actor& actor, const StoredCase& c,
+                                          std::optional<Organisation>* org = nullptr);
+  std::vector<OpenAction> actions_open_to(Storage& s, const Engine& engine, const Caller& caller, const StoredCase& c,
                                           std::optional<Organisation>* org = nullptr);
 
   // Out of office (issue 10): `user` is away from the start of `from` to the end of
@@ -168,6 +185,7 @@ class CaseService {
   Actor projected(Storage& s, const Actor& actor, const std::string& unit, bool reading,
                   std::optional<Organisation>* org = nullptr);
   bool can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c);
+  bool reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c);
   ReadScope read_scope_in_person(Storage& s, const Actor& actor);
   StoredCase typed(Storage& s, const CaseRow& row);
   // Writes the outcome for a case read at `read_version`; false when it changed meanwhile.

@@ -37,23 +37,20 @@ const std::vector<std::string>& referral_kinds() {
   return kinds;
 }
 
-std::optional<Error> Referrals::refusal(Storage& s, const Actor& actor, const StoredCase& c,
-                                       const std::vector<CaseService::OpenAction>* open_now) {
-  auto engine = cases_.engine_of(s, c.workflow, c.workflow_version);
-  const StateDef* state = engine->definition().find_state(c.state.state);
+std::optional<Error> referral_refusal(const CaseView& view) {
+  const StoredCase& c = view.kase;
+  const StateDef* state = view.definition().find_state(c.state.state);
   if (!state || state->final || !state->referral) {
     return Error(ErrorCode::kNotAvailable, "case " + std::to_string(c.id) + " cannot be referred in " + c.state.state,
                  {c.state.state});
   }
-  const bool can_act = open_now ? !open_now->empty() : !cases_.actions_open_to(s, *engine, actor, c).empty();
-  if (!can_act) {
+  if (!view.may_act()) {
     return Error(ErrorCode::kRoleNotAllowed,
                  "only someone who can act on case " + std::to_string(c.id) + " now may refer it", {c.state.state});
   }
   if (!state->referral_roles.empty()) {
-    const Actor as = cases_.acting_actor(s, actor, c);
     const bool holds = std::any_of(state->referral_roles.begin(), state->referral_roles.end(),
-                                   [&](const std::string& r) { return as.has_role(r); });
+                                   [&](const std::string& r) { return view.acting.has_role(r); });
     if (!holds) {
       std::string roles;
       for (const auto& r : state->referral_roles) roles += (roles.empty() ? "" : ", ") + r;
@@ -62,11 +59,6 @@ std::optional<Error> Referrals::refusal(Storage& s, const Actor& actor, const St
     }
   }
   return std::nullopt;
-}
-
-bool Referrals::may_refer(Storage& s, const Actor& actor, const StoredCase& c,
-                          const std::vector<CaseService::OpenAction>* open) {
-  return !refusal(s, actor, c, open);
 }
 
 Result<ReferralRow> Referrals::refer(Storage& s, const Actor& by, int64_t case_id, const Request& request) {
@@ -83,10 +75,11 @@ Result<ReferralRow> Referrals::refer(Storage& s, const Actor& by, int64_t case_i
   if (request.to == by.user) return Error(ErrorCode::kInvalidData, "a case is referred to someone else", {"to"});
   const Timestamp now = cases_.clock().now();
   TxScope tx(s);
-  auto got = cases_.get(s, case_id, &by);
+  auto got = cases_.view(s, cases_.caller(s, by), case_id);
   if (auto* e = std::get_if<Error>(&got)) return *e;
-  const StoredCase& c = std::get<StoredCase>(got);
-  if (auto refused = refusal(s, by, c)) return *refused;
+  const CaseView& view = std::get<CaseView>(got);
+  const StoredCase& c = view.kase;
+  if (auto refused = referral_refusal(view)) return *refused;
   auto colleague = s.user_by_name(request.to);
   if (!colleague || colleague->disabled) {
     return Error(ErrorCode::kUserNotFound, "no one named '" + request.to + "' may be sent cases", {request.to});

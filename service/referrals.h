@@ -45,19 +45,17 @@ class Referrals {
 
   // The case's referrals, oldest first, for someone who may read it.
   Result<std::vector<ReferralRow>> of_case(Storage& s, const Actor& viewer, int64_t case_id);
-  // Whether `actor` may refer this case now (the case page offers the form); `open`: the
-  // actions open to them, when the caller has them already.
-  bool may_refer(Storage& s, const Actor& actor, const StoredCase& c,
-                 const std::vector<CaseService::OpenAction>* open = nullptr);
 
  private:
   Result<ReferralRow> close(Storage& s, const Actor& by, int64_t case_id, int64_t referral_id, bool answering,
                             const std::string& note, const std::string& channel);
-  // Why `actor` may not refer `c`; empty when they may.
-  std::optional<Error> refusal(Storage& s, const Actor& actor, const StoredCase& c,
-                               const std::vector<CaseService::OpenAction>* open = nullptr);
 
   CaseService& cases_;
 };
+
+// Why the view's caller may not refer its case now (not_available: the state allows no
+// referral, or not by their roles; role_not_allowed: they cannot act on it); nothing
+// when they may, and the case page offers the form.
+std::optional<Error> referral_refusal(const CaseView& view);
 
 }  // namespace osic

@@ -9,6 +9,7 @@
 #include "adapters/workflow_files.h"
 #include "api/api.h"
 #include "api/web/assets.h"
+#include "api/web/case_page.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
 #include "api/web/text_catalogue.h"
@@ -206,6 +207,76 @@ states:
   EXPECT_EQ(web::guard_refusal(def, send, "ends_on > today", web::Lang::kFa), "سفر گذشته را نمی‌توان فرستاد.");
   EXPECT_EQ(web::guard_refusal(def, send, "ends_on > today", web::Lang::kEn), "A past trip cannot be sent.");
   EXPECT_EQ(web::guard_refusal(def, submit, "len(title) > 3", web::Lang::kFa), "شرط این اقدام برقرار نیست.");
+}
+
+// Issue 36: the case page is a pure function of its CaseView and the rows read beside
+// it. Drawn here with no store, no server and no clock: the OSIC head stands in for the
+// dean, who has yet to sign beside the VP, and has referred the case to legal.
+TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  ASSERT_TRUE(set.ok());
+  const Calendar& calendar = *set.office_calendar;
+  const Timestamp t = calendar.start_of_day(*parse_office_date("1405/09/16")) + std::chrono::hours(10);
+  auto engine = std::make_shared<const Engine>(set.files.at(0).result.definition, calendar);
+
+  CaseView view{.kase = {}, .engine = engine, .caller = {}, .acting = {}};
+  view.kase.id = 7;
+  view.kase.workflow = "agreement";
+  view.kase.workflow_version = 1;
+  view.kase.title = "KTH";
+  view.kase.state = {"dean_approval", {{"partner", Value("KTH")}, {"country", Value("SE")}}, 5, "sara",
+                     {{"vahid", "vp_international", true, t, "موافقم"}}, t};
+  auto person = [](std::string name, std::string role, std::string fa) {
+    User u;
+    u.name = std::move(name);
+    u.roles = {std::move(role)};
+    u.name_fa = std::move(fa);
+    return u;
+  };
+  const User dina = person("dina", "dean", "دکتر دینا کریمی");
+  view.caller = {Actor{"hamid", {"osic_head"}}, {dina}};
+  view.acting = view.caller.actor;
+  view.stand_ins = {Actor{"hamid", {"dean"}, "dina"}};
+  for (auto& a : engine->available_actions(view.kase.state, view.stand_ins.front())) {
+    view.actions.push_back({std::move(a), "dina"});
+  }
+  view.approval = engine->approval_status(view.kase.state);
+  view.timing.entered_at = t;
+
+  HistoryRow started;
+  started.seq = 1;
+  started.at = t;
+  started.actor = "sara";
+  started.action = "start";
+  started.to = "draft";
+  started.channel = "web";
+  const User sara = person("sara", "staff", "سارا احمدی"), leila = person("leila", "legal", "لیلا نوری"),
+             hamid = person("hamid", "osic_head", "حمید رضایی"), vahid = person("vahid", "vp_international", "وحید صالحی");
+  ReferralRow referral{.id = 3, .case_id = 7, .from_user = "hamid", .to_user = "leila", .kind = "review",
+                       .note = "بند ۴ را ببینید", .made_at = t};
+  web::CasePageFacts facts{view, {started}, {}, {referral}, {sara, leila, hamid, vahid, dina}};
+  SessionRow session;
+  session.user = "hamid";
+  session.csrf = std::string(64, 'c');
+  const web::Viewer viewer{web::Lang::kFa, &hamid, &session};
+
+  web::mustache::data d = web::case_page_model(facts, viewer, nullptr, calendar, t);
+  const auto& actions = d.get("actions")->list_value();
+  ASSERT_EQ(actions.size(), 2u);  // approve and reject, both for the dean
+  EXPECT_EQ(actions[0].get("name")->string_value(), "approve");
+  EXPECT_EQ(actions[0].get("for")->string_value(), "dina");
+  const std::string html = web::render_page(200, "KTH", "case.html", d).body;
+  EXPECT_NE(html.find("دکتر دینا کریمی"), std::string::npos) << "the dean, still to sign, by name";
+  EXPECT_NE(html.find("وحید صالحی"), std::string::npos) << "the VP's signature";
+  EXPECT_NE(html.find("موافقم"), std::string::npos);
+  EXPECT_NE(html.find("بند ۴ را ببینید"), std::string::npos) << "the referral's margin note";
+  EXPECT_NE(html.find("لیلا نوری"), std::string::npos) << "the colleague referred to";
+  EXPECT_NE(html.find("سارا احمدی"), std::string::npos) << "the requester";
+  // Legal is among the colleagues the head may refer to; the head is not.
+  const auto& colleagues = d.get("referral_section")->get("colleagues")->list_value();
+  std::set<std::string> offered;
+  for (const auto& c : colleagues) offered.insert(c.get("name")->string_value());
+  EXPECT_EQ(offered, (std::set<std::string>{"dina", "leila", "sara", "vahid"}));
 }
 
 // Issue 34: a deadline due at the start of the 16th is due by the end of the 15th.

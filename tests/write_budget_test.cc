@@ -12,6 +12,7 @@
 
 #include "adapters/store/sql.h"
 #include "adapters/store/sql_storage.h"
+#include "api/api.h"
 #include "store_support.h"
 
 namespace osic {
@@ -142,6 +143,85 @@ TEST_F(WriteBudget, ReadingACaseRunsNoMoreStatementsThanItsBudget) {
   });
   std::cout << "a case read: " << n << " statements\n";
   EXPECT_LE(n, 2);  // the case, and the absences that say whom the viewer stands in for
+}
+
+// What drawing a case is worth in statements (issue 36: one CaseView per request): the
+// OSIC head's page and API answer of an agreement in the dean's and the VP's sign-off,
+// one signature in, with a referral open and the dean away with the head as delegate.
+TEST_F(WriteBudget, ACasePageAndACaseAnswerRunNoMoreStatementsThanTheirBudgets) {
+  std::string hamid_token;
+  for (const Actor& a : {kSara, kHamid, kLeila, kDina, kVahid}) {
+    auto added = office_.store->add_user(a.user, a.user + "@uni.ac.ir", a.roles, t0());
+    ASSERT_TRUE(std::holds_alternative<std::string>(added));
+    if (a.user == kHamid.user) hamid_token = std::get<std::string>(added);
+  }
+  const int64_t id = office_.start_agreement(kSara).id;
+  for (const auto& [who, action] : {std::pair{kSara, "submit"}, {kHamid, "accept"}, {kLeila, "approve"}}) {
+    ok_case(office_.act(who, id, action));
+  }
+  ok_case(office_.act(kVahid, id, "approve"));
+  office_.service.set_away(*office_.store, "dina", office_.service.today(), office_.service.today(), "hamid");
+
+  api::Metrics metrics;
+  api::WriteQueue writes(storage_factory({url_}, office_.clock), office_.service, metrics);
+  api::Api api(office_.service, metrics, writes, std::string(40, 'k'));
+  api.accounts().set_password(*office_.store, "hamid", "correct horse");
+  auto request = [&](const std::string& method, const std::string& target, const std::string& headers_cookie,
+                     const std::string& form = "", const std::string& bearer = "") {
+    api::HttpRequest r;
+    r.method = method;
+    api::split_target(target, r);
+    if (!headers_cookie.empty()) r.headers["cookie"] = headers_cookie;
+    if (!bearer.empty()) r.headers["authorization"] = "Bearer " + bearer;
+    if (!form.empty()) r.headers["content-type"] = bearer.empty() ? "application/x-www-form-urlencoded" : "application/json";
+    r.body = form;
+    r.remote_address = "127.0.0.1";
+    return api.handle(r, office_.store.get());
+  };
+  auto cookie = [](const api::HttpResponse& r, const std::string& name) {
+    for (const auto& [h, v] : r.headers) {
+      if (h == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+    return std::string();
+  };
+  const std::string login = cookie(request("GET", "/login", ""), "osic_login");
+  const std::string session =
+      "osic_session=" + cookie(request("POST", "/login", "osic_login=" + login,
+                                       "csrf=" + login + "&username=hamid&password=correct+horse"),
+                               "osic_session");
+  ASSERT_NE(session, "osic_session=");
+  const std::string referred = request("POST", "/v1/cases/" + std::to_string(id) + "/referrals", "",
+                                       R"({"to": "leila", "note": "بند ۴"})", hamid_token)
+                                   .body;
+  ASSERT_NE(referred.find("\"open\""), std::string::npos) << referred;
+
+  api::HttpResponse page, answer, inbox;
+  const long long page_statements = statements_of([&] { page = request("GET", "/cases/" + std::to_string(id), session); });
+  const long long inbox_statements = statements_of([&] { inbox = request("GET", "/inbox", session); });
+  const long long answer_statements =
+      statements_of([&] { answer = request("GET", "/v1/cases/" + std::to_string(id), "", "", hamid_token); });
+  ASSERT_EQ(page.status, 200) << page.body;
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  ASSERT_EQ(inbox.status, 200) << inbox.body;
+  EXPECT_NE(inbox.body.find("/cases/" + std::to_string(id) + "\""), std::string::npos) << "waiting for the dean's stand-in";
+  // The head signs for the dean (the VP has signed): the page and the answer say so.
+  EXPECT_NE(page.body.find("data-action=\"approve\""), std::string::npos);
+  EXPECT_NE(answer.body.find("\"on_behalf_of\":\"dina\""), std::string::npos) << answer.body;
+  std::cout << "a case page: " << page_statements << " statements; a case answer: " << answer_statements
+            << "; the inbox: " << inbox_statements << "\n";
+  // The page: the session, its person and their language (3); the absences and the
+  // absent dean; the case and its votes; its history, files and referrals; everyone's
+  // names, once. 22 before the page was drawn from one view: the case was read three
+  // times, the absences three times and people one by one.
+  EXPECT_LE(page_statements, 11);
+  // The answer: the absences and the absent dean, the case and its votes.
+  EXPECT_LE(answer_statements, 4);
+  // The inbox: the session (3); whom the head stands in for, once (2; it was read again
+  // for the inbox, its read scope and each case waiting); one stream per state where the
+  // head's or the dean's roles act, of the cases waiting there in due order (29), and
+  // the head's own cases (1); two names; the referrals to and from the head (2) and the
+  // referred case.
+  EXPECT_LE(inbox_statements, 40);
 }
 
 }  // namespace

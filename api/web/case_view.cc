@@ -167,12 +167,16 @@ std::string guard_refusal(const Definition& def, const ActionDef* action, const 
   return std::string(lang == Lang::kFa ? general.fa : general.en);
 }
 
+People::People(const std::vector<User>& everyone, Lang lang) : lang_(lang) {
+  for (const User& u : everyone) known_[u.name] = {u.display_name(lang_ == Lang::kFa), u.roles};
+}
+
 const People::Person& People::get(const std::string& user) {
   auto [it, fresh] = known_.try_emplace(user);
   if (fresh) {
     if (user == kSystemUser) {
       it->second.name = history_actor(user, lang_);
-    } else if (auto u = store_.user_by_name(user)) {
+    } else if (auto u = store_ ? store_->user_by_name(user) : std::nullopt) {
       it->second = {u->display_name(lang_ == Lang::kFa), u->roles};
     } else {
       it->second.name = user;

@@ -32,10 +32,12 @@ std::string history_action(const Definition& def, const HistoryRow& entry, Lang 
 // fields' titles («تاریخ پایان اعتبار باید پس از تاریخ امضا باشد»), else a general
 // sentence; never the expression itself.
 std::string guard_refusal(const Definition& def, const ActionDef* action, const std::string& condition, Lang lang);
-// The people a page names, each read from storage once however often they appear.
+// The people a page names, each read from storage once however often they appear, or
+// all given at once (a page that reads everyone anyway asks nothing more).
 class People {
  public:
-  People(Storage& store, Lang lang) : store_(store), lang_(lang) {}
+  People(Storage& store, Lang lang) : store_(&store), lang_(lang) {}
+  People(const std::vector<User>& everyone, Lang lang);
   // Their display name in the page's language, «سامانه» for the system, the login name
   // for someone without a display name.
   const std::string& name(const std::string& user);
@@ -51,7 +53,7 @@ class People {
     std::vector<std::string> roles;
   };
   const Person& get(const std::string& user);
-  Storage& store_;
+  Storage* store_ = nullptr;  // none: only the people given are known
   Lang lang_;
   std::map<std::string, Person> known_;
 };
