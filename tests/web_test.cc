@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/web/assets.h"
 #include "api/web/case_page.h"
+#include "api/web/diagram.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
 #include "api/web/text_catalogue.h"
@@ -277,6 +278,38 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
   std::set<std::string> offered;
   for (const auto& c : colleagues) offered.insert(c.get("name")->string_value());
   EXPECT_EQ(offered, (std::set<std::string>{"dina", "leila", "sara", "vahid"}));
+}
+
+// Issue 31: a case page's diagram is drawn once per workflow version and path. What is
+// kept is what would be drawn afresh; another path, language or engine gets its own.
+TEST(Diagram, AKeptPictureIsTheOneDrawnAfreshAndBelongsToItsEngine) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  ASSERT_TRUE(set.ok());
+  const Calendar& calendar = *set.office_calendar;
+  auto engine = std::make_shared<const Engine>(set.files.at(0).result.definition, calendar);
+  const Definition& def = engine->definition();
+  const GraphPath in_draft{"draft", {"draft"}, {}};
+  const GraphPath in_review{"osic_review", {"draft", "osic_review"}, {{"draft", "osic_review"}}};
+  const std::string first = web::workflow_svg(engine, in_draft, "diagram", web::Lang::kFa);
+  EXPECT_EQ(first, web::workflow_svg(def, in_draft, "diagram", web::Lang::kFa));
+  EXPECT_EQ(web::workflow_svg(engine, in_draft, "diagram", web::Lang::kFa), first);  // from what was kept
+  EXPECT_EQ(web::workflow_svg(engine, in_review, "diagram", web::Lang::kFa),
+            web::workflow_svg(def, in_review, "diagram", web::Lang::kFa));
+  EXPECT_NE(web::workflow_svg(engine, in_review, "diagram", web::Lang::kFa), first);
+  EXPECT_EQ(web::workflow_svg(engine, in_draft, "diagram", web::Lang::kEn),
+            web::workflow_svg(def, in_draft, "diagram", web::Lang::kEn));
+
+  // Another version of the workflow, with the same path: its own picture.
+  std::string source = set.files.at(0).source;
+  const std::string title = "title: {fa: پیش‌نویس";
+  ASSERT_NE(source.find(title), std::string::npos);
+  source.replace(source.find(title), title.size(), "title: {fa: چرک‌نویس");
+  auto loaded = load_definition(source, "agreement.yaml");
+  ASSERT_TRUE(loaded.definition);
+  auto changed = std::make_shared<const Engine>(loaded.definition, calendar);
+  const std::string redrawn = web::workflow_svg(changed, in_draft, "diagram", web::Lang::kFa);
+  EXPECT_NE(redrawn.find("چرک‌نویس"), std::string::npos);
+  EXPECT_EQ(redrawn, web::workflow_svg(changed->definition(), in_draft, "diagram", web::Lang::kFa));
 }
 
 // Issue 34: a deadline due at the start of the 16th is due by the end of the 15th.

@@ -42,6 +42,10 @@ HotStatements::HotStatements(soci::session& s)
                       into(on_behalf_of), into(files), into(prev_hash), into(hash), into(purged), into(detail))),
       select_session((s.prepare << "SELECT user_name, csrf, created_at, last_seen_at FROM sessions WHERE id_hash = :i",
                       use(id_hash), into(user, found), into(csrf), into(created), into(updated))),
+      select_case_files((s.prepare << "SELECT field, n, sha256, name, media_type, size, uploaded_at, uploaded_by, seq,"
+                                      " current FROM case_files WHERE case_id = :c ORDER BY field, n",
+                         use(case_id), into(field), into(n), into(sha256), into(file_name), into(media_type),
+                         into(size), into(at), into(user), into(seq), into(current))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"

@@ -29,6 +29,8 @@ struct HotStatements {
   std::string actor, action, from, to, comment, changes, channel, timer, files, prev_hash, hash, detail;
   std::string user, role, key, template_name, recipients, reason, delegate, purged, id_hash, csrf;
   long long starts = 0, ends = 0, after = 0, limit = 0;
+  std::string field, sha256, file_name, media_type;
+  long long n = 0, size = 0, current = 0;
   soci::indicator found = soci::i_null;
 
   soci::statement select_case;   // case_id -> workflow..round (found)
@@ -45,6 +47,9 @@ struct HotStatements {
   soci::statement select_history;
   // id_hash -> user (found), csrf, created, updated (last seen): every signed-in page.
   soci::statement select_session;
+  // case_id -> field, n, sha256, file_name, media_type, size, at, user (who uploaded),
+  // seq, current: every case page's files.
+  soci::statement select_case_files;
   // UPDATE cases for an action: version and updated_at always, compared with `expected`;
   // data and search when the data changed, entered_at and round when the case entered a
   // state, the state when it moved. SQLite rewrites every index over a column an UPDATE

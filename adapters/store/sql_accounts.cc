@@ -27,7 +27,11 @@ bool SqlStorage::set_language(const std::string& user, const std::string& lang) 
                      [&](soci::statement& st) { st.exchange(soci::use(lang)); });
 }
 
-std::string SqlStorage::language(const std::string& user) { return user_column("lang", user); }
+// Asked on every signed-in page: read by the kept statement of the user's row.
+std::string SqlStorage::language(const std::string& user) {
+  auto u = user_by_name(user);
+  return u ? u->lang : "";
+}
 
 bool SqlStorage::set_display_names(const std::string& user, const std::string& name_fa, const std::string& name_en) {
   return change_user("set the names of", "UPDATE users SET name_fa = :f, name_en = :e WHERE name = :n", user,

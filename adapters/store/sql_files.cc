@@ -221,24 +221,24 @@ void SqlStorage::set_case_file_current(int64_t case_id, const std::string& field
 
 std::vector<CaseFileRow> SqlStorage::case_files(int64_t case_id) {
   return db_.guard("cannot read the files of case " + std::to_string(case_id), [&] {
+    sql::HotStatements& h = *hot_;
+    h.case_id = case_id;
     std::vector<CaseFileRow> out;
-    CaseFileRow f;
-    long long id = case_id, n = 0, size = 0, at = 0, seq = 0, current = 0;
-    soci::statement st =
-        (db_.session().prepare << "SELECT field, n, sha256, name, media_type, size, uploaded_at, uploaded_by, seq, current"
-                                  " FROM case_files WHERE case_id = :c ORDER BY field, n",
-         soci::use(id), soci::into(f.field), soci::into(n), soci::into(f.sha256), soci::into(f.name),
-         soci::into(f.media_type), soci::into(size), soci::into(at), soci::into(f.uploaded_by), soci::into(seq),
-         soci::into(current));
-    st.execute();
-    while (st.fetch()) {
+    h.select_case_files.execute();
+    while (h.select_case_files.fetch()) {
+      CaseFileRow f;
       f.case_id = case_id;
-      f.n = n;
-      f.size = size;
-      f.uploaded_at = timestamp_of(at);
-      f.seq = seq;
-      f.current = current != 0;
-      out.push_back(f);
+      f.field = h.field;
+      f.n = h.n;
+      f.sha256 = h.sha256;
+      f.name = h.file_name;
+      f.media_type = h.media_type;
+      f.size = h.size;
+      f.uploaded_at = timestamp_of(h.at);
+      f.uploaded_by = h.user;
+      f.seq = h.seq;
+      f.current = h.current != 0;
+      out.push_back(std::move(f));
     }
     return out;
   });

@@ -320,26 +320,77 @@ constexpr const char* kUserColumns =
 
 }  // namespace
 
-std::optional<User> SqlStorage::user_where(const std::string& column, const std::string& value) {
-  return db_.guard("cannot read users", [&]() -> std::optional<User> {
+struct SqlStorage::UserReads {
+  explicit UserReads(soci::session& s)
+      : by_name((s.prepare << std::string("SELECT ") + kUserColumns + " FROM users WHERE name = :v", soci::use(value),
+                 soci::into(id, found), soci::into(name), soci::into(email), soci::into(roles), soci::into(created),
+                 soci::into(disabled), soci::into(expires, expires_found), soci::into(origin), soci::into(name_fa),
+                 soci::into(name_en), soci::into(lang), soci::into(credentials), soci::into(from_directory))),
+        by_token((s.prepare << std::string("SELECT ") + kUserColumns + " FROM users WHERE token_hash = :v",
+                  soci::use(value), soci::into(id, found), soci::into(name), soci::into(email), soci::into(roles),
+                  soci::into(created), soci::into(disabled), soci::into(expires, expires_found), soci::into(origin),
+                  soci::into(name_fa), soci::into(name_en), soci::into(lang), soci::into(credentials),
+                  soci::into(from_directory))),
+        everyone((s.prepare << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name", soci::into(id, found),
+                  soci::into(name), soci::into(email), soci::into(roles), soci::into(created), soci::into(disabled),
+                  soci::into(expires, expires_found), soci::into(origin), soci::into(name_fa), soci::into(name_en),
+                  soci::into(lang), soci::into(credentials), soci::into(from_directory))) {}
+
+  // The row last fetched.
+  User user() const {
     User u;
-    long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
-    std::string roles, from_directory;
-    soci::indicator ind = soci::i_null, expires_ind = soci::i_null;
-    db_.session() << std::string("SELECT ") + kUserColumns + " FROM users WHERE " + column + " = :v",
-        soci::use(value), soci::into(id, ind), soci::into(u.name), soci::into(u.email), soci::into(roles),
-        soci::into(created), soci::into(disabled), soci::into(expires, expires_ind), soci::into(u.origin),
-        soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang), soci::into(credentials),
-        soci::into(from_directory);
-    if (ind != soci::i_ok) return std::nullopt;
-    u.directory_roles = split_roles(from_directory);
     u.id = id;
-    u.credentials = credentials;
+    u.name = name;
+    u.email = email;
     u.roles = split_roles(roles);
     u.created_at = timestamp_of(created);
     u.disabled = disabled != 0;
-    if (expires_ind == soci::i_ok) u.token_expires = timestamp_of(expires);
+    if (expires_found == soci::i_ok) u.token_expires = timestamp_of(expires);
+    u.origin = origin;
+    u.directory_roles = split_roles(from_directory);
+    u.name_fa = name_fa;
+    u.name_en = name_en;
+    u.lang = lang;
+    u.credentials = credentials;
     return u;
+  }
+  // The one user `st` finds for `key`, stepped past its row so that it holds no snapshot.
+  std::optional<User> one(soci::statement& st, const std::string& key) {
+    value = key;
+    found = soci::i_null;
+    std::optional<User> out;
+    if (st.execute(true) && found == soci::i_ok) out = user();
+    while (st.fetch()) {
+    }
+    return out;
+  }
+
+  // Bound by reference: declared before the statements that bind them.
+  std::string value;
+  long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
+  std::string name, email, roles, origin, name_fa, name_en, lang, from_directory;
+  soci::indicator found = soci::i_null, expires_found = soci::i_null;
+  soci::statement by_name, by_token, everyone;
+};
+
+SqlStorage::UserReads& SqlStorage::user_reads() {
+  if (!user_reads_) user_reads_ = std::make_shared<UserReads>(db_.session());
+  return *user_reads_;
+}
+
+template <typename Run>
+auto SqlStorage::with_user_reads(Run run) -> decltype(run(user_reads())) {
+  try {
+    return run(user_reads());
+  } catch (...) {
+    user_reads_.reset();
+    throw;
+  }
+}
+
+std::optional<User> SqlStorage::user_where(const std::string& column, const std::string& value) {
+  return db_.guard("cannot read users", [&] {
+    return with_user_reads([&](UserReads& r) { return r.one(column == "name" ? r.by_name : r.by_token, value); });
   });
 }
 
@@ -354,28 +405,12 @@ std::optional<User> SqlStorage::user_by_token(const std::string& token, Timestam
 
 std::vector<User> SqlStorage::users() {
   return db_.guard("cannot list users", [&] {
-    std::vector<User> out;
-    User u;
-    long long id = 0, created = 0, disabled = 0, expires = 0, credentials = 0;
-    std::string roles, from_directory;
-    soci::indicator expires_ind = soci::i_null;
-    soci::statement st = (db_.session().prepare << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name",
-                          soci::into(id), soci::into(u.name), soci::into(u.email), soci::into(roles),
-                          soci::into(created), soci::into(disabled), soci::into(expires, expires_ind),
-                          soci::into(u.origin), soci::into(u.name_fa), soci::into(u.name_en), soci::into(u.lang),
-                          soci::into(credentials), soci::into(from_directory));
-    st.execute();
-    while (st.fetch()) {
-      u.directory_roles = split_roles(from_directory);
-      u.id = id;
-      u.credentials = credentials;
-      u.roles = split_roles(roles);
-      u.created_at = timestamp_of(created);
-      u.disabled = disabled != 0;
-      u.token_expires = expires_ind == soci::i_ok ? std::optional(timestamp_of(expires)) : std::nullopt;
-      out.push_back(u);
-    }
-    return out;
+    return with_user_reads([&](UserReads& r) {
+      std::vector<User> out;
+      r.everyone.execute();
+      while (r.everyone.fetch()) out.push_back(r.user());
+      return out;
+    });
   });
 }
 

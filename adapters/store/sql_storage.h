@@ -172,6 +172,14 @@ class SqlStorage : public Storage {
   };
   std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
   std::optional<User> user_where(const std::string& column, const std::string& value);
+  // The reads of people that every request makes (who is calling, by session or token)
+  // and every case page (everyone's names), prepared once per connection: prepared afresh
+  // they were a tenth of a case page. Made when first needed, dropped after a failure.
+  struct UserReads;
+  UserReads& user_reads();
+  // Runs one of user_reads_'s statements; a failed one drops them all.
+  template <typename Run>
+  auto with_user_reads(Run run) -> decltype(run(user_reads()));
   std::string user_column(const std::string& column, const std::string& user);
   void fill_search_keys();
   // SQLite: counts for the planner of each busy table with an index it has none for (a
@@ -214,6 +222,8 @@ class SqlStorage : public Storage {
   mutable sql::Db db_;
   std::string files_dir_;
   std::unique_ptr<sql::HotStatements> hot_;
+  // After db_: the statements end before their session does.
+  std::shared_ptr<UserReads> user_reads_;  // shared_ptr: UserReads is incomplete here
   // PostgreSQL: the reads of a state's longest waiting cases, prepared once per text
   // and run again with each stream's values. An inbox reads a stream for each of the
   // twenty or thirty states its reader acts in; planning each afresh took longer than

@@ -400,7 +400,7 @@ mustache::data case_page_model(const CasePageFacts& facts, const Viewer& viewer,
     d.set("note_form", note);
   }
   put(d, "history", std::move(history));
-  d.set("diagram", workflow_svg(def, path, tr("diagram", l), l));
+  d.set("diagram", workflow_svg(view.engine, path, tr("diagram", l), l));
   if (form && !form->notice.empty()) d.set("notice", form->notice);
   if (form && !form->done.empty()) d.set("done", form->done);
   if (form && !form->error.empty()) d.set("error", form->error);

@@ -3,8 +3,11 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "api/web/assets.h"
@@ -147,6 +150,36 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   d.set("nodes", nodes);
   d.set("standalone", standalone);
   return parsed("diagram.svg").render(d);
+}
+
+namespace {
+
+struct Drawn {
+  std::weak_ptr<const Engine> engine;
+  std::string svg;
+};
+std::mutex drawn_mutex;
+std::unordered_map<std::string, Drawn> drawn;  // by engine, language, label and path
+
+}  // namespace
+
+std::string workflow_svg(const std::shared_ptr<const Engine>& engine, const DiagramPath& path, const std::string& label,
+                         Lang lang, bool standalone) {
+  std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(engine.get())) + (lang == Lang::kFa ? " fa" : " en") +
+                    (standalone ? " alone\n" : "\n") + label + "\n" + path.current + "\n";
+  for (const auto& state : path.visited) key += state + ",";
+  key += "\n";
+  for (const auto& [from, to] : path.taken) key += from + ">" + to + ",";
+  {
+    std::lock_guard<std::mutex> lock(drawn_mutex);
+    auto found = drawn.find(key);
+    if (found != drawn.end() && found->second.engine.lock() == engine) return found->second.svg;
+  }
+  std::string svg = workflow_svg(engine->definition(), path, label, lang, standalone);
+  std::lock_guard<std::mutex> lock(drawn_mutex);
+  if (drawn.size() >= 512) drawn.clear();
+  drawn[key] = {engine, svg};
+  return svg;
 }
 
 }  // namespace osic::api::web
