@@ -27,9 +27,22 @@ MonthDay jalali_month_day(Date d) {
   return {j.month, j.day};
 }
 
-bool in_range(Date d, const DayOff& off) {
+// The day's month and day in each calendar, each worked out once however many yearly
+// days off ask: a deadline counts dozens of days against dozens of days off, and the
+// Solar Hijri date worked out for each pair was a tenth of an inbox page.
+struct MonthDays {
+  Date d;
+  std::optional<MonthDay> jalali{}, gregorian{};
+  const MonthDay& of(bool in_jalali) {
+    auto& md = in_jalali ? jalali : gregorian;
+    if (!md) md = in_jalali ? jalali_month_day(d) : gregorian_month_day(d);
+    return *md;
+  }
+};
+
+bool in_range(Date d, const DayOff& off, MonthDays& days) {
   if (!off.from.yearly) return off.from.fixed <= d && d <= off.to.fixed;
-  MonthDay md = off.from.jalali ? jalali_month_day(d) : gregorian_month_day(d);
+  const MonthDay md = days.of(off.from.jalali);
   MonthDay from{off.from.month, off.from.day}, to{off.to.month, off.to.day};
   if (from <= to) return from <= md && md <= to;
   return md >= from || md <= to;  // a range across the year's end
@@ -132,8 +145,9 @@ std::vector<DayOff> OfficeCalendar::provisional_days_off(Date from, Date to) con
 }
 
 std::optional<std::string> OfficeCalendar::day_off_name(Date d) const {
+  MonthDays days{d};
   for (const auto& off : days_off_) {
-    if (in_range(d, off)) return off.name;
+    if (in_range(d, off, days)) return off.name;
   }
   return std::nullopt;
 }

@@ -46,6 +46,10 @@ HotStatements::HotStatements(soci::session& s)
                                       " current FROM case_files WHERE case_id = :c ORDER BY field, n",
                          use(case_id), into(field), into(n), into(sha256), into(file_name), into(media_type),
                          into(size), into(at), into(user), into(seq), into(current))),
+      select_referrals_of_case((s.prepare << "SELECT id, from_user, to_user, kind, note, made_at, status, answer,"
+                                             " answered_at FROM referrals WHERE case_id = :c ORDER BY id",
+                                use(case_id), into(referral), into(referral_from), into(referral_to), into(kind),
+                                into(note), into(made), into(status), into(answer), into(answered))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"

@@ -31,6 +31,8 @@ struct HotStatements {
   long long starts = 0, ends = 0, after = 0, limit = 0;
   std::string field, sha256, file_name, media_type;
   long long n = 0, size = 0, current = 0;
+  std::string referral_from, referral_to, kind, note, status, answer;
+  long long referral = 0, made = 0, answered = 0;
   soci::indicator found = soci::i_null;
 
   soci::statement select_case;   // case_id -> workflow..round (found)
@@ -50,6 +52,9 @@ struct HotStatements {
   // case_id -> field, n, sha256, file_name, media_type, size, at, user (who uploaded),
   // seq, current: every case page's files.
   soci::statement select_case_files;
+  // case_id -> referral, referral_from, referral_to, kind, note, made, status, answer,
+  // answered: every case page's referrals, oldest first.
+  soci::statement select_referrals_of_case;
   // UPDATE cases for an action: version and updated_at always, compared with `expected`;
   // data and search when the data changed, entered_at and round when the case entered a
   // state, the state when it moved. SQLite rewrites every index over a column an UPDATE

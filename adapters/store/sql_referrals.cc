@@ -71,11 +71,28 @@ void SqlStorage::close_referral(int64_t id, const std::string& status, const std
   });
 }
 
+// Read on every case page: by a statement kept prepared (adapters/store/hot_statements.h).
 std::vector<ReferralRow> SqlStorage::referrals_of_case(int64_t case_id) {
   return db_.guard("cannot read the case's referrals", [&] {
-    long long key = case_id;
-    return select_referrals(db_.session(), "WHERE case_id = :c ORDER BY id",
-                            [&](soci::statement& st) { st.exchange(soci::use(key)); });
+    sql::HotStatements& h = *hot_;
+    h.case_id = case_id;
+    std::vector<ReferralRow> out;
+    h.select_referrals_of_case.execute();
+    while (h.select_referrals_of_case.fetch()) {
+      ReferralRow r;
+      r.id = h.referral;
+      r.case_id = case_id;
+      r.from_user = h.referral_from;
+      r.to_user = h.referral_to;
+      r.kind = h.kind;
+      r.note = h.note;
+      r.made_at = timestamp_of(h.made);
+      r.status = h.status;
+      r.answer = h.answer;
+      r.answered_at = timestamp_of(h.answered);
+      out.push_back(std::move(r));
+    }
+    return out;
   });
 }
 

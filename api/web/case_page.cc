@@ -67,10 +67,10 @@ void put_referrals(const CasePageFacts& facts, mustache::data& d, People& people
     item.set("typed", typed(form_name, "note"));
     const std::string note_error = error(form_name, "note");
     item.set("note_error", note_error.empty() ? mustache::data(false) : mustache::data(note_error));
-    list.push_back(item);
+    append(list, std::move(item));
   }
   mustache::data section;
-  section.set("referrals", list);
+  put(section, "referrals", std::move(list));
   section.set("can_refer", may_refer);
   if (may_refer) {
     mustache::data colleagues{mustache::data::type::list};
@@ -86,9 +86,9 @@ void put_referrals(const CasePageFacts& facts, mustache::data& d, People& people
       o.set("name", name);
       o.set("title", title);
       if (name == chosen) o.set("selected", true);
-      colleagues.push_back(o);
+      append(colleagues, std::move(o));
     }
-    section.set("colleagues", colleagues);
+    put(section, "colleagues", std::move(colleagues));
     mustache::data kinds{mustache::data::type::list};
     const std::string kind = typed("refer", "kind");
     for (const auto& k : referral_kinds()) {
@@ -103,7 +103,7 @@ void put_referrals(const CasePageFacts& facts, mustache::data& d, People& people
     const std::string to_error = error("refer", "to");
     section.set("to_error", to_error.empty() ? mustache::data(false) : mustache::data(to_error));
   }
-  d.set("referral_section", section);
+  put(d, "referral_section", std::move(section));
 }
 
 }  // namespace
@@ -184,14 +184,14 @@ mustache::data case_page_model(const CasePageFacts& facts, const Viewer& viewer,
                                                         : input_value(cur->second, l);
         bool required = std::find(a.requires_fields.begin(), a.requires_fields.end(), name) != a.requires_fields.end() ||
                         f->required;
-        inputs.push_back(field_input(*f, a.name, typed_input(*f, typed(name, shown), typed(name + "__currency", "")),
+        append(inputs, field_input(*f, a.name, typed_input(*f, typed(name, shown), typed(name + "__currency", "")),
                                           required, error_of(name), l));
       }
     }
-    ad.set("fields", inputs);
+    put(ad, "fields", std::move(inputs));
     ad.set("post_to", post_to);
     ad.set("multipart", multipart);
-    action_list.push_back(ad);
+    append(action_list, std::move(ad));
   }
 
   // Sign-offs: who signed, with their comments, and who is still to sign, by name.

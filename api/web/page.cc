@@ -17,12 +17,43 @@ const std::string& asset(const std::string& name) {
   return it == web_assets().end() ? kMissing : it->second;
 }
 
+// The partials templates name ({{> time}}), and their files.
+const std::map<std::string, std::string>& partial_files() {
+  static const std::map<std::string, std::string> files = {
+      {"field", "field.html"}, {"field_list", "field_list.html"}, {"time", "time.html"}, {"bars", "bars.svg"}};
+  return files;
+}
+
+// `text` with each {{> name}} replaced by that partial's own text, so that a template is
+// parsed once with its partials in it: kainjow parses a partial again at each use, which
+// was a fifth of a case page with a form (once per input) and of an inbox (once per date
+// shown). Rendered inline, a partial sees the same context as it does as a partial.
+std::string with_partials(std::string text, int depth = 0) {
+  size_t at = 0;
+  while ((at = text.find("{{>", at)) != std::string::npos) {
+    const size_t end = text.find("}}", at);
+    if (end == std::string::npos) break;
+    std::string name = text.substr(at + 3, end - at - 3);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    auto file = partial_files().find(name);
+    if (file == partial_files().end() || depth >= 4) {  // left to the renderer
+      at = end + 2;
+      continue;
+    }
+    const std::string inner = with_partials(asset(file->second), depth + 1);
+    text.replace(at, end + 2 - at, inner);
+    at += inner.size();
+  }
+  return text;
+}
+
 }  // namespace
 
 mustache::mustache& parsed(const std::string& name) {
   thread_local std::map<std::string, std::unique_ptr<mustache::mustache>> cache;
   auto& slot = cache[name];
-  if (!slot) slot = std::make_unique<mustache::mustache>(asset(name));
+  if (!slot) slot = std::make_unique<mustache::mustache>(with_partials(asset(name)));
   return *slot;
 }
 
@@ -101,10 +132,10 @@ mustache::data page_data(const Viewer& viewer, const std::string& path, const st
 
 HttpResponse render_page(int status, const std::string& title, const std::string& body_template,
                          mustache::data& data) {
-  data.set("field", mustache::partial([] { return asset("field.html"); }));
-  data.set("field_list", mustache::partial([] { return asset("field_list.html"); }));
-  data.set("time", mustache::partial([] { return asset("time.html"); }));
-  data.set("bars", mustache::partial([] { return asset("bars.svg"); }));
+  // For a partial a template names beyond what parsed() puts in place.
+  for (const auto& [partial, file] : partial_files()) {
+    data.set(partial, mustache::partial([file = file] { return asset(file); }));
+  }
   const mustache::data* lang = data.get("lang");
   const Lang l = lang && lang->is_string() && lang->string_value() == "en" ? Lang::kEn : Lang::kFa;
   mustache::mustache& body = parsed(body_template);
