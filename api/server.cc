@@ -616,7 +616,11 @@ void Server::Impl::check_drained() {
 }
 
 Server::Server(ServerOptions options, Api& api, Metrics& metrics, WorkerPool& workers)
-    : impl_(std::make_unique<Impl>(std::move(options), api, metrics, workers)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), api, metrics, workers)) {
+  // SIGHUP is caught from here on, before the service manager hears READY=1: a reload
+  // asked for at once would otherwise meet the default action, which ends the process.
+  if (impl_->options.on_hangup || !impl_->options.tls_cert.empty()) impl_->hangup.add(SIGHUP);
+}
 
 Server::~Server() = default;
 
@@ -664,10 +668,7 @@ void Server::Impl::await_hangup() {
 }
 
 void Server::run() {
-  if (impl_->options.on_hangup || !impl_->options.tls_cert.empty()) {
-    impl_->hangup.add(SIGHUP);
-    impl_->await_hangup();
-  }
+  if (impl_->options.on_hangup || !impl_->options.tls_cert.empty()) impl_->await_hangup();
   impl_->signals.async_wait([this](beast::error_code ec, int) {
     if (!ec) net::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
   });
