@@ -5,6 +5,7 @@ one node, and the other counts with it within seconds, without a restart.
 Run by ctest (calendar_browser_tests), which starts PostgreSQL and sets OSIC_TEST_PG."""
 import datetime
 import os
+import zoneinfo
 import sys
 import time
 import unittest
@@ -57,9 +58,11 @@ class OfficeCalendar(unittest.TestCase):
         before = self.due(a, case)
         a.sign_out()
 
-        # On the other node, the admin closes the first working day from tomorrow on.
+        # On the other node, the admin closes the first working day from tomorrow on:
+        # tomorrow in the office's time zone, which is a day ahead of this machine's from
+        # 20:30 UTC on.
         b.sign_in("admin", "fa")
-        day = datetime.date.today()
+        day = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Tehran")).date()
         for _ in range(14):
             day += datetime.timedelta(days=1)
             b.open("/admin/calendar")
