@@ -11,6 +11,8 @@
 #include "api/web/assets.h"
 #include "api/web/case_page.h"
 #include "api/web/diagram.h"
+#include "api/web/dossier.h"
+#include "service/audit_chain.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
 #include "api/web/text_catalogue.h"
@@ -310,6 +312,52 @@ TEST(Diagram, AKeptPictureIsTheOneDrawnAfreshAndBelongsToItsEngine) {
   const std::string redrawn = web::workflow_svg(changed, in_draft, "diagram", web::Lang::kFa);
   EXPECT_NE(redrawn.find("چرک‌نویس"), std::string::npos);
   EXPECT_EQ(redrawn, web::workflow_svg(changed->definition(), in_draft, "diagram", web::Lang::kFa));
+}
+
+// Issue 36: the dossier is drawn from what was read for it, with its chain checked on the
+// same rows: an internal note only in the full one, and a changed entry named.
+TEST(DossierModel, ShowsNotesOnlyWhenFullAndNamesTheFirstEntryThatDoesNotHold) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  ASSERT_TRUE(set.ok());
+  const Calendar& calendar = *set.office_calendar;
+  const Timestamp t = calendar.start_of_day(*parse_office_date("1405/09/16")) + std::chrono::hours(10);
+  StoredCase c;
+  c.id = 9;
+  c.workflow = "agreement";
+  c.workflow_version = 1;
+  c.title = "KTH";
+  c.state = {"osic_review", {{"partner", Value("KTH")}, {"country", Value("SE")}}, 3, "sara", {}, t};
+  std::vector<HistoryRow> rows(3);
+  std::string prev;
+  for (int i = 0; i < 3; ++i) {
+    HistoryRow& h = rows[i];
+    h.seq = i + 1;
+    h.at = t;
+    h.actor = i == 2 ? "hamid" : "sara";
+    h.action = i == 0 ? "start" : i == 1 ? "submit" : "note";
+    h.from = i == 0 ? "" : i == 1 ? "draft" : "osic_review";
+    h.to = i == 0 ? "draft" : "osic_review";
+    h.comment = i == 2 ? "پیش‌نویس را حقوقی ببیند" : "";
+    h.channel = "web";
+    if (i == 2) h.detail = R"({"visible_to":["osic_head"]})";
+    seal(c.id, h, prev);
+    prev = h.hash;
+  }
+  const Definition& def = *set.files.at(0).result.definition;
+  auto html = [&](const std::vector<HistoryRow>& history, bool full) {
+    const web::DossierFacts facts{c, def, {}, history, {}};
+    web::mustache::data d = web::dossier_model(facts, web::Lang::kFa, calendar, t, full);
+    return web::render_with_texts(web::parsed("dossier.html"), d, web::Lang::kFa);
+  };
+  const std::string plain = html(rows, false), full = html(rows, true);
+  EXPECT_EQ(plain.find("پیش‌نویس را حقوقی ببیند"), std::string::npos);
+  EXPECT_NE(full.find("پیش‌نویس را حقوقی ببیند"), std::string::npos);
+  EXPECT_NE(plain.find("زنجیرهٔ سوابق این پرونده وارسی شد و سالم است"), std::string::npos) << "notes are in the chain";
+  std::vector<HistoryRow> changed = rows;
+  changed[1].comment = "افزوده";
+  const std::string broken = html(changed, false);
+  EXPECT_EQ(broken.find("زنجیرهٔ سوابق این پرونده وارسی شد و سالم است"), std::string::npos);
+  EXPECT_NE(broken.find("نخستین ردیف ناسازگار: ۲</p>"), std::string::npos) << broken;
 }
 
 // Issue 34: a deadline due at the start of the 16th is due by the end of the 15th.

@@ -5,24 +5,16 @@
 
 #include <map>
 
-#include "api/web/assets.h"
 #include "api/web/case_view.h"
 #include "api/web/page.h"
-#include "service/audit.h"
+#include "service/audit_chain.h"
 #include "service/data_codec.h"
 
 namespace osic::api::web {
 
-std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang l,
-                           bool full) {
-  auto got = service.get(store, case_id, viewer);
-  if (auto* e = std::get_if<Error>(&got)) throw *e;
-  const StoredCase& c = std::get<StoredCase>(got);
-  auto engine = service.engine_of(store, c.workflow, c.workflow_version);
-  const Definition& def = engine->definition();
-  const Calendar& calendar = service.registry().calendar();
-  const Timestamp now = service.clock().now();
-
+mustache::data dossier_model(const DossierFacts& facts, Lang l, const Calendar& calendar, Timestamp now, bool full) {
+  const StoredCase& c = facts.kase;
+  const Definition& def = facts.definition;
   mustache::data d;
   d.set("lang", l == Lang::kFa ? "fa" : "en");
   d.set("dir", l == Lang::kFa ? "rtl" : "ltr");
@@ -31,16 +23,15 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   d.set("workflow", workflow_title(def, l));
   d.set("version", local_digits(std::to_string(c.workflow_version), l));
   d.set("state", state_title(def, c.state.state, l));
-  People people(store, l);  // each person read once
+  People people(facts.people, l);
   auto person = [&](const std::string& user) -> const std::string& { return people.name(user); };
   d.set("requester", person(c.state.requester));
   d.set("created", format_time(c.created_at, calendar, l));
   d.set("made", format_time(now, calendar, l));
-  d.set("time", mustache::partial([] { return web_assets().at("time.html"); }));
-  d.set("fields", field_rows(c, def, l));
+  put(d, "fields", field_rows(c, def, l));
 
   mustache::data files{mustache::data::type::list};
-  for (const auto& f : store.case_files(c.id)) {
+  for (const auto& f : facts.files) {
     const FieldDef* fd = def.find_field(f.field);
     mustache::data row;
     row.set("field", fd ? field_label(*fd, l) : f.field);
@@ -51,13 +42,13 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
     row.set("by", f.uploaded_by);
     row.set("at", format_time(f.uploaded_at, calendar, l));
     row.set("replaced", !f.current && !f.name.empty());
-    files.push_back(row);
+    append(files, std::move(row));
   }
   d.set("has_files", !files.is_empty_list());
-  d.set("files", files);
+  put(d, "files", std::move(files));
 
   mustache::data history{mustache::data::type::list};
-  for (const auto& h : store.history(c.id)) {
+  for (const auto& h : facts.history) {
     // Internal notes only in the full dossier an admin prints (issue 35).
     if (h.action == kNoteAction && !full) continue;
     mustache::data row;
@@ -76,15 +67,26 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
     row.set("comment", h.comment);
     row.set("hash", h.hash);
     row.set("purged", !h.purged.empty());
-    history.push_back(row);
+    append(history, std::move(row));
   }
-  d.set("history", history);
+  put(d, "history", std::move(history));
 
-  AuditReport audit = verify_audit(store, c.id);
-  d.set("verified", audit.passed());
-  d.set("break", audit.breaks.empty() ? std::string() : local_digits(std::to_string(audit.breaks[0].seq), l));
-  mustache::mustache page(web_assets().at("dossier.html"));
-  return render_with_texts(page, d, l);
+  // The chain of every entry, notes too, whether or not this dossier shows them.
+  const auto broken = check_chain(c.id, c.state.version, facts.history);
+  d.set("verified", !broken);
+  d.set("break", broken ? local_digits(std::to_string(broken->seq), l) : std::string());
+  return d;
+}
+
+std::string render_dossier(CaseService& service, Storage& store, int64_t case_id, const Actor* viewer, Lang l,
+                           bool full) {
+  auto got = service.get(store, case_id, viewer);
+  if (auto* e = std::get_if<Error>(&got)) throw *e;
+  const StoredCase& c = std::get<StoredCase>(got);
+  auto engine = service.engine_of(store, c.workflow, c.workflow_version);
+  const DossierFacts facts{c, engine->definition(), store.case_files(c.id), store.history(c.id), store.users()};
+  mustache::data d = dossier_model(facts, l, service.registry().calendar(), service.clock().now(), full);
+  return render_with_texts(parsed("dossier.html"), d, l);
 }
 
 }  // namespace osic::api::web
