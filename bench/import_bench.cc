@@ -2,7 +2,7 @@
 // CSV with Persian headers and Jalali dates, read, checked and written in batches; rows
 // per second, and the longest time one batch held the writer (others wait that long at
 // most). SQLite with synchronous=FULL, and PostgreSQL when a connection string is given.
-//   bench_import [ROWS] [BATCH] ["host=127.0.0.1 port=55433 user=postgres dbname=x"]
+//   bench_import [ROWS] [BATCH] ["host=127.0.0.1 port=25433 user=postgres dbname=x"]
 #include <unistd.h>
 
 #include <algorithm>

@@ -40,7 +40,7 @@ inline std::string fresh_database(const std::string& backend) {
   }
   std::string conninfo(base);
   std::string name = unique_name("osic_t_");
-  std::string host = "127.0.0.1", port = "55433";
+  std::string host = "127.0.0.1", port = "25433";
   auto field = [&](const std::string& key, std::string& out) {
     auto at = conninfo.find(key + "=");
     if (at == std::string::npos) return;
