@@ -11,7 +11,7 @@
 #include "api/web/assets.h"
 #include "api/web/case_page.h"
 #include "api/web/diagram.h"
-#include "api/web/dossier.h"
+#include "api/web/dossier_model.h"
 #include "service/audit_chain.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"

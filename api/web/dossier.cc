@@ -1,4 +1,5 @@
 #include "api/web/dossier.h"
+#include "api/web/dossier_model.h"
 #include "service/internal_notes.h"
 
 #include <nlohmann/json.hpp>
