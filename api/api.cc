@@ -279,7 +279,7 @@ void Api::authenticate(const Route& route, Call& call) {
       if (!in) throw Error(ErrorCode::kUnauthenticated, "sign in first");
       call.user = in->user;
       call.session = in->session;
-      call.lang = accounts_.language(call.store(), in->user.name);
+      call.lang = AccountService::language_of(in->user);
       // Every change a page makes comes from a form this session served: a page on
       // another site cannot post one in this person's name.
       if (call.request.method != "GET" && call.request.method != "HEAD") {

@@ -151,7 +151,7 @@ HttpResponse Api::login(Call& call) {
   }
   const SignedIn& in = std::get<SignedIn>(result);
   // A first sign-in keeps the language the sign-in page was read in.
-  std::string lang = call.store().language(in.user.name);
+  std::string lang = in.user.lang;
   if (lang.empty()) {
     lang = web::code_of(l);
     accounts_.set_language(call.store(), in.user.name, lang);

@@ -135,10 +135,6 @@ void AccountService::sign_out(Storage& s, const std::string& cookie) {
   if (!cookie.empty()) s.end_session(sha256_hex(cookie));
 }
 
-std::string AccountService::language(Storage& s, const std::string& user) {
-  return s.language(user) == "en" ? "en" : "fa";
-}
-
 std::optional<Error> AccountService::profile_problem(const std::string& name_fa, const std::string& name_en,
                                                      const std::string& lang) {
   for (const auto* name : {&name_fa, &name_en}) {

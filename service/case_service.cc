@@ -488,10 +488,7 @@ Actor CaseService::acting_actor(Storage& s, const Actor& actor, const StoredCase
 
 std::vector<OpenAction> CaseService::actions_open_to(Storage& s, const Engine& engine, const Actor& actor,
                                                      const StoredCase& c, std::optional<Organisation>* org) {
-  std::optional<Organisation> own;
-  if (!org) org = &own;
-  const Actor acting = acting_actor(s, actor, c, org);
-  return open_actions(engine, c, acting, standing_in_for(s, actor, c, org));
+  return actions_open_to(s, engine, caller(s, actor), c, org);
 }
 
 std::vector<OpenAction> CaseService::actions_open_to(Storage& s, const Engine& engine, const Caller& caller,

@@ -388,17 +388,15 @@ auto SqlStorage::with_user_reads(Run run) -> decltype(run(user_reads())) {
   }
 }
 
-std::optional<User> SqlStorage::user_where(const std::string& column, const std::string& value) {
-  return db_.guard("cannot read users", [&] {
-    return with_user_reads([&](UserReads& r) { return r.one(column == "name" ? r.by_name : r.by_token, value); });
-  });
+std::optional<User> SqlStorage::user_by_name(const std::string& name) {
+  return db_.guard("cannot read users", [&] { return with_user_reads([&](UserReads& r) { return r.one(r.by_name, name); }); });
 }
-
-std::optional<User> SqlStorage::user_by_name(const std::string& name) { return user_where("name", name); }
 
 std::optional<User> SqlStorage::user_by_token(const std::string& token, Timestamp now) {
   if (token.empty()) return std::nullopt;
-  auto user = user_where("token_hash", sha256_hex(token));
+  auto user = db_.guard("cannot read users", [&] {
+    return with_user_reads([&](UserReads& r) { return r.one(r.by_token, sha256_hex(token)); });
+  });
   if (!user || user->disabled || (user->token_expires && *user->token_expires <= now)) return std::nullopt;
   return user;
 }

@@ -171,7 +171,6 @@ class SqlStorage : public Storage {
     bool lock = false;                  // FOR UPDATE SKIP LOCKED (PostgreSQL)
   };
   std::vector<OutboxRow> outbox_rows(const OutboxQuery& query);
-  std::optional<User> user_where(const std::string& column, const std::string& value);
   // The reads of people that every request makes (who is calling, by session or token)
   // and every case page (everyone's names), prepared once per connection: prepared afresh
   // they were a tenth of a case page. Made when first needed, dropped after a failure.

@@ -37,7 +37,9 @@ std::string with_partials(std::string text, int depth = 0) {
     name.erase(0, name.find_first_not_of(' '));
     name.erase(name.find_last_not_of(' ') + 1);
     auto file = partial_files().find(name);
-    if (file == partial_files().end() || depth >= 4) {  // left to the renderer
+    // An unknown name, or partials nested deeper than any template nests them (two),
+    // is left as it is and renders as nothing.
+    if (file == partial_files().end() || depth >= 4) {
       at = end + 2;
       continue;
     }
@@ -132,10 +134,6 @@ mustache::data page_data(const Viewer& viewer, const std::string& path, const st
 
 HttpResponse render_page(int status, const std::string& title, const std::string& body_template,
                          mustache::data& data) {
-  // For a partial a template names beyond what parsed() puts in place.
-  for (const auto& [partial, file] : partial_files()) {
-    data.set(partial, mustache::partial([file = file] { return asset(file); }));
-  }
   const mustache::data* lang = data.get("lang");
   const Lang l = lang && lang->is_string() && lang->string_value() == "en" ? Lang::kEn : Lang::kFa;
   mustache::mustache& body = parsed(body_template);
