@@ -182,14 +182,9 @@ HttpResponse Api::list_cases(Call& call) {
 }
 
 HttpResponse Api::inbox(Call& call) {
-  Actor actor = call.user->actor();
   json items = json::array();
-  std::optional<Organisation> org;
-  for (const auto& c : service_.inbox(call.store(), actor)) {
-    Actor acting = service_.acting_actor(call.store(), actor, c, &org);
-    auto engine = service_.engine_of(call.store(), c.workflow, c.workflow_version);
-    CaseTiming timing = service_.timing(*engine, c);
-    items.push_back(case_to_json(c, *engine, &acting, &timing));
+  for (const CaseView& v : service_.inbox(call.store(), call.user->actor())) {
+    items.push_back(case_to_json(v.kase, *v.engine, &v.acting, &v.timing));
   }
   return json_response(200, {{"items", items}});
 }

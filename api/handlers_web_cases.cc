@@ -90,16 +90,16 @@ HttpResponse Api::inbox_page(Call& call) {
   // stand in for now (issue 34: «به نیابت از دکتر رضایی»), read once for the page.
   const Caller caller = service_.caller(store, actor);
   const bool stands_in = !caller.stands_in_for.empty();
-  std::optional<Organisation> org;
   std::map<std::string, std::pair<std::string, int>> bulk_actions;  // name -> (title, cases)
   mustache::data waiting{mustache::data::type::list};
-  auto items = service_.inbox(store, caller, 100);
-  for (const auto& c : items) {
-    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+  const std::vector<CaseView> items = service_.inbox(store, caller, 100);
+  for (const CaseView& v : items) {
+    const StoredCase& c = v.kase;
+    const Engine* engine = v.engine.get();
+    mustache::data row = web::case_row(c, *engine, v.timing.due_at, calendar, now, l);
     row.set("requester", people.name(c.state.requester));
     std::string in_person, absent;
-    for (const auto& open : service_.actions_open_to(store, *engine, caller, c, &org)) {
+    for (const OpenAction& open : v.actions) {
       if (!open.on_behalf_of.empty()) {
         if (absent.empty()) absent = people.name(open.on_behalf_of);
         continue;

@@ -408,14 +408,19 @@ std::vector<OpenAction> open_actions(const Engine& engine, const StoredCase& c, 
 }  // namespace
 
 CaseView CaseService::view_of(Storage& s, const Caller& caller, StoredCase c) {
-  CaseView v{.kase = {}, .engine = engine_of(s, c.workflow, c.workflow_version), .caller = caller, .acting = {}};
   std::optional<Organisation> org;
+  CaseView v = view_in(s, caller, std::move(c), org);
+  v.organisation = std::move(org);
+  return v;
+}
+
+CaseView CaseService::view_in(Storage& s, const Caller& caller, StoredCase c, std::optional<Organisation>& org) {
+  CaseView v{.kase = {}, .engine = engine_of(s, c.workflow, c.workflow_version), .caller = caller, .acting = {}};
   v.acting = acting_actor(s, caller.actor, c, &org);
   v.stand_ins = standing_in_for(s, caller, c, &org);
   v.actions = open_actions(*v.engine, c, v.acting, v.stand_ins);
   v.approval = v.engine->approval_status(c.state);
   v.timing = timing(*v.engine, c);
-  v.organisation = std::move(org);
   v.kase = std::move(c);
   return v;
 }
@@ -725,25 +730,17 @@ CaseTiming CaseService::timing(const Engine& engine, const StoredCase& c) const 
   return t;
 }
 
-std::vector<StoredCase> CaseService::inbox(Storage& s, const Actor& actor, int limit) {
+std::vector<CaseView> CaseService::inbox(Storage& s, const Actor& actor, int limit) {
   return inbox(s, caller(s, actor), limit);
 }
 
-std::vector<StoredCase> CaseService::inbox(Storage& s, const Caller& me, int limit) {
+std::vector<CaseView> CaseService::inbox(Storage& s, const Caller& me, int limit) {
   const Actor& actor = me.actor;
-  struct Waiting {
-    StoredCase c;
-    std::optional<Timestamp> due;
-  };
-  std::vector<Waiting> found;
+  std::vector<CaseView> found;
   const Actor plain = with_plain_roles(actor);
   // Whose roles count: the caller's own and those of anyone they stand in for now.
   std::vector<Actor> people{plain};
-  std::vector<std::string> absent;
-  for (const User& u : me.stands_in_for) {
-    people.push_back(with_plain_roles(u.actor()));
-    absent.push_back(u.name);
-  }
+  for (const User& u : me.stands_in_for) people.push_back(with_plain_roles(u.actor()));
   const ReadScope scope = read_scope(s, me);
   std::optional<Organisation> org;
   std::set<int64_t> seen;
@@ -768,40 +765,32 @@ std::vector<StoredCase> CaseService::inbox(Storage& s, const Caller& me, int lim
       if (!by_role && !as_requester) continue;
       CaseFilter filter{.scope = scope, .workflow = name, .state = st.name};
       // Only as the requester (and standing in for no one): their own cases, by index.
-      if (!by_role && absent.empty()) filter.requester = actor.user;
+      if (!by_role && me.stands_in_for.empty()) filter.requester = actor.user;
       waiting_cases.add(std::move(filter), st);
     }
   }
   while (static_cast<int>(found.size()) < limit) {
     std::optional<CaseRow> next = waiting_cases.next();
     if (!next) break;
-    CaseRow row = std::move(*next);
-    if (seen.count(row.id)) continue;
-    StoredCase c = typed(s, row);
-    auto e = engine_of(s, c.workflow, c.workflow_version);
-    bool waiting = !e->available_actions(c.state, acting_actor(s, actor, c, &org)).empty();
-    if (!waiting && !absent.empty()) {
-      for (const Actor& stand_in : standing_in_for(s, me, c, &org)) {
-        waiting = waiting || !e->available_actions(c.state, stand_in).empty();
-      }
-    }
-    if (!waiting) continue;
-    seen.insert(c.id);
-    auto due = due_at(*e, c);
-    found.push_back({std::move(c), due});
+    if (seen.count(next->id)) continue;
+    // Waiting means an action open to the caller, in person or for someone away.
+    CaseView v = view_in(s, me, typed(s, *next), org);
+    if (!v.may_act()) continue;
+    seen.insert(v.kase.id);
+    found.push_back(std::move(v));
   }
   const Timestamp now = clock_.now();
-  std::stable_sort(found.begin(), found.end(), [&](const Waiting& a, const Waiting& b) {
-    bool late_a = a.due && *a.due <= now, late_b = b.due && *b.due <= now;
+  std::stable_sort(found.begin(), found.end(), [&](const CaseView& a, const CaseView& b) {
+    const auto& due_a = a.timing.due_at;
+    const auto& due_b = b.timing.due_at;
+    bool late_a = due_a && *due_a <= now, late_b = due_b && *due_b <= now;
     if (late_a != late_b) return late_a;
-    if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
-    if (a.due && b.due && *a.due != *b.due) return *a.due < *b.due;
-    return a.c.state.entered_at < b.c.state.entered_at;
+    if (due_a.has_value() != due_b.has_value()) return due_a.has_value();
+    if (due_a && due_b && *due_a != *due_b) return *due_a < *due_b;
+    return a.kase.state.entered_at < b.kase.state.entered_at;
   });
   if (static_cast<int>(found.size()) > limit) found.resize(limit);
-  std::vector<StoredCase> out;
-  for (auto& w : found) out.push_back(std::move(w.c));
-  return out;
+  return found;
 }
 
 std::vector<FiredTimer> CaseService::fire_due_timers(Storage& s, int limit) {

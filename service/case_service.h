@@ -107,9 +107,11 @@ class CaseService {
   // The cases waiting for `actor` (an action their roles give them in the case's state,
   // their open signer slot, or either for someone they stand in for), at most `limit`,
   // those overdue first, then by due date, then the longest waiting (of the first 2,000
-  // found; issue 14 moves this into the database).
-  std::vector<StoredCase> inbox(Storage& s, const Actor& actor, int limit = 500);
-  std::vector<StoredCase> inbox(Storage& s, const Caller& caller, int limit = 500);
+  // found; issue 14 moves this into the database). Each comes as the caller's view of it,
+  // built once while deciding that it waits: a page or an answer draws its actions,
+  // roles and timing from it and works none of them out again.
+  std::vector<CaseView> inbox(Storage& s, const Actor& actor, int limit = 500);
+  std::vector<CaseView> inbox(Storage& s, const Caller& caller, int limit = 500);
   // When a case's time in its state runs out (its state's deadline), if it has one.
   std::optional<Timestamp> due_at(const Engine& engine, const StoredCase& c) const;
   // Entered, due and overdue now, by the office calendar.
@@ -184,6 +186,9 @@ class CaseService {
   // holder at or above it); the organisation is read only when units are in play.
   Actor projected(Storage& s, const Actor& actor, const std::string& unit, bool reading,
                   std::optional<Organisation>* org = nullptr);
+  // view_of, with the organisation shared by the views of one request (read at most once)
+  // and left out of the view.
+  CaseView view_in(Storage& s, const Caller& caller, StoredCase c, std::optional<Organisation>& org);
   bool can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c);
   bool reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c);
   ReadScope read_scope_in_person(Storage& s, const Actor& actor);

@@ -38,7 +38,7 @@ struct CaseView {
   std::vector<OpenAction> actions{};  // in person first, then for each person stood in for
   std::optional<ApprovalStatus> approval{};
   CaseTiming timing{};
-  std::optional<Organisation> organisation{};  // when it was read: a case in a unit
+  std::optional<Organisation> organisation{};  // when it was read: a case in a unit (not in an inbox's views)
 
   const Definition& definition() const { return engine->definition(); }
   // Whether the caller may act on the case now, in person or for someone.
