@@ -13,6 +13,7 @@
 #include "service/internal_notes.h"
 #include "service/referrals.h"
 #include "api/web/case_page.h"
+#include "api/web/inbox_page.h"
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
 #include "api/web/diagram.h"
@@ -83,100 +84,31 @@ HttpResponse Api::inbox_page(Call& call) {
   const Lang l = viewer.lang;
   Storage& store = call.store();
   const Actor actor = call.user->actor();
-  const Calendar& calendar = service_.registry().calendar();
   const Timestamp now = service_.clock().now();
-  web::People people(store, l);
-  // Whom a case waits for when it is not the reader in person: the absent colleagues they
-  // stand in for now (issue 34: «به نیابت از دکتر رضایی»), read once for the page.
+  // Whom the reader stands in for now, read once for the page.
   const Caller caller = service_.caller(store, actor);
-  const bool stands_in = !caller.stands_in_for.empty();
-  std::map<std::string, std::pair<std::string, int>> bulk_actions;  // name -> (title, cases)
-  mustache::data waiting{mustache::data::type::list};
-  const std::vector<CaseView> items = service_.inbox(store, caller, 100);
-  for (const CaseView& v : items) {
-    const StoredCase& c = v.kase;
-    const Engine* engine = v.engine.get();
-    mustache::data row = web::case_row(c, *engine, v.timing.due_at, calendar, now, l);
-    row.set("requester", people.name(c.state.requester));
-    std::string in_person, absent;
-    for (const OpenAction& open : v.actions) {
-      if (!open.on_behalf_of.empty()) {
-        if (absent.empty()) absent = people.name(open.on_behalf_of);
-        continue;
-      }
-      in_person = "yes";
-      // Offered for bulk sign-off when the action needs nothing more than a comment.
-      const bool needs_fields = std::any_of(open.action.requires_fields.begin(), open.action.requires_fields.end(),
-                                            [&](const std::string& f) { return !c.state.data.count(f); });
-      if (needs_fields) continue;
-      row.set("bulk_version", std::to_string(c.state.version));
-      auto& offered = bulk_actions[open.action.name];
-      if (offered.first.empty()) offered.first = web::action_title(engine->definition(), c.state.state, open.action.name, l);
-      ++offered.second;
-    }
-    if (stands_in && in_person.empty() && !absent.empty()) row.set("for", absent);
-    web::append(waiting, std::move(row));
-  }
-  CaseFilter mine_filter{.scope = service_.read_scope(store, caller), .requester = actor.user, .limit = 20};
-  CasePage mine_page = service_.list(store, mine_filter);
-  mustache::data mine{mustache::data::type::list};
-  for (const auto& c : mine_page.items) {
+  const std::vector<CaseView> waiting = service_.inbox(store, caller, 100);
+  web::InboxFacts facts{.caller = caller, .waiting = waiting};
+  auto listed = [&](StoredCase c) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    web::append(mine, web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l));
-  }
-  // Referrals (issue 35): cases colleagues referred to the reader, and the answers to the
-  // reader's own referrals of the last two weeks.
-  // A referral's case as a row, when the reader may still read it.
-  auto referral_row = [&](const ReferralRow& r) -> std::optional<mustache::data> {
-    auto got = service_.get(store, r.case_id, caller);
-    if (!std::holds_alternative<StoredCase>(got)) return std::nullopt;
-    const StoredCase& c = std::get<StoredCase>(got);
-    auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    return web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
+    auto due = service_.due_at(*engine, c);
+    return web::ListedCase{std::move(c), std::move(engine), due};
   };
-  mustache::data referred{mustache::data::type::list};
-  for (const auto& r : store.open_referrals_to(actor.user)) {
-    auto row = referral_row(r);
-    if (!row) continue;
-    row->set("from", people.name(r.from_user));
-    row->set("kind", web::tr("referral_kind_" + r.kind, l));
-    row->set("note", r.note);
-    row->set("made", web::moment(r.made_at, calendar, l));
-    web::append(referred, std::move(*row));
-  }
-  mustache::data answers{mustache::data::type::list};
-  for (const auto& r : store.answered_referrals_from(actor.user, now - std::chrono::days(14))) {
-    auto row = referral_row(r);
-    if (!row) continue;
-    row->set("to", people.name(r.to_user));
-    row->set("answer", r.answer);
-    row->set("answered", web::moment(r.answered_at, calendar, l));
-    web::append(answers, std::move(*row));
-  }
-  mustache::data d = web::page_data(viewer, "/inbox", "inbox");
+  CasePage mine = service_.list(store, {.scope = service_.read_scope(store, caller), .requester = actor.user, .limit = 20});
+  for (auto& c : mine.items) facts.mine.push_back(listed(std::move(c)));
+  facts.more_mine = mine.next_cursor != 0;
+  // A referral's case, when the reader may still read it.
+  auto referred = [&](const std::vector<ReferralRow>& rows, std::vector<web::ReferredCase>& out) {
+    for (const ReferralRow& r : rows) {
+      auto got = service_.get(store, r.case_id, caller);
+      if (auto* c = std::get_if<StoredCase>(&got)) out.push_back({r, listed(std::move(*c))});
+    }
+  };
+  referred(store.open_referrals_to(actor.user), facts.referred);
+  referred(store.answered_referrals_from(actor.user, now - std::chrono::days(14)), facts.answers);
+  facts.people = store.users();
+  mustache::data d = web::inbox_page_model(facts, viewer, service_.registry().calendar(), now);
   if (call.request.param("done") == "referral_answered_done") d.set("done", web::tr("referral_answered_done", l));
-  if (!referred.is_empty_list()) d.set("has_referred", true);
-  web::put(d, "referred", std::move(referred));
-  if (!answers.is_empty_list()) d.set("has_answers", true);
-  web::put(d, "answers", std::move(answers));
-  web::put(d, "waiting", std::move(waiting));
-  if (!items.empty()) d.set("has_waiting", true);
-  // Bulk sign-off: the actions open on at least two of these cases.
-  mustache::data offered{mustache::data::type::list};
-  for (const auto& [name, title_count] : bulk_actions) {
-    if (title_count.second < 2) continue;
-    mustache::data a;
-    a.set("name", name);
-    a.set("title", title_count.first);
-    offered.push_back(a);
-  }
-  if (!offered.is_empty_list()) {
-    d.set("bulk_actions", offered);
-    d.set("has_bulk", true);
-  }
-  web::put(d, "mine", std::move(mine));
-  if (!mine_page.items.empty()) d.set("has_mine", true);
-  if (mine_page.next_cursor) d.set("more_mine", true);
   return web::render_page(200, web::tr("inbox", l), "inbox.html", d);
 }
 
@@ -205,6 +137,7 @@ HttpResponse Api::cases_page(Call& call) {
   const Timestamp now = service_.clock().now();
   web::People people(store, l);
   mustache::data items{mustache::data::type::list};
+  web::reserve(items, page.items.size());
   for (const auto& c : page.items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
     mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);

@@ -45,7 +45,9 @@ class DueOrder {
   Storage& s_;
   const Calendar& calendar_;
   int largest_batch_;
-  std::vector<Stream> streams_;
+  // A deque: a Stream cannot be moved without the chance of a throw (its deque of rows),
+  // so a vector growing copied every stream, with its filter and rows, at each step.
+  std::deque<Stream> streams_;
 };
 
 }  // namespace osic

@@ -12,6 +12,7 @@
 #include "api/web/case_page.h"
 #include "api/web/diagram.h"
 #include "api/web/dossier_model.h"
+#include "api/web/inbox_page.h"
 #include "service/audit_chain.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
@@ -280,6 +281,87 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
   std::set<std::string> offered;
   for (const auto& c : colleagues) offered.insert(c.get("name")->string_value());
   EXPECT_EQ(offered, (std::set<std::string>{"dina", "leila", "sara", "vahid"}));
+}
+
+// Issue 36: the inbox, drawn from the case service's views and the rows beside them,
+// with no store. The OSIC head has two agreements to accept in person, which are offered
+// for bulk sign-off, and one that waits for the dean they stand in for, which says so;
+// a colleague has referred a case to them and answered one of theirs.
+TEST(InboxPageModel, IsDrawnFromTheViewsAndTheirRowsAlone) {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  ASSERT_TRUE(set.ok());
+  const Calendar& calendar = *set.office_calendar;
+  const Timestamp t = calendar.start_of_day(*parse_office_date("1405/09/16")) + std::chrono::hours(10);
+  auto engine = std::make_shared<const Engine>(set.files.at(0).result.definition, calendar);
+  auto person = [](std::string name, std::string role, std::string fa) {
+    User u;
+    u.name = std::move(name);
+    u.roles = {std::move(role)};
+    u.name_fa = std::move(fa);
+    return u;
+  };
+  const User dina = person("dina", "dean", "دکتر دینا کریمی"), sara = person("sara", "staff", "سارا احمدی"),
+             leila = person("leila", "legal", "لیلا نوری"), hamid = person("hamid", "osic_head", "حمید رضایی");
+  const Caller caller{Actor{"hamid", {"osic_head"}}, {dina}};
+  auto stored = [&](int64_t id, std::string title, std::string state) {
+    StoredCase c;
+    c.id = id;
+    c.workflow = "agreement";
+    c.workflow_version = 1;
+    c.title = std::move(title);
+    c.state = {std::move(state), {{"partner", Value("KTH")}, {"country", Value("SE")}}, 3, "sara", {}, t};
+    c.created_at = c.updated_at = t;
+    return c;
+  };
+  std::vector<CaseView> waiting;
+  for (auto [id, title] : {std::pair<int64_t, const char*>{11, "KTH"}, {12, "ETH"}}) {
+    CaseView v{.kase = stored(id, title, "osic_review"), .engine = engine, .caller = caller, .acting = caller.actor};
+    for (auto& a : engine->available_actions(v.kase.state, v.acting)) v.actions.push_back({std::move(a), ""});
+    v.timing.entered_at = t;
+    waiting.push_back(std::move(v));
+  }
+  CaseView for_dean{.kase = stored(13, "Aalto", "dean_approval"), .engine = engine, .caller = caller,
+                    .acting = caller.actor};
+  for_dean.stand_ins = {Actor{"hamid", {"dean"}, "dina"}};
+  for (auto& a : engine->available_actions(for_dean.kase.state, for_dean.stand_ins.front())) {
+    for_dean.actions.push_back({std::move(a), "dina"});
+  }
+  ASSERT_TRUE(for_dean.may_act());
+  waiting.push_back(std::move(for_dean));
+
+  web::InboxFacts facts{.caller = caller, .waiting = waiting};
+  facts.mine.push_back({stored(20, "Uppsala", "draft"), engine, std::nullopt});
+  facts.more_mine = true;
+  ReferralRow asked{.id = 4, .case_id = 30, .from_user = "leila", .to_user = "hamid", .kind = "review",
+                    .note = "نظر شما دربارهٔ بند ۲؟", .made_at = t};
+  facts.referred.push_back({asked, {stored(30, "Lund", "legal_review"), engine, std::nullopt}});
+  ReferralRow answered{.id = 5, .case_id = 31, .from_user = "hamid", .to_user = "leila", .kind = "review",
+                       .note = "", .made_at = t, .status = "answered", .answer = "بی‌اشکال است", .answered_at = t};
+  facts.answers.push_back({answered, {stored(31, "Oslo", "osic_review"), engine, std::nullopt}});
+  facts.people = {dina, sara, leila, hamid};
+  SessionRow session;
+  session.user = "hamid";
+  session.csrf = std::string(64, 'c');
+  const web::Viewer viewer{web::Lang::kFa, &hamid, &session};
+
+  web::mustache::data d = web::inbox_page_model(facts, viewer, calendar, t);
+  const auto& rows = d.get("waiting")->list_value();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].get("requester")->string_value(), "سارا احمدی");
+  EXPECT_EQ(rows[0].get("for"), nullptr) << "in person: no one named";
+  ASSERT_NE(rows[0].get("bulk_version"), nullptr);
+  ASSERT_NE(rows[2].get("for"), nullptr);
+  EXPECT_EQ(rows[2].get("for")->string_value(), "دکتر دینا کریمی");
+  EXPECT_EQ(rows[2].get("bulk_version"), nullptr) << "only what the reader does in person is offered in bulk";
+  std::set<std::string> bulk;
+  for (const auto& a : d.get("bulk_actions")->list_value()) bulk.insert(a.get("name")->string_value());
+  EXPECT_TRUE(bulk.count("accept")) << "open on both agreements in review";
+  EXPECT_TRUE(d.get("has_mine") && d.get("more_mine"));
+  const std::string html = web::render_page(200, "inbox", "inbox.html", d).body;
+  for (const char* shown : {"KTH", "ETH", "Aalto", "Uppsala", "Lund", "Oslo", "لیلا نوری", "نظر شما دربارهٔ بند ۲؟",
+                            "بی‌اشکال است"}) {
+    EXPECT_NE(html.find(shown), std::string::npos) << shown;
+  }
 }
 
 // Issue 31: a case page's diagram is drawn once per workflow version and path. What is

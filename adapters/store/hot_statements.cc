@@ -50,6 +50,15 @@ HotStatements::HotStatements(soci::session& s)
                                              " answered_at FROM referrals WHERE case_id = :c ORDER BY id",
                                 use(case_id), into(referral), into(referral_from), into(referral_to), into(kind),
                                 into(note), into(made), into(status), into(answer), into(answered))),
+      select_referrals_to((s.prepare << "SELECT id, case_id, from_user, to_user, kind, note, made_at, status, answer,"
+                                        " answered_at FROM referrals WHERE to_user = :u AND status = 'open' ORDER BY id",
+                           use(user), into(referral), into(case_id), into(referral_from), into(referral_to),
+                           into(kind), into(note), into(made), into(status), into(answer), into(answered))),
+      select_answers_from((s.prepare << "SELECT id, case_id, from_user, to_user, kind, note, made_at, status, answer,"
+                                        " answered_at FROM referrals WHERE from_user = :u AND status = 'answered'"
+                                        " AND answered_at >= :t ORDER BY answered_at DESC",
+                           use(user), use(at), into(referral), into(case_id), into(referral_from), into(referral_to),
+                           into(kind), into(note), into(made), into(status), into(answer), into(answered))),
       // A move keeps when its case entered the state it leaves: the time of the move
       // before it (none for the first), which the cycle-time report reads as a stay.
       insert_history((s.prepare << "INSERT INTO history (case_id, seq, at, actor, action,"

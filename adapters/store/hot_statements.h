@@ -55,6 +55,10 @@ struct HotStatements {
   // case_id -> referral, referral_from, referral_to, kind, note, made, status, answer,
   // answered: every case page's referrals, oldest first.
   soci::statement select_referrals_of_case;
+  // user -> case_id and the rest as above: the referrals open to the reader, oldest
+  // first; and with `at`, the answers to the reader's referrals since then, newest
+  // first. Both on every inbox.
+  soci::statement select_referrals_to, select_answers_from;
   // UPDATE cases for an action: version and updated_at always, compared with `expected`;
   // data and search when the data changed, entered_at and round when the case entered a
   // state, the state when it moved. SQLite rewrites every index over a column an UPDATE

@@ -71,47 +71,53 @@ void SqlStorage::close_referral(int64_t id, const std::string& status, const std
   });
 }
 
+namespace {
+
+// The rows of one of HotStatements' kept referral reads, from the members it binds. The
+// case's id is an input of one and an output of the others: either way it is h.case_id.
+std::vector<ReferralRow> fetch_referrals(sql::HotStatements& h, soci::statement& st) {
+  std::vector<ReferralRow> out;
+  st.execute();
+  while (st.fetch()) {
+    ReferralRow r;
+    r.id = h.referral;
+    r.case_id = h.case_id;
+    r.from_user = h.referral_from;
+    r.to_user = h.referral_to;
+    r.kind = h.kind;
+    r.note = h.note;
+    r.made_at = timestamp_of(h.made);
+    r.status = h.status;
+    r.answer = h.answer;
+    r.answered_at = timestamp_of(h.answered);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
 // Read on every case page: by a statement kept prepared (adapters/store/hot_statements.h).
 std::vector<ReferralRow> SqlStorage::referrals_of_case(int64_t case_id) {
   return db_.guard("cannot read the case's referrals", [&] {
-    sql::HotStatements& h = *hot_;
-    h.case_id = case_id;
-    std::vector<ReferralRow> out;
-    h.select_referrals_of_case.execute();
-    while (h.select_referrals_of_case.fetch()) {
-      ReferralRow r;
-      r.id = h.referral;
-      r.case_id = case_id;
-      r.from_user = h.referral_from;
-      r.to_user = h.referral_to;
-      r.kind = h.kind;
-      r.note = h.note;
-      r.made_at = timestamp_of(h.made);
-      r.status = h.status;
-      r.answer = h.answer;
-      r.answered_at = timestamp_of(h.answered);
-      out.push_back(std::move(r));
-    }
-    return out;
+    hot_->case_id = case_id;
+    return fetch_referrals(*hot_, hot_->select_referrals_of_case);
   });
 }
 
+// These two on every inbox, kept prepared too.
 std::vector<ReferralRow> SqlStorage::open_referrals_to(const std::string& user) {
   return db_.guard("cannot read the referrals", [&] {
-    return select_referrals(db_.session(), "WHERE to_user = :u AND status = 'open' ORDER BY id",
-                            [&](soci::statement& st) { st.exchange(soci::use(user)); });
+    hot_->user = user;
+    return fetch_referrals(*hot_, hot_->select_referrals_to);
   });
 }
 
 std::vector<ReferralRow> SqlStorage::answered_referrals_from(const std::string& user, Timestamp since) {
   return db_.guard("cannot read the referrals", [&] {
-    long long from = seconds_of(since);
-    return select_referrals(db_.session(),
-                            "WHERE from_user = :u AND status = 'answered' AND answered_at >= :t ORDER BY answered_at DESC",
-                            [&](soci::statement& st) {
-                              st.exchange(soci::use(user));
-                              st.exchange(soci::use(from));
-                            });
+    hot_->user = user;
+    hot_->at = seconds_of(since);
+    return fetch_referrals(*hot_, hot_->select_answers_from);
   });
 }
 

@@ -228,6 +228,9 @@ class SqlStorage : public Storage {
   // twenty or thirty states its reader acts in; planning each afresh took longer than
   // running it. By their conditions' text and order.
   std::map<std::string, std::shared_ptr<PageRead>> waiting_reads_;  // shared_ptr: PageRead is incomplete here
+  // SQLite: plain pages of a list (newest first, no `where`, no text), the same way,
+  // with the page's id bound set before each run.
+  std::map<std::string, std::shared_ptr<PageRead>> list_reads_;
   // PostgreSQL: runs a kept statement (below) on its generic plan. PostgreSQL's own
   // choice kept planning them anew at each run, 0.3 to 0.75 ms each against 0.03 to 0.1
   // of running: it priced the generic plan of a range such as `entered_at < $n` above
@@ -252,15 +255,17 @@ class SqlStorage : public Storage {
   // of `values`, on its generic plan. A failed one is dropped, to be prepared afresh next
   // time. At most 128 per map: each reader's rights (and on SQLite each workflow) make
   // texts of their own, kept for the readers of late.
-  template <typename Kept, typename Make>
+  // `refresh` sets what else a kept one binds besides its conditions.
+  template <typename Kept, typename Make, typename Refresh = void (*)(Kept&)>
   auto run_kept(std::map<std::string, std::shared_ptr<Kept>>& kept, const std::string& key,
-                const sql::CaseConditions& values, Make make) {
+                const sql::CaseConditions& values, Make make, Refresh refresh = [](Kept&) {}) {
     auto found = kept.find(key);
     if (found == kept.end()) {
       if (kept.size() >= 128) kept.clear();
       found = kept.emplace(key, make()).first;
     } else {
       found->second->conditions.take_values_of(values);
+      refresh(*found->second);
     }
     try {
       if (db_.dialect() == sql::Dialect::kSqlite) return found->second->run();

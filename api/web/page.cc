@@ -104,6 +104,10 @@ void append(mustache::data& list, mustache::data&& value) {
   const_cast<mustache::data&>(items.back()) = std::move(value);
 }
 
+void reserve(mustache::data& list, size_t n) {
+  const_cast<mustache::list&>(list.list_value()).reserve(n);
+}
+
 bool Viewer::admin() const {
   return user && std::find(user->roles.begin(), user->roles.end(), "admin") != user->roles.end();
 }
