@@ -213,15 +213,34 @@ states:
   EXPECT_EQ(web::guard_refusal(def, submit, "len(title) > 3", web::Lang::kFa), "شرط این اقدام برقرار نیست.");
 }
 
+// The agreement workflow on the office calendar, and a moment on 16 Azar 1405 at 10:00:
+// what the page-model tests draw with, no store, server or clock.
+struct AgreementOnItsCalendar {
+  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
+  const Calendar& calendar() const { return *set.office_calendar; }
+  Timestamp t() const { return calendar().start_of_day(*parse_office_date("1405/09/16")) + std::chrono::hours(10); }
+  std::shared_ptr<const Engine> engine() const {
+    return std::make_shared<const Engine>(set.files.at(0).result.definition, calendar());
+  }
+};
+
+User person(std::string name, std::string role, std::string name_fa) {
+  User u;
+  u.name = std::move(name);
+  u.roles = {std::move(role)};
+  u.name_fa = std::move(name_fa);
+  return u;
+}
+
 // Issue 36: the case page is a pure function of its CaseView and the rows read beside
 // it. Drawn here with no store, no server and no clock: the OSIC head stands in for the
 // dean, who has yet to sign beside the VP, and has referred the case to legal.
 TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
-  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
-  ASSERT_TRUE(set.ok());
-  const Calendar& calendar = *set.office_calendar;
-  const Timestamp t = calendar.start_of_day(*parse_office_date("1405/09/16")) + std::chrono::hours(10);
-  auto engine = std::make_shared<const Engine>(set.files.at(0).result.definition, calendar);
+  AgreementOnItsCalendar agreement;
+  ASSERT_TRUE(agreement.set.ok());
+  const Calendar& calendar = agreement.calendar();
+  const Timestamp t = agreement.t();
+  auto engine = agreement.engine();
 
   CaseView view{.kase = {}, .engine = engine, .caller = {}, .acting = {}};
   view.kase.id = 7;
@@ -230,13 +249,6 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
   view.kase.title = "KTH";
   view.kase.state = {"dean_approval", {{"partner", Value("KTH")}, {"country", Value("SE")}}, 5, "sara",
                      {{"vahid", "vp_international", true, t, "موافقم"}}, t};
-  auto person = [](std::string name, std::string role, std::string fa) {
-    User u;
-    u.name = std::move(name);
-    u.roles = {std::move(role)};
-    u.name_fa = std::move(fa);
-    return u;
-  };
   const User dina = person("dina", "dean", "دکتر دینا کریمی");
   view.caller = {Actor{"hamid", {"osic_head"}}, {dina}};
   view.acting = view.caller.actor;
@@ -288,18 +300,11 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
 // for bulk sign-off, and one that waits for the dean they stand in for, which says so;
 // a colleague has referred a case to them and answered one of theirs.
 TEST(InboxPageModel, IsDrawnFromTheViewsAndTheirRowsAlone) {
-  WorkflowSet set = load_workflows({std::string(OSIC_SOURCE_DIR) + "/workflows/agreement.yaml"});
-  ASSERT_TRUE(set.ok());
-  const Calendar& calendar = *set.office_calendar;
-  const Timestamp t = calendar.start_of_day(*parse_office_date("1405/09/16")) + std::chrono::hours(10);
-  auto engine = std::make_shared<const Engine>(set.files.at(0).result.definition, calendar);
-  auto person = [](std::string name, std::string role, std::string fa) {
-    User u;
-    u.name = std::move(name);
-    u.roles = {std::move(role)};
-    u.name_fa = std::move(fa);
-    return u;
-  };
+  AgreementOnItsCalendar agreement;
+  ASSERT_TRUE(agreement.set.ok());
+  const Calendar& calendar = agreement.calendar();
+  const Timestamp t = agreement.t();
+  auto engine = agreement.engine();
   const User dina = person("dina", "dean", "دکتر دینا کریمی"), sara = person("sara", "staff", "سارا احمدی"),
              leila = person("leila", "legal", "لیلا نوری"), hamid = person("hamid", "osic_head", "حمید رضایی");
   const Caller caller{Actor{"hamid", {"osic_head"}}, {dina}};
