@@ -278,7 +278,7 @@ TEST_F(ApiTest, AHundredThousandBadRequestsLeaveTheServerAliveAndItsMemoryFlat) 
   ASSERT_EQ(test::flood(port(), hostile, 90000), 0);
   const long after = test::resident_kib(pid);
   std::printf("server memory: %ld KiB after 10,000 bad requests, %ld KiB after 100,000\n", before, after);
-  if (test::kResidentMemoryIsMeaningful) {
+  if (test::resident_memory_is_meaningful()) {
     EXPECT_LT(after - before, 8 * 1024) << "the server grew by " << (after - before) << " KiB";
   }
   EXPECT_EQ(http(port(), "GET", c, staff).status, 200);
@@ -333,7 +333,7 @@ TEST_F(ApiTest, InvalidUtf8InAnyTextInputIsRefusedAndTheServerLives) {
 TEST_F(ApiTest, ApprovalsCannotBeBypassedOrRewrittenAndNobodyReviewsTheirOwnRequest) {
   // People with two roles, added beside the running server as an administrator would.
   auto add_user = [&](const std::string& name, const std::string& roles) {
-    auto r = test::run_command(std::string(OSIC_BINARY) + " user add " + name + " --email " + name +
+    auto r = test::run_command(test::osic_binary() + " user add " + name + " --email " + name +
                                "@uni.ac.ir --roles " + roles + " --json --db " + db_);
     return json::parse(r.out)["token"].get<std::string>();
   };
@@ -440,7 +440,7 @@ TEST_F(ApiTest, OnlyParticipantsAndReadersSeeACase) {
 // and removes them, and every node honours the change within five seconds.
 TEST_F(ApiTest, AccountChangesReachEveryNodeWithinFiveSeconds) {
   auto osic = [&](const std::string& args) {
-    auto r = test::run_command(std::string(OSIC_BINARY) + " user " + args + " --db " + db_);
+    auto r = test::run_command(test::osic_binary() + " user " + args + " --db " + db_);
     EXPECT_EQ(r.exit_code, 0) << args << ": " << r.out;
     return r.out;
   };

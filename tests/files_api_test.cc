@@ -122,14 +122,14 @@ TEST_F(FilesApi, ATwentyMebibyteUploadDoesNotGrowTheServersMemoryByItsSize) {
   HttpResult up = http(port(), "PUT", target(id, "signed_copy", "big.pdf"), tok("staff"), big, {}, "application/pdf");
   ASSERT_EQ(up.status, 201) << up.body;
   const long after = test::resident_kib(server_->pid());
-  if (test::kResidentMemoryIsMeaningful) {
+  if (test::resident_memory_is_meaningful()) {
     EXPECT_LT(after - before, 10 * 1024) << "resident memory grew from " << before << " KiB to " << after << " KiB";
   }
   std::cout << "server resident memory: " << before << " KiB before the 20 MiB upload, " << after << " KiB after\n";
   HttpResult down = http(port(), "GET", "/v1/cases/" + std::to_string(id) + "/files/signed_copy", tok("staff"));
   EXPECT_EQ(down.body.size(), big.size());
   EXPECT_EQ(sha256_hex(down.body), sha256_hex(big));
-  if (test::kResidentMemoryIsMeaningful) {
+  if (test::resident_memory_is_meaningful()) {
     EXPECT_LT(test::resident_kib(server_->pid()) - before, 10 * 1024);
   }
   // One byte over the field's limit is refused while it arrives.
@@ -163,7 +163,7 @@ TEST_F(FilesApi, AServerKilledDuringAnUploadLeavesNothingReferencedAndTheNextUpl
   ASSERT_EQ(up.status, 201) << up.body;
   EXPECT_EQ(http(again.port(), "GET", "/v1/cases/" + std::to_string(id) + "/files/signed_copy", staff).body, content);
   EXPECT_EQ(count("case_files"), "1\n");
-  test::CommandResult verify = test::run_command(std::string(OSIC_BINARY) + " files verify --db sqlite:" + path);
+  test::CommandResult verify = test::run_command(test::osic_binary() + " files verify --db sqlite:" + path);
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_NE(verify.out.find("files verified: 1 file"), std::string::npos) << verify.out;
 }

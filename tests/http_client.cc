@@ -19,6 +19,21 @@
 
 namespace osic::test {
 
+bool resident_memory_is_meaningful() {
+#if defined(__SANITIZE_THREAD__)
+  return false;
+#else
+  const char* chosen = std::getenv("OSIC_TEST_BINARY");
+  return !(chosen && *chosen);
+#endif
+}
+
+std::string osic_binary() {
+  const char* chosen = std::getenv("OSIC_TEST_BINARY");
+  return chosen && *chosen ? chosen : OSIC_BINARY;
+}
+
+
 namespace beast = boost::beast;
 namespace http_ns = beast::http;
 namespace net = boost::asio;
@@ -140,7 +155,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     ::dup2(fds[1], 1);
     ::dup2(fds[1], 2);
     ::close(fds[0]);
-    std::vector<std::string> args = {OSIC_BINARY, "serve", "--db", db, "--workflows",
+    std::vector<std::string> args = {osic_binary(), "serve", "--db", db, "--workflows",
                                      workflows.empty() ? std::string(OSIC_SOURCE_DIR) + "/workflows" : workflows,
                                      "--listen", "127.0.0.1:0", "--demo", "--link-key-file",
                                      link_key_file, "--tokens-file", tokens_file};
@@ -148,7 +163,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(OSIC_BINARY, argv.data());
+    ::execv(argv.front(), argv.data());
     _exit(127);
   }
   ::close(fds[1]);

@@ -31,6 +31,10 @@ HttpResult http(int port, const std::string& method, const std::string& target,
 
 // A connection to the server from the loopback address `from` (127.0.0.2, ...), so one
 // test can be several clients; its descriptor, to write to and close.
+// The `osic` under test: $OSIC_TEST_BINARY when set (scripts/tsan runs the API tests
+// against the ThreadSanitizer build of the server), else the one built beside the tests.
+std::string osic_binary();
+
 int connect_from(const std::string& from, int port);
 
 // Opens `n` connections that send half a request and then say nothing; close the
@@ -52,12 +56,9 @@ long resident_kib(pid_t pid);
 // Under ThreadSanitizer a process's resident memory also counts the shadow of every
 // address its buffers have used, so its growth says nothing about what the server holds
 // (a 20 MiB download grew it by 10.1 MiB there, by far less in the release build). The
-// memory checks are the release build's.
-#if defined(__SANITIZE_THREAD__)
-inline constexpr bool kResidentMemoryIsMeaningful = false;
-#else
-inline constexpr bool kResidentMemoryIsMeaningful = true;
-#endif
+// memory checks are the release build's: not when the server under test is another
+// build (OSIC_TEST_BINARY, the TSan one in scripts/tsan).
+bool resident_memory_is_meaningful();
 
 class ServerProcess {
  public:

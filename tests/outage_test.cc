@@ -36,7 +36,7 @@ int sh(const std::string& cmd) {
 }
 
 std::string run_osic(const std::string& args, int& exit_code) {
-  test::CommandResult r = test::run_command(std::string(OSIC_BINARY) + " " + args);
+  test::CommandResult r = test::run_command(test::osic_binary() + " " + args);
   exit_code = r.exit_code;
   return r.out;
 }
