@@ -20,6 +20,7 @@
 #include "engine/yaml_reader.h"
 #include "engine/yaml_syntax.h"
 #include "service/case_files.h"
+#include "service/units.h"
 #include "service/case_service.h"
 #include "service/crypto.h"
 #include "service/data_codec.h"
@@ -196,7 +197,7 @@ class Office {
       : clock_(at), store_(open_storage({"sqlite::memory:", SyncMode::kNormal, files_dir}, clock_)) {
     registry_.publish(*store_, set.to_publish(), at);
     registry_.set_office_calendar(set.office_calendar);
-    for (const auto& u : cast.units) store_->add_unit(u);
+    for (const auto& u : cast.units) units::add(*store_, u);
     for (const auto& [name, roles] : cast.users) {
       auto added = store_->add_user(name, name + "@scenario.invalid", roles, at);
       if (auto* e = std::get_if<Error>(&added)) throw Broken{{}, "user " + name + ": " + e->message};

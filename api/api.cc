@@ -322,7 +322,7 @@ std::optional<User> Api::cached_user(const std::string& token) {
   return std::nullopt;
 }
 
-std::optional<User> Api::user_by_token(Storage& storage, const std::string& token) {
+std::optional<User> Api::user_by_token(UserDirectory& storage, const std::string& token) {
   const auto now = std::chrono::steady_clock::now();
   const std::string key = sha256_hex(token);
   if (auto cached = cached_user(token)) return cached;

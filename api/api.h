@@ -177,7 +177,7 @@ class Api {
   HttpResponse handle_checked(const HttpRequest& request, Storage* storage);
   // Establishes who is calling, by the route's policy; throws Error when it cannot.
   void authenticate(const Route& route, Call& call);
-  std::optional<User> user_by_token(Storage& storage, const std::string& token);
+  std::optional<User> user_by_token(UserDirectory& storage, const std::string& token);
   std::optional<User> cached_user(const std::string& token);  // a token known good within 5 s
   // The value, or the Error thrown: a handler's refusals become error bodies in handle().
   template <class T>

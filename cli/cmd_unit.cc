@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/store_flags.h"
+#include "service/units.h"
 
 namespace osic::cli {
 
@@ -40,7 +41,10 @@ void add_unit(CLI::App& app, int& exit_code) {
     add_store_flags(cmd, *f, false);
     cmd->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        open_store(*f)->add_unit(*u);
+        auto store = open_store(*f);
+        TxScope tx(*store);
+        units::add(*store, *u);
+        tx.commit();
         std::cout << "added unit " << u->name << (u->parent.empty() ? "" : " under " + u->parent) << "\n";
         return 0;
       });
@@ -74,7 +78,10 @@ void add_unit(CLI::App& app, int& exit_code) {
     add_store_flags(cmd, *f, false);
     cmd->callback([=, &exit_code] {
       exit_code = guarded([&] {
-        open_store(*f)->remove_unit(*name);
+        auto store = open_store(*f);
+        TxScope tx(*store);
+        units::remove(*store, *name);
+        tx.commit();
         std::cout << "removed unit " << *name << "\n";
         return 0;
       });

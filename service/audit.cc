@@ -5,7 +5,7 @@
 
 namespace osic {
 
-void write_sealed(Storage& s, int64_t case_id, CaseWrites w) {
+void write_sealed(CaseRows& s, int64_t case_id, CaseWrites w) {
   seal(case_id, w.history, w.history.seq == 1 ? std::string() : s.history_head(case_id));
   s.write(case_id, w);
 }
@@ -18,7 +18,7 @@ bool AuditReport::passed() const {
   return true;
 }
 
-AnchorRow compute_anchor(Storage& s, Timestamp covers_before, Timestamp now) {
+AnchorRow compute_anchor(AuditRows& s, Timestamp covers_before, Timestamp now) {
   AnchorHash hash;
   s.chain_heads(covers_before, [&](int64_t case_id, int64_t seq, const std::string& h) { hash.add(case_id, seq, h); });
   AnchorRow a;
@@ -30,7 +30,7 @@ AnchorRow compute_anchor(Storage& s, Timestamp covers_before, Timestamp now) {
   return a;
 }
 
-std::optional<AnchorRow> make_anchor(Storage& s, Timestamp now) {
+std::optional<AnchorRow> make_anchor(AuditRows& s, Timestamp now) {
   const Timestamp midnight = std::chrono::floor<std::chrono::days>(now);
   if (now - midnight < std::chrono::minutes(10)) return std::nullopt;
   const std::string day = Date::from_sys(std::chrono::floor<std::chrono::days>(midnight)).to_string();

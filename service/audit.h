@@ -14,7 +14,7 @@ namespace osic {
 
 // Writes `w` with its history entry linked after the case's newest entry. Inside the
 // transaction that writes the case, whose version check keeps the head from moving.
-void write_sealed(Storage& s, int64_t case_id, CaseWrites w);
+void write_sealed(CaseRows& s, int64_t case_id, CaseWrites w);
 
 struct AnchorCheck {
   AnchorRow stored;
@@ -38,9 +38,9 @@ AuditReport verify_audit(Storage& s, std::optional<int64_t> only_case = std::nul
 // as it stood at that midnight. Made once, ten minutes into the day (so that a write
 // stamped before midnight on a node whose clock runs late is in), by whichever node
 // comes first; nothing when it exists or it is too early.
-std::optional<AnchorRow> make_anchor(Storage& s, Timestamp now);
+std::optional<AnchorRow> make_anchor(AuditRows& s, Timestamp now);
 
 // The anchor of the day ending at `covers_before`, computed now (not stored).
-AnchorRow compute_anchor(Storage& s, Timestamp covers_before, Timestamp now);
+AnchorRow compute_anchor(AuditRows& s, Timestamp covers_before, Timestamp now);
 
 }  // namespace osic

@@ -239,7 +239,7 @@ Result<CaseFileRow> CaseFiles::find(Storage& s, int64_t case_id, const Actor* vi
   return *found;
 }
 
-FilesReport verify_files(Storage& s) {
+FilesReport verify_files(FileRows& s) {
   FilesReport r;
   std::string after;
   for (auto rows = s.blobs(after, 500); !rows.empty(); rows = s.blobs(after, 500)) {

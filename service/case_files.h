@@ -38,7 +38,7 @@ struct FilesReport {
   int64_t bytes = 0;
   std::vector<std::string> problems;
 };
-FilesReport verify_files(Storage& s);
+FilesReport verify_files(FileRows& s);
 
 class CaseFiles {
  public:

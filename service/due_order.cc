@@ -9,7 +9,7 @@ namespace {
 constexpr int kFirstBatch = 8;
 }  // namespace
 
-DueOrder::DueOrder(Storage& s, const Calendar& calendar, int largest_batch)
+DueOrder::DueOrder(CaseRows& s, const Calendar& calendar, int largest_batch)
     : s_(s), calendar_(calendar), largest_batch_(std::max(2, largest_batch)) {}
 
 void DueOrder::add(CaseFilter filter, const StateDef& state) {

@@ -13,14 +13,14 @@
 
 #include "engine/calendar.h"
 #include "engine/definition.h"
-#include "service/ports.h"
+#include "service/ports/case_rows.h"
 
 namespace osic {
 
 class DueOrder {
  public:
   // `largest_batch`: the most rows one read brings (the first brings at most 8).
-  DueOrder(Storage& s, const Calendar& calendar, int largest_batch);
+  DueOrder(CaseRows& s, const Calendar& calendar, int largest_batch);
 
   // The cases of `state`: `filter` names its workflow and it (and read rights); the
   // order, and whether the cases come with their votes (an approval step's are typed
@@ -42,7 +42,7 @@ class DueOrder {
   };
   std::optional<std::pair<Timestamp, Timestamp>> head_of(Stream& st);
 
-  Storage& s_;
+  CaseRows& s_;
   const Calendar& calendar_;
   int largest_batch_;
   // A deque: a Stream cannot be moved without the chance of a throw (its deque of rows),

@@ -60,7 +60,7 @@ std::vector<std::string> units_holding(const Actor& actor, const std::vector<std
 // Plain names of every role the actor holds, wherever: who may start a case.
 Actor with_plain_roles(const Actor& actor);
 
-// The rules every UnitDirectory keeps, so the stores agree:
+// The rules for units, which service/units.h applies before any store writes one:
 // a name of letters, digits and '_' (it follows '@' in a role), both titles given;
 std::optional<Error> invalid_unit(const Unit& unit);
 // not there already, and its parent exists;

@@ -8,6 +8,7 @@
 #include "engine/search_key.h"
 #include "service/accounts.h"
 #include "service/organisation.h"
+#include "service/units.h"
 
 namespace osic {
 
@@ -221,7 +222,7 @@ size_t commit_units(Storage& s, const PeoplePlan<UnitRow>& plan) {
   TxScope tx(s);
   for (const auto& u : plan.rows) {
     if (u.exists) continue;
-    s.add_unit(u.unit);
+    units::add(s, u.unit);
     ++added;
   }
   tx.commit();

@@ -12,7 +12,7 @@
 
 #include "engine/day_corrections.h"
 #include "engine/engine.h"
-#include "service/ports.h"
+#include "service/ports/workflow_sources.h"
 
 namespace osic {
 

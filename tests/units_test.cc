@@ -7,6 +7,7 @@
 #include "fakes.h"
 #include "service/case_service.h"
 #include "service/organisation.h"
+#include "service/units.h"
 #include "service_results.h"
 #include "test_support.h"
 #include "upload_support.h"
@@ -177,20 +178,20 @@ TEST_F(UnitsTest, ListsShowAUnitRoleOnlyItsUnitsCases) {
 TEST_F(UnitsTest, AUnitInUseIsNotRemoved) {
   submitted_trip(kNima);
   try {
-    s_.remove_unit("science");
+    units::remove(s_, "science");
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code, ErrorCode::kUnitInUse);
     EXPECT_NE(e.message.find("physics"), std::string::npos);
   }
-  EXPECT_THROW(s_.remove_unit("physics"), Error);  // a case, and nima's role
-  EXPECT_THROW(s_.remove_unit("media"), Error);  // sami is dean there
-  s_.add_unit(unit("archive"));
-  s_.remove_unit("archive");
-  EXPECT_THROW(s_.remove_unit("archive"), Error);
-  EXPECT_THROW(s_.add_unit(unit("physics")), Error);
-  EXPECT_THROW(s_.add_unit(unit("optics", "nowhere")), Error);
-  EXPECT_THROW(s_.add_unit(unit("bad name")), Error);
+  EXPECT_THROW(units::remove(s_, "physics"), Error);  // a case, and nima's role
+  EXPECT_THROW(units::remove(s_, "media"), Error);  // sami is dean there
+  units::add(s_, unit("archive"));
+  units::remove(s_, "archive");
+  EXPECT_THROW(units::remove(s_, "archive"), Error);
+  EXPECT_THROW(units::add(s_, unit("physics")), Error);
+  EXPECT_THROW(units::add(s_, unit("optics", "nowhere")), Error);
+  EXPECT_THROW(units::add(s_, unit("bad name")), Error);
 }
 
 }  // namespace

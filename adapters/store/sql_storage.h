@@ -97,6 +97,7 @@ class SqlStorage : public Storage {
   std::vector<Unit> units() override;
   void add_unit(const Unit& unit) override;
   void remove_unit(const std::string& name) override;
+  int64_t cases_in_unit(const std::string& name) override;
 
   // TimerRows
   std::vector<TimerRow> claim_due_timers(Timestamp now, int limit) override;

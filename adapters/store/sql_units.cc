@@ -19,22 +19,22 @@ std::vector<Unit> SqlStorage::units() {
 }
 
 void SqlStorage::add_unit(const Unit& unit) {
-  if (auto bad = invalid_unit(unit)) throw *bad;
   db_.guard("cannot add unit '" + unit.name + "'", [&] {
-    auto existing = units();
-    if (auto bad = unit_conflict(existing, unit)) throw *bad;
     db_.session() << "INSERT INTO units (name, parent, title_fa, title_en) VALUES (:n, :p, :f, :e)",
         soci::use(unit.name), soci::use(unit.parent), soci::use(unit.title_fa), soci::use(unit.title_en);
   });
 }
 
 void SqlStorage::remove_unit(const std::string& name) {
-  db_.guard("cannot remove unit '" + name + "'", [&] {
-    auto existing = units();
+  db_.guard("cannot remove unit '" + name + "'",
+            [&] { db_.session() << "DELETE FROM units WHERE name = :n", soci::use(name); });
+}
+
+int64_t SqlStorage::cases_in_unit(const std::string& name) {
+  return db_.guard("cannot count the cases of unit '" + name + "'", [&] {
     long long cases = 0;
     db_.session() << "SELECT COUNT(*) FROM cases WHERE unit = :u", soci::use(name), soci::into(cases);
-    if (auto bad = unit_in_use(existing, users(), cases, name)) throw *bad;
-    db_.session() << "DELETE FROM units WHERE name = :n", soci::use(name);
+    return static_cast<int64_t>(cases);
   });
 }
 

@@ -10,7 +10,7 @@
 
 #include "adapters/store/sql.h"
 #include "engine/case_query.h"
-#include "service/ports.h"
+#include "service/ports/workflow_sources.h"
 
 namespace osic::sql {
 

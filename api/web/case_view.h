@@ -10,7 +10,7 @@
 
 #include "api/web/page.h"
 #include "engine/engine.h"
-#include "service/ports.h"
+#include "service/ports/user_directory.h"
 #include "service/records.h"
 
 namespace osic::api::web {
@@ -36,7 +36,7 @@ std::string guard_refusal(const Definition& def, const ActionDef* action, const 
 // all given at once (a page that reads everyone anyway asks nothing more).
 class People {
  public:
-  People(Storage& store, Lang lang) : store_(&store), lang_(lang) {}
+  People(UserDirectory& store, Lang lang) : store_(&store), lang_(lang) {}
   People(const std::vector<User>& everyone, Lang lang);
   // Their display name in the page's language, «سامانه» for the system, the login name
   // for someone without a display name.
@@ -53,7 +53,7 @@ class People {
     std::vector<std::string> roles;
   };
   const Person& get(const std::string& user);
-  Storage* store_ = nullptr;  // none: only the people given are known
+  UserDirectory* store_ = nullptr;  // none: only the people given are known
   Lang lang_;
   std::map<std::string, Person> known_;
 };
