@@ -186,8 +186,7 @@ class Api {
     return std::get<T>(std::move(result));
   }
   struct LinkedCase {
-    StoredCase c;
-    std::shared_ptr<const Engine> engine;
+    CaseView view;  // as the link's recipient sees the case now
     bool approval = false;  // in an approval step: the link is bound to the round
     std::string on_behalf_of;  // the absent person the recipient signs for, if not in person
   };

@@ -3,6 +3,7 @@
 // as the recipient, once, and only while the link stands. The route table checks the
 // link's signature and expiry (Auth::kSignedLink). Pages are Persian first, in the web
 // app's look (api/web/assets/link.html), and show what the reviewers wrote.
+#include <algorithm>
 #include <kainjow/mustache.hpp>
 
 #include "adapters/mail/render.h"
@@ -103,25 +104,21 @@ std::optional<HttpResponse> link_refusal(const Error& e) {
 // open; elsewhere while the case is at the version it was made for. Throws the refusal.
 Api::LinkedCase Api::linked_case(Call& call) {
   const LinkClaims& claims = *call.link;
-  Actor recipient = call.user->actor();
-  StoredCase c = unwrap(service_.get(call.store(), claims.case_id, &recipient));
-  auto engine = service_.engine_of(call.store(), c.workflow, c.workflow_version);
-  const StateDef* state = engine->definition().find_state(c.state.state);
+  CaseView view = unwrap(service_.view(call.store(), service_.caller(call.store(), call.user->actor()), claims.case_id));
+  const StoredCase& c = view.kase;
+  const StateDef* state = view.definition().find_state(c.state.state);
   const bool approval = state && state->approval;
   bool stands = c.state.version == claims.version;
   std::string on_behalf_of;
   if (approval) {
     stands = c.round == claims.round;
-    bool open = false;
-    for (const auto& [a, for_whom] : service_.actions_open_to(call.store(), *engine, recipient, c)) {
-      if (open || a.name != claims.action) continue;
-      open = true;
-      on_behalf_of = for_whom;
-    }
-    stands = stands && open;
+    auto open = std::find_if(view.actions.begin(), view.actions.end(),
+                             [&](const OpenAction& a) { return a.action.name == claims.action; });
+    if (open != view.actions.end()) on_behalf_of = open->on_behalf_of;
+    stands = stands && open != view.actions.end();
   }
   if (!stands) throw Error(ErrorCode::kLinkStale, "the case has moved on since this link was sent");
-  return {std::move(c), std::move(engine), approval, on_behalf_of};
+  return {std::move(view), approval, on_behalf_of};
 }
 
 HttpResponse Api::link_page(Call& call) {
@@ -133,15 +130,13 @@ HttpResponse Api::link_page(Call& call) {
   form.set("recipient", call.link->user);
   if (!linked.on_behalf_of.empty()) form.set("for", linked.on_behalf_of);
   form.set("action", call.link->action);
-  const std::string title = std::string(approve ? "تأیید" : "عدم تأیید") + ": " + linked.c.title;
+  const StoredCase& c = linked.view.kase;
+  const std::string title = std::string(approve ? "تأیید" : "عدم تأیید") + ": " + c.title;
   mustache::data data;
-  data.set("case", case_data(linked.c, linked.engine->definition(), title));
+  data.set("case", case_data(c, linked.view.definition(), title));
   data.set("form", form);
-  const Actor reader = call.user->actor();
-  auto history = service_.history(call.store(), linked.c.id, &reader);
-  if (auto* rows = std::get_if<std::vector<HistoryRow>>(&history)) {
-    add_comments(data, *rows, linked.engine->definition(), service_.registry().calendar());
-  }
+  add_comments(data, service_.visible_history(call.store(), linked.view), linked.view.definition(),
+               service_.registry().calendar());
   return page(200, title, data);
 }
 

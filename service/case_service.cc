@@ -386,6 +386,18 @@ Caller CaseService::caller(Storage& s, const Actor& actor) {
   return out;
 }
 
+Caller CaseService::caller_from(const Actor& actor, const std::vector<Absence>& absences,
+                                const std::vector<User>& users, Timestamp now) {
+  Caller out{actor};
+  for (const auto& a : absences) {
+    if (a.delegate != actor.user || !a.covers(now)) continue;
+    for (const auto& absent : users) {
+      if (absent.name == a.user && !absent.disabled) out.stands_in_for.push_back(absent);
+    }
+  }
+  return out;
+}
+
 Result<CaseView> CaseService::view(Storage& s, const Caller& caller, int64_t id) {
   auto c = get(s, id, caller);
   if (auto* e = std::get_if<Error>(&c)) return *e;

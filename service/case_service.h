@@ -83,6 +83,9 @@ class CaseService {
 
   // Who `actor` is for one request: the people they stand in for now, read once.
   Caller caller(Storage& s, const Actor& actor);
+  // The same from absences and people already read: for a mail to many recipients.
+  static Caller caller_from(const Actor& actor, const std::vector<Absence>& absences, const std::vector<User>& users,
+                            Timestamp now);
   // The case as the caller sees it (see CaseView); case_not_found when they may not read
   // it, exactly as a missing one.
   Result<CaseView> view(Storage& s, const Caller& caller, int64_t id);

@@ -22,12 +22,16 @@ MailRecipients mail_recipients(CaseService& service, Storage& store, const Store
                                const std::string& recipients, Timestamp now, const std::vector<User>& users) {
   MailRecipients out;
   std::set<std::string> seen;
-  auto add = [&](const User& user) {
+  const std::vector<Absence> absences = store.absences(now);
+  auto add = [&](const User& user, Caller caller) {
     if (user.email.empty()) {
       out.no_email.push_back(user.name);
       return;
     }
-    if (seen.insert(user.email).second) out.users.push_back(user);
+    if (seen.insert(user.email).second) {
+      out.users.push_back(user);
+      out.callers.push_back(std::move(caller));
+    }
   };
   // A role reaches its holders nearest the case's unit: a department's travel request
   // goes to that department's head, not to every head.
@@ -43,21 +47,23 @@ MailRecipients mail_recipients(CaseService& service, Storage& store, const Store
       // Only people who may read the case hear of it: a role named in `notify` that
       // neither acts here nor reads the workflow gets nothing. A disabled account gets
       // nothing either, however it is named: its links would not act, and it has left.
-      if (match && !user.disabled && service.can_read(store, user.actor(), c) && !signed_this_round(c, user.name)) {
-        add(user);
-      }
+      if (!match || user.disabled || signed_this_round(c, user.name)) continue;
+      Caller caller = CaseService::caller_from(user.actor(), absences, users, now);
+      if (service.can_read(store, caller, c)) add(user, std::move(caller));
     }
   }
   // Someone away is still copied; their delegate gets the message too, with the links
   // to act in their place.
   const size_t addressed = out.users.size();
-  for (const auto& a : store.absences(now)) {
+  for (const auto& a : absences) {
     if (!a.covers(now)) continue;
     bool away_is_addressed = std::any_of(out.users.begin(), out.users.begin() + addressed,
                                          [&](const User& u) { return u.name == a.user; });
     if (!away_is_addressed) continue;
     for (const auto& user : users) {
-      if (user.name == a.delegate && !user.disabled && !signed_this_round(c, user.name)) add(user);
+      if (user.name == a.delegate && !user.disabled && !signed_this_round(c, user.name)) {
+        add(user, CaseService::caller_from(user.actor(), absences, users, now));
+      }
     }
   }
   return out;

@@ -14,11 +14,13 @@ namespace osic {
 
 struct MailRecipients {
   std::vector<User> users;           // each address once, in the order addressed
+  std::vector<Caller> callers;       // who each of them is now: whom they stand in for
   std::vector<std::string> no_email;  // people addressed who have no address
 };
 
 // `recipients` is the row's JSON array ("dean", "requester", "user:sara"); `users` are
 // every account as the store holds them now (the caller reads them once for its rows).
+// The absences are read once, for every person addressed.
 MailRecipients mail_recipients(CaseService& service, Storage& store, const StoredCase& c,
                                const std::string& recipients, Timestamp now, const std::vector<User>& users);
 

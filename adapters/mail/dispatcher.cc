@@ -101,7 +101,9 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   std::set<std::string> delivered = lines_of(row.delivered);
   std::string refused;  // addresses the server refused for good, with its replies
   std::string domain = settings_.from.email.substr(settings_.from.email.find('@') + 1);
-  for (const auto& user : recipients) {
+  std::optional<Organisation> org;  // read once, for the first recipient's links
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    const User& user = recipients[i];
     if (delivered.count(user.email)) continue;
     MailContext context{*c, engine->definition(), user.name, user.email,
                         settings_.base_url + "/cases/" + std::to_string(c->id), row.reason};
@@ -118,7 +120,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
     context.signature_en = settings_.signature_en;
     if (!settings_.link_secret.empty()) {
       // A signer who can act now gets one-click links for this version of the case.
-      for (const auto& open : service_.actions_open_to(store, *engine, user.actor(), *c)) {
+      for (const auto& open : service_.actions_open_to(store, *engine, who.callers[i], *c, &org)) {
         const AvailableAction& a = open.action;
         if (a.name != kApproveAction && a.name != kRejectAction) continue;
         LinkClaims claims{c->id, a.name, user.name, c->state.version, now + settings_.link_ttl, c->round,
