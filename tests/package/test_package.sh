@@ -23,6 +23,7 @@ for path in ./usr/bin/osic ./etc/osic/osic.yaml ./lib/systemd/system/osic.servic
 done
 dpkg-deb -f "$deb" Depends | grep -q "libsoci-sqlite3" || fail "Depends does not name the libraries it links"
 dpkg-deb -f "$deb" Depends | grep -q "adduser" || fail "Depends lacks adduser"
+dpkg-deb -f "$deb" Depends | grep -q "libjemalloc2" || fail "Depends lacks libjemalloc2, which osic links (cli/CMakeLists.txt)"
 dpkg-deb -e "$deb" "$work/control"
 [ "$(cat "$work/control/conffiles")" = "/etc/osic/osic.yaml" ] || fail "conffiles: $(cat "$work/control/conffiles")"
 [ -x "$work/control/postinst" ] && [ -x "$work/control/postrm" ] || fail "maintainer scripts missing"
