@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "api/api.h"
 #include "adapters/multipart.h"
@@ -13,6 +14,7 @@
 #include "service/internal_notes.h"
 #include "service/referrals.h"
 #include "api/web/case_page.h"
+#include "api/web/cases_page.h"
 #include "api/web/inbox_page.h"
 #include "api/web/case_view.h"
 #include "adapters/case_json.h"
@@ -133,47 +135,20 @@ HttpResponse Api::cases_page(Call& call) {
                           : "search_unreadable",
                       l);
   }
-  const Calendar& calendar = service_.registry().calendar();
-  const Timestamp now = service_.clock().now();
-  web::People people(store, l);
-  mustache::data items{mustache::data::type::list};
-  web::reserve(items, page.items.size());
-  for (const auto& c : page.items) {
+  web::CasesFacts facts{.filter = filter, .next_cursor = page.next_cursor, .q_error = q_error};
+  facts.items.reserve(page.items.size());
+  std::set<std::string> requesters;
+  for (auto& c : page.items) {
     auto engine = service_.engine_of(store, c.workflow, c.workflow_version);
-    mustache::data row = web::case_row(c, *engine, service_.due_at(*engine, c), calendar, now, l);
-    row.set("requester", people.name(c.state.requester));
-    web::append(items, std::move(row));
-  }
-  mustache::data workflows{mustache::data::type::list}, states{mustache::data::type::list};
-  for (const auto& name : service_.registry().names()) {
-    const Definition& def = service_.registry().current(name)->definition();
-    mustache::data w;
-    w.set("name", name);
-    w.set("title", web::workflow_title(def, l));
-    if (name == filter.workflow) {
-      w.set("selected", true);
-      for (const auto& s : def.states) {
-        mustache::data st;
-        st.set("name", s.name);
-        st.set("title", web::state_title(def, s.name, l));
-        if (s.name == filter.state) st.set("selected", true);
-        states.push_back(st);
-      }
+    auto due = service_.due_at(*engine, c);
+    // Each requester once: a list of 25 rows names few people, from a directory of many.
+    if (requesters.insert(c.state.requester).second) {
+      if (auto u = store.user_by_name(c.state.requester)) facts.people.push_back(std::move(*u));
     }
-    workflows.push_back(w);
+    facts.items.push_back({std::move(c), std::move(engine), due});
   }
-  std::string query = "/cases?workflow=" + url_encode(filter.workflow) + "&state=" + url_encode(filter.state) +
-                      "&requester=" + url_encode(filter.requester) + "&q=" + url_encode(filter.q);
-  mustache::data d = web::page_data(viewer, "/cases", "cases");
-  web::put(d, "items", std::move(items));
-  if (!page.items.empty()) d.set("has_items", true);
-  d.set("workflows", workflows);
-  d.set("states", states);
-  d.set("requester", filter.requester);
-  d.set("q", filter.q);
-  if (!q_error.empty()) d.set("q_error", q_error);
-  if (page.next_cursor) d.set("next_page", query + "&cursor=" + std::to_string(page.next_cursor));
-  if (filter.after_id) d.set("first_page", query);
+  for (const auto& name : service_.registry().names()) facts.workflows.push_back(service_.registry().current(name));
+  mustache::data d = web::cases_page_model(facts, viewer, service_.registry().calendar(), service_.clock().now());
   return web::render_page(q_error.empty() ? 200 : 400, web::tr("cases", l), "cases.html", d);
 }
 

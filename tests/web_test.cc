@@ -12,6 +12,7 @@
 #include "api/web/case_page.h"
 #include "api/web/diagram.h"
 #include "api/web/dossier_model.h"
+#include "api/web/cases_page.h"
 #include "api/web/inbox_page.h"
 #include "service/audit_chain.h"
 #include "api/web/case_view.h"
@@ -367,6 +368,65 @@ TEST(InboxPageModel, IsDrawnFromTheViewsAndTheirRowsAlone) {
                             "بی‌اشکال است"}) {
     EXPECT_NE(html.find(shown), std::string::npos) << shown;
   }
+}
+
+// Issue 36: the case list is drawn from the page of cases and the rows read beside it,
+// with no store. Staff filtered on agreements in review, with a search, on the second
+// page: the workflow and state they chose are selected, the requester is named as people
+// know her, and the pager keeps the filter. A refused search is said beside the box.
+TEST(CasesPageModel, IsDrawnFromThePageOfCasesAlone) {
+  AgreementOnItsCalendar agreement;
+  ASSERT_TRUE(agreement.set.ok());
+  const Calendar& calendar = agreement.calendar();
+  const Timestamp t = agreement.t();
+  auto engine = agreement.engine();
+  const User sara = person("sara", "staff", "سارا احمدی");
+  CaseFilter filter{.workflow = "agreement", .state = "osic_review", .q = "KTH & co", .after_id = 40};
+  web::CasesFacts facts{.filter = filter, .next_cursor = 17};
+  StoredCase c;
+  c.id = 21;
+  c.workflow = "agreement";
+  c.workflow_version = 1;
+  c.title = "KTH";
+  c.state = {"osic_review", {{"partner", Value("KTH")}, {"country", Value("SE")}}, 3, "sara", {}, t};
+  c.created_at = c.updated_at = t;
+  facts.items.push_back({c, engine, std::nullopt});
+  facts.people = {sara};
+  facts.workflows = {engine};
+  SessionRow session;
+  session.user = "sara";
+  session.csrf = std::string(64, 'c');
+  const web::Viewer viewer{web::Lang::kFa, &sara, &session};
+
+  web::mustache::data d = web::cases_page_model(facts, viewer, calendar, t);
+  const auto& rows = d.get("items")->list_value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].get("requester")->string_value(), "سارا احمدی");
+  const auto& workflows = d.get("workflows")->list_value();
+  ASSERT_EQ(workflows.size(), 1u);
+  EXPECT_TRUE(workflows[0].get("selected"));
+  int selected_states = 0;
+  for (const auto& s : d.get("states")->list_value()) {
+    if (s.get("selected")) {
+      ++selected_states;
+      EXPECT_EQ(s.get("name")->string_value(), "osic_review");
+    }
+  }
+  EXPECT_EQ(selected_states, 1);
+  EXPECT_EQ(d.get("next_page")->string_value(),
+            "/cases?workflow=agreement&state=osic_review&requester=&q=KTH%20%26%20co&cursor=17");
+  EXPECT_EQ(d.get("first_page")->string_value(), "/cases?workflow=agreement&state=osic_review&requester=&q=KTH%20%26%20co");
+  EXPECT_EQ(d.get("q_error"), nullptr);
+  const std::string html = web::render_page(200, "cases", "cases.html", d).body;
+  EXPECT_NE(html.find("سارا احمدی"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/cases/21\""), std::string::npos);
+
+  web::CasesFacts refused{.filter = filter, .q_error = "متن جست‌وجو خوانا نیست"};
+  refused.workflows = {engine};
+  web::mustache::data r = web::cases_page_model(refused, viewer, calendar, t);
+  ASSERT_NE(r.get("q_error"), nullptr);
+  EXPECT_EQ(r.get("has_items"), nullptr);
+  EXPECT_EQ(r.get("next_page"), nullptr);
 }
 
 // Issue 31: a case page's diagram is drawn once per workflow version and path. What is
