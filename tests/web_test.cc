@@ -223,6 +223,31 @@ struct AgreementOnItsCalendar {
   std::shared_ptr<const Engine> engine() const {
     return std::make_shared<const Engine>(set.files.at(0).result.definition, calendar());
   }
+  // An agreement with KTH that sara started, in `state`, as a page's row shows it.
+  StoredCase stored(int64_t id, std::string title, std::string state) const {
+    StoredCase c;
+    c.id = id;
+    c.workflow = "agreement";
+    c.workflow_version = 1;
+    c.title = std::move(title);
+    c.state = {std::move(state), {{"partner", Value("KTH")}, {"country", Value("SE")}}, 3, "sara", {}, t()};
+    c.created_at = c.updated_at = t();
+    return c;
+  }
+};
+
+// Someone signed in, reading in Persian: whom a page model is drawn for.
+struct SignedIn {
+  SessionRow session;
+  web::Viewer viewer;
+  explicit SignedIn(const User& who) : session(session_of(who)), viewer{web::Lang::kFa, &who, &session} {}
+  SignedIn(const SignedIn&) = delete;  // the viewer points at this session
+  static SessionRow session_of(const User& who) {
+    SessionRow s;
+    s.user = who.name;
+    s.csrf = std::string(64, 'c');
+    return s;
+  }
 };
 
 User person(std::string name, std::string role, std::string name_fa) {
@@ -272,10 +297,8 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
   ReferralRow referral{.id = 3, .case_id = 7, .from_user = "hamid", .to_user = "leila", .kind = "review",
                        .note = "بند ۴ را ببینید", .made_at = t};
   web::CasePageFacts facts{view, {started}, {}, {referral}, {sara, leila, hamid, vahid, dina}};
-  SessionRow session;
-  session.user = "hamid";
-  session.csrf = std::string(64, 'c');
-  const web::Viewer viewer{web::Lang::kFa, &hamid, &session};
+  const SignedIn signed_in(hamid);
+  const web::Viewer& viewer = signed_in.viewer;
 
   web::mustache::data d = web::case_page_model(facts, viewer, nullptr, calendar, t);
   const auto& actions = d.get("actions")->list_value();
@@ -310,14 +333,7 @@ TEST(InboxPageModel, IsDrawnFromTheViewsAndTheirRowsAlone) {
              leila = person("leila", "legal", "لیلا نوری"), hamid = person("hamid", "osic_head", "حمید رضایی");
   const Caller caller{Actor{"hamid", {"osic_head"}}, {dina}};
   auto stored = [&](int64_t id, std::string title, std::string state) {
-    StoredCase c;
-    c.id = id;
-    c.workflow = "agreement";
-    c.workflow_version = 1;
-    c.title = std::move(title);
-    c.state = {std::move(state), {{"partner", Value("KTH")}, {"country", Value("SE")}}, 3, "sara", {}, t};
-    c.created_at = c.updated_at = t;
-    return c;
+    return agreement.stored(id, std::move(title), std::move(state));
   };
   std::vector<CaseView> waiting;
   for (auto [id, title] : {std::pair<int64_t, const char*>{11, "KTH"}, {12, "ETH"}}) {
@@ -345,10 +361,8 @@ TEST(InboxPageModel, IsDrawnFromTheViewsAndTheirRowsAlone) {
                        .note = "", .made_at = t, .status = "answered", .answer = "بی‌اشکال است", .answered_at = t};
   facts.answers.push_back({answered, {stored(31, "Oslo", "osic_review"), engine, std::nullopt}});
   facts.people = {dina, sara, leila, hamid};
-  SessionRow session;
-  session.user = "hamid";
-  session.csrf = std::string(64, 'c');
-  const web::Viewer viewer{web::Lang::kFa, &hamid, &session};
+  const SignedIn signed_in(hamid);
+  const web::Viewer& viewer = signed_in.viewer;
 
   web::mustache::data d = web::inbox_page_model(facts, viewer, calendar, t);
   const auto& rows = d.get("waiting")->list_value();
@@ -383,20 +397,11 @@ TEST(CasesPageModel, IsDrawnFromThePageOfCasesAlone) {
   const User sara = person("sara", "staff", "سارا احمدی");
   CaseFilter filter{.workflow = "agreement", .state = "osic_review", .q = "KTH & co", .after_id = 40};
   web::CasesFacts facts{.filter = filter, .next_cursor = 17};
-  StoredCase c;
-  c.id = 21;
-  c.workflow = "agreement";
-  c.workflow_version = 1;
-  c.title = "KTH";
-  c.state = {"osic_review", {{"partner", Value("KTH")}, {"country", Value("SE")}}, 3, "sara", {}, t};
-  c.created_at = c.updated_at = t;
-  facts.items.push_back({c, engine, std::nullopt});
+  facts.items.push_back({agreement.stored(21, "KTH", "osic_review"), engine, std::nullopt});
   facts.people = {sara};
   facts.workflows = {engine};
-  SessionRow session;
-  session.user = "sara";
-  session.csrf = std::string(64, 'c');
-  const web::Viewer viewer{web::Lang::kFa, &sara, &session};
+  const SignedIn signed_in(sara);
+  const web::Viewer& viewer = signed_in.viewer;
 
   web::mustache::data d = web::cases_page_model(facts, viewer, calendar, t);
   const auto& rows = d.get("items")->list_value();
