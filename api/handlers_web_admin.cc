@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/web/case_view.h"
+#include "api/web/users_page.h"
 #include "service/organisation.h"
 
 namespace osic::api {
@@ -43,47 +44,9 @@ HttpResponse Api::users_page_with(Call& call, int status, const std::string& err
   const web::Viewer viewer = Api::viewer(call);
   const Lang l = viewer.lang;
   Storage& store = call.store();
-  mustache::data users{mustache::data::type::list};
-  for (const auto& u : store.users()) {
-    mustache::data row;
-    row.set("name", u.name);
-    row.set("email", u.email);
-    if (!u.name_fa.empty() || !u.name_en.empty()) row.set("display", u.display_name(l == Lang::kFa));
-    std::string roles;
-    for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
-    row.set("roles", roles);
-    // A directory's person: which roles it gives (replaced at each sign-in) and which an
-    // admin gave by hand (kept).
-    if (u.origin == "directory") {
-      std::string given, by_hand;
-      for (const auto& r : u.roles) {
-        const bool from_directory = std::find(u.directory_roles.begin(), u.directory_roles.end(), r) != u.directory_roles.end();
-        (from_directory ? given : by_hand) += ((from_directory ? given : by_hand).empty() ? "" : ", ") + r;
-      }
-      row.set("from_directory", true);
-      row.set("directory_roles", given.empty() ? "—" : given);
-      row.set("hand_roles", by_hand.empty() ? "—" : by_hand);
-    }
-    if (u.disabled) row.set("disabled", true);
-    if (!store.password_hash(u.name).empty()) row.set("has_password", true);
-    users.push_back(row);
-  }
-  mustache::data d = web::page_data(viewer, "/admin/users", "users");
-  d.set("users", users);
-  mustache::data typed;
-  for (const char* key : {"name", "email", "roles"}) {
-    auto it = add.find(key);
-    typed.set(key, it == add.end() ? "" : it->second);
-  }
-  d.set("add", typed);
-  if (!error.empty()) d.set("error", error);
-  const std::string done = call.request.param("done");
-  if (done == "added" || done == "changed") {
-    mustache::data flash;
-    flash.set("kind", "ok");
-    flash.set("text", web::tr(done == "added" ? "user_added" : "user_changed", l));
-    d.set("flash", flash);
-  }
+  web::UsersFacts facts{.users = store.users(), .typed = add, .error = error, .done = call.request.param("done")};
+  for (auto& name : store.users_with_password()) facts.with_password.insert(std::move(name));
+  mustache::data d = web::users_page_model(facts, viewer);
   return web::render_page(status, web::tr("users", l), "admin_users.html", d);
 }
 

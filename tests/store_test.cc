@@ -506,6 +506,7 @@ TEST_P(StoreTest, PasswordsLanguagesAndSessionsAreKeptAndEnded) {
   named.name_en = "Dr Reza Nouri";
   named.lang = "fa";
   ASSERT_TRUE(std::holds_alternative<std::string>(s.add_user("reza", "reza@uni.ac.ir", {"dean"}, t0, named)));
+  EXPECT_EQ(s.users_with_password(), std::vector<std::string>{"mina"}) << "reza has none";
   auto reza = s.user_by_name("reza");
   ASSERT_TRUE(reza);
   EXPECT_EQ(reza->name_fa, "دکتر رضا نوری");

@@ -14,6 +14,7 @@
 #include "api/web/dossier_model.h"
 #include "api/web/cases_page.h"
 #include "api/web/inbox_page.h"
+#include "api/web/users_page.h"
 #include "service/audit_chain.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
@@ -432,6 +433,47 @@ TEST(CasesPageModel, IsDrawnFromThePageOfCasesAlone) {
   ASSERT_NE(r.get("q_error"), nullptr);
   EXPECT_EQ(r.get("has_items"), nullptr);
   EXPECT_EQ(r.get("next_page"), nullptr);
+}
+
+// Issue 36: the admin's list of people is drawn from the people and who has a password,
+// with no store: a directory person's roles split into those the directory gives and
+// those an admin gave by hand, a disabled account, the add form's values kept after a
+// refusal, and the note that a change went through.
+TEST(UsersPageModel, IsDrawnFromThePeopleAlone) {
+  User admin = person("admin", "admin", "");
+  User dina = person("dina", "dean@physics", "دکتر دینا کریمی");
+  dina.roles.push_back("staff");
+  dina.origin = "directory";
+  dina.directory_roles = {"dean@physics"};
+  User old = person("old", "staff", "");
+  old.disabled = true;
+  web::UsersFacts facts{.users = {admin, dina, old}, .with_password = {"old"},
+                        .typed = {{"name", "new one"}, {"roles", "staff"}}, .error = "نام کاربری پذیرفته نیست",
+                        .done = "changed"};
+  const SignedIn signed_in(admin);
+  web::mustache::data d = web::users_page_model(facts, signed_in.viewer);
+  const auto& rows = d.get("users")->list_value();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].get("display")->string_value(), "دکتر دینا کریمی");
+  EXPECT_EQ(rows[1].get("roles")->string_value(), "dean@physics,staff");
+  EXPECT_EQ(rows[1].get("directory_roles")->string_value(), "dean@physics");
+  EXPECT_EQ(rows[1].get("hand_roles")->string_value(), "staff");
+  EXPECT_EQ(rows[0].get("from_directory"), nullptr);
+  EXPECT_EQ(rows[0].get("display"), nullptr) << "no display name: the login name alone";
+  EXPECT_NE(rows[2].get("disabled"), nullptr);
+  EXPECT_NE(rows[2].get("has_password"), nullptr);
+  EXPECT_EQ(rows[1].get("has_password"), nullptr);
+  EXPECT_EQ(d.get("add")->get("name")->string_value(), "new one");
+  EXPECT_EQ(d.get("add")->get("email")->string_value(), "");
+  EXPECT_EQ(d.get("error")->string_value(), "نام کاربری پذیرفته نیست");
+  ASSERT_NE(d.get("flash"), nullptr);
+  const std::string html = web::render_page(200, "users", "admin_users.html", d).body;
+  EXPECT_NE(html.find("دکتر دینا کریمی"), std::string::npos);
+  EXPECT_NE(html.find("action=\"/admin/users/old/enable\""), std::string::npos);
+  EXPECT_NE(html.find("value=\"new one\""), std::string::npos);
+
+  facts.done = "";
+  EXPECT_EQ(web::users_page_model(facts, signed_in.viewer).get("flash"), nullptr);
 }
 
 // Issue 31: a case page's diagram is drawn once per workflow version and path. What is

@@ -22,6 +22,18 @@ bool SqlStorage::set_password_hash(const std::string& user, const std::string& h
 
 std::string SqlStorage::password_hash(const std::string& user) { return user_column("password_hash", user); }
 
+std::vector<std::string> SqlStorage::users_with_password() {
+  return db_.guard("cannot read who has a password", [&] {
+    std::vector<std::string> out;
+    std::string name;
+    soci::statement st = (db_.session().prepare << "SELECT name FROM users WHERE password_hash <> '' ORDER BY name",
+                          soci::into(name));
+    st.execute();
+    while (st.fetch()) out.push_back(name);
+    return out;
+  });
+}
+
 bool SqlStorage::set_language(const std::string& user, const std::string& lang) {
   return change_user("set the language of", "UPDATE users SET lang = :l WHERE name = :n", user,
                      [&](soci::statement& st) { st.exchange(soci::use(lang)); });

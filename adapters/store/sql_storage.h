@@ -83,6 +83,7 @@ class SqlStorage : public Storage {
   // Accounts
   bool set_password_hash(const std::string& user, const std::string& hash) override;
   std::string password_hash(const std::string& user) override;
+  std::vector<std::string> users_with_password() override;
   bool set_language(const std::string& user, const std::string& lang) override;
   bool set_display_names(const std::string& user, const std::string& name_fa, const std::string& name_en) override;
   std::string language(const std::string& user) override;

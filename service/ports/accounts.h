@@ -19,6 +19,8 @@ class Accounts {
   // Empty `hash`: no password (the person cannot sign in). False when there is no such user.
   virtual bool set_password_hash(const std::string& user, const std::string& hash) = 0;
   virtual std::string password_hash(const std::string& user) = 0;  // empty: none set
+  // Who has a password, by name: the admin's list of people, in one read.
+  virtual std::vector<std::string> users_with_password() = 0;
   // "fa" or "en"; empty when the person has not chosen.
   virtual bool set_language(const std::string& user, const std::string& lang) = 0;
   // The names a person is greeted and shown by. False when there is no such user.

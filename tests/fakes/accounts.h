@@ -23,6 +23,14 @@ class FakeAccounts : public Connection {
     auto it = t().passwords.find(user);
     return it == t().passwords.end() ? "" : it->second;
   }
+  std::vector<std::string> users_with_password() override {
+    auto lock = read("users_with_password");
+    std::vector<std::string> out;
+    for (const auto& [user, hash] : t().passwords) {
+      if (!hash.empty()) out.push_back(user);
+    }
+    return out;
+  }
   bool set_language(const std::string& user, const std::string& lang) override {
     auto lock = writing("set_language");
     return with_user(user, [&](User& u) { u.lang = lang; });
