@@ -145,6 +145,46 @@ TEST_F(WriteBudget, ReadingACaseRunsNoMoreStatementsThanItsBudget) {
   EXPECT_LE(n, 2);  // the case, and the absences that say whom the viewer stands in for
 }
 
+// The API in this process over the test's database, as the server runs it: requests in,
+// answers out, and a person signed in through the sign-in form.
+struct InProcessApi {
+  api::Metrics metrics;
+  api::WriteQueue writes;
+  api::Api api;
+  Office& office;
+
+  InProcessApi(const std::string& url, Office& o)
+      : writes(storage_factory({url}, o.clock), o.service, metrics), api(o.service, metrics, writes, std::string(40, 'k')),
+        office(o) {}
+
+  api::HttpResponse request(const std::string& method, const std::string& target, const std::string& cookie_header,
+                            const std::string& form = "", const std::string& bearer = "") {
+    api::HttpRequest r;
+    r.method = method;
+    api::split_target(target, r);
+    if (!cookie_header.empty()) r.headers["cookie"] = cookie_header;
+    if (!bearer.empty()) r.headers["authorization"] = "Bearer " + bearer;
+    if (!form.empty()) r.headers["content-type"] = bearer.empty() ? "application/x-www-form-urlencoded" : "application/json";
+    r.body = form;
+    r.remote_address = "127.0.0.1";
+    return api.handle(r, office.store.get());
+  }
+  static std::string cookie(const api::HttpResponse& r, const std::string& name) {
+    for (const auto& [h, v] : r.headers) {
+      if (h == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+    return std::string();
+  }
+  // Gives `user` a password and signs them in; the session's Cookie header.
+  std::string signed_in(const std::string& user) {
+    api.accounts().set_password(*office.store, user, "correct horse");
+    const std::string login = cookie(request("GET", "/login", ""), "osic_login");
+    return "osic_session=" + cookie(request("POST", "/login", "osic_login=" + login,
+                                            "csrf=" + login + "&username=" + user + "&password=correct+horse"),
+                                    "osic_session");
+  }
+};
+
 // What drawing a case is worth in statements (issue 36: one CaseView per request): the
 // OSIC head's page and API answer of an agreement in the dean's and the VP's sign-off,
 // one signature in, with a referral open and the dean away with the head as delegate.
@@ -162,33 +202,12 @@ TEST_F(WriteBudget, ACasePageAndACaseAnswerRunNoMoreStatementsThanTheirBudgets) 
   ok_case(office_.act(kVahid, id, "approve"));
   office_.service.set_away(*office_.store, "dina", office_.service.today(), office_.service.today(), "hamid");
 
-  api::Metrics metrics;
-  api::WriteQueue writes(storage_factory({url_}, office_.clock), office_.service, metrics);
-  api::Api api(office_.service, metrics, writes, std::string(40, 'k'));
-  api.accounts().set_password(*office_.store, "hamid", "correct horse");
+  InProcessApi in_process(url_, office_);
   auto request = [&](const std::string& method, const std::string& target, const std::string& headers_cookie,
                      const std::string& form = "", const std::string& bearer = "") {
-    api::HttpRequest r;
-    r.method = method;
-    api::split_target(target, r);
-    if (!headers_cookie.empty()) r.headers["cookie"] = headers_cookie;
-    if (!bearer.empty()) r.headers["authorization"] = "Bearer " + bearer;
-    if (!form.empty()) r.headers["content-type"] = bearer.empty() ? "application/x-www-form-urlencoded" : "application/json";
-    r.body = form;
-    r.remote_address = "127.0.0.1";
-    return api.handle(r, office_.store.get());
+    return in_process.request(method, target, headers_cookie, form, bearer);
   };
-  auto cookie = [](const api::HttpResponse& r, const std::string& name) {
-    for (const auto& [h, v] : r.headers) {
-      if (h == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-    }
-    return std::string();
-  };
-  const std::string login = cookie(request("GET", "/login", ""), "osic_login");
-  const std::string session =
-      "osic_session=" + cookie(request("POST", "/login", "osic_login=" + login,
-                                       "csrf=" + login + "&username=hamid&password=correct+horse"),
-                               "osic_session");
+  const std::string session = in_process.signed_in("hamid");
   ASSERT_NE(session, "osic_session=");
   const std::string referred = request("POST", "/v1/cases/" + std::to_string(id) + "/referrals", "",
                                        R"({"to": "leila", "note": "بند ۴"})", hamid_token)
@@ -223,6 +242,31 @@ TEST_F(WriteBudget, ACasePageAndACaseAnswerRunNoMoreStatementsThanTheirBudgets) 
   // the head's own cases (1); everyone's names, once (it was one read per person named);
   // the referrals to and from the head (2) and the referred case.
   EXPECT_LE(inbox_statements, 38);
+}
+
+// The admin's list of people reads the same statements however many people there are:
+// it read each person's password hash, one statement per person (issue 36).
+TEST_F(WriteBudget, TheListOfPeopleRunsTheSameStatementsForTwoPeopleAndForTwentyTwo) {
+  ASSERT_TRUE(std::holds_alternative<std::string>(office_.store->add_user("root", "root@uni.ac.ir", {"admin"}, t0())));
+  ASSERT_TRUE(std::holds_alternative<std::string>(office_.store->add_user("sara", "sara@uni.ac.ir", {"staff"}, t0())));
+  InProcessApi in_process(url_, office_);
+  const std::string session = in_process.signed_in("root");
+  ASSERT_NE(session, "osic_session=");
+  api::HttpResponse page;
+  const long long few = statements_of([&] { page = in_process.request("GET", "/admin/users", session); });
+  ASSERT_EQ(page.status, 200) << page.body;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "person" + std::to_string(i);
+    ASSERT_TRUE(std::holds_alternative<std::string>(office_.store->add_user(name, name + "@uni.ac.ir", {"staff"}, t0())));
+    in_process.api.accounts().set_password(*office_.store, name, "correct horse");
+  }
+  const long long many = statements_of([&] { page = in_process.request("GET", "/admin/users", session); });
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("person19"), std::string::npos);
+  std::cout << "the list of people: " << few << " statements for 2 people, " << many << " for 22\n";
+  EXPECT_EQ(many, few);
+  // The session and its person (2), everyone, and who has a password.
+  EXPECT_LE(many, 4);
 }
 
 }  // namespace
