@@ -65,9 +65,8 @@ class FakeReferralRows : public Connection {
   }
 
  protected:
-  using Connection::t;
-  using Connection::read;
-  using Connection::writing;
+  // The connection's helpers, named here because the base is a template parameter.
+  using Connection::t, Connection::read, Connection::writing;
 };
 
 }  // namespace osic::test

@@ -47,8 +47,8 @@ class FakeReportRows : public Connection {
   }
 
  protected:
-  using Connection::t;
-  using Connection::read;
+  // The connection's helpers, named here because the base is a template parameter.
+  using Connection::t, Connection::read;
 };
 
 }  // namespace osic::test

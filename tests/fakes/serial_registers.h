@@ -22,8 +22,8 @@ class FakeSerialRegisters : public Connection {
   }
 
  protected:
-  using Connection::t;
-  using Connection::writing;
+  // The connection's helpers, named here because the base is a template parameter.
+  using Connection::t, Connection::writing;
 };
 
 }  // namespace osic::test

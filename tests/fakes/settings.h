@@ -19,8 +19,8 @@ class FakeSettings : public Connection {
   }
 
  protected:
-  using Connection::t;
-  using Connection::writing;
+  // The connection's helpers, named here because the base is a template parameter.
+  using Connection::t, Connection::writing;
 };
 
 }  // namespace osic::test

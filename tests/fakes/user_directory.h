@@ -102,10 +102,8 @@ class FakeUserDirectory : public Connection {
   }
 
  protected:
-  using Connection::t;
-  using Connection::read;
-  using Connection::writing;
-  using Connection::with_user;
+  // The connection's helpers, named here because the base is a template parameter.
+  using Connection::t, Connection::read, Connection::writing, Connection::with_user;
 };
 
 }  // namespace osic::test
