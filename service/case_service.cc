@@ -610,15 +610,17 @@ bool CaseService::can_read(Storage& s, const Actor& actor, const StoredCase& c) 
   return reads_for_someone(s, caller(s, actor).stands_in_for, c);
 }
 
-bool CaseService::can_read(Storage& s, const Caller& caller, const StoredCase& c) {
+bool CaseService::can_read(Storage& s, const Caller& caller, const StoredCase& c, std::optional<Organisation>* org) {
   // A colleague the case was referred to reads it while the referral is open.
-  return can_read_in_person(s, caller.actor, c) || s.has_open_referral(c.id, caller.actor.user) ||
-         reads_for_someone(s, caller.stands_in_for, c);
+  return can_read_in_person(s, caller.actor, c, org) || s.has_open_referral(c.id, caller.actor.user) ||
+         reads_for_someone(s, caller.stands_in_for, c, org);
 }
 
 // A delegate reads what the people they stand in for read.
-bool CaseService::reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c) {
-  return std::any_of(absent.begin(), absent.end(), [&](const User& u) { return can_read_in_person(s, u.actor(), c); });
+bool CaseService::reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c,
+                                    std::optional<Organisation>* org) {
+  return std::any_of(absent.begin(), absent.end(),
+                     [&](const User& u) { return can_read_in_person(s, u.actor(), c, org); });
 }
 
 std::vector<Actor> CaseService::standing_in_for(Storage& s, const Actor& actor, const StoredCase& c,
@@ -656,10 +658,11 @@ Absence CaseService::set_away(Storage& s, const std::string& user, Date from, Da
   return a;
 }
 
-bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c) {
+bool CaseService::can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c,
+                                     std::optional<Organisation>* org) {
   if (is_admin(actor) || actor.is_system() || c.state.requester == actor.user) return true;
   const Definition& def = engine_of(s, c.workflow, c.workflow_version)->definition();
-  Actor reader = projected(s, actor, c.unit, true);
+  Actor reader = projected(s, actor, c.unit, true, org);
   if (holds_any(reader, def.readers)) return true;
   const StateDef* state = def.find_state(c.state.state);
   if (state && acts_in(reader, *state)) return true;

@@ -125,7 +125,8 @@ class CaseService {
   ReadScope read_scope(Storage& s, const Actor& actor);
   ReadScope read_scope(Storage& s, const Caller& caller);
   bool can_read(Storage& s, const Actor& actor, const StoredCase& c);
-  bool can_read(Storage& s, const Caller& caller, const StoredCase& c);
+  // `org` as for acting_actor: a caller that checks many people on one case reads it once.
+  bool can_read(Storage& s, const Caller& caller, const StoredCase& c, std::optional<Organisation>* org = nullptr);
 
   // The roles `actor` acts in on this case, projected onto its unit (service/organisation.h):
   // what the engine is handed to decide, list available actions and make links.
@@ -192,8 +193,10 @@ class CaseService {
   // view_of, with the organisation shared by the views of one request (read at most once)
   // and left out of the view.
   CaseView view_in(Storage& s, const Caller& caller, StoredCase c, std::optional<Organisation>& org);
-  bool can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c);
-  bool reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c);
+  bool can_read_in_person(Storage& s, const Actor& actor, const StoredCase& c,
+                          std::optional<Organisation>* org = nullptr);
+  bool reads_for_someone(Storage& s, const std::vector<User>& absent, const StoredCase& c,
+                         std::optional<Organisation>* org = nullptr);
   ReadScope read_scope_in_person(Storage& s, const Actor& actor);
   StoredCase typed(Storage& s, const CaseRow& row);
   // Writes the outcome for a case read at `read_version`; false when it changed meanwhile.

@@ -35,7 +35,8 @@ MailRecipients mail_recipients(CaseService& service, Storage& store, const Store
   };
   // A role reaches its holders nearest the case's unit: a department's travel request
   // goes to that department's head, not to every head.
-  Organisation org(store.units(), users);
+  out.organisation.emplace(store.units(), users);
+  const Organisation& org = *out.organisation;
   for (const auto& spec : nlohmann::json::parse(recipients)) {
     std::string r = spec.get<std::string>();
     const bool by_role = r != "requester" && r.rfind("user:", 0) != 0;
@@ -49,7 +50,7 @@ MailRecipients mail_recipients(CaseService& service, Storage& store, const Store
       // nothing either, however it is named: its links would not act, and it has left.
       if (!match || user.disabled || signed_this_round(c, user.name)) continue;
       Caller caller = CaseService::caller_from(user.actor(), absences, users, now);
-      if (service.can_read(store, caller, c)) add(user, std::move(caller));
+      if (service.can_read(store, caller, c, &out.organisation)) add(user, std::move(caller));
     }
   }
   // Someone away is still copied; their delegate gets the message too, with the links

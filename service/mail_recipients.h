@@ -5,6 +5,7 @@
 // addressed who is away now gets the message too.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace osic {
 struct MailRecipients {
   std::vector<User> users;           // each address once, in the order addressed
   std::vector<Caller> callers;       // who each of them is now: whom they stand in for
+  std::optional<Organisation> organisation{};  // as read for this row: units and people's roles
   std::vector<std::string> no_email;  // people addressed who have no address
 };
 

@@ -101,7 +101,7 @@ OutboxUpdate OutboxDispatcher::send_row(Storage& store, const OutboxRow& row, Ti
   std::set<std::string> delivered = lines_of(row.delivered);
   std::string refused;  // addresses the server refused for good, with its replies
   std::string domain = settings_.from.email.substr(settings_.from.email.find('@') + 1);
-  std::optional<Organisation> org;  // read once, for the first recipient's links
+  std::optional<Organisation>& org = who.organisation;  // as the recipients were chosen by
   for (size_t i = 0; i < recipients.size(); ++i) {
     const User& user = recipients[i];
     if (delivered.count(user.email)) continue;
