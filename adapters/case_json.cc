@@ -48,6 +48,118 @@ json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer
   return out;
 }
 
+namespace {
+
+void write_action(JsonWriter& w, const AvailableAction& a, const std::string& on_behalf_of) {
+  w.begin_object();
+  w.key("comment_required");
+  w.boolean(a.comment_required);
+  w.key("name");
+  w.string(a.name);
+  if (!on_behalf_of.empty()) {
+    w.key("on_behalf_of");
+    w.string(on_behalf_of);
+  }
+  w.key("requires");
+  w.strings(a.requires_fields);
+  w.end_object();
+}
+
+const char* policy_name(ApprovalPolicy p) {
+  return p == ApprovalPolicy::kAll ? "all" : p == ApprovalPolicy::kAny ? "any" : "quorum";
+}
+
+}  // namespace
+
+// Members in the order json::dump sorts them.
+void write_case_json(JsonWriter& w, const StoredCase& c, const Engine& engine, const Actor* viewer,
+                     const CaseTiming* timing, const std::vector<OpenAction>* actions) {
+  static const std::string kNoOne;
+  w.begin_object();
+  if (auto status = engine.approval_status(c.state)) {
+    w.key("approval");
+    w.begin_object();
+    w.key("needed");
+    w.number(status->needed);
+    w.key("outstanding");
+    w.strings(status->outstanding);
+    w.key("policy");
+    w.string(policy_name(status->policy));
+    w.key("signed");
+    w.begin_array();
+    for (const auto& v : status->signed_by) {
+      w.begin_object();
+      w.key("at");
+      w.string(format_timestamp(v.at));
+      if (!v.on_behalf_of.empty()) {
+        w.key("on_behalf_of");
+        w.string(v.on_behalf_of);
+      }
+      w.key("role");
+      w.string(v.role);
+      w.key("user");
+      w.string(v.user);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  if (actions) {
+    w.key("available_actions");
+    w.begin_array();
+    for (const auto& [a, on_behalf_of] : *actions) write_action(w, a, on_behalf_of);
+    w.end_array();
+  } else if (viewer) {
+    w.key("available_actions");
+    w.begin_array();
+    for (const auto& a : engine.available_actions(c.state, *viewer)) write_action(w, a, kNoOne);
+    w.end_array();
+  }
+  w.key("created_at");
+  w.string(format_timestamp(c.created_at));
+  w.key("created_by");
+  w.string(c.state.requester);
+  w.key("data");
+  w.value(data_to_json(c.state.data));
+  if (timing) {
+    w.key("due_at");
+    if (timing->due_at) {
+      w.string(format_timestamp(*timing->due_at));
+    } else {
+      w.null();
+    }
+    w.key("entered_at");
+    w.string(format_timestamp(timing->entered_at));
+  }
+  w.key("id");
+  w.number(c.id);
+  if (timing) {
+    w.key("overdue");
+    w.boolean(timing->overdue);
+    w.key("overdue_business_days");
+    w.number(timing->overdue_business_days);
+  }
+  w.key("state");
+  w.string(c.state.state);
+  w.key("title");
+  w.string(c.title);
+  w.key("unit");
+  if (c.unit.empty()) {
+    w.null();
+  } else {
+    w.string(c.unit);
+  }
+  w.key("updated_at");
+  w.string(format_timestamp(c.updated_at));
+  w.key("version");
+  w.number(c.state.version);
+  w.key("workflow");
+  w.string(c.workflow);
+  w.key("workflow_version");
+  w.number(c.workflow_version);
+  w.end_object();
+}
+
 json history_to_json(const std::vector<HistoryRow>& rows) {
   json items = json::array();
   for (const auto& r : rows) {

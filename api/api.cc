@@ -48,12 +48,16 @@ std::optional<std::string> invalid_utf8_in(const HttpRequest& request) {
 }  // namespace
 
 HttpResponse json_response(int status, const json& body) {
+  // Replace, never throw: an answer must always be writable, whatever text it carries.
+  return json_text_response(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+HttpResponse json_text_response(int status, std::string body) {
   HttpResponse r;
   r.status = status;
   // A JSON answer is never sniffed into a page: text in a case cannot run as script.
   r.headers.push_back({"X-Content-Type-Options", "nosniff"});
-  // Replace, never throw: an answer must always be writable, whatever text it carries.
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body = std::move(body);
   return r;
 }
 

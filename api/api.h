@@ -243,6 +243,8 @@ int64_t case_id(const PathParams& params);
 // The body as a JSON object, with the nesting bounded; Error 400/415 otherwise.
 nlohmann::json parse_body(const HttpRequest& request, bool required);
 HttpResponse json_response(int status, const nlohmann::json& body);
+// The same, for a body already written as JSON text (JsonWriter).
+HttpResponse json_text_response(int status, std::string body);
 // {"error": {"code", "message"}} with the code's status.
 HttpResponse error_response(const Error& error);
 

@@ -54,15 +54,10 @@ std::optional<int64_t> if_match(const HttpRequest& request) {
 // The case as its viewer sees it: the actions listed are those their roles give in its
 // unit, and a delegate's for the people they stand in for.
 HttpResponse case_response(int status, const CaseView& view) {
-  json body = case_to_json(view.kase, *view.engine, nullptr, &view.timing);
-  json actions = json::array();
-  for (const auto& [a, on_behalf_of] : view.actions) {
-    json one = {{"name", a.name}, {"requires", a.requires_fields}, {"comment_required", a.comment_required}};
-    if (!on_behalf_of.empty()) one["on_behalf_of"] = on_behalf_of;
-    actions.push_back(std::move(one));
-  }
-  body["available_actions"] = std::move(actions);
-  HttpResponse r = json_response(status, body);
+  std::string body;
+  JsonWriter w(body);
+  write_case_json(w, view.kase, *view.engine, nullptr, &view.timing, &view.actions);
+  HttpResponse r = json_text_response(status, std::move(body));
   r.headers.push_back({"ETag", "\"" + std::to_string(view.kase.state.version) + "\""});
   return r;
 }
@@ -169,24 +164,41 @@ HttpResponse Api::list_cases(Call& call) {
   Actor actor = call.user->actor();
   filter.scope = service_.read_scope(call.store(), actor);
   CasePage page = service_.list(call.store(), filter);
-  json items = json::array();
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object();
+  w.key("items");
+  w.begin_array();
   std::optional<Organisation> org;
   for (const auto& c : page.items) {
     Actor acting = service_.acting_actor(call.store(), actor, c, &org);
     auto engine = service_.engine_of(call.store(), c.workflow, c.workflow_version);
     CaseTiming timing = service_.timing(*engine, c);
-    items.push_back(case_to_json(c, *engine, &acting, &timing));
+    write_case_json(w, c, *engine, &acting, &timing);
   }
-  return json_response(200, {{"items", items},
-                             {"next_cursor", page.next_cursor ? json(std::to_string(page.next_cursor)) : json(nullptr)}});
+  w.end_array();
+  w.key("next_cursor");
+  if (page.next_cursor) {
+    w.string(std::to_string(page.next_cursor));
+  } else {
+    w.null();
+  }
+  w.end_object();
+  return json_text_response(200, std::move(body));
 }
 
 HttpResponse Api::inbox(Call& call) {
-  json items = json::array();
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object();
+  w.key("items");
+  w.begin_array();
   for (const CaseView& v : service_.inbox(call.store(), call.user->actor())) {
-    items.push_back(case_to_json(v.kase, *v.engine, &v.acting, &v.timing));
+    write_case_json(w, v.kase, *v.engine, &v.acting, &v.timing);
   }
-  return json_response(200, {{"items", items}});
+  w.end_array();
+  w.end_object();
+  return json_text_response(200, std::move(body));
 }
 
 HttpResponse Api::outbox(Call& call) {

@@ -1,0 +1,78 @@
+#include "adapters/json_writer.h"
+
+namespace osic {
+
+JsonWriter::JsonWriter(std::string& out)
+    : out_(out),
+      serializer_(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+                  nlohmann::json::error_handler_t::replace) {}
+
+void JsonWriter::element() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (first_.empty()) return;
+  if (!first_.back()) out_ += ',';
+  first_.back() = false;
+}
+
+void JsonWriter::begin_object() {
+  element();
+  out_ += '{';
+  first_.push_back(true);
+}
+
+void JsonWriter::end_object() {
+  out_ += '}';
+  first_.pop_back();
+}
+
+void JsonWriter::begin_array() {
+  element();
+  out_ += '[';
+  first_.push_back(true);
+}
+
+void JsonWriter::end_array() {
+  out_ += ']';
+  first_.pop_back();
+}
+
+void JsonWriter::key(std::string_view name) {
+  element();
+  out_ += '"';
+  out_ += name;
+  out_ += "\":";
+  after_key_ = true;
+}
+
+void JsonWriter::string(const std::string& text) { value(nlohmann::json(text)); }
+
+void JsonWriter::number(int64_t n) {
+  element();
+  out_ += std::to_string(n);
+}
+
+void JsonWriter::boolean(bool b) {
+  element();
+  out_ += b ? "true" : "false";
+}
+
+void JsonWriter::null() {
+  element();
+  out_ += "null";
+}
+
+void JsonWriter::value(const nlohmann::json& tree) {
+  element();
+  serializer_.dump(tree, false, false, 0);
+}
+
+void JsonWriter::strings(const std::vector<std::string>& texts) {
+  begin_array();
+  for (const auto& t : texts) string(t);
+  end_array();
+}
+
+}  // namespace osic

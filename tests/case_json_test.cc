@@ -1,0 +1,120 @@
+// The case as JSON text written straight (write_case_json) is byte for byte the tree
+// case_to_json builds, dumped as the API dumps it: other systems read these answers, and
+// the writer exists only to draw them faster.
+#include <gtest/gtest.h>
+
+#include "adapters/case_json.h"
+#include "adapters/json_writer.h"
+#include "fake_office.h"
+#include "service/case_service.h"
+#include "service_results.h"
+#include "test_support.h"
+
+namespace osic {
+namespace {
+
+using nlohmann::json;
+using test::day;
+using test::ok;
+using test::t0;
+
+std::string dumped(const json& tree) { return tree.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string written(const StoredCase& c, const Engine& engine, const Actor* viewer, const CaseTiming* timing,
+                    const std::vector<OpenAction>* actions = nullptr) {
+  std::string out;
+  JsonWriter w(out);
+  write_case_json(w, c, engine, viewer, timing, actions);
+  return out;
+}
+
+// What case_response answered before the writer: the tree without a viewer, and the
+// view's actions, each with whom it is taken for.
+json with_view_actions(const CaseView& v) {
+  json body = case_to_json(v.kase, *v.engine, nullptr, &v.timing);
+  json actions = json::array();
+  for (const auto& [a, on_behalf_of] : v.actions) {
+    json one = {{"name", a.name}, {"requires", a.requires_fields}, {"comment_required", a.comment_required}};
+    if (!on_behalf_of.empty()) one["on_behalf_of"] = on_behalf_of;
+    actions.push_back(std::move(one));
+  }
+  body["available_actions"] = std::move(actions);
+  return body;
+}
+
+class CaseJson : public ::testing::Test, protected test::FakeOffice {
+ protected:
+  void SetUp() override {
+    for (const char* c : {"c1", "c2", "c3"}) add(c, {"council"});
+    add("reza", {"faculty"});
+    add("sara", {"staff"});
+  }
+  void add(const std::string& name, const std::vector<std::string>& roles) {
+    ok(storage_.add_user(name, name + "@uni.ac.ir", roles, t0()));
+  }
+  // Every variant of one case's text, compared.
+  void expect_same_text(const StoredCase& c, const Actor& viewer) {
+    auto engine = service_.engine_of(storage_, c.workflow, c.workflow_version);
+    const CaseTiming timing = service_.timing(*engine, c);
+    CaseTiming no_deadline = timing;
+    no_deadline.due_at.reset();
+    no_deadline.overdue = true;
+    no_deadline.overdue_business_days = 3;
+    EXPECT_EQ(written(c, *engine, nullptr, nullptr), dumped(case_to_json(c, *engine, nullptr)));
+    EXPECT_EQ(written(c, *engine, &viewer, &timing), dumped(case_to_json(c, *engine, &viewer, &timing)));
+    EXPECT_EQ(written(c, *engine, &viewer, &no_deadline), dumped(case_to_json(c, *engine, &viewer, &no_deadline)));
+    const CaseView v = ok(service_.view(storage_, service_.caller(storage_, viewer), c.id));
+    EXPECT_EQ(written(v.kase, *v.engine, nullptr, &v.timing, &v.actions), dumped(with_view_actions(v)));
+  }
+};
+
+TEST_F(CaseJson, TheWrittenTextIsTheTreesTextThroughAVoteForSomeoneAway) {
+  const Actor sara{"sara", {"staff"}};
+  const Actor reza{"reza", {"faculty"}};
+  // Quotes, a backslash, a tab, and Persian with a zero-width non-joiner (text that is not
+  // UTF-8 is refused before it is kept; the writer's own test covers its replacement).
+  StartCommand start{"membership", "IAU \"quoted\" \\ \t تفاهم‌نامه",
+                     {{"organization", "IAU <b>&</b>"}, {"renewal_due_on", "2028-01-01"}}, "", "test"};
+  StoredCase m = ok(service_.start(storage_, sara, start));
+  expect_same_text(m, sara);
+  m = ok(service_.act(storage_, sara, {m.id, "submit", nullptr, "", std::nullopt, "", "test"}));
+  ASSERT_EQ(m.state.state, "council_approval");
+  expect_same_text(m, Actor{"c1", {"council"}});
+  service_.set_away(storage_, "c1", day("2027-01-04"), day("2027-01-08"), "reza");
+  expect_same_text(m, reza);  // reza may approve for c1: on_behalf_of in the actions
+  ActCommand vote{m.id, "approve", nullptr, "for c1", std::nullopt, "", "test"};
+  m = ok(service_.act(storage_, reza, vote));
+  ASSERT_EQ(m.state.votes.size(), 1u);
+  ASSERT_EQ(m.state.votes[0].on_behalf_of, "c1");
+  expect_same_text(m, Actor{"c2", {"council"}});  // a signed slot with on_behalf_of
+  m = ok(service_.act(storage_, Actor{"c2", {"council"}}, {m.id, "approve", nullptr, "", std::nullopt, "", "test"}));
+  EXPECT_EQ(m.state.state, "active");
+  expect_same_text(m, sara);
+}
+
+TEST(JsonWriter, WritesNestedContainersWithCommasAndEscapesAsDumpDoes) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("a");
+  w.begin_array();
+  w.number(-7);
+  w.boolean(false);
+  w.null();
+  w.begin_object();
+  w.end_object();
+  w.strings({"x\"y", "\x01", "\xc3"});
+  w.end_array();
+  w.key("b");
+  w.value(json{{"k", {1, "two"}}});
+  w.key("c");
+  w.string("ok");
+  w.end_object();
+  const json tree = {{"a", {-7, false, nullptr, json::object(), {"x\"y", "\x01", "\xc3"}}},
+                     {"b", {{"k", {1, "two"}}}},
+                     {"c", "ok"}};
+  EXPECT_EQ(out, dumped(tree));
+}
+
+}  // namespace
+}  // namespace osic
