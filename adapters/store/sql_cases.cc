@@ -239,6 +239,15 @@ std::string SqlStorage::page_query(const CaseFilter& filter, sql::CaseConditions
   // Longest waiting first reads the (workflow, state, entered_at) index; an id bound
   // beside it would tempt SQLite onto the id index and a sort.
   std::string from = " FROM cases WHERE " + std::string(filter.longest_waiting_first ? "1 = 1" : "id < :before");
+  // SQLite's statistics give how many cases a requester has on average, not that a few
+  // staff started nearly all of them: for the OSIC head's own cases on the inbox it
+  // walked all 10,000 newest first, finding none (a millisecond, more with every case).
+  // The requester's index holds theirs in id order, so with no text or `where` to read
+  // by instead it is never the worse read.
+  if (dialect == sql::Dialect::kSqlite && read == Read::kInOrder && !filter.requester.empty() &&
+      !filter.longest_waiting_first && filter.order_by_field.empty() && filter.q.empty() && !filter.query) {
+    from = " FROM cases INDEXED BY cases_by_requester WHERE id < :before";
+  }
   std::string order = order_by(filter, dialect);
   if (read == Read::kNewestThousand) {
     st.exchange(soci::use(filter.workflow));
