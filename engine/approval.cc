@@ -5,7 +5,7 @@
 // round that could be completed stays completable. A user votes once per round; a
 // single rejection decides the step.
 #include <algorithm>
-#include <functional>
+#include <string_view>
 
 #include "engine/engine.h"
 
@@ -13,43 +13,59 @@ namespace osic {
 
 namespace {
 
-// A vote's roles: the signer roles its voter held, comma-separated.
-std::vector<std::string> roles_of(const Vote& v) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t comma = v.role.find(',', start);
-    out.push_back(v.role.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return out;
+// Whether `role` is one of a vote's roles (the signer roles its voter held,
+// comma-separated), read in place: splitting them into strings was most of a vote's cost.
+bool holds(std::string_view roles, std::string_view role) {
+  for (size_t start = 0;;) {
+    const size_t comma = roles.find(',', start);
+    if (roles.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start) == role) {
+      return true;
+    }
+    if (comma == std::string_view::npos) return false;
     start = comma + 1;
   }
 }
 
-// For each slot, the index of the approval assigned to it or -1: as many slots filled
-// as the approvals allow (augmenting paths; a round has a handful of slots).
-std::vector<int> assign_slots(const ApprovalDef& ap, const std::vector<Vote>& votes) {
-  std::vector<int> slot_of_vote(votes.size(), -1), vote_in_slot(ap.signers.size(), -1);
-  std::vector<std::vector<std::string>> roles(votes.size());
-  for (size_t v = 0; v < votes.size(); ++v) roles[v] = roles_of(votes[v]);
-  std::vector<bool> seen;
-  std::function<bool(size_t)> place = [&](size_t v) {
-    for (size_t slot = 0; slot < ap.signers.size(); ++slot) {
-      if (seen[slot] || std::find(roles[v].begin(), roles[v].end(), ap.signers[slot]) == roles[v].end()) continue;
-      seen[slot] = true;
-      if (vote_in_slot[slot] < 0 || place(static_cast<size_t>(vote_in_slot[slot]))) {
-        vote_in_slot[slot] = static_cast<int>(v);
-        slot_of_vote[v] = static_cast<int>(slot);
+// A maximum matching of approvals to slots by augmenting paths (a round has a handful of
+// slots), over `votes` and, when given, one more vote not cast yet.
+class SlotMatching {
+ public:
+  SlotMatching(const ApprovalDef& ap, const std::vector<Vote>& votes, const Vote* extra)
+      : ap_(ap), votes_(votes), extra_(extra), vote_in_slot_(ap.signers.size(), -1), seen_(ap.signers.size()) {
+    const size_t n = votes.size() + (extra ? 1 : 0);
+    for (size_t v = 0; v < n; ++v) {
+      if (!vote(v).approve) continue;
+      std::fill(seen_.begin(), seen_.end(), false);
+      place(v);
+    }
+  }
+  // For each slot, the index of the approval assigned to it or -1.
+  std::vector<int> slots() && { return std::move(vote_in_slot_); }
+
+ private:
+  const Vote& vote(size_t v) const { return v < votes_.size() ? votes_[v] : *extra_; }
+  bool place(size_t v) {
+    for (size_t slot = 0; slot < ap_.signers.size(); ++slot) {
+      if (seen_[slot] || !holds(vote(v).role, ap_.signers[slot])) continue;
+      seen_[slot] = true;
+      if (vote_in_slot_[slot] < 0 || place(static_cast<size_t>(vote_in_slot_[slot]))) {
+        vote_in_slot_[slot] = static_cast<int>(v);
         return true;
       }
     }
     return false;
-  };
-  for (size_t v = 0; v < votes.size(); ++v) {
-    if (!votes[v].approve) continue;
-    seen.assign(ap.signers.size(), false);
-    place(v);
   }
-  return vote_in_slot;
+  const ApprovalDef& ap_;
+  const std::vector<Vote>& votes_;
+  const Vote* extra_;
+  std::vector<int> vote_in_slot_;
+  std::vector<bool> seen_;
+};
+
+// For each slot, the index of the approval assigned to it or -1: as many slots filled
+// as the approvals allow.
+std::vector<int> assign_slots(const ApprovalDef& ap, const std::vector<Vote>& votes, const Vote* extra = nullptr) {
+  return SlotMatching(ap, votes, extra).slots();
 }
 
 int filled_count(const std::vector<int>& slots) {
@@ -60,7 +76,7 @@ int filled_count(const std::vector<int>& slots) {
 
 std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef& ap,
                                           const Actor& actor, bool approve,
-                                          const ActionInput& input, std::string& slot) const {
+                                          const ActionInput& input, std::string& slot, int& approvals) const {
   const std::string* any_role = nullptr;
   for (const auto& r : ap.signers) {
     if (!any_role && actor.has_role(r)) any_role = &r;
@@ -95,16 +111,15 @@ std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef&
   // The signer roles the actor holds, recorded with the vote; slots are assigned later.
   std::string held;
   for (const auto& r : ap.signers) {
-    if (actor.has_role(r) && ("," + held + ",").find("," + r + ",") == std::string::npos) {
-      held += (held.empty() ? "" : ",") + r;
-    }
+    if (actor.has_role(r) && !holds(held, r)) held += (held.empty() ? "" : ",") + r;
   }
-  std::vector<Vote> with = c.votes;
-  with.push_back(Vote{actor.user, held, true, {}, {}});
-  const bool adds = filled_count(assign_slots(ap, with)) > filled_count(assign_slots(ap, c.votes));
-  if (approve && !adds) {
-    return Refusal{RefusalCode::kNotAvailable, "every signature your roles can give is already in",
-                   {std::string(kApproveAction)}};
+  if (approve) {
+    const Vote candidate{actor.user, held, true, {}, {}};
+    approvals = filled_count(assign_slots(ap, c.votes, &candidate));
+    if (approvals <= filled_count(assign_slots(ap, c.votes))) {
+      return Refusal{RefusalCode::kNotAvailable, "every signature your roles can give is already in",
+                     {std::string(kApproveAction)}};
+    }
   }
   if (!approve && ap.reject_comment_required && input.comment.empty()) {
     return Refusal{RefusalCode::kCommentRequired, "a rejection needs a comment", {"comment"}};
@@ -117,7 +132,8 @@ Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor
                                    bool approve, const ActionInput& input, Timestamp now) const {
   const ApprovalDef& ap = *s.approval;
   Vote vote;
-  if (auto refusal = check_vote(c, ap, actor, approve, input, vote.role)) return *refusal;
+  int approvals = 0;
+  if (auto refusal = check_vote(c, ap, actor, approve, input, vote.role, approvals)) return *refusal;
   vote.user = actor.user;
   vote.on_behalf_of = actor.on_behalf_of;
   vote.approve = approve;
@@ -130,7 +146,6 @@ Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor
   out.next.version += 1;
   out.next.votes.push_back(vote);
   out.vote = std::move(vote);
-  int approvals = filled_count(assign_slots(ap, out.next.votes));
   const StateDef* target = nullptr;
   if (!approve) {
     target = def_->find_state(ap.rejected);

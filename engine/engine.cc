@@ -385,10 +385,11 @@ std::vector<AvailableAction> Engine::available_actions(const CaseState& c, const
   }
   if (s->approval) {
     std::string slot;
+    int approvals = 0;
     for (bool approve : {true, false}) {
       // Whether the actor may vote, not whether this input would do: a rejection's
       // required comment is reported by comment_required, so pretend one is given.
-      if (!check_vote(c, *s->approval, actor, approve, {{}, "comment"}, slot)) {
+      if (!check_vote(c, *s->approval, actor, approve, {{}, "comment"}, slot, approvals)) {
         out.push_back({std::string(approve ? kApproveAction : kRejectAction), "", {},
                        !approve && s->approval->reject_comment_required});
       }

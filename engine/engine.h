@@ -89,9 +89,11 @@ class Engine {
 
  private:
   // Checks whether `actor` may approve (or reject) now; on success fills `slot` with the
-  // role the vote counts for.
+  // role the vote counts for and, for an approval, `approvals` with the slots filled once
+  // it is in.
   std::optional<Refusal> check_vote(const CaseState& c, const ApprovalDef& ap, const Actor& actor,
-                                    bool approve, const ActionInput& input, std::string& slot) const;
+                                    bool approve, const ActionInput& input, std::string& slot,
+                                    int& approvals) const;
   Decision approve_or_reject(CaseState&& c, const StateDef& s, const Actor& actor, bool approve,
                              const ActionInput& input, Timestamp now) const;
   void enter(Outcome& out, const StateDef& target, Timestamp now) const;
