@@ -462,9 +462,9 @@ mustache::data field_input(const FieldDef& field, const std::string& form, const
         o.set("value", code);
         o.set("title", lang == Lang::kFa && c ? std::string(c->fa) : code);
         if (code == chosen) o.set("selected", true);
-        options.push_back(o);
+        append(options, std::move(o));
       }
-      d.set("currencies", options);
+      put(d, "currencies", std::move(options));
       d.set("one_currency", field.currencies.size() == 1);
       break;
     }

@@ -99,9 +99,18 @@ void put(mustache::data& parent, const std::string& name, mustache::data&& value
 }
 
 void append(mustache::data& list, mustache::data&& value) {
-  list.push_back(mustache::data(false));
-  const auto& items = list.list_value();
-  const_cast<mustache::data&>(items.back()) = std::move(value);
+  if (!list.is_list()) return;
+  auto& items = const_cast<mustache::list&>(list.list_value());
+  // Grown here, each element moved: grown by the vector itself, every element would be
+  // copied, subtree and all (kainjow's move is not noexcept). The two hundred countries
+  // of a form's list were copied about twice over on every case page.
+  if (items.size() == items.capacity()) {
+    mustache::list bigger;
+    bigger.reserve(std::max<size_t>(8, items.capacity() * 2));
+    for (auto& item : items) bigger.push_back(std::move(item));
+    items.swap(bigger);
+  }
+  items.push_back(std::move(value));
 }
 
 void reserve(mustache::data& list, size_t n) {

@@ -39,8 +39,8 @@ inline constexpr const char* kLoginCookie = "osic_login";
 // the time a page took. The element is made with set()/push_back(), then replaced.
 void put(mustache::data& parent, const std::string& name, mustache::data&& value);
 void append(mustache::data& list, mustache::data&& value);
-// Room for `n` elements in a list before they are appended: kainjow's data has no
-// noexcept move, so a growing list copies every row it holds each time it grows.
+// Room for `n` elements in a list before they are appended (append grows a list by
+// moving its rows; this spares even that).
 void reserve(mustache::data& list, size_t n);
 
 // `view` rendered with `data` over {{t.KEY}} in `lang`: the texts are found beneath the
