@@ -17,27 +17,21 @@ void JsonWriter::element() {
   first_.back() = false;
 }
 
-void JsonWriter::begin_object() {
+void JsonWriter::open(char bracket) {
   element();
-  out_ += '{';
+  out_ += bracket;
   first_.push_back(true);
 }
 
-void JsonWriter::end_object() {
-  out_ += '}';
+void JsonWriter::close(char bracket) {
+  out_ += bracket;
   first_.pop_back();
 }
 
-void JsonWriter::begin_array() {
-  element();
-  out_ += '[';
-  first_.push_back(true);
-}
-
-void JsonWriter::end_array() {
-  out_ += ']';
-  first_.pop_back();
-}
+void JsonWriter::begin_object() { open('{'); }
+void JsonWriter::end_object() { close('}'); }
+void JsonWriter::begin_array() { open('['); }
+void JsonWriter::end_array() { close(']'); }
 
 void JsonWriter::key(std::string_view name) {
   element();

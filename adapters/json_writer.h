@@ -34,6 +34,8 @@ class JsonWriter {
 
  private:
   void element();  // the comma before every element of a container but its first
+  void open(char bracket);
+  void close(char bracket);
   std::string& out_;
   nlohmann::detail::serializer<nlohmann::json> serializer_;
   std::vector<bool> first_;  // for each open container: nothing written in it yet
