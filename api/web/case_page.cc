@@ -55,12 +55,12 @@ void put_referrals(const CasePageFacts& facts, mustache::data& d, People& people
     item.set("from", people.name(r.from_user));
     item.set("to", people.name(r.to_user));
     item.set("kind", tr("referral_kind_" + r.kind, l));
-    item.set("made", moment(r.made_at, calendar, l));
+    put(item, "made", moment(r.made_at, calendar, l));
     item.set("status", r.status);
     item.set("status_text", tr("referral_" + r.status, l));
     item.set("note", r.note.empty() ? mustache::data(false) : mustache::data(r.note));
     item.set("answer", r.status == "answered" ? mustache::data(r.answer) : mustache::data(false));
-    if (r.status != "open") item.set("closed", moment(r.answered_at, calendar, l));
+    if (r.status != "open") put(item, "closed", moment(r.answered_at, calendar, l));
     const std::string form_name = "referral_" + std::to_string(r.id);
     item.set("can_answer", r.status == "open" && r.to_user == actor.user);
     item.set("can_withdraw", r.status == "open" && r.from_user == actor.user);
@@ -132,7 +132,7 @@ mustache::data case_page_model(const CasePageFacts& facts, const Viewer& viewer,
     const Unit* unit = view.organisation ? view.organisation->find(c.unit) : nullptr;
     kase.set("unit", !unit ? c.unit : l == Lang::kEn ? unit->title_en : unit->title_fa);
   }
-  kase.set("entered", moment(c.state.entered_at, calendar, l));
+  put(kase, "entered", moment(c.state.entered_at, calendar, l));
   put(kase, "fields", field_rows(c, def, l));
 
   // The actions this person may take now, in person and for whoever they stand in for.
@@ -213,7 +213,7 @@ mustache::data case_page_model(const CasePageFacts& facts, const Viewer& viewer,
       }
       s.set("role", roles);
       if (!v.on_behalf_of.empty()) s.set("for", person(v.on_behalf_of));
-      s.set("at", moment(v.at, calendar, l));
+      put(s, "at", moment(v.at, calendar, l));
       if (!v.comment.empty()) s.set("comment", v.comment);
       if (!v.approve) s.set("role", roles + " — " + tr("action_reject", l));
       signed_list.push_back(s);
@@ -248,7 +248,7 @@ mustache::data case_page_model(const CasePageFacts& facts, const Viewer& viewer,
     const HistoryRow& h = *it;
     mustache::data e;
     for (const char* key : {"for", "comment", "moved", "has_changes", "note_for"}) e.set(key, false);
-    e.set("at", moment(h.at, calendar, l));
+    put(e, "at", moment(h.at, calendar, l));
     const std::string as = people.acted_as(def, h);
     e.set("actor", person(h.actor));
     e.set("as", as.empty() ? "" : "(" + as + ")");

@@ -336,8 +336,8 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
   row.set("workflow", workflow_title(def, lang));
   row.set("state", state_title(def, c.state.state, lang));
   row.set("requester", c.state.requester);
-  row.set("created", moment(c.created_at, calendar, lang));
-  row.set("updated", moment(c.updated_at, calendar, lang));
+  put(row, "created", moment(c.created_at, calendar, lang));
+  put(row, "updated", moment(c.updated_at, calendar, lang));
   row.set("waited", format_span(std::chrono::duration_cast<std::chrono::seconds>(now - c.state.entered_at), lang));
   if (due) {
     mustache::data d = deadline_moment(*due, calendar, lang);
@@ -345,7 +345,7 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
       d.set("overdue", true);
       row.set("overdue", true);
     }
-    row.set("due", d);
+    put(row, "due", std::move(d));
   }
   return row;
 }

@@ -63,7 +63,7 @@ mustache::data inbox_page_model(const InboxFacts& facts, const Viewer& viewer, c
     row.set("from", people.name(r.referral.from_user));
     row.set("kind", tr("referral_kind_" + r.referral.kind, l));
     row.set("note", r.referral.note);
-    row.set("made", moment(r.referral.made_at, calendar, l));
+    put(row, "made", moment(r.referral.made_at, calendar, l));
     append(referred, std::move(row));
   }
   mustache::data answers{mustache::data::type::list};
@@ -71,7 +71,7 @@ mustache::data inbox_page_model(const InboxFacts& facts, const Viewer& viewer, c
     mustache::data row = listed_row(r.listed, calendar, now, l);
     row.set("to", people.name(r.referral.to_user));
     row.set("answer", r.referral.answer);
-    row.set("answered", moment(r.referral.answered_at, calendar, l));
+    put(row, "answered", moment(r.referral.answered_at, calendar, l));
     append(answers, std::move(row));
   }
 
