@@ -1,4 +1,5 @@
 #include "engine/jalali.h"
+#include "engine/padded.h"
 
 #include <cstdio>
 
@@ -140,8 +141,13 @@ std::optional<Date> parse_office_date(std::string_view text) {
 
 std::string format_jalali(Date date) {
   JalaliDate j = to_jalali(date);
-  char out[16];
-  std::snprintf(out, sizeof out, "%04d/%02d/%02d", j.year, j.month, j.day);
+  std::string out;
+  out.reserve(10);
+  append_padded(out, j.year, 4);
+  out += '/';
+  append_padded(out, j.month, 2);
+  out += '/';
+  append_padded(out, j.day, 2);
   return out;
 }
 

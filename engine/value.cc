@@ -1,4 +1,5 @@
 #include "engine/value.h"
+#include "engine/padded.h"
 
 #include <algorithm>
 #include <charconv>
@@ -34,10 +35,14 @@ std::optional<Date> Date::parse(std::string_view iso) {
 
 std::string Date::to_string() const {
   std::chrono::year_month_day ymd{sys()};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
-                unsigned(ymd.day()));
-  return buf;
+  std::string out;
+  out.reserve(10);
+  append_padded(out, int(ymd.year()), 4);
+  out += '-';
+  append_padded(out, unsigned(ymd.month()), 2);
+  out += '-';
+  append_padded(out, unsigned(ymd.day()), 2);
+  return out;
 }
 
 std::string Duration::to_string() const {

@@ -1,4 +1,5 @@
 #include "service/data_codec.h"
+#include "engine/padded.h"
 
 #include <algorithm>
 #include <cmath>
@@ -189,11 +190,21 @@ std::string format_timestamp(Timestamp t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{t - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
-  return buf;
+  std::string out;
+  out.reserve(20);
+  append_padded(out, int(ymd.year()), 4);
+  out += '-';
+  append_padded(out, unsigned(ymd.month()), 2);
+  out += '-';
+  append_padded(out, unsigned(ymd.day()), 2);
+  out += 'T';
+  append_padded(out, hms.hours().count(), 2);
+  out += ':';
+  append_padded(out, hms.minutes().count(), 2);
+  out += ':';
+  append_padded(out, hms.seconds().count(), 2);
+  out += 'Z';
+  return out;
 }
 
 std::optional<Timestamp> parse_timestamp(const std::string& text) {

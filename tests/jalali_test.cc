@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "engine/jalali.h"
+#include "engine/padded.h"
 #include "test_support.h"
 
 namespace osic {
@@ -58,6 +61,21 @@ TEST(OfficeDate, IsoAndSolarHijriInLatinPersianAndArabicDigits) {
                           "14060/01/01", "1406/001/01", "today", "۱۴۰۶/۰۱", "1406/01/01\xD9"}) {
     EXPECT_FALSE(parse_office_date(bad)) << bad;
   }
+}
+
+// append_padded writes what printf's "%0Nd" wrote for every date and time it replaced.
+TEST(Padded, WritesWhatPrintfWrites) {
+  for (long long n : {0LL, 5LL, 42LL, 999LL, 1405LL, 12345LL, -5LL, -42LL, -1234LL}) {
+    for (int width : {0, 1, 2, 4}) {
+      char expected[32];
+      std::snprintf(expected, sizeof expected, "%0*lld", width, n);
+      std::string out = "x";
+      append_padded(out, n, width);
+      EXPECT_EQ(out, std::string("x") + expected) << n << " in " << width;
+    }
+  }
+  EXPECT_EQ(Date::parse("0987-03-04")->to_string(), "0987-03-04");
+  EXPECT_EQ(format_jalali(*Date::parse("2026-12-07")), "1405/09/16");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "api/web/i18n.h"
+#include "engine/padded.h"
 
 #include <cmath>
 #include <cstdio>
@@ -139,9 +140,11 @@ std::string other_calendar(Date date, Lang lang) {
 std::string format_time(Timestamp t, const Calendar& calendar, Lang lang) {
   Date day = calendar.date_of(t);
   auto minutes = std::chrono::duration_cast<std::chrono::minutes>(t - calendar.start_of_day(day)).count();
-  char clock[8];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(minutes / 60 % 24), static_cast<int>(minutes % 60));
-  return format_date(day, lang) + " " + local_digits(clock, lang);
+  std::string clock;
+  append_padded(clock, minutes / 60 % 24, 2);
+  clock += ':';
+  append_padded(clock, minutes % 60, 2);
+  return format_date(day, lang) + " " + local_digits(std::move(clock), lang);
 }
 
 std::string format_span(std::chrono::seconds span, Lang lang) {
