@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cstdio>
+#include <mutex>
 #include <tuple>
 
 #include "engine/jalali.h"
@@ -120,13 +122,26 @@ std::optional<OfficeHours> parse_office_hours(const std::string& text) {
   return hours;
 }
 
+// Days from 1900-01-01 to 2199-12-31 in blocks of 512; a day outside is counted as asked.
+struct OfficeCalendar::WorkingDays {
+  static constexpr int32_t kFirst = -25567;  // 1900-01-01, in days from 1970-01-01
+  static constexpr int32_t kBlock = 512;
+  static constexpr int32_t kBlocks = (84'005 - kFirst) / kBlock + 1;  // to 2199-12-31
+  struct Block {
+    std::once_flag made;
+    std::bitset<kBlock> working;
+  };
+  std::array<Block, kBlocks> blocks;
+};
+
 OfficeCalendar::OfficeCalendar(std::string name, const date::time_zone* zone, std::set<unsigned> weekend,
                                std::vector<DayOff> days_off, std::optional<OfficeHours> hours)
     : name_(std::move(name)),
       zone_(zone),
       weekend_(std::move(weekend)),
       days_off_(std::move(days_off)),
-      hours_(hours) {}
+      hours_(hours),
+      working_(std::make_shared<WorkingDays>()) {}
 
 size_t OfficeCalendar::dated_days_off(Date from, Date to) const {
   size_t n = 0;
@@ -152,9 +167,21 @@ std::optional<std::string> OfficeCalendar::day_off_name(Date d) const {
   return std::nullopt;
 }
 
-bool OfficeCalendar::is_working_day(Date d) const {
+bool OfficeCalendar::counted_working(Date d) const {
   if (weekend_.count(std::chrono::weekday{d.sys()}.iso_encoding())) return false;
   return !day_off_name(d);
+}
+
+bool OfficeCalendar::is_working_day(Date d) const {
+  using W = WorkingDays;
+  const int64_t at = static_cast<int64_t>(d.days) - W::kFirst;
+  if (at < 0 || at >= static_cast<int64_t>(W::kBlocks) * W::kBlock) return counted_working(d);
+  W::Block& block = working_->blocks[static_cast<size_t>(at / W::kBlock)];
+  const int32_t first = W::kFirst + static_cast<int32_t>(at / W::kBlock) * W::kBlock;
+  std::call_once(block.made, [&] {
+    for (int32_t i = 0; i < W::kBlock; ++i) block.working[static_cast<size_t>(i)] = counted_working(Date{first + i});
+  });
+  return block.working[static_cast<size_t>(at % W::kBlock)];
 }
 
 Date OfficeCalendar::date_of(Timestamp t) const {

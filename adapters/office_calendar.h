@@ -66,11 +66,20 @@ class OfficeCalendar : public Calendar {
   std::vector<DayOff> provisional_days_off(Date from, Date to) const;
 
  private:
+  // Whether `d` is a working day, from the weekend and the holiday list.
+  bool counted_working(Date d) const;
+
   std::string name_;
   const date::time_zone* zone_;  // null: UTC
   std::set<unsigned> weekend_;   // ISO weekday numbers
   std::vector<DayOff> days_off_;
   std::optional<OfficeHours> hours_;
+  // Which days are working days, worked out a block of days at a time when a day in the
+  // block is first asked about: a deadline counts its days one by one, and each scanned
+  // the holiday list (a twentieth of the OSIC head's inbox). Shared by copies: a calendar
+  // never changes once made.
+  struct WorkingDays;
+  std::shared_ptr<WorkingDays> working_;
 };
 
 struct CalendarLoad {

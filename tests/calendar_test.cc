@@ -76,6 +76,36 @@ TEST(OfficeCalendar, DeadlinesCountWholeWorkingDays) {
   }
 }
 
+// The working days a calendar keeps in its table are the ones its weekend and holidays
+// say, day by day: across block edges, Nowruz and a closure, a holiday across the year's
+// end, and before and after the years the table holds.
+TEST(OfficeCalendar, ItsTableOfWorkingDaysIsWhatItsHolidaysSay) {
+  auto closed = load_calendar(
+      "time_zone: Asia/Tehran\nweekend: [thursday, friday]\n"
+      "holidays: [{date: jalali 01-01, to: jalali 01-04, name: Nowruz}, {date: 12-30, to: 01-02, name: Turn}]\n"
+      "closures: [{from: jalali 1406-01-05, to: jalali 1406-01-13, name: Nowruz closure}]\n",
+      "c.yaml").calendar;
+  ASSERT_TRUE(closed);
+  const std::set<unsigned> weekend{4, 5};
+  auto said = [&](Date d) {
+    return !weekend.count(std::chrono::weekday{d.sys()}.iso_encoding()) && !closed->day_off_name(d);
+  };
+  const Date from = *Date::parse("2025-01-01"), to = *Date::parse("2029-01-01");
+  int working = 0;
+  for (Date d = from; d <= to; d.days += 1) {
+    EXPECT_EQ(closed->is_working_day(d), said(d)) << d.to_string();
+    working += said(d) ? 1 : 0;
+  }
+  EXPECT_GT(working, 1000);
+  for (const char* day : {"1899-12-29", "1900-01-01", "2199-12-31", "2200-01-03", "2300-03-21"}) {
+    const Date d = *Date::parse(day);
+    EXPECT_EQ(closed->is_working_day(d), said(d)) << day;
+  }
+  EXPECT_FALSE(closed->is_working_day(*Date::parse("2027-03-25")));  // 1406/01/04, Nowruz
+  EXPECT_FALSE(closed->is_working_day(*Date::parse("2027-12-31")));  // the Turn
+  EXPECT_TRUE(closed->is_working_day(*Date::parse("2027-04-03")));   // Saturday 1406/01/14, after the closure
+}
+
 TEST(OfficeCalendar, TehranHasNoDaylightSavingAnyMore) {
   auto tehran = shipped();
   // UTC+3:30 in winter and in summer since 2022 (it used to be +4:30 in summer).
