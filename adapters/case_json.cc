@@ -6,48 +6,6 @@ namespace osic {
 
 using nlohmann::json;
 
-json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer, const CaseTiming* timing) {
-  json out = {{"id", c.id},
-              {"workflow", c.workflow},
-              {"workflow_version", c.workflow_version},
-              {"title", c.title},
-              {"unit", c.unit.empty() ? json(nullptr) : json(c.unit)},
-              {"state", c.state.state},
-              {"data", data_to_json(c.state.data)},
-              {"version", c.state.version},
-              {"created_by", c.state.requester},
-              {"created_at", format_timestamp(c.created_at)},
-              {"updated_at", format_timestamp(c.updated_at)}};
-  if (timing) {
-    out["entered_at"] = format_timestamp(timing->entered_at);
-    out["due_at"] = timing->due_at ? json(format_timestamp(*timing->due_at)) : json(nullptr);
-    out["overdue"] = timing->overdue;
-    out["overdue_business_days"] = timing->overdue_business_days;
-  }
-  if (viewer) {
-    json actions = json::array();
-    for (const auto& a : engine.available_actions(c.state, *viewer)) {
-      actions.push_back({{"name", a.name}, {"requires", a.requires_fields},
-                         {"comment_required", a.comment_required}});
-    }
-    out["available_actions"] = actions;
-  }
-  if (auto status = engine.approval_status(c.state)) {
-    json signed_by = json::array();
-    for (const auto& v : status->signed_by) {
-      json one = {{"user", v.user}, {"role", v.role}, {"at", format_timestamp(v.at)}};
-      if (!v.on_behalf_of.empty()) one["on_behalf_of"] = v.on_behalf_of;
-      signed_by.push_back(std::move(one));
-    }
-    std::string policy = status->policy == ApprovalPolicy::kAll   ? "all"
-                          : status->policy == ApprovalPolicy::kAny ? "any"
-                                                                   : "quorum";
-    out["approval"] = {{"policy", policy}, {"needed", status->needed}, {"signed", signed_by},
-                       {"outstanding", status->outstanding}};
-  }
-  return out;
-}
-
 namespace {
 
 void write_action(JsonWriter& w, const AvailableAction& a, const std::string& on_behalf_of) {
@@ -158,6 +116,15 @@ void write_case_json(JsonWriter& w, const StoredCase& c, const Engine& engine, c
   w.key("workflow_version");
   w.number(c.workflow_version);
   w.end_object();
+}
+
+// The tree of the same text, for callers that change or embed it (the CLI, the CSV): the
+// shape is written in one place, and these are not the answers drawn many times a second.
+json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer, const CaseTiming* timing) {
+  std::string text;
+  JsonWriter w(text);
+  write_case_json(w, c, engine, viewer, timing);
+  return json::parse(text);
 }
 
 json history_to_json(const std::vector<HistoryRow>& rows) {

@@ -12,16 +12,15 @@
 
 namespace osic {
 
-// The case as issue 4's contract has it; `available_actions` for `viewer` when given;
-// `entered_at`, `due_at` and `overdue` from `timing` when given.
-nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer,
-                            const CaseTiming* timing = nullptr);
-// The same text as case_to_json(c, engine, viewer, timing).dump(), written straight into
-// `w` (a list of a hundred cases built as trees spent a third of its time there). With
-// `actions`, those are the available_actions, each with whom it is taken for, in place of
-// the viewer's own.
+// The case as issue 4's contract has it, written straight into `w` (a list of a hundred
+// cases built as trees spent a third of its time there): `available_actions` for `viewer`
+// when given, or `actions`, each with whom it is taken for; `entered_at`, `due_at` and
+// `overdue` from `timing` when given. Members in the order json::dump sorts them.
 void write_case_json(JsonWriter& w, const StoredCase& c, const Engine& engine, const Actor* viewer,
                      const CaseTiming* timing, const std::vector<OpenAction>* actions = nullptr);
+// The same case as a tree.
+nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer,
+                            const CaseTiming* timing = nullptr);
 nlohmann::json history_to_json(const std::vector<HistoryRow>& rows);
 // One file of a case, with `href` where the API serves it.
 nlohmann::json file_to_json(const CaseFileRow& file);

@@ -1,12 +1,13 @@
-// The case as JSON text written straight (write_case_json) is byte for byte the tree
-// case_to_json builds, dumped as the API dumps it: other systems read these answers, and
-// the writer exists only to draw them faster.
+// The case as JSON text written straight (write_case_json) is byte for byte the tree the
+// API built and dumped before the writer (kept below as the reference, `tree_as_built`):
+// other systems read these answers, and the writer exists only to draw them faster.
 #include <gtest/gtest.h>
 
 #include "adapters/case_json.h"
 #include "adapters/json_writer.h"
 #include "fake_office.h"
 #include "service/case_service.h"
+#include "service/data_codec.h"
 #include "service_results.h"
 #include "test_support.h"
 
@@ -28,10 +29,51 @@ std::string written(const StoredCase& c, const Engine& engine, const Actor* view
   return out;
 }
 
+// The case as the API built it as a tree before the writer (the contract of issue 4),
+// coded apart from the writer so that the two are checked against each other.
+json tree_as_built(const StoredCase& c, const Engine& engine, const Actor* viewer, const CaseTiming* timing) {
+  json out = {{"id", c.id},
+              {"workflow", c.workflow},
+              {"workflow_version", c.workflow_version},
+              {"title", c.title},
+              {"unit", c.unit.empty() ? json(nullptr) : json(c.unit)},
+              {"state", c.state.state},
+              {"data", data_to_json(c.state.data)},
+              {"version", c.state.version},
+              {"created_by", c.state.requester},
+              {"created_at", format_timestamp(c.created_at)},
+              {"updated_at", format_timestamp(c.updated_at)}};
+  if (timing) {
+    out["entered_at"] = format_timestamp(timing->entered_at);
+    out["due_at"] = timing->due_at ? json(format_timestamp(*timing->due_at)) : json(nullptr);
+    out["overdue"] = timing->overdue;
+    out["overdue_business_days"] = timing->overdue_business_days;
+  }
+  if (viewer) {
+    json actions = json::array();
+    for (const auto& a : engine.available_actions(c.state, *viewer)) {
+      actions.push_back({{"name", a.name}, {"requires", a.requires_fields}, {"comment_required", a.comment_required}});
+    }
+    out["available_actions"] = actions;
+  }
+  if (auto status = engine.approval_status(c.state)) {
+    json signed_by = json::array();
+    for (const auto& v : status->signed_by) {
+      json one = {{"user", v.user}, {"role", v.role}, {"at", format_timestamp(v.at)}};
+      if (!v.on_behalf_of.empty()) one["on_behalf_of"] = v.on_behalf_of;
+      signed_by.push_back(std::move(one));
+    }
+    const char* policy = status->policy == ApprovalPolicy::kAll ? "all" : status->policy == ApprovalPolicy::kAny ? "any" : "quorum";
+    out["approval"] = {{"policy", policy}, {"needed", status->needed}, {"signed", signed_by},
+                       {"outstanding", status->outstanding}};
+  }
+  return out;
+}
+
 // What case_response answered before the writer: the tree without a viewer, and the
 // view's actions, each with whom it is taken for.
 json with_view_actions(const CaseView& v) {
-  json body = case_to_json(v.kase, *v.engine, nullptr, &v.timing);
+  json body = tree_as_built(v.kase, *v.engine, nullptr, &v.timing);
   json actions = json::array();
   for (const auto& [a, on_behalf_of] : v.actions) {
     json one = {{"name", a.name}, {"requires", a.requires_fields}, {"comment_required", a.comment_required}};
@@ -60,9 +102,11 @@ class CaseJson : public ::testing::Test, protected test::FakeOffice {
     no_deadline.due_at.reset();
     no_deadline.overdue = true;
     no_deadline.overdue_business_days = 3;
-    EXPECT_EQ(written(c, *engine, nullptr, nullptr), dumped(case_to_json(c, *engine, nullptr)));
-    EXPECT_EQ(written(c, *engine, &viewer, &timing), dumped(case_to_json(c, *engine, &viewer, &timing)));
-    EXPECT_EQ(written(c, *engine, &viewer, &no_deadline), dumped(case_to_json(c, *engine, &viewer, &no_deadline)));
+    EXPECT_EQ(written(c, *engine, nullptr, nullptr), dumped(tree_as_built(c, *engine, nullptr, nullptr)));
+    EXPECT_EQ(written(c, *engine, &viewer, &timing), dumped(tree_as_built(c, *engine, &viewer, &timing)));
+    EXPECT_EQ(written(c, *engine, &viewer, &no_deadline), dumped(tree_as_built(c, *engine, &viewer, &no_deadline)));
+    // The tree for the CLI and the CSV is the same case.
+    EXPECT_EQ(case_to_json(c, *engine, &viewer, &timing), tree_as_built(c, *engine, &viewer, &timing));
     const CaseView v = ok(service_.view(storage_, service_.caller(storage_, viewer), c.id));
     EXPECT_EQ(written(v.kase, *v.engine, nullptr, &v.timing, &v.actions), dumped(with_view_actions(v)));
   }
