@@ -188,15 +188,8 @@ json changes_to_json(const std::vector<FieldChange>& changes) {
 
 std::string format_timestamp(Timestamp t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{t - day};
-  std::string out;
-  out.reserve(20);
-  append_padded(out, int(ymd.year()), 4);
-  out += '-';
-  append_padded(out, unsigned(ymd.month()), 2);
-  out += '-';
-  append_padded(out, unsigned(ymd.day()), 2);
+  std::string out = Date::from_sys(day).to_string();
   out += 'T';
   append_padded(out, hms.hours().count(), 2);
   out += ':';

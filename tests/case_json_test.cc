@@ -136,6 +136,13 @@ TEST_F(CaseJson, TheWrittenTextIsTheTreesTextThroughAVoteForSomeoneAway) {
   expect_same_text(m, sara);
 }
 
+TEST(CaseJsonTimes, AreIsoInUtcToTheSecond) {
+  const Timestamp t = Timestamp(std::chrono::sys_days(std::chrono::year{2027} / 1 / 4)) + std::chrono::hours(9) +
+                      std::chrono::minutes(3) + std::chrono::seconds(7);
+  EXPECT_EQ(format_timestamp(t), "2027-01-04T09:03:07Z");
+  EXPECT_EQ(format_timestamp(Timestamp(std::chrono::sys_days(std::chrono::year{987} / 12 / 31))), "0987-12-31T00:00:00Z");
+}
+
 TEST(JsonWriter, WritesNestedContainersWithCommasAndEscapesAsDumpDoes) {
   std::string out;
   JsonWriter w(out);
