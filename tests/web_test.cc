@@ -24,6 +24,7 @@
 #include "engine/loader.h"
 #include "adapters/file_spool.h"
 #include "fake_office.h"
+#include "in_process_request.h"
 #include "upload_support.h"
 #include "test_support.h"
 
@@ -52,14 +53,8 @@ class WebApp : public ::testing::Test, protected test::FakeOffice {
 
   api::HttpResponse request(const std::string& method, const std::string& target, const std::string& cookies,
                             const std::string& form = "", const std::string& from = "10.0.0.1") {
-    api::HttpRequest r;
-    r.method = method;
-    api::split_target(target, r);
-    if (!cookies.empty()) r.headers["cookie"] = cookies;
-    if (!form.empty()) r.headers["content-type"] = "application/x-www-form-urlencoded";
-    r.body = form;
-    r.remote_address = from;
-    return api_.handle(r, &storage_);
+    return api_.handle(test::in_process_request(method, target, cookies, form, "application/x-www-form-urlencoded", from),
+                       &storage_);
   }
   static std::string header(const api::HttpResponse& r, const std::string& name) {
     for (const auto& [h, v] : r.headers) {
@@ -68,10 +63,7 @@ class WebApp : public ::testing::Test, protected test::FakeOffice {
     return "";
   }
   static std::string cookie_value(const api::HttpResponse& r, const std::string& name) {
-    for (const auto& [h, v] : r.headers) {
-      if (h == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-    }
-    return "";
+    return test::set_cookie_value(r, name);
   }
   // Signs in through the pages; returns the Cookie header a browser would then send.
   std::string sign_in(const std::string& user, const std::string& password, int* status = nullptr,

@@ -13,6 +13,7 @@
 #include "adapters/store/sql.h"
 #include "adapters/store/sql_storage.h"
 #include "api/api.h"
+#include "in_process_request.h"
 #include "store_support.h"
 
 namespace osic {
@@ -159,21 +160,13 @@ struct InProcessApi {
 
   api::HttpResponse request(const std::string& method, const std::string& target, const std::string& cookie_header,
                             const std::string& form = "", const std::string& bearer = "") {
-    api::HttpRequest r;
-    r.method = method;
-    api::split_target(target, r);
-    if (!cookie_header.empty()) r.headers["cookie"] = cookie_header;
+    api::HttpRequest r = test::in_process_request(
+        method, target, cookie_header, form, bearer.empty() ? "application/x-www-form-urlencoded" : "application/json");
     if (!bearer.empty()) r.headers["authorization"] = "Bearer " + bearer;
-    if (!form.empty()) r.headers["content-type"] = bearer.empty() ? "application/x-www-form-urlencoded" : "application/json";
-    r.body = form;
-    r.remote_address = "127.0.0.1";
     return api.handle(r, office.store.get());
   }
   static std::string cookie(const api::HttpResponse& r, const std::string& name) {
-    for (const auto& [h, v] : r.headers) {
-      if (h == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
-    }
-    return std::string();
+    return test::set_cookie_value(r, name);
   }
   // Gives `user` a password and signs them in; the session's Cookie header.
   std::string signed_in(const std::string& user) {
