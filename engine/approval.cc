@@ -27,26 +27,38 @@ bool holds(std::string_view roles, std::string_view role) {
 }
 
 // A maximum matching of approvals to slots by augmenting paths (a round has a handful of
-// slots), over `votes` and, when given, one more vote not cast yet.
+// slots). One approval more can fill at most one slot more, and does exactly when an
+// augmenting path starts from it (Berge), so a vote being cast is tried against the
+// round's matching rather than matching the round again.
 class SlotMatching {
  public:
-  SlotMatching(const ApprovalDef& ap, const std::vector<Vote>& votes, const Vote* extra)
-      : ap_(ap), votes_(votes), extra_(extra), vote_in_slot_(ap.signers.size(), -1), seen_(ap.signers.size()) {
-    const size_t n = votes.size() + (extra ? 1 : 0);
-    for (size_t v = 0; v < n; ++v) {
-      if (!vote(v).approve) continue;
-      std::fill(seen_.begin(), seen_.end(), false);
-      place(v);
+  SlotMatching(const ApprovalDef& ap, const std::vector<Vote>& votes)
+      : ap_(ap), votes_(votes), vote_in_slot_(ap.signers.size(), -1), seen_(ap.signers.size()) {
+    for (size_t v = 0; v < votes.size(); ++v) {
+      if (votes[v].approve) try_place(v);
     }
+  }
+  int filled() const { return filled_; }
+  // Whether an approval by someone holding `roles` (comma-separated) would fill one more
+  // slot; if so, it is counted.
+  bool add(std::string_view roles) {
+    extra_roles_ = roles;
+    return try_place(votes_.size());
   }
   // For each slot, the index of the approval assigned to it or -1.
   std::vector<int> slots() && { return std::move(vote_in_slot_); }
 
  private:
-  const Vote& vote(size_t v) const { return v < votes_.size() ? votes_[v] : *extra_; }
+  std::string_view roles_of(size_t v) const { return v < votes_.size() ? votes_[v].role : extra_roles_; }
+  bool try_place(size_t v) {
+    std::fill(seen_.begin(), seen_.end(), false);
+    if (!place(v)) return false;
+    ++filled_;
+    return true;
+  }
   bool place(size_t v) {
     for (size_t slot = 0; slot < ap_.signers.size(); ++slot) {
-      if (seen_[slot] || !holds(vote(v).role, ap_.signers[slot])) continue;
+      if (seen_[slot] || !holds(roles_of(v), ap_.signers[slot])) continue;
       seen_[slot] = true;
       if (vote_in_slot_[slot] < 0 || place(static_cast<size_t>(vote_in_slot_[slot]))) {
         vote_in_slot_[slot] = static_cast<int>(v);
@@ -57,20 +69,11 @@ class SlotMatching {
   }
   const ApprovalDef& ap_;
   const std::vector<Vote>& votes_;
-  const Vote* extra_;
+  std::string_view extra_roles_;
   std::vector<int> vote_in_slot_;
   std::vector<bool> seen_;
+  int filled_ = 0;
 };
-
-// For each slot, the index of the approval assigned to it or -1: as many slots filled
-// as the approvals allow.
-std::vector<int> assign_slots(const ApprovalDef& ap, const std::vector<Vote>& votes, const Vote* extra = nullptr) {
-  return SlotMatching(ap, votes, extra).slots();
-}
-
-int filled_count(const std::vector<int>& slots) {
-  return static_cast<int>(std::count_if(slots.begin(), slots.end(), [](int v) { return v >= 0; }));
-}
 
 }  // namespace
 
@@ -114,12 +117,12 @@ std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef&
     if (actor.has_role(r) && !holds(held, r)) held += (held.empty() ? "" : ",") + r;
   }
   if (approve) {
-    const Vote candidate{actor.user, held, true, {}, {}};
-    approvals = filled_count(assign_slots(ap, c.votes, &candidate));
-    if (approvals <= filled_count(assign_slots(ap, c.votes))) {
+    SlotMatching matching(ap, c.votes);
+    if (!matching.add(held)) {
       return Refusal{RefusalCode::kNotAvailable, "every signature your roles can give is already in",
                      {std::string(kApproveAction)}};
     }
+    approvals = matching.filled();
   }
   if (!approve && ap.reject_comment_required && input.comment.empty()) {
     return Refusal{RefusalCode::kCommentRequired, "a rejection needs a comment", {"comment"}};
@@ -131,31 +134,35 @@ std::optional<Refusal> Engine::check_vote(const CaseState& c, const ApprovalDef&
 Decision Engine::approve_or_reject(CaseState&& c, const StateDef& s, const Actor& actor,
                                    bool approve, const ActionInput& input, Timestamp now) const {
   const ApprovalDef& ap = *s.approval;
-  Vote vote;
+  std::string slot;
   int approvals = 0;
-  if (auto refusal = check_vote(c, ap, actor, approve, input, vote.role, approvals)) return *refusal;
-  vote.user = actor.user;
-  vote.on_behalf_of = actor.on_behalf_of;
-  vote.approve = approve;
-  vote.at = now;
-  vote.comment = input.comment;
-
-  Outcome out;
-  std::string from = c.state;
-  out.next = std::move(c);
-  out.next.version += 1;
-  out.next.votes.push_back(vote);
-  out.vote = std::move(vote);
-  const StateDef* target = nullptr;
-  if (!approve) {
-    target = def_->find_state(ap.rejected);
-  } else if (approvals >= ap.needed()) {
-    target = def_->find_state(ap.approved);
-  }
-  out.entry = HistoryEntry{now, actor.user, std::string(approve ? kApproveAction : kRejectAction),
-                           from, target ? target->name : from, input.comment, {}, "", actor.on_behalf_of};
-  if (target) enter(out, *target, now);
-  return out;
+  if (auto refusal = check_vote(c, ap, actor, approve, input, slot, approvals)) return *refusal;
+  return decide([&](Outcome& out) -> std::optional<Refusal> {
+    const StateDef* target = nullptr;
+    if (!approve) {
+      target = def_->find_state(ap.rejected);
+    } else if (approvals >= ap.needed()) {
+      target = def_->find_state(ap.approved);
+    }
+    HistoryEntry& entry = out.entry;
+    entry.at = now;
+    entry.actor = actor.user;
+    entry.action = approve ? kApproveAction : kRejectAction;
+    entry.from = c.state;
+    entry.to = target ? target->name : c.state;
+    entry.comment = input.comment;
+    entry.on_behalf_of = actor.on_behalf_of;
+    out.next = std::move(c);
+    out.next.version += 1;
+    Vote& vote = out.vote.emplace(Vote{actor.user, std::move(slot), approve, now, input.comment, actor.on_behalf_of});
+    // A vote that decides the step starts the next state, whose round is empty.
+    if (target) {
+      enter(out, *target, now);
+    } else {
+      out.next.votes.push_back(vote);
+    }
+    return std::nullopt;
+  });
 }
 
 std::optional<ApprovalStatus> Engine::approval_status(const CaseState& c) const {
@@ -165,7 +172,7 @@ std::optional<ApprovalStatus> Engine::approval_status(const CaseState& c) const 
   status.policy = s->approval->policy;
   status.needed = s->approval->needed();
   // Each approval shown with the slot the matching gives it.
-  std::vector<int> slots = assign_slots(*s->approval, c.votes);
+  std::vector<int> slots = SlotMatching(*s->approval, c.votes).slots();
   for (size_t i = 0; i < slots.size(); ++i) {
     if (slots[i] < 0) continue;
     Vote v = c.votes[static_cast<size_t>(slots[i])];

@@ -38,8 +38,14 @@ Timestamp Calendar::next_opening(Timestamp t) const {
   return t;
 }
 
+WeekendCalendar::WeekendCalendar(const std::set<unsigned>& weekend_iso_days) {
+  for (unsigned day : weekend_iso_days) {
+    if (day >= 1 && day <= 7) weekend_mask_ |= 1u << day;
+  }
+}
+
 bool WeekendCalendar::is_working_day(Date date) const {
-  return !weekend_.count(std::chrono::weekday{date.sys()}.iso_encoding());
+  return !(weekend_mask_ >> std::chrono::weekday{date.sys()}.iso_encoding() & 1u);
 }
 
 Date WeekendCalendar::date_of(Timestamp t) const {

@@ -47,14 +47,15 @@ class Calendar {
 // Weekend days only, in UTC. Default weekend: Saturday and Sunday.
 class WeekendCalendar : public Calendar {
  public:
-  explicit WeekendCalendar(std::set<unsigned> weekend_iso_days = {6, 7})
-      : weekend_(std::move(weekend_iso_days)) {}
+  explicit WeekendCalendar(const std::set<unsigned>& weekend_iso_days = {6, 7});
   bool is_working_day(Date date) const override;
   Date date_of(Timestamp t) const override;
   Timestamp start_of_day(Date date) const override;
 
  private:
-  std::set<unsigned> weekend_;  // ISO weekday numbers: Monday 1 .. Sunday 7
+  // Bit n set: ISO weekday n (Monday 1 .. Sunday 7) is a weekend day. A deadline asks
+  // about every day it counts, so this is a bit test, not a set lookup.
+  unsigned weekend_mask_ = 0;
 };
 
 }  // namespace osic

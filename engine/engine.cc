@@ -259,15 +259,20 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
     if (auto refused = check_actor(*a, c, actor)) return *refused;
   }
   if (auto bad = check_input(def, input.data, a)) return *bad;
+  return decide([&](Outcome& out) { return take(out, std::move(c), *s, *a, actor, input, now); });
+}
 
-  Outcome out;
-  std::string from = c.state;
+std::optional<Refusal> Engine::take(Outcome& out, CaseState&& c, const StateDef& s, const ActionDef& a,
+                                    const Actor& actor, const ActionInput& input, Timestamp now) const {
+  const Definition& def = *def_;
+  HistoryEntry& entry = out.entry;
+  entry.from = c.state;
   out.next = std::move(c);
   CaseState& n = out.next;
-  std::vector<FieldChange> changes;
+  std::vector<FieldChange>& changes = entry.changes;
   apply(input.data, n.data, changes);
   EvalContext ctx{n.data, calendar_.date_of(now)};
-  for (const auto& set : a->sets) {
+  for (const auto& set : a.sets) {
     EvalResult r = set.value.evaluate(ctx);
     if (!r.ok()) {
       return refuse(RefusalCode::kDataInvalid, "cannot compute '" + set.field + "': " + r.error, {set.field});
@@ -277,21 +282,21 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
     if (auto bad = check_input(def, one, nullptr)) return *bad;
     apply(one, n.data, changes);
   }
-  if (a->comment_required && input.comment.empty()) {
-    return refuse(RefusalCode::kCommentRequired, "'" + a->name + "' needs a comment", {"comment"});
+  if (a.comment_required && input.comment.empty()) {
+    return refuse(RefusalCode::kCommentRequired, "'" + a.name + "' needs a comment", {"comment"});
   }
-  auto missing = missing_fields(a->requires_fields, n.data);
+  auto missing = missing_fields(a.requires_fields, n.data);
   if (!missing.empty()) {
     return refuse(RefusalCode::kRequiredFieldMissing,
-                  "'" + a->name + "' needs these fields: " + join(missing), missing);
+                  "'" + a.name + "' needs these fields: " + join(missing), missing);
   }
-  if (a->guard) {
-    if (auto failed = a->guard->first_failing_condition(ctx)) {
+  if (a.guard) {
+    if (auto failed = a.guard->first_failing_condition(ctx)) {
       return refuse(RefusalCode::kGuardFailed, "condition not met: " + *failed, {*failed});
     }
   }
   const StateDef* target = nullptr;
-  for (const auto& route : a->routes) {
+  for (const auto& route : a.routes) {
     if (route.when) {
       EvalResult r = route.when->evaluate(ctx);
       if (!r.ok()) {
@@ -304,20 +309,24 @@ Decision Engine::act(CaseState&& c, const Actor& actor, std::string_view action,
     break;
   }
 
-  for (const auto& field : a->numbers) {
+  for (const auto& field : a.numbers) {
     auto it = n.data.find(field);
     if (it != n.data.end() && is_filled(it->second)) continue;  // sent again, a letter keeps its number
     out.numbers.push_back({field, serial_scope(def, *def.find_field(field)), to_jalali(calendar_.date_of(now)).year});
   }
   n.version += 1;
-  out.entry = HistoryEntry{now, actor.user, a->name, from, target ? target->name : from,
-                           input.comment, std::move(changes), "", actor.on_behalf_of};
+  entry.at = now;
+  entry.actor = actor.user;
+  entry.action = a.name;
+  entry.to = target ? target->name : entry.from;
+  entry.comment = input.comment;
+  entry.on_behalf_of = actor.on_behalf_of;
   if (target) {
     enter(out, *target, now);
   } else {
-    recompute_timers(out, *s, out.entry.changes);
+    recompute_timers(out, s, entry.changes);
   }
-  return out;
+  return std::nullopt;
 }
 
 Decision Engine::fire_timer(const CaseState& c, std::string_view key, Timestamp now) const {

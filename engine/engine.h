@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -17,6 +18,16 @@
 namespace osic {
 
 using Decision = std::variant<Outcome, Refusal>;
+
+// A Decision whose Outcome `fill` builds where it is returned, unless `fill` refuses
+// (returns a Refusal). An Outcome holds a dozen strings and vectors; returning one
+// built elsewhere moved each of them, a tenth of an action's time in memory.
+template <class Fill>
+Decision decide(Fill&& fill) {
+  Decision d{std::in_place_type<Outcome>};
+  if (std::optional<Refusal> refusal = fill(*std::get_if<Outcome>(&d))) d = std::move(*refusal);
+  return d;
+}
 
 struct ActionInput {
   Data data;  // changes; an unset Value clears a field
@@ -96,7 +107,13 @@ class Engine {
                                     int& approvals) const;
   Decision approve_or_reject(CaseState&& c, const StateDef& s, const Actor& actor, bool approve,
                              const ActionInput& input, Timestamp now) const;
+  // An action `a` of state `s` that `actor` may take, with input of fields it may edit:
+  // fills `out`, or refuses (computed fields, a comment, required fields, a guard, routes).
+  std::optional<Refusal> take(Outcome& out, CaseState&& c, const StateDef& s, const ActionDef& a,
+                              const Actor& actor, const ActionInput& input, Timestamp now) const;
   void enter(Outcome& out, const StateDef& target, Timestamp now) const;
+  // Appends the timers of a case `c` in `s` (its own state) to `out`.
+  void add_timers(const StateDef& s, const CaseState& c, std::vector<TimerSchedule>& out) const;
   Decision new_case(const Actor& requester, const Data& data, const std::vector<std::string>& required,
                     const char* action, const StateDef& state, const std::string& note, Timestamp now) const;
   void recompute_timers(Outcome& out, const StateDef& s, const std::vector<FieldChange>& changes) const;

@@ -22,24 +22,27 @@ std::optional<TimerSchedule> Engine::schedule_of(const StateDef& s, const TimerD
 
 std::vector<TimerSchedule> Engine::timers_for(const CaseState& c) const {
   std::vector<TimerSchedule> out;
-  const StateDef* s = def_->find_state(c.state);
-  if (!s) return out;
-  if (s->deadline) {
-    const DeadlineDef& d = *s->deadline;
+  if (const StateDef* s = def_->find_state(c.state)) add_timers(*s, c, out);
+  return out;
+}
+
+void Engine::add_timers(const StateDef& s, const CaseState& c, std::vector<TimerSchedule>& out) const {
+  out.reserve(out.size() + (s.deadline ? 2 : 0) + s.timers.size());
+  if (s.deadline) {
+    const DeadlineDef& d = *s.deadline;
     const Timestamp due = calendar_.deadline(c.entered_at, d.amount, d.business_days);
-    out.push_back({s->name + "/deadline", due, d.action});
+    out.push_back({s.name + "/deadline", due, d.action});
     // Counted on from the deadline's last day, in the escalation's own unit.
     if (d.escalate) {
       const Timestamp first = due;
-      out.push_back({s->name + "/escalation",
+      out.push_back({s.name + "/escalation",
                      calendar_.deadline(first - std::chrono::seconds(1), d.escalate->amount, d.escalate->business_days),
                      ""});
     }
   }
-  for (const auto& t : s->timers) {
-    if (auto schedule = schedule_of(*s, t, c)) out.push_back(std::move(*schedule));
+  for (const auto& t : s.timers) {
+    if (auto schedule = schedule_of(s, t, c)) out.push_back(std::move(*schedule));
   }
-  return out;
 }
 
 void Engine::enter(Outcome& out, const StateDef& target, Timestamp now) const {
@@ -48,7 +51,8 @@ void Engine::enter(Outcome& out, const StateDef& target, Timestamp now) const {
   out.next.entered_at = now;
   out.next.votes.clear();
   out.cancel.clear();
-  out.schedule = timers_for(out.next);
+  out.schedule.clear();
+  add_timers(target, out.next, out.schedule);
   for (const auto& n : target.on_enter) out.notifications.push_back({&n, "on_enter"});
 }
 
