@@ -5,8 +5,15 @@
 
 namespace osic::api {
 
-WorkerPool::WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch)
-    : connect_(std::move(connect)), queue_limit_(queue_limit), epoch_(epoch) {
+namespace {
+// The pool whose task this thread is running, for a Pause deep inside the task.
+thread_local WorkerPool* running_here = nullptr;
+}  // namespace
+
+WorkerPool::WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch, int at_once,
+                       std::chrono::milliseconds stall)
+    : connect_(std::move(connect)), queue_limit_(queue_limit), at_once_(at_once < 0 ? 0 : at_once), stall_(stall),
+      epoch_(epoch) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
@@ -24,13 +31,50 @@ void WorkerPool::stop() {
 }
 
 bool WorkerPool::try_submit(Task task) {
+  bool start;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= queue_limit_) return false;
     queue_.push_back(std::move(task));
+    // When every place is taken, a worker finishing its task takes this one; one idle
+    // worker only has to watch for a stall.
+    start = at_once_ == 0 || running_ < at_once_ || watchers_ == 0;
   }
-  ready_.notify_one();
+  if (start) ready_.notify_one();
   return true;
+}
+
+bool WorkerPool::may_start(Clock::time_point now) const {
+  return at_once_ == 0 || running_ < at_once_ || now - last_change_ >= stall_;
+}
+
+int WorkerPool::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
+uint64_t WorkerPool::stalls() const {
+  std::lock_guard lock(mutex_);
+  return stalls_;
+}
+
+void WorkerPool::paused(int change) {
+  bool start;
+  {
+    std::lock_guard lock(mutex_);
+    running_ += change;
+    last_change_ = Clock::now();
+    start = change < 0 && !queue_.empty();
+  }
+  if (start) ready_.notify_one();
+}
+
+WorkerPool::Pause::Pause() : pool_(running_here) {
+  if (pool_) pool_->paused(-1);
+}
+
+WorkerPool::Pause::~Pause() {
+  if (pool_) pool_->paused(+1);
 }
 
 void WorkerPool::loop() {
@@ -40,10 +84,28 @@ void WorkerPool::loop() {
     Task task;
     {
       std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+      for (;;) {
+        if (queue_.empty()) {
+          if (stopping_) return;
+          ready_.wait(lock);
+          continue;
+        }
+        const auto now = Clock::now();
+        if (may_start(now)) {
+          if (at_once_ > 0 && running_ >= at_once_) ++stalls_;
+          break;
+        }
+        // Every place is taken: wait for one to free, or for the running ones to stall.
+        ++watchers_;
+        ready_.wait_for(lock, stall_ - (now - last_change_));
+        --watchers_;
+      }
       task = std::move(queue_.front());
       queue_.pop_front();
+      ++running_;
+      last_change_ = Clock::now();
+      // Someone must watch the rest of the line for a stall.
+      if (at_once_ > 0 && !queue_.empty() && watchers_ == 0) ready_.notify_one();
     }
     try {
       if (epoch != epoch_.current()) store.reset();
@@ -54,6 +116,7 @@ void WorkerPool::loop() {
       store.reset();
       epoch_.broken();
     }
+    running_here = this;
     try {
       task(store.get());
     } catch (const std::exception& e) {
@@ -61,6 +124,13 @@ void WorkerPool::loop() {
       log_line("error", "worker", std::string("a request failed: ") + e.what());
     } catch (...) {
       log_line("error", "worker", "a request failed");
+    }
+    running_here = nullptr;
+    task = nullptr;  // its captures (a session, a response) go before the next task starts
+    {
+      std::lock_guard lock(mutex_);
+      --running_;
+      last_change_ = Clock::now();
     }
     if (store && !store->usable()) {
       store.reset();

@@ -1,9 +1,24 @@
 // The threads that do database work for requests, each with its own connection (a SOCI
 // session is not thread-safe). The queue is bounded: when it is full the server says
 // 503 at once rather than letting requests pile up.
+//
+// Requests are computed a few at a time, in order of arrival. With more runnable
+// request threads than cores, the kernel shares the cores among all of them, and every
+// request of a burst finishes late: 32 clients on the OSIC head's inbox, 2 cores and 36
+// workers answered in 28 ms at the median and 82 ms at the 99th percentile. Run as many
+// at a time as there are cores, each is answered as early as the cores allow, at the
+// same rate: 28 and 33 ms. A worker that finishes takes the next request itself, so no
+// sleeping thread has to be woken for it.
+//
+// A request waiting on another thread gives its place up (Pause): a write waiting for
+// the group commit, so that many clients' writes still share one commit. Anything else
+// that blocks while running (a slow directory, a database lock) is noticed as a stall:
+// when none has started or finished for `stall`, one more starts, so a blocked request
+// delays the others by at most that and can never hold the line.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -22,8 +37,10 @@ class WorkerPool {
   // The store is null when no connection could be opened: the task must still answer.
   using Task = std::function<void(Storage*)>;
   // Each thread opens its connection with `connect`, and a new one when it breaks.
-  // Threads share `epoch` with the write queue (see connection_epoch.h).
-  WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch);
+  // Threads share `epoch` with the write queue (see connection_epoch.h). At most
+  // `at_once` tasks run at a time (0: no limit).
+  WorkerPool(StorageFactory connect, int threads, size_t queue_limit, ConnectionEpoch& epoch, int at_once = 0,
+             std::chrono::milliseconds stall = std::chrono::milliseconds(20));
   ~WorkerPool();  // stop()
 
   // Runs what is queued, then joins; later submissions are refused. The server calls it
@@ -33,15 +50,41 @@ class WorkerPool {
 
   bool try_submit(Task task);  // false when the queue is full
 
+  // While a Pause lives, the task running on this thread (if any) does not count as
+  // running: the next request may start. It counts again when the Pause ends, at once.
+  class Pause {
+   public:
+    Pause();
+    ~Pause();
+    Pause(const Pause&) = delete;
+    Pause& operator=(const Pause&) = delete;
+
+   private:
+    WorkerPool* pool_;
+  };
+
+  // For tests and /metrics.
+  int running() const;
+  uint64_t stalls() const;  // tasks started past the limit because none finished in time
+
  private:
+  using Clock = std::chrono::steady_clock;
   void loop();
+  bool may_start(Clock::time_point now) const;  // with mutex_ held
+  void paused(int change);
 
   StorageFactory connect_;
   size_t queue_limit_;
-  std::mutex mutex_;
+  const int at_once_;
+  const std::chrono::milliseconds stall_;
+  mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<Task> queue_;
   bool stopping_ = false;
+  int running_ = 0;
+  int watchers_ = 0;  // idle workers waiting for a place with requests in line
+  uint64_t stalls_ = 0;
+  Clock::time_point last_change_ = Clock::now();  // a task started, finished or paused
   std::vector<std::thread> threads_;
   ConnectionEpoch& epoch_;
 };

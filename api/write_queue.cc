@@ -1,5 +1,7 @@
 #include "api/write_queue.h"
 
+#include "api/worker_pool.h"
+
 namespace osic::api {
 
 WriteQueue::WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch,
@@ -26,6 +28,8 @@ Result<StoredCase> WriteQueue::submit(WriteJob job) {
     answer = queue_.back().answer.get_future();
   }
   ready_.notify_one();
+  // The commit is the writer's work: the next request may start meanwhile.
+  WorkerPool::Pause pause;
   return answer.get();
 }
 

@@ -78,8 +78,10 @@ int main(int argc, char** argv) {
   const int clients = argc > 1 ? std::atoi(argv[1]) : 32;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 10;
   const std::string db = "sqlite:/tmp/osic_w3_" + std::to_string(getpid()) + ".db";
-  osic::test::ServerProcess server(db, {"--threads", "2", "--workers", std::to_string(clients + 4),
-                                        "--no-scheduler"});
+  // Any further arguments go to `osic serve` (--concurrent-requests 0, to compare).
+  std::vector<std::string> serve_args = {"--threads", "2", "--workers", std::to_string(clients + 4), "--no-scheduler"};
+  for (int i = 3; i < argc; ++i) serve_args.push_back(argv[i]);
+  osic::test::ServerProcess server(db, serve_args);
   const std::pair<const char*, const char*> steps[] = {{"submit", "staff"},
                                                        {"accept", "osic_head"},
                                                        {"approve", "legal"},

@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "adapters/calendar_watch.h"
 #include "adapters/directory/directory_watch.h"
@@ -40,6 +42,7 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   int workers = 16;
+  int concurrent_requests = -1;  // -1: by the database (see the flag)
   int idempotency_days = 7;
   int max_per_address = 256;
   std::vector<std::string> trusted_proxies;
@@ -267,7 +270,12 @@ int serve(const ServeFlags& f) {
     api.set_metrics_token(metrics_token(f.metrics_token_file));
     api.set_secure_cookies(f.mail.base_url.rfind("https://", 0) == 0);
     api.set_reloader(&reloader);
-    api::WorkerPool workers(connect, f.workers, 4096, epoch);
+    // SQLite's work is this process's CPU: as many requests at once as there are cores,
+    // the rest in order. A PostgreSQL request mostly waits on its server, so none wait.
+    const bool embedded = f.store.db.rfind("sqlite:", 0) == 0;
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    api::WorkerPool workers(connect, f.workers, 4096, epoch,
+                            f.concurrent_requests >= 0 ? f.concurrent_requests : embedded ? cores : 0);
     api::ServerOptions options;
     options.address = host;
     options.port = port;
@@ -352,6 +360,11 @@ void add_serve(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--threads", f->threads, "Threads for network I/O")->capture_default_str();
   cmd->add_option("--workers", f->workers, "Threads (and database connections) for requests")->capture_default_str();
+  cmd->add_option("--concurrent-requests", f->concurrent_requests,
+                  "Requests computed at once; the rest wait their turn in order of arrival, and a write waiting "
+                  "for its commit gives its turn up. 0: no limit. Default: the machine's cores with SQLite, "
+                  "no limit with PostgreSQL")
+      ->check(CLI::Range(0, 256));
   cmd->add_flag("--demo", f->demo, "Also create a user for each role (refused on a database with real accounts)");
   cmd->add_option("--tokens-file", f->tokens_file, "Where new tokens go when standard output is not a terminal (mode 0600)")
       ->capture_default_str();

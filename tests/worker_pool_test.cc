@@ -1,0 +1,127 @@
+// The request workers take turns: a few requests computed at a time, in order of
+// arrival; a write waiting for its commit gives its place up; a request blocked on
+// something else holds the others back at most the stall time.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "adapters/store/storage.h"
+#include "api/worker_pool.h"
+#include "service/clock.h"
+#include "store_support.h"
+
+namespace osic {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Tasks that say when they start and run until each is let go.
+class Tasks {
+ public:
+  api::WorkerPool::Task task(int id, bool pause = false) {
+    return [this, id, pause](Storage*) {
+      std::unique_lock lock(mutex_);
+      started_.push_back(id);
+      changed_.notify_all();
+      auto wait = [&] { changed_.wait(lock, [&] { return std::find(done_.begin(), done_.end(), id) != done_.end(); }); };
+      if (pause) {
+        api::WorkerPool::Pause paused;  // as a write waiting for the group commit
+        wait();
+      } else {
+        wait();
+      }
+    };
+  }
+  void finish(int id) {
+    std::lock_guard lock(mutex_);
+    done_.push_back(id);
+    changed_.notify_all();
+  }
+  // The tasks started so far, once `count` have (however busy the machine), or after
+  // half a minute, so that a pool that never starts one fails rather than hangs.
+  std::vector<int> started(size_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(30), [&] { return started_.size() >= count; });
+    return started_;
+  }
+  size_t started_now() {
+    std::lock_guard lock(mutex_);
+    return started_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<int> started_;
+  std::vector<int> done_;
+};
+
+StorageFactory sqlite() {
+  static const SystemClock clock;
+  return storage_factory({test::fresh_database("sqlite"), SyncMode::kFull}, clock);
+}
+
+TEST(WorkerPool, TasksRunAsManyAtATimeAsAllowedInOrderOfArrival) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 6, 100, epoch, 2, 60s);  // no stall within the test
+  for (int id = 0; id < 5; ++id) ASSERT_TRUE(pool.try_submit(tasks.task(id)));
+  EXPECT_EQ(tasks.started(2), (std::vector<int>{0, 1}));
+  // Four idle threads, and still no third task: two at a time.
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(tasks.started_now(), 2u);
+  EXPECT_EQ(pool.running(), 2);
+  tasks.finish(1);
+  EXPECT_EQ(tasks.started(3), (std::vector<int>{0, 1, 2}));
+  tasks.finish(0);
+  EXPECT_EQ(tasks.started(4), (std::vector<int>{0, 1, 2, 3}));
+  for (int id = 2; id < 5; ++id) tasks.finish(id);
+  EXPECT_EQ(tasks.started(5), (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(pool.stalls(), 0u);
+}
+
+TEST(WorkerPool, ATaskWaitingOnAnotherThreadLetsTheNextOneStart) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 3, 100, epoch, 1, 60s);
+  ASSERT_TRUE(pool.try_submit(tasks.task(0, /*pause=*/true)));
+  ASSERT_TRUE(pool.try_submit(tasks.task(1)));
+  EXPECT_EQ(tasks.started(2), (std::vector<int>{0, 1}));
+  EXPECT_EQ(pool.stalls(), 0u);
+  tasks.finish(0);
+  tasks.finish(1);
+}
+
+TEST(WorkerPool, ABlockedTaskHoldsTheOthersBackAtMostTheStallTime) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 3, 100, epoch, 1, 300ms);
+  const auto before = std::chrono::steady_clock::now();
+  ASSERT_TRUE(pool.try_submit(tasks.task(0)));  // blocks without saying so
+  tasks.started(1);
+  ASSERT_TRUE(pool.try_submit(tasks.task(1)));
+  EXPECT_EQ(tasks.started(2), (std::vector<int>{0, 1}));
+  // Not before the stall time (counted from task 0's start, after `before`).
+  EXPECT_GE(std::chrono::steady_clock::now() - before, 300ms);
+  EXPECT_EQ(pool.stalls(), 1u);
+  tasks.finish(0);
+  tasks.finish(1);
+}
+
+TEST(WorkerPool, WithoutALimitEveryTaskStartsAtOnce) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 4, 100, epoch);
+  for (int id = 0; id < 4; ++id) ASSERT_TRUE(pool.try_submit(tasks.task(id)));
+  EXPECT_EQ(tasks.started(4).size(), 4u);
+  for (int id = 0; id < 4; ++id) tasks.finish(id);
+}
+
+}  // namespace
+}  // namespace osic
