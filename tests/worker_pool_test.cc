@@ -72,17 +72,23 @@ TEST(WorkerPool, TasksRunAsManyAtATimeAsAllowedInOrderOfArrival) {
   api::ConnectionEpoch epoch;
   api::WorkerPool pool(sqlite(), 6, 100, epoch, 2, 60s);  // no stall within the test
   for (int id = 0; id < 5; ++id) ASSERT_TRUE(pool.try_submit(tasks.task(id)));
-  EXPECT_EQ(tasks.started(2), (std::vector<int>{0, 1}));
+  // The first two run side by side, so either may say so first.
+  std::vector<int> first = tasks.started(2);
+  std::sort(first.begin(), first.end());
+  EXPECT_EQ(first, (std::vector<int>{0, 1}));
   // Four idle threads, and still no third task: two at a time.
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(tasks.started_now(), 2u);
   EXPECT_EQ(pool.running(), 2);
+  // Then one at a time as places free, in the order the tasks arrived.
   tasks.finish(1);
-  EXPECT_EQ(tasks.started(3), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(tasks.started(3).back(), 2);
   tasks.finish(0);
-  EXPECT_EQ(tasks.started(4), (std::vector<int>{0, 1, 2, 3}));
-  for (int id = 2; id < 5; ++id) tasks.finish(id);
-  EXPECT_EQ(tasks.started(5), (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(tasks.started(4).back(), 3);
+  tasks.finish(2);
+  EXPECT_EQ(tasks.started(5).back(), 4);
+  tasks.finish(3);
+  tasks.finish(4);
   EXPECT_EQ(pool.stalls(), 0u);
 }
 
@@ -92,7 +98,7 @@ TEST(WorkerPool, ATaskWaitingOnAnotherThreadLetsTheNextOneStart) {
   api::WorkerPool pool(sqlite(), 3, 100, epoch, 1, 60s);
   ASSERT_TRUE(pool.try_submit(tasks.task(0, /*pause=*/true)));
   ASSERT_TRUE(pool.try_submit(tasks.task(1)));
-  EXPECT_EQ(tasks.started(2), (std::vector<int>{0, 1}));
+  EXPECT_EQ(tasks.started(2).size(), 2u);
   EXPECT_EQ(pool.stalls(), 0u);
   tasks.finish(0);
   tasks.finish(1);
