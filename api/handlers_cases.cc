@@ -193,6 +193,7 @@ HttpResponse Api::inbox(Call& call) {
   w.begin_object();
   w.key("items");
   w.begin_array();
+  ReadSnapshot snapshot(call.store());  // the inbox's many reads, from one snapshot
   for (const CaseView& v : service_.inbox(call.store(), call.user->actor())) {
     write_case_json(w, v.kase, *v.engine, &v.acting, &v.timing);
   }

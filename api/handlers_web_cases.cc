@@ -87,6 +87,8 @@ HttpResponse Api::inbox_page(Call& call) {
   Storage& store = call.store();
   const Actor actor = call.user->actor();
   const Timestamp now = service_.clock().now();
+  // A hundred reads and more, from one snapshot.
+  ReadSnapshot snapshot(store);
   // Whom the reader stands in for now, read once for the page.
   const Caller caller = service_.caller(store, actor);
   const std::vector<CaseView> waiting = service_.inbox(store, caller, 100);

@@ -98,6 +98,8 @@ HotStatements::HotStatements(soci::session& s)
       savepoint((s.prepare << "SAVEPOINT write_job")),
       release((s.prepare << "RELEASE SAVEPOINT write_job")),
       rollback_to((s.prepare << "ROLLBACK TO SAVEPOINT write_job")),
+      begin_read((s.prepare << "BEGIN")),
+      end_read((s.prepare << "COMMIT")),
       session_(s) {}
 
 soci::statement& HotStatements::update_case(bool data, bool entered, bool state) {

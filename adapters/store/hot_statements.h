@@ -73,6 +73,7 @@ struct HotStatements {
   soci::statement insert_timer;  // case_id, key, due, action, at
   soci::statement insert_outbox;  // case_id, template_name, recipients, reason, due (first try), at
   soci::statement savepoint, release, rollback_to;  // of one job in a group commit
+  soci::statement begin_read, end_read;  // a snapshot for a page's reads (SQLite)
 
  private:
   soci::session& session_;

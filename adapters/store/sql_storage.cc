@@ -141,6 +141,23 @@ void SqlStorage::begin() {
   });
 }
 
+// SQLite only: a deferred BEGIN takes the read lock at the first read and keeps it to
+// the COMMIT. PostgreSQL gives each statement its snapshot at no such cost, and a BEGIN
+// there would add two round trips.
+void SqlStorage::begin_read() {
+  if (db_.dialect() != sql::Dialect::kSqlite) return;
+  db_.guard("cannot begin a read", [&] { hot_->begin_read.execute(true); });
+}
+
+void SqlStorage::end_read() noexcept {
+  if (db_.dialect() != sql::Dialect::kSqlite) return;
+  try {
+    hot_->end_read.execute(true);
+  } catch (...) {
+    // A read that failed has left the connection to be replaced; nothing was written.
+  }
+}
+
 void SqlStorage::commit() {
   db_.guard("cannot commit", [&] { db_.session() << "COMMIT"; });
 }

@@ -28,6 +28,8 @@ class SqlStorage : public Storage {
 
   // Transactions
   void begin() override;
+  void begin_read() override;
+  void end_read() noexcept override;
   void commit() override;
   void rollback() noexcept override;
   void savepoint() override;
