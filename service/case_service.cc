@@ -16,6 +16,7 @@
 #include "service/crypto.h"
 #include "service/data_codec.h"
 #include "service/due_order.h"
+#include "service/typed_data_cache.h"
 #include "service/internal_notes.h"
 
 namespace osic {
@@ -145,11 +146,14 @@ StoredCase CaseService::typed(Storage& s, const CaseRow& row) {
   c.updated_at = row.updated_at;
   c.round = row.round;
   c.unit = row.unit;
-  json data = json::parse(row.data, nullptr, false);
-  if (data.is_discarded()) {
-    throw Error(ErrorCode::kInternal, "case " + std::to_string(row.id) + " has data that is not JSON");
-  }
-  c.state.data = stored_data_from_json(data, engine->definition());
+  thread_local TypedDataCache typed_data;
+  c.state.data = typed_data.get(engine, row.data, [&] {
+    json data = json::parse(row.data, nullptr, false);
+    if (data.is_discarded()) {
+      throw Error(ErrorCode::kInternal, "case " + std::to_string(row.id) + " has data that is not JSON");
+    }
+    return stored_data_from_json(data, engine->definition());
+  });
   const StateDef* state = engine->definition().find_state(row.state);
   if (state && state->approval) c.state.votes = row.votes ? *row.votes : s.votes(row.id, row.round);
   return c;
