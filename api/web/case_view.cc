@@ -327,7 +327,7 @@ std::string invalid_value_text(const FieldDef& field, Lang lang) {
 }
 
 mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,
-                        const Calendar& calendar, Timestamp now, Lang lang) {
+                        const Calendar& calendar, Timestamp now, Lang lang, RowTimes times) {
   const Definition& def = engine.definition();
   mustache::data row;
   row.set("id", std::to_string(c.id));
@@ -336,8 +336,8 @@ mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional
   row.set("workflow", workflow_title(def, lang));
   row.set("state", state_title(def, c.state.state, lang));
   row.set("requester", c.state.requester);
-  put(row, "created", moment(c.created_at, calendar, lang));
-  put(row, "updated", moment(c.updated_at, calendar, lang));
+  if (times.created) put(row, "created", moment(c.created_at, calendar, lang));
+  if (times.updated) put(row, "updated", moment(c.updated_at, calendar, lang));
   row.set("waited", format_span(std::chrono::duration_cast<std::chrono::seconds>(now - c.state.entered_at), lang));
   if (due) {
     mustache::data d = deadline_moment(*due, calendar, lang);

@@ -80,10 +80,18 @@ mustache::data field_rows(const StoredCase& c, const Definition& def, Lang lang)
 // «تاریخ را به صورت ۱۴۰۶/۰۱/۱۵ بنویسید.», «مبلغ را با واحد پول بنویسید: یورو یا دلار آمریکا.»
 std::string invalid_value_text(const FieldDef& field, Lang lang);
 
-// One row of a case list: id, number, title, workflow, state, requester, created,
-// updated, waited, and due {iso, text, gregorian, overdue} when its state has a deadline.
+// Which of a row's two times a page shows. Each is drawn in both calendars, and the
+// inbox drew both for a hundred rows that show neither.
+struct RowTimes {
+  bool created = true;
+  bool updated = true;
+};
+
+// One row of a case list: id, number, title, workflow, state, requester, created and
+// updated (as `times` asks), waited, and due {iso, text, gregorian, overdue} when its
+// state has a deadline.
 mustache::data case_row(const StoredCase& c, const Engine& engine, std::optional<Timestamp> due,
-                        const Calendar& calendar, Timestamp now, Lang lang);
+                        const Calendar& calendar, Timestamp now, Lang lang, RowTimes times = {});
 
 // The data of one input (field.html) for `field` in form `form`: its label, type, the
 // value shown, whether required, its error.

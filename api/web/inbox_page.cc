@@ -10,8 +10,13 @@ namespace osic::api::web {
 
 namespace {
 
-mustache::data listed_row(const ListedCase& c, const Calendar& calendar, Timestamp now, Lang l) {
-  return case_row(c.kase, *c.engine, c.due, calendar, now, l);
+// inbox.html shows no row's creation, and only the reader's own cases when they last
+// changed.
+constexpr RowTimes kNoTimes{.created = false, .updated = false};
+constexpr RowTimes kWhenUpdated{.created = false, .updated = true};
+
+mustache::data listed_row(const ListedCase& c, const Calendar& calendar, Timestamp now, Lang l, RowTimes times) {
+  return case_row(c.kase, *c.engine, c.due, calendar, now, l, times);
 }
 
 }  // namespace
@@ -28,7 +33,7 @@ mustache::data inbox_page_model(const InboxFacts& facts, const Viewer& viewer, c
   reserve(waiting, facts.waiting.size());
   for (const CaseView& v : facts.waiting) {
     const StoredCase& c = v.kase;
-    mustache::data row = case_row(c, *v.engine, v.timing.due_at, calendar, now, l);
+    mustache::data row = case_row(c, *v.engine, v.timing.due_at, calendar, now, l, kNoTimes);
     row.set("requester", people.name(c.state.requester));
     bool in_person = false;
     std::string absent;
@@ -53,13 +58,13 @@ mustache::data inbox_page_model(const InboxFacts& facts, const Viewer& viewer, c
 
   mustache::data mine{mustache::data::type::list};
   reserve(mine, facts.mine.size());
-  for (const ListedCase& c : facts.mine) append(mine, listed_row(c, calendar, now, l));
+  for (const ListedCase& c : facts.mine) append(mine, listed_row(c, calendar, now, l, kWhenUpdated));
 
   // Referrals (issue 35): cases colleagues referred to the reader, and the answers to the
   // reader's own referrals of the last two weeks.
   mustache::data referred{mustache::data::type::list};
   for (const ReferredCase& r : facts.referred) {
-    mustache::data row = listed_row(r.listed, calendar, now, l);
+    mustache::data row = listed_row(r.listed, calendar, now, l, kNoTimes);
     row.set("from", people.name(r.referral.from_user));
     row.set("kind", tr("referral_kind_" + r.referral.kind, l));
     row.set("note", r.referral.note);
@@ -68,7 +73,7 @@ mustache::data inbox_page_model(const InboxFacts& facts, const Viewer& viewer, c
   }
   mustache::data answers{mustache::data::type::list};
   for (const ReferredCase& r : facts.answers) {
-    mustache::data row = listed_row(r.listed, calendar, now, l);
+    mustache::data row = listed_row(r.listed, calendar, now, l, kNoTimes);
     row.set("to", people.name(r.referral.to_user));
     row.set("answer", r.referral.answer);
     put(row, "answered", moment(r.referral.answered_at, calendar, l));
