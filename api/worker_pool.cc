@@ -59,6 +59,8 @@ uint64_t WorkerPool::stalls() const {
 }
 
 void WorkerPool::paused(int change) {
+  // Without a limit every queued task already has a worker woken for it.
+  if (at_once_ == 0) return;
   bool start;
   {
     std::lock_guard lock(mutex_);
