@@ -110,6 +110,25 @@ TEST(TextCatalogue, TheShippedTextsHaveBothLanguagesAndABrokenLineIsNamed) {
                                                       "separated by two tabs; this one has 2 columns"}));
 }
 
+// Every text written into a template reads as it did when looked up at render time,
+// escaped the same way; a text with braces, an unknown key and a triple mustache stay
+// tags and render as before.
+TEST(TemplateTexts, EveryTextWrittenInRendersAsItsLookupDid) {
+  for (web::Lang lang : {web::Lang::kFa, web::Lang::kEn}) {
+    std::string tpl = "{{t.no_such_key}}|{{{t.inbox}}}|";
+    for (const auto& [key, text] : web::texts(lang)) tpl += "{{t." + key + "}}|";
+    const std::string written = web::with_texts(tpl, lang);
+    EXPECT_EQ(written.find("|{{t.inbox}}|"), std::string::npos);
+    EXPECT_NE(written.find("{{t.cond_date_gt}}"), std::string::npos) << "its braces stay a tag";
+    EXPECT_NE(written.find("{{{t.inbox}}}"), std::string::npos);
+    web::mustache::mustache looked_up(tpl), in_place(written);
+    const web::mustache::data empty;
+    EXPECT_EQ(web::render_with_texts(in_place, empty, lang), web::render_with_texts(looked_up, empty, lang));
+  }
+  EXPECT_NE(web::with_texts("{{t.reviewers_comments}}", web::Lang::kEn).find("Reviewers&apos; comments"),
+            std::string::npos);
+}
+
 // Issue 34: a title in one language, or none where the catalogue has no usual verb or
 // role title, is named with its place in the file.
 TEST(TranslationCheck, NamesEveryTextMissingALanguageWithItsPlace) {
@@ -533,7 +552,7 @@ TEST(DossierModel, ShowsNotesOnlyWhenFullAndNamesTheFirstEntryThatDoesNotHold) {
   auto html = [&](const std::vector<HistoryRow>& history, bool full) {
     const web::DossierFacts facts{c, def, {}, history, {}};
     web::mustache::data d = web::dossier_model(facts, web::Lang::kFa, calendar, t, full);
-    return web::render_with_texts(web::parsed("dossier.html"), d, web::Lang::kFa);
+    return web::render_with_texts(web::parsed("dossier.html", web::Lang::kFa), d, web::Lang::kFa);
   };
   const std::string plain = html(rows, false), full = html(rows, true);
   EXPECT_EQ(plain.find("پیش‌نویس را حقوقی ببیند"), std::string::npos);

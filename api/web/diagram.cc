@@ -149,7 +149,7 @@ std::string workflow_svg(const Definition& def, const DiagramPath& path, const s
   d.set("edges", edges);
   d.set("nodes", nodes);
   d.set("standalone", standalone);
-  return parsed("diagram.svg").render(d);
+  return parsed("diagram.svg", lang).render(d);
 }
 
 namespace {

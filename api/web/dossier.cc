@@ -87,7 +87,7 @@ std::string render_dossier(CaseService& service, Storage& store, int64_t case_id
   auto engine = service.engine_of(store, c.workflow, c.workflow_version);
   const DossierFacts facts{c, engine->definition(), store.case_files(c.id), store.history(c.id), store.users()};
   mustache::data d = dossier_model(facts, l, service.registry().calendar(), service.clock().now(), full);
-  return render_with_texts(parsed("dossier.html"), d, l);
+  return render_with_texts(parsed("dossier.html", l), d, l);
 }
 
 }  // namespace osic::api::web

@@ -52,10 +52,30 @@ std::string with_partials(std::string text, int depth = 0) {
 
 }  // namespace
 
-mustache::mustache& parsed(const std::string& name) {
-  thread_local std::map<std::string, std::unique_ptr<mustache::mustache>> cache;
-  auto& slot = cache[name];
-  if (!slot) slot = std::make_unique<mustache::mustache>(with_partials(asset(name)));
+// kainjow looks a dotted name up by splitting it through a stringstream on every use: the
+// inbox's rows named five texts each, and splitting was a twelfth of the page.
+std::string with_texts(std::string text, Lang lang) {
+  const mustache::data& texts = texts_data(lang);
+  size_t at = 0;
+  while ((at = text.find("{{t.", at)) != std::string::npos) {
+    const size_t end = text.find("}}", at);
+    if (end == std::string::npos) break;
+    const mustache::data* value = texts.get(text.substr(at + 4, end - at - 4));
+    if ((at > 0 && text[at - 1] == '{') || !value || !value->is_string() || value->string_value().find_first_of("{}") != std::string::npos) {
+      at = end + 2;
+      continue;
+    }
+    const std::string escaped = mustache::html_escape(value->string_value());
+    text.replace(at, end + 2 - at, escaped);
+    at += escaped.size();
+  }
+  return text;
+}
+
+mustache::mustache& parsed(const std::string& name, Lang lang) {
+  thread_local std::map<std::pair<std::string, Lang>, std::unique_ptr<mustache::mustache>> cache;
+  auto& slot = cache[{name, lang}];
+  if (!slot) slot = std::make_unique<mustache::mustache>(with_texts(with_partials(asset(name)), lang));
   return *slot;
 }
 
@@ -149,10 +169,10 @@ HttpResponse render_page(int status, const std::string& title, const std::string
                          mustache::data& data) {
   const mustache::data* lang = data.get("lang");
   const Lang l = lang && lang->is_string() && lang->string_value() == "en" ? Lang::kEn : Lang::kFa;
-  mustache::mustache& body = parsed(body_template);
+  mustache::mustache& body = parsed(body_template, l);
   data.set("body", render_with_texts(body, data, l));
   data.set("title", title);
-  mustache::mustache& layout = parsed("layout.html");
+  mustache::mustache& layout = parsed("layout.html", l);
   HttpResponse r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";

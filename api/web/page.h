@@ -50,9 +50,15 @@ std::string render_with_texts(mustache::mustache& view, const mustache::data& da
 // {{t.KEY}}: every text in one language, made once.
 const mustache::data& texts_data(Lang lang);
 
-// A template of web_assets(), parsed once per thread (a parsed template is not safe to
-// share: render keeps state in it) instead of once per use.
-mustache::mustache& parsed(const std::string& name);
+// `text`, a template, with each {{t.KEY}} replaced by KEY's text in `lang`, escaped as a
+// variable is. A key without a text, or a text with a brace (it could join a tag), stays a
+// tag, found beneath the data when rendered.
+std::string with_texts(std::string text, Lang lang);
+
+// A template of web_assets() with its partials and its {{t.KEY}} texts in `lang` written
+// in, parsed once per thread and language (a parsed template is not safe to share: render
+// keeps state in it) instead of once per use.
+mustache::mustache& parsed(const std::string& name, Lang lang);
 
 // The template data every page starts from: language, direction, texts ({{t.KEY}}), the
 // signed-in person and their form token, and which section of the navigation is current.
