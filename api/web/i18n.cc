@@ -138,8 +138,12 @@ std::string other_calendar(Date date, Lang lang) {
 }
 
 std::string format_time(Timestamp t, const Calendar& calendar, Lang lang) {
-  Date day = calendar.date_of(t);
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(t - calendar.start_of_day(day)).count();
+  const Date day = calendar.date_of(t);
+  return format_time_of_day(day, t - calendar.start_of_day(day), lang);
+}
+
+std::string format_time_of_day(Date day, std::chrono::seconds into_day, Lang lang) {
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(into_day).count();
   std::string clock;
   append_padded(clock, minutes / 60 % 24, 2);
   clock += ':';

@@ -43,6 +43,8 @@ std::string file_size(int64_t bytes, Lang lang);
 std::string format_date(Date date, Lang lang);
 // The date and the office's time of day: ۱۴۰۵/۰۹/۰۸ ۱۰:۳۰.
 std::string format_time(Timestamp t, const Calendar& calendar, Lang lang);
+// The same for a moment already placed: its day, and how long after the day's start.
+std::string format_time_of_day(Date day, std::chrono::seconds into_day, Lang lang);
 // The other calendar's reading, for the hover title: 2026-11-29 in Persian, 1405/09/08 in English.
 std::string other_calendar(Date date, Lang lang);
 // "۳ روز و ۲ ساعت" / "3 days 2 hours"; minutes under an hour.
