@@ -30,6 +30,11 @@ void Metrics::batch(size_t size) {
   batched_writes_ += static_cast<long>(size);
 }
 
+void Metrics::watch_workers(std::function<WorkerLoad()> load) {
+  std::lock_guard lock(mutex_);
+  workers_ = std::move(load);
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::ostringstream out;
@@ -59,6 +64,20 @@ std::string Metrics::render() const {
   out << "# HELP osic_write_batches_total Group commits, and the writes they carried.\n"
       << "# TYPE osic_write_batches_total counter\nosic_write_batches_total " << batches_ << "\n"
       << "# TYPE osic_batched_writes_total counter\nosic_batched_writes_total " << batched_writes_ << "\n";
+  if (workers_) {
+    // Requests take turns (--concurrent-requests): how many wait, how many run, and how
+    // often the line moved on because the running ones were blocked.
+    const WorkerLoad load = workers_();
+    out << "# HELP osic_requests_waiting Requests in line for a worker.\n"
+        << "# TYPE osic_requests_waiting gauge\nosic_requests_waiting " << load.waiting << "\n"
+        << "# HELP osic_requests_running Requests being computed.\n"
+        << "# TYPE osic_requests_running gauge\nosic_requests_running " << load.running << "\n"
+        << "# HELP osic_request_stalls_total Requests started past --concurrent-requests because none had"
+           " started or finished for the stall time (a request blocked elsewhere).\n"
+        << "# TYPE osic_request_stalls_total counter\nosic_request_stalls_total " << load.stalls << "\n"
+        << "# HELP osic_requests_refused_total Requests answered 503 at once because the line was full.\n"
+        << "# TYPE osic_requests_refused_total counter\nosic_requests_refused_total " << load.refused << "\n";
+  }
   return out.str();
 }
 

@@ -620,9 +620,10 @@ Server::Server(ServerOptions options, Api& api, Metrics& metrics, WorkerPool& wo
   // SIGHUP is caught from here on, before the service manager hears READY=1: a reload
   // asked for at once would otherwise meet the default action, which ends the process.
   if (impl_->options.on_hangup || !impl_->options.tls_cert.empty()) impl_->hangup.add(SIGHUP);
+  metrics.watch_workers([&workers] { return workers.load(); });
 }
 
-Server::~Server() = default;
+Server::~Server() { impl_->metrics.watch_workers({}); }
 
 namespace {
 

@@ -34,7 +34,10 @@ bool WorkerPool::try_submit(Task task) {
   bool start;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= queue_limit_) return false;
+    if (stopping_ || queue_.size() >= queue_limit_) {
+      if (!stopping_) ++refused_;
+      return false;
+    }
     queue_.push_back(std::move(task));
     // When every place is taken, a worker finishing its task takes this one; one idle
     // worker only has to watch for a stall.
@@ -56,6 +59,11 @@ int WorkerPool::running() const {
 uint64_t WorkerPool::stalls() const {
   std::lock_guard lock(mutex_);
   return stalls_;
+}
+
+WorkerLoad WorkerPool::load() const {
+  std::lock_guard lock(mutex_);
+  return {queue_.size(), running_, stalls_, refused_};
 }
 
 void WorkerPool::paused(int change) {

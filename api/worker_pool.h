@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "api/connection_epoch.h"
+#include "api/metrics.h"
 #include "service/ports.h"
 
 namespace osic::api {
@@ -66,6 +67,7 @@ class WorkerPool {
   // For tests and /metrics.
   int running() const;
   uint64_t stalls() const;  // tasks started past the limit because none finished in time
+  WorkerLoad load() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -84,6 +86,7 @@ class WorkerPool {
   int running_ = 0;
   int watchers_ = 0;  // idle workers waiting for a place with requests in line
   uint64_t stalls_ = 0;
+  uint64_t refused_ = 0;
   Clock::time_point last_change_ = Clock::now();  // a task started, finished or paused
   std::vector<std::thread> threads_;
   ConnectionEpoch& epoch_;

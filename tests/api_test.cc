@@ -547,6 +547,11 @@ TEST_F(ApiTest, WorkflowsDiagramsHealthAndMetrics) {
             std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("osic_actions_total{workflow=\"agreement\",action=\"start\"} 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("osic_http_request_duration_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  // The line of requests (answered on the I/O thread, so nothing runs or waits now).
+  EXPECT_NE(metrics.body.find("\nosic_requests_waiting 0\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("\nosic_requests_running 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("\nosic_request_stalls_total 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("\nosic_requests_refused_total 0\n"), std::string::npos);
 }
 
 TEST_F(ApiTest, TheOutboxIsForAdmins) {

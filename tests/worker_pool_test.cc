@@ -120,6 +120,30 @@ TEST(WorkerPool, ABlockedTaskHoldsTheOthersBackAtMostTheStallTime) {
   tasks.finish(1);
 }
 
+// What /metrics shows of the line: who waits, who runs, and who was turned away.
+TEST(WorkerPool, ItsLoadCountsTheWaitingTheRunningAndTheRefused) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 3, 2, epoch, 1, 60s);
+  ASSERT_TRUE(pool.try_submit(tasks.task(0)));
+  tasks.started(1);
+  ASSERT_TRUE(pool.try_submit(tasks.task(1)));
+  ASSERT_TRUE(pool.try_submit(tasks.task(2)));
+  EXPECT_FALSE(pool.try_submit(tasks.task(3)));  // two in line already
+  api::WorkerLoad load = pool.load();
+  EXPECT_EQ(load.waiting, 2u);
+  EXPECT_EQ(load.running, 1);
+  EXPECT_EQ(load.stalls, 0u);
+  EXPECT_EQ(load.refused, 1u);
+  for (int id = 0; id < 3; ++id) {
+    tasks.finish(id);
+    tasks.started(std::min(id + 2, 3));
+  }
+  load = pool.load();
+  EXPECT_EQ(load.waiting, 0u);
+  EXPECT_EQ(load.refused, 1u);
+}
+
 TEST(WorkerPool, WithoutALimitEveryTaskStartsAtOnce) {
   Tasks tasks;
   api::ConnectionEpoch epoch;
