@@ -2,6 +2,10 @@
 
 #include "service/data_codec.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
 namespace osic {
 
 using nlohmann::json;
@@ -27,7 +31,60 @@ const char* policy_name(ApprovalPolicy p) {
   return p == ApprovalPolicy::kAll ? "all" : p == ApprovalPolicy::kAny ? "any" : "quorum";
 }
 
+// As value_to_json has it: a whole number as an integer, money as {amount, currency}.
+void write_value_json(JsonWriter& w, const Value& value) {
+  switch (value.type()) {
+    case Type::kUnset: return w.null();
+    case Type::kBool: return w.boolean(value.as_bool());
+    case Type::kNumber: {
+      const double n = value.as_number();
+      if (std::trunc(n) == n && std::abs(n) < 9e15) return w.number(static_cast<int64_t>(n));
+      return w.value(json(n));
+    }
+    case Type::kString: return w.string(value.as_string());
+    case Type::kDate: return w.string(value.as_date().to_string());
+    case Type::kDuration: return w.string(value.as_duration().to_string());
+    case Type::kList:
+      w.begin_array();
+      for (const auto& item : value.as_list()) write_value_json(w, item);
+      return w.end_array();
+    case Type::kMoney: {
+      const Money& m = value.as_money();
+      w.begin_object();
+      w.key("amount");
+      if (m.hundredths % 100 == 0) {
+        w.number(m.hundredths / 100);
+      } else {
+        w.value(json(m.amount()));
+      }
+      w.key("currency");
+      w.string(m.currency);
+      return w.end_object();
+    }
+  }
+  w.null();
+}
+
+bool plain_key(const std::string& name) {
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
 }  // namespace
+
+void write_data_json(JsonWriter& w, const Data& data) {
+  // Field names are identifiers, written as they are; a stored key that is not one (none
+  // should be) goes through the tree, escaped.
+  if (!std::all_of(data.begin(), data.end(), [](const auto& item) { return plain_key(item.first); })) {
+    return w.value(data_to_json(data));
+  }
+  // Data is ordered by its keys' bytes, as json::dump orders an object's members.
+  w.begin_object();
+  for (const auto& [name, value] : data) {
+    w.key(name);
+    write_value_json(w, value);
+  }
+  w.end_object();
+}
 
 // Members in the order json::dump sorts them.
 void write_case_json(JsonWriter& w, const StoredCase& c, const Engine& engine, const Actor* viewer,
@@ -78,7 +135,7 @@ void write_case_json(JsonWriter& w, const StoredCase& c, const Engine& engine, c
   w.key("created_by");
   w.string(c.state.requester);
   w.key("data");
-  w.value(data_to_json(c.state.data));
+  write_data_json(w, c.state.data);
   if (timing) {
     w.key("due_at");
     if (timing->due_at) {

@@ -18,6 +18,8 @@ namespace osic {
 // `overdue` from `timing` when given. Members in the order json::dump sorts them.
 void write_case_json(JsonWriter& w, const StoredCase& c, const Engine& engine, const Actor* viewer,
                      const CaseTiming* timing, const std::vector<OpenAction>* actions = nullptr);
+// A case's data as data_to_json(data).dump() writes it, without the tree.
+void write_data_json(JsonWriter& w, const Data& data);
 // The same case as a tree.
 nlohmann::json case_to_json(const StoredCase& c, const Engine& engine, const Actor* viewer,
                             const CaseTiming* timing = nullptr);

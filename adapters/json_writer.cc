@@ -1,5 +1,7 @@
 #include "adapters/json_writer.h"
 
+#include <algorithm>
+
 namespace osic {
 
 JsonWriter::JsonWriter(std::string& out)
@@ -41,7 +43,19 @@ void JsonWriter::key(std::string_view name) {
   after_key_ = true;
 }
 
-void JsonWriter::string(const std::string& text) { value(nlohmann::json(text)); }
+// Text that JSON writes as it is (printable ASCII, no quote, no backslash) is copied
+// between its quotes; anything else goes through nlohmann's serializer. Identifiers,
+// states, times and logins are nearly every string of an answer, and each became a tree
+// to be dumped.
+void JsonWriter::string(const std::string& text) {
+  const bool plain =
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) return value(nlohmann::json(text));
+  element();
+  out_ += '"';
+  out_ += text;
+  out_ += '"';
+}
 
 void JsonWriter::number(int64_t n) {
   element();

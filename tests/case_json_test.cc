@@ -167,5 +167,36 @@ TEST(JsonWriter, WritesNestedContainersWithCommasAndEscapesAsDumpDoes) {
   EXPECT_EQ(out, dumped(tree));
 }
 
+// Every kind of value a case's data holds, written straight, is the tree's text.
+TEST(JsonWriter, WritesDataAsItsTreeIsDumped) {
+  Data data;
+  data["a_unset"] = Value();
+  data["b_yes"] = Value(true);
+  data["c_whole"] = Value(3000.0);
+  data["d_negative"] = Value(-12.0);
+  data["e_fraction"] = Value(0.1);
+  data["f_huge"] = Value(1e20);
+  data["g_text"] = Value(std::string("plain ASCII / with a slash"));
+  data["h_escaped"] = Value(std::string("a \"quote\", a \\ and a tab\t; تفاهم‌نامه \x7f"));
+  data["i_date"] = Value(Date::from_sys(std::chrono::sys_days(std::chrono::year{2027} / 1 / 4)));
+  data["j_money"] = Value(Money{300000, "EUR"});
+  data["k_cents"] = Value(Money{300050, "USD"});
+  data["l_list"] = Value(std::vector<Value>{Value(std::string("x")), Value(2.5), Value(false)});
+  data["m_empty"] = Value(std::vector<Value>{});
+  data["n_duration"] = Value(Duration{1, 14});
+  data["Z_upper"] = Value(std::string(""));
+  std::string out;
+  JsonWriter w(out);
+  write_data_json(w, data);
+  EXPECT_EQ(out, dumped(data_to_json(data)));
+  // A key that is not an identifier is escaped by the tree.
+  Data odd;
+  odd["with \"quote\""] = Value(1.0);
+  std::string odd_out;
+  JsonWriter odd_w(odd_out);
+  write_data_json(odd_w, odd);
+  EXPECT_EQ(odd_out, dumped(data_to_json(odd)));
+}
+
 }  // namespace
 }  // namespace osic
