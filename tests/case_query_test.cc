@@ -343,6 +343,82 @@ TEST_P(CaseQueryTest, RareAndCommonWordsFindTheSameAsEveryKeyReadInTurn) {
   }
 }
 
+// Migration 33: the cases a transaction creates enter the search index together at its
+// commit, so a group commit of many creations writes the index once. Until then none is
+// indexed: a creation rolled back to its savepoint, a search text changed and a case
+// deleted before the commit each leave the index exactly in step with the cases.
+TEST(SearchIndex, NewCasesEnterAtTheCommitAndOnlyThoseThatStay) {
+  const std::string url = fresh_database("sqlite");
+  Office office(url, SyncMode::kFull);
+  Storage& s = *office.store;
+  const int version = office.registry.current_version("agreement");
+  auto row = [&](const std::string& search) {
+    return CaseRow{0, "agreement", version, "MoU", "draft", "{}", 1, "sara", t0(), t0(), t0(), 1, "", search};
+  };
+  sql::Db db(url, sql::Sync::kFull);
+  auto found = [&](const std::string& word) {
+    std::vector<int64_t> ids;
+    soci::rowset<long long> rows = (db.session().prepare << "SELECT rowid FROM case_search WHERE case_search MATCH '\""
+                                                           << word << "\"' ORDER BY rowid");
+    for (long long id : rows) ids.push_back(id);
+    return ids;
+  };
+  auto staged = [&] {
+    long long n = 0;
+    db.session() << "SELECT COUNT(*) FROM case_search_new", soci::into(n);
+    return n;
+  };
+
+  s.begin();
+  const int64_t kept = s.insert_case(row("alpha zebra"));
+  s.savepoint();
+  s.insert_case(row("beta yak"));
+  s.rollback_to_savepoint();
+  s.release_savepoint();
+  s.savepoint();
+  CaseRow changed = row("gamma wolf");
+  changed.id = s.insert_case(changed);
+  changed.search = "delta lynx";
+  changed.version = 2;
+  ASSERT_TRUE(s.update_case(changed, 1, false));
+  s.release_savepoint();
+  s.commit();
+  EXPECT_EQ(found("zebra"), std::vector<int64_t>{kept});
+  EXPECT_TRUE(found("yak").empty());
+  EXPECT_TRUE(found("wolf").empty()) << "the text it had before the commit";
+  EXPECT_EQ(found("lynx"), std::vector<int64_t>{changed.id});
+  EXPECT_EQ(staged(), 0);
+
+  // Changed after the commit: through the index, as before.
+  changed.search = "epsilon newt";
+  changed.version = 3;
+  ASSERT_TRUE(s.update_case(changed, 2, false));
+  EXPECT_TRUE(found("lynx").empty());
+  EXPECT_EQ(found("newt"), std::vector<int64_t>{changed.id});
+
+  // Created outside a transaction: indexed at once.
+  const int64_t alone = s.insert_case(row("zeta okapi"));
+  EXPECT_EQ(found("okapi"), std::vector<int64_t>{alone});
+  EXPECT_EQ(staged(), 0);
+
+  // Deleted before its commit (by hand: osic deletes no case), and after it.
+  {
+    sql::Tx tx(db);
+    db.session() << "INSERT INTO cases (workflow, workflow_version, title, state, data, version, requester,"
+                    " created_at, updated_at, entered_at, round, unit, search) VALUES ('agreement', 1, 'MoU',"
+                    " 'draft', '{}', 1, 'sara', 0, 0, 0, 1, '', 'eta quokka')";
+    EXPECT_EQ(staged(), 1);
+    db.session() << "DELETE FROM cases WHERE search = 'eta quokka'";
+    EXPECT_EQ(staged(), 0);
+    db.session() << "DELETE FROM cases WHERE id = " << alone;
+    tx.commit();
+  }
+  EXPECT_TRUE(found("quokka").empty());
+  EXPECT_TRUE(found("okapi").empty());
+  // FTS5 compares its index with the cases' texts, entry by entry.
+  EXPECT_NO_THROW(db.session() << "INSERT INTO case_search (case_search) VALUES ('integrity-check')");
+}
+
 // Issue 30: the trigram index is asked for at most three windows of eight characters,
 // however long the search, so its work cannot grow with the query's length times the
 // text's; the LIKE after it still decides the exact match.

@@ -21,8 +21,29 @@ const Actor kOutsider{"outsider", {}};
 
 Timestamp day(int n, int hour = 9) { return t0() + std::chrono::days(n) + std::chrono::hours(hour - 9); }
 
+// Takes a database back to before migration 33 (SQLite: new cases enter the search index
+// at their commit): the triggers of migration 17.
+void undo_migration_33(sql::Db& db) {
+  if (db.dialect() == sql::Dialect::kSqlite) {
+    db.session() << "DROP TRIGGER case_search_insert";
+    db.session() << "DROP TRIGGER case_search_update";
+    db.session() << "DROP TRIGGER case_search_delete";
+    db.session() << "DROP TABLE case_search_new";
+    db.session() << "CREATE TRIGGER case_search_insert AFTER INSERT ON cases BEGIN"
+                    " INSERT INTO case_search (rowid, search) VALUES (new.id, new.search); END";
+    db.session() << "CREATE TRIGGER case_search_delete AFTER DELETE ON cases BEGIN"
+                    " INSERT INTO case_search (case_search, rowid, search) VALUES ('delete', old.id, old.search); END";
+    db.session() << "CREATE TRIGGER case_search_update AFTER UPDATE OF search ON cases"
+                    " WHEN old.search IS NOT new.search BEGIN"
+                    " INSERT INTO case_search (case_search, rowid, search) VALUES ('delete', old.id, old.search);"
+                    " INSERT INTO case_search (rowid, search) VALUES (new.id, new.search); END";
+  }
+  db.session() << "DELETE FROM schema_migrations WHERE version >= 33";
+}
+
 // Takes a database back to before migration 32 (referrals, and history entries' detail).
 void undo_migration_32(sql::Db& db) {
+  undo_migration_33(db);
   db.session() << "DROP TABLE referrals";
   db.session() << "ALTER TABLE history DROP COLUMN detail";
   db.session() << "DELETE FROM schema_migrations WHERE version >= 32";

@@ -123,8 +123,10 @@ TEST_F(WriteBudget, EachStepOfAnAgreementWritesNoMorePagesThanItsBudget) {
   EXPECT_EQ(office_.get_case(id)->state.state, "signature");
   std::cout << "written: " << report << "\n";
   // A new row in every index, the search and the counts (26 before migration 26, 25
-  // before 27).
-  constexpr long long kStartBudget = 23;
+  // before 27). Migration 33 added a page: the case is listed in case_search_new until
+  // the commit puts it into the search index. A creation alone pays that page; a group
+  // commit of many builds one segment of the index instead of one per creation.
+  constexpr long long kStartBudget = 24;
   EXPECT_LE(start, kStartBudget) << report;
   for (size_t i = 0; i < std::size(steps); ++i) {
     EXPECT_LE(used[i], steps[i].budget) << steps[i].action << ": " << report;

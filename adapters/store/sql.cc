@@ -175,6 +175,11 @@ void Db::watch_statements(std::function<void(std::string_view)> watcher) {
   sqlite_api::sqlite3_trace_v2(conn, on ? SQLITE_TRACE_STMT : 0, on ? +each : nullptr, this);
 }
 
+bool Db::in_transaction() {
+  if (dialect() != Dialect::kSqlite) return false;
+  return !sqlite_api::sqlite3_get_autocommit(static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_);
+}
+
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
   try {
     if (info_.dialect == Dialect::kSqlite) {

@@ -54,6 +54,8 @@ class Db {
   // tests that hold the action path to a budget of statements, and that check which
   // statement a read chose, use it.
   void watch_statements(std::function<void(std::string_view)> watcher);
+  // SQLite: whether a transaction is open on this connection (false on PostgreSQL).
+  bool in_transaction();
 
   // Runs `body`, translating what SOCI throws.
   template <class F>

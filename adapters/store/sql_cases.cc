@@ -70,6 +70,14 @@ int64_t SqlStorage::insert_case(const CaseRow& row) {
     h.unit = row.unit;
     h.search = row.search;
     sql::run_to_end(h.insert_case);
+    if (db_.dialect() == sql::Dialect::kSqlite) {
+      // At the commit, with the transaction's other new cases; alone, at once.
+      if (db_.in_transaction()) {
+        cases_to_index_ = true;
+      } else {
+        index_new_cases();
+      }
+    }
     return static_cast<int64_t>(h.case_id);
   });
 }

@@ -139,6 +139,7 @@ void SqlStorage::begin() {
   db_.guard("cannot begin a transaction", [&] {
     db_.session() << (db_.dialect() == sql::Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   });
+  cases_to_index_ = false;
 }
 
 // SQLite only: a deferred BEGIN takes the read lock at the first read and keeps it to
@@ -159,10 +160,26 @@ void SqlStorage::end_read() noexcept {
 }
 
 void SqlStorage::commit() {
+  if (cases_to_index_) index_new_cases();
   db_.guard("cannot commit", [&] { db_.session() << "COMMIT"; });
+  cases_to_index_ = false;
+}
+
+void SqlStorage::index_new_cases() {
+  db_.guard("cannot add new cases to the search index", [&] {
+    if (!index_new_cases_) {
+      index_new_cases_ = std::make_unique<soci::statement>(
+          (db_.session().prepare << "INSERT INTO case_search (rowid, search) SELECT cases.id, cases.search"
+                                    " FROM case_search_new JOIN cases ON cases.id = case_search_new.id"));
+      forget_new_cases_ = std::make_unique<soci::statement>((db_.session().prepare << "DELETE FROM case_search_new"));
+    }
+    index_new_cases_->execute(true);
+    forget_new_cases_->execute(true);
+  });
 }
 
 void SqlStorage::rollback() noexcept {
+  cases_to_index_ = false;
   try {
     db_.session() << "ROLLBACK";
   } catch (...) {

@@ -222,9 +222,16 @@ class SqlStorage : public Storage {
   bool change_user(const std::string& what, const std::string& sql, const std::string& name,
                    const std::function<void(soci::statement&)>& bind);
 
+  // SQLite: puts the cases created since the last call into the search index
+  // (migration 33), in the transaction open, if any.
+  void index_new_cases();
+
   mutable sql::Db db_;
   std::string files_dir_;
   std::unique_ptr<sql::HotStatements> hot_;
+  // SQLite: the open transaction created cases that commit() puts into the search index.
+  bool cases_to_index_ = false;
+  std::unique_ptr<soci::statement> index_new_cases_, forget_new_cases_;  // prepared at first use
   // After db_: the statements end before their session does.
   std::shared_ptr<UserReads> user_reads_;  // shared_ptr: UserReads is incomplete here
   // PostgreSQL: the reads of a state's longest waiting cases, prepared once per text
