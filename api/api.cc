@@ -318,18 +318,20 @@ void Api::authenticate(const Route& route, Call& call) {
   throw Error(ErrorCode::kUnauthenticated, "this endpoint cannot be called");
 }
 
-std::optional<User> Api::cached_user(const std::string& token) {
+std::optional<User> Api::cached_user(const std::string& token) { return cached_user_by_key(sha256_hex(token)); }
+
+std::optional<User> Api::cached_user_by_key(const std::string& key) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(users_mutex_);
-  auto it = users_.find(sha256_hex(token));
+  auto it = users_.find(key);
   if (it != users_.end() && now - it->second.second < std::chrono::seconds(5)) return it->second.first;
   return std::nullopt;
 }
 
 std::optional<User> Api::user_by_token(UserDirectory& storage, const std::string& token) {
   const auto now = std::chrono::steady_clock::now();
-  const std::string key = sha256_hex(token);
-  if (auto cached = cached_user(token)) return cached;
+  const std::string key = sha256_hex(token);  // hashed once, for the cache and for keeping
+  if (auto cached = cached_user_by_key(key)) return cached;
   auto user = storage.user_by_token(token, service_.clock().now());
   std::lock_guard lock(users_mutex_);
   if (users_.size() > 10000) users_.clear();  // bounded: a flood of bad tokens cannot grow it

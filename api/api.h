@@ -179,6 +179,7 @@ class Api {
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(UserDirectory& storage, const std::string& token);
   std::optional<User> cached_user(const std::string& token);  // a token known good within 5 s
+  std::optional<User> cached_user_by_key(const std::string& key);  // the same, by the token's SHA-256
   // The value, or the Error thrown: a handler's refusals become error bodies in handle().
   template <class T>
   static T unwrap(Result<T> result) {
