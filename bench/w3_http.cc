@@ -73,6 +73,39 @@ double cpu_seconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// What one timed phase of clients measured.
+struct Phase {
+  std::vector<double> latencies_ms;
+  double seconds = 0, cpu_seconds = 0;  // wall time, and the server's CPU in it
+};
+
+// `clients` keep-alive clients, each calling `step(client, its latencies)` again and again
+// for `seconds`.
+template <class Step>
+Phase run_clients(osic::test::ServerProcess& server, int clients, double seconds, Step step) {
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  Phase phase;
+  std::vector<std::thread> threads;
+  const auto started = Clock::now();
+  const double cpu_before = cpu_seconds(server.pid());
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&] {
+      KeepAlive client(server.port());
+      std::vector<double> mine;
+      while (!stop) step(client, mine);
+      std::lock_guard lock(mutex);
+      phase.latencies_ms.insert(phase.latencies_ms.end(), mine.begin(), mine.end());
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  phase.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  phase.cpu_seconds = cpu_seconds(server.pid()) - cpu_before;
+  return phase;
+}
+
 const char* const kNewAgreement =
     R"({"workflow": "agreement", "data": {"partner": "Universitat de Barcelona", "country": "ES"}})";
 
@@ -91,51 +124,34 @@ int main(int argc, char** argv) {
                                                        {"approve", "legal"},
                                                        {"approve", "dean"},
                                                        {"approve", "vp_international"}};
-  std::atomic<bool> stop{false};
   std::atomic<long> transitions{0}, failures{0};
-  std::mutex mutex;
-  std::vector<double> latencies_ms;
-  std::vector<std::thread> threads;
-  auto started = Clock::now();
-  const double cpu_before = cpu_seconds(server.pid());
-  for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&] {
-      KeepAlive client(server.port());
-      std::vector<double> mine;
-      std::string body;
-      while (!stop) {
-        if (client.post("/v1/cases", server.token("staff"), kNewAgreement, body) != 201) {
-          failures += 1;
-          continue;
-        }
-        std::string id = std::to_string(nlohmann::json::parse(body)["id"].get<long>());
-        for (const auto& [action, user] : steps) {
-          auto t0 = Clock::now();
-          int status = client.post("/v1/cases/" + id + "/actions/" + action, server.token(user), "{}", body);
-          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-          if (status == 200) {
-            transitions += 1;
-          } else {
-            failures += 1;
-          }
-        }
+  // Each client creates an agreement and takes it through the approval; the actions are
+  // timed and counted.
+  Phase actions = run_clients(server, clients, seconds, [&](KeepAlive& client, std::vector<double>& mine) {
+    std::string body;
+    if (client.post("/v1/cases", server.token("staff"), kNewAgreement, body) != 201) {
+      failures += 1;
+      return;
+    }
+    std::string id = std::to_string(nlohmann::json::parse(body)["id"].get<long>());
+    for (const auto& [action, user] : steps) {
+      auto t0 = Clock::now();
+      int status = client.post("/v1/cases/" + id + "/actions/" + action, server.token(user), "{}", body);
+      mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (status == 200) {
+        transitions += 1;
+      } else {
+        failures += 1;
       }
-      std::lock_guard lock(mutex);
-      latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  const double cpu = cpu_seconds(server.pid()) - cpu_before;
-  std::printf("W3 HTTP: %d keep-alive clients, %.0f s, SQLite synchronous=FULL, group commit\n", clients, elapsed);
-  std::printf("  durable transitions/s  %.0f   (failures %ld)\n", transitions / elapsed, failures.load());
-  std::printf("  action latency  p50 %.1f ms  p99 %.1f ms\n", percentile(latencies_ms, 0.5),
-              percentile(latencies_ms, 0.99));
+    }
+  });
+  std::printf("W3 HTTP: %d keep-alive clients, %.0f s, SQLite synchronous=FULL, group commit\n", clients, actions.seconds);
+  std::printf("  durable transitions/s  %.0f   (failures %ld)\n", transitions / actions.seconds, failures.load());
+  std::printf("  action latency  p50 %.1f ms  p99 %.1f ms\n", percentile(actions.latencies_ms, 0.5),
+              percentile(actions.latencies_ms, 0.99));
   // Steadier than the rate on a shared machine: what the server spent on each action,
   // its case's creation included (one in six requests).
-  std::printf("  server CPU per transition  %.0f us\n", transitions ? cpu * 1e6 / transitions : 0.0);
+  std::printf("  server CPU per transition  %.0f us\n", transitions ? actions.cpu_seconds * 1e6 / transitions : 0.0);
   std::string text = osic::test::http(server.port(), "GET", "/metrics").body;
   auto at = text.find("\nosic_write_batches_total ");
   auto at2 = text.find("\nosic_batched_writes_total ");
@@ -147,40 +163,22 @@ int main(int argc, char** argv) {
   // Then creation alone, on the same server: every client POSTs new agreements (the
   // issue's target: 5,000 a second). A creation writes a row in every index of the
   // case, the search index and the counts, so it costs more than an action.
-  stop = false;
   std::atomic<long> created{0};
-  std::vector<double> creation_ms;
-  threads.clear();
-  const auto creation_started = Clock::now();
-  const double cpu_before_creation = cpu_seconds(server.pid());
-  for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&] {
-      KeepAlive client(server.port());
-      std::vector<double> mine;
-      std::string body;
-      while (!stop) {
-        auto t0 = Clock::now();
-        int status = client.post("/v1/cases", server.token("staff"), kNewAgreement, body);
-        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        if (status == 201) {
-          created += 1;
-        } else {
-          failures += 1;
-        }
-      }
-      std::lock_guard lock(mutex);
-      creation_ms.insert(creation_ms.end(), mine.begin(), mine.end());
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  const double creation_elapsed = std::chrono::duration<double>(Clock::now() - creation_started).count();
-  const double creation_cpu = cpu_seconds(server.pid()) - cpu_before_creation;
-  std::printf("  case creations/s  %.0f   (failures %ld)\n", created / creation_elapsed, failures.load());
-  std::printf("  creation latency  p50 %.1f ms  p99 %.1f ms\n", percentile(creation_ms, 0.5),
-              percentile(creation_ms, 0.99));
-  std::printf("  server CPU per creation  %.0f us\n", created ? creation_cpu * 1e6 / created : 0.0);
+  Phase creation = run_clients(server, clients, seconds, [&](KeepAlive& client, std::vector<double>& mine) {
+    std::string body;
+    auto t0 = Clock::now();
+    int status = client.post("/v1/cases", server.token("staff"), kNewAgreement, body);
+    mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (status == 201) {
+      created += 1;
+    } else {
+      failures += 1;
+    }
+  });
+  std::printf("  case creations/s  %.0f   (failures %ld)\n", created / creation.seconds, failures.load());
+  std::printf("  creation latency  p50 %.1f ms  p99 %.1f ms\n", percentile(creation.latencies_ms, 0.5),
+              percentile(creation.latencies_ms, 0.99));
+  std::printf("  server CPU per creation  %.0f us\n", created ? creation.cpu_seconds * 1e6 / created : 0.0);
   std::printf("  read token for wrk: %s\n", server.token("staff").c_str());
   return 0;
 }
