@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 
 namespace osic {
 
@@ -36,11 +35,7 @@ void write_value_json(JsonWriter& w, const Value& value) {
   switch (value.type()) {
     case Type::kUnset: return w.null();
     case Type::kBool: return w.boolean(value.as_bool());
-    case Type::kNumber: {
-      const double n = value.as_number();
-      if (std::trunc(n) == n && std::abs(n) < 9e15) return w.number(static_cast<int64_t>(n));
-      return w.value(json(n));
-    }
+    case Type::kNumber: return w.value(number_to_json(value.as_number()));
     case Type::kString: return w.string(value.as_string());
     case Type::kDate: return w.string(value.as_date().to_string());
     case Type::kDuration: return w.string(value.as_duration().to_string());

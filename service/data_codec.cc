@@ -16,11 +16,7 @@ json value_to_json(const Value& value) {
   switch (value.type()) {
     case Type::kUnset: return nullptr;
     case Type::kBool: return value.as_bool();
-    case Type::kNumber: {
-      double n = value.as_number();
-      if (std::trunc(n) == n && std::abs(n) < 9e15) return static_cast<int64_t>(n);
-      return n;
-    }
+    case Type::kNumber: return number_to_json(value.as_number());
     case Type::kString: return value.as_string();
     case Type::kDate: return value.as_date().to_string();
     case Type::kDuration: return value.as_duration().to_string();
@@ -36,6 +32,11 @@ json value_to_json(const Value& value) {
     }
   }
   return nullptr;
+}
+
+json number_to_json(double n) {
+  if (std::trunc(n) == n && std::abs(n) < 9e15) return static_cast<int64_t>(n);
+  return n;
 }
 
 json data_to_json(const Data& data) {

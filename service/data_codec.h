@@ -12,6 +12,9 @@
 namespace osic {
 
 nlohmann::json value_to_json(const Value& value);
+// A number as JSON writes it: whole numbers as integers (within 9e15), the rest as doubles.
+// Shared by value_to_json and adapters' write_data_json, which must agree byte for byte.
+nlohmann::json number_to_json(double n);
 nlohmann::json data_to_json(const Data& data);
 
 // `{"budget": 10, "expires_on": "2027-03-21", "note": null}`; null clears a field.
