@@ -61,7 +61,8 @@ void write_value_json(JsonWriter& w, const Value& value) {
 }
 
 bool plain_key(const std::string& name) {
-  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 }  // namespace

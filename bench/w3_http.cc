@@ -145,7 +145,8 @@ int main(int argc, char** argv) {
       }
     }
   });
-  std::printf("W3 HTTP: %d keep-alive clients, %.0f s, SQLite synchronous=FULL, group commit\n", clients, actions.seconds);
+  std::printf("W3 HTTP: %d keep-alive clients, %.0f s, SQLite synchronous=FULL, group commit\n", clients,
+              actions.seconds);
   std::printf("  durable transitions/s  %.0f   (failures %ld)\n", transitions / actions.seconds, failures.load());
   std::printf("  action latency  p50 %.1f ms  p99 %.1f ms\n", percentile(actions.latencies_ms, 0.5),
               percentile(actions.latencies_ms, 0.99));

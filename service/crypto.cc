@@ -139,7 +139,8 @@ std::string Sha256::hex() {
 std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  HMAC(sha256_algorithm(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+  HMAC(sha256_algorithm(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()),
        data.size(), mac, &n);
   static const char* const kHex = "0123456789abcdef";
   std::string out;

@@ -177,7 +177,8 @@ void Db::watch_statements(std::function<void(std::string_view)> watcher) {
 
 bool Db::in_transaction() {
   if (dialect() != Dialect::kSqlite) return false;
-  return !sqlite_api::sqlite3_get_autocommit(static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_);
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session_.get_backend());
+  return !sqlite_api::sqlite3_get_autocommit(backend->conn_);
 }
 
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {

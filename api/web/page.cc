@@ -60,8 +60,10 @@ std::string with_texts(std::string text, Lang lang) {
   while ((at = text.find("{{t.", at)) != std::string::npos) {
     const size_t end = text.find("}}", at);
     if (end == std::string::npos) break;
+    const bool triple = at > 0 && text[at - 1] == '{';  // {{{t.KEY}}}: unescaped, left as it is
     const mustache::data* value = texts.get(text.substr(at + 4, end - at - 4));
-    if ((at > 0 && text[at - 1] == '{') || !value || !value->is_string() || value->string_value().find_first_of("{}") != std::string::npos) {
+    const bool writable = value && value->is_string() && value->string_value().find_first_of("{}") == std::string::npos;
+    if (triple || !writable) {
       at = end + 2;
       continue;
     }
