@@ -144,6 +144,52 @@ TEST_F(WriteBudget, EachStepOfAnAgreementWritesNoMorePagesThanItsBudget) {
   }
 }
 
+// Counted in steps of SQLite's virtual machine, which grow with the rows a statement
+// walks: a plan that walks a whole table on the write path costs nothing on a fresh
+// file and grows with every case. Migration 33's drain into the search index did: its
+// JOIN walked every case at each creation's commit, unnoticed by the page and statement
+// budgets, until `perf` of creation at 10,000 cases found it.
+TEST_F(WriteBudget, ACreationAndAMoveWalkNoMoreRowsAmongAThousandCasesThanAmongTwenty) {
+  auto* sql = dynamic_cast<SqlStorage*>(office_.store.get());
+  ASSERT_TRUE(sql);
+  auto steps_of = [&](auto work) {
+    long long n = 0;
+    sql->watch_steps([&](std::string_view q, long long steps) {
+      n += steps;
+      if (std::getenv("OSIC_SHOW_STATEMENTS")) std::cout << "  " << steps << "  " << q.substr(0, 120) << "\n";
+    });
+    work();
+    sql->watch_steps({});
+    return n;
+  };
+  auto add_cases = [&](int n) {
+    std::vector<WriteJob> jobs;
+    for (int i = 0; i < n; ++i) {
+      jobs.push_back({kSara, StartCommand{"agreement", "MoU", {{"partner", "Sorbonne"}, {"country", "FR"}}, "", "test"}});
+    }
+    for (const auto& r : office_.service.write_batch(*office_.store, jobs)) ASSERT_TRUE(std::holds_alternative<StoredCase>(r));
+  };
+  auto measure = [&] {
+    int64_t id = 0;
+    const long long start = steps_of([&] { id = office_.start_agreement(kSara).id; });
+    const long long move = steps_of([&] { ok_case(office_.act(kSara, id, "submit")); });
+    return std::pair{start, move};
+  };
+  add_cases(20);
+  const auto [start_few, move_few] = measure();
+  add_cases(1000);
+  // The statistics a server keeps (it measures the cases' indexes at start and runs
+  // PRAGMA optimize as it goes): SQLite plans from them.
+  observer_.session() << "ANALYZE";
+  const auto [start_many, move_many] = measure();
+  std::cout << "steps: a creation " << start_few << " among 20 cases, " << start_many << " among 1,000; a move "
+            << move_few << " and " << move_many << "\n";
+  // A walk of the cases would add a thousand steps and more. Some growth is the search
+  // index's own housekeeping (FTS5 merges its segments as they accumulate).
+  EXPECT_LE(start_many, start_few + 200);
+  EXPECT_LE(move_many, move_few + 200);
+}
+
 // What reading one case costs, as GET /v1/cases/{id} reads it: the case with read
 // rights, the roles its viewer acts in there, and whom they stand in for.
 TEST_F(WriteBudget, ReadingACaseRunsNoMoreStatementsThanItsBudget) {

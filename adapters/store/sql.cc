@@ -166,15 +166,39 @@ Error Db::translate(const std::string& what, const soci::soci_error& e) {
 void Db::watch_statements(std::function<void(std::string_view)> watcher) {
   if (dialect() != Dialect::kSqlite) return;
   watcher_ = std::move(watcher);
+  trace();
+}
+
+void Db::watch_steps(std::function<void(std::string_view, long long)> watcher) {
+  if (dialect() != Dialect::kSqlite) return;
+  steps_watcher_ = std::move(watcher);
+  // A statement kept prepared has counted every run since it was made: start from 0.
   sqlite_api::sqlite3* conn = static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_;
-  auto each = [](unsigned, void* context, void*, void* text) -> int {
-    // A trigger's statements are traced with "-- " before their text.
-    const char* sql = static_cast<const char*>(text);
-    if (std::strncmp(sql, "--", 2) != 0) static_cast<Db*>(context)->watcher_(sql);
+  for (auto* st = sqlite_api::sqlite3_next_stmt(conn, nullptr); st; st = sqlite_api::sqlite3_next_stmt(conn, st)) {
+    sqlite_api::sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
+  }
+  trace();
+}
+
+void Db::trace() {
+  sqlite_api::sqlite3* conn = static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_;
+  auto each = [](unsigned type, void* context, void* statement, void* text) -> int {
+    Db& db = *static_cast<Db*>(context);
+    if (type == SQLITE_TRACE_STMT) {
+      // A trigger's statements are traced with "-- " before their text.
+      const char* sql = static_cast<const char*>(text);
+      if (db.watcher_ && std::strncmp(sql, "--", 2) != 0) db.watcher_(sql);
+    } else if (type == SQLITE_TRACE_PROFILE && db.steps_watcher_) {
+      auto* st = static_cast<sqlite_api::sqlite3_stmt*>(statement);
+      // Read and reset: a statement kept prepared counts each run alone.
+      const int steps = sqlite_api::sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
+      const char* sql = sqlite_api::sqlite3_sql(st);
+      db.steps_watcher_(sql ? sql : "", steps);
+    }
     return 0;
   };
-  const bool on = static_cast<bool>(watcher_);
-  sqlite_api::sqlite3_trace_v2(conn, on ? SQLITE_TRACE_STMT : 0, on ? +each : nullptr, this);
+  const unsigned mask = (watcher_ ? SQLITE_TRACE_STMT : 0u) | (steps_watcher_ ? SQLITE_TRACE_PROFILE : 0u);
+  sqlite_api::sqlite3_trace_v2(conn, mask, mask ? +each : nullptr, this);
 }
 
 bool Db::in_transaction() {

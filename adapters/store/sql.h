@@ -54,6 +54,11 @@ class Db {
   // tests that hold the action path to a budget of statements, and that check which
   // statement a read chose, use it.
   void watch_statements(std::function<void(std::string_view)> watcher);
+  // Hands `watcher` each statement's text as it finishes, with the steps SQLite's
+  // virtual machine took for it (its triggers' included): a count that grows with the
+  // rows a statement walks, so a test can see that a plan walks a whole table. SQLite
+  // only; an empty one stops.
+  void watch_steps(std::function<void(std::string_view, long long)> watcher);
   // SQLite: whether a transaction is open on this connection (false on PostgreSQL).
   bool in_transaction();
 
@@ -72,6 +77,8 @@ class Db {
   soci::session session_;
   bool usable_ = true;
   std::function<void(std::string_view)> watcher_;
+  std::function<void(std::string_view, long long)> steps_watcher_;
+  void trace();  // (re)sets SQLite's trace hook for the watchers there are
 };
 
 // A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so

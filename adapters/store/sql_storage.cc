@@ -168,9 +168,12 @@ void SqlStorage::commit() {
 void SqlStorage::index_new_cases() {
   db_.guard("cannot add new cases to the search index", [&] {
     if (!index_new_cases_) {
+      // CROSS JOIN keeps the listed cases as the outer loop: with a plain JOIN, SQLite
+      // knew nothing of the short list and walked every case, probing the list for each
+      // (10,000 rows at every creation's commit with 10,000 cases).
       index_new_cases_ = std::make_unique<soci::statement>(
           (db_.session().prepare << "INSERT INTO case_search (rowid, search) SELECT cases.id, cases.search"
-                                    " FROM case_search_new JOIN cases ON cases.id = case_search_new.id"));
+                                    " FROM case_search_new CROSS JOIN cases ON cases.id = case_search_new.id"));
       forget_new_cases_ = std::make_unique<soci::statement>((db_.session().prepare << "DELETE FROM case_search_new"));
     }
     index_new_cases_->execute(true);

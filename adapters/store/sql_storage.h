@@ -25,6 +25,8 @@ class SqlStorage : public Storage {
   void refresh_statistics() override;
   // Sees each statement this connection runs (sql::Db::watch_statements).
   void watch_statements(std::function<void(std::string_view)> watcher) { db_.watch_statements(std::move(watcher)); }
+  // Sees each statement's virtual-machine steps as it finishes (sql::Db::watch_steps).
+  void watch_steps(std::function<void(std::string_view, long long)> watcher) { db_.watch_steps(std::move(watcher)); }
 
   // Transactions
   void begin() override;
