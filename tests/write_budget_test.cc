@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "adapters/store/sql.h"
 #include "adapters/store/sql_storage.h"
@@ -149,7 +150,7 @@ TEST_F(WriteBudget, EachStepOfAnAgreementWritesNoMorePagesThanItsBudget) {
 // file and grows with every case. Migration 33's drain into the search index did: its
 // JOIN walked every case at each creation's commit, unnoticed by the page and statement
 // budgets, until `perf` of creation at 10,000 cases found it.
-TEST_F(WriteBudget, ACreationAndAMoveWalkNoMoreRowsAmongAThousandCasesThanAmongTwenty) {
+TEST_F(WriteBudget, ACreationAMoveAndACaseReadWalkNoMoreRowsAmongAThousandCasesThanAmongTwenty) {
   auto* sql = dynamic_cast<SqlStorage*>(office_.store.get());
   ASSERT_TRUE(sql);
   auto steps_of = [&](auto work) {
@@ -173,21 +174,27 @@ TEST_F(WriteBudget, ACreationAndAMoveWalkNoMoreRowsAmongAThousandCasesThanAmongT
     int64_t id = 0;
     const long long start = steps_of([&] { id = office_.start_agreement(kSara).id; });
     const long long move = steps_of([&] { ok_case(office_.act(kSara, id, "submit")); });
-    return std::pair{start, move};
+    const long long read = steps_of([&] {
+      StoredCase c = ok_case(office_.service.get(*office_.store, id, &kHamid));
+      office_.service.acting_actor(*office_.store, kHamid, c);
+      office_.service.standing_in_for(*office_.store, kHamid, c);
+    });
+    return std::tuple{start, move, read};
   };
   add_cases(20);
-  const auto [start_few, move_few] = measure();
+  const auto [start_few, move_few, read_few] = measure();
   add_cases(1000);
   // The statistics a server keeps (it measures the cases' indexes at start and runs
   // PRAGMA optimize as it goes): SQLite plans from them.
   observer_.session() << "ANALYZE";
-  const auto [start_many, move_many] = measure();
+  const auto [start_many, move_many, read_many] = measure();
   std::cout << "steps: a creation " << start_few << " among 20 cases, " << start_many << " among 1,000; a move "
-            << move_few << " and " << move_many << "\n";
+            << move_few << " and " << move_many << "; a case read " << read_few << " and " << read_many << "\n";
   // A walk of the cases would add a thousand steps and more. Some growth is the search
   // index's own housekeeping (FTS5 merges its segments as they accumulate).
   EXPECT_LE(start_many, start_few + 200);
   EXPECT_LE(move_many, move_few + 200);
+  EXPECT_LE(read_many, read_few + 20);
 }
 
 // What reading one case costs, as GET /v1/cases/{id} reads it: the case with read
