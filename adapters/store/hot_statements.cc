@@ -11,7 +11,7 @@ void run_to_end(soci::statement& st) {
   }
 }
 
-HotStatements::HotStatements(soci::session& s)
+HotStatements::HotStatements(soci::session& s, bool sqlite)
     : select_case((s.prepare << "SELECT workflow, workflow_version, title, state, data, version,"
                                 " requester, created_at, updated_at, entered_at, round, unit"
                                 " FROM cases WHERE id = :id",
@@ -99,7 +99,9 @@ HotStatements::HotStatements(soci::session& s)
       release((s.prepare << "RELEASE SAVEPOINT write_job")),
       rollback_to((s.prepare << "ROLLBACK TO SAVEPOINT write_job")),
       begin_read((s.prepare << "BEGIN")),
-      end_read((s.prepare << "COMMIT")),
+      // Kept prepared: a write's BEGIN and COMMIT were parsed again for every action.
+      begin_write((s.prepare << (sqlite ? "BEGIN IMMEDIATE" : "BEGIN"))),
+      commit((s.prepare << "COMMIT")),
       session_(s) {}
 
 soci::statement& HotStatements::update_case(bool data, bool entered, bool state) {

@@ -18,7 +18,7 @@ namespace osic::sql {
 void run_to_end(soci::statement& st);
 
 struct HotStatements {
-  explicit HotStatements(soci::session& s);
+  HotStatements(soci::session& s, bool sqlite);
   HotStatements(const HotStatements&) = delete;
   HotStatements& operator=(const HotStatements&) = delete;
 
@@ -73,7 +73,9 @@ struct HotStatements {
   soci::statement insert_timer;  // case_id, key, due, action, at
   soci::statement insert_outbox;  // case_id, template_name, recipients, reason, due (first try), at
   soci::statement savepoint, release, rollback_to;  // of one job in a group commit
-  soci::statement begin_read, end_read;  // a snapshot for a page's reads (SQLite)
+  soci::statement begin_read;  // a snapshot for a page's reads (SQLite)
+  soci::statement begin_write;  // BEGIN IMMEDIATE on SQLite, BEGIN on PostgreSQL
+  soci::statement commit;       // of a read's snapshot and of a write alike
 
  private:
   soci::session& session_;

@@ -28,7 +28,9 @@ SqlStorage::SqlStorage(const StoreOptions& options, const Clock& clock)
     : db_(options.url, options.sync == SyncMode::kFull ? sql::Sync::kFull : sql::Sync::kNormal),
       files_dir_(options.files_dir) {
   db_.migrate(clock.now());
-  hot_ = db_.guard("cannot prepare statements", [&] { return std::make_unique<sql::HotStatements>(db_.session()); });
+  hot_ = db_.guard("cannot prepare statements", [&] {
+    return std::make_unique<sql::HotStatements>(db_.session(), db_.dialect() == sql::Dialect::kSqlite);
+  });
   fill_search_keys();
   seal_old_history();
   measure_unmeasured_indexes();
@@ -136,9 +138,7 @@ void SqlStorage::ping() {
 }
 
 void SqlStorage::begin() {
-  db_.guard("cannot begin a transaction", [&] {
-    db_.session() << (db_.dialect() == sql::Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-  });
+  db_.guard("cannot begin a transaction", [&] { hot_->begin_write.execute(true); });
   cases_to_index_ = false;
 }
 
@@ -153,7 +153,7 @@ void SqlStorage::begin_read() {
 void SqlStorage::end_read() noexcept {
   if (db_.dialect() != sql::Dialect::kSqlite) return;
   try {
-    hot_->end_read.execute(true);
+    hot_->commit.execute(true);
   } catch (...) {
     // A read that failed has left the connection to be replaced; nothing was written.
   }
@@ -161,7 +161,7 @@ void SqlStorage::end_read() noexcept {
 
 void SqlStorage::commit() {
   if (cases_to_index_) index_new_cases();
-  db_.guard("cannot commit", [&] { db_.session() << "COMMIT"; });
+  db_.guard("cannot commit", [&] { hot_->commit.execute(true); });
   cases_to_index_ = false;
 }
 
