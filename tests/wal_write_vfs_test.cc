@@ -122,6 +122,38 @@ TEST_P(WalWriteGathering, ATransactionLargerThanTheCacheOrRolledBackLeavesTheLog
   expect_a_copy_holds_every_commit();
 }
 
+// A transaction that wrote part of itself to the log and was rolled back leaves nothing
+// to write: another connection may since have committed its own frames where those would
+// have gone, and writing them late would overwrite that commit.
+TEST_P(WalWriteGathering, ARolledBackTransactionsFramesNeverOverwriteAnotherConnectionsCommit) {
+  exec(writer_, "CREATE TABLE bulk (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  exec(writer_, "PRAGMA cache_size=20");
+  add(2, 100);
+  // An empty log, so that the rollback finds nothing of the database's first page to read
+  // back from it; then rows in key order, whose spilled pages SQLite does not read back.
+  exec(writer_, "PRAGMA wal_checkpoint(TRUNCATE)");
+  exec(writer_, "BEGIN IMMEDIATE");
+  exec(writer_, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
+                " INSERT INTO bulk (body) SELECT hex(randomblob(1500)) FROM n");
+  exec(writer_, "ROLLBACK");
+  // Another connection commits where the rolled-back frames would have been.
+  sqlite3* other = open(path_, nullptr);
+  exec(other, std::string("PRAGMA synchronous=") + GetParam());
+  exec(other, "BEGIN IMMEDIATE");
+  for (int i = 0; i < 40; ++i) {
+    exec(other, "INSERT INTO notes (body) VALUES ('other-" + std::to_string(i) + "-' || hex(randomblob(1000)))");
+  }
+  exec(other, "COMMIT");
+  kept_ += 40;
+  // The first connection reads and writes again.
+  EXPECT_EQ(text(writer_, "SELECT count(*) FROM notes"), std::to_string(kept_));
+  add(1, 100);
+  EXPECT_EQ(text(reader_, "SELECT count(*) FROM notes"), std::to_string(kept_));
+  EXPECT_EQ(text(reader_, "PRAGMA integrity_check"), "ok");
+  expect_a_copy_holds_every_commit();
+  sqlite3_close(other);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sync, WalWriteGathering, ::testing::Values("NORMAL", "FULL"));
 
 }  // namespace
