@@ -19,12 +19,12 @@ WriteQueue::~WriteQueue() {
   thread_.join();
 }
 
-Result<StoredCase> WriteQueue::submit(WriteJob job) {
+Result<StoredCase> WriteQueue::submit(WriteJob job, Caller* caller) {
   std::future<Result<StoredCase>> answer;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) throw Error(ErrorCode::kBusy, "the server is stopping; retry shortly");
-    queue_.push_back({std::move(job), {}});
+    queue_.push_back({std::move(job), {}, caller});
     answer = queue_.back().answer.get_future();
   }
   ready_.notify_one();
@@ -48,15 +48,20 @@ void WriteQueue::loop() {
       }
     }
     std::vector<WriteJob> jobs;
-    for (auto& p : batch) jobs.push_back(p.job);
+    bool want_callers = false;
+    for (auto& p : batch) {
+      jobs.push_back(p.job);
+      want_callers = want_callers || p.caller;
+    }
     std::vector<Result<StoredCase>> results;
+    std::vector<Caller> callers;
     try {
       if (epoch_ && epoch_->current() != connected_at) store.reset();
       if (!store) {
         if (epoch_) connected_at = epoch_->current();
         store = connect_();
       }
-      results = service_.write_batch(*store, jobs);
+      results = service_.write_batch(*store, jobs, want_callers ? &callers : nullptr);
     } catch (...) {
       store.reset();  // reconnect for the next batch
       if (epoch_) epoch_->broken();
@@ -64,7 +69,10 @@ void WriteQueue::loop() {
       continue;
     }
     metrics_.batch(jobs.size());
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].answer.set_value(std::move(results[i]));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].caller && i < callers.size()) *batch[i].caller = std::move(callers[i]);
+      batch[i].answer.set_value(std::move(results[i]));
+    }
     try {
       if (on_committed_) on_committed_();
     } catch (...) {

@@ -27,7 +27,9 @@ class WriteQueue {
 
   // Blocks until the write is durable (or refused). Throws Error kDatabaseUnavailable
   // when the database failed; then nothing of this write was kept.
-  Result<StoredCase> submit(WriteJob job);
+  // With `caller`, the writer's Caller for this job as of its commit goes there (when
+  // it is kept), for the answer's view.
+  Result<StoredCase> submit(WriteJob job, Caller* caller = nullptr);
 
   // Called after each durable batch (the server wakes its scheduler).
   void on_committed(std::function<void()> callback) { on_committed_ = std::move(callback); }
@@ -36,6 +38,7 @@ class WriteQueue {
   struct Pending {
     WriteJob job;
     std::promise<Result<StoredCase>> answer;
+    Caller* caller = nullptr;  // the submitter's, which waits for the answer
   };
   void loop();
 

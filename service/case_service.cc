@@ -337,20 +337,31 @@ Result<StoredCase> CaseService::run_job(Storage& s, const WriteJob& job, Timesta
   }
 }
 
-std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::vector<WriteJob>& jobs) {
+std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::vector<WriteJob>& jobs,
+                                                         std::vector<Caller>* callers) {
   const Timestamp now = clock_.now();
   std::vector<Result<StoredCase>> results;
   results.reserve(jobs.size());
   TxScope tx(s);
+  auto find_callers = [&] {
+    if (!callers) return;
+    callers->assign(jobs.size(), Caller{});
+    std::optional<std::vector<Absence>> absences;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (!std::holds_alternative<StoredCase>(results[i])) continue;
+      if (!absences) absences = s.absences(now);
+      (*callers)[i] = caller_among(s, jobs[i].actor, *absences, now);
+    }
+  };
   if (jobs.size() == 1) {
     // Alone in its transaction, a job needs no savepoint: its failure is the rollback.
-    Result<StoredCase> r = run_job(s, jobs.front(), now);
-    if (std::holds_alternative<StoredCase>(r)) {
+    results.push_back(run_job(s, jobs.front(), now));
+    if (std::holds_alternative<StoredCase>(results.front())) {
+      find_callers();
       tx.commit();
     } else {
       tx.rollback();
     }
-    results.push_back(std::move(r));
     return results;
   }
   for (const auto& job : jobs) {
@@ -360,6 +371,7 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
     s.release_savepoint();
     results.push_back(std::move(r));
   }
+  find_callers();
   tx.commit();
   return results;
 }
@@ -381,9 +393,13 @@ Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Caller& viewer
 }
 
 Caller CaseService::caller(Storage& s, const Actor& actor) {
-  Caller out{actor};
   const Timestamp now = clock_.now();
-  for (const auto& a : s.absences(now)) {
+  return caller_among(s, actor, s.absences(now), now);
+}
+
+Caller CaseService::caller_among(Storage& s, const Actor& actor, const std::vector<Absence>& absences, Timestamp now) {
+  Caller out{actor};
+  for (const auto& a : absences) {
     if (a.delegate != actor.user || !a.covers(now)) continue;
     if (auto absent = s.user_by_name(a.user); absent && !absent->disabled) out.stands_in_for.push_back(std::move(*absent));
   }

@@ -75,7 +75,11 @@ class CaseService {
   // clients' writes share one disk sync. A job that fails (refused, lost a race, or hit
   // a bad row) leaves nothing and fails alone; a database failure or a failed commit
   // throws, and then no job of the batch was kept.
-  std::vector<Result<StoredCase>> write_batch(Storage& s, const std::vector<WriteJob>& jobs);
+  // With `callers`, each kept job's Caller as of the commit goes there too (the absences
+  // read once for the batch, inside its transaction): the answer's view needs it, and a
+  // request thread reading it after the commit paid a read transaction of its own.
+  std::vector<Result<StoredCase>> write_batch(Storage& s, const std::vector<WriteJob>& jobs,
+                                              std::vector<Caller>* callers = nullptr);
 
   // With a viewer, a case they may not read is not found, exactly as a missing one.
   Result<StoredCase> get(Storage& s, int64_t id, const Actor* viewer = nullptr);
@@ -178,6 +182,8 @@ class CaseService {
 
  private:
   Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
+  // caller(), from absences already read.
+  Caller caller_among(Storage& s, const Actor& actor, const std::vector<Absence>& absences, Timestamp now);
   Result<StoredCase> act_in_tx(Storage& s, const Actor& actor, const ActCommand& command, Timestamp now);
   Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
   Decision decide(Storage& s, const Engine& engine, const StoredCase& c, const Actor& actor, const ActCommand& cmd,

@@ -80,6 +80,29 @@ TEST_F(Delegation, TheDelegateActsInTheWindowAndHistoryRecordsBoth) {
   EXPECT_TRUE(service_.can_read(storage_, kAli, ok(service_.get(storage_, trip.id))));
 }
 
+// The answer to an action shows what its actor may do next, for whom they stand in too:
+// the group commit says whom, as of the commit, for each job it kept.
+TEST_F(Delegation, ABatchSaysWhomEachKeptJobsActorStandsInForAsOfItsCommit) {
+  StoredCase first = trip_of(kNima);
+  StoredCase second = trip_of(kNima);
+  service_.set_away(storage_, "ali", day("2027-01-04"), day("2027-01-08"), "reza");
+  std::vector<WriteJob> jobs{{kReza, ActCommand{first.id, "approve", nullptr, "", std::nullopt, "", "test"}},
+                             {kNima, ActCommand{second.id, "approve", nullptr, "", std::nullopt, "", "test"}},
+                             {kSara, ActCommand{second.id, "no_such_action", nullptr, "", std::nullopt, "", "test"}}};
+  std::vector<Caller> callers;
+  auto results = service_.write_batch(storage_, jobs, &callers);
+  ASSERT_EQ(callers.size(), 3u);
+  ASSERT_TRUE(std::holds_alternative<StoredCase>(results[0]));
+  ASSERT_EQ(callers[0].stands_in_for.size(), 1u);
+  EXPECT_EQ(callers[0].actor.user, "reza");
+  EXPECT_EQ(callers[0].stands_in_for[0].name, "ali");
+  // Refused jobs (the requester approving, an unknown action) get no Caller.
+  EXPECT_FALSE(std::holds_alternative<StoredCase>(results[1]));
+  EXPECT_FALSE(std::holds_alternative<StoredCase>(results[2]));
+  EXPECT_TRUE(callers[1].actor.user.empty());
+  EXPECT_TRUE(callers[2].actor.user.empty());
+}
+
 TEST_F(Delegation, TheWindowEndsByItself) {
   service_.set_away(storage_, "ali", day("2027-01-04"), day("2027-01-05"), "reza");
   StoredCase trip = trip_of(kNima);
