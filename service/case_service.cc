@@ -346,11 +346,18 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
   auto find_callers = [&] {
     if (!callers) return;
     callers->assign(jobs.size(), Caller{});
+    // Read once for the batch: who is away, and those people's accounts.
     std::optional<std::vector<Absence>> absences;
+    std::vector<User> away;
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (!std::holds_alternative<StoredCase>(results[i])) continue;
-      if (!absences) absences = s.absences(now);
-      (*callers)[i] = caller_among(s, jobs[i].actor, *absences, now);
+      if (!absences) {
+        absences = s.absences(now);
+        for (const auto& a : *absences) {
+          if (auto user = s.user_by_name(a.user)) away.push_back(std::move(*user));
+        }
+      }
+      (*callers)[i] = caller_from(jobs[i].actor, *absences, away, now);
     }
   };
   if (jobs.size() == 1) {
@@ -393,13 +400,9 @@ Result<StoredCase> CaseService::get(Storage& s, int64_t id, const Caller& viewer
 }
 
 Caller CaseService::caller(Storage& s, const Actor& actor) {
-  const Timestamp now = clock_.now();
-  return caller_among(s, actor, s.absences(now), now);
-}
-
-Caller CaseService::caller_among(Storage& s, const Actor& actor, const std::vector<Absence>& absences, Timestamp now) {
   Caller out{actor};
-  for (const auto& a : absences) {
+  const Timestamp now = clock_.now();
+  for (const auto& a : s.absences(now)) {
     if (a.delegate != actor.user || !a.covers(now)) continue;
     if (auto absent = s.user_by_name(a.user); absent && !absent->disabled) out.stands_in_for.push_back(std::move(*absent));
   }

@@ -87,7 +87,8 @@ class CaseService {
 
   // Who `actor` is for one request: the people they stand in for now, read once.
   Caller caller(Storage& s, const Actor& actor);
-  // The same from absences and people already read: for a mail to many recipients.
+  // The same from absences and people already read: for a mail to many recipients, and
+  // for each job of a group commit.
   static Caller caller_from(const Actor& actor, const std::vector<Absence>& absences, const std::vector<User>& users,
                             Timestamp now);
   // The case as the caller sees it (see CaseView); case_not_found when they may not read
@@ -182,8 +183,6 @@ class CaseService {
 
  private:
   Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
-  // caller(), from absences already read.
-  Caller caller_among(Storage& s, const Actor& actor, const std::vector<Absence>& absences, Timestamp now);
   Result<StoredCase> act_in_tx(Storage& s, const Actor& actor, const ActCommand& command, Timestamp now);
   Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
   Decision decide(Storage& s, const Engine& engine, const StoredCase& c, const Actor& actor, const ActCommand& cmd,

@@ -53,6 +53,19 @@ std::string quoted(const std::string& v) {
   return out + "'";
 }
 
+// Once per process, before SQLite's first use.
+void set_up_sqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Without memory statistics (nothing here reads them), SQLite's malloc and free take
+    // no process-wide lock: with a connection per request thread, that lock was 2.3% of
+    // the server's samples under W3, much of it waiting.
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // One write per commit to the log, where SQLite makes two per page.
+    use_wal_write_gathering();
+  });
+}
+
 }  // namespace
 
 std::string postgres_keywords(const std::string& uri) {
@@ -207,23 +220,6 @@ bool Db::in_transaction() {
   auto* backend = static_cast<soci::sqlite3_session_backend*>(session_.get_backend());
   return !sqlite_api::sqlite3_get_autocommit(backend->conn_);
 }
-
-namespace {
-
-// Once per process, before SQLite's first use.
-void set_up_sqlite() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Without memory statistics (nothing here reads them), SQLite's malloc and free take
-    // no process-wide lock: with a connection per request thread, that lock was 2.3% of
-    // the server's samples under W3, much of it waiting.
-    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    // One write per commit to the log, where SQLite makes two per page.
-    use_wal_write_gathering();
-  });
-}
-
-}  // namespace
 
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
   try {
