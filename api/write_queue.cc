@@ -48,9 +48,10 @@ void WriteQueue::loop() {
       }
     }
     std::vector<WriteJob> jobs;
+    jobs.reserve(batch.size());
     bool want_callers = false;
     for (auto& p : batch) {
-      jobs.push_back(p.job);
+      jobs.push_back(std::move(p.job));  // nothing reads a Pending's job after this
       want_callers = want_callers || p.caller;
     }
     std::vector<Result<StoredCase>> results;
