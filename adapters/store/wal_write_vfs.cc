@@ -42,11 +42,16 @@ sqlite3_vfs gathering_vfs{};
 
 struct DbFile;
 
-// A log file as SQLite sees it; the system's file lives right after it, in the same
-// allocation (szOsFile covers both).
-struct LogFile {
+// How each of our files begins: the file SQLite sees, then the system's file behind it,
+// which lives right after ours in the same allocation (szOsFile covers both).
+struct Wrapped {
   sqlite3_file base;  // first: SQLite reads pMethods from here
   sqlite3_file* real = nullptr;
+};
+
+// A log file as SQLite sees it.
+struct LogFile {
+  Wrapped head;
   DbFile* db = nullptr;  // the connection's database file, which sees its locks
   bool gather = true;
   bool after_commit_header = false;  // the previous write was a commit frame's header
@@ -60,8 +65,7 @@ struct LogFile {
 // the log. It is dropped: once the lock is free, another connection may commit frames
 // where those were, and writing them late would overwrite that commit.
 struct DbFile {
-  sqlite3_file base;
-  sqlite3_file* real = nullptr;
+  Wrapped head;
   LogFile* log = nullptr;
 };
 
@@ -72,20 +76,45 @@ constexpr int kWriteLock = 0;
 
 LogFile* log_of(sqlite3_file* f) { return reinterpret_cast<LogFile*>(f); }
 DbFile* db_of(sqlite3_file* f) { return reinterpret_cast<DbFile*>(f); }
-sqlite3_file* real_db(sqlite3_file* f) { return db_of(f)->real; }
+sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<Wrapped*>(f)->real; }
 
 int pass_on(LogFile* log) {
   int rc = SQLITE_OK;
   for (size_t done = 0; done < log->pending.size() && rc == SQLITE_OK; done += kMostPerWrite) {
     const size_t n = std::min(kMostPerWrite, log->pending.size() - done);
-    rc = log->real->pMethods->xWrite(log->real, log->pending.data() + done, static_cast<int>(n),
-                                     log->pending_at + static_cast<sqlite3_int64>(done));
+    rc = log->head.real->pMethods->xWrite(log->head.real, log->pending.data() + done, static_cast<int>(n),
+                                          log->pending_at + static_cast<sqlite3_int64>(done));
     log_writes.fetch_add(1, std::memory_order_relaxed);
   }
   // On failure too: SQLite gives up the transaction and writes its frames again.
   log->pending.clear();
   return rc;
 }
+
+using Methods = sqlite3_io_methods;
+
+// Method `M` of the system's file behind ours, called with the same arguments.
+template <auto M>
+struct Forward;
+template <class R, class... A, R (*Methods::*M)(sqlite3_file*, A...)>
+struct Forward<M> {
+  static R call(sqlite3_file* f, A... args) {
+    sqlite3_file* real = real_of(f);
+    return (real->pMethods->*M)(real, args...);
+  }
+};
+
+// The same for a log, once what it has gathered is passed on: a read, a sync, a
+// truncation, its size or a file control sees the file as SQLite wrote it.
+template <auto M>
+struct PassedOn;
+template <class... A, int (*Methods::*M)(sqlite3_file*, A...)>
+struct PassedOn<M> {
+  static int call(sqlite3_file* f, A... args) {
+    if (int rc = pass_on(log_of(f)); rc != SQLITE_OK) return rc;
+    return Forward<M>::call(f, args...);
+  }
+};
 
 // A frame's header names the database's size in pages after a commit, and 0 otherwise.
 bool is_commit_header(const void* data, int amount, sqlite3_int64 offset) {
@@ -98,7 +127,7 @@ int log_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offse
   LogFile* log = log_of(f);
   if (!log->gather) {
     log_writes.fetch_add(1, std::memory_order_relaxed);
-    return log->real->pMethods->xWrite(log->real, data, amount, offset);
+    return Forward<&Methods::xWrite>::call(f, data, amount, offset);
   }
   if (!log->pending.empty() && offset != log->pending_at + static_cast<sqlite3_int64>(log->pending.size())) {
     if (int rc = pass_on(log); rc != SQLITE_OK) return rc;
@@ -115,85 +144,41 @@ int log_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offse
 // frames on), so it is dropped, not written.
 int log_close(sqlite3_file* f) {
   LogFile* log = log_of(f);
-  const int closed = log->real->pMethods->xClose(log->real);
+  const int closed = Forward<&Methods::xClose>::call(f);
   if (log->db) log->db->log = nullptr;
   log->~LogFile();
   return closed;
 }
 
-int log_read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
-  LogFile* log = log_of(f);
-  if (int rc = pass_on(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xRead(log->real, out, amount, offset);
-}
-
-int log_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  LogFile* log = log_of(f);
-  if (int rc = pass_on(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xTruncate(log->real, size);
-}
-
-int log_sync(sqlite3_file* f, int flags) {
-  LogFile* log = log_of(f);
-  if (int rc = pass_on(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xSync(log->real, flags);
-}
-
-int log_file_size(sqlite3_file* f, sqlite3_int64* size) {
-  LogFile* log = log_of(f);
-  if (int rc = pass_on(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xFileSize(log->real, size);
-}
-
-int log_lock(sqlite3_file* f, int level) { return log_of(f)->real->pMethods->xLock(log_of(f)->real, level); }
-int log_unlock(sqlite3_file* f, int level) { return log_of(f)->real->pMethods->xUnlock(log_of(f)->real, level); }
-int log_check_reserved(sqlite3_file* f, int* out) {
-  return log_of(f)->real->pMethods->xCheckReservedLock(log_of(f)->real, out);
-}
-
-int log_file_control(sqlite3_file* f, int op, void* arg) {
-  LogFile* log = log_of(f);
-  if (int rc = pass_on(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xFileControl(log->real, op, arg);
-}
-
-int log_sector_size(sqlite3_file* f) { return log_of(f)->real->pMethods->xSectorSize(log_of(f)->real); }
-int log_device(sqlite3_file* f) { return log_of(f)->real->pMethods->xDeviceCharacteristics(log_of(f)->real); }
-
 // A log has no shared memory or memory map of its own (the database file has them), so
 // version 1 of the methods is all SQLite asks of it.
-const sqlite3_io_methods log_methods = {
-    1, log_close, log_read, log_write, log_truncate, log_sync, log_file_size, log_lock, log_unlock,
-    log_check_reserved, log_file_control, log_sector_size, log_device,
-    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+const sqlite3_io_methods log_methods = {1,
+                                        log_close,
+                                        PassedOn<&Methods::xRead>::call,
+                                        log_write,
+                                        PassedOn<&Methods::xTruncate>::call,
+                                        PassedOn<&Methods::xSync>::call,
+                                        PassedOn<&Methods::xFileSize>::call,
+                                        Forward<&Methods::xLock>::call,
+                                        Forward<&Methods::xUnlock>::call,
+                                        Forward<&Methods::xCheckReservedLock>::call,
+                                        PassedOn<&Methods::xFileControl>::call,
+                                        Forward<&Methods::xSectorSize>::call,
+                                        Forward<&Methods::xDeviceCharacteristics>::call,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr};
 
 // The database file's methods: the system's, but for its close and its locks.
 int db_close(sqlite3_file* f) {
   DbFile* db = db_of(f);
-  const int closed = db->real->pMethods->xClose(db->real);
+  const int closed = Forward<&Methods::xClose>::call(f);
   if (db->log) db->log->db = nullptr;
   db->~DbFile();
   return closed;
-}
-int db_read(sqlite3_file* f, void* out, int n, sqlite3_int64 at) {
-  return real_db(f)->pMethods->xRead(real_db(f), out, n, at);
-}
-int db_write(sqlite3_file* f, const void* in, int n, sqlite3_int64 at) {
-  return real_db(f)->pMethods->xWrite(real_db(f), in, n, at);
-}
-int db_truncate(sqlite3_file* f, sqlite3_int64 size) { return real_db(f)->pMethods->xTruncate(real_db(f), size); }
-int db_sync(sqlite3_file* f, int flags) { return real_db(f)->pMethods->xSync(real_db(f), flags); }
-int db_file_size(sqlite3_file* f, sqlite3_int64* size) { return real_db(f)->pMethods->xFileSize(real_db(f), size); }
-int db_lock(sqlite3_file* f, int level) { return real_db(f)->pMethods->xLock(real_db(f), level); }
-int db_unlock(sqlite3_file* f, int level) { return real_db(f)->pMethods->xUnlock(real_db(f), level); }
-int db_check_reserved(sqlite3_file* f, int* out) { return real_db(f)->pMethods->xCheckReservedLock(real_db(f), out); }
-int db_file_control(sqlite3_file* f, int op, void* arg) {
-  return real_db(f)->pMethods->xFileControl(real_db(f), op, arg);
-}
-int db_sector_size(sqlite3_file* f) { return real_db(f)->pMethods->xSectorSize(real_db(f)); }
-int db_device(sqlite3_file* f) { return real_db(f)->pMethods->xDeviceCharacteristics(real_db(f)); }
-int db_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  return real_db(f)->pMethods->xShmMap(real_db(f), region, size, extend, out);
 }
 int db_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
   DbFile* db = db_of(f);
@@ -201,28 +186,33 @@ int db_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
     db->log->pending.clear();
     db->log->after_commit_header = false;
   }
-  return db->real->pMethods->xShmLock(db->real, offset, n, flags);
-}
-void db_shm_barrier(sqlite3_file* f) { real_db(f)->pMethods->xShmBarrier(real_db(f)); }
-int db_shm_unmap(sqlite3_file* f, int remove) { return real_db(f)->pMethods->xShmUnmap(real_db(f), remove); }
-int db_fetch(sqlite3_file* f, sqlite3_int64 at, int n, void** out) {
-  return real_db(f)->pMethods->xFetch(real_db(f), at, n, out);
-}
-int db_unfetch(sqlite3_file* f, sqlite3_int64 at, void* page) {
-  return real_db(f)->pMethods->xUnfetch(real_db(f), at, page);
+  return Forward<&Methods::xShmLock>::call(f, offset, n, flags);
 }
 
 // By the version of the system's methods: SQLite asks a version 1 file for no shared
 // memory (and so keeps no log), and a version 2 file for no memory map.
-const sqlite3_io_methods db_methods[] = {
-    {1, db_close, db_read, db_write, db_truncate, db_sync, db_file_size, db_lock, db_unlock, db_check_reserved,
-     db_file_control, db_sector_size, db_device, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr},
-    {2, db_close, db_read, db_write, db_truncate, db_sync, db_file_size, db_lock, db_unlock, db_check_reserved,
-     db_file_control, db_sector_size, db_device, db_shm_map, db_shm_lock, db_shm_barrier, db_shm_unmap, nullptr,
-     nullptr},
-    {3, db_close, db_read, db_write, db_truncate, db_sync, db_file_size, db_lock, db_unlock, db_check_reserved,
-     db_file_control, db_sector_size, db_device, db_shm_map, db_shm_lock, db_shm_barrier, db_shm_unmap, db_fetch,
-     db_unfetch}};
+constexpr sqlite3_io_methods db_methods_of(int version) {
+  return {version,
+          db_close,
+          Forward<&Methods::xRead>::call,
+          Forward<&Methods::xWrite>::call,
+          Forward<&Methods::xTruncate>::call,
+          Forward<&Methods::xSync>::call,
+          Forward<&Methods::xFileSize>::call,
+          Forward<&Methods::xLock>::call,
+          Forward<&Methods::xUnlock>::call,
+          Forward<&Methods::xCheckReservedLock>::call,
+          Forward<&Methods::xFileControl>::call,
+          Forward<&Methods::xSectorSize>::call,
+          Forward<&Methods::xDeviceCharacteristics>::call,
+          version >= 2 ? Forward<&Methods::xShmMap>::call : nullptr,
+          version >= 2 ? db_shm_lock : nullptr,
+          version >= 2 ? Forward<&Methods::xShmBarrier>::call : nullptr,
+          version >= 2 ? Forward<&Methods::xShmUnmap>::call : nullptr,
+          version >= 3 ? Forward<&Methods::xFetch>::call : nullptr,
+          version >= 3 ? Forward<&Methods::xUnfetch>::call : nullptr};
+}
+const sqlite3_io_methods db_methods[] = {db_methods_of(1), db_methods_of(2), db_methods_of(3)};
 
 bool is_db_file(const sqlite3_file* f) {
   return f->pMethods == &db_methods[0] || f->pMethods == &db_methods[1] || f->pMethods == &db_methods[2];
@@ -232,32 +222,33 @@ sqlite3_file* real_part(sqlite3_file* file) {
   return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + kRealOffset);
 }
 
-// SQLite closes only a file whose methods are set: one whose open failed is undone here.
+// Makes our file in the memory SQLite gave and opens the system's behind it, or returns
+// null with `rc` set: SQLite closes only a file whose methods are set, so a failed open
+// is undone here.
 template <class Wrapper>
-int opened(Wrapper* w, sqlite3_file* file, int rc) {
-  if (rc == SQLITE_OK && w->real->pMethods) return SQLITE_OK;
+Wrapper* open_wrapped(const char* name, sqlite3_file* file, int flags, int* out_flags, int& rc) {
+  auto* w = new (file) Wrapper{};
+  w->head.real = real_part(file);
+  rc = system_vfs->xOpen(system_vfs, name, w->head.real, flags, out_flags);
+  if (rc == SQLITE_OK && w->head.real->pMethods) return w;
   w->~Wrapper();
   file->pMethods = nullptr;
-  return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+  if (rc == SQLITE_OK) rc = SQLITE_CANTOPEN;
+  return nullptr;
 }
 
 int gathering_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+  int rc = SQLITE_OK;
   if (flags & SQLITE_OPEN_MAIN_DB) {
-    auto* db = new (file) DbFile{};
-    db->real = real_part(file);
-    if (int rc = opened(db, file, system_vfs->xOpen(system_vfs, name, db->real, flags, out_flags)); rc != SQLITE_OK) {
-      return rc;
+    if (DbFile* db = open_wrapped<DbFile>(name, file, flags, out_flags, rc)) {
+      db->head.base.pMethods = &db_methods[std::clamp(db->head.real->pMethods->iVersion, 1, 3) - 1];
     }
-    db->base.pMethods = &db_methods[std::clamp(db->real->pMethods->iVersion, 1, 3) - 1];
-    return SQLITE_OK;
+    return rc;
   }
   // Every file but the database and its log is the system's own, in the memory SQLite gave.
   if (!(flags & SQLITE_OPEN_WAL)) return system_vfs->xOpen(system_vfs, name, file, flags, out_flags);
-  auto* log = new (file) LogFile{};
-  log->real = real_part(file);
-  if (int rc = opened(log, file, system_vfs->xOpen(system_vfs, name, log->real, flags, out_flags)); rc != SQLITE_OK) {
-    return rc;
-  }
+  LogFile* log = open_wrapped<LogFile>(name, file, flags, out_flags, rc);
+  if (!log) return rc;
   sqlite3_file* main = sqlite3_database_file_object(name);
   if (main && is_db_file(main)) {
     log->db = db_of(main);
@@ -265,9 +256,9 @@ int gathering_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags
   }
   // Without the database's locks in view, or where SQLite may split a frame around a sync,
   // the log's writes go straight on.
-  log->gather = log->db &&
-                (log->real->pMethods->xDeviceCharacteristics(log->real) & SQLITE_IOCAP_POWERSAFE_OVERWRITE) != 0;
-  log->base.pMethods = &log_methods;
+  log->gather = log->db && (log->head.real->pMethods->xDeviceCharacteristics(log->head.real) &
+                            SQLITE_IOCAP_POWERSAFE_OVERWRITE) != 0;
+  log->head.base.pMethods = &log_methods;
   return SQLITE_OK;
 }
 
