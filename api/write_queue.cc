@@ -71,7 +71,7 @@ void WriteQueue::loop() {
     }
     metrics_.batch(jobs.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].caller && i < callers.size()) *batch[i].caller = std::move(callers[i]);
+      if (batch[i].caller) *batch[i].caller = std::move(callers[i]);
       batch[i].answer.set_value(std::move(results[i]));
     }
     try {

@@ -343,9 +343,9 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
   std::vector<Result<StoredCase>> results;
   results.reserve(jobs.size());
   TxScope tx(s);
+  if (callers) callers->assign(jobs.size(), Caller{});  // one per job; a refused job's stays empty
   auto find_callers = [&] {
     if (!callers) return;
-    callers->assign(jobs.size(), Caller{});
     // Read once for the batch: who is away, and those people's accounts.
     std::optional<std::vector<Absence>> absences;
     std::vector<User> away;

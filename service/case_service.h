@@ -75,7 +75,7 @@ class CaseService {
   // clients' writes share one disk sync. A job that fails (refused, lost a race, or hit
   // a bad row) leaves nothing and fails alone; a database failure or a failed commit
   // throws, and then no job of the batch was kept.
-  // With `callers`, each kept job's Caller as of the commit goes there too (the absences
+  // With `callers`, one Caller per job: each kept job's as of the commit (the absences
   // read once for the batch, inside its transaction): the answer's view needs it, and a
   // request thread reading it after the commit paid a read transaction of its own.
   std::vector<Result<StoredCase>> write_batch(Storage& s, const std::vector<WriteJob>& jobs,

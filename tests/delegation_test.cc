@@ -101,6 +101,11 @@ TEST_F(Delegation, ABatchSaysWhomEachKeptJobsActorStandsInForAsOfItsCommit) {
   EXPECT_FALSE(std::holds_alternative<StoredCase>(results[2]));
   EXPECT_TRUE(callers[1].actor.user.empty());
   EXPECT_TRUE(callers[2].actor.user.empty());
+  // A batch of one refused job, which rolls back without a savepoint, still has its one.
+  auto alone = service_.write_batch(storage_, {jobs[2]}, &callers);
+  EXPECT_FALSE(std::holds_alternative<StoredCase>(alone[0]));
+  ASSERT_EQ(callers.size(), 1u);
+  EXPECT_TRUE(callers[0].actor.user.empty());
 }
 
 TEST_F(Delegation, TheWindowEndsByItself) {
