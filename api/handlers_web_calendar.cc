@@ -36,6 +36,7 @@ mustache::data month_grid(int year, int month, const WorkflowRegistry& registry,
   const Date first = *from_jalali({year, month, 1});
   for (int i = 0; i < column_of(first); ++i) cells.push_back(mustache::data("empty", true));
   const int length = jalali_month_length(year, month);
+  const std::string sep = " " + web::tr("sep", lang) + " ";
   for (int n = 1; n <= length; ++n) {
     const Date d{first.days + n - 1};
     mustache::data cell;
@@ -53,7 +54,7 @@ mustache::data month_grid(int year, int month, const WorkflowRegistry& registry,
     }
     cell.set("kind", kind);
     if (d == today) cell.set("today", true);
-    cell.set("title", web::format_date(d, lang) + " · " + web::other_calendar(d, lang) + (why.empty() ? "" : " · " + why));
+    cell.set("title", web::format_date(d, lang) + sep + web::other_calendar(d, lang) + (why.empty() ? "" : sep + why));
     if (!why.empty()) {
       mustache::data item;
       item.set("day", web::local_digits(std::to_string(n), lang) + " " + jalali_month_name(month, lang == Lang::kFa));

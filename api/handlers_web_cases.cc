@@ -430,7 +430,7 @@ HttpResponse Api::render_case_page(Call& call, const CaseView& view, int status,
   web::CasePageFacts facts{view, service_.visible_history(store, view), store.case_files(c.id),
                            store.referrals_of_case(c.id), store.users()};
   mustache::data d = web::case_page_model(facts, viewer, form, service_.registry().calendar(), service_.clock().now());
-  return web::render_page(status, web::case_number(c.id, viewer.lang) + " · " + c.title, "case.html", d);
+  return web::render_page(status, web::case_number(c.id, viewer.lang) + " " + web::tr("sep", viewer.lang) + " " + c.title, "case.html", d);
 }
 
 }  // namespace osic::api

@@ -924,7 +924,7 @@ TEST_F(WebApp, TheOutboxPageShowsFailedMailAndSendsItAgain) {
 // Issue 12: the shipped workflows are bilingual, for pages and for other systems alike.
 // Issue 34: every state of every shipped workflow, as its case page shows it in Persian
 // to someone who holds every role (so every action's form is on it), has no Latin word
-// but codes and names; people appear by their names, never their logins. Tags, scripts and styles are left out; the text
+// but codes and names, and no middle dot; people appear by their names, never their logins. Tags, scripts and styles are left out; the text
 // inside SVG <title> elements (what a hover shows) is read. It found the diagram's
 // hover texts in English and in identifiers.
 TEST_F(WebApp, EveryStateOfEveryShippedWorkflowReadsInPersian) {
@@ -970,6 +970,8 @@ TEST_F(WebApp, EveryStateOfEveryShippedWorkflowReadsInPersian) {
       for (auto it = std::sregex_iterator(text.begin(), text.end(), latin); it != std::sregex_iterator(); ++it) {
         if (!allowed.count(it->str())) found.push_back(name + "/" + st.name + ": " + it->str());
       }
+      // Beside Persian digits a middle dot reads as a zero: «۹ · تفاهم‌نامه» as «۹۰».
+      if (page.body.find("·") != std::string::npos) found.push_back(name + "/" + st.name + ": a middle dot (·)");
     }
   }
   std::sort(found.begin(), found.end());
