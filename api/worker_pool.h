@@ -8,13 +8,16 @@
 // workers answered in 28 ms at the median and 82 ms at the 99th percentile. Run as many
 // at a time as there are cores, each is answered as early as the cores allow, at the
 // same rate: 28 and 33 ms. A worker that finishes takes the next request itself, so no
-// sleeping thread has to be woken for it.
+// sleeping thread has to be woken for it, and a sleeping one is woken only when fewer are
+// awake than there are places free: each wake is a context switch.
 //
-// A request waiting on another thread gives its place up (Pause): a write waiting for
-// the group commit, so that many clients' writes still share one commit. Anything else
-// that blocks while running (a slow directory, a database lock) is noticed as a stall:
-// when none has started or finished for `stall`, one more starts, so a blocked request
-// delays the others by at most that and can never hold the line.
+// A request whose answer waits on another thread's work need not hold a worker: it asks
+// for a `resumer()`, and the rest of it comes back through that as a task of its own,
+// ahead of new requests (a write's answer after the group commit). One that does wait
+// gives its place up (Pause), so that many clients' writes still share one commit.
+// Anything else that blocks while running (a slow directory, a database lock) is noticed
+// as a stall: when none has started or finished for `stall`, one more starts, so a
+// blocked request delays the others by at most that and can never hold the line.
 #pragma once
 
 #include <atomic>
@@ -51,6 +54,12 @@ class WorkerPool {
 
   bool try_submit(Task task);  // false when the queue is full
 
+  // For a task that leaves its request to be answered later: call the result once with
+  // the rest of the work, which then runs ahead of the requests in line, never refused.
+  // stop() waits for every resumer handed out to be called (or dropped).
+  using Resume = std::function<void(Task)>;
+  Resume resumer();
+
   // While a Pause lives, the task running on this thread (if any) does not count as
   // running: the next request may start. It counts again when the Pause ends, at once.
   class Pause {
@@ -74,17 +83,24 @@ class WorkerPool {
   void loop();
   bool may_start(Clock::time_point now) const;  // with mutex_ held
   void paused(int change);
+  void resume(Task task);  // with one resumer settled; an empty task settles it only
+  void wake_for_work();    // with mutex_ held, after the line or the places changed
 
   StorageFactory connect_;
   size_t queue_limit_;
   const int at_once_;
   const std::chrono::milliseconds stall_;
+  const int thread_count_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<Task> queue_;
   bool stopping_ = false;
   int running_ = 0;
   int watchers_ = 0;  // idle workers waiting for a place with requests in line
+  int owed_ = 0;      // resumers handed out and not yet called
+  int idle_ = 0;      // workers asleep with nothing in line
+  int woken_ = 0;     // asleep workers signalled and not yet awake
+  int paused_ = 0;    // workers in a Pause: neither running nor looking at the line
   uint64_t stalls_ = 0;
   uint64_t refused_ = 0;
   Clock::time_point last_change_ = Clock::now();  // a task started, finished or paused

@@ -1,6 +1,7 @@
 // The request workers take turns: a few requests computed at a time, in order of
-// arrival; a write waiting for its commit gives its place up; a request blocked on
-// something else holds the others back at most the stall time.
+// arrival; a write waiting for its commit gives its place up, or leaves its answer to be
+// resumed ahead of the line; a request blocked on something else holds the others back
+// at most the stall time.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -151,6 +152,52 @@ TEST(WorkerPool, WithoutALimitEveryTaskStartsAtOnce) {
   for (int id = 0; id < 4; ++id) ASSERT_TRUE(pool.try_submit(tasks.task(id)));
   EXPECT_EQ(tasks.started(4).size(), 4u);
   for (int id = 0; id < 4; ++id) tasks.finish(id);
+}
+
+// A write's answer is made after its commit by whichever worker is free: it goes ahead of
+// the requests in line, since its client has waited longest.
+TEST(WorkerPool, AResumedRequestGoesAheadOfTheLine) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 3, 100, epoch, 1, 60s);
+  api::WorkerPool::Resume resume = pool.resumer();
+  ASSERT_TRUE(pool.try_submit(tasks.task(0)));
+  tasks.started(1);
+  ASSERT_TRUE(pool.try_submit(tasks.task(1)));
+  ASSERT_TRUE(pool.try_submit(tasks.task(2)));
+  resume(tasks.task(9));
+  resume(tasks.task(8));  // a resumer is used once: this one is dropped
+  tasks.finish(0);
+  EXPECT_EQ(tasks.started(2), (std::vector<int>{0, 9}));
+  tasks.finish(9);
+  EXPECT_EQ(tasks.started(3), (std::vector<int>{0, 9, 1}));
+  tasks.finish(1);
+  tasks.finish(2);
+  EXPECT_EQ(tasks.started(4), (std::vector<int>{0, 9, 1, 2}));
+}
+
+// Stopping answers what is in flight: a request whose answer is still owed is waited for,
+// and the rest of it runs; one whose resumer is dropped unused (its write was refused
+// before it was queued) is owed nothing.
+TEST(WorkerPool, StoppingWaitsForEveryAnswerStillOwed) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 2, 100, epoch, 1, 60s);
+  api::WorkerPool::Resume owed = pool.resumer();
+  pool.resumer();  // dropped at once
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    pool.stop();
+    stopped = true;
+  });
+  std::this_thread::sleep_for(200ms);
+  EXPECT_FALSE(stopped);
+  EXPECT_FALSE(pool.try_submit(tasks.task(1)));  // a new request is refused while stopping
+  owed(tasks.task(7));
+  EXPECT_EQ(tasks.started(1), (std::vector<int>{7}));
+  tasks.finish(7);
+  stopper.join();
+  EXPECT_TRUE(stopped);
 }
 
 }  // namespace
