@@ -179,14 +179,69 @@ HttpResponse Api::refusal(const Route& route, const Error& e, const Call& call) 
 
 HttpResponse Api::handle(const HttpRequest& request, Storage* storage) {
   try {
-    return handle_checked(request, storage);
+    return handle_checked(request, storage, nullptr);
   } catch (...) {
     // Nothing a request carries may end the process: this one fails, the rest go on.
     return error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
   }
 }
 
-HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
+void Api::handle(const HttpRequest& request, Storage* storage, Answer answer, WorkerPool& pool) {
+  Later later{std::move(answer), &pool};
+  HttpResponse response;
+  try {
+    response = handle_checked(request, storage, &later);
+  } catch (...) {
+    response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+  }
+  if (!later.taken) later.answer(std::move(response));
+}
+
+HttpResponse Api::after_write(Call& call, WriteJob job, Finish finish) {
+  if (!call.later) {
+    Caller caller;
+    StoredCase c = unwrap(writes_.submit(std::move(job), &caller));
+    return finish(call.store(), caller, std::move(c));
+  }
+  Later& later = *call.later;
+  HttpRequest asked;  // what the log says of the request, once the request itself is gone
+  asked.method = call.request.method;
+  asked.path = call.request.path;
+  asked.request_id = call.request.request_id;
+  auto rest = [this, finish = std::move(finish), answer = later.answer, route = later.route, user = call.user->name,
+               asked = std::move(asked)](WriteQueue::Outcome outcome, Storage* store) {
+    HttpResponse response;
+    try {
+      if (outcome.failed) std::rethrow_exception(outcome.failed);
+      if (!store) throw Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly");
+      response = finish(*store, outcome.caller, unwrap(std::move(outcome.result)));
+    } catch (const Error& e) {
+      note_refusal(e, asked);
+      response = error_response(e);
+    } catch (const std::exception& e) {
+      log_problem(e.what(), &asked);
+      response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+    } catch (...) {
+      response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+    }
+    response.route = route;
+    response.user = user;
+    answer(std::move(response));
+  };
+  auto hand_on = [resume = later.pool->resumer(), rest = std::move(rest)](WriteQueue::Outcome outcome) {
+    resume([rest, outcome = std::move(outcome)](Storage* store) mutable { rest(std::move(outcome), store); });
+  };
+  writes_.submit_then(std::move(job), std::move(hand_on));
+  later.taken = true;
+  return {};
+}
+
+void Api::note_refusal(const Error& e, const HttpRequest& request) {
+  if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
+  if (e.code == ErrorCode::kInternal) log_problem(e.message, &request);
+}
+
+HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage, Later* later) {
   if (auto where = invalid_utf8_in(request)) {
     return error_response(Error(ErrorCode::kInvalidUtf8, *where + " is not valid UTF-8 text"));
   }
@@ -218,6 +273,11 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
                       : error_response(Error(ErrorCode::kRouteNotFound, "no such endpoint: " + request.path));
   }
   Call call{asked, storage, match->params, std::nullopt, std::nullopt};
+  // A JSON route's answer may come later; a page's refusal needs the request itself.
+  if (later && match->route->auth == Auth::kBearer && !match->route->page) {
+    later->route = match->route->pattern;
+    call.later = later;
+  }
   HttpResponse response;
   try {
     authenticate(*match->route, call);
@@ -229,8 +289,7 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage) {
       response = csv_response(asked, response);
     }
   } catch (const Error& e) {
-    if (e.code == ErrorCode::kVersionConflict || e.code == ErrorCode::kWriteConflict) metrics_.conflict();
-    if (e.code == ErrorCode::kInternal) log_problem(e.message, &request);
+    note_refusal(e, request);
     response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
     log_problem(e.what(), &request);

@@ -16,6 +16,7 @@
 #include "api/log_line.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/worker_pool.h"
 #include "api/write_queue.h"
 #include "service/accounts.h"
 #include "service/case_import.h"
@@ -33,6 +34,18 @@ struct Viewer;
 struct FormState;
 }
 
+// How the server sends a request's answer, from any thread.
+using Answer = std::function<void(HttpResponse)>;
+
+// A request that may be answered after its worker has moved on: a write's answer,
+// made on a worker of `pool` once the write is durable.
+struct Later {
+  Answer answer;
+  WorkerPool* pool;
+  std::string route{};  // the route's pattern, for the answer's metrics
+  bool taken = false;   // a handler took it: the answer comes through `answer`
+};
+
 // One request as a handler sees it.
 struct Call {
   const HttpRequest& request;
@@ -42,6 +55,7 @@ struct Call {
   std::optional<LinkClaims> link;  // with Auth::kSignedLink
   std::optional<SessionRow> session{};  // with Auth::kSession
   std::string lang{};                   // with Auth::kSession: "fa" or "en"
+  Later* later = nullptr;               // for a JSON route, when the server can answer later
   // The caller's connection; Error database_unavailable when there is none.
   Storage& store() const {
     if (!storage) throw Error(ErrorCode::kDatabaseUnavailable, "the database is not available; retry shortly");
@@ -61,6 +75,9 @@ class Api {
   // Never throws: every failure is an error body with its status. `storage` may be null
   // (no connection): routes that need it answer 503 database_unavailable.
   HttpResponse handle(const HttpRequest& request, Storage* storage);
+  // The same, the answer sent through `answer`: at once, or for a write once it is
+  // durable, from another of `pool`'s workers while this one takes other requests.
+  void handle(const HttpRequest& request, Storage* storage, Answer answer, WorkerPool& pool);
   // Whether the request's route needs no database, so the server answers it at once on
   // its I/O thread: liveness, metrics and the API document stay up when workers are busy.
   bool answers_without_storage(const HttpRequest& request) const;
@@ -174,7 +191,14 @@ class Api {
   HttpResponse retry_outbox_form(Call& call);
 
  private:
-  HttpResponse handle_checked(const HttpRequest& request, Storage* storage);
+  HttpResponse handle_checked(const HttpRequest& request, Storage* storage, Later* later);
+  // A write's answer, made by `finish` from the committed case and the writer's Caller.
+  // With call.later, on a worker after the commit while this one goes on (the response
+  // returned here is then not sent); otherwise here, after waiting for the commit.
+  using Finish = std::function<HttpResponse(Storage&, const Caller&, StoredCase)>;
+  HttpResponse after_write(Call& call, WriteJob job, Finish finish);
+  // Counts a refused write's conflict and logs an internal error, as for every route.
+  void note_refusal(const Error& error, const HttpRequest& request);
   // Establishes who is calling, by the route's policy; throws Error when it cannot.
   void authenticate(const Route& route, Call& call);
   std::optional<User> user_by_token(UserDirectory& storage, const std::string& token);

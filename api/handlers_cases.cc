@@ -94,13 +94,14 @@ HttpResponse Api::start_case(Call& call) {
   json body = parse_body(call.request, true);
   StartCommand command{string_field(body, "workflow", true), string_field(body, "title", false), data_field(body),
                        idempotency_key(call.request), "api", string_field(body, "unit", false)};
-  Actor actor = call.user->actor();
-  Caller caller;
-  StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}, &caller));
-  metrics_.action(c.workflow, "start");
-  HttpResponse r = case_response(201, service_.view_of(call.store(), caller, c));
-  r.headers.push_back({"Location", "/v1/cases/" + std::to_string(c.id)});
-  return r;
+  return after_write(call, WriteJob{call.user->actor(), command},
+                     [this](Storage& store, const Caller& caller, StoredCase c) {
+                       metrics_.action(c.workflow, "start");
+                       const int64_t id = c.id;
+                       HttpResponse r = case_response(201, service_.view_of(store, caller, std::move(c)));
+                       r.headers.push_back({"Location", "/v1/cases/" + std::to_string(id)});
+                       return r;
+                     });
 }
 
 HttpResponse Api::act(Call& call) {
@@ -119,13 +120,13 @@ HttpResponse Api::act(Call& call) {
   }
   if (auto v = if_match(call.request)) command.expected_version = v;
   command.idempotency_key = idempotency_key(call.request);
-  Actor actor = call.user->actor();
   // The writer says whom the actor stands in for as of the commit: read in its open
-  // transaction, it spares this thread a read transaction of its own.
-  Caller caller;
-  StoredCase c = unwrap(writes_.submit(WriteJob{actor, command}, &caller));
-  metrics_.action(c.workflow, command.action);
-  return case_response(200, service_.view_of(call.store(), caller, std::move(c)));
+  // transaction, it spares the answer a read transaction of its own.
+  return after_write(call, WriteJob{call.user->actor(), command},
+                     [this, action = command.action](Storage& store, const Caller& caller, StoredCase c) {
+                       metrics_.action(c.workflow, action);
+                       return case_response(200, service_.view_of(store, caller, std::move(c)));
+                     });
 }
 
 HttpResponse Api::get_case(Call& call) {

@@ -326,9 +326,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto self = this->shared_from_this();
     bool queued = server_.workers.try_submit([self, request = std::move(request)](Storage* store) {
       // Without a connection the route still answers, with database_unavailable if it needs one.
-      HttpResponse response = self->server_.api.handle(request, store);
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+      // A write is answered by another worker once it is durable; this one goes on.
+      self->server_.api.handle(
+          request, store,
+          [self](HttpResponse response) {
+            net::post(self->stream_.get_executor(),
+                      [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+          },
+          self->server_.workers);
     });
     if (!queued) write(error_response(Error(ErrorCode::kBusy, "the server is busy; retry shortly")));
   }

@@ -1,6 +1,7 @@
 #include "api/write_queue.h"
 
 #include "api/worker_pool.h"
+#include "service/log.h"
 
 namespace osic::api {
 
@@ -19,19 +20,39 @@ WriteQueue::~WriteQueue() {
   thread_.join();
 }
 
-Result<StoredCase> WriteQueue::submit(WriteJob job, Caller* caller) {
-  std::future<Result<StoredCase>> answer;
+void WriteQueue::queue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) throw Error(ErrorCode::kBusy, "the server is stopping; retry shortly");
-    queue_.push_back({std::move(job), {}, caller});
-    answer = queue_.back().answer.get_future();
+    queue_.push_back(std::move(pending));
   }
   ready_.notify_one();
+}
+
+Result<StoredCase> WriteQueue::submit(WriteJob job, Caller* caller) {
+  Pending pending{std::move(job), {}, caller};
+  std::future<Result<StoredCase>> answer = pending.answer.get_future();
+  queue(std::move(pending));
   // The commit is the writer's work: the next request may start meanwhile.
   WorkerPool::Pause pause;
   return answer.get();
 }
+
+void WriteQueue::submit_then(WriteJob job, Then then) {
+  queue(Pending{std::move(job), {}, nullptr, std::move(then)});
+}
+
+namespace {
+// The writer must outlive any one answer: one that cannot be handed on is logged and lost
+// (its client's connection times out), and the write it answers stays committed.
+void hand_on(const WriteQueue::Then& then, WriteQueue::Outcome outcome) {
+  try {
+    then(std::move(outcome));
+  } catch (const std::exception& e) {
+    log_line("error", "writer", std::string("an answer could not be handed on: ") + e.what());
+  }
+}
+}  // namespace
 
 void WriteQueue::loop() {
   std::unique_ptr<Storage> store;
@@ -52,7 +73,7 @@ void WriteQueue::loop() {
     bool want_callers = false;
     for (auto& p : batch) {
       jobs.push_back(std::move(p.job));  // nothing reads a Pending's job after this
-      want_callers = want_callers || p.caller;
+      want_callers = want_callers || p.caller || p.then;
     }
     std::vector<Result<StoredCase>> results;
     std::vector<Caller> callers;
@@ -66,11 +87,21 @@ void WriteQueue::loop() {
     } catch (...) {
       store.reset();  // reconnect for the next batch
       if (epoch_) epoch_->broken();
-      for (auto& p : batch) p.answer.set_exception(std::current_exception());
+      for (auto& p : batch) {
+        if (p.then) {
+          hand_on(p.then, Outcome{Error(ErrorCode::kDatabaseUnavailable, ""), {}, std::current_exception()});
+        } else {
+          p.answer.set_exception(std::current_exception());
+        }
+      }
       continue;
     }
     metrics_.batch(jobs.size());
     for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].then) {
+        hand_on(batch[i].then, Outcome{std::move(results[i]), std::move(callers[i]), nullptr});
+        continue;
+      }
       if (batch[i].caller) *batch[i].caller = std::move(callers[i]);
       batch[i].answer.set_value(std::move(results[i]));
     }

@@ -1,11 +1,13 @@
-// Group commit. Request workers hand their writes here and wait; one writer takes every
-// write queued so far, applies each under its own savepoint (a conflict fails only that
-// one) and commits once. Each caller is answered only after its write is durable, and
-// many clients share one disk sync.
+// Group commit. Request workers hand their writes here, and wait for them or leave a way
+// to be answered; one writer takes every write queued so far, applies each under its own
+// savepoint (a conflict fails only that one) and commits once. Each caller is answered
+// only after its write is durable, and many clients share one disk sync.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -31,6 +33,20 @@ class WriteQueue {
   // it is kept), for the answer's view.
   Result<StoredCase> submit(WriteJob job, Caller* caller = nullptr);
 
+  // What became of a write: its result, or the exception that failed its batch (then
+  // nothing of it was kept); and, when kept, the writer's Caller as of the commit.
+  struct Outcome {
+    Result<StoredCase> result;
+    Caller caller;
+    std::exception_ptr failed;
+  };
+  using Then = std::function<void(Outcome)>;
+  // Queues the write and returns at once, so the thread goes on to other requests
+  // instead of waiting: `then` gets the outcome once the write is durable (or refused).
+  // It runs on the writer's thread, which every write waits for: it must only hand the
+  // rest on (WorkerPool::resumer). Throws Error kBusy when the server is stopping.
+  void submit_then(WriteJob job, Then then);
+
   // Called after each durable batch (the server wakes its scheduler).
   void on_committed(std::function<void()> callback) { on_committed_ = std::move(callback); }
 
@@ -39,7 +55,9 @@ class WriteQueue {
     WriteJob job;
     std::promise<Result<StoredCase>> answer;
     Caller* caller = nullptr;  // the submitter's, which waits for the answer
+    Then then{};               // instead of `answer` and `caller`: nobody waits
   };
+  void queue(Pending pending);
   void loop();
 
   StorageFactory connect_;

@@ -3,6 +3,9 @@
 // sleeping; the real server end to end is api_test.cc.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "adapters/spreadsheet/table.h"
 
 #include "adapters/mail/links.h"
@@ -57,6 +60,54 @@ TEST_F(ApiInProcess, ALinkExpiresWhenTheServersClockPassesItsTime) {
   api::HttpResponse expired = call("GET", "/v1/links/" + token);
   EXPECT_EQ(expired.status, 410);
   EXPECT_NE(expired.body.find("منقضی"), std::string::npos);  // a page for a person, in Persian first
+}
+
+// In the server a write's worker does not wait for the commit: another worker answers
+// once it is durable, with the route and the user for the log, and a refusal (a stale
+// version) as the same JSON error. A read is answered on the thread that took it.
+TEST_F(ApiInProcess, AWriteIsAnsweredAfterItsCommitByAnotherWorker) {
+  int64_t id = start();
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(test::fake_storage(db_), 2, 10, epoch);
+  auto ask = [&](const std::string& method, const std::string& target, const std::string& body) {
+    api::HttpRequest r;
+    r.method = method;
+    api::split_target(target, r);
+    r.headers["authorization"] = "Bearer " + staff_;
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    r.body = body;
+    auto answered = std::make_shared<std::promise<std::pair<api::HttpResponse, std::thread::id>>>();
+    auto future = answered->get_future();
+    api_.handle(r, &storage_, [answered](api::HttpResponse response) {
+      answered->set_value({std::move(response), std::this_thread::get_id()});
+    }, pool);
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return future.get();
+  };
+  const std::string act = "/v1/cases/" + std::to_string(id) + "/actions/submit";
+  auto [done, by] = ask("POST", act, R"({"expected_version": 1})");
+  EXPECT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body)["state"], "osic_review");
+  EXPECT_EQ(done.route, "/v1/cases/{id}/actions/{action}");
+  EXPECT_EQ(done.user, "sara");
+  EXPECT_NE(by, std::this_thread::get_id());
+
+  auto conflicts = [&] {
+    const std::string text = metrics_.render(), name = "osic_conflicts_total ";
+    return std::stol(text.substr(text.rfind(name) + name.size()));
+  };
+  const long conflicts_before = conflicts();
+  auto [stale, stale_by] = ask("POST", act, R"({"expected_version": 1})");
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(code_of(stale), "version_conflict");
+  EXPECT_EQ(stale.route, "/v1/cases/{id}/actions/{action}");
+  EXPECT_EQ(conflicts(), conflicts_before + 1);
+  EXPECT_NE(stale_by, std::this_thread::get_id());
+
+  auto [read, read_by] = ask("GET", "/v1/cases/" + std::to_string(id), "");
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(read_by, std::this_thread::get_id());
+  pool.stop();
 }
 
 TEST_F(ApiInProcess, ActionsAreStampedWithTheServersClock) {
