@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -114,7 +115,9 @@ const char* const kNewAgreement =
 int main(int argc, char** argv) {
   const int clients = argc > 1 ? std::atoi(argv[1]) : 32;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 10;
-  const std::string db = "sqlite:/tmp/osic_w3_" + std::to_string(getpid()) + ".db";
+  // OSIC_BENCH_DB: another database, such as PostgreSQL (bench/run_w3_pg).
+  const char* given = std::getenv("OSIC_BENCH_DB");
+  const std::string db = given ? given : "sqlite:/tmp/osic_w3_" + std::to_string(getpid()) + ".db";
   // Any further arguments go to `osic serve` (--concurrent-requests 0, to compare).
   std::vector<std::string> serve_args = {"--threads", "2", "--workers", std::to_string(clients + 4), "--no-scheduler"};
   for (int i = 3; i < argc; ++i) serve_args.push_back(argv[i]);
