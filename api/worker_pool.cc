@@ -49,6 +49,7 @@ void WorkerPool::wake_for_work() {
   if (at_once_ == 0) {
     // Every task its own thread at once (PostgreSQL: requests mostly wait on the server).
     ++woken_;
+    ++wakes_;
     ready_.notify_one();
     return;
   }
@@ -61,6 +62,7 @@ void WorkerPool::wake_for_work() {
   const int wanted = places > 0 ? static_cast<int>(std::min<size_t>(places, queue_.size())) : watchers_ > 0 ? 0 : 1;
   if (awake >= wanted) return;
   ++woken_;
+  ++wakes_;
   ready_.notify_one();
 }
 
@@ -97,8 +99,10 @@ void WorkerPool::resume(Task task) {
   std::lock_guard lock(mutex_);
   --owed_;
   if (task) {
-    // A request already begun finishes before new ones start: its client has waited longest.
-    queue_.push_front(std::move(task));
+    // A request already begun finishes before new ones start (its client has waited
+    // longest), in the order the writer hands them back.
+    queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(resumed_), std::move(task));
+    ++resumed_;
     wake_for_work();
   }
   if (stopping_ && owed_ == 0) ready_.notify_all();  // the last debt: idle workers may end
@@ -112,6 +116,11 @@ int WorkerPool::running() const {
 uint64_t WorkerPool::stalls() const {
   std::lock_guard lock(mutex_);
   return stalls_;
+}
+
+uint64_t WorkerPool::wakes() const {
+  std::lock_guard lock(mutex_);
+  return wakes_;
 }
 
 WorkerLoad WorkerPool::load() const {
@@ -166,6 +175,7 @@ void WorkerPool::loop() {
       }
       task = std::move(queue_.front());
       queue_.pop_front();
+      if (resumed_ > 0) --resumed_;
       ++running_;
       last_change_ = Clock::now();
       // The rest of the line needs a worker for a free place, or one to watch for a stall.

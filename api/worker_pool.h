@@ -76,6 +76,7 @@ class WorkerPool {
   // For tests and /metrics.
   int running() const;
   uint64_t stalls() const;  // tasks started past the limit because none finished in time
+  uint64_t wakes() const;   // sleeping workers signalled, each a context switch
   WorkerLoad load() const;
 
  private:
@@ -98,10 +99,12 @@ class WorkerPool {
   int running_ = 0;
   int watchers_ = 0;  // idle workers waiting for a place with requests in line
   int owed_ = 0;      // resumers handed out and not yet called
+  size_t resumed_ = 0;  // resumed tasks at the front of queue_, in the order resumed
   int idle_ = 0;      // workers asleep with nothing in line
   int woken_ = 0;     // asleep workers signalled and not yet awake
   int paused_ = 0;    // workers in a Pause: neither running nor looking at the line
   uint64_t stalls_ = 0;
+  uint64_t wakes_ = 0;
   uint64_t refused_ = 0;
   Clock::time_point last_change_ = Clock::now();  // a task started, finished or paused
   std::vector<std::thread> threads_;

@@ -176,6 +176,29 @@ TEST(WorkerPool, AResumedRequestGoesAheadOfTheLine) {
   EXPECT_EQ(tasks.started(4), (std::vector<int>{0, 9, 1, 2}));
 }
 
+// The writer hands back a batch's answers at once. Each wake of a sleeping worker is a
+// context switch: two wake for the two places, and one to watch the line for a stall,
+// however many answers there are (it had been one per answer while a place was free).
+TEST(WorkerPool, ABatchOfAnswersWakesOnlyTheWorkersItsPlacesNeed) {
+  Tasks tasks;
+  api::ConnectionEpoch epoch;
+  api::WorkerPool pool(sqlite(), 8, 100, epoch, 2, 60s);
+  std::vector<api::WorkerPool::Resume> owed;
+  for (int id = 0; id < 12; ++id) owed.push_back(pool.resumer());
+  tasks.started(0);
+  std::this_thread::sleep_for(100ms);  // every worker asleep
+  for (int id = 0; id < 12; ++id) owed[id](tasks.task(id));
+  std::vector<int> first = tasks.started(2);
+  std::sort(first.begin(), first.end());
+  EXPECT_EQ(first, (std::vector<int>{0, 1}));  // in the order they were handed back
+  EXPECT_LE(pool.wakes(), 3u);
+  for (int id = 0; id < 12; ++id) {
+    tasks.finish(id);
+    EXPECT_EQ(tasks.started(std::min(id + 3, 12)).size(), static_cast<size_t>(std::min(id + 3, 12)));
+  }
+  EXPECT_LE(pool.wakes(), 3u);  // a worker finishing its task takes the next itself
+}
+
 // Stopping answers what is in flight: a request whose answer is still owed is waited for,
 // and the rest of it runs; one whose resumer is dropped unused (its write was refused
 // before it was queued) is owed nothing.
