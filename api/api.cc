@@ -18,6 +18,11 @@
 
 namespace osic::api {
 
+namespace {
+// What a request gets when something unforeseen failed: nothing of the cause, which the log has.
+Error cannot_answer() { return Error(ErrorCode::kInternal, "the server could not answer this request"); }
+}  // namespace
+
 using nlohmann::json;
 
 namespace {
@@ -162,7 +167,7 @@ std::optional<HttpResponse> Api::refuse_upload(const HttpRequest& head, Storage*
     response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
     log_problem(e.what(), &head);
-    response = refusal(*match->route, Error(ErrorCode::kInternal, "the server could not answer this request"), call);
+    response = refusal(*match->route, cannot_answer(), call);
   }
   response.route = match->route->pattern;
   if (call.user) response.user = call.user->name;
@@ -182,7 +187,7 @@ HttpResponse Api::handle(const HttpRequest& request, Storage* storage) {
     return handle_checked(request, storage, nullptr);
   } catch (...) {
     // Nothing a request carries may end the process: this one fails, the rest go on.
-    return error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+    return error_response(cannot_answer());
   }
 }
 
@@ -192,7 +197,7 @@ void Api::handle(const HttpRequest& request, Storage* storage, Answer answer, Wo
   try {
     response = handle_checked(request, storage, &later);
   } catch (...) {
-    response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+    response = error_response(cannot_answer());
   }
   if (!later.taken) later.answer(std::move(response));
 }
@@ -220,9 +225,9 @@ HttpResponse Api::after_write(Call& call, WriteJob job, Finish finish) {
       response = error_response(e);
     } catch (const std::exception& e) {
       log_problem(e.what(), &asked);
-      response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+      response = error_response(cannot_answer());
     } catch (...) {
-      response = error_response(Error(ErrorCode::kInternal, "the server could not answer this request"));
+      response = error_response(cannot_answer());
     }
     response.route = route;
     response.user = user;
@@ -293,7 +298,7 @@ HttpResponse Api::handle_checked(const HttpRequest& request, Storage* storage, L
     response = refusal(*match->route, e, call);
   } catch (const std::exception& e) {
     log_problem(e.what(), &request);
-    Error internal(ErrorCode::kInternal, "the server could not answer this request");
+    Error internal = cannot_answer();
     response = match->route->page ? page_refusal(internal, call) : error_response(internal);
   }
   response.route = match->route->pattern;
