@@ -27,9 +27,13 @@ long peak_rss_kib() {
   return u.ru_maxrss;
 }
 
+void remove_db(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
+
 std::string temp_db(const char* name) {
   std::string path = "/tmp/osic_bench_" + std::to_string(getpid()) + "_" + name + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  remove_db(path);
   return path;
 }
 
@@ -128,9 +132,12 @@ int main(int argc, char** argv) {
   for (bool full : {true, false}) {
     if (!only.empty() && only != (full ? "FULL" : "NORMAL")) continue;
     const char* mode = full ? "FULL" : "NORMAL";
-    double floor = run_floor(temp_db(full ? "floor_full" : "floor_normal"), full, cases * 5);
-    double ours = run_store("sqlite:" + temp_db(full ? "full" : "normal"),
-                            full ? SyncMode::kFull : SyncMode::kNormal, cases);
+    const std::string floor_db = temp_db(full ? "floor_full" : "floor_normal");
+    const std::string our_db = temp_db(full ? "full" : "normal");
+    double floor = run_floor(floor_db, full, cases * 5);
+    double ours = run_store("sqlite:" + our_db, full ? SyncMode::kFull : SyncMode::kNormal, cases);
+    remove_db(floor_db);  // 20,000 cases leave some 100 MB
+    remove_db(our_db);
     std::printf("  sqlite %-6s  osic %8.0f transitions/s   raw floor %8.0f tx/s   ratio %.2f\n", mode,
                 ours, floor, ours / floor);
     std::fflush(stdout);

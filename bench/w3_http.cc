@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -184,5 +185,11 @@ int main(int argc, char** argv) {
               percentile(creation.latencies_ms, 0.99));
   std::printf("  server CPU per creation  %.0f us\n", created ? creation.cpu_seconds * 1e6 / created : 0.0);
   std::printf("  read token for wrk: %s\n", server.token("staff").c_str());
+  if (!given) {
+    // A run leaves some 100 MB; bench/run_w3 reads on its own server's database.
+    server.terminate();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db.substr(7) + suffix).c_str());
+    std::filesystem::remove_all(db.substr(7) + ".files");
+  }
   return 0;
 }

@@ -146,7 +146,9 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
   const char* scratch = std::getenv("TEST_TMPDIR");
   const std::string dir = scratch && *scratch ? std::string(scratch) + "/" : "/tmp/";
   const std::string run = std::to_string(::getpid()) + "_" + std::to_string(++started);
-  const std::string tokens_file = dir + "osic_tokens_" + run, link_key_file = dir + "osic_link_key_" + run;
+  const std::string tokens_file = dir + "osic_tokens_" + run;
+  link_key_file_ = dir + "osic_link_key_" + run;
+  const std::string& link_key_file = link_key_file_;
   std::remove(tokens_file.c_str());
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe");
@@ -237,6 +239,7 @@ int ServerProcess::terminate() {
     }
   }
   pid_ = -1;
+  std::remove(link_key_file_.c_str());  // made by the server for this run alone
   char buf[4096];
   for (ssize_t n; (n = ::read(out_fd_, buf, sizeof buf)) > 0;) output_.append(buf, n);
   ::close(out_fd_);

@@ -83,6 +83,7 @@ class ServerProcess {
   int port_ = 0;
   std::map<std::string, std::string> tokens_;
   std::string output_;
+  std::string link_key_file_;
 };
 
 }  // namespace osic::test

@@ -7,7 +7,10 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,11 +29,38 @@ inline std::string unique_name(const std::string& prefix) {
          std::to_string(std::rand() % 100000);
 }
 
+// The SQLite files a test process made, removed when it ends: a developer's /tmp had
+// gathered 13 GB of them. Only the process that made them removes them (a forked
+// child ends with _exit, but one that returns must not take its parent's files).
+// OSIC_KEEP_TEST_FILES=1 keeps them, to look into a failure.
+class ScratchDatabases {
+ public:
+  void add(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    paths_.push_back(path);
+  }
+  ~ScratchDatabases() {
+    if (::getpid() != owner_ || std::getenv("OSIC_KEEP_TEST_FILES")) return;
+    std::error_code ignored;
+    for (const auto& path : paths_) {
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
+      std::filesystem::remove_all(path + ".files", ignored);
+    }
+  }
+
+ private:
+  const pid_t owner_ = ::getpid();
+  std::mutex mutex_;
+  std::vector<std::string> paths_;
+};
+inline ScratchDatabases scratch_databases;
+
 // A URL to a new empty database on `backend` ("sqlite" or "postgresql").
 inline std::string fresh_database(const std::string& backend) {
   if (backend == "sqlite") {
     std::string path = ::testing::TempDir() + unique_name("osic_") + ".db";
     std::remove(path.c_str());
+    scratch_databases.add(path);
     return "sqlite:" + path;
   }
   const char* base = std::getenv("OSIC_TEST_PG");
