@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "adapters/thread_name.h"
+
 namespace osic {
 
 class BackgroundLoop {
@@ -22,9 +24,11 @@ class BackgroundLoop {
   BackgroundLoop(const BackgroundLoop&) = delete;
   BackgroundLoop& operator=(const BackgroundLoop&) = delete;
 
-  void start(Step step) {
+  // `name` is the thread's, as `top -H` shows it.
+  void start(Step step, const char* name) {
     stopping_ = false;
-    thread_ = std::thread([this, step = std::move(step)] {
+    thread_ = std::thread([this, name, step = std::move(step)] {
+      name_this_thread(name);
       while (!stopping_) {
         std::chrono::milliseconds sleep{1000};
         try {

@@ -20,7 +20,7 @@ void log_moves(const DeadlineMoves& moves) {
 }  // namespace
 
 void CalendarWatch::start() {
-  loop_.start([this] { return step(); });
+  loop_.start([this] { return step(); }, "osic-calendar");
 }
 
 std::chrono::milliseconds CalendarWatch::step() {

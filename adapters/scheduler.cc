@@ -30,7 +30,7 @@ size_t Scheduler::run_once() {
 }
 
 void Scheduler::start() {
-  loop_.start([this] { return step(); });
+  loop_.start([this] { return step(); }, "osic-timers");
 }
 
 std::chrono::milliseconds Scheduler::step() {

@@ -4,6 +4,7 @@
 #include "api/server.h"
 
 #include "adapters/file_spool.h"
+#include "adapters/thread_name.h"
 #include "api/log_line.h"
 
 #include <boost/asio.hpp>
@@ -681,7 +682,10 @@ void Server::run() {
   impl_->accept();
   if (impl_->redirect_acceptor.is_open()) impl_->accept_redirect();
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] {
+    name_this_thread("osic-net");
+    impl_->ioc.run();
+  });
   impl_->ioc.run();
   for (auto& t : threads) t.join();
 }

@@ -1,4 +1,5 @@
 #include "api/worker_pool.h"
+#include "adapters/thread_name.h"
 #include "service/log.h"
 
 #include <iostream>
@@ -14,7 +15,10 @@ WorkerPool::WorkerPool(StorageFactory connect, int threads, size_t queue_limit, 
                        std::chrono::milliseconds stall)
     : connect_(std::move(connect)), queue_limit_(queue_limit), at_once_(at_once < 0 ? 0 : at_once), stall_(stall),
       thread_count_(threads), epoch_(epoch) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] {
+    name_this_thread("osic-worker");
+    loop();
+  });
 }
 
 WorkerPool::~WorkerPool() { stop(); }

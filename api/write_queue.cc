@@ -1,5 +1,6 @@
 #include "api/write_queue.h"
 
+#include "adapters/thread_name.h"
 #include "api/worker_pool.h"
 #include "service/log.h"
 
@@ -8,7 +9,10 @@ namespace osic::api {
 WriteQueue::WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch,
                        ConnectionEpoch* epoch)
     : connect_(std::move(connect)), service_(service), metrics_(metrics), max_batch_(max_batch), epoch_(epoch) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    name_this_thread("osic-writer");
+    loop();
+  });
 }
 
 WriteQueue::~WriteQueue() {

@@ -236,7 +236,7 @@ int serve(const ServeFlags& f) {
       notify_ready(*serving_status.load());
     }
     return std::chrono::milliseconds(std::chrono::hours(1));
-  });
+  }, "osic-reload");
   // A day closed on any node is counted here within seconds.
   CalendarWatch calendar_watch(connect, service, std::chrono::seconds(3));
   calendar_watch.start();

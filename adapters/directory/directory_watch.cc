@@ -27,7 +27,7 @@ void DirectoryWatch::start() {
       storage_.reset();
     }
     return every_;
-  });
+  }, "osic-directory");
 }
 
 }  // namespace osic

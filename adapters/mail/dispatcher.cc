@@ -191,6 +191,7 @@ DispatchStats OutboxDispatcher::run_once(Timestamp now) {
   int n = std::max(1, std::min<int>(settings_.concurrency, static_cast<int>(rows.size())));
   for (int w = 0; w < n; ++w) {
     workers.emplace_back([&] {
+      name_this_thread("osic-smtp");
       std::unique_ptr<Storage> store;
       for (size_t i; (i = next++) < rows.size();) {
         try {
@@ -219,7 +220,7 @@ void OutboxDispatcher::start() {
       log_line("error", "outbox", e.what());
     }
     return settings_.poll;
-  });
+  }, "osic-outbox");
 }
 
 }  // namespace osic
