@@ -554,6 +554,16 @@ TEST_F(ApiTest, WorkflowsDiagramsHealthAndMetrics) {
     EXPECT_TRUE(std::regex_search(metrics.body, std::regex(std::string("\n") + series + " [0-9]+\n"))) << series;
   }
   EXPECT_NE(metrics.body.find("\nosic_requests_refused_total 0\n"), std::string::npos) << metrics.body;
+  // An operator's `top -H` tells the writer and the timers from the request workers.
+  std::multiset<std::string> threads;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(server_.pid()) + "/task")) {
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    threads.insert(name);
+  }
+  EXPECT_EQ(threads.count("osic-writer"), 1u);
+  EXPECT_GE(threads.count("osic-worker"), 1u);
+  EXPECT_EQ(threads.count("osic-timers"), 1u);  // the outbox's runs with --smtp alone
 }
 
 TEST_F(ApiTest, TheOutboxIsForAdmins) {
