@@ -148,7 +148,6 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
   const std::string run = std::to_string(::getpid()) + "_" + std::to_string(++started);
   const std::string tokens_file = dir + "osic_tokens_" + run;
   link_key_file_ = dir + "osic_link_key_" + run;
-  const std::string& link_key_file = link_key_file_;
   std::remove(tokens_file.c_str());
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe");
@@ -160,7 +159,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
     std::vector<std::string> args = {osic_binary(), "serve", "--db", db, "--workflows",
                                      workflows.empty() ? std::string(OSIC_SOURCE_DIR) + "/workflows" : workflows,
                                      "--listen", "127.0.0.1:0", "--demo", "--link-key-file",
-                                     link_key_file, "--tokens-file", tokens_file};
+                                     link_key_file_, "--tokens-file", tokens_file};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
