@@ -53,6 +53,8 @@ std::string quoted(const std::string& v) {
   return out + "'";
 }
 
+}  // namespace
+
 // Once per process, before SQLite's first use.
 void set_up_sqlite() {
   static std::once_flag once;
@@ -65,8 +67,6 @@ void set_up_sqlite() {
     use_wal_write_gathering();
   });
 }
-
-}  // namespace
 
 std::string postgres_keywords(const std::string& uri) {
   std::string rest = uri.substr(uri.find("://") + 3);

@@ -32,6 +32,12 @@ ConnectInfo parse_url(const std::string& url);
 // string it parses itself, so the URI form must not reach it unconverted.
 std::string postgres_keywords(const std::string& uri);
 
+// SQLite set up as the store runs it (no memory statistics, so no process-wide lock in
+// its malloc; the log-gathering VFS as the default), once per process. Opening a `Db`
+// does it; code that opens SQLite itself first (a benchmark's raw floor) calls it before,
+// since SQLite takes no settings once started.
+void set_up_sqlite();
+
 class Db {
  public:
   Db(const std::string& url, Sync sync);
