@@ -25,6 +25,11 @@ std::string digest_of(const HistoryRow& row, const char* part, const std::string
       if (auto it = digests.find(part); it != digests.end() && it->is_string()) return it->get<std::string>();
     }
   }
+  // Most entries change no data and attach no file: those two digests are worked out
+  // once, not twice per entry (callgrind: 8,000 of an action's 350,000 instructions).
+  static const std::string kNoText = sha256_hex(""), kNoChange = sha256_hex("{}");
+  if (text.empty()) return kNoText;
+  if (text == "{}") return kNoChange;
   return sha256_hex(text);
 }
 

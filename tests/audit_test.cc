@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "service/audit.h"
+#include "service/audit_chain.h"
 #include "store_support.h"
 
 namespace osic {
@@ -34,6 +35,29 @@ class AuditTest : public ::testing::TestWithParam<std::string> {
     return id;
   }
 };
+
+// The hash of an entry is a format that every database already written depends on: a
+// change to how it is worked out (such as the digests of an empty text and of "{}",
+// worked out once) must give the same bytes, or every old chain would break on upgrade.
+TEST(AuditChain, AnEntrysHashIsTheFirstVersionsFormat) {
+  HistoryRow row;
+  row.seq = 2;
+  row.at = Timestamp(std::chrono::seconds(1764000000));
+  row.actor = "hamid";
+  row.action = "approve";
+  row.from = "legal_review";
+  row.to = "dean_review";
+  row.comment = "بررسی شد";
+  row.channel = "api";
+  row.prev_hash = std::string(64, 'a');
+  row.data_change = "{}";  // no data changed, no files: the common entry
+  EXPECT_EQ(history_hash(7, row), "7965aa3222fdf217fb5b71cb00f2dbb9876de41d2c8a68d5a6dd2855b36101dc");
+  row.data_change = R"({"country":{"from":"SE","to":"NO"}})";
+  row.files = R"([{"field":"signed_copy","name":"mou.pdf","size":12,"type":"application/pdf","sha256":"00"}])";
+  row.on_behalf_of = "dean";
+  row.detail = R"({"referral":3})";
+  EXPECT_EQ(history_hash(7, row), "445cceacf77d036a4831ca2c5aa5f3c411966d1eb699ed172aea5bc059e121a4");
+}
 
 TEST_P(AuditTest, AThousandActionsVerifyAndOneEditedEntryIsNamed) {
   std::vector<int64_t> ids;
