@@ -1,6 +1,7 @@
 #include "service/office_days.h"
 
 #include <map>
+#include <mutex>
 
 #include "engine/jalali.h"
 #include "engine/local_format.h"
@@ -9,6 +10,15 @@
 namespace osic {
 
 namespace {
+
+// One pass over the days at a time in this process. Without it, an admin reopening a
+// day on one node while that node's calendar watch was still moving the deadlines for
+// another node's closure of it saw "deadlines moved: 0": the watch, counting with the
+// calendar the admin had just changed, moved the case back first (seen under load).
+std::mutex& passes() {
+  static std::mutex m;
+  return m;
+}
 
 bool counted_with_calendar(const std::string& key) {
   auto ends_with = [&](std::string_view tail) {
@@ -50,11 +60,12 @@ DayChange OfficeDays::open(Storage& s, Date day, const std::string& reason, cons
 
 DayChange OfficeDays::change(Storage& s, Date day, bool close, const std::string& reason, const std::string& by) {
   check_text(reason, kMaxTitleBytes, "reason");
+  std::lock_guard turn(passes());
   WorkflowRegistry& registry = service_.registry();
   // What the other nodes said last counts: read it before deciding what this day is.
   // Through refresh(), which also moves the deadlines when it is news here: replacing the
   // set alone would hide the change from this node's next poll, and no pass would run.
-  refresh(s);
+  refresh_in_turn(s);
   const bool file_says_working = registry.calendar_file().is_working_day(day);
   const bool working_now = registry.calendar().is_working_day(day);
   // Undoing a closure needs no reason; anything kept in the database says why.
@@ -88,17 +99,27 @@ DayChange OfficeDays::change(Storage& s, Date day, bool close, const std::string
     why = std::string(close ? "لغو روز کاری " : "لغو تعطیلی ") + format_long_date(day, true) +
           (reason.empty() ? "" : ": " + reason);
   }
-  return DayChange{said, move_deadlines(s, why)};
+  return DayChange{said, move_deadlines_in_turn(s, why)};
 }
 
 std::optional<DeadlineMoves> OfficeDays::refresh(Storage& s) {
+  std::lock_guard turn(passes());
+  return refresh_in_turn(s);
+}
+
+std::optional<DeadlineMoves> OfficeDays::refresh_in_turn(Storage& s) {
   DayCorrections& days = service_.registry().day_corrections();
   const auto before = days.all(), after = s.day_corrections();
   if (!days.replace(after)) return std::nullopt;
-  return move_deadlines(s, day_changes_text(before, after));
+  return move_deadlines_in_turn(s, day_changes_text(before, after));
 }
 
 DeadlineMoves OfficeDays::move_deadlines(Storage& s, const std::string& why) {
+  std::lock_guard turn(passes());
+  return move_deadlines_in_turn(s, why);
+}
+
+DeadlineMoves OfficeDays::move_deadlines_in_turn(Storage& s, const std::string& why) {
   DeadlineMoves out;
   for (int64_t id : s.cases_with_pending_deadlines()) {
     if (!move_case(s, id, why, out.moved)) out.busy.push_back(id);

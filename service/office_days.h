@@ -57,8 +57,15 @@ class OfficeDays {
   // history of each case whose deadline moved.
   DeadlineMoves move_deadlines(Storage& s, const std::string& why);
 
+  // Each of the above, and close and open, takes its turn with the others in this process
+  // (the server's calendar watch and an admin's change), so that one pass never does
+  // part of another's work and reports it as its own.
+
  private:
   DayChange change(Storage& s, Date day, bool close, const std::string& reason, const std::string& by);
+  // refresh and move_deadlines, for a caller that has its turn already.
+  std::optional<DeadlineMoves> refresh_in_turn(Storage& s);
+  DeadlineMoves move_deadlines_in_turn(Storage& s, const std::string& why);
   // One case in one transaction; false when someone else wrote it first.
   bool move_case(Storage& s, int64_t case_id, const std::string& why, std::vector<MovedDeadline>& moved);
 
