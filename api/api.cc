@@ -18,14 +18,12 @@
 
 namespace osic::api {
 
-namespace {
-// What a request gets when something unforeseen failed: nothing of the cause, which the log has.
-Error cannot_answer() { return Error(ErrorCode::kInternal, "the server could not answer this request"); }
-}  // namespace
-
 using nlohmann::json;
 
 namespace {
+
+// What a request gets when something unforeseen failed: nothing of the cause, which the log has.
+Error cannot_answer() { return Error(ErrorCode::kInternal, "the server could not answer this request"); }
 
 constexpr int kMaxJsonDepth = 32;
 
