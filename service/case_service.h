@@ -71,9 +71,11 @@ class CaseService {
   Result<StoredCase> start(Storage& s, const Actor& actor, const StartCommand& command);
   Result<StoredCase> act(Storage& s, const Actor& actor, const ActCommand& command);
 
-  // Group commit: every job under its own savepoint, one commit for all, so many
-  // clients' writes share one disk sync. A job that fails (refused, lost a race, or hit
-  // a bad row) leaves nothing and fails alone; a database failure or a failed commit
+  // Group commit: one commit for all, so many clients' writes share one disk sync. A
+  // job that fails (refused, lost a race, or hit a bad row) leaves nothing and fails
+  // alone: where the store counts the rows written (SQLite), the jobs run one after
+  // another and a job refused after it had written sends the batch back to its start,
+  // each job then under its own savepoint; elsewhere every job has its savepoint; a database failure or a failed commit
   // throws, and then no job of the batch was kept.
   // With `callers`, one Caller per job: each kept job's as of the commit (the absences
   // read once for the batch, inside its transaction): the answer's view needs it, and a
@@ -185,6 +187,11 @@ class CaseService {
   Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
   Result<StoredCase> act_in_tx(Storage& s, const Actor& actor, const ActCommand& command, Timestamp now);
   Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
+  // Runs the jobs in the open transaction without savepoints, on a store that counts
+  // the rows written; false when a job was refused after it had written (then `results`
+  // holds only part of the batch, and the transaction must be rolled back).
+  bool run_without_savepoints(Storage& s, const std::vector<WriteJob>& jobs, Timestamp now,
+                              std::vector<Result<StoredCase>>& results);
   Decision decide(Storage& s, const Engine& engine, const StoredCase& c, const Actor& actor, const ActCommand& cmd,
                   const ActionInput& input, Timestamp now);
   // The case typed by its engine, with its current round's votes; nullopt if unknown.

@@ -214,6 +214,31 @@ TEST_F(ServiceTest, InABatchARefusedJobFailsAloneAndTheOthersCommitOnce) {
   EXPECT_EQ(history_of(a.id), 2u);
   EXPECT_EQ(history_of(b.id), 1u);
   EXPECT_EQ(db_.tables.cases.size(), 3u);
+  EXPECT_EQ(db_.savepoints, 0) << "the refusal came before any write: nothing to undo";
+}
+
+TEST_F(ServiceTest, InABatchAJobRefusedAfterItWroteLeavesNothingAndTheOthersAreKept) {
+  StoredCase a = ok(service_.start(s_, kSara, agreement()));
+  StoredCase b = ok(service_.start(s_, kSara, agreement()));
+  StoredCase c = ok(service_.start(s_, kSara, agreement()));
+  const int commits = db_.commits;
+  // b's case row is written, then its history is refused.
+  db_.refuse_history_of = b.id;
+  auto results = service_.write_batch(
+      s_, {{kSara, command(a.id, "submit")}, {kSara, command(b.id, "submit")}, {kSara, command(c.id, "submit")}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<StoredCase>(results[0]));
+  ASSERT_TRUE(std::holds_alternative<Error>(results[1]));
+  EXPECT_EQ(std::get<Error>(results[1]).code, ErrorCode::kWriteConflict);
+  EXPECT_TRUE(std::holds_alternative<StoredCase>(results[2]));
+  EXPECT_EQ(db_.commits, commits + 1);
+  // The batch ran again from its start, each job under its own savepoint.
+  EXPECT_EQ(db_.savepoints, 3);
+  EXPECT_EQ(history_of(a.id), 2u);
+  EXPECT_EQ(history_of(c.id), 2u);
+  EXPECT_EQ(history_of(b.id), 1u);
+  EXPECT_EQ(db_.tables.cases.at(b.id).version, b.state.version);
+  EXPECT_EQ(db_.tables.cases.at(b.id).state, b.state.state);
 }
 
 TEST_F(ServiceTest, TheSeventhWriteFailsNothingIsHalfWrittenAndTheCallerIsTold) {

@@ -221,6 +221,12 @@ bool Db::in_transaction() {
   return !sqlite_api::sqlite3_get_autocommit(backend->conn_);
 }
 
+std::optional<int64_t> Db::rows_written() {
+  if (dialect() != Dialect::kSqlite) return std::nullopt;
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session_.get_backend());
+  return sqlite_api::sqlite3_total_changes64(backend->conn_);
+}
+
 Db::Db(const std::string& url, Sync sync) : info_(parse_url(url)) {
   try {
     if (info_.dialect == Dialect::kSqlite) {

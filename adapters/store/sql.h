@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,6 +68,10 @@ class Db {
   void watch_steps(std::function<void(std::string_view, long long)> watcher);
   // SQLite: whether a transaction is open on this connection (false on PostgreSQL).
   bool in_transaction();
+  // SQLite: the rows this connection has inserted, changed or deleted since it opened,
+  // its triggers' included (sqlite3_total_changes64); nothing on PostgreSQL, which does
+  // not count them.
+  std::optional<int64_t> rows_written();
 
   // Runs `body`, translating what SOCI throws.
   template <class F>

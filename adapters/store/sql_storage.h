@@ -37,6 +37,7 @@ class SqlStorage : public Storage {
   void savepoint() override;
   void release_savepoint() override;
   void rollback_to_savepoint() override;
+  std::optional<int64_t> rows_written() override { return db_.rows_written(); }
 
   // CaseRows
   std::optional<CaseRow> case_row(int64_t id) override;

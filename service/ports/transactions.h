@@ -2,6 +2,9 @@
 // the fake connection itself (tests/fakes/connection.h).
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 namespace osic {
 
 // One unit of work on this connection. Savepoints nest one level: a job in a batch.
@@ -14,6 +17,11 @@ class Transactions {
   virtual void savepoint() = 0;
   virtual void release_savepoint() = 0;
   virtual void rollback_to_savepoint() = 0;
+  // How many rows this connection has inserted, changed or deleted so far, its triggers'
+  // included, where the store counts them exactly; nothing where it does not. A batch
+  // runs its jobs without a savepoint each when it can tell that a refused job wrote
+  // nothing (CaseService::write_batch).
+  virtual std::optional<int64_t> rows_written() { return std::nullopt; }
   // One snapshot for many reads, outside any transaction: on SQLite each statement run
   // alone begins and ends a read transaction (locks on the WAL's index, two system calls
   // and a shared mutex), and a page of a hundred reads paid that a hundred times. No

@@ -64,9 +64,13 @@ class FakeDatabase {
   // `fail_write_at` throws database_unavailable, as does every call while `down`.
   int fail_write_at = 0;
   int writes = 0;
+  // Each write of this case's history entries and their rows is refused as a lost race
+  // (not a database failure): its job fails after its case row was written.
+  int64_t refuse_history_of = 0;
   bool fail_commit = false;
   bool down = false;
   int commits = 0;
+  int savepoints = 0;
 
   // Drops a case a test is done with. Every transaction copies the tables (that is how
   // a rollback restores them), so a test that walks thousands of cases keeps them few.
@@ -107,11 +111,17 @@ class FakeConnection : public Storage {
     db_.tables = std::move(*before_tx_);
     end_tx();
   }
-  void savepoint() override { before_savepoint_ = db_.tables; }
+  void savepoint() override {
+    ++db_.savepoints;
+    before_savepoint_ = db_.tables;
+  }
   void release_savepoint() override { before_savepoint_.reset(); }
   void rollback_to_savepoint() override {
     if (before_savepoint_) db_.tables = *before_savepoint_;
   }
+  // Every write counts, even one that changed nothing (a case row at another version):
+  // a batch then takes its jobs again under savepoints, which is only slower.
+  std::optional<int64_t> rows_written() override { return db_.writes; }
 
  protected:
   static Error unavailable(const std::string& what) { return database_unavailable(what, "fake fault"); }
