@@ -146,7 +146,7 @@ TEST_F(WriteBudget, EachStepOfAnAgreementWritesNoMorePagesThanItsBudget) {
 }
 
 // A group commit's jobs run without a savepoint each (a savepoint copied every page its
-// job changed: a tenth of the writer's work in W3). A job refused before it wrote leaves
+// job changed: about 6% of the writer's instructions in W3). A job refused before it wrote leaves
 // nothing to undo, and SQLite counts the rows each job wrote, its triggers' included.
 TEST_F(WriteBudget, AGroupCommitSetsNoSavepointsAndARefusedJobLeavesNothing) {
   auto* sql = dynamic_cast<SqlStorage*>(office_.store.get());
