@@ -397,8 +397,8 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
 // A savepoint keeps a copy of every page its job changes until it is released (on
 // SQLite, in 1 KiB pieces of memory): in W3 about 6% of the writer's instructions and 5%
 // of its time (bench/README.md), for the rare job that is refused after it has begun to
-// write. A job refused before its
-// first write (a role, a field, a lost race on the case's version) leaves nothing to undo.
+// write. A job refused before its first write (a role, a field, a lost race on the
+// case's version) leaves nothing to undo.
 bool CaseService::run_without_savepoints(Storage& s, const std::vector<WriteJob>& jobs, Timestamp now,
                                          std::vector<Result<StoredCase>>& results) {
   for (const auto& job : jobs) {

@@ -75,8 +75,8 @@ class CaseService {
   // job that fails (refused, lost a race, or hit a bad row) leaves nothing and fails
   // alone: where the store counts the rows written (SQLite), the jobs run one after
   // another and a job refused after it had written sends the batch back to its start,
-  // each job then under its own savepoint; elsewhere every job has its savepoint; a database failure or a failed commit
-  // throws, and then no job of the batch was kept.
+  // each job then under its own savepoint; elsewhere every job has its savepoint. A
+  // database failure or a failed commit throws, and then no job of the batch was kept.
   // With `callers`, one Caller per job: each kept job's as of the commit (the absences
   // read once for the batch, inside its transaction): the answer's view needs it, and a
   // request thread reading it after the commit paid a read transaction of its own.

@@ -146,8 +146,9 @@ TEST_F(WriteBudget, EachStepOfAnAgreementWritesNoMorePagesThanItsBudget) {
 }
 
 // A group commit's jobs run without a savepoint each (a savepoint copied every page its
-// job changed: about 6% of the writer's instructions in W3). A job refused before it wrote leaves
-// nothing to undo, and SQLite counts the rows each job wrote, its triggers' included.
+// job changed: about 6% of the writer's instructions in W3). A job refused before it
+// wrote leaves nothing to undo, and SQLite counts the rows each job wrote, its triggers'
+// included.
 TEST_F(WriteBudget, AGroupCommitSetsNoSavepointsAndARefusedJobLeavesNothing) {
   auto* sql = dynamic_cast<SqlStorage*>(office_.store.get());
   ASSERT_TRUE(sql);

@@ -60,7 +60,9 @@ class FakeCaseRows : public Connection {
   }
   void write(int64_t case_id, const CaseWrites& w) override {
     auto lock = writing("write");
-    if (case_id == this->db_.refuse_history_of) throw Error(ErrorCode::kWriteConflict, "the fake refuses this case's history");
+    if (case_id == this->db_.refuse_history_of) {
+      throw Error(ErrorCode::kWriteConflict, "the fake refuses this case's history");
+    }
     t().history[case_id].push_back(w.history);
     if (w.vote) t().votes.push_back({case_id, w.vote_round, *w.vote});
     for (auto& timer : t().timers) {
