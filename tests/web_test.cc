@@ -16,6 +16,7 @@
 #include "api/web/inbox_page.h"
 #include "api/web/users_page.h"
 #include "service/audit_chain.h"
+#include "service/office_days.h"
 #include "api/web/case_view.h"
 #include "api/web/i18n.h"
 #include "api/web/text_catalogue.h"
@@ -308,7 +309,15 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
              hamid = person("hamid", "osic_head", "حمید رضایی"), vahid = person("vahid", "vp_international", "وحید صالحی");
   ReferralRow referral{.id = 3, .case_id = 7, .from_user = "hamid", .to_user = "leila", .kind = "review",
                        .note = "بند ۴ را ببینید", .made_at = t};
-  web::CasePageFacts facts{view, {started}, {}, {referral}, {sara, leila, hamid, vahid, dina}};
+  // The system's own entry (a deadline moved with the calendar) has no role to show.
+  HistoryRow moved;
+  moved.seq = 2;
+  moved.at = t;
+  moved.actor = kSystemUser;
+  moved.action = kDeadlineMovedAction;
+  moved.from = moved.to = "draft";
+  moved.channel = "calendar";
+  web::CasePageFacts facts{view, {started, moved}, {}, {referral}, {sara, leila, hamid, vahid, dina}};
   const SignedIn signed_in(hamid);
   const web::Viewer& viewer = signed_in.viewer;
 
@@ -324,6 +333,8 @@ TEST(CasePageModel, IsDrawnFromTheViewAndItsRowsAlone) {
   EXPECT_NE(html.find("بند ۴ را ببینید"), std::string::npos) << "the referral's margin note";
   EXPECT_NE(html.find("لیلا نوری"), std::string::npos) << "the colleague referred to";
   EXPECT_NE(html.find("سارا احمدی"), std::string::npos) << "the requester";
+  EXPECT_NE(html.find("<bdi>سامانه</bdi>: "), std::string::npos) << "the system's entry, its colon right after it";
+  EXPECT_EQ(html.find("<bdi class=\"detail\"></bdi>"), std::string::npos) << "no empty role beside a name";
   // Legal is among the colleagues the head may refer to; the head is not.
   const auto& colleagues = d.get("referral_section")->get("colleagues")->list_value();
   std::set<std::string> offered;

@@ -251,7 +251,13 @@ mustache::data case_page_model(const CasePageFacts& facts, const Viewer& viewer,
     put(e, "at", moment(h.at, calendar, l));
     const std::string as = people.acted_as(def, h);
     e.set("actor", person(h.actor));
-    e.set("as", as.empty() ? "" : "(" + as + ")");
+    // false, not "": kainjow draws a section for any string, and an empty one left the
+    // system's entries with a space before their colon («سامانه : ...»).
+    if (as.empty()) {
+      e.set("as", false);
+    } else {
+      e.set("as", "(" + as + ")");
+    }
     if (!h.on_behalf_of.empty()) e.set("for", person(h.on_behalf_of));
     e.set("action", history_action(def, h, l));
     if (h.action == kNoteAction) {
