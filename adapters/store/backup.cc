@@ -56,6 +56,7 @@ void sqlite_copy(const std::string& from_path, const std::string& to_path, bool 
     if (from) sqlite3_close(from);
     if (to) sqlite3_close(to);
   };
+  sql::set_up_sqlite();  // before SQLite starts, so that the server's connections are set up alike
   if (sqlite3_open_v2(from_path.c_str(), &from, from_read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
                       nullptr) != SQLITE_OK ||
       sqlite3_open_v2(to_path.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {

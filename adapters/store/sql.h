@@ -34,8 +34,9 @@ ConnectInfo parse_url(const std::string& url);
 std::string postgres_keywords(const std::string& uri);
 
 // SQLite set up as the store runs it (no memory statistics, so no process-wide lock in
-// its malloc; the log-gathering VFS as the default), once per process. Opening a `Db`
-// does it; code that opens SQLite itself first (a benchmark's raw floor) calls it before,
+// its malloc; no lock per connection, so a connection must be one thread's at a time;
+// the log-gathering VFS as the default), once per process. Opening a `Db` does it; code
+// that opens SQLite itself first (a benchmark's raw floor, a backup) calls it before,
 // since SQLite takes no settings once started.
 void set_up_sqlite();
 
