@@ -1,6 +1,7 @@
 #include "api/write_queue.h"
 
 #include "adapters/thread_name.h"
+#include "adapters/thread_priority.h"
 #include "api/worker_pool.h"
 #include "service/log.h"
 
@@ -11,6 +12,15 @@ WriteQueue::WriteQueue(StorageFactory connect, CaseService& service, Metrics& me
     : connect_(std::move(connect)), service_(service), metrics_(metrics), max_batch_(max_batch), epoch_(epoch) {
   thread_ = std::thread([this] {
     name_this_thread("osic-writer");
+    // Every write waits for this one thread, and it shares the cores with the request
+    // threads that feed it: ahead of them, it ran 3% more transitions in W3 (issue 31).
+    // Where the server may not (no LimitNICE in its unit), it runs at their priority.
+    if (!raise_this_thread_priority(kWriterPriority)) {
+      log_line("info", "writer",
+               "runs at the server's priority (running " + std::to_string(kWriterPriority) +
+                   " nice steps ahead of the request threads needs root or systemd's LimitNICE=, as in"
+                   " packaging/osic.service)");
+    }
     loop();
   });
 }

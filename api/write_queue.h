@@ -21,6 +21,10 @@ namespace osic::api {
 
 class WriteQueue {
  public:
+  // How many nice steps the writer thread runs ahead of the server's other threads,
+  // where the server may raise it (write_queue.cc says why).
+  static constexpr int kWriterPriority = 10;
+
   // Writes over one connection opened with `connect`, through `service`.
   // With `epoch`, it reconnects when another thread has seen the database drop.
   WriteQueue(StorageFactory connect, CaseService& service, Metrics& metrics, size_t max_batch = 256,

@@ -2,8 +2,16 @@
 // reads as a spec: a few cases in, what is stored and answered out.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 #include "adapters/workflow_files.h"
 #include "api/write_queue.h"
@@ -290,6 +298,45 @@ TEST_F(ServiceTest, WhenTheCommitFailsEveryJobOfTheBatchIsTold) {
   EXPECT_EQ(history_of(b.id), 1u);
   db_.fail_commit = false;  // the queue reconnects and goes on
   EXPECT_TRUE(std::holds_alternative<StoredCase>(queue.submit({kSara, command(a.id, "submit")})));
+}
+
+// The nice value of a thread of this process by its name, from /proc; nullopt when none
+// has that name.
+std::optional<int> nice_of_thread(const std::string& name) {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string named;
+    std::getline(comm, named);
+    if (named != name) continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // After the name in parentheses: state, then fields 4 to 19; the nice value is 19th.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {
+    }
+    return std::stoi(field);
+  }
+  return std::nullopt;
+}
+
+// Every write waits for the writer thread: it runs ahead of the request threads where
+// the server may raise it (root here, or systemd's LimitNICE=).
+TEST_F(ServiceTest, TheWriterRunsAheadOfTheOtherThreadsWhereItMay) {
+  const int ours = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  const int wanted = std::max(-20, ours - api::WriteQueue::kWriterPriority);
+  rlimit limit{};
+  getrlimit(RLIMIT_NICE, &limit);
+  if (geteuid() != 0 && 20 - static_cast<int>(limit.rlim_cur) > wanted) {
+    GTEST_SKIP() << "this user may not raise a thread's priority (RLIMIT_NICE " << limit.rlim_cur << ")";
+  }
+  api::Metrics metrics;
+  api::WriteQueue queue(test::fake_storage(db_), service_, metrics);
+  StoredCase a = ok(service_.start(s_, kSara, agreement()));
+  // Once a write is answered, the writer has long set itself up.
+  ASSERT_TRUE(std::holds_alternative<StoredCase>(queue.submit({kSara, command(a.id, "submit")})));
+  EXPECT_EQ(nice_of_thread("osic-writer"), wanted);
 }
 
 TEST_F(ServiceTest, ATimerWhoseCaseCannotBeReadIsSetAsideAndTheOthersFire) {
