@@ -66,8 +66,8 @@ void set_up_sqlite() {
     // A connection with no lock of its own: each is one thread's at a time (a SOCI
     // session is not thread-safe, so the worker pool, the writer and every watcher keep
     // their own), and SQLite's serialized mode locked and unlocked the connection's mutex
-    // around every step, bind and column read: 1.9% of the store's instructions in W2,
-    // and reads at 26-32 us of server CPU instead of 28-33 (issue 31).
+    // around every step, bind and column read: 2.7% of an action's instructions in W2
+    // (issue 31; the rates of W3 and of reads moved within their noise).
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     // One write per commit to the log, where SQLite makes two per page.
     use_wal_write_gathering();
