@@ -372,26 +372,30 @@ std::vector<Result<StoredCase>> CaseService::write_batch(Storage& s, const std::
     }
     return results;
   }
-  const bool counted = s.rows_written().has_value();
-  if (!counted || !run_without_savepoints(s, jobs, now, results)) {
-    if (counted) {
-      // A job was refused after it had written: the batch again from its start, each
-      // job under a savepoint that its refusal rolls back.
-      tx->rollback();
-      results.clear();
-      tx.emplace(s);
-    }
-    for (const auto& job : jobs) {
-      s.savepoint();
-      Result<StoredCase> r = run_job(s, job, now);
-      if (!std::holds_alternative<StoredCase>(r)) s.rollback_to_savepoint();
-      s.release_savepoint();
-      results.push_back(std::move(r));
-    }
+  if (!s.rows_written()) {
+    run_with_savepoints(s, jobs, now, results);
+  } else if (!run_without_savepoints(s, jobs, now, results)) {
+    // A job was refused after it had written: the batch again from its start.
+    tx->rollback();
+    results.clear();
+    tx.emplace(s);
+    run_with_savepoints(s, jobs, now, results);
   }
   find_callers();
   tx->commit();
   return results;
+}
+
+// Each job under a savepoint that its refusal rolls back.
+void CaseService::run_with_savepoints(Storage& s, const std::vector<WriteJob>& jobs, Timestamp now,
+                                      std::vector<Result<StoredCase>>& results) {
+  for (const auto& job : jobs) {
+    s.savepoint();
+    Result<StoredCase> r = run_job(s, job, now);
+    if (!std::holds_alternative<StoredCase>(r)) s.rollback_to_savepoint();
+    s.release_savepoint();
+    results.push_back(std::move(r));
+  }
 }
 
 // A savepoint keeps a copy of every page its job changes until it is released (on

@@ -187,6 +187,9 @@ class CaseService {
   Result<StoredCase> start_in_tx(Storage& s, const Actor& actor, const StartCommand& command, Timestamp now);
   Result<StoredCase> act_in_tx(Storage& s, const Actor& actor, const ActCommand& command, Timestamp now);
   Result<StoredCase> run_job(Storage& s, const WriteJob& job, Timestamp now);
+  // Runs the jobs in the open transaction, each under its own savepoint.
+  void run_with_savepoints(Storage& s, const std::vector<WriteJob>& jobs, Timestamp now,
+                           std::vector<Result<StoredCase>>& results);
   // Runs the jobs in the open transaction without savepoints, on a store that counts
   // the rows written; false when a job was refused after it had written (then `results`
   // holds only part of the batch, and the transaction must be rolled back).
